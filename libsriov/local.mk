@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# libsriov: the internal convenience library (tests link it to reach hidden
+# sriov__ functions) and the installed shared library built from it.
+
+nobase_include_HEADERS += \
+	include/sriov/sriov.h \
+	include/sriov/ctx.h
+nodist_include_HEADERS = include/sriov/version.h
+include_HEADERS =
+
+noinst_LTLIBRARIES += libsriov/libsriov-internal.la
+libsriov_libsriov_internal_la_SOURCES = \
+	libsriov/macro.h \
+	libsriov/internal.h \
+	libsriov/ctx.c \
+	libsriov/error.c \
+	libsriov/sysfs.c
+libsriov_libsriov_internal_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
+	$(LIBPCI_CFLAGS) $(LIBXML_CFLAGS) $(XENSTORE_CFLAGS) $(LIBNL_CFLAGS)
+libsriov_libsriov_internal_la_LIBADD = \
+	$(LIBPCI_LIBS) $(LIBXML_LIBS) $(XENSTORE_LIBS) $(LIBNL_LIBS)
+
+lib_LTLIBRARIES += libsriov/libsriov.la
+libsriov_libsriov_la_SOURCES =
+libsriov_libsriov_la_LIBADD = libsriov/libsriov-internal.la
+libsriov_libsriov_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSRIOV_LT_VERSION) \
+	-Wl,--version-script=$(top_srcdir)/libsriov/libsriov.sym -Wl,--no-undefined
+EXTRA_libsriov_libsriov_la_DEPENDENCIES = $(top_srcdir)/libsriov/libsriov.sym
+pkgconfig_DATA += libsriov/libsriov.pc
+EXTRA_DIST += libsriov/libsriov.sym libsriov/libsriov.pc.in

@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Each public header compiles alone as C99 -pedantic, and the exported
+# symbols of libsriov.so are exactly those of libsriov.sym.
+set -eu
+: "${top_srcdir:?}" "${top_builddir:?}"
+cc=${CC:-cc}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for h in "$top_srcdir"/include/sriov/*.h; do
+    name=$(basename "$h")
+    printf '#include <sriov/%s>\nint main(void) { return 0; }\n' "$name" >"$tmp/t.c"
+    "$cc" -std=c99 -pedantic -Wall -Wextra -Werror -I"$top_srcdir/include" \
+        -I"$top_builddir/include" -c "$tmp/t.c" -o "$tmp/t.o" || {
+        echo "FAIL: $name does not compile alone under -std=c99 -pedantic"; exit 1; }
+done
+so=$(ls "$top_builddir"/libsriov/.libs/libsriov.so.* 2>/dev/null | head -n 1)
+[ -n "$so" ] || { echo "FAIL: libsriov.so not built"; exit 1; }
+nm -D --defined-only "$so" | awk '$2 == "T" || $2 == "D" || $2 == "B" { print $3 }' \
+    | sed 's/@.*//' | grep -v '^LIBSRIOV_' | sort -u >"$tmp/exported"
+sed -e 's,/\*.*\*/,,' "$top_srcdir/libsriov/libsriov.sym" | tr -d ' \t' \
+    | grep -E '^[a-z_][a-z0-9_]*;$' | tr -d ';' | sort -u >"$tmp/listed"
+if ! diff -u "$tmp/listed" "$tmp/exported"; then
+    echo "FAIL: exported symbols differ from libsriov.sym"; exit 1
+fi
+# The testable-root rule: only libsriov/sysfs.c may spell a /sys path.
+if grep -n '"/sys' "$top_srcdir"/libsriov/*.c "$top_srcdir"/plugin/*.c \
+        "$top_srcdir"/xe-ext/*.c 2>/dev/null | grep -v '^[^:]*/sysfs.c:'; then
+    echo "FAIL: a '/sys' literal outside libsriov/sysfs.c"; exit 1
+fi
+echo "PASS: headers, exported symbols and the testable-root rule"

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The schema table: classes and fields stored under SCHEMA_ROOT. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xenstore-schema/schema.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+enum { R = SCHEMA_REQUIRED, W = SCHEMA_RW, I = SCHEMA_INTERNAL,
+       C = SCHEMA_COMPUTED };
+
+static const char *const sriov_modes[] = {
+    "sysfs", "modprobe", "manual", "unknown", NULL
+};
+
+/* The values XenAPI's VIF.locking_mode takes. */
+static const char *const vif_locking_modes[] = {
+    "network_default", "locked", "unlocked", "disabled", NULL
+};
+
+static const struct schema_field host_fields[] = {
+    { "uuid", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "this dom0's host UUID (kept in the state dir)" },
+    { "name_label", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "host name label" },
+    { "name_description", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "description" },
+    { "hostname", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "dom0's hostname" },
+    { "address", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "management address, may be empty" },
+    { "enabled", SCHEMA_BOOL, R, NULL, NULL, NULL, "true", "host accepts new VMs" },
+    { "API_version_major", SCHEMA_INT, R, NULL, NULL, NULL, "2", "XenAPI version served" },
+    { "API_version_minor", SCHEMA_INT, R, NULL, NULL, NULL, "21", "XenAPI version served" },
+    { "software_version", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "product_version, xen, ..." },
+    { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "free-form" },
+    { "PIFs", SCHEMA_SET_REF, R, "PIF", NULL, NULL, NULL, "PIFs of this host" },
+    { "PCIs", SCHEMA_SET_REF, R, "PCI", NULL, NULL, NULL, "PCI functions of this host" },
+};
+
+static const struct schema_field pool_fields[] = {
+    { "uuid", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "pool UUID (a one-host pool)" },
+    { "name_label", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "pool name label" },
+    { "name_description", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "description" },
+    { "master", SCHEMA_REF, R, "host", NULL, NULL, NULL, "the one host" },
+    { "other_config", SCHEMA_MAP, R | W, NULL, NULL, NULL, NULL, "free-form (clients write here)" },
+};
+
+static const struct schema_field network_fields[] = {
+    { "uuid", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "network UUID" },
+    { "name_label", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "name label" },
+    { "name_description", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "description" },
+    { "bridge", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "dom0 bridge name, may be empty" },
+    { "MTU", SCHEMA_INT, R | W, NULL, NULL, NULL, "1500", "MTU given to new VIFs" },
+    { "managed", SCHEMA_BOOL, R, NULL, NULL, NULL, "true", "managed by the toolstack" },
+    { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "free-form" },
+    { "PIFs", SCHEMA_SET_REF, R, "PIF", NULL, NULL, NULL, "PIFs connected to this network" },
+    { "VIFs", SCHEMA_SET_REF, R, "VIF", NULL, NULL, NULL, "VIFs connected to this network" },
+};
+
+static const struct schema_field pif_fields[] = {
+    { "uuid", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "PIF UUID" },
+    { "device", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "dom0 interface name (eth2)" },
+    { "MAC", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "aa:bb:cc:dd:ee:ff" },
+    { "MTU", SCHEMA_INT, R, NULL, NULL, NULL, "1500", "MTU" },
+    { "host", SCHEMA_REF, R, "host", "PIFs", NULL, NULL, "the host" },
+    { "network", SCHEMA_REF, R, "network", "PIFs", NULL, NULL, "network it connects, may be null" },
+    { "physical", SCHEMA_BOOL, R, NULL, NULL, NULL, "true", "a physical NIC (false: SR-IOV logical PIF)" },
+    { "VLAN", SCHEMA_INT, R, NULL, NULL, NULL, "-1", "VLAN tag, -1 for none" },
+    { "PCI", SCHEMA_REF, R, "PCI", NULL, NULL, NULL, "the PCI function behind it, may be null" },
+    { "capabilities", SCHEMA_SET_STRING, R, NULL, NULL, NULL, NULL, "contains 'sriov' when the NIC can" },
+    { "sriov_physical_PIF_of", SCHEMA_SET_REF, R, "network_sriov", NULL, NULL, NULL, "network-sriovs using this PIF as physical" },
+    { "sriov_logical_PIF_of", SCHEMA_SET_REF, R, "network_sriov", NULL, NULL, NULL, "network-sriovs whose logical PIF this is" },
+    { "currently_attached", SCHEMA_BOOL, R, NULL, NULL, NULL, "true", "plugged (false also when the NIC vanished)" },
+    { "managed", SCHEMA_BOOL, R, NULL, NULL, NULL, "true", "managed by the toolstack" },
+    { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "free-form" },
+    { "disappeared", SCHEMA_BOOL, I, NULL, NULL, NULL, "false", "the NIC was not found by the last pif-scan" },
+};
+
+static const struct schema_field pci_fields[] = {
+    { "uuid", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "PCI record UUID" },
+    { "pci_id", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "dddd:bb:dd.f" },
+    { "class_id", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "PCI class code, 6 hex digits" },
+    { "class_name", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "from pci.ids" },
+    { "vendor_id", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "4 hex digits" },
+    { "vendor_name", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "from pci.ids" },
+    { "device_id", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "4 hex digits" },
+    { "device_name", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "from pci.ids" },
+    { "subsystem_vendor_name", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "from pci.ids" },
+    { "subsystem_device_name", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "from pci.ids" },
+    { "driver_name", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "bound driver, may be empty" },
+    { "host", SCHEMA_REF, R, "host", "PCIs", NULL, NULL, "the host" },
+    { "dependencies", SCHEMA_SET_REF, R, "PCI", NULL, NULL, NULL, "other functions of its IOMMU group" },
+    { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "free-form" },
+    { "physical_function", SCHEMA_REF, R | I, "PCI", "virtual_functions", NULL, NULL, "VF: its PF (XenAPI internal_only)" },
+    { "virtual_functions", SCHEMA_SET_REF, R | I, "PCI", NULL, NULL, NULL, "PF: its VFs (XenAPI internal_only)" },
+    { "iommu_group", SCHEMA_STRING, I, NULL, NULL, NULL, NULL, "IOMMU group number, empty when none" },
+    { "scheduled_to_be_attached_to", SCHEMA_UUID, I, NULL, NULL, NULL, NULL, "VF reserved for this VM (domain UUID), empty when free" },
+    { "reserved_by", SCHEMA_REF, I, "VIF", NULL, NULL, NULL, "VF reserved for this VIF" },
+    { "reserved_domid", SCHEMA_INT, I, NULL, NULL, NULL, "-1", "domid the reservation was made for, -1 when free" },
+};
+
+static const struct schema_field network_sriov_fields[] = {
+    { "uuid", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "network-sriov UUID" },
+    { "physical_PIF", SCHEMA_REF, R, "PIF", "sriov_physical_PIF_of", NULL, NULL, "the PIF with SR-IOV enabled" },
+    { "logical_PIF", SCHEMA_REF, R, "PIF", "sriov_logical_PIF_of", NULL, NULL, "the logical PIF joining the network" },
+    { "requires_reboot", SCHEMA_BOOL, R, NULL, NULL, NULL, "false", "a modprobe change waits for a reboot" },
+    { "configuration_mode", SCHEMA_ENUM, R, NULL, NULL, sriov_modes, "unknown", "how SR-IOV was enabled" },
+    { "remaining_capacity", SCHEMA_INT, C, NULL, NULL, NULL, NULL, "free usable VFs, computed live" },
+    { "num_vfs", SCHEMA_INT, R | I, NULL, NULL, NULL, "0", "VF count asked for (restored at boot)" },
+};
+
+static const struct schema_field vif_fields[] = {
+    { "uuid", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "VIF UUID" },
+    { "VM", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "UUID of the VM (Xen domain UUID)" },
+    { "device", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "device number in the VM (0, 1, ...)" },
+    { "network", SCHEMA_REF, R, "network", "VIFs", NULL, NULL, "the network" },
+    { "MAC", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "aa:bb:cc:dd:ee:ff" },
+    { "MAC_autogenerated", SCHEMA_BOOL, R, NULL, NULL, NULL, "false", "MAC chosen by us" },
+    { "MTU", SCHEMA_INT, R, NULL, NULL, NULL, "1500", "MTU" },
+    { "currently_attached", SCHEMA_BOOL, R, NULL, NULL, NULL, "false", "VF attached to the running domain" },
+    { "locking_mode", SCHEMA_ENUM, R | W, NULL, NULL, vif_locking_modes, "network_default", "XenAPI locking mode" },
+    { "qos_algorithm_type", SCHEMA_STRING, W, NULL, NULL, NULL, NULL, "'ratelimit' or empty" },
+    { "qos_algorithm_params", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "kbps=N for ratelimit" },
+    { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "VF settings: vlan, vlan-qos, spoofchk, trust, link-state, min-tx-rate, max-tx-rate" },
+    { "reserved_pci", SCHEMA_REF, I, "PCI", NULL, NULL, NULL, "the VF reserved for this VIF (XenAPI internal_only)" },
+    { "domid", SCHEMA_INT, I, NULL, NULL, NULL, "-1", "domid holding the VF, -1 when none" },
+    { "vf_saved_config", SCHEMA_MAP, I, NULL, NULL, NULL, NULL, "VF settings before we changed them (restored on release)" },
+};
+
+#define CLASS(n, f, d) { n, f, N(f), d }
+static const struct schema_class host_class = CLASS("host", host_fields, "this dom0");
+static const struct schema_class pool_class = CLASS("pool", pool_fields, "the one-host pool clients expect");
+static const struct schema_class network_class = CLASS("network", network_fields, "a network VIFs connect to");
+static const struct schema_class pif_class = CLASS("PIF", pif_fields, "a physical NIC, or an SR-IOV logical PIF");
+static const struct schema_class pci_class = CLASS("PCI", pci_fields, "a PCI function (PF, VF, or plain device)");
+static const struct schema_class network_sriov_class = CLASS("network_sriov", network_sriov_fields, "SR-IOV enabled on a PIF for a network");
+static const struct schema_class vif_class = CLASS("VIF", vif_fields, "a VM's network interface");
+
+const struct schema_class *const schema_classes[] = {
+    &host_class, &pool_class, &network_class, &pci_class, &pif_class,
+    &network_sriov_class, &vif_class,
+};
+const size_t schema_n_classes = N(schema_classes);
+
+const struct schema_class *schema_class_find(const char *name)
+{
+    size_t i;
+
+    if (!name)
+        return NULL;
+    for (i = 0; i < schema_n_classes; i++)
+        if (strcasecmp(schema_classes[i]->name, name) == 0)
+            return schema_classes[i];
+    return NULL;
+}
+
+const struct schema_field *schema_field_find(const struct schema_class *cls,
+                                             const char *name)
+{
+    size_t i;
+
+    if (!cls || !name)
+        return NULL;
+    for (i = 0; i < cls->n_fields; i++)
+        if (strcmp(cls->fields[i].name, name) == 0)
+            return &cls->fields[i];
+    return NULL;
+}
+
+const char *schema_type_name(enum schema_type t)
+{
+    static const char *const names[] = {
+        [SCHEMA_STRING] = "string", [SCHEMA_INT] = "int",
+        [SCHEMA_BOOL] = "bool", [SCHEMA_ENUM] = "enum",
+        [SCHEMA_UUID] = "uuid", [SCHEMA_REF] = "ref",
+        [SCHEMA_SET_REF] = "set(ref)", [SCHEMA_SET_STRING] = "set(string)",
+        [SCHEMA_MAP] = "map",
+    };
+    return (unsigned)t < N(names) ? names[t] : "?";
+}
+
+bool schema_uuid_valid(const char *s)
+{
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    size_t i;
+
+    if (!s || strlen(s) != sizeof(shape) - 1)
+        return false;
+    for (i = 0; shape[i]; i++) {
+        if (shape[i] == 'x') {
+            if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
+                return false;
+        } else if (s[i] != '-')
+            return false;
+    }
+    return true;
+}
+
+static int check_int(const char *v)
+{
+    char *end;
+
+    if (!*v)
+        return -EINVAL;
+    errno = 0;
+    (void)strtoll(v, &end, 10);
+    return (errno || *end) ? -EINVAL : 0;
+}
+
+static int check_uuid_list(const char *v)
+{
+    char buf[37];
+    const char *p = v, *comma;
+    size_t len;
+
+    while (*p) {
+        comma = strchr(p, ',');
+        len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len != 36)
+            return -EINVAL;
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        if (!schema_uuid_valid(buf))
+            return -EINVAL;
+        p += len;
+        if (*p == ',' && !*++p)
+            return -EINVAL;  /* trailing comma */
+    }
+    return 0;
+}
+
+int schema_value_check(const struct schema_field *f, const char *value,
+                       const char **why)
+{
+    const char *const *e;
+
+    if (!value) {
+        *why = "missing";
+        return -EINVAL;
+    }
+    switch (f->type) {
+    case SCHEMA_STRING:
+    case SCHEMA_MAP:
+        return 0;
+    case SCHEMA_INT:
+        if (check_int(value) < 0) {
+            *why = "not a decimal integer";
+            return -EINVAL;
+        }
+        return 0;
+    case SCHEMA_BOOL:
+        if (strcmp(value, "true") && strcmp(value, "false")) {
+            *why = "not 'true' or 'false'";
+            return -EINVAL;
+        }
+        return 0;
+    case SCHEMA_ENUM:
+        for (e = f->enum_values; e && *e; e++)
+            if (strcmp(*e, value) == 0)
+                return 0;
+        *why = "not one of the enum's values";
+        return -EINVAL;
+    case SCHEMA_UUID:
+    case SCHEMA_REF:
+        if (*value && !schema_uuid_valid(value)) {
+            *why = "not a UUID";
+            return -EINVAL;
+        }
+        if (!*value && (f->flags & SCHEMA_REQUIRED) && f->type == SCHEMA_UUID) {
+            *why = "empty";
+            return -EINVAL;
+        }
+        return 0;
+    case SCHEMA_SET_REF:
+        if (check_uuid_list(value) < 0) {
+            *why = "not a ','-separated list of UUIDs";
+            return -EINVAL;
+        }
+        return 0;
+    case SCHEMA_SET_STRING:
+        if (value[0] == ',' || (*value && value[strlen(value) - 1] == ',') ||
+            strstr(value, ",,")) {
+            *why = "empty member in a ','-separated set";
+            return -EINVAL;
+        }
+        return 0;
+    }
+    *why = "unknown type";
+    return -EINVAL;
+}
