@@ -12,3 +12,9 @@ tests_unit_test_ctx_LDADD = $(TEST_LIBS)
 
 TESTS += tests/unit/test-ctx tests/headertest/headertest.sh
 EXTRA_DIST += tests/headertest/headertest.sh
+
+check_PROGRAMS += tests/unit/test-xapi-error
+tests_unit_test_xapi_error_SOURCES = tests/unit/test-xapi-error.c
+tests_unit_test_xapi_error_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_xapi_error_LDADD = xe-ext/libxecore.la $(CHECK_LIBS)
+TESTS += tests/unit/test-xapi-error
