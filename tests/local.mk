@@ -18,3 +18,37 @@ tests_unit_test_xapi_error_SOURCES = tests/unit/test-xapi-error.c
 tests_unit_test_xapi_error_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_xapi_error_LDADD = xe-ext/libxecore.la $(CHECK_LIBS)
 TESTS += tests/unit/test-xapi-error
+
+# The xe front end: one binary per module of xe-ext/cli and xe-ext/core.
+XE_TEST_LIBS = xe-ext/libxecli.la $(CHECK_LIBS)
+XE_UNIT_TESTS = \
+	tests/unit/test-xe-args \
+	tests/unit/test-xe-printer \
+	tests/unit/test-xe-errprint \
+	tests/unit/test-xe-records \
+	tests/unit/test-xe-generic \
+	tests/unit/test-xe-help \
+	tests/unit/test-xe-run
+check_PROGRAMS += $(XE_UNIT_TESTS)
+TESTS += $(XE_UNIT_TESTS)
+tests_unit_test_xe_args_SOURCES = tests/unit/test-xe-args.c
+tests_unit_test_xe_args_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_xe_args_LDADD = $(XE_TEST_LIBS)
+tests_unit_test_xe_printer_SOURCES = tests/unit/test-xe-printer.c
+tests_unit_test_xe_printer_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_xe_printer_LDADD = $(XE_TEST_LIBS)
+tests_unit_test_xe_errprint_SOURCES = tests/unit/test-xe-errprint.c
+tests_unit_test_xe_errprint_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_xe_errprint_LDADD = $(XE_TEST_LIBS)
+tests_unit_test_xe_records_SOURCES = tests/unit/test-xe-records.c
+tests_unit_test_xe_records_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_xe_records_LDADD = $(XE_TEST_LIBS)
+tests_unit_test_xe_generic_SOURCES = tests/unit/test-xe-generic.c
+tests_unit_test_xe_generic_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_xe_generic_LDADD = $(XE_TEST_LIBS)
+tests_unit_test_xe_help_SOURCES = tests/unit/test-xe-help.c
+tests_unit_test_xe_help_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_xe_help_LDADD = $(XE_TEST_LIBS)
+tests_unit_test_xe_run_SOURCES = tests/unit/test-xe-run.c
+tests_unit_test_xe_run_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_xe_run_LDADD = $(XE_TEST_LIBS)

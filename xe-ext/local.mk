@@ -4,4 +4,36 @@
 noinst_LTLIBRARIES += xe-ext/libxecore.la
 xe_ext_libxecore_la_SOURCES = \
 	xe-ext/core/xapi-error.h \
-	xe-ext/core/xapi-error.c
+	xe-ext/core/xapi-error.c \
+	xe-ext/core/xapi-errors.h \
+	xe-ext/core/xapi-errors.c
+
+# The xe front end as a library, so that tests and the fuzzer reach it.
+noinst_LTLIBRARIES += xe-ext/libxecli.la
+xe_ext_libxecli_la_SOURCES = \
+	xe-ext/cli/args.h \
+	xe-ext/cli/args.c \
+	xe-ext/cli/cli-error.h \
+	xe-ext/cli/printer.h \
+	xe-ext/cli/printer.c \
+	xe-ext/cli/errprint.h \
+	xe-ext/cli/errprint.c \
+	xe-ext/cli/records.h \
+	xe-ext/cli/records.c \
+	xe-ext/cli/records-fill.c \
+	xe-ext/cli/classes.c \
+	xe-ext/cli/generic.h \
+	xe-ext/cli/generic.c \
+	xe-ext/cli/cmdtable.h \
+	xe-ext/cli/cmdtable.c \
+	xe-ext/cli/handlers.c \
+	xe-ext/cli/help.h \
+	xe-ext/cli/help.c \
+	xe-ext/cli/run.h \
+	xe-ext/cli/run.c
+xe_ext_libxecli_la_LIBADD = xe-ext/libxecore.la xenstore-schema/libschema.la
+
+# `xe`, installed under the name --program-prefix/-transform-name give it.
+bin_PROGRAMS += xe-ext/xe
+xe_ext_xe_SOURCES = xe-ext/cli/main.c
+xe_ext_xe_LDADD = xe-ext/libxecli.la libsriov/libsriov.la
