@@ -52,3 +52,12 @@ tests_unit_test_xe_help_LDADD = $(XE_TEST_LIBS)
 tests_unit_test_xe_run_SOURCES = tests/unit/test-xe-run.c
 tests_unit_test_xe_run_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_xe_run_LDADD = $(XE_TEST_LIBS)
+
+# xe as a program: golden outputs, root-only commands, completion, man page.
+XE_SCRIPT_TESTS = \
+	tests/golden/run.sh \
+	tests/xe/root-only.sh \
+	tests/xe/completion.sh \
+	tests/xe/manpage.sh
+TESTS += $(XE_SCRIPT_TESTS)
+EXTRA_DIST += $(XE_SCRIPT_TESTS) tests/golden/cases

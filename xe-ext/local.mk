@@ -37,3 +37,19 @@ xe_ext_libxecli_la_LIBADD = xe-ext/libxecore.la xenstore-schema/libschema.la
 bin_PROGRAMS += xe-ext/xe
 xe_ext_xe_SOURCES = xe-ext/cli/main.c
 xe_ext_xe_LDADD = xe-ext/libxecli.la libsriov/libsriov.la
+
+# man page and bash completion, both under the name xe is installed as.
+dist_man_MANS += man/xe.1
+EXTRA_DIST += xe-ext/cli/xe.bash-completion
+install-data-local: install-xe-completion
+uninstall-local: uninstall-xe-completion
+.PHONY: install-xe-completion uninstall-xe-completion
+install-xe-completion:
+	$(MKDIR_P) '$(DESTDIR)$(bashcompletiondir)'
+	name=`echo xe | sed '$(transform)'`; \
+	sed "s/^complete -F _xe_sriov xe\$$/complete -F _xe_sriov $$name/" \
+	    '$(top_srcdir)/xe-ext/cli/xe.bash-completion' \
+	    >'$(DESTDIR)$(bashcompletiondir)'/$$name
+uninstall-xe-completion:
+	name=`echo xe | sed '$(transform)'`; \
+	rm -f '$(DESTDIR)$(bashcompletiondir)'/$$name

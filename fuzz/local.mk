@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# libFuzzer targets (clang), not part of `make check`:
+#   make fuzz                  build them
+#   make fuzz-run FUZZ_TIME=N  run each for N seconds (default 60) on a
+#                              corpus seeded from tests/golden/cases
+FUZZ_CC = clang
+FUZZ_CFLAGS = -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined \
+	-include $(top_builddir)/config.h -I$(top_srcdir) \
+	-I$(top_srcdir)/include -I$(top_builddir)/include
+FUZZ_TIME = 60
+FUZZ_XE_SRC = \
+	$(top_srcdir)/fuzz/fuzz-xe.c \
+	$(top_srcdir)/xe-ext/cli/args.c \
+	$(top_srcdir)/xe-ext/cli/printer.c \
+	$(top_srcdir)/xe-ext/cli/errprint.c \
+	$(top_srcdir)/xe-ext/cli/records.c \
+	$(top_srcdir)/xe-ext/cli/records-fill.c \
+	$(top_srcdir)/xe-ext/cli/classes.c \
+	$(top_srcdir)/xe-ext/cli/generic.c \
+	$(top_srcdir)/xe-ext/cli/cmdtable.c \
+	$(top_srcdir)/xe-ext/cli/handlers.c \
+	$(top_srcdir)/xe-ext/cli/help.c \
+	$(top_srcdir)/xe-ext/cli/run.c \
+	$(top_srcdir)/xe-ext/core/xapi-error.c \
+	$(top_srcdir)/xe-ext/core/xapi-errors.c \
+	$(top_srcdir)/xenstore-schema/schema.c
+EXTRA_DIST += fuzz/fuzz-xe.c
+CLEANFILES += fuzz/fuzz-xe
+.PHONY: fuzz fuzz-run
+fuzz: fuzz/fuzz-xe
+fuzz/fuzz-xe: $(FUZZ_XE_SRC)
+	@$(MKDIR_P) fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_XE_SRC)
+fuzz-run: fuzz/fuzz-xe
+	rm -rf fuzz/corpus-xe && $(MKDIR_P) fuzz/corpus-xe
+	cp $(top_srcdir)/tests/golden/cases/*.args fuzz/corpus-xe/
+	ASAN_OPTIONS=detect_leaks=1 ./fuzz/fuzz-xe -max_total_time=$(FUZZ_TIME) \
+	    -max_len=4096 -timeout=10 fuzz/corpus-xe
