@@ -17,7 +17,8 @@ if [ -s "$tmp/warnings" ]; then
     cat "$tmp/warnings"
     failed=$((failed + 1))
 fi
-LC_ALL=C groff -man -Tascii -P-cbou -rHY=0 -rLL=1000n "$page" 2>/dev/null >"$tmp/text"
+LC_ALL=C groff -man -Tascii -P-cbou -rHY=0 -rLL=1000n "$page" \
+    2>/dev/null >"$tmp/text"
 cmds=$(env -u XE_EXTRA_ARGS "$xe" help --all --minimal | tr ',' ' ')
 [ -n "$cmds" ] || { echo "FAIL: xe lists no command"; exit 1; }
 for cmd in $cmds help; do
