@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The endpoint as a program: options, logging, signal handling. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "libsriov/macro.h"
+#include "xe-ext/api/auth.h"
+#include "xe-ext/api/daemon.h"
+
+#define PROG "xen-sriov-api"
+#define SOCKET_REL "var/run/xen-sriov/xapi.sock"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"Usage: " PROG " [OPTIONS]\n"
+"Serve XenAPI (XML-RPC on every POST path, JSON-RPC on /jsonrpc).\n"
+"\n"
+"  --socket PATH       unix socket (default $SRIOV_ROOT/" SOCKET_REL ")\n"
+"  --no-socket         no unix socket (needs --listen)\n"
+"  --listen ADDR:PORT  also serve TCP, e.g. 127.0.0.1:8080 or [::1]:443\n"
+"  --tls-cert FILE     HTTPS on the TCP listener: PEM certificate\n"
+"  --tls-key FILE      and its PEM key\n"
+"  --users FILE        check logins against user:crypt-hash lines in FILE\n"
+"                      (mode 0600) instead of PAM\n"
+"  --pam-service NAME  PAM service (default xen-sriov)\n"
+"  --pam-confdir DIR   read PAM services from DIR, not /etc/pam.d\n"
+"  --max-body BYTES    largest request body (default 1048576)\n"
+"  --syslog            log to syslog instead of stderr\n"
+"  --hash-password     read a password on stdin, print a hash for --users\n"
+"  --help, --version\n");
+}
+
+/* Read one line from stdin (no echo on a terminal), print its hash. */
+static int hash_password(void)
+{
+    _cleanup_free_ char *line = NULL, *hash = NULL;
+    struct termios old, noecho;
+    bool tty = isatty(STDIN_FILENO);
+    size_t cap = 0;
+    ssize_t n;
+    int r;
+
+    if (tty) {
+        fprintf(stderr, "Password: ");
+        tcgetattr(STDIN_FILENO, &old);
+        noecho = old;
+        noecho.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &noecho);
+    }
+    n = getline(&line, &cap, stdin);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fprintf(stderr, "\n");
+    }
+    if (n <= 0) {
+        fprintf(stderr, PROG ": no password on stdin\n");
+        return -EINVAL;
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    r = xapi_auth_hash(line, &hash);
+    if (r < 0) {
+        fprintf(stderr, PROG ": cannot hash the password: %s\n",
+                strerror(-r));
+        return r;
+    }
+    printf("%s\n", hash);
+    return 1;
+}
+
+int xapi_daemon_parse(int argc, char **argv, const char *root,
+                      struct xapi_daemon_options *ret)
+{
+    enum {
+        O_SOCKET = 256, O_NO_SOCKET, O_LISTEN, O_CERT, O_KEY, O_USERS,
+        O_PAM, O_PAMDIR, O_MAXBODY, O_SYSLOG, O_HASH, O_HELP, O_VERSION,
+    };
+    static const struct option longopts[] = {
+        { "socket", required_argument, NULL, O_SOCKET },
+        { "no-socket", no_argument, NULL, O_NO_SOCKET },
+        { "listen", required_argument, NULL, O_LISTEN },
+        { "tls-cert", required_argument, NULL, O_CERT },
+        { "tls-key", required_argument, NULL, O_KEY },
+        { "users", required_argument, NULL, O_USERS },
+        { "pam-service", required_argument, NULL, O_PAM },
+        { "pam-confdir", required_argument, NULL, O_PAMDIR },
+        { "max-body", required_argument, NULL, O_MAXBODY },
+        { "syslog", no_argument, NULL, O_SYSLOG },
+        { "hash-password", no_argument, NULL, O_HASH },
+        { "help", no_argument, NULL, O_HELP },
+        { "version", no_argument, NULL, O_VERSION },
+        { NULL, 0, NULL, 0 },
+    };
+    struct xapi_daemon_options o = { 0 };
+    char *end;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_SOCKET:
+            free(o.socket_path);
+            o.socket_path = strdup(optarg);
+            break;
+        case O_NO_SOCKET:
+            o.no_socket = true;
+            break;
+        case O_LISTEN:
+            o.server.listen = optarg;
+            break;
+        case O_CERT:
+            o.server.tls_cert = optarg;
+            break;
+        case O_KEY:
+            o.server.tls_key = optarg;
+            break;
+        case O_USERS:
+            o.api.users_file = optarg;
+            break;
+        case O_PAM:
+            o.api.pam_service = optarg;
+            break;
+        case O_PAMDIR:
+            o.api.pam_confdir = optarg;
+            break;
+        case O_MAXBODY:
+            errno = 0;
+            o.server.max_body = strtoul(optarg, &end, 10);
+            if (errno || *end || o.server.max_body < 1024) {
+                fprintf(stderr, PROG ": --max-body '%s' must be a number "
+                        "of bytes >= 1024\n", optarg);
+                xapi_daemon_options_dispose(&o);
+                return -EINVAL;
+            }
+            break;
+        case O_SYSLOG:
+            o.use_syslog = true;
+            break;
+        case O_HASH:
+            xapi_daemon_options_dispose(&o);
+            return hash_password();
+        case O_HELP:
+            usage(stdout);
+            xapi_daemon_options_dispose(&o);
+            return 1;
+        case O_VERSION:
+            printf(PROG " " PACKAGE_VERSION "\n");
+            xapi_daemon_options_dispose(&o);
+            return 1;
+        default:
+            fprintf(stderr, "Try '" PROG " --help'.\n");
+            xapi_daemon_options_dispose(&o);
+            return -EINVAL;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, PROG ": unexpected argument '%s'; try '" PROG
+                " --help'\n", argv[optind]);
+        xapi_daemon_options_dispose(&o);
+        return -EINVAL;
+    }
+    if (o.no_socket && !o.server.listen) {
+        fprintf(stderr, PROG ": --no-socket needs --listen ADDR:PORT: "
+                "there would be nothing to listen on\n");
+        xapi_daemon_options_dispose(&o);
+        return -EINVAL;
+    }
+    if (!o.socket_path &&
+        asprintf(&o.socket_path, "%s/" SOCKET_REL,
+                 root && strcmp(root, "/") ? root : "") < 0) {
+        o.socket_path = NULL;
+        return -ENOMEM;
+    }
+    if (!o.socket_path)
+        return -ENOMEM;
+    o.server.unix_path = o.no_socket ? NULL : o.socket_path;
+    *ret = o;
+    return 0;
+}
+
+void xapi_daemon_options_dispose(struct xapi_daemon_options *o)
+{
+    free(o->socket_path);
+    memset(o, 0, sizeof(*o));
+}
+
+static void log_stderr(void *userdata, int priority, const char *msg)
+{
+    fprintf(stderr, PROG ": %s\n", msg);
+}
+
+static void log_syslog(void *userdata, int priority, const char *msg)
+{
+    syslog(priority, "%s", msg);
+}
+
+int xapi_daemon_run(const struct xapi_daemon_options *o,
+                    int (*setup)(struct xapi *api, void *userdata),
+                    void *userdata)
+{
+    struct xapi_config cfg = o->api;
+    _cleanup_free_ char *error = NULL;
+    struct xapi_server *srv = NULL;
+    struct xapi *api = NULL;
+    sigset_t mask;
+    int r, sig;
+
+    if (o->use_syslog)
+        openlog(PROG, LOG_PID, LOG_DAEMON);
+    cfg.log.fn = o->use_syslog ? log_syslog : log_stderr;
+    /* Block the stop signals before any thread exists; sigwait below. */
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &mask, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    xmlInitParser();
+
+    r = xapi_new(&api, &cfg);
+    if (r < 0) {
+        xapi_log(&cfg.log, LOG_ERR, "cannot set up the endpoint: %s",
+                 strerror(-r));
+        return r;
+    }
+    if (setup && (r = setup(api, userdata)) < 0) {
+        xapi_log(&cfg.log, LOG_ERR, "cannot register the XenAPI classes: "
+                 "%s", strerror(-r));
+        goto out;
+    }
+    r = xapi_server_start(&srv, api, &o->server, &error);
+    if (r < 0) {
+        xapi_log(&cfg.log, LOG_ERR, "%s", error ? error : strerror(-r));
+        goto out;
+    }
+    if (o->server.unix_path)
+        xapi_log(&cfg.log, LOG_NOTICE, "listening on %s",
+                 o->server.unix_path);
+    if (o->server.listen)
+        /* The spec without its port, then the port bound (0 picks one). */
+        xapi_log(&cfg.log, LOG_NOTICE, "listening on %s://%.*s:%d/",
+                 o->server.tls_cert ? "https" : "http",
+                 (int)(strrchr(o->server.listen, ':') - o->server.listen),
+                 o->server.listen, xapi_server_tcp_port(srv));
+    xapi_log(&cfg.log, LOG_NOTICE, "logins checked by %s%s",
+             cfg.users_file ? "users file " : "PAM service ",
+             cfg.users_file ? cfg.users_file
+                            : cfg.pam_service ? cfg.pam_service
+                                              : "xen-sriov");
+    do
+        r = sigwait(&mask, &sig);
+    while (r == EINTR);
+    xapi_log(&cfg.log, LOG_NOTICE, "stopping on signal %d", sig);
+    r = 0;
+out:
+    srv = xapi_server_stop(srv);
+    api = xapi_free(api);
+    xmlCleanupParser();
+    if (o->use_syslog)
+        closelog();
+    return r;
+}

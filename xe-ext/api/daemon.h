@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The endpoint as a program: command line, logging, signals.  The small
+ * main of xen-sriov-api calls these; xen-sriovd (which also watches
+ * domains) embeds the same two calls and registers its classes in setup.
+ */
+#ifndef XEN_SRIOV_API_DAEMON_H
+#define XEN_SRIOV_API_DAEMON_H
+
+#include <stdbool.h>
+
+#include "xe-ext/api/api.h"
+#include "xe-ext/api/http.h"
+
+struct xapi_daemon_options {
+    struct xapi_config api;
+    struct xapi_server_options server;
+    char *socket_path;             /* owned; default under $SRIOV_ROOT */
+    bool no_socket;                /* --no-socket: TCP only */
+    bool use_syslog;
+};
+
+/*
+ * Parse argv.  Returns 0 to go on, 1 when done (--help, --version,
+ * --hash-password did their job), or a negative errno after printing one
+ * line on stderr saying what is wrong.  root is $SRIOV_ROOT (may be NULL),
+ * which prefixes the default socket path.
+ */
+int xapi_daemon_parse(int argc, char **argv, const char *root,
+                      struct xapi_daemon_options *ret);
+
+void xapi_daemon_options_dispose(struct xapi_daemon_options *o);
+
+/*
+ * Serve until SIGTERM or SIGINT.  setup (may be NULL) runs after the
+ * endpoint exists and before it listens: register classes and methods
+ * there.  Returns 0 or a negative errno (already logged).
+ */
+int xapi_daemon_run(const struct xapi_daemon_options *o,
+                    int (*setup)(struct xapi *api, void *userdata),
+                    void *userdata);
+
+#endif

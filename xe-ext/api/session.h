@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * XenAPI sessions: login (through struct xapi_auth), logout, the check
+ * every call makes, and the rate limit on failed logins.
+ *
+ * Refs are random OpaqueRef:<uuid>.  A session ends at logout, after
+ * idle_timeout seconds without a call, or when max_sessions is reached and
+ * it is the least recently used one (as XAPI evicts the oldest).
+ *
+ * Failed logins are logged (user, client, reason) and counted per
+ * client+user pair and per client; after max_failures failures of a pair
+ * (4 * max_failures of a client) within lockout seconds, logins from there
+ * are refused without checking the password until lockout seconds after
+ * the last failure.  A successful login clears its pair's count.
+ */
+#ifndef XEN_SRIOV_API_SESSION_H
+#define XEN_SRIOV_API_SESSION_H
+
+#include "xe-ext/api/auth.h"
+#include "xe-ext/api/dispatch.h"
+#include "xe-ext/api/log.h"
+
+struct xapi_session_options {
+    unsigned max_sessions;         /* 0: 500 */
+    unsigned idle_timeout;         /* seconds; 0: 86400 (XAPI's 24 h) */
+    unsigned max_failures;         /* 0: 5 */
+    unsigned lockout;              /* seconds; 0: 60 */
+};
+
+struct xapi_sessions;
+
+/* auth is owned by the sessions from here on (also on failure). */
+int xapi_sessions_new(struct xapi_sessions **ret, struct xapi_auth *auth,
+                      const struct xapi_session_options *opts,
+                      const struct xapi_logger *log);
+struct xapi_sessions *xapi_sessions_free(struct xapi_sessions *s);
+
+/* 0 if ref is a live session (and marks it used), -ENOENT otherwise. */
+int xapi_sessions_check(struct xapi_sessions *s, const char *ref);
+
+/*
+ * Authenticate and open a session; ret_ref gets its ref.  Failure:
+ * SESSION_AUTHENTICATION_FAILED [user, message] in err.
+ */
+int xapi_sessions_login(struct xapi_sessions *s, const char *user,
+                        const char *password, const char *originator,
+                        const char *client, char ret_ref[XAPI_REF_MAX],
+                        struct xapi_error *err);
+
+/* End a session; -ENOENT if there was none. */
+int xapi_sessions_logout(struct xapi_sessions *s, const char *ref);
+
+/* Number of live sessions. */
+unsigned xapi_sessions_count(struct xapi_sessions *s);
+
+/*
+ * Register session.login_with_password (2 to 4 args, no session),
+ * session.logout, session.get_is_local_superuser,
+ * session.get_rbac_permissions, session.get_auth_user_name,
+ * session.get_originator and session.get_uuid.
+ */
+int xapi_sessions_register(struct xapi_sessions *s,
+                           struct xapi_registry *reg);
+
+/* The dispatcher's session check (userdata: the sessions). */
+int xapi_sessions_check_cb(void *userdata, const char *ref);
+
+#endif
