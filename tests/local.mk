@@ -61,3 +61,22 @@ XE_SCRIPT_TESTS = \
 	tests/xe/manpage.sh
 TESTS += $(XE_SCRIPT_TESTS)
 EXTRA_DIST += $(XE_SCRIPT_TESTS) tests/golden/cases
+
+# XenAPI endpoint (xe-ext/api): helpers shared by its tests and bench.
+check_LTLIBRARIES += tests/helpers/libxapitest.la
+tests_helpers_libxapitest_la_SOURCES = \
+	tests/helpers/memclass.h tests/helpers/memclass.c \
+	tests/helpers/xapi-fixture.h tests/helpers/xapi-fixture.c \
+	tests/helpers/http-client.h tests/helpers/http-client.c
+tests_helpers_libxapitest_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
+tests_helpers_libxapitest_la_LIBADD = xe-ext/api/libxapi.la
+XAPI_TEST_LIBS = tests/helpers/libxapitest.la xe-ext/api/libxapi.la \
+	$(CHECK_LIBS) $(LIBXML_LIBS) $(PTHREAD_LIBS)
+XAPI_TEST_CFLAGS = $(TEST_CFLAGS) $(PTHREAD_CFLAGS) $(LIBXML_CFLAGS)
+
+check_PROGRAMS += tests/integration/test-xapi-http
+tests_integration_test_xapi_http_SOURCES = tests/integration/test-xapi-http.c
+tests_integration_test_xapi_http_CFLAGS = $(XAPI_TEST_CFLAGS)
+tests_integration_test_xapi_http_LDADD = $(XAPI_TEST_LIBS)
+TESTS += tests/integration/test-xapi-http
+EXTRA_DIST += tests/data/xmlrpc tests/data/jsonrpc

@@ -207,9 +207,11 @@ int xapi_registry_call(struct xapi_registry *reg, struct xapi *api,
     args = (struct xv *const *)params->a.items;
     n = params->a.n;
     if (!(m.flags & XAPI_METHOD_NO_SESSION)) {
-        /* Counts exclude the session, as XAPI reports them. */
+        /* No session at all: that is what is wrong. */
         if (n == 0)
-            return count_mismatch(err, method, m.min_args, 0);
+            return xapi_error_set(err, -EACCES, "SESSION_INVALID", "",
+                                  NULL);
+        /* Counts exclude the session, as XAPI reports them. */
         if (n - 1 < m.min_args)
             return count_mismatch(err, method, m.min_args, n - 1);
         if (n - 1 > m.max_args)

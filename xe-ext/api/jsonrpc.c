@@ -252,7 +252,12 @@ static int to_json(const struct xv *v, int depth, struct json_object **ret)
     case XV_DOUBLE:
         if (!isfinite(v->d))
             return -EINVAL;
-        o = json_object_new_double(v->d);
+        {
+            char num[32];
+
+            xv_format_double(v->d, num);
+            o = json_object_new_double_s(v->d, num);
+        }
         break;
     case XV_BOOL:
         o = json_object_new_boolean(v->b);

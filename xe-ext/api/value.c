@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -367,6 +368,18 @@ int xv_get_bool(const struct xv *v, bool *ret)
         return -EINVAL;
     *ret = v->b;
     return 0;
+}
+
+void xv_format_double(double d, char buf[32])
+{
+    int prec;
+
+    for (prec = 15; prec < 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            return;
+    }
+    snprintf(buf, 32, "%.17g", d);
 }
 
 const char *xv_type_name(enum xv_type t)

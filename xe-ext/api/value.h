@@ -121,6 +121,12 @@ int xv_get_int(const struct xv *v, int64_t *ret);
 int xv_get_double(const struct xv *v, double *ret);
 int xv_get_bool(const struct xv *v, bool *ret);
 
+/*
+ * The shortest decimal text that reads back as d ("60.1", not
+ * "60.100000000000001"), as the codecs send doubles.
+ */
+void xv_format_double(double d, char buf[32]);
+
 /* "string", "int", ...: for error messages. */
 const char *xv_type_name(enum xv_type t);
 

@@ -380,7 +380,7 @@ static int root_element(struct decoder *d, xmlDocPtr doc, const char *name,
     xmlNode *root = xmlDocGetRootElement(doc);
 
     if (!is_name(root, name))
-        return fail(d, -EBADMSG, "the document element is <%.40s>; send "
+        return fail(d, -EBADMSG, "the document element is <%.40s>, not "
                     "<%s>", root ? (const char *)root->name : "", name);
     *ret = root;
     return 0;
@@ -549,7 +549,7 @@ static int encode_value(xmlTextWriterPtr w, const struct xv *v, int depth)
     case XV_DOUBLE:
         if (!isfinite(v->d))
             return -EINVAL;
-        snprintf(num, sizeof(num), "%.17g", v->d);
+        xv_format_double(v->d, num);
         W(xmlTextWriterWriteElement(w, BAD_CAST "double", BAD_CAST num));
         break;
     case XV_BOOL:
