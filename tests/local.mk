@@ -80,3 +80,17 @@ tests_integration_test_xapi_http_CFLAGS = $(XAPI_TEST_CFLAGS)
 tests_integration_test_xapi_http_LDADD = $(XAPI_TEST_LIBS)
 TESTS += tests/integration/test-xapi-http
 EXTRA_DIST += tests/data/xmlrpc tests/data/jsonrpc
+
+check_PROGRAMS += tests/unit/test-xapi-codec tests/unit/test-xapi-event \
+	tests/unit/test-xapi-session
+tests_unit_test_xapi_codec_SOURCES = tests/unit/test-xapi-codec.c
+tests_unit_test_xapi_codec_CFLAGS = $(XAPI_TEST_CFLAGS)
+tests_unit_test_xapi_codec_LDADD = $(XAPI_TEST_LIBS)
+tests_unit_test_xapi_event_SOURCES = tests/unit/test-xapi-event.c
+tests_unit_test_xapi_event_CFLAGS = $(XAPI_TEST_CFLAGS)
+tests_unit_test_xapi_event_LDADD = $(XAPI_TEST_LIBS)
+tests_unit_test_xapi_session_SOURCES = tests/unit/test-xapi-session.c
+tests_unit_test_xapi_session_CFLAGS = $(XAPI_TEST_CFLAGS)
+tests_unit_test_xapi_session_LDADD = $(XAPI_TEST_LIBS)
+TESTS += tests/unit/test-xapi-codec tests/unit/test-xapi-event \
+	tests/unit/test-xapi-session

@@ -788,11 +788,21 @@ int xapi_events_inject(struct xapi_events *ev, const char *cls,
     pthread_mutex_unlock(&ev->lock);
     if (!c)
         return xapi_handle_invalid(err, cls, ref);
-    r = c->c.get(c->c.userdata, ref, &rec, err);
-    if (r == -ENOENT && !xapi_error_is_set(err))
-        return xapi_handle_invalid(err, c->name, ref);
-    if (r < 0)
-        return r;
+    {
+        struct xapi_error gerr = XAPI_ERROR_INIT;
+
+        r = c->c.get(c->c.userdata, ref, &rec, &gerr);
+        if (r == -ENOENT && !xapi_error_is_set(&gerr))
+            r = xapi_handle_invalid(err, c->name, ref);
+        else if (r < 0) {
+            xapi_error_clear(err);
+            *err = gerr;           /* moved: nothing left to clear */
+            memset(&gerr, 0, sizeof(gerr));
+        }
+        xapi_error_clear(&gerr);
+        if (r < 0)
+            return r;
+    }
     /*
      * The token is the generation before the injected change, so
      * event.from(token) reports it (XAPI's inject does the same).
