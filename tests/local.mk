@@ -94,3 +94,13 @@ tests_unit_test_xapi_session_CFLAGS = $(XAPI_TEST_CFLAGS)
 tests_unit_test_xapi_session_LDADD = $(XAPI_TEST_LIBS)
 TESTS += tests/unit/test-xapi-codec tests/unit/test-xapi-event \
 	tests/unit/test-xapi-session
+
+# Real clients: Python's xmlrpc.client and Xen Orchestra's npm xen-api,
+# against the endpoint with the in-memory classes of xapi-fixture.c.
+check_PROGRAMS += tests/helpers/xapi-test-server
+tests_helpers_xapi_test_server_SOURCES = tests/helpers/xapi-test-server.c
+tests_helpers_xapi_test_server_CFLAGS = $(XAPI_TEST_CFLAGS)
+tests_helpers_xapi_test_server_LDADD = $(XAPI_TEST_LIBS)
+TESTS += tests/integration/test-xapi-npm.sh
+EXTRA_DIST += tests/integration/test-xapi-npm.sh \
+	tests/integration/xapi-npm-client.mjs

@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Xen Orchestra's npm connector (xen-api@4.7.6) against the endpoint over
+# JSON-RPC, XML-RPC and HTTPS.  The package is installed into a cache dir
+# in the build tree on first use (XAPI_NPM_CACHE overrides where).
+set -eu
+: "${top_srcdir:?}" "${top_builddir:?}"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "SKIP: Node.js and npm are not installed (tools/install-deps installs them)"
+    exit 77
+fi
+cache=${XAPI_NPM_CACHE:-$top_builddir/tests/npm-cache}
+if ! grep -qs '"version": "4.7.6"' "$cache/node_modules/xen-api/package.json"; then
+    mkdir -p "$cache"
+    npm install --prefix "$cache" --no-audit --no-fund --loglevel=error \
+        xen-api@4.7.6 >"$cache/install.log" 2>&1 || {
+        cat "$cache/install.log"
+        echo "FAIL: 'npm install xen-api@4.7.6' failed (is the npm registry reachable?)"
+        exit 1; }
+fi
+cp "$top_srcdir/tests/integration/xapi-npm-client.mjs" "$cache/"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/xapi-npm-XXXXXX")
+pids=
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null || :; done
+    wait 2>/dev/null || :
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+umask 077
+printf 'xo-secret\n' | "$top_builddir/xe-ext/api/xen-sriov-api" --hash-password \
+    | sed 's/^/xo:/' >"$tmp/users"
+
+# start_server NAME ARGS...: runs the test server, sets $port to its port.
+start_server() {
+    name=$1; shift
+    SRIOV_ROOT="$tmp/$name" "$top_builddir/tests/helpers/xapi-test-server" \
+        --users "$tmp/users" --listen 127.0.0.1:0 "$@" \
+        >/dev/null 2>"$tmp/$name.log" &
+    pids="$pids $!"
+    i=0
+    while ! grep -q 'listening on http' "$tmp/$name.log"; do
+        i=$((i + 1))
+        if [ $i -gt 100 ]; then
+            cat "$tmp/$name.log"; echo "FAIL: server $name did not start"; exit 1
+        fi
+        sleep 0.1
+    done
+    port=$(sed -n 's|.*listening on https*://127.0.0.1:\([0-9]*\)/.*|\1|p' \
+        "$tmp/$name.log")
+}
+
+start_server plain
+node "$cache/xapi-npm-client.mjs" "http://127.0.0.1:$port" xo xo-secret json-rpc
+node "$cache/xapi-npm-client.mjs" "http://127.0.0.1:$port" xo xo-secret xml-rpc
+
+if command -v openssl >/dev/null 2>&1; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+        -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
+    start_server tls --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"
+    node "$cache/xapi-npm-client.mjs" "https://127.0.0.1:$port" xo xo-secret auto
+else
+    echo "note: openssl is not installed: HTTPS not tried (tools/install-deps installs it)"
+fi
