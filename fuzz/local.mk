@@ -36,3 +36,32 @@ fuzz-run: fuzz/fuzz-xe
 	cp $(top_srcdir)/tests/golden/cases/*.args fuzz/corpus-xe/
 	ASAN_OPTIONS=detect_leaks=1 ./fuzz/fuzz-xe -max_total_time=$(FUZZ_TIME) \
 	    -max_len=4096 -timeout=10 fuzz/corpus-xe
+
+# The XenAPI endpoint's parsers (xe-ext/api): same `make fuzz`; `make
+# fuzz-run` runs them first for FUZZ_TIME seconds each, seeded with the
+# golden requests of tests/data/{xmlrpc,jsonrpc}.
+FUZZ_XAPI_COMMON = $(top_srcdir)/xe-ext/api/value.c
+EXTRA_DIST += fuzz/fuzz-xmlrpc.c fuzz/fuzz-jsonrpc.c fuzz/run-fuzz.sh \
+	fuzz/xmlrpc.dict fuzz/jsonrpc.dict
+CLEANFILES += fuzz/fuzz-xmlrpc fuzz/fuzz-jsonrpc
+.PHONY: fuzz-run-xapi
+fuzz: fuzz/fuzz-xmlrpc fuzz/fuzz-jsonrpc
+fuzz-run: fuzz-run-xapi
+
+fuzz/fuzz-xmlrpc: $(top_srcdir)/fuzz/fuzz-xmlrpc.c $(FUZZ_XAPI_COMMON) \
+		$(top_srcdir)/xe-ext/api/xmlrpc.c
+	@$(MKDIR_P) fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-sanitize-recover=all $(LIBXML_CFLAGS) \
+		-o $@ $(top_srcdir)/fuzz/fuzz-xmlrpc.c $(FUZZ_XAPI_COMMON) \
+		$(top_srcdir)/xe-ext/api/xmlrpc.c $(LIBXML_LIBS) -lm
+
+fuzz/fuzz-jsonrpc: $(top_srcdir)/fuzz/fuzz-jsonrpc.c $(FUZZ_XAPI_COMMON) \
+		$(top_srcdir)/xe-ext/api/jsonrpc.c
+	@$(MKDIR_P) fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-sanitize-recover=all $(JSONC_CFLAGS) \
+		-o $@ $(top_srcdir)/fuzz/fuzz-jsonrpc.c $(FUZZ_XAPI_COMMON) \
+		$(top_srcdir)/xe-ext/api/jsonrpc.c $(JSONC_LIBS) -lm
+
+fuzz-run-xapi: fuzz/fuzz-xmlrpc fuzz/fuzz-jsonrpc
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		FUZZ_SECONDS='$(FUZZ_TIME)' $(SHELL) $(top_srcdir)/fuzz/run-fuzz.sh

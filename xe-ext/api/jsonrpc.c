@@ -213,7 +213,9 @@ int jsonrpc_parse_request(const char *buf, size_t len,
     }
     if (!json_object_object_get_ex(o, "method", &m) ||
         !json_object_is_type(m, json_type_string) ||
-        json_object_get_string_len(m) == 0)
+        json_object_get_string_len(m) == 0 ||
+        memchr(json_object_get_string(m), '\0',
+               (size_t)json_object_get_string_len(m)))
         return set_error(ret_error, "\"method\" is required and must be a "
                          "non-empty string");
     ret->method = strdup(json_object_get_string(m));

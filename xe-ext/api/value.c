@@ -374,12 +374,14 @@ void xv_format_double(double d, char buf[32])
 {
     int prec;
 
-    for (prec = 15; prec < 17; prec++) {
+    for (prec = 15; prec <= 17; prec++) {
         snprintf(buf, 32, "%.*g", prec, d);
         if (strtod(buf, NULL) == d)
-            return;
+            break;
     }
-    snprintf(buf, 32, "%.17g", d);
+    /* Keep it a double on the way back: "60" would read as an int. */
+    if (!strpbrk(buf, ".eEni"))
+        strcat(buf, ".0");
 }
 
 const char *xv_type_name(enum xv_type t)

@@ -33,6 +33,10 @@ static int fail(struct decoder *d, int r, const char *fmt, ...)
             r = -ENOMEM;
         }
         va_end(ap);
+        /* One line, whatever the quoted input held. */
+        for (char *p = d->error; p && *p; p++)
+            if ((unsigned char)*p < 0x20)
+                *p = ' ';
     }
     if (!d->r)
         d->r = r;
