@@ -28,3 +28,4 @@ sbin_PROGRAMS += xe-ext/api/xen-sriov-api
 xe_ext_api_xen_sriov_api_SOURCES = xe-ext/api/main.c
 xe_ext_api_xen_sriov_api_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 xe_ext_api_xen_sriov_api_LDADD = xe-ext/api/libxapi.la $(PTHREAD_LIBS)
+EXTRA_DIST += docs/xenapi.md
