@@ -127,7 +127,7 @@ static int call(struct xapi *api, const char *method, const struct xv *params,
     r = xapi_registry_call(api->reg, api, xapi_sessions_check_cb,
                            api->sessions, method, params, client, ret,
                            ret_flags, err);
-    if (r < 0 && err->code && strcmp(err->code, "INTERNAL_ERROR") == 0)
+    if (r < 0 && err->code && strcmp(err->code, XAPI_INTERNAL_ERROR) == 0)
         xapi_log(&api->log, LOG_ERR, "%s from %s: INTERNAL_ERROR %s",
                  method, client, err->n_params ? err->params[0] : "");
     return r;
@@ -163,7 +163,7 @@ static int wrap_failure(const struct xapi_error *err, struct xv **ret)
     if (!s || !d)
         return -ENOMEM;
     r = xv_array_append(d, xv_new_string(err->code ? err->code
-                                                   : "INTERNAL_ERROR"));
+                                                   : XAPI_INTERNAL_ERROR));
     for (k = 0; r == 0 && k < err->n_params; k++)
         r = xv_array_append(d, xv_new_string(err->params[k]));
     if (r < 0 || (r = xv_struct_set_string(s, "Status", "Failure")) < 0 ||
@@ -240,7 +240,7 @@ static int json_error_reply(const struct jsonrpc_request *req, int rpc_code,
     int r;
 
     r = jsonrpc_format_error(req->version, req->id, rpc_code,
-                             err->code ? err->code : "INTERNAL_ERROR",
+                             err->code ? err->code : XAPI_INTERNAL_ERROR,
                              err->params, err->n_params, &out, &n);
     if (r < 0)
         return r;

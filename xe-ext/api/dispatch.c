@@ -182,7 +182,7 @@ static int count_mismatch(struct xapi_error *err, const char *method,
 
     snprintf(e, sizeof(e), "%u", expected);
     snprintf(g, sizeof(g), "%zu", received);
-    return xapi_error_set(err, -EINVAL, "MESSAGE_PARAMETER_COUNT_MISMATCH",
+    return xapi_error_set(err, -EINVAL, XAPI_MESSAGE_PARAMETER_COUNT_MISMATCH,
                           method, e, g, NULL);
 }
 
@@ -202,14 +202,14 @@ int xapi_registry_call(struct xapi_registry *reg, struct xapi *api,
     if (!params || params->type != XV_ARRAY)
         return xapi_error_internal(err, -EINVAL, "params are not an array");
     if (xapi_registry_find(reg, method, &m) < 0)
-        return xapi_error_set(err, -ENOENT, "MESSAGE_METHOD_UNKNOWN", method,
+        return xapi_error_set(err, -ENOENT, XAPI_MESSAGE_METHOD_UNKNOWN, method,
                               NULL);
     args = (struct xv *const *)params->a.items;
     n = params->a.n;
     if (!(m.flags & XAPI_METHOD_NO_SESSION)) {
         /* No session at all: that is what is wrong. */
         if (n == 0)
-            return xapi_error_set(err, -EACCES, "SESSION_INVALID", "",
+            return xapi_error_set(err, -EACCES, XAPI_SESSION_INVALID, "",
                                   NULL);
         /* Counts exclude the session, as XAPI reports them. */
         if (n - 1 < m.min_args)
@@ -218,7 +218,7 @@ int xapi_registry_call(struct xapi_registry *reg, struct xapi *api,
             return count_mismatch(err, method, m.max_args, n - 1);
         if (args[0]->type != XV_STRING || !check ||
             check(check_userdata, args[0]->s) < 0)
-            return xapi_error_set(err, -EACCES, "SESSION_INVALID",
+            return xapi_error_set(err, -EACCES, XAPI_SESSION_INVALID,
                                   args[0]->type == XV_STRING ? args[0]->s
                                                              : "", NULL);
         call.session = args[0]->s;
@@ -252,7 +252,7 @@ int xapi_arg_string(struct xv *const *args, size_t i, const char *what,
                     const char **ret, struct xapi_error *err)
 {
     if (xv_get_string(args[i], ret) < 0)
-        return xapi_error_set(err, -EINVAL, "FIELD_TYPE_ERROR", what, NULL);
+        return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, what, NULL);
     return 0;
 }
 
@@ -278,13 +278,13 @@ bool xapi_ref_valid(const char *ref)
 int xapi_handle_invalid(struct xapi_error *err, const char *cls,
                         const char *ref)
 {
-    return xapi_error_set(err, -ENOENT, "HANDLE_INVALID", cls, ref, NULL);
+    return xapi_error_set(err, -ENOENT, XAPI_HANDLE_INVALID, cls, ref, NULL);
 }
 
 int xapi_uuid_invalid(struct xapi_error *err, const char *cls,
                       const char *uuid)
 {
-    return xapi_error_set(err, -ENOENT, "UUID_INVALID", cls, uuid, NULL);
+    return xapi_error_set(err, -ENOENT, XAPI_UUID_INVALID, cls, uuid, NULL);
 }
 
 int xapi_new_uuid(char ret_uuid[static 37])

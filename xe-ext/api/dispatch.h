@@ -23,6 +23,7 @@
 
 #include "xe-ext/api/value.h"
 #include "xe-ext/core/xapi-error.h"
+#include "xe-ext/core/xapi-errors.h"
 
 struct xapi;
 

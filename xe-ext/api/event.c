@@ -352,7 +352,7 @@ static int subs_parse(struct xapi_events *ev, const struct xv *classes,
     size_t k;
 
     if (!classes || classes->type != XV_ARRAY)
-        return xapi_error_set(err, -EINVAL, "FIELD_TYPE_ERROR", "classes",
+        return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, "classes",
                               NULL);
     ss.s = calloc(classes->a.n + 1, sizeof(*ss.s));
     if (!ss.s)
@@ -365,7 +365,7 @@ static int subs_parse(struct xapi_events *ev, const struct xv *classes,
         if (v->type != XV_STRING || !*v->s) {
             subs_free(&ss);
             return xapi_error_set(err, -EINVAL,
-                                  "EVENT_SUBSCRIPTION_PARSE_FAILURE",
+                                  XAPI_EVENT_SUBSCRIPTION_PARSE_FAILURE,
                                   v->type == XV_STRING ? v->s
                                                        : xv_type_name(v->type),
                                   NULL);
@@ -698,7 +698,7 @@ int xapi_events_from(struct xapi_events *ev, const struct xv *classes,
         return -ENOMEM;
     if (!token || token_parse(token, &from, &initial) < 0)
         return xapi_error_set(err, -EINVAL,
-                              "EVENT_FROM_TOKEN_PARSE_FAILURE",
+                              XAPI_EVENT_FROM_TOKEN_PARSE_FAILURE,
                               token ? token : "", NULL);
     if (isnan(timeout) || timeout < 0)
         timeout = 0;
@@ -730,7 +730,7 @@ int xapi_events_from(struct xapi_events *ev, const struct xv *classes,
         for (;;) {
             if (from < ev->lost_before) {
                 pthread_mutex_unlock(&ev->lock);
-                r = xapi_error_set(err, -ESTALE, "EVENTS_LOST", NULL);
+                r = xapi_error_set(err, -ESTALE, XAPI_EVENTS_LOST, NULL);
                 goto out;
             }
             r = change_picks(ev, &ss, from, &p, &n);
@@ -829,7 +829,7 @@ static int m_from(const struct xapi_call *call, struct xv *const *args,
     if (r < 0)
         return r;
     if (xv_get_double(args[2], &timeout) < 0)
-        return xapi_error_set(err, -EINVAL, "FIELD_TYPE_ERROR", "timeout",
+        return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, "timeout",
                               NULL);
     return xapi_events_from(call->userdata, args[0], token, timeout, ret,
                             err);

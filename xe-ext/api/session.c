@@ -226,7 +226,7 @@ static void fail_count(struct xapi_sessions *s, const char *key, double t)
 static int auth_failed(struct xapi_error *err, const char *user,
                        const char *why)
 {
-    return xapi_error_set(err, -EACCES, "SESSION_AUTHENTICATION_FAILED",
+    return xapi_error_set(err, -EACCES, XAPI_SESSION_AUTHENTICATION_FAILED,
                           user, why, NULL);
 }
 

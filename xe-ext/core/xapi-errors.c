@@ -35,6 +35,8 @@ static const char *const p_PIF_network[] = { "PIF", "network", NULL };
 static const char *const p_PIF_msg[] = { "PIF", "msg", NULL };
 static const char *const p_function[] = { "function", NULL };
 static const char *const p_none[] = { NULL };
+static const char *const p_token[] = { "token", NULL };
+static const char *const p_subscription[] = { "subscription", NULL };
 static const char *const p_reason[] = { "reason", NULL };
 static const char *const p_class_object[] = { "class", "object", NULL };
 static const char *const p_handle[] = { "handle", NULL };
@@ -79,6 +81,15 @@ const struct xapi_error_info xapi_error_infos[] = {
       "A timeout happened while attempting to attach a device to a VM." },
     { "DEVICE_DETACH_TIMEOUT", p_type_ref,
       "A timeout happened while attempting to detach a device from a VM." },
+    { "EVENTS_LOST", p_none,
+      "Some events have been lost from the queue and cannot be "
+      "retrieved." },
+    { "EVENT_FROM_TOKEN_PARSE_FAILURE", p_token,
+      "The event.from token could not be parsed. Valid values include: "
+      "'', and a value returned from a previous event.from call." },
+    { "EVENT_SUBSCRIPTION_PARSE_FAILURE", p_subscription,
+      "The server failed to parse your event subscription. Valid values "
+      "include: *, class-name, class-name/object-reference." },
     { "FIELD_TYPE_ERROR", p_field,
       "The value specified is of the wrong type" },
     { "HANDLE_INVALID", p_class_handle,
