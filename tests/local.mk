@@ -101,7 +101,9 @@ check_PROGRAMS += tests/helpers/xapi-test-server
 tests_helpers_xapi_test_server_SOURCES = tests/helpers/xapi-test-server.c
 tests_helpers_xapi_test_server_CFLAGS = $(XAPI_TEST_CFLAGS)
 tests_helpers_xapi_test_server_LDADD = $(XAPI_TEST_LIBS)
-TESTS += tests/integration/test-xapi-npm.sh tests/integration/test-xapi-python.sh
+TESTS += tests/integration/test-xapi-npm.sh tests/integration/test-xapi-python.sh \
+	tests/integration/test-xapi-daemon.sh
 EXTRA_DIST += tests/integration/test-xapi-npm.sh \
 	tests/integration/test-xapi-python.sh tests/integration/test-xapi-python.py \
+	tests/integration/test-xapi-daemon.sh \
 	tests/integration/xapi-npm-client.mjs

@@ -189,6 +189,8 @@ START_TEST(test_xapi_codec_json_request)
     static const char req[] =
         "{\"id\":\"x\",\"jsonrpc\":\"2.0\",\"method\":\"event.from\","
         "\"params\":[\"s\",[\"pool\"],\"\",60.1]}\n";
+    static const char nul_method[] =
+        "{\"id\":0,\"method\":\"\\u0000s\",\"params\":[]}";
     static const char bad_utf8[] = "{\"id\":1,\"method\":\"\xff\"}";
     struct jsonrpc_request r;
     char *error = NULL, *deep;
@@ -218,11 +220,42 @@ START_TEST(test_xapi_codec_json_request)
     jsonrpc_request_dispose(&r);
     free(deep);
 
+    /* A method name with a NUL in it is refused (found by fuzzing). */
+    ck_assert_int_eq(jsonrpc_parse_request(nul_method, strlen(nul_method),
+                                           &r, &error), -EBADMSG);
+    free(error);
+    jsonrpc_request_dispose(&r);
+
     /* Invalid UTF-8 is refused. */
     ck_assert_int_eq(jsonrpc_parse_request(bad_utf8, strlen(bad_utf8), &r,
                                            &error), -EBADMSG);
     free(error);
     jsonrpc_request_dispose(&r);
+}
+END_TEST
+
+START_TEST(test_xapi_codec_doubles_stay_doubles)
+{
+    struct xv *p = xv_new_array(), *id = xv_new_int(1);
+    struct jsonrpc_request r;
+    char buf[32], *out = NULL, *error = NULL;
+    size_t len;
+
+    xv_format_double(60.1, buf);
+    ck_assert_str_eq(buf, "60.1");
+    xv_format_double(60.0, buf);
+    ck_assert_str_eq(buf, "60.0");
+    xv_format_double(1e300, buf);
+    ck_assert_str_eq(buf, "1e+300");
+    /* 60. must come back as a double, not as the int 60. */
+    ck_assert_int_eq(xv_array_append(p, xv_new_double(60.0)), 0);
+    ck_assert_int_eq(jsonrpc_format_request(2, id, "m", p, &out, &len), 0);
+    ck_assert_int_eq(jsonrpc_parse_request(out, len, &r, &error), 0);
+    ck_assert_int_eq(r.params->a.items[0]->type, XV_DOUBLE);
+    jsonrpc_request_dispose(&r);
+    free(out);
+    xv_free(p);
+    xv_free(id);
 }
 END_TEST
 
@@ -260,6 +293,7 @@ int main(void)
     tcase_add_test(tc, test_xapi_codec_xmlrpc_response_parse);
     tcase_add_test(tc, test_xapi_codec_json_envelopes);
     tcase_add_test(tc, test_xapi_codec_json_request);
+    tcase_add_test(tc, test_xapi_codec_doubles_stay_doubles);
     tcase_add_test(tc, test_xapi_codec_value_reads);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
