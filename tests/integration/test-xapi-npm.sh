@@ -1,24 +1,36 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Xen Orchestra's npm connector (xen-api@4.7.6) against the endpoint over
-# JSON-RPC, XML-RPC and HTTPS.  The package is installed into a cache dir
-# in the build tree on first use (XAPI_NPM_CACHE overrides where).
+# JSON-RPC, XML-RPC and HTTPS.  The package is installed on first use into
+# ~/.cache/xen-sriov (XAPI_NPM_CACHE overrides where).
 set -eu
 : "${top_srcdir:?}" "${top_builddir:?}"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     echo "SKIP: Node.js and npm are not installed (tools/install-deps installs them)"
     exit 77
 fi
-cache=${XAPI_NPM_CACHE:-$top_builddir/tests/npm-cache}
-if ! grep -qs '"version": "4.7.6"' "$cache/node_modules/xen-api/package.json"; then
-    mkdir -p "$cache"
-    npm install --prefix "$cache" --no-audit --no-fund --loglevel=error \
-        xen-api@4.7.6 >"$cache/install.log" 2>&1 || {
-        cat "$cache/install.log"
-        echo "FAIL: 'npm install xen-api@4.7.6' failed (is the npm registry reachable?)"
-        exit 1; }
+# A per-user cache, outside the build tree (distclean leaves it alone);
+# flock keeps parallel runs (plain and sanitizer builds) from racing.
+if [ -n "${XAPI_NPM_CACHE:-}" ]; then
+    cache=$XAPI_NPM_CACHE
+elif [ -n "${XDG_CACHE_HOME:-}${HOME:-}" ]; then
+    cache=${XDG_CACHE_HOME:-$HOME/.cache}/xen-sriov/npm-xen-api-4.7.6
+else
+    cache=$top_builddir/tests/npm-cache
 fi
-cp "$top_srcdir/tests/integration/xapi-npm-client.mjs" "$cache/"
+mkdir -p "$cache"
+(
+    flock 9
+    if ! grep -qs '"version": "4.7.6"' "$cache/node_modules/xen-api/package.json"; then
+        npm install --prefix "$cache" --no-audit --no-fund --loglevel=error \
+            xen-api@4.7.6 >"$cache/install.log" 2>&1 || {
+            cat "$cache/install.log"
+            echo "FAIL: 'npm install xen-api@4.7.6' into $cache failed (is the npm registry reachable?)"
+            exit 1; }
+    fi
+) 9>"$cache/.lock"
+client="$cache/xapi-npm-client-$$.mjs"
+cp "$top_srcdir/tests/integration/xapi-npm-client.mjs" "$client"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/xapi-npm-XXXXXX")
 pids=
@@ -26,6 +38,7 @@ cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null || :; done
     wait 2>/dev/null || :
     rm -rf "$tmp"
+    rm -f "$client"
 }
 trap cleanup EXIT
 
@@ -53,14 +66,14 @@ start_server() {
 }
 
 start_server plain
-node "$cache/xapi-npm-client.mjs" "http://127.0.0.1:$port" xo xo-secret json-rpc
-node "$cache/xapi-npm-client.mjs" "http://127.0.0.1:$port" xo xo-secret xml-rpc
+node "$client" "http://127.0.0.1:$port" xo xo-secret json-rpc
+node "$client" "http://127.0.0.1:$port" xo xo-secret xml-rpc
 
 if command -v openssl >/dev/null 2>&1; then
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
         -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
     start_server tls --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"
-    node "$cache/xapi-npm-client.mjs" "https://127.0.0.1:$port" xo xo-secret auto
+    node "$client" "https://127.0.0.1:$port" xo xo-secret auto
 else
     echo "note: openssl is not installed: HTTPS not tried (tools/install-deps installs it)"
 fi
