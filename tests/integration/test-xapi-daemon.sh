@@ -22,8 +22,10 @@ expect_error() {
     if SRIOV_ROOT="$tmp" "$api" "$@" >"$tmp/out" 2>"$tmp/err"; then
         fail "'$*' succeeded"
     fi
-    [ "$(wc -l <"$tmp/err")" -le 2 ] || fail "'$*': more than a line: $(cat "$tmp/err")"
-    grep -q -- "$text" "$tmp/err" || fail "'$*': no '$text' in: $(cat "$tmp/err")"
+    [ "$(wc -l <"$tmp/err")" -le 2 ] ||
+        fail "'$*': more than a line: $(cat "$tmp/err")"
+    grep -q -- "$text" "$tmp/err" ||
+        fail "'$*': no '$text' in: $(cat "$tmp/err")"
 }
 expect_error "needs --listen" --no-socket
 expect_error "go together" --listen 127.0.0.1:0 --tls-cert "$tmp/c.pem"

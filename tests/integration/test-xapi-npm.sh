@@ -6,7 +6,8 @@
 set -eu
 : "${top_srcdir:?}" "${top_builddir:?}"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    echo "SKIP: Node.js and npm are not installed (tools/install-deps installs them)"
+    echo "SKIP: Node.js and npm are not installed" \
+        "(tools/install-deps installs them)"
     exit 77
 fi
 # A per-user cache, outside the build tree (distclean leaves it alone);
@@ -21,11 +22,13 @@ fi
 mkdir -p "$cache"
 (
     flock 9
-    if ! grep -qs '"version": "4.7.6"' "$cache/node_modules/xen-api/package.json"; then
+    pkg=$cache/node_modules/xen-api/package.json
+    if ! grep -qs '"version": "4.7.6"' "$pkg"; then
         npm install --prefix "$cache" --no-audit --no-fund --loglevel=error \
             xen-api@4.7.6 >"$cache/install.log" 2>&1 || {
             cat "$cache/install.log"
-            echo "FAIL: 'npm install xen-api@4.7.6' into $cache failed (is the npm registry reachable?)"
+            echo "FAIL: 'npm install xen-api@4.7.6' into $cache failed" \
+                "(is the npm registry reachable?)"
             exit 1; }
     fi
 ) 9>"$cache/.lock"
@@ -43,7 +46,8 @@ cleanup() {
 trap cleanup EXIT
 
 umask 077
-printf 'xo-secret\n' | "$top_builddir/xe-ext/api/xen-sriov-api" --hash-password \
+api="$top_builddir/xe-ext/api/xen-sriov-api"
+printf 'xo-secret\n' | "$api" --hash-password \
     | sed 's/^/xo:/' >"$tmp/users"
 
 # start_server NAME ARGS...: runs the test server, sets $port to its port.
@@ -57,7 +61,9 @@ start_server() {
     while ! grep -q 'listening on http' "$tmp/$name.log"; do
         i=$((i + 1))
         if [ $i -gt 100 ]; then
-            cat "$tmp/$name.log"; echo "FAIL: server $name did not start"; exit 1
+            cat "$tmp/$name.log"
+            echo "FAIL: server $name did not start"
+            exit 1
         fi
         sleep 0.1
     done
@@ -75,5 +81,6 @@ if command -v openssl >/dev/null 2>&1; then
     start_server tls --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"
     node "$client" "https://127.0.0.1:$port" xo xo-secret auto
 else
-    echo "note: openssl is not installed: HTTPS not tried (tools/install-deps installs it)"
+    echo "note: openssl is not installed: HTTPS not tried" \
+        "(tools/install-deps installs it)"
 fi

@@ -208,7 +208,8 @@ try:
                        lambda: s.xenapi.network.get_record("OpaqueRef:x"),
                        "network", "OpaqueRef:x")
         s.xenapi.session.logout()
-    check("bad session, unknown method, count, handle", t_bad_session_unknown_method)
+    check("bad session, unknown method, count, handle",
+          t_bad_session_unknown_method)
 
     def t_wrong_password():
         s = local_session()

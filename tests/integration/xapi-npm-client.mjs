@@ -87,5 +87,6 @@ await step('watch error free', async () => {
   assert.equal(xapi.watchEventsError, undefined)
 })
 await xapi.disconnect()
-console.log(`npm xen-api over ${transport} (${url}): ${passed} passed, 0 failed`)
+console.log(`npm xen-api over ${transport} (${url}):`,
+  `${passed} passed, 0 failed`)
 process.exit(0)
