@@ -81,6 +81,43 @@ _hidden_ int sriov__read_file(sriov_ctx *ctx, const char *path, char **ret);
 _hidden_ int sriov__write_file(sriov_ctx *ctx, const char *path,
                                const char *value);
 
+/*
+ * Directory-relative I/O, for the scan: a directory is opened once under the
+ * host root and its entries are read with openat/readlinkat/getdents, which
+ * keeps path lookups and syscalls per device low.  @dirpath only names the
+ * directory in debug logs.  These helpers are quiet: they return -errno
+ * without recording an error, because the scan treats ENOENT as "absent"
+ * or "vanished"; callers record what matters.
+ */
+/* Open <root>/<rel> as a directory (records the error). */
+_hidden_ int sriov__dir_open(sriov_ctx *ctx, const char *rel, int *ret_fd,
+                             char **ret_path);
+/* Open the directory @name below @dirfd ("." for a new fd on @dirfd). */
+_hidden_ int sriov__dir_openat(sriov_ctx *ctx, int dirfd, const char *dirpath,
+                               const char *name, int *ret_fd);
+/* Read an attribute into @buf (NUL-terminated, trailing newline and
+ * blanks stripped); returns its length. */
+_hidden_ int sriov__read_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
+                            const char *name, char *buf, size_t size);
+/* Read a symlink's target into @buf; returns its length. */
+_hidden_ int sriov__readlink_at(sriov_ctx *ctx, int dirfd,
+                                const char *dirpath, const char *name,
+                                char *buf, size_t size);
+/* Entry names of directory @name below @dirfd (without . and ..), as a
+ * NULL-terminated array the caller frees with strv_free(). */
+_hidden_ int sriov__list_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
+                            const char *name, char ***ret, unsigned *ret_n);
+/* 1 if @name exists below @dirfd (symlinks not followed), 0 if not. */
+_hidden_ int sriov__exists_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
+                              const char *name);
+
+/* Parse an unsigned number as sysfs prints it ("%u", "%x", "0x%x"). */
+_hidden_ int sriov__parse_uint(const char *s, int base, unsigned *ret);
+/* Parse a signed decimal ("-1" for numa_node, speed...). */
+_hidden_ int sriov__parse_int(const char *s, int *ret);
+/* Last path component of a link target ("../../drivers/iavf" -> "iavf"). */
+_hidden_ const char *sriov__basename(const char *path);
+
 /* True if s is a PCI address "dddd:bb:dd.f" (lowercase hex, as sysfs). */
 _hidden_ bool sriov__bdf_valid(const char *s);
 

@@ -4,7 +4,10 @@
 
 nobase_include_HEADERS += \
 	include/sriov/sriov.h \
-	include/sriov/ctx.h
+	include/sriov/ctx.h \
+	include/sriov/host.h \
+	include/sriov/lifecycle.h \
+	include/sriov/bind.h
 nodist_include_HEADERS = include/sriov/version.h
 include_HEADERS =
 
@@ -14,7 +17,20 @@ libsriov_libsriov_internal_la_SOURCES = \
 	libsriov/internal.h \
 	libsriov/ctx.c \
 	libsriov/error.c \
-	libsriov/sysfs.c
+	libsriov/sysfs.c \
+	libsriov/host-internal.h \
+	libsriov/host.c \
+	libsriov/pf.c \
+	libsriov/vf.c \
+	libsriov/netdev.c \
+	libsriov/iommu.c \
+	libsriov/names.c \
+	libsriov/bdf.c \
+	libsriov/lifecycle-internal.h \
+	libsriov/numvfs.c \
+	libsriov/modprobe.c \
+	libsriov/mode.c \
+	libsriov/bind.c
 libsriov_libsriov_internal_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
 	$(LIBPCI_CFLAGS) $(LIBXML_CFLAGS) $(XENSTORE_CFLAGS) $(LIBNL_CFLAGS)
 libsriov_libsriov_internal_la_LIBADD = \

@@ -201,3 +201,205 @@ bool sriov__bdf_valid(const char *s)
         return false;
     return true;
 }
+
+int sriov__dir_open(sriov_ctx *ctx, const char *rel, int *ret_fd,
+                    char **ret_path)
+{
+    _cleanup_free_ char *path = NULL;
+    int fd, r;
+
+    r = sriov__host_path(ctx, &path, "%s", rel);
+    if (r < 0)
+        return r;
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return sriov__fail(ctx, negative_errno(), "cannot open '%s': %s",
+                           path, strerror(errno));
+    sriov__log_debug(ctx, "opened '%s'", path);
+    *ret_fd = fd;
+    if (ret_path)
+        *ret_path = TAKE_PTR(path);
+    return 0;
+}
+
+int sriov__dir_openat(sriov_ctx *ctx, int dirfd, const char *dirpath,
+                      const char *name, int *ret_fd)
+{
+    int fd;
+
+    fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        int r = negative_errno();
+        sriov__log_debug(ctx, "open '%s/%s': %s", dirpath, name,
+                         strerror(-r));
+        return r;
+    }
+    *ret_fd = fd;
+    return 0;
+}
+
+int sriov__read_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
+                   const char *name, char *buf, size_t size)
+{
+    _cleanup_close_ int fd = -1;
+    ssize_t n;
+    size_t len;
+
+    fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int r = negative_errno();
+        sriov__log_debug(ctx, "read '%s/%s': %s", dirpath, name,
+                         strerror(-r));
+        return r;
+    }
+    /* One read: a sysfs attribute is produced whole by its show method. */
+    do
+        n = read(fd, buf, size - 1);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        int r = negative_errno();
+        sriov__log_debug(ctx, "read '%s/%s': %s", dirpath, name,
+                         strerror(-r));
+        return r;
+    }
+    len = (size_t)n;
+    buf[len] = '\0';
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+        buf[--len] = '\0';
+    sriov__log_debug(ctx, "read '%s/%s' = '%s'", dirpath, name, buf);
+    return (int)len;
+}
+
+int sriov__readlink_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
+                       const char *name, char *buf, size_t size)
+{
+    ssize_t n;
+
+    n = readlinkat(dirfd, name, buf, size - 1);
+    if (n < 0) {
+        int r = negative_errno();
+        sriov__log_debug(ctx, "link '%s/%s': %s", dirpath, name,
+                         strerror(-r));
+        return r;
+    }
+    buf[n] = '\0';
+    sriov__log_debug(ctx, "link '%s/%s' -> '%s'", dirpath, name, buf);
+    return (int)n;
+}
+
+static int strv_push(char ***v, unsigned *n, unsigned *alloc, const char *s)
+{
+    char *copy;
+
+    if (*n + 2 > *alloc) {
+        unsigned na = *alloc ? *alloc * 2 : 16;
+        char **nv = realloc(*v, na * sizeof(char *));
+        if (!nv)
+            return -ENOMEM;
+        *v = nv;
+        *alloc = na;
+    }
+    copy = strdup(s);
+    if (!copy)
+        return -ENOMEM;
+    (*v)[(*n)++] = copy;
+    (*v)[*n] = NULL;
+    return 0;
+}
+
+int sriov__list_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
+                   const char *name, char ***ret, unsigned *ret_n)
+{
+    _cleanup_close_ int fd = -1;
+    _cleanup_strv_free_ char **v = NULL;
+    unsigned n = 0, alloc = 0;
+    /* 32 KiB holds a PCI device directory (or ~1000 devices) per call. */
+    char buf[32768] __attribute__((aligned(8)));
+    int r;
+
+    r = sriov__dir_openat(ctx, dirfd, dirpath, name, &fd);
+    if (r < 0)
+        return r;
+    for (;;) {
+        ssize_t len = getdents64(fd, buf, sizeof(buf));
+        if (len < 0) {
+            if (errno == EINTR)
+                continue;
+            r = negative_errno();
+            sriov__log_debug(ctx, "list '%s/%s': %s", dirpath, name,
+                             strerror(-r));
+            return r;
+        }
+        if (len == 0)
+            break;
+        for (ssize_t off = 0; off < len;) {
+            struct dirent64 *de = (struct dirent64 *)(buf + off);
+            off += de->d_reclen;
+            if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
+                (de->d_name[1] == '.' && de->d_name[2] == '\0')))
+                continue;
+            r = strv_push(&v, &n, &alloc, de->d_name);
+            if (r < 0)
+                return r;
+        }
+    }
+    if (!v) {
+        v = calloc(1, sizeof(char *));
+        if (!v)
+            return -ENOMEM;
+    }
+    sriov__log_debug(ctx, "listed '%s/%s': %u entries", dirpath, name, n);
+    *ret = TAKE_PTR(v);
+    if (ret_n)
+        *ret_n = n;
+    return 0;
+}
+
+int sriov__exists_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
+                     const char *name)
+{
+    if (faccessat(dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        return 1;
+    if (errno == ENOENT || errno == ENOTDIR) {
+        sriov__log_debug(ctx, "'%s/%s' does not exist", dirpath, name);
+        return 0;
+    }
+    return negative_errno();
+}
+
+int sriov__parse_uint(const char *s, int base, unsigned *ret)
+{
+    unsigned long v;
+    char *end;
+
+    if (!s || !*s || *s == '-')
+        return -EINVAL;
+    errno = 0;
+    v = strtoul(s, &end, base);
+    if (errno || end == s || *end || v > UINT_MAX)
+        return -EINVAL;
+    *ret = (unsigned)v;
+    return 0;
+}
+
+int sriov__parse_int(const char *s, int *ret)
+{
+    long v;
+    char *end;
+
+    if (!s || !*s)
+        return -EINVAL;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v > INT_MAX || v < INT_MIN)
+        return -EINVAL;
+    *ret = (int)v;
+    return 0;
+}
+
+const char *sriov__basename(const char *path)
+{
+    const char *s = strrchr(path, '/');
+
+    return s ? s + 1 : path;
+}

@@ -9,5 +9,8 @@
 
 #include <sriov/version.h>
 #include <sriov/ctx.h>
+#include <sriov/host.h>
+#include <sriov/lifecycle.h>
+#include <sriov/bind.h>
 
 #endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Shared by the lifecycle files: numvfs.c, modprobe.c, mode.c. */
+#ifndef SRIOV_LIFECYCLE_INTERNAL_H
+#define SRIOV_LIFECYCLE_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "libsriov/host-internal.h"
+
+/* Read one SR-IOV PF (-EOPNOTSUPP if it is not one); free the host. */
+_hidden_ int sriov__pf_open(sriov_ctx *ctx, const char *bdf,
+                            sriov_host **ret_host, sriov_pf **ret_pf);
+
+/* How a driver takes its VF count as a module option. */
+struct sriov__modprobe_info {
+    char *module;          /* module name ("mlx4_core") */
+    char *param;           /* option ("num_vfs"), NULL if none known */
+    bool no_sysfs;         /* known to have no sriov_configure */
+    bool from_comment;     /* "# VFs-param:" of a XenServer driver package */
+    unsigned maxvfs;       /* "VFs-maxvfs-by-default/-by-user", 0 if none */
+};
+
+_hidden_ void sriov__modprobe_info_dispose(struct sriov__modprobe_info *mi);
+/* Fill @ret for @driver (never fails but on ENOMEM; param may be NULL). */
+_hidden_ int sriov__modprobe_info_get(sriov_ctx *ctx, const char *driver,
+                                      struct sriov__modprobe_info *ret);
+/*
+ * Set the option to @value for @pf in modprobe.d, atomically, keeping every
+ * other line and option.  The file is the one already setting it (the last
+ * in modprobe's order), else <driver>-sriov.conf.
+ */
+_hidden_ int sriov__modprobe_set(sriov_ctx *ctx, const sriov_pf *pf,
+                                 const struct sriov__modprobe_info *mi,
+                                 unsigned value);
+
+#endif
