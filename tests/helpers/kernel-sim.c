@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * kernel-sim.so: an LD_PRELOAD library that makes writes into a simulated
+ * host (a tree made by make-sim-host) behave as writes into the kernel's
+ * sysfs: sriov_numvfs creates VFs, bind/unbind move drivers, and so on
+ * (kernel-sim.md lists the rules).  It also injects faults on any write
+ * under the tree: SIM_FAIL="PATTERN:ERRNO[:COUNT][,...]".
+ *
+ * Only open/openat (and their _2/64 variants), write and close are
+ * interposed.  A file opened for writing is a store when it is an existing
+ * file below <root>/sys of a tree (a directory holding .kernel-sim); every
+ * other open passes straight through.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/helpers/sim-internal.h"
+
+#define TRACK_MAX 4096
+#define STORE_MAX 4096               /* a sysfs store sees one page */
+
+struct tracked {
+    char root[PATH_MAX];
+    char rel[PATH_MAX];
+    bool store;                      /* else: watched for faults only */
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct tracked *tracked[TRACK_MAX];
+static __thread int busy;            /* inside the model: pass through */
+
+static int (*real_openat)(int, const char *, int, ...);
+static ssize_t (*real_write)(int, const void *, size_t);
+static int (*real_close)(int);
+
+static void resolve_real(void)
+{
+    if (!real_openat) {
+        real_openat = (int (*)(int, const char *, int, ...))
+            dlsym(RTLD_NEXT, "openat");
+        real_write = (ssize_t (*)(int, const void *, size_t))
+            dlsym(RTLD_NEXT, "write");
+        real_close = (int (*)(int))dlsym(RTLD_NEXT, "close");
+    }
+}
+
+/* For tests: present when the library is loaded. */
+const char *kernel_sim_version(void);
+const char *kernel_sim_version(void)
+{
+    return "1";
+}
+
+/* The tree holding @abs (canonical), with @rel set to the path inside. */
+static bool find_root(const char *abs, char *root, size_t size,
+                      const char **rel)
+{
+    char probe[PATH_MAX];
+    struct stat st;
+    size_t n = strlen(abs);
+
+    for (size_t i = n; i-- > 1;) {
+        if (abs[i] != '/')
+            continue;
+        if (snprintf(probe, sizeof(probe), "%.*s/" SIM_STATE_DIR, (int)i,
+                     abs) >= (int)sizeof(probe))
+            continue;
+        if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode)) {
+            snprintf(root, size, "%.*s", (int)i, abs);
+            *rel = abs + i + 1;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Canonical absolute path of (dirfd, path); for a file that does not
+ * exist yet, of its directory plus its name. */
+static bool canonical(int dirfd, const char *path, char *out, bool *exists)
+{
+    char joined[PATH_MAX], dir[PATH_MAX];
+    const char *slash;
+
+    if (path[0] == '/')
+        snprintf(joined, sizeof(joined), "%s", path);
+    else if (dirfd == AT_FDCWD) {
+        if (!getcwd(dir, sizeof(dir)))
+            return false;
+        if (snprintf(joined, sizeof(joined), "%s/%s", dir, path) >=
+            (int)sizeof(joined))
+            return false;
+    } else {
+        char link[64];
+        ssize_t n;
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+        n = readlink(link, dir, sizeof(dir) - 1);
+        if (n < 0)
+            return false;
+        dir[n] = '\0';
+        if (snprintf(joined, sizeof(joined), "%s/%s", dir, path) >=
+            (int)sizeof(joined))
+            return false;
+    }
+    if (realpath(joined, out)) {
+        *exists = true;
+        return true;
+    }
+    *exists = false;
+    slash = strrchr(joined, '/');
+    snprintf(dir, sizeof(dir), "%.*s", (int)(slash - joined), joined);
+    if (!realpath(dir, out))
+        return false;
+    if (strlen(out) + strlen(slash) >= PATH_MAX)
+        return false;
+    strcat(out, slash);
+    return true;
+}
+
+/* ---- fault injection ---- */
+
+static int errno_from(const char *s)
+{
+    static const struct { const char *name; int value; } names[] = {
+        { "EPERM", EPERM }, { "ENOENT", ENOENT }, { "EIO", EIO },
+        { "E2BIG", E2BIG }, { "ENOMEM", ENOMEM }, { "EACCES", EACCES },
+        { "EBUSY", EBUSY }, { "EEXIST", EEXIST }, { "ENODEV", ENODEV },
+        { "EINVAL", EINVAL }, { "ENOSPC", ENOSPC }, { "EROFS", EROFS },
+        { "ERANGE", ERANGE }, { "EAGAIN", EAGAIN }, { "ENXIO", ENXIO },
+        { "EDQUOT", EDQUOT }, { "ETIMEDOUT", ETIMEDOUT },
+        { "EOPNOTSUPP", EOPNOTSUPP }, { "ENOSYS", ENOSYS },
+    };
+    char *end;
+    long v;
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(s, names[i].name) == 0)
+            return names[i].value;
+    v = strtol(s, &end, 10);
+    return *s && !*end && v > 0 && v < 4096 ? (int)v : 0;
+}
+
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+/*
+ * Does a rule of SIM_FAIL match @rel?  Returns the errno to fail with.
+ * Rules: PATTERN:ERRNO[:COUNT], comma-separated; PATTERN is an fnmatch
+ * pattern on the path relative to the root, or a suffix of it (it may
+ * hold ':' as PCI addresses do: fields are taken from the right).  COUNT
+ * limits how many writes fail, counted across processes in the tree.
+ */
+static int fault_for(const char *root, const char *rel)
+{
+    const char *env = getenv("SIM_FAIL");
+    char rules[4096], *save = NULL;
+    unsigned index = 0;
+
+    if (!env || !*env)
+        return 0;
+    snprintf(rules, sizeof(rules), "%s", env);
+    for (char *rule = strtok_r(rules, ",", &save); rule;
+         rule = strtok_r(NULL, ",", &save), index++) {
+        char *last = strrchr(rule, ':'), *second, suffix[PATH_MAX + 2];
+        char key[32], hits[32];
+        unsigned long count = 0;
+        int err, lk;
+
+        if (!last)
+            continue;
+        *last = '\0';
+        second = strrchr(rule, ':');
+        if (all_digits(last + 1) && second && errno_from(second + 1) &&
+            second[1] == 'E') {
+            count = strtoul(last + 1, NULL, 10);
+            *second = '\0';
+            err = errno_from(second + 1);
+        } else
+            err = errno_from(last + 1);
+        if (!err)
+            continue;
+        snprintf(suffix, sizeof(suffix), "*/%s", rule);
+        if (fnmatch(rule, rel, 0) != 0 && fnmatch(suffix, rel, 0) != 0)
+            continue;
+        if (!count)
+            return err;
+        lk = sim_lock(root);
+        snprintf(key, sizeof(key), "rule%u", index);
+        sim_state_get(root, "faults", key, hits, sizeof(hits));
+        if (strtoul(hits, NULL, 10) >= count) {
+            sim_unlock(lk);
+            continue;
+        }
+        snprintf(hits, sizeof(hits), "%lu", strtoul(hits, NULL, 10) + 1);
+        sim_state_set(root, "faults", key, hits);
+        sim_unlock(lk);
+        return err;
+    }
+    return 0;
+}
+
+/* ---- interposed calls ---- */
+
+static int sim_open(int dirfd, const char *path, int flags, mode_t mode)
+{
+    char abs[PATH_MAX], root[PATH_MAX];
+    const char *rel;
+    struct tracked *t;
+    bool exists, store = false;
+    int fd, check = 0;
+
+    resolve_real();
+    if (busy || (flags & O_ACCMODE) == O_RDONLY || !path)
+        return real_openat(dirfd, path, flags, mode);
+    busy++;
+    if (!canonical(dirfd, path, abs, &exists) ||
+        !find_root(abs, root, sizeof(root), &rel)) {
+        busy--;
+        return real_openat(dirfd, path, flags, mode);
+    }
+    if (exists) {
+        check = sim_store_check(rel);
+        if (check < 0) {
+            busy--;
+            errno = -check;
+            return -1;
+        }
+        store = check > 0;
+    }
+    if (!store && !(getenv("SIM_FAIL") && *getenv("SIM_FAIL"))) {
+        busy--;
+        return real_openat(dirfd, path, flags, mode);
+    }
+    /* sysfs ignores O_TRUNC/O_APPEND; never create or truncate ours. */
+    if (store)
+        flags &= ~(O_TRUNC | O_CREAT | O_APPEND | O_EXCL);
+    fd = real_openat(dirfd, path, flags, mode);
+    if (fd >= 0 && fd < TRACK_MAX && (t = calloc(1, sizeof(*t)))) {
+        snprintf(t->root, sizeof(t->root), "%s", root);
+        snprintf(t->rel, sizeof(t->rel), "%s", rel);
+        t->store = store;
+        pthread_mutex_lock(&lock);
+        free(tracked[fd]);
+        tracked[fd] = t;
+        pthread_mutex_unlock(&lock);
+    }
+    busy--;
+    return fd;
+}
+
+static mode_t mode_arg(int flags, va_list ap)
+{
+    if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
+        return (mode_t)va_arg(ap, int);
+    return 0;
+}
+
+int open(const char *path, int flags, ...)
+{
+    va_list ap;
+    mode_t mode;
+
+    va_start(ap, flags);
+    mode = mode_arg(flags, ap);
+    va_end(ap);
+    return sim_open(AT_FDCWD, path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...)
+{
+    va_list ap;
+    mode_t mode;
+
+    va_start(ap, flags);
+    mode = mode_arg(flags, ap);
+    va_end(ap);
+    return sim_open(AT_FDCWD, path, flags, mode);
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+    va_list ap;
+    mode_t mode;
+
+    va_start(ap, flags);
+    mode = mode_arg(flags, ap);
+    va_end(ap);
+    return sim_open(dirfd, path, flags, mode);
+}
+
+int openat64(int dirfd, const char *path, int flags, ...)
+{
+    va_list ap;
+    mode_t mode;
+
+    va_start(ap, flags);
+    mode = mode_arg(flags, ap);
+    va_end(ap);
+    return sim_open(dirfd, path, flags, mode);
+}
+
+/* _FORTIFY_SOURCE entry points */
+int __open_2(const char *path, int flags);
+int __open_2(const char *path, int flags)
+{
+    return sim_open(AT_FDCWD, path, flags, 0);
+}
+
+int __open64_2(const char *path, int flags);
+int __open64_2(const char *path, int flags)
+{
+    return sim_open(AT_FDCWD, path, flags, 0);
+}
+
+int __openat_2(int dirfd, const char *path, int flags);
+int __openat_2(int dirfd, const char *path, int flags)
+{
+    return sim_open(dirfd, path, flags, 0);
+}
+
+int __openat64_2(int dirfd, const char *path, int flags);
+int __openat64_2(int dirfd, const char *path, int flags)
+{
+    return sim_open(dirfd, path, flags, 0);
+}
+
+/* A write to an fd opened some other way (mkostemp...): faults only. */
+static int untracked_fault(int fd)
+{
+    char link[64], abs[PATH_MAX], root[PATH_MAX];
+    const char *rel;
+    ssize_t n;
+
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    n = readlink(link, abs, sizeof(abs) - 1);
+    if (n <= 0 || abs[0] != '/')
+        return 0;
+    abs[n] = '\0';
+    if (!find_root(abs, root, sizeof(root), &rel))
+        return 0;
+    return fault_for(root, rel);
+}
+
+ssize_t write(int fd, const void *buf, size_t count)
+{
+    struct tracked t;
+    char *copy;
+    int r;
+
+    resolve_real();
+    if (busy || fd < 0)
+        return real_write(fd, buf, count);
+    pthread_mutex_lock(&lock);
+    if (fd < TRACK_MAX && tracked[fd])
+        t = *tracked[fd];
+    else
+        t.root[0] = '\0';
+    pthread_mutex_unlock(&lock);
+    if (!t.root[0]) {
+        if (fd > 2 && getenv("SIM_FAIL") && *getenv("SIM_FAIL")) {
+            busy++;
+            r = untracked_fault(fd);
+            busy--;
+            if (r) {
+                errno = r;
+                return -1;
+            }
+        }
+        return real_write(fd, buf, count);
+    }
+    busy++;
+    r = -fault_for(t.root, t.rel);
+    if (r == 0 && !t.store) {
+        busy--;
+        return real_write(fd, buf, count);
+    }
+    if (r == 0) {
+        if (count >= STORE_MAX)
+            r = -EINVAL;
+        else if (!(copy = malloc(count + 1)))
+            r = -ENOMEM;
+        else {
+            memcpy(copy, buf, count);
+            copy[count] = '\0';
+            r = sim_store(t.root, t.rel, copy);
+            free(copy);
+        }
+    }
+    busy--;
+    if (r < 0) {
+        errno = -r;
+        return -1;
+    }
+    return (ssize_t)count;
+}
+
+int close(int fd)
+{
+    resolve_real();
+    if (fd >= 0 && fd < TRACK_MAX) {
+        pthread_mutex_lock(&lock);
+        free(tracked[fd]);
+        tracked[fd] = NULL;
+        pthread_mutex_unlock(&lock);
+    }
+    return real_close(fd);
+}
