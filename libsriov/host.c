@@ -176,11 +176,13 @@ SRIOV_EXPORT int sriov_host_scan(sriov_host **ret, sriov_ctx *ctx,
     assert_return(ctx, -EINVAL);
 
     r = sriov__dir_open(ctx, "sys/bus/pci/devices", &dfd, &dpath);
-    if (r < 0)
-        return sriov__fail(ctx, r, "cannot read PCI devices in '%s': %s "
-                           "(is sysfs mounted, is SRIOV_ROOT right?)",
-                           dpath ? dpath : sriov_ctx_get_root(ctx),
-                           strerror(-r));
+    if (r < 0) {
+        char msg[SRIOV_ERROR_MAX];
+
+        snprintf(msg, sizeof(msg), "%s", sriov_ctx_last_error(ctx));
+        return sriov__fail(ctx, r, "%s (is sysfs mounted, is SRIOV_ROOT "
+                           "right?)", msg);
+    }
     r = sriov__list_at(ctx, dfd, dpath, ".", &names, &n);
     if (r < 0)
         return sriov__fail(ctx, r, "cannot list '%s': %s", dpath,

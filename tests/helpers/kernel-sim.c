@@ -6,8 +6,8 @@
  * (kernel-sim.md lists the rules).  It also injects faults on any write
  * under the tree: SIM_FAIL="PATTERN:ERRNO[:COUNT][,...]".
  *
- * Only open/openat (and their _2/64 variants), write and close are
- * interposed.  A file opened for writing is a store when it is an existing
+ * Only open/openat (and their _2/64 variants), write, close and
+ * dup/dup2/dup3 (shells and dd move the fd onto 1) are interposed.  A file opened for writing is a store when it is an existing
  * file below <root>/sys of a tree (a directory holding .kernel-sim); every
  * other open passes straight through.
  */
@@ -42,6 +42,9 @@ static __thread int busy;            /* inside the model: pass through */
 static int (*real_openat)(int, const char *, int, ...);
 static ssize_t (*real_write)(int, const void *, size_t);
 static int (*real_close)(int);
+static int (*real_dup)(int);
+static int (*real_dup2)(int, int);
+static int (*real_dup3)(int, int, int);
 
 static void resolve_real(void)
 {
@@ -51,6 +54,9 @@ static void resolve_real(void)
         real_write = (ssize_t (*)(int, const void *, size_t))
             dlsym(RTLD_NEXT, "write");
         real_close = (int (*)(int))dlsym(RTLD_NEXT, "close");
+        real_dup = (int (*)(int))dlsym(RTLD_NEXT, "dup");
+        real_dup2 = (int (*)(int, int))dlsym(RTLD_NEXT, "dup2");
+        real_dup3 = (int (*)(int, int, int))dlsym(RTLD_NEXT, "dup3");
     }
 }
 
@@ -159,14 +165,36 @@ static bool all_digits(const char *s)
     return true;
 }
 
+static unsigned long hash(const char *s)
+{
+    unsigned long h = 5381;
+
+    while (*s)
+        h = h * 33 + (unsigned char)*s++;
+    return h;
+}
+
+/* Does @buf (what is written, one trailing newline ignored) equal @want? */
+static bool value_is(const char *buf, size_t len, const char *want)
+{
+    size_t n = strlen(want);
+
+    if (len > 0 && buf[len - 1] == '\n')
+        len--;
+    return len == n && memcmp(buf, want, n) == 0;
+}
+
 /*
- * Does a rule of SIM_FAIL match @rel?  Returns the errno to fail with.
- * Rules: PATTERN:ERRNO[:COUNT], comma-separated; PATTERN is an fnmatch
- * pattern on the path relative to the root, or a suffix of it (it may
- * hold ':' as PCI addresses do: fields are taken from the right).  COUNT
- * limits how many writes fail, counted across processes in the tree.
+ * Does a rule of SIM_FAIL match a write of @buf to @rel?  Returns the
+ * errno to fail with.  Rules: PATTERN[=VALUE]:ERRNO[:COUNT], separated by
+ * commas; PATTERN is an fnmatch pattern on the path relative to the root,
+ * or a suffix of it (it may hold ':' as PCI addresses do: fields are taken
+ * from the right); =VALUE limits the rule to writes of that value.  COUNT
+ * limits how many writes fail, counted per rule across the processes that
+ * share the tree.
  */
-static int fault_for(const char *root, const char *rel)
+static int fault_for(const char *root, const char *rel, const char *buf,
+                     size_t len)
 {
     const char *env = getenv("SIM_FAIL");
     char rules[4096], *save = NULL;
@@ -178,7 +206,7 @@ static int fault_for(const char *root, const char *rel)
     for (char *rule = strtok_r(rules, ",", &save); rule;
          rule = strtok_r(NULL, ",", &save), index++) {
         char *last = strrchr(rule, ':'), *second, suffix[PATH_MAX + 2];
-        char key[32], hits[32];
+        char key[64], hits[32], *eq;
         unsigned long count = 0;
         int err, lk;
 
@@ -195,13 +223,19 @@ static int fault_for(const char *root, const char *rel)
             err = errno_from(last + 1);
         if (!err)
             continue;
+        snprintf(key, sizeof(key), "rule%u-%lx", index, hash(env));
+        eq = strrchr(rule, '=');
+        if (eq && !strchr(eq, '/')) {
+            *eq++ = '\0';
+            if (!value_is(buf, len, eq))
+                continue;
+        }
         snprintf(suffix, sizeof(suffix), "*/%s", rule);
         if (fnmatch(rule, rel, 0) != 0 && fnmatch(suffix, rel, 0) != 0)
             continue;
         if (!count)
             return err;
         lk = sim_lock(root);
-        snprintf(key, sizeof(key), "rule%u", index);
         sim_state_get(root, "faults", key, hits, sizeof(hits));
         if (strtoul(hits, NULL, 10) >= count) {
             sim_unlock(lk);
@@ -226,7 +260,9 @@ static int sim_open(int dirfd, const char *path, int flags, mode_t mode)
     int fd, check = 0;
 
     resolve_real();
-    if (busy || (flags & O_ACCMODE) == O_RDONLY || !path)
+    /* O_CREAT|O_EXCL never opens an existing file: only creations pass. */
+    if (busy || (flags & O_ACCMODE) == O_RDONLY || !path ||
+        (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
         return real_openat(dirfd, path, flags, mode);
     busy++;
     if (!canonical(dirfd, path, abs, &exists) ||
@@ -247,9 +283,15 @@ static int sim_open(int dirfd, const char *path, int flags, mode_t mode)
         busy--;
         return real_openat(dirfd, path, flags, mode);
     }
-    /* sysfs ignores O_TRUNC/O_APPEND; never create or truncate ours. */
+    /*
+     * A store's fd is opened read-only: its writes come through write()
+     * below.  Writers that bypass write() (stdio's internal calls, as in a
+     * shell's builtin echo, pwrite...) then fail loudly with EBADF instead
+     * of silently changing the file behind the model.
+     */
     if (store)
-        flags &= ~(O_TRUNC | O_CREAT | O_APPEND | O_EXCL);
+        flags = (flags & ~(O_ACCMODE | O_TRUNC | O_CREAT | O_APPEND |
+                           O_EXCL)) | O_RDONLY;
     fd = real_openat(dirfd, path, flags, mode);
     if (fd >= 0 && fd < TRACK_MAX && (t = calloc(1, sizeof(*t)))) {
         snprintf(t->root, sizeof(t->root), "%s", root);
@@ -341,7 +383,7 @@ int __openat64_2(int dirfd, const char *path, int flags)
 }
 
 /* A write to an fd opened some other way (mkostemp...): faults only. */
-static int untracked_fault(int fd)
+static int untracked_fault(int fd, const char *buf, size_t len)
 {
     char link[64], abs[PATH_MAX], root[PATH_MAX];
     const char *rel;
@@ -354,7 +396,7 @@ static int untracked_fault(int fd)
     abs[n] = '\0';
     if (!find_root(abs, root, sizeof(root), &rel))
         return 0;
-    return fault_for(root, rel);
+    return fault_for(root, rel, buf, len);
 }
 
 ssize_t write(int fd, const void *buf, size_t count)
@@ -375,7 +417,7 @@ ssize_t write(int fd, const void *buf, size_t count)
     if (!t.root[0]) {
         if (fd > 2 && getenv("SIM_FAIL") && *getenv("SIM_FAIL")) {
             busy++;
-            r = untracked_fault(fd);
+            r = untracked_fault(fd, buf, count);
             busy--;
             if (r) {
                 errno = r;
@@ -385,7 +427,7 @@ ssize_t write(int fd, const void *buf, size_t count)
         return real_write(fd, buf, count);
     }
     busy++;
-    r = -fault_for(t.root, t.rel);
+    r = -fault_for(t.root, t.rel, buf, count);
     if (r == 0 && !t.store) {
         busy--;
         return real_write(fd, buf, count);
@@ -420,4 +462,48 @@ int close(int fd)
         pthread_mutex_unlock(&lock);
     }
     return real_close(fd);
+}
+
+/* The new fd refers to the same open file: it is a store too. */
+static int track_copy(int from, int to)
+{
+    struct tracked *t = NULL;
+
+    if (from < 0 || from >= TRACK_MAX || to < 0 || to >= TRACK_MAX ||
+        from == to)
+        return to;
+    pthread_mutex_lock(&lock);
+    if (tracked[from] && (t = malloc(sizeof(*t))))
+        *t = *tracked[from];
+    free(tracked[to]);
+    tracked[to] = t;
+    pthread_mutex_unlock(&lock);
+    return to;
+}
+
+int dup(int fd)
+{
+    int r;
+
+    resolve_real();
+    r = real_dup(fd);
+    return r < 0 ? r : track_copy(fd, r);
+}
+
+int dup2(int fd, int fd2)
+{
+    int r;
+
+    resolve_real();
+    r = real_dup2(fd, fd2);
+    return r < 0 ? r : track_copy(fd, r);
+}
+
+int dup3(int fd, int fd2, int flags)
+{
+    int r;
+
+    resolve_real();
+    r = real_dup3(fd, fd2, flags);
+    return r < 0 ? r : track_copy(fd, r);
 }
