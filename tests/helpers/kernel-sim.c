@@ -6,8 +6,9 @@
  * (kernel-sim.md lists the rules).  It also injects faults on any write
  * under the tree: SIM_FAIL="PATTERN:ERRNO[:COUNT][,...]".
  *
- * Only open/openat (and their _2/64 variants), write, close and
- * dup/dup2/dup3 (shells and dd move the fd onto 1) are interposed.  A file opened for writing is a store when it is an existing
+ * Only open/openat (and their _2/64 variants), write, close,
+ * dup/dup2/dup3 (shells and dd move the fd onto 1) and fopen/fopen64 are
+ * interposed.  A file opened for writing is a store when it is an existing
  * file below <root>/sys of a tree (a directory holding .kernel-sim); every
  * other open passes straight through.
  */
@@ -506,4 +507,88 @@ int dup3(int fd, int fd2, int flags)
     resolve_real();
     r = real_dup3(fd, fd2, flags);
     return r < 0 ? r : track_copy(fd, r);
+}
+
+/* ---- stdio: fopen(path, "w") + fprintf + fclose, as scripts do ---- */
+
+static ssize_t cookie_write(void *cookie, const char *buf, size_t size)
+{
+    struct tracked *t = cookie;
+    char *copy;
+    int r;
+
+    /* one flush of the stdio buffer is one write(2): one store */
+    busy++;
+    r = -fault_for(t->root, t->rel, buf, size);
+    if (r == 0 && size >= STORE_MAX)
+        r = -EINVAL;
+    if (r == 0) {
+        copy = malloc(size + 1);
+        if (!copy)
+            r = -ENOMEM;
+        else {
+            memcpy(copy, buf, size);
+            copy[size] = '\0';
+            r = sim_store(t->root, t->rel, copy);
+            free(copy);
+        }
+    }
+    busy--;
+    if (r < 0) {
+        errno = -r;
+        return -1;
+    }
+    return (ssize_t)size;
+}
+
+static int cookie_close(void *cookie)
+{
+    free(cookie);
+    return 0;
+}
+
+static FILE *sim_fopen(const char *path, const char *mode, const char *sym)
+{
+    FILE *(*real_fopen)(const char *, const char *);
+    char abs[PATH_MAX], root[PATH_MAX];
+    const char *rel;
+    struct tracked *t;
+    bool exists;
+    int check;
+
+    real_fopen = (FILE *(*)(const char *, const char *))dlsym(RTLD_NEXT, sym);
+    if (busy || !path || !mode || (mode[0] != 'w' && mode[0] != 'a' &&
+                                   !strchr(mode, '+')))
+        return real_fopen(path, mode);
+    busy++;
+    if (!canonical(AT_FDCWD, path, abs, &exists) || !exists ||
+        !find_root(abs, root, sizeof(root), &rel) ||
+        (check = sim_store_check(rel)) == 0) {
+        busy--;
+        return real_fopen(path, mode);
+    }
+    busy--;
+    if (check < 0) {
+        errno = -check;
+        return NULL;
+    }
+    t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    snprintf(t->root, sizeof(t->root), "%s", root);
+    snprintf(t->rel, sizeof(t->rel), "%s", rel);
+    t->store = true;
+    return fopencookie(t, "w", (cookie_io_functions_t) {
+        .write = cookie_write, .close = cookie_close,
+    });
+}
+
+FILE *fopen(const char *path, const char *mode)
+{
+    return sim_fopen(path, mode, "fopen");
+}
+
+FILE *fopen64(const char *path, const char *mode)
+{
+    return sim_fopen(path, mode, "fopen64");
 }
