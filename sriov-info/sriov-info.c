@@ -94,9 +94,9 @@ static int cmd_show(sriov_ctx *ctx, const struct info_opts *o, int argc,
             snprintf(bdf, sizeof(bdf), "%s", sriov_pf_bdf(pf));
         host = sriov_host_free(host);
         if (!pf) {
-            fprintf(stderr, "sriov-info: '%s' is neither a PCI address nor "
-                    "the interface of a NIC: give one that sriov-info "
-                    "--all lists\n", what);
+            fprintf(stderr, "sriov-info: '%s' is not a command, a PCI "
+                    "address or the interface of a NIC: see sriov-info "
+                    "--help, and the devices sriov-info --all lists\n", what);
             return EXIT_FAILURE;
         }
     }
@@ -286,11 +286,10 @@ int main(int argc, char **argv)
         r = cmd_mode(ctx, argc, argv);
     else if (strcmp(cmd, "bind") == 0 || strcmp(cmd, "unbind") == 0)
         r = cmd_bind(ctx, &o, cmd[0] == 'b', argc, argv);
-    else if (sriov_bdf_parse(cmd, (char[SRIOV_BDF_SIZE]){ 0 }) == 0) {
-        argv--;                         /* "sriov-info 0000:3b:00.0" */
+    else {
+        argv--;                 /* "sriov-info 0000:3b:00.0", "... eth2" */
         r = cmd_show(ctx, &o, argc + 1, argv);
-    } else
-        r = usage_error("unknown command '%s'", cmd);
+    }
 out:
     sriov_ctx_free(ctx);
     return r;
