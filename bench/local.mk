@@ -14,5 +14,19 @@ bench_xapi_load_LDADD = tests/helpers/libxapitest.la xe-ext/api/libxapi.la \
 BENCH_CLIENTS = 50
 BENCH_SECONDS = 60
 .PHONY: bench
-bench: bench/xapi-load
+bench: bench/xapi-load bench-scan
 	./bench/xapi-load --clients $(BENCH_CLIENTS) --seconds $(BENCH_SECONDS)
+
+# bench-scan: a 16x256 simulated host, the scan next to lspci; `make bench`
+# or `make bench-scan` (BENCH_SCAN_FLAGS: --pfs, --vfs, --runs)
+noinst_PROGRAMS += bench/bench-scan
+bench_bench_scan_SOURCES = bench/bench-scan.c
+bench_bench_scan_CFLAGS = $(AM_CFLAGS) $(SIM_CFLAGS)
+bench_bench_scan_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DBENCH_SRIOV_INFO='"$(abs_top_builddir)/sriov-info/.libs/sriov-info"' \
+	-DBENCH_LIBDIR='"$(abs_top_builddir)/libsriov/.libs"'
+bench_bench_scan_LDADD = libsriov/libsriov-internal.la \
+	tests/helpers/libsimhost.la
+.PHONY: bench-scan
+bench-scan: all
+	$(AM_V_at)$(top_builddir)/bench/bench-scan $(BENCH_SCAN_FLAGS)

@@ -66,12 +66,22 @@ struct sriov__iommu_group {
     unsigned n_members;
 };
 
+/* Interface name -> PCI function, from /sys/class/net links. */
+struct sriov__netmap_entry {
+    char bdf[SRIOV_BDF_SIZE];
+    char *name;
+};
+
 struct sriov_host {
     sriov_ctx *ctx;
     sriov_pf **pfs;                 /* sorted by address */
     unsigned n_pfs;
     struct sriov__iommu_group *groups;  /* cache, filled on demand */
     unsigned n_groups;
+    bool netmap_loaded;
+    int netmap_error;                   /* /sys/class/net unreadable */
+    struct sriov__netmap_entry *netmap; /* sorted by bdf, then name */
+    unsigned n_netmap;
 };
 
 /* host.c */
@@ -104,6 +114,16 @@ _hidden_ sriov_netdev *sriov__netdev_free(sriov_netdev *nd);
 _hidden_ void sriov__netdev_load(sriov_netdev *nd);
 /* Sort a PF's netdevs: uplink first, then by name (loads them). */
 _hidden_ void sriov__netdevs_sort(sriov_netdev **v, unsigned n);
+
+/*
+ * netdev.c: the first interface (by name) of PCI function @bdf, from one
+ * listing of /sys/class/net made on first use; NULL if none.  One
+ * readlink per interface of the host instead of an open/getdents/close of
+ * each VF's net/ directory.  -errno if /sys/class/net cannot be read.
+ */
+_hidden_ int sriov__netmap_lookup(sriov_host *host, const char *bdf,
+                                  const char **ret);
+_hidden_ void sriov__netmap_free(sriov_host *host);
 
 /* names.c: pci.ids lookups through libpci, loaded on first use. */
 _hidden_ void sriov__pf_load_names(sriov_pf *pf);

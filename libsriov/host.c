@@ -38,6 +38,7 @@ SRIOV_EXPORT sriov_host *sriov_host_free(sriov_host *host)
         sriov__pf_free(host->pfs[i]);
     free(host->pfs);
     sriov__iommu_groups_free(host);
+    sriov__netmap_free(host);
     free(host);
     return NULL;
 }

@@ -154,3 +154,95 @@ SRIOV_EXPORT const char *sriov_netdev_phys_port_name(sriov_netdev *nd)
     sriov__netdev_load(nd);
     return nd->phys_port_name;
 }
+
+static int cmp_netmap(const void *a, const void *b)
+{
+    const struct sriov__netmap_entry *x = a, *y = b;
+    int c = strcmp(x->bdf, y->bdf);
+
+    return c ? c : strcmp(x->name, y->name);
+}
+
+static int netmap_load(sriov_host *host)
+{
+    _cleanup_close_ int fd = -1;
+    _cleanup_free_ char *path = NULL;
+    _cleanup_strv_free_ char **names = NULL;
+    unsigned n = 0;
+    int r;
+
+    r = sriov__dir_open(host->ctx, "sys/class/net", &fd, &path);
+    if (r < 0)
+        return r;
+    r = sriov__list_at(host->ctx, fd, path, ".", &names, &n);
+    if (r < 0)
+        return r;
+    host->netmap = calloc(n ? n : 1, sizeof(*host->netmap));
+    if (!host->netmap)
+        return -ENOMEM;
+    for (unsigned i = 0; i < n; i++) {
+        char target[ATTR_SIZE], *net, *dev;
+        struct sriov__netmap_entry *e;
+
+        /* "../../devices/pci0000:3a/.../0000:3b:02.0/net/enp59s0f0v0";
+         * virtual interfaces live under devices/virtual/net */
+        if (sriov__readlink_at(host->ctx, fd, path, names[i], target,
+                               sizeof(target)) < 0)
+            continue;
+        net = strstr(target, "/net/");
+        if (!net)
+            continue;
+        *net = '\0';
+        dev = strrchr(target, '/');
+        dev = dev ? dev + 1 : target;
+        if (!sriov__bdf_valid(dev))
+            continue;
+        e = &host->netmap[host->n_netmap];
+        e->name = strdup(names[i]);
+        if (!e->name)
+            return -ENOMEM;
+        memcpy(e->bdf, dev, SRIOV_BDF_SIZE);
+        host->n_netmap++;
+    }
+    qsort(host->netmap, host->n_netmap, sizeof(*host->netmap), cmp_netmap);
+    return 0;
+}
+
+int sriov__netmap_lookup(sriov_host *host, const char *bdf, const char **ret)
+{
+    size_t lo = 0, hi;
+    int r;
+
+    if (!host->netmap_loaded) {
+        host->netmap_loaded = true;
+        r = netmap_load(host);
+        if (r < 0) {
+            sriov__netmap_free(host);
+            sriov__clear_error(host->ctx);
+            host->netmap_error = r;
+        }
+    }
+    if (host->netmap_error)
+        return host->netmap_error;
+    /* the first entry of @bdf: entries are sorted by bdf, then name */
+    hi = host->n_netmap;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(host->netmap[mid].bdf, bdf) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *ret = lo < host->n_netmap && strcmp(host->netmap[lo].bdf, bdf) == 0
+           ? host->netmap[lo].name : NULL;
+    return 0;
+}
+
+void sriov__netmap_free(sriov_host *host)
+{
+    for (unsigned i = 0; i < host->n_netmap; i++)
+        free(host->netmap[i].name);
+    free(host->netmap);
+    host->netmap = NULL;
+    host->n_netmap = 0;
+}

@@ -129,6 +129,8 @@ static int read_vfs(sriov_pf *pf, int pfd, const char *pfpath, char **entries,
                     int dfd, const char *dpath)
 {
     _cleanup_free_ unsigned *idx = NULL;
+    _cleanup_free_ char *sibpath = NULL;
+    _cleanup_close_ int sibfd = -1;
     unsigned n = 0, cap = 0;
     int r;
 
@@ -152,6 +154,16 @@ static int read_vfs(sriov_pf *pf, int pfd, const char *pfpath, char **entries,
     pf->vfs = calloc(n, sizeof(sriov_vf));
     if (!pf->vfs)
         return -ENOMEM;
+    /*
+     * A VF's device is a sibling of its PF's (iov.c sets virtfn->dev.parent
+     * to the PF's parent, whatever bus it is on): virtfnN is "../<bdf>".
+     * Reading the VFs relative to that directory spares a lookup of the
+     * bus/pci/devices symlink per attribute.
+     */
+    if (asprintf(&sibpath, "%s/..", pfpath) < 0)
+        return -ENOMEM;
+    if (sriov__dir_openat(pf->host->ctx, pfd, pfpath, "..", &sibfd) < 0)
+        sibfd = -1;
     for (unsigned k = 0; k < n; k++) {
         char name[32], target[ATTR_SIZE];
         const char *vfbdf;
@@ -167,7 +179,13 @@ static int read_vfs(sriov_pf *pf, int pfd, const char *pfpath, char **entries,
         vfbdf = sriov__basename(target);
         if (!sriov__bdf_valid(vfbdf))
             continue;
-        r = sriov__vf_read(pf, dfd, dpath, idx[k], vfbdf, &pf->vfs[pf->n_vfs]);
+        if (sibfd >= 0 && strncmp(target, "../", 3) == 0 &&
+            !strchr(target + 3, '/'))
+            r = sriov__vf_read(pf, sibfd, sibpath, idx[k], vfbdf,
+                               &pf->vfs[pf->n_vfs]);
+        else
+            r = sriov__vf_read(pf, dfd, dpath, idx[k], vfbdf,
+                               &pf->vfs[pf->n_vfs]);
         if (r < 0)
             return r;
         if (r > 0)

@@ -36,10 +36,11 @@ bool sriov__driver_is_passthrough(const char *driver)
 }
 
 /*
- * Syscalls per VF matter on hosts with thousands of VFs, so a VF is read
- * with at most: readlink driver, [open+getdents+close net/], readlink
- * iommu_group, and only without an IOMMU group one more check that the
- * VF still exists.  Everything is relative to the devices directory.
+ * Syscalls per VF matter on hosts with thousands of VFs, so a VF costs:
+ * its PF's virtfnN readlink, readlink driver, readlink iommu_group, and
+ * its interface from one /sys/class/net listing for the whole host
+ * (about one readlink per interface).  Only without an IOMMU group one
+ * more check that the VF still exists.  All relative to open directories.
  */
 int sriov__vf_read(sriov_pf *pf, int dfd, const char *dpath, unsigned index,
                    const char *bdf, sriov_vf *vf)
@@ -62,15 +63,22 @@ int sriov__vf_read(sriov_pf *pf, int dfd, const char *dpath, unsigned index,
     /* Only a network driver gives a VF an interface: skip the lookup for
      * unbound VFs and for pciback/vfio-pci. */
     if (vf->driver && !sriov__driver_is_passthrough(vf->driver)) {
-        _cleanup_strv_free_ char **names = NULL;
+        const char *name = NULL;
 
-        snprintf(rel, sizeof(rel), "%s/net", bdf);
-        r = sriov__list_at(ctx, dfd, dpath, rel, &names, NULL);
-        if (r == 0 && names[0]) {
-            r = sriov__netdev_new(pf->host, bdf, names[0], &vf->netdev);
-            if (r < 0)
+        r = sriov__netmap_lookup(pf->host, bdf, &name);
+        if (r < 0) {
+            /* no /sys/class/net: ask the VF's own net/ directory */
+            _cleanup_strv_free_ char **names = NULL;
+
+            snprintf(rel, sizeof(rel), "%s/net", bdf);
+            if (sriov__list_at(ctx, dfd, dpath, rel, &names, NULL) == 0 &&
+                names[0] && (r = sriov__netdev_new(pf->host, bdf, names[0],
+                                                   &vf->netdev)) < 0)
                 goto fail;
-        }
+        } else if (name &&
+                   (r = sriov__netdev_new(pf->host, bdf, name,
+                                          &vf->netdev)) < 0)
+            goto fail;
     }
 
     snprintf(rel, sizeof(rel), "%s/iommu_group", bdf);
