@@ -156,6 +156,13 @@ static int do_device(struct loader *l, char **tok, unsigned n)
         !get(tok, n, "class"))
         return fail(l, -EINVAL, "device %s needs vendor=, device=, class=",
                     bdf);
+    {
+        char path[PATH_MAX];
+        if (simfs_path(path, sizeof(path), l->root, "sys/bus/pci/devices/%s",
+                       bdf) == 0 && simfs_exists(path))
+            return fail(l, -EEXIST, "device %s is defined twice (two "
+                        "manifests with the same address?)", bdf);
+    }
     if ((r = parent_dir(l, &f.bdf, get(tok, n, "parent"), f.parent,
                         sizeof(f.parent))) < 0)
         return r;

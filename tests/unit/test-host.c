@@ -144,18 +144,18 @@ START_TEST(test_host_several_netdevs)
     pf = sriov_host_pf(host, 0);
     ck_assert_uint_eq(sriov_pf_netdev_count(pf), 3);
     nd = sriov_pf_netdev(pf, 0);
-    ck_assert_str_eq(sriov_netdev_name(nd), "enp94s0f0np0");
+    ck_assert_str_eq(sriov_netdev_name(nd), "enp175s0f0np0");
     ck_assert_str_eq(sriov_netdev_phys_port_name(nd), "p0");
     ck_assert_str_eq(sriov_netdev_mac(nd), "0c:42:a1:2b:3c:4a");
     ck_assert_str_eq(sriov_netdev_operstate(nd), "up");
     ck_assert_int_eq(sriov_netdev_speed(nd), 25000);
     ck_assert_int_eq(sriov_netdev_is_up(nd), 1);
     ck_assert_str_eq(sriov_netdev_name(sriov_pf_netdev(pf, 1)),
-                     "enp94s0f0npf0vf0");
+                     "enp175s0f0npf0vf0");
     ck_assert_ptr_null(sriov_pf_netdev(pf, 3));
-    ck_assert_ptr_eq(sriov_host_find_pf_by_ifname(host, "enp94s0f0npf0vf1"),
+    ck_assert_ptr_eq(sriov_host_find_pf_by_ifname(host, "enp175s0f0npf0vf1"),
                      pf);
-    ck_assert_ptr_eq(sriov_host_find_pf_by_ifname(host, "enp94s0f1np1"),
+    ck_assert_ptr_eq(sriov_host_find_pf_by_ifname(host, "enp175s0f1np1"),
                      sriov_host_pf(host, 1));
     /* down: no speed */
     nd = sriov_pf_netdev(sriov_host_pf(host, 1), 0);
