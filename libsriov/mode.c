@@ -71,12 +71,7 @@ SRIOV_EXPORT int sriov_pf_detect_mode(sriov_ctx *ctx, const char *bdf,
     r = get_info(ctx, pf, &mi);
     if (r < 0)
         return r;
-    if (modprobe_first(&mi))
-        *ret_mode = SRIOV_MODE_MODPROBE;
-    else if (!pf->driver && pf->numvfs > 0)
-        *ret_mode = SRIOV_MODE_MANUAL;
-    else
-        *ret_mode = SRIOV_MODE_SYSFS;
+    *ret_mode = modprobe_first(&mi) ? SRIOV_MODE_MODPROBE : SRIOV_MODE_SYSFS;
     return 0;
 }
 

@@ -85,12 +85,13 @@ SRIOV_EXPORT int sriov_pf_set_numvfs(sriov_ctx *ctx, const char *bdf,
                                      unsigned numvfs, unsigned flags);
 
 /**
- * Which mode an enable of this PF would use: modprobe when the driver is
- * known to take a VF module option and no sysfs support (a table of
- * drivers, a "# VFs-param:" comment in modprobe.d as XenServer driver
- * packages write, or ENOENT from sriov_numvfs with the option visible in
- * $root/sys/module/<driver>/parameters), manual when VFs are present but
- * the driver has no sysfs support, sysfs otherwise.  Writes nothing.
+ * Which mode an enable of this PF tries first, without writing anything:
+ * modprobe when the driver is known to take a VF module option and no
+ * sysfs (mlx4_core), or a XenServer driver package describes its option
+ * ("# VFs-param:" in $root/etc/modprobe.d/<driver>.conf); sysfs otherwise.
+ * Only the write can tell the rest: sriov_pf_enable() in auto mode falls
+ * back to modprobe when sriov_numvfs answers ENOENT and the running module
+ * shows a max_vfs/num_vfs option, and to manual when VFs are present.
  * @param[out] ret_mode  enum sriov_mode
  * @return 0, or -ENODEV/-EOPNOTSUPP/-EINVAL as sriov_pf_set_numvfs()
  */
