@@ -255,10 +255,12 @@ SRIOV_EXPORT int sriov_host_scan_device(sriov_host **ret, sriov_ctx *ctx,
         return sriov__fail(ctx, -ENODEV, "PCI device %s vanished while "
                            "being read", addr);
     if (!pf->sriov && (pf->class >> 16) != 0x02) {
+        uint32_t class = pf->class;
+
         sriov__pf_free(pf);
         return sriov__fail(ctx, -EOPNOTSUPP, "%s is neither SR-IOV capable "
                            "nor a network device (class 0x%06x)", addr,
-                           pf->class);
+                           class);
     }
     if (flags & SRIOV_SCAN_NAMES)
         sriov__pf_load_names(pf);
