@@ -159,7 +159,7 @@ int main(int argc, char **argv)
     }
     vf_total = pfs * vfs;
     snprintf(dir, sizeof(dir), "%s/bench-scan.XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
+             tmp && *tmp ? tmp : P_tmpdir);
     if (!mkdtemp(dir)) {
         fprintf(stderr, "bench-scan: mkdtemp: %s\n", strerror(errno));
         return 1;

@@ -17,7 +17,7 @@ static char *new_dir(void)
     const char *tmp = getenv("TMPDIR");
     char *dir;
 
-    if (asprintf(&dir, "%s/sriov-test.XXXXXX", tmp && *tmp ? tmp : "/tmp")
+    if (asprintf(&dir, "%s/sriov-test.XXXXXX", tmp && *tmp ? tmp : P_tmpdir)
         < 0)
         ck_abort_msg("out of memory");
     if (!mkdtemp(dir))

@@ -863,9 +863,9 @@ int sim_vfs_add(const char *root, const char *pf, unsigned n)
         if ((r = simfs_link(root, link, vdir)) < 0)
             return r;
         if (strcmp(v, "none") != 0) {
-            r = sim_iommu_join(root, vbdf, pf_group >= 0 ? pf_group
-                                                         : sim_iommu_next(root));
-            if (r < 0)
+            int group = pf_group >= 0 ? pf_group : sim_iommu_next(root);
+
+            if ((r = sim_iommu_join(root, vbdf, group)) < 0)
                 return r;
         }
     }

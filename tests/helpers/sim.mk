@@ -2,7 +2,8 @@
 # Simulated hosts (tests/helpers/README.md):
 #   tests/helpers/libsimhost.la   builder + kernel model (C)
 #   tests/helpers/make-sim-host   the builder as a command
-#   tests/helpers/kernel-sim.la   LD_PRELOAD kernel simulator (.libs/kernel-sim.so)
+#   tests/helpers/kernel-sim.la   LD_PRELOAD kernel simulator
+#                                 (tests/helpers/.libs/kernel-sim.so)
 #   tests/helpers/libfixture.la   Check helpers: temp trees, preloading
 # Built by plain `make`: tools/demo and bench/ use them too.
 

@@ -7,7 +7,7 @@ set -eu
 info="$top_builddir/sriov-info/sriov-info"
 mksim="$top_builddir/tests/helpers/make-sim-host"
 sim="$top_builddir/tests/helpers/.libs/kernel-sim.so"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sriov-info-test.XXXXXX")
+tmp=$(mktemp -d -t sriov-info-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
@@ -19,12 +19,15 @@ expect() {
     "$@" >"$tmp/out" 2>"$tmp/err"
     got=$?
     set -e
-    [ "$got" -eq "$want" ] || fail "'$*' exited $got, not $want: $(cat "$tmp/err")"
+    [ "$got" -eq "$want" ] ||
+        fail "'$*' exited $got, not $want: $(cat "$tmp/err")"
 }
 # one line on stderr, containing $1
 one_line_error() {
-    [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "error is not one line: $(cat "$tmp/err")"
-    grep -q -- "$1" "$tmp/err" || fail "error lacks '$1': $(cat "$tmp/err")"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] ||
+        fail "error is not one line: $(cat "$tmp/err")"
+    grep -q -- "$1" "$tmp/err" ||
+        fail "error lacks '$1': $(cat "$tmp/err")"
 }
 has() { grep -q -- "$1" "$tmp/out" || fail "output lacks '$1'"; }
 
@@ -46,7 +49,8 @@ has '^0000:00:1f.6 class 0200'
 has 'plain NIC'
 expect 0 "$info" enp59s0f1
 has '^0000:3b:00.1 '
-[ "$(grep -c '^0000:' "$tmp/out")" -eq 1 ] || fail "ifname shows more than its PF"
+[ "$(grep -c '^0000:' "$tmp/out")" -eq 1 ] ||
+    fail "ifname shows more than its PF"
 if [ -r /usr/share/misc/pci.ids ] || [ -r /usr/share/hwdata/pci.ids ]; then
     expect 0 "$info" --names 3b:00.0
     has 'Ethernet controller: Intel Corporation Ethernet Controller X710'
@@ -97,13 +101,15 @@ expect 0 "$info" mode 0000:81:00.0
 has '^modprobe$'
 expect 0 "$info" enable 0000:81:00.0 8
 has 'mode modprobe, requires a reboot'
-grep -q '^options mlx4_core num_vfs=8$' "$tmp/host/etc/modprobe.d/mlx4_core-sriov.conf" ||
+grep -q '^options mlx4_core num_vfs=8$' \
+    "$tmp/host/etc/modprobe.d/mlx4_core-sriov.conf" ||
     fail "modprobe.d not written"
 expect 0 "$info" bind 0000:01:00.0 pciback
 has 'pciback (was nvme)'
 expect 0 "$info" unbind 0000:01:00.0
 has 'unbound (was pciback)'
-SIM_FAIL="0000:3b:00.1/sriov_numvfs:EIO" expect 1 "$info" set-numvfs 0000:3b:00.1 1
+SIM_FAIL="0000:3b:00.1/sriov_numvfs:EIO" \
+    expect 1 "$info" set-numvfs 0000:3b:00.1 1
 one_line_error "kernel log"
 
 [ "$fails" -eq 0 ] || exit 1
