@@ -278,6 +278,57 @@ START_TEST(test_host_iommu_group_members)
 }
 END_TEST
 
+START_TEST(test_host_names_only_when_asked)
+{
+    char *log = NULL;
+    sriov_pf *pf;
+    const char *vendor;
+
+    root = fixture_new("x710-2pf", NULL);
+    open_ctx();
+    sriov_ctx_set_log_fn(ctx, fixture_record_log, &log, SRIOV_LOG_DEBUG);
+    scan(0);
+    ck_assert_ptr_null(strstr(log, "pci.ids"));
+    pf = sriov_host_pf(host, 0);
+    vendor = sriov_pf_vendor_name(pf);
+    ck_assert_ptr_nonnull(strstr(log, "loading pci.ids"));
+    ck_assert_ptr_nonnull(vendor);
+    /* "Intel Corporation" from pci.ids, or the id when it has none */
+    ck_assert(strstr(vendor, "Intel") || strcmp(vendor, "8086") == 0);
+    ck_assert_ptr_nonnull(sriov_pf_device_name(pf));
+    ck_assert_ptr_nonnull(sriov_pf_class_name(pf));
+    ck_assert_ptr_nonnull(sriov_vf_device_name(sriov_pf_vf(pf, 0)));
+    /* a new context: SRIOV_SCAN_NAMES loads them during the scan */
+    host = sriov_host_free(host);
+    ctx = sriov_ctx_free(ctx);
+    free(log);
+    log = NULL;
+    open_ctx();
+    sriov_ctx_set_log_fn(ctx, fixture_record_log, &log, SRIOV_LOG_DEBUG);
+    scan(SRIOV_SCAN_NAMES);
+    ck_assert_ptr_nonnull(strstr(log, "loading pci.ids"));
+    sriov_ctx_set_log_fn(ctx, NULL, NULL, 0);
+    free(log);
+}
+END_TEST
+
+START_TEST(test_host_without_class_net)
+{
+    char path[4096];
+
+    /* VF interfaces come from /sys/class/net; without it, from net/ */
+    root = fixture_new("x710-2pf", NULL);
+    snprintf(path, sizeof(path), "%s/sys/class/net", root);
+    ck_assert_int_eq(sim_rm_rf(path), 0);
+    open_ctx();
+    scan(0);
+    ck_assert_str_eq(sriov_netdev_name(sriov_vf_netdev(
+                         sriov_pf_vf(sriov_host_pf(host, 0), 1))),
+                     "enp59s0f0v1");
+    ck_assert_int_eq(sriov_ctx_last_errno(ctx), 0);
+}
+END_TEST
+
 /* ---- a device vanishing while the scan reads it ---- */
 
 struct vanish {
@@ -422,6 +473,8 @@ static Suite *host_suite(void)
     tcase_add_test(tc, test_host_iommu_group_members);
     tcase_add_test(tc, test_host_scan_device);
     tcase_add_test(tc, test_host_bdf_parse);
+    tcase_add_test(tc, test_host_names_only_when_asked);
+    tcase_add_test(tc, test_host_without_class_net);
     suite_add_tcase(s, tc);
     tc = tcase_create("vanishing");
     tcase_add_checked_fixture(tc, NULL, teardown);
