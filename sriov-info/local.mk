@@ -9,3 +9,4 @@ sriov_info_sriov_info_SOURCES = \
 sriov_info_sriov_info_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 sriov_info_sriov_info_LDADD = libsriov/libsriov.la $(JSONC_LIBS)
 dist_man_MANS += man/sriov-info.1
+EXTRA_DIST += docs/host.md
