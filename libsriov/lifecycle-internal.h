@@ -33,4 +33,13 @@ _hidden_ int sriov__modprobe_set(sriov_ctx *ctx, const sriov_pf *pf,
                                  const struct sriov__modprobe_info *mi,
                                  unsigned value);
 
+/*
+ * The running module's value of the option for @pf, when the module shows
+ * it (parameters with permission 0, as igb's max_vfs, are not in sysfs):
+ * 1 and *ret when known, 0 when not.
+ */
+_hidden_ int sriov__modprobe_running(sriov_ctx *ctx, const sriov_pf *pf,
+                                     const struct sriov__modprobe_info *mi,
+                                     unsigned *ret);
+
 #endif

@@ -80,6 +80,7 @@ static int enable_modprobe(sriov_ctx *ctx, const sriov_pf *pf,
                            unsigned numvfs, int *ret_reboot,
                            unsigned *ret_numvfs)
 {
+    unsigned running;
     int r;
 
     if (!mi->param)
@@ -98,6 +99,13 @@ static int enable_modprobe(sriov_ctx *ctx, const sriov_pf *pf,
     r = sriov__modprobe_set(ctx, pf, mi, numvfs);
     if (r < 0)
         return r;
+    /* The VFs are there when the driver already made that many: it read
+     * the option at load, or was told by other means.  Otherwise the
+     * option takes effect when the module is next loaded.  The running
+     * value of the option, when shown, only tells how it was loaded. */
+    if (sriov__modprobe_running(ctx, pf, mi, &running) && running != numvfs)
+        sriov__log_debug(ctx, "%s: loaded with %s=%u, %u after a reload",
+                         pf->bdf, mi->param, running, numvfs);
     *ret_reboot = pf->numvfs != numvfs;
     *ret_numvfs = numvfs;
     return 0;

@@ -515,3 +515,33 @@ out:
     free(out.buf);
     return r;
 }
+
+int sriov__modprobe_running(sriov_ctx *ctx, const sriov_pf *pf,
+                            const struct sriov__modprobe_info *mi,
+                            unsigned *ret)
+{
+    _cleanup_free_ char *path = NULL, *text = NULL;
+    unsigned position = 0, v;
+    char *s, *save = NULL;
+
+    if (!mi->param || sriov__host_path(ctx, &path,
+                                       "sys/module/%s/parameters/%s",
+                                       mi->module, mi->param) < 0 ||
+        read_text(path, &text) < 0)
+        return 0;
+    /* "4", or one value per port in probe order: "7,7" */
+    if (strchr(text, ',') && pf->driver &&
+        pf_position(ctx, pf, &position) < 0) {
+        sriov__clear_error(ctx);
+        return 0;
+    }
+    s = strtok_r(text, ",\n", &save);
+    for (unsigned i = 0; s && i < position; i++)
+        s = strtok_r(NULL, ",\n", &save);
+    if (!s || sriov__parse_uint(s, 10, &v) < 0)
+        return 0;
+    sriov__log_debug(ctx, "%s: the running %s has %s=%u", pf->bdf,
+                     mi->module, mi->param, v);
+    *ret = v;
+    return 1;
+}

@@ -131,10 +131,12 @@ START_TEST(test_modprobe_mlx4_own_file)
 {
     unsigned n = 0;
     int mode = -1, reboot = -1;
+    char *log = NULL;
 
     root = fixture_new("connectx3-mlx4", NULL);
     put_conf("mlx4.conf", "options mlx4_core log_num_mgm_entry_size=-1\n");
     open_ctx();
+    sriov_ctx_set_log_fn(ctx, fixture_record_log, &log, SRIOV_LOG_DEBUG);
     ck_assert_int_eq(sriov_pf_detect_mode(ctx, "0000:81:00.0", &mode), 0);
     ck_assert_int_eq(mode, SRIOV_MODE_MODPROBE);
     /* the running module already made 4: no reboot needed */
@@ -153,6 +155,10 @@ START_TEST(test_modprobe_mlx4_own_file)
     ck_assert_int_eq(reboot, 1);
     ck_assert_str_eq(conf("mlx4_core-sriov.conf"),
                      "options mlx4_core num_vfs=8\n");
+    /* the running module's option was read back */
+    ck_assert_ptr_nonnull(strstr(log, "loaded with num_vfs=4, 8 after"));
+    sriov_ctx_set_log_fn(ctx, NULL, NULL, 0);
+    free(log);
     ck_assert_int_eq(sriov_pf_enable(ctx, "0000:81:00.0", 17,
                                      SRIOV_MODE_UNKNOWN, 0, NULL, NULL, NULL),
                      -ERANGE);
