@@ -2,7 +2,7 @@
 /*
  * bench-scan: time a full host scan on a simulated host of 16 PFs x 256 VFs
  * next to lspci on the same tree, in the same run, and count syscalls per
- * VF with strace.  Prints figures; asserts nothing (make bench).
+ * VF with strace.  Prints figures; asserts nothing (make bench-scan).
  */
 #include <errno.h>
 #include <fcntl.h>
