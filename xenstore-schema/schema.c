@@ -95,7 +95,7 @@ static const struct schema_field pci_fields[] = {
     { "virtual_functions", SCHEMA_SET_REF, R | I, "PCI", NULL, NULL, NULL, "PF: its VFs (XenAPI internal_only)" },
     { "iommu_group", SCHEMA_STRING, I, NULL, NULL, NULL, NULL, "IOMMU group number, empty when none" },
     { "scheduled_to_be_attached_to", SCHEMA_UUID, I, NULL, NULL, NULL, NULL, "VF reserved for this VM (domain UUID), empty when free" },
-    { "reserved_by", SCHEMA_REF, I, "VIF", NULL, NULL, NULL, "VF reserved for this VIF" },
+    { "reserved_by", SCHEMA_REF, I, "VIF", NULL, NULL, NULL, "the VIF this VF is reserved for, empty when free (kept by the store from VIF.reserved_pci)" },
     { "reserved_domid", SCHEMA_INT, I, NULL, NULL, NULL, "-1", "domid the reservation was made for, -1 when free" },
 };
 
@@ -122,7 +122,7 @@ static const struct schema_field vif_fields[] = {
     { "qos_algorithm_type", SCHEMA_STRING, W, NULL, NULL, NULL, NULL, "'ratelimit' or empty" },
     { "qos_algorithm_params", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "kbps=N for ratelimit" },
     { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "VF settings: vlan, vlan-qos, spoofchk, trust, link-state, min-tx-rate, max-tx-rate" },
-    { "reserved_pci", SCHEMA_REF, I, "PCI", NULL, NULL, NULL, "the VF reserved for this VIF (XenAPI internal_only)" },
+    { "reserved_pci", SCHEMA_REF, I, "PCI", "reserved_by", NULL, NULL, "the VF reserved for this VIF (XenAPI internal_only)" },
     { "domid", SCHEMA_INT, I, NULL, NULL, NULL, "-1", "domid holding the VF, -1 when none" },
     { "vf_saved_config", SCHEMA_MAP, I, NULL, NULL, NULL, NULL, "VF settings before we changed them (restored on release)" },
 };
@@ -154,6 +154,18 @@ const struct schema_class *schema_class_find(const char *name)
     return NULL;
 }
 
+const struct schema_class *schema_class_find_exact(const char *name)
+{
+    size_t i;
+
+    if (!name)
+        return NULL;
+    for (i = 0; i < schema_n_classes; i++)
+        if (strcmp(schema_classes[i]->name, name) == 0)
+            return schema_classes[i];
+    return NULL;
+}
+
 const struct schema_field *schema_field_find(const struct schema_class *cls,
                                              const char *name)
 {
@@ -179,6 +191,57 @@ const char *schema_type_name(enum schema_type t)
     return (unsigned)t < N(names) ? names[t] : "?";
 }
 
+bool schema_field_stored(const struct schema_field *f)
+{
+    return f && !(f->flags & SCHEMA_COMPUTED);
+}
+
+bool schema_field_is_dir(const struct schema_field *f)
+{
+    return f && (f->type == SCHEMA_SET_REF || f->type == SCHEMA_MAP);
+}
+
+const struct schema_field *schema_field_inverse(
+    const struct schema_field *f, const struct schema_class **ret_cls)
+{
+    const struct schema_class *target;
+
+    if (!f || f->type != SCHEMA_REF || !f->inverse)
+        return NULL;
+    target = schema_class_find_exact(f->target);
+    if (!target)
+        return NULL;
+    if (ret_cls)
+        *ret_cls = target;
+    return schema_field_find(target, f->inverse);
+}
+
+const struct schema_field *schema_field_maintained_by(
+    const struct schema_class *cls, const struct schema_field *f,
+    const struct schema_class **ret_cls)
+{
+    size_t i, j;
+
+    if (!cls || !f)
+        return NULL;
+    for (i = 0; i < schema_n_classes; i++) {
+        const struct schema_class *c = schema_classes[i];
+
+        for (j = 0; j < c->n_fields; j++) {
+            const struct schema_field *g = &c->fields[j];
+
+            if (g->type == SCHEMA_REF && g->inverse && g->target &&
+                strcmp(g->target, cls->name) == 0 &&
+                strcmp(g->inverse, f->name) == 0) {
+                if (ret_cls)
+                    *ret_cls = c;
+                return g;
+            }
+        }
+    }
+    return NULL;
+}
+
 bool schema_uuid_valid(const char *s)
 {
     static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
@@ -196,11 +259,55 @@ bool schema_uuid_valid(const char *s)
     return true;
 }
 
+/*
+ * Valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF) without C0
+ * controls other than \t and \n and without DEL: what XML 1.0 can carry
+ * unchanged in element text, so the snapshot keeps values byte for byte.
+ */
+static const char *text_problem(const char *v, bool allow_newline)
+{
+    const unsigned char *p = (const unsigned char *)v;
+
+    while (*p) {
+        unsigned c = *p, n, cp, i;
+
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && !(allow_newline && c == '\n')) ||
+                c == 0x7f)
+                return "contains a control character";
+            p++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            cp = c & 0x07;
+        } else
+            return "is not valid UTF-8";
+        for (i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return "is not valid UTF-8";
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+            cp == 0xfffe || cp == 0xffff)
+            return "is not valid UTF-8";
+        p += n + 1;
+    }
+    return NULL;
+}
+
 static int check_int(const char *v)
 {
     char *end;
 
-    if (!*v)
+    if (!*v || isspace((unsigned char)*v))
         return -EINVAL;
     errno = 0;
     (void)strtoll(v, &end, 10);
@@ -233,14 +340,24 @@ int schema_value_check(const struct schema_field *f, const char *value,
                        const char **why)
 {
     const char *const *e;
+    const char *problem;
 
     if (!value) {
         *why = "missing";
         return -EINVAL;
     }
+    if (strlen(value) > SCHEMA_VALUE_MAX) {
+        *why = "longer than 3072 bytes";
+        return -EINVAL;
+    }
     switch (f->type) {
     case SCHEMA_STRING:
     case SCHEMA_MAP:
+        problem = text_problem(value, true);
+        if (problem) {
+            *why = problem;
+            return -EINVAL;
+        }
         return 0;
     case SCHEMA_INT:
         if (check_int(value) < 0) {
@@ -278,6 +395,11 @@ int schema_value_check(const struct schema_field *f, const char *value,
         }
         return 0;
     case SCHEMA_SET_STRING:
+        problem = text_problem(value, false);
+        if (problem) {
+            *why = problem;
+            return -EINVAL;
+        }
         if (value[0] == ',' || (*value && value[strlen(value) - 1] == ',') ||
             strstr(value, ",,")) {
             *why = "empty member in a ','-separated set";
@@ -286,5 +408,99 @@ int schema_value_check(const struct schema_field *f, const char *value,
         return 0;
     }
     *why = "unknown type";
+    return -EINVAL;
+}
+
+static bool key_char_plain(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+bool schema_key_valid(const char *key, const char **why)
+{
+    const char *problem;
+
+    if (!key || !*key) {
+        *why = "empty";
+        return false;
+    }
+    if (strlen(key) > SCHEMA_KEY_MAX) {
+        *why = "longer than 128 bytes";
+        return false;
+    }
+    problem = text_problem(key, false);
+    if (problem) {
+        *why = problem;
+        return false;
+    }
+    return true;
+}
+
+int schema_key_escape(const char *key, char **ret, const char **why)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p;
+    char *out, *o;
+
+    if (!schema_key_valid(key, why))
+        return -EINVAL;
+    out = malloc(strlen(key) * 3 + 1);
+    if (!out)
+        return -ENOMEM;
+    for (p = (const unsigned char *)key, o = out; *p; p++) {
+        if (key_char_plain(*p)) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '@';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    *o = '\0';
+    *ret = out;
+    return 0;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+int schema_key_unescape(const char *name, char **ret)
+{
+    const char *p, *why;
+    char *out, *o;
+
+    if (!name || !*name)
+        return -EINVAL;
+    out = malloc(strlen(name) + 1);
+    if (!out)
+        return -ENOMEM;
+    for (p = name, o = out; *p; p++) {
+        int hi, lo;
+
+        if (key_char_plain((unsigned char)*p)) {
+            *o++ = *p;
+            continue;
+        }
+        if (*p != '@' || (hi = hexval(p[1])) < 0 || (lo = hexval(p[2])) < 0 ||
+            key_char_plain((unsigned char)(hi << 4 | lo)) || !(hi | lo))
+            goto bad;
+        *o++ = (char)(hi << 4 | lo);
+        p += 2;
+    }
+    *o = '\0';
+    /* Only the one escaping of a valid key is accepted. */
+    if (!schema_key_valid(out, &why))
+        goto bad;
+    *ret = out;
+    return 0;
+bad:
+    free(out);
     return -EINVAL;
 }

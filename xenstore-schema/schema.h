@@ -4,13 +4,25 @@
  * stores in xenstore, with XenAPI names and types.  The store validates what
  * it reads and writes against it, the xe front end and the XenAPI endpoint
  * derive their records from it, and xenstore-schema/paths.md documents it
- * (a test checks that the document matches this table).
+ * (generated from this table by schema-doc; a test checks they agree).
  *
- * xenstore layout (SCHEMA_ROOT = "/tool/xen-sriov"):
+ * xenstore layout, schema version 2 (SCHEMA_ROOT = "/tool/xen-sriov", owned
+ * by dom0, no access for other domains: permissions "n0", inherited):
  *   SCHEMA_ROOT/schema-version                  decimal, SCHEMA_VERSION
+ *   SCHEMA_ROOT/generation                      16 hex digits, new on every
+ *                                               committed write transaction
+ *   SCHEMA_ROOT/journal/<id>                    objects a transaction touched
+ *                                               and the snapshot lacks yet
+ *   SCHEMA_ROOT/restoring                       present while a snapshot load
+ *                                               or migration rewrites the tree
  *   SCHEMA_ROOT/<class>/<uuid>/<field>          one node per scalar field
- *   SCHEMA_ROOT/<class>/<uuid>/<map-field>/<k>  one node per map entry
- * Sets are one node holding the members separated by ',' (refs are UUIDs).
+ *   SCHEMA_ROOT/<class>/<uuid>/<set>/<uuid>     one empty node per member of
+ *                                               a set of references
+ *   SCHEMA_ROOT/<class>/<uuid>/<map>/<key>      one node per map entry (key
+ *                                               escaped, schema_key_escape)
+ * Version 1 (the first layout) held sets of references in one node as
+ * ','-separated UUIDs and map keys unescaped: a set bigger than about 110
+ * members did not fit xenstore's 4096-byte payload.  The store migrates.
  */
 #ifndef XEN_SRIOV_SCHEMA_H
 #define XEN_SRIOV_SCHEMA_H
@@ -19,18 +31,29 @@
 #include <stddef.h>
 
 #define SCHEMA_ROOT "/tool/xen-sriov"
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
+
+/* Nodes directly under SCHEMA_ROOT that are not classes. */
+#define SCHEMA_NODE_VERSION "schema-version"
+#define SCHEMA_NODE_GENERATION "generation"
+#define SCHEMA_NODE_JOURNAL "journal"
+#define SCHEMA_NODE_RESTORING "restoring"
+
+/* Longest stored value: xenstore's payload (4096) minus path room. */
+#define SCHEMA_VALUE_MAX 3072
+/* Longest map key before escaping. */
+#define SCHEMA_KEY_MAX 128
 
 enum schema_type {
-    SCHEMA_STRING,      /* free text (node value, max 4000 bytes) */
+    SCHEMA_STRING,      /* UTF-8 text, no control characters but \t and \n */
     SCHEMA_INT,         /* decimal int64 */
     SCHEMA_BOOL,        /* "true" | "false" */
     SCHEMA_ENUM,        /* one of field->enum_values */
     SCHEMA_UUID,        /* a UUID that is not a reference (e.g. a VM's) */
     SCHEMA_REF,         /* UUID of an object of field->target, or "" (null) */
-    SCHEMA_SET_REF,     /* ','-separated UUIDs of field->target objects */
-    SCHEMA_SET_STRING,  /* ','-separated words without ',' */
-    SCHEMA_MAP          /* subdirectory: one node per key */
+    SCHEMA_SET_REF,     /* directory: one empty node per member UUID */
+    SCHEMA_SET_STRING,  /* one node: ','-separated words without ',' */
+    SCHEMA_MAP          /* directory: one node per key */
 };
 
 enum schema_flag {
@@ -45,7 +68,14 @@ struct schema_field {
     enum schema_type type;
     unsigned flags;                    /* enum schema_flag */
     const char *target;                /* REF/SET_REF: class referred to */
-    const char *inverse;               /* REF: SET_REF field of target listing us back */
+    /*
+     * REF only: the field of the target that lists us back, kept by the
+     * store so callers cannot forget it.  A SET_REF inverse collects every
+     * referrer (PIF.network -> network.PIFs); a REF inverse makes the pair
+     * one-to-one (VIF.reserved_pci <-> PCI.reserved_by): a second referrer
+     * is refused with -EBUSY.
+     */
+    const char *inverse;
     const char *const *enum_values;    /* ENUM: NULL-terminated */
     const char *default_value;         /* value of a new record, NULL = "" */
     const char *doc;                   /* one line */
@@ -67,19 +97,55 @@ extern const size_t schema_n_classes;
 const struct schema_class *schema_class_find(const char *name);
 const struct schema_field *schema_field_find(const struct schema_class *cls,
                                              const char *name);
+/* Exact-case class lookup, for node names read back from xenstore. */
+const struct schema_class *schema_class_find_exact(const char *name);
 
 /* Name of a schema_type as the document spells it ("string", "ref", ...). */
 const char *schema_type_name(enum schema_type t);
 
+/* Stored in xenstore (not SCHEMA_COMPUTED). */
+bool schema_field_stored(const struct schema_field *f);
+/* Kept as a directory (SET_REF, MAP) rather than one node. */
+bool schema_field_is_dir(const struct schema_field *f);
+
+/*
+ * For a REF field with an inverse: the inverse field and its class.
+ * NULL when @p f has none.
+ */
+const struct schema_field *schema_field_inverse(
+    const struct schema_field *f, const struct schema_class **ret_cls);
+
+/*
+ * If field @p f of @p cls is the inverse of some REF field, return that
+ * REF field (and its class in *ret_cls): the store maintains @p f, callers
+ * never write it.  NULL otherwise.
+ */
+const struct schema_field *schema_field_maintained_by(
+    const struct schema_class *cls, const struct schema_field *f,
+    const struct schema_class **ret_cls);
+
 /*
  * Check one stored value against its field.  Returns 0, or -EINVAL with a
- * reason in *why (static string).  Refs are checked for UUID syntax only;
- * whether the object exists is the store's business.
+ * reason in *why (static string).  SET_REF values are checked as
+ * ','-separated UUIDs (the text form of a set); refs are checked for UUID
+ * syntax only: whether the object exists is the store's business.
  */
 int schema_value_check(const struct schema_field *f, const char *value,
                        const char **why);
 
 /* True if s is a UUID in canonical lowercase 8-4-4-4-12 form. */
 bool schema_uuid_valid(const char *s);
+
+/*
+ * Map keys.  Any UTF-8 text of 1..SCHEMA_KEY_MAX bytes without control
+ * characters is a key; its node name keeps [A-Za-z0-9_-] and writes every
+ * other byte as '@' and two lowercase hex digits ("xo:ip" -> "xo@3aip").
+ * schema_key_escape: -EINVAL (reason in *why) for an invalid key, -ENOMEM;
+ * the caller frees *ret.  schema_key_unescape: -EINVAL for a node name no
+ * key escapes to.
+ */
+bool schema_key_valid(const char *key, const char **why);
+int schema_key_escape(const char *key, char **ret, const char **why);
+int schema_key_unescape(const char *name, char **ret);
 
 #endif

@@ -1,0 +1,686 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The durable snapshot: journal flush, full writes, loads, migration. */
+/*
+ * Every write transaction also writes SCHEMA_ROOT/journal/<id> = the
+ * objects it touched (tx.c).  After the commit, under an flock on
+ * <state>/store.lock, the writer reads the journal and those objects on one
+ * committed state, applies them to the snapshot, writes it (temp file,
+ * fsync, rename, fsync of the directory) and removes the journal entries it
+ * saved.  A writer that finds its entry already gone was saved by another
+ * writer's flush (group commit).  A crash after the commit leaves the entry
+ * for the next writer; a crash before the rename leaves the previous file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <stdint.h>
+#include <xen/io/xs_wire.h>
+
+#include "store/internal.h"
+
+#define LOCK_FILE "store.lock"
+
+static char *state_path(store *s, const char *name)
+{
+    char *p;
+
+    if (asprintf(&p, "%s/%s", s->state_dir, name) < 0)
+        return NULL;
+    return p;
+}
+
+static int mkdir_p(store *s, const char *dir)
+{
+    char *copy = strdup(dir), *p;
+    int r = 0;
+
+    if (!copy)
+        return -ENOMEM;
+    for (p = copy + 1; r == 0; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+
+        *p = '\0';
+        if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+            r = store__fail(s, -errno, "cannot create the state directory "
+                            "'%s': %m", copy);
+        *p = c;
+        if (!c)
+            break;
+    }
+    free(copy);
+    return r;
+}
+
+static int lock_state(store *s)
+{
+    _cleanup_free_ char *p = NULL;
+    int fd, r;
+
+    r = mkdir_p(s, s->state_dir);
+    if (r < 0)
+        return r;
+    p = state_path(s, LOCK_FILE);
+    if (!p)
+        return -ENOMEM;
+    fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return store__fail(s, -errno, "cannot open the snapshot lock '%s': "
+                           "%m", p);
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno == EINTR)
+            continue;
+        r = store__fail(s, -errno, "cannot lock '%s': %m", p);
+        close(fd);
+        return r;
+    }
+    return fd;
+}
+
+static void unlock_state(int fd)
+{
+    if (fd >= 0)
+        close(fd);              /* drops the flock */
+}
+
+static int read_file(store *s, const char *path, char **ret, size_t *len)
+{
+    _cleanup_close_ int fd = -1;
+    struct stat st;
+    size_t off = 0;
+    char *buf;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return store__fail(s, -errno, "cannot read the snapshot '%s': %m",
+                           path);
+    if (fstat(fd, &st) < 0)
+        return store__fail(s, -errno, "'%s': %m", path);
+    if (!S_ISREG(st.st_mode))
+        return store__fail(s, -EBADMSG, "snapshot '%s' is not a regular "
+                           "file", path);
+    if ((unsigned long long)st.st_size > STORE_SNAPSHOT_MAX)
+        return store__fail(s, -EBADMSG, "snapshot '%s' is larger than %u "
+                           "bytes: not a xen-sriov snapshot", path,
+                           STORE_SNAPSHOT_MAX);
+    buf = malloc((size_t)st.st_size + 1);
+    if (!buf)
+        return -ENOMEM;
+    while (off < (size_t)st.st_size) {
+        ssize_t k = read(fd, buf + off, (size_t)st.st_size - off);
+
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        off += (size_t)k;
+    }
+    buf[off] = '\0';
+    *ret = buf;
+    *len = off;
+    return 0;
+}
+
+/* Read and parse a snapshot file, without migrating or checking it. */
+static int snapshot_parse(store *s, const char *path, struct tnode **ret,
+                          int *ret_version)
+{
+    char msg[STORE_ERROR_MAX - 128];
+    size_t len = 0;
+    char *data = NULL;
+    int r;
+
+    r = read_file(s, path, &data, &len);
+    if (r < 0)
+        return r;
+    r = store__xml_parse(data, len, ret, ret_version, msg, sizeof(msg));
+    free(data);
+    if (r == -ENOMEM)
+        return r;
+    if (r < 0)
+        return store__fail(s, -EBADMSG, "snapshot '%s' is rejected: %s; "
+                           "it was not loaded (an older one may be in '%s')",
+                           path, msg, STORE_SNAPSHOT_PREVIOUS);
+    return 0;
+}
+
+int store__snapshot_read(store *s, const char *path, struct tnode **ret,
+                         int *ret_version)
+{
+    char first[STORE_ERROR_MAX - 128];
+    struct tnode *t = NULL;
+    int r, version;
+
+    r = snapshot_parse(s, path, &t, &version);
+    if (r < 0)
+        return r;
+    if (version > SCHEMA_VERSION) {
+        store__tnode_free(t);
+        return store__fail(s, -EPROTO, "snapshot '%s' has schema version %d, "
+                           "this xen-sriov knows %d: upgrade xen-sriov",
+                           path, version, SCHEMA_VERSION);
+    }
+    if (version < SCHEMA_VERSION) {
+        r = store__migrate_tree(s, t, version);
+        if (r < 0) {
+            store__tnode_free(t);
+            return r;
+        }
+    }
+    r = store__check_tree(t, false, NULL, NULL, first, sizeof(first));
+    if (r > 0) {
+        store__tnode_free(t);
+        return store__fail(s, -EBADMSG, "snapshot '%s' is rejected: %s",
+                           path, first);
+    }
+    *ret = t;
+    *ret_version = version;
+    return 0;
+}
+
+static int fsync_dir(store *s)
+{
+    _cleanup_close_ int fd = -1;
+
+    fd = open(s->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) < 0)
+        return store__fail(s, -errno, "cannot sync the state directory "
+                           "'%s': %m", s->state_dir);
+    return 0;
+}
+
+int store__snapshot_write_tree(store *s, const struct tnode *tree,
+                               int version)
+{
+    _cleanup_free_ char *path = NULL, *tmp = NULL, *bak = NULL;
+    int fd, r;
+
+    path = state_path(s, STORE_SNAPSHOT_FILE);
+    tmp = state_path(s, STORE_SNAPSHOT_FILE ".tmp");
+    bak = state_path(s, STORE_SNAPSHOT_PREVIOUS);
+    if (!path || !tmp || !bak)
+        return -ENOMEM;
+    r = mkdir_p(s, s->state_dir);
+    if (r < 0)
+        return r;
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return store__fail(s, -errno, "cannot write the snapshot '%s': %m",
+                           tmp);
+    r = store__xml_write(fd, tree, version);
+    if (r >= 0 && fsync(fd) < 0)
+        r = -errno;
+    if (close(fd) < 0 && r >= 0)
+        r = -errno;
+    if (r < 0) {
+        unlink(tmp);
+        return store__fail(s, r, "cannot write the snapshot '%s': %s", tmp,
+                           strerror(-r));
+    }
+    /* Keep the previous generation: a second chance for the restore. */
+    if (unlink(bak) < 0 && errno != ENOENT)
+        return store__fail(s, -errno, "cannot replace '%s': %m", bak);
+    if (link(path, bak) < 0 && errno != ENOENT)
+        return store__fail(s, -errno, "cannot keep '%s' as '%s': %m", path,
+                           bak);
+    if (rename(tmp, path) < 0) {
+        r = store__fail(s, -errno, "cannot rename '%s' to '%s': %m", tmp,
+                        path);
+        unlink(tmp);
+        return r;
+    }
+    r = fsync_dir(s);
+    if (r < 0)
+        return r;
+    s->snapshot_writes++;
+    return 0;
+}
+
+/* ---- what a flush reads on one committed state ---- */
+
+struct flush_read {
+    bool full;                  /* read every object */
+    char **ids;                 /* journal entries covered */
+    size_t n_ids;
+    char **keys;                /* "class/uuid" touched (not full) */
+    size_t n_keys;
+    struct tnode *objects;      /* root: classes: objects read */
+};
+
+static void flush_read_reset(struct flush_read *f)
+{
+    strv_free(f->ids);
+    strv_free(f->keys);
+    f->ids = f->keys = NULL;
+    f->n_ids = f->n_keys = 0;
+    f->objects = store__tnode_free(f->objects);
+}
+
+static int add_key(struct flush_read *f, const char *key)
+{
+    char **t = realloc(f->keys, (f->n_keys + 2) * sizeof(*t));
+
+    if (!t)
+        return -ENOMEM;
+    f->keys = t;
+    t[f->n_keys] = strdup(key);
+    t[f->n_keys + 1] = NULL;
+    if (!t[f->n_keys])
+        return -ENOMEM;
+    f->n_keys++;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Read the objects named by keys (or all) into f->objects. */
+static int read_objects_of(store *s, uint32_t tx, struct flush_read *f)
+{
+    size_t ci, i;
+    int r = 0;
+
+    f->objects = store__tnode_new(SCHEMA_ROOT, "");
+    if (!f->objects)
+        return -ENOMEM;
+    for (ci = 0; ci < schema_n_classes && r >= 0; ci++) {
+        const struct schema_class *c = schema_classes[ci];
+        size_t clen = strlen(c->name), n_u = 0, n = 0;
+        store_record **recs = NULL;
+        char **uuids = NULL;
+        struct tnode *cn;
+
+        if (f->full) {
+            r = store__read_uuids(s, tx, c, &uuids, &n_u);
+        } else {
+            uuids = calloc(f->n_keys + 1, sizeof(*uuids));
+            if (!uuids)
+                return -ENOMEM;
+            for (i = 0; i < f->n_keys; i++)
+                if (!strncmp(f->keys[i], c->name, clen) &&
+                    f->keys[i][clen] == '/')
+                    uuids[n_u++] = strdup(f->keys[i] + clen + 1);
+            for (i = 0; i < n_u; i++)
+                if (!uuids[i])
+                    r = -ENOMEM;
+        }
+        if (r >= 0 && n_u)
+            r = store__read_records(s, tx, c, uuids, n_u, NULL, 0, 0, false,
+                                    &recs, &n);
+        strv_free(uuids);
+        if (r < 0 || n == 0) {
+            store_record_list_free(recs, n);
+            continue;
+        }
+        cn = store__tnode_new(c->name, "");
+        r = cn ? store__tnode_add(f->objects, cn) : -ENOMEM;
+        for (i = 0; i < n && r >= 0; i++) {
+            struct tnode *o;
+
+            r = store__record_to_tnode(recs[i], &o);
+            if (r >= 0)
+                r = store__tnode_add(cn, o);
+        }
+        store_record_list_free(recs, n);
+    }
+    return r;
+}
+
+static int flush_read_fn(store *s, uint32_t tx, void *userdata)
+{
+    struct flush_read *f = userdata;
+    struct store_batch b = { 0 };
+    bool full = f->full;
+    size_t i;
+    int r;
+
+    flush_read_reset(f);
+    f->full = full;
+    r = store__batch_dir(&b, tx, store__path_meta(SCHEMA_NODE_JOURNAL));
+    if (r >= 0)
+        r = store__batch_run(s, &b);
+    if (r >= 0 && !b.q[0].err)
+        r = store__dir_names(&b.q[0], &f->ids, &f->n_ids);
+    else if (r >= 0)
+        f->ids = calloc(1, sizeof(char *));
+    store__batch_free(&b);
+    if (r < 0 || !f->ids)
+        return r < 0 ? r : -ENOMEM;
+    for (i = 0; i < f->n_ids && r >= 0; i++)
+        r = store__batch_read(&b, tx, store__path_journal(f->ids[i]));
+    if (r >= 0)
+        r = store__batch_run(s, &b);
+    for (i = 0; r >= 0 && i < f->n_ids && !f->full; i++) {
+        char *v, *save = NULL, *tok;
+
+        if (b.q[i].err)
+            continue;           /* flushed by someone else meanwhile */
+        if (!strcmp(b.q[i].reply, "*")) {
+            f->full = true;
+            break;
+        }
+        v = strdup(b.q[i].reply);
+        if (!v) {
+            r = -ENOMEM;
+            break;
+        }
+        for (tok = strtok_r(v, " ", &save); tok && r >= 0;
+             tok = strtok_r(NULL, " ", &save))
+            r = add_key(f, tok);
+        free(v);
+    }
+    store__batch_free(&b);
+    if (r < 0)
+        return r;
+    if (f->n_keys > 1)
+        qsort(f->keys, f->n_keys, sizeof(char *), cmp_str);
+    return read_objects_of(s, tx, f);
+}
+
+/* Replace the touched objects of base with what was read. */
+static int apply(struct tnode *base, const struct flush_read *f)
+{
+    size_t i;
+    int r = 0;
+
+    for (i = 0; i < f->n_keys && r >= 0; i++) {
+        char *slash = strchr(f->keys[i], '/');
+        struct tnode *cn, *now, *copy;
+        char cls[64];
+
+        if (!slash || (size_t)(slash - f->keys[i]) >= sizeof(cls))
+            continue;
+        memcpy(cls, f->keys[i], (size_t)(slash - f->keys[i]));
+        cls[slash - f->keys[i]] = '\0';
+        if (!schema_class_find_exact(cls))
+            continue;
+        cn = store__tnode_child(base, cls);
+        if (cn)
+            store__tnode_remove(cn, slash + 1);
+        now = store__tnode_child(store__tnode_child(f->objects, cls),
+                                 slash + 1);
+        if (!now)
+            continue;           /* destroyed */
+        if (!cn) {
+            cn = store__tnode_new(cls, "");
+            r = store__tnode_add(base, cn);
+            if (r < 0)
+                break;
+        }
+        /* Move the object over (f->objects is freed after). */
+        copy = now;
+        {
+            struct tnode *src = store__tnode_child(f->objects, cls);
+            size_t j;
+
+            for (j = 0; j < src->n_children; j++)
+                if (src->children[j] == now) {
+                    memmove(src->children + j, src->children + j + 1,
+                            (src->n_children - j - 1) * sizeof(now));
+                    src->n_children--;
+                    break;
+                }
+        }
+        r = store__tnode_add(cn, copy);
+    }
+    return r;
+}
+
+static void remove_ids(store *s, char **ids, size_t n)
+{
+    struct store_batch b = { 0 };
+    size_t i;
+    int r = 0;
+
+    for (i = 0; i < n && r >= 0; i++)
+        r = store__batch_rm(&b, 0, store__path_journal(ids[i]));
+    if (r >= 0)
+        store__batch_run(s, &b);
+    /* Leftovers are harmless: the next flush covers them again. */
+    store__batch_free(&b);
+}
+
+static int check_before_write(store *s, const struct tnode *tree)
+{
+    char first[STORE_ERROR_MAX - 128];
+
+    if (store__check_tree(tree, false, NULL, NULL, first, sizeof(first)) > 0)
+        return store__fail(s, -EBADMSG, "the store is inconsistent, so the "
+                           "snapshot was not written: %s", first);
+    return 0;
+}
+
+/* Write the snapshot from a full or journal read; the lock is held. */
+static int flush_locked(store *s, bool full)
+{
+    struct flush_read f = { .full = full };
+    struct tnode *base = NULL;
+    _cleanup_free_ char *path = NULL;
+    int r, version = -1;
+
+    path = state_path(s, STORE_SNAPSHOT_FILE);
+    if (!path)
+        return -ENOMEM;
+    if (!full && access(path, F_OK) < 0)
+        f.full = true;          /* no snapshot yet: write everything */
+    r = store__read_consistent(s, flush_read_fn, &f);
+    if (r >= 0 && !f.full &&
+        (snapshot_parse(s, path, &base, &version) < 0 ||
+         version != SCHEMA_VERSION)) {
+        /* No usable base (damaged, or of another version): rebuild it
+         * from xenstore, the live truth; the merged result is checked
+         * before it is written in any case. */
+        base = store__tnode_free(base);
+        f.full = true;
+        r = store__read_consistent(s, flush_read_fn, &f);
+    }
+    if (r >= 0 && f.full) {
+        base = TAKE_PTR(f.objects);
+    } else if (r >= 0) {
+        r = apply(base, &f);
+    }
+    if (r >= 0)
+        r = check_before_write(s, base);
+    if (r >= 0)
+        r = store__snapshot_write_tree(s, base, SCHEMA_VERSION);
+    if (r >= 0)
+        remove_ids(s, f.ids, f.n_ids);
+    store__tnode_free(base);
+    flush_read_reset(&f);
+    return r;
+}
+
+int store__snapshot_flush(store *s, const char *my_id)
+{
+    struct store_batch b = { 0 };
+    char msg[STORE_ERROR_MAX];
+    int fd, r;
+
+    fd = lock_state(s);
+    r = fd;
+    if (fd >= 0) {
+        /* Saved already by a writer that held the lock before us? */
+        r = store__batch_read(&b, 0, store__path_journal(my_id));
+        if (r >= 0)
+            r = store__batch_run(s, &b);
+        if (r >= 0 && b.q[0].err != ENOENT)
+            r = flush_locked(s, false);
+        store__batch_free(&b);
+        unlock_state(fd);
+    }
+    if (r >= 0)
+        return 0;
+    /* Committed in xenstore, not on disk: say so; the journal keeps it. */
+    snprintf(msg, sizeof(msg), "%s", s->last_error);
+    return store__fail(s, r, "the change is committed in xenstore but not "
+                       "saved in '%s/%s': %s; the next change saves it",
+                       s->state_dir, STORE_SNAPSHOT_FILE, msg);
+}
+
+int store_snapshot_write(store *s)
+{
+    int fd, r;
+
+    if (!s)
+        return -EINVAL;
+    fd = lock_state(s);
+    if (fd < 0)
+        return fd;
+    r = flush_locked(s, true);
+    unlock_state(fd);
+    return r;
+}
+
+static size_t count_objects(const struct tnode *t)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < t->n_children; i++)
+        n += t->children[i]->n_children;
+    return n;
+}
+
+int store_snapshot_verify(store *s, const char *path)
+{
+    _cleanup_free_ char *def = NULL;
+    struct tnode *t = NULL;
+    int r, version;
+    size_t n;
+
+    if (!s)
+        return -EINVAL;
+    if (!path) {
+        def = state_path(s, STORE_SNAPSHOT_FILE);
+        if (!def)
+            return -ENOMEM;
+        path = def;
+    }
+    r = store__snapshot_read(s, path, &t, &version);
+    if (r < 0)
+        return r;
+    n = count_objects(t);
+    store__tnode_free(t);
+    return n > INT32_MAX ? INT32_MAX : (int)n;
+}
+
+int store_snapshot_load(store *s, const char *path, unsigned flags)
+{
+    _cleanup_free_ char *def = NULL;
+    struct tnode *t = NULL;
+    int r, version;
+    size_t n;
+
+    if (!s)
+        return -EINVAL;
+    def = state_path(s, STORE_SNAPSHOT_FILE);
+    if (!def)
+        return -ENOMEM;
+    if (!path)
+        path = def;
+    r = store__snapshot_read(s, path, &t, &version);
+    if (r < 0)
+        return r;
+    n = count_objects(t);
+    r = store__tree_load(s, t, flags);
+    store__tnode_free(t);
+    if (r < 0)
+        return r;
+    /* The snapshot on disk must now match: another file was loaded, or
+     * this one was migrated. */
+    if (!(s->flags & STORE_OPEN_NO_SNAPSHOT) &&
+        (strcmp(path, def) != 0 || version != SCHEMA_VERSION)) {
+        r = store_snapshot_write(s);
+        if (r < 0)
+            return r;
+    }
+    return n > INT32_MAX ? INT32_MAX : (int)n;
+}
+
+/* Everything under SCHEMA_ROOT on one committed state, whatever the
+ * version (store__read_consistent would refuse an old one). */
+static int dump_stable(store *s, struct tnode **ret, struct store_head *h)
+{
+    struct store_head h2;
+    int r, attempt;
+
+    for (attempt = 0; attempt < 8; attempt++) {
+        struct tnode *t = NULL;
+
+        r = store__read_head(s, 0, h, true);
+        if (r < 0)
+            return r;
+        r = store__tree_dump(s, 0, &t);
+        if (r < 0)
+            return r;
+        r = store__read_head(s, 0, &h2, false);
+        if (r < 0) {
+            store__tnode_free(t);
+            return r;
+        }
+        if (!strcmp(h->generation, h2.generation) &&
+            h->restoring == h2.restoring) {
+            *ret = t;
+            return 0;
+        }
+        store__tnode_free(t);
+    }
+    return store__fail(s, -EAGAIN, "the store kept changing while it was "
+                       "read for the migration: try again");
+}
+
+int store_migrate(store *s)
+{
+    struct tnode *t = NULL;
+    struct store_head h;
+    int r, from, fd;
+    size_t i;
+
+    if (!s)
+        return -EINVAL;
+    r = dump_stable(s, &t, &h);
+    if (r < 0)
+        return r;
+    if (h.restoring) {
+        store__tnode_free(t);
+        return store__head_check(s, &h);
+    }
+    from = h.version < 0 ? (h.has_objects ? 0 : SCHEMA_VERSION) : h.version;
+    if (from >= SCHEMA_VERSION) {
+        store__tnode_free(t);
+        if (from > SCHEMA_VERSION)
+            return store__head_check(s, &h);
+        return from;
+    }
+    /* Only the class subtrees travel; meta nodes are made anew. */
+    for (i = t->n_children; i-- > 0;)
+        if (!schema_class_find_exact(t->children[i]->name))
+            store__tnode_remove(t, t->children[i]->name);
+    r = store__migrate_tree(s, t, from);
+    if (r >= 0) {
+        char first[STORE_ERROR_MAX - 128];
+
+        if (store__check_tree(t, false, NULL, NULL, first,
+                              sizeof(first)) > 0)
+            r = store__fail(s, -EBADMSG, "the store migrated from version %d "
+                            "does not check, nothing was changed: %s", from,
+                            first);
+    }
+    if (r >= 0 && !(s->flags & STORE_OPEN_NO_SNAPSHOT)) {
+        fd = lock_state(s);
+        r = fd < 0 ? fd : store__snapshot_write_tree(s, t, SCHEMA_VERSION);
+        unlock_state(fd);
+    }
+    if (r >= 0)
+        r = store__tree_load(s, t, STORE_LOAD_REPLACE);
+    store__tnode_free(t);
+    return r < 0 ? r : from;
+}

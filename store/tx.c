@@ -1,0 +1,964 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Transactions: retries, journal, create/update/destroy, inverse fields. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <stdint.h>
+#include <xen/io/xs_wire.h>
+
+#include "store/internal.h"
+
+#define TX_ATTEMPTS 64
+#define BACKOFF_MIN_NS 500000L          /* 0.5 ms */
+#define BACKOFF_MAX_NS 64000000L        /* 64 ms */
+#define JOURNAL_VALUE_MAX 3000          /* longer: "*" (flush everything) */
+
+int store__tx_begin(store *s, uint32_t *ret)
+{
+    struct wire_req q = { .type = XS_TRANSACTION_START, .path = "" };
+    unsigned long id;
+    char *end;
+    int r;
+
+    r = store__batch(s, &q, 1);
+    if (r < 0)
+        return r;
+    if (q.err) {
+        r = store__fail(s, -q.err, "cannot start a xenstore transaction: %s",
+                        strerror(q.err));
+        free(q.reply);
+        return r;
+    }
+    id = strtoul(q.reply, &end, 10);
+    free(q.reply);
+    if (id == 0 || id > UINT32_MAX)
+        return store__fail(s, -EPROTO, "xenstored gave transaction id 0");
+    *ret = (uint32_t)id;
+    return 0;
+}
+
+int store__tx_end(store *s, uint32_t id, bool commit)
+{
+    struct wire_req q = {
+        .type = XS_TRANSACTION_END, .tx = id, .path = commit ? "T" : "F",
+    };
+    int r;
+
+    r = store__batch(s, &q, 1);
+    if (r < 0)
+        return r;
+    free(q.reply);
+    if (q.err == EAGAIN)
+        return store__fail(s, -EAGAIN, "xenstore transaction conflicted "
+                           "with another writer");
+    if (q.err)
+        return store__fail(s, -q.err, "cannot %s a xenstore transaction: %s",
+                           commit ? "commit" : "abort", strerror(q.err));
+    return 0;
+}
+
+int store__tx_touch(store_tx *tx, const struct schema_class *c,
+                    const char *uuid)
+{
+    char *key, **t;
+    size_t lo = 0, hi = tx->n_touched;
+
+    tx->wrote = true;
+    if (asprintf(&key, "%s/%s", c->name, uuid) < 0)
+        return -ENOMEM;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int cmp = strcmp(tx->touched[mid], key);
+
+        if (cmp == 0) {
+            free(key);
+            return 0;
+        }
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    t = realloc(tx->touched, (tx->n_touched + 1) * sizeof(*t));
+    if (!t) {
+        free(key);
+        return -ENOMEM;
+    }
+    tx->touched = t;
+    memmove(t + lo + 1, t + lo, (tx->n_touched - lo) * sizeof(*t));
+    t[lo] = key;
+    tx->n_touched++;
+    return 0;
+}
+
+static void tx_reset(store_tx *tx)
+{
+    size_t i;
+
+    for (i = 0; i < tx->n_touched; i++)
+        free(tx->touched[i]);
+    free(tx->touched);
+    tx->touched = NULL;
+    tx->n_touched = 0;
+    tx->wrote = false;
+}
+
+/* "class/uuid class/uuid ...", or "*" when too long for one node. */
+static char *journal_value(const store_tx *tx)
+{
+    size_t i, len = 1;
+    char *v, *p;
+
+    for (i = 0; i < tx->n_touched; i++)
+        len += strlen(tx->touched[i]) + 1;
+    if (len > JOURNAL_VALUE_MAX)
+        return strdup("*");
+    v = malloc(len);
+    if (!v)
+        return NULL;
+    for (i = 0, p = v; i < tx->n_touched; i++) {
+        if (i)
+            *p++ = ' ';
+        p = stpcpy(p, tx->touched[i]);
+    }
+    *p = '\0';
+    return v;
+}
+
+static void backoff(store *s, int attempt)
+{
+    long cap = BACKOFF_MIN_NS << (attempt < 8 ? attempt : 8);
+    struct timespec ts;
+    uint64_t x;
+    long ns;
+
+    if (cap > BACKOFF_MAX_NS)
+        cap = BACKOFF_MAX_NS;
+    /* xorshift64*: per-store state, seeded from getrandom at open. */
+    x = s->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    s->rng = x;
+    x *= 0x2545f4914f6cdd1dULL;
+    /* Half fixed, half random: spreads writers that collided. */
+    ns = cap / 2 + (long)(x % (uint64_t)(cap / 2 + 1));
+    ts.tv_sec = ns / 1000000000L;
+    ts.tv_nsec = ns % 1000000000L;
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/* Create SCHEMA_ROOT (perms n0: dom0 owns it, no access for others; the
+ * children inherit) and the version, inside transaction id. */
+static int init_root(store *s, uint32_t id)
+{
+    struct store_batch b = { 0 };
+    char version[16];
+    size_t i;
+    int r;
+
+    snprintf(version, sizeof(version), "%d", SCHEMA_VERSION);
+    r = store__batch_add(&b, XS_MKDIR, id, strdup(SCHEMA_ROOT), NULL, 0,
+                         false);
+    if (r >= 0)
+        r = store__batch_add(&b, XS_SET_PERMS, id, strdup(SCHEMA_ROOT), "n0",
+                             2, true);
+    if (r >= 0)
+        r = store__batch_write(&b, id, store__path_meta(SCHEMA_NODE_VERSION),
+                               version);
+    if (r >= 0)
+        r = store__batch_run(s, &b);
+    for (i = 0; r >= 0 && i < b.n; i++)
+        if (b.q[i].err)
+            r = store__fail(s, -b.q[i].err, "cannot create '%s': %s",
+                            b.q[i].path, strerror(b.q[i].err));
+    store__batch_free(&b);
+    return r;
+}
+
+int store_init(store *s)
+{
+    struct store_head h;
+    uint32_t id;
+    int r, attempt;
+
+    if (!s)
+        return -EINVAL;
+    for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
+        r = store__tx_begin(s, &id);
+        if (r < 0)
+            return r;
+        r = store__read_head(s, id, &h, true);
+        if (r >= 0 && h.version < 0 && !h.has_objects && !h.restoring)
+            r = init_root(s, id);
+        else if (r >= 0)
+            r = store__head_check(s, &h);
+        if (r < 0) {
+            store__tx_end(s, id, false);
+            return r;
+        }
+        r = store__tx_end(s, id, true);
+        if (r != -EAGAIN)
+            return r;
+        backoff(s, attempt);
+    }
+    return r;
+}
+
+/* The generation and the journal entry of a write transaction. */
+static int finish_writes(store *s, store_tx *tx, const char *gen)
+{
+    struct store_batch b = { 0 };
+    _cleanup_free_ char *jv = NULL;
+    size_t i;
+    int r;
+
+    r = store__batch_write(&b, tx->id,
+                           store__path_meta(SCHEMA_NODE_GENERATION), gen);
+    if (r >= 0 && !(s->flags & STORE_OPEN_NO_SNAPSHOT)) {
+        jv = journal_value(tx);
+        r = jv ? store__batch_write(&b, tx->id, store__path_journal(gen), jv)
+               : -ENOMEM;
+    }
+    if (r >= 0)
+        r = store__batch_run(s, &b);
+    for (i = 0; r >= 0 && i < b.n; i++)
+        if (b.q[i].err)
+            r = store__fail(s, -b.q[i].err, "cannot write '%s': %s",
+                            b.q[i].path, strerror(b.q[i].err));
+    store__batch_free(&b);
+    return r;
+}
+
+int store_transact(store *s, store_tx_fn fn, void *userdata)
+{
+    store_tx tx = { .s = s };
+    char gen[17];
+    int r = 0, e, attempt;
+
+    if (!s || !fn)
+        return -EINVAL;
+    for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
+        struct store_head h = { .version = -1 };
+
+        if (attempt > 0) {
+            s->retries++;
+            backoff(s, attempt - 1);
+        }
+        tx_reset(&tx);
+        s->transactions++;
+        r = store__tx_begin(s, &tx.id);
+        if (r < 0)
+            return r;
+        r = store__read_head(s, tx.id, &h, true);
+        if (r >= 0 && h.version < 0 && !h.has_objects && !h.restoring) {
+            r = init_root(s, tx.id);
+            tx.wrote = true;
+        } else if (r >= 0) {
+            r = store__head_check(s, &h);
+        }
+        if (r >= 0)
+            r = fn(&tx, userdata);
+        if (r >= 0 && tx.wrote) {
+            e = store__random_id(gen);
+            if (e >= 0)
+                e = finish_writes(s, &tx, gen);
+            if (e < 0)
+                r = e;
+        }
+        if (r < 0) {
+            int saved = s->last_errno;
+            char msg[STORE_ERROR_MAX];
+
+            /* Keep fn's message over the abort's. */
+            memcpy(msg, s->last_error, sizeof(msg));
+            store__tx_end(s, tx.id, false);
+            memcpy(s->last_error, msg, sizeof(msg));
+            s->last_errno = saved;
+            if (r == -EAGAIN && !h.restoring)
+                continue;
+            tx_reset(&tx);
+            return r;
+        }
+        e = store__tx_end(s, tx.id, true);
+        if (e == -EAGAIN)
+            continue;
+        if (e < 0) {
+            tx_reset(&tx);
+            return e;
+        }
+        if (tx.wrote && !(s->flags & STORE_OPEN_NO_SNAPSHOT)) {
+            e = store__snapshot_flush(s, gen);
+            if (e < 0)
+                r = e;
+        }
+        tx_reset(&tx);
+        return r;
+    }
+    tx_reset(&tx);
+    return store__fail(s, -EAGAIN, "a xenstore transaction on the store "
+                       "conflicted %d times in a row: too many concurrent "
+                       "writers, try again", TX_ATTEMPTS);
+}
+
+store *store_tx_store(store_tx *tx)
+{
+    return tx ? tx->s : NULL;
+}
+
+/* ---- reads inside a transaction ---- */
+
+int store_tx_get(store_tx *tx, const char *cls, const char *uuid,
+                 store_record **ret)
+{
+    const struct schema_class *c = schema_class_find(cls);
+    store_record **v = NULL;
+    char *one[1];
+    size_t n = 0;
+    int r;
+
+    if (!tx || !ret)
+        return -EINVAL;
+    if (!c)
+        return store__fail(tx->s, -EINVAL, "unknown class '%s'",
+                           cls ? cls : "");
+    if (!schema_uuid_valid(uuid))
+        return store__fail(tx->s, -ENOENT, "%s %s does not exist (not a "
+                           "UUID)", c->name, uuid ? uuid : "");
+    one[0] = (char *)uuid;
+    r = store__read_records(tx->s, tx->id, c, one, 1, NULL, 0, 0, true, &v,
+                            &n);
+    if (r < 0)
+        return r;
+    if (n != 1) {
+        store_record_list_free(v, n);
+        return store__fail(tx->s, -ENOENT, "%s %s does not exist", c->name,
+                           uuid);
+    }
+    *ret = v[0];
+    free(v);
+    return 0;
+}
+
+/* 1 if SCHEMA_ROOT/<class>/<uuid> exists. */
+static int exists(store *s, uint32_t id, const struct schema_class *c,
+                  const char *uuid)
+{
+    struct store_batch b = { 0 };
+    int r;
+
+    r = store__batch_read(&b, id, store__path_object(c, uuid));
+    if (r >= 0)
+        r = store__batch_run(s, &b);
+    if (r >= 0)
+        r = b.q[0].err == 0 ? 1 : b.q[0].err == ENOENT ? 0 : -b.q[0].err;
+    store__batch_free(&b);
+    return r;
+}
+
+int store_tx_exists(store_tx *tx, const char *cls, const char *uuid)
+{
+    const struct schema_class *c = schema_class_find(cls);
+
+    if (!tx || !c)
+        return -EINVAL;
+    if (!schema_uuid_valid(uuid))
+        return 0;
+    return exists(tx->s, tx->id, c, uuid);
+}
+
+int store_tx_list(store_tx *tx, const char *cls,
+                  const struct store_match *match, size_t n_match,
+                  unsigned flags, store_record ***ret, size_t *n)
+{
+    const struct schema_class *c = schema_class_find(cls);
+    char **uuids = NULL;
+    size_t k = 0;
+    int r;
+
+    if (!tx || !ret || !n || (n_match && !match))
+        return -EINVAL;
+    if (!c)
+        return store__fail(tx->s, -EINVAL, "unknown class '%s'",
+                           cls ? cls : "");
+    r = store__read_uuids(tx->s, tx->id, c, &uuids, &k);
+    if (r < 0)
+        return r;
+    r = store__read_records(tx->s, tx->id, c, uuids, k, match, n_match,
+                            flags, false, ret, n);
+    strv_free(uuids);
+    return r;
+}
+
+/* ---- writes ---- */
+
+/*
+ * What a write needs to know before writing, read in one batch: whether
+ * the object exists, whether each referenced object exists, the current
+ * value of changed references (to fix the old target's inverse) and of
+ * one-to-one inverse fields of the new targets.
+ */
+struct plan_ref {
+    size_t field;                    /* index in the class */
+    const char *target_uuid;         /* new value ("" = null) */
+    char *old;                       /* update: stored value */
+    size_t q_exists, q_old, q_inv;   /* request indices, NONE = none */
+    size_t q_oldinv;                 /* stage A2: old target's inverse */
+};
+
+#define NONE ((size_t)-1)
+
+static int value_problem(store *s, const store_record *r,
+                         const struct schema_field *f, const char *value,
+                         const char *why)
+{
+    return store__fail(s, -EINVAL, "%s %s: field '%s' = '%.64s' is %s",
+                       r->cls->name, r->uuid, f->name, value, why);
+}
+
+/* Check the values of the fields that will be written. */
+static int validate(store *s, const store_record *r, bool all)
+{
+    const char *why;
+    size_t i, j;
+
+    for (i = 1; i < r->cls->n_fields; i++) {
+        const struct schema_field *f = &r->cls->fields[i];
+        const struct store_rfield *v = &r->f[i];
+
+        if (!schema_field_stored(f) || (!all && !v->dirty))
+            continue;
+        if (schema_field_maintained_by(r->cls, f, NULL))
+            continue;
+        if (f->type == SCHEMA_MAP) {
+            for (j = 0; j < v->n_entries; j++) {
+                if (!schema_key_valid(v->entries[j].key, &why))
+                    return store__fail(s, -EINVAL, "%s %s: key '%.64s' of "
+                                       "map '%s' is %s", r->cls->name,
+                                       r->uuid, v->entries[j].key, f->name,
+                                       why);
+                if (schema_value_check(f, v->entries[j].value, &why) < 0)
+                    return value_problem(s, r, f, v->entries[j].value, why);
+            }
+            continue;
+        }
+        if (f->type == SCHEMA_SET_REF) {
+            for (j = 0; j < v->n_members; j++)
+                if (!schema_uuid_valid(v->members[j]))
+                    return value_problem(s, r, f, v->members[j],
+                                         "not a UUID");
+            continue;
+        }
+        if (!v->present || !v->value) {
+            if (f->flags & SCHEMA_REQUIRED)
+                return store__fail(s, -EINVAL, "%s %s: required field '%s' "
+                                   "has no value", r->cls->name, r->uuid,
+                                   f->name);
+            continue;
+        }
+        if (schema_value_check(f, v->value, &why) < 0)
+            return value_problem(s, r, f, v->value, why);
+    }
+    return 0;
+}
+
+/* Write one field's stored form into batch b (after an rm for dirs). */
+static int put_field(struct store_batch *b, uint32_t id, const store_record *r,
+                     size_t i, bool replace)
+{
+    const struct schema_field *f = &r->cls->fields[i];
+    const struct store_rfield *v = &r->f[i];
+    const struct schema_class *c = r->cls;
+    size_t j;
+    int k;
+
+    if (f->type == SCHEMA_SET_REF || f->type == SCHEMA_MAP) {
+        if (replace) {
+            k = store__batch_rm(b, id, store__path_field(c, r->uuid,
+                                                         f->name));
+            if (k < 0)
+                return k;
+        }
+        k = store__batch_add(b, XS_MKDIR, id,
+                             store__path_field(c, r->uuid, f->name), NULL, 0,
+                             false);
+        for (j = 0; k >= 0 && f->type == SCHEMA_SET_REF &&
+                    j < v->n_members; j++)
+            k = store__batch_write(b, id, store__path_child(
+                                       c, r->uuid, f->name, v->members[j]),
+                                   "");
+        for (j = 0; k >= 0 && f->type == SCHEMA_MAP && j < v->n_entries;
+             j++) {
+            char *esc;
+            const char *why;
+
+            k = schema_key_escape(v->entries[j].key, &esc, &why);
+            if (k < 0)
+                return k;
+            k = store__batch_write(b, id, store__path_child(c, r->uuid,
+                                                            f->name, esc),
+                                   v->entries[j].value);
+            free(esc);
+        }
+        return k;
+    }
+    return store__batch_write(b, id, store__path_field(c, r->uuid, f->name),
+                              v->present && v->value ? v->value
+                              : f->default_value ? f->default_value : "");
+}
+
+static int check_errs(store *s, const struct store_batch *b)
+{
+    size_t i;
+
+    for (i = 0; i < b->n; i++)
+        if (b->q[i].err && !(b->q[i].type == XS_RM &&
+                             b->q[i].err == ENOENT))
+            return store__fail(s, -b->q[i].err, "cannot write '%s': %s",
+                               b->q[i].path, strerror(b->q[i].err));
+    return 0;
+}
+
+/*
+ * Create (creating) or update the object: references and inverse fields.
+ * Members of non-maintained sets of references must exist as well.
+ */
+static int write_record(store_tx *tx, store_record *r, bool creating)
+{
+    const struct schema_class *c = r->cls;
+    struct store_batch a = { 0 }, a2 = { 0 }, w = { 0 };
+    struct plan_ref *refs = NULL;
+    size_t n_refs = 0, i, j, q_self;
+    size_t *q_members = NULL, n_qm = 0;
+    store *s = tx->s;
+    int k;
+
+    k = validate(s, r, creating);
+    if (k < 0)
+        return k;
+    refs = calloc(c->n_fields, sizeof(*refs));
+    q_members = calloc(1, sizeof(*q_members));
+    if (!refs || !q_members) {
+        k = -ENOMEM;
+        goto out;
+    }
+
+    /* Stage A: reads. */
+    q_self = a.n;
+    k = store__batch_read(&a, tx->id, store__path_object(c, r->uuid));
+    for (i = 1; k >= 0 && i < c->n_fields; i++) {
+        const struct schema_field *f = &c->fields[i];
+        const struct schema_class *tc;
+        const struct schema_field *inv;
+        struct plan_ref *p;
+
+        if (!creating && !r->f[i].dirty)
+            continue;
+        if (f->type == SCHEMA_SET_REF &&
+            !schema_field_maintained_by(c, f, NULL)) {
+            tc = schema_class_find_exact(f->target);
+            for (j = 0; tc && k >= 0 && j < r->f[i].n_members; j++) {
+                size_t *t = realloc(q_members, (n_qm + 1) * sizeof(*t));
+
+                if (!t) {
+                    k = -ENOMEM;
+                    break;
+                }
+                q_members = t;
+                q_members[n_qm++] = a.n;
+                k = store__batch_read(&a, tx->id, store__path_object(
+                                          tc, r->f[i].members[j]));
+            }
+            continue;
+        }
+        if (f->type != SCHEMA_REF)
+            continue;
+        p = &refs[n_refs++];
+        p->field = i;
+        p->target_uuid = r->f[i].present && r->f[i].value ? r->f[i].value
+                                                          : "";
+        p->q_exists = p->q_old = p->q_inv = p->q_oldinv = NONE;
+        tc = schema_class_find_exact(f->target);
+        inv = schema_field_inverse(f, &tc);
+        if (*p->target_uuid && tc) {
+            p->q_exists = a.n;
+            k = store__batch_read(&a, tx->id,
+                                  store__path_object(tc, p->target_uuid));
+            if (k >= 0 && inv && inv->type == SCHEMA_REF) {
+                p->q_inv = a.n;
+                k = store__batch_read(&a, tx->id, store__path_field(
+                                          tc, p->target_uuid, inv->name));
+            }
+        }
+        if (k >= 0 && !creating && inv) {
+            p->q_old = a.n;
+            k = store__batch_read(&a, tx->id,
+                                  store__path_field(c, r->uuid, f->name));
+        }
+    }
+    if (k >= 0)
+        k = store__batch_run(s, &a);
+    if (k < 0)
+        goto out;
+
+    /* Decide. */
+    if (creating && !a.q[q_self].err) {
+        k = store__fail(s, -EEXIST, "%s %s already exists", c->name,
+                        r->uuid);
+        goto out;
+    }
+    if (!creating && a.q[q_self].err) {
+        k = store__fail(s, -ENOENT, "%s %s does not exist (destroyed "
+                        "meanwhile?)", c->name, r->uuid);
+        goto out;
+    }
+    for (j = 0; j < n_qm; j++) {
+        const struct wire_req *q = &a.q[q_members[j]];
+
+        if (q->err) {
+            k = store__fail(s, -ENOENT, "%s %s: a member of a set refers to "
+                            "'%s', which does not exist", c->name, r->uuid,
+                            strrchr(q->path, '/') + 1);
+            goto out;
+        }
+    }
+    for (j = 0; j < n_refs; j++) {
+        struct plan_ref *p = &refs[j];
+        const struct schema_field *f = &c->fields[p->field];
+
+        if (p->q_exists != NONE && a.q[p->q_exists].err) {
+            k = store__fail(s, -ENOENT, "%s %s: field '%s' refers to %s %s, "
+                            "which does not exist", c->name, r->uuid,
+                            f->name, f->target, p->target_uuid);
+            goto out;
+        }
+        if (p->q_inv != NONE && !a.q[p->q_inv].err &&
+            *a.q[p->q_inv].reply &&
+            strcmp(a.q[p->q_inv].reply, r->uuid) != 0) {
+            k = store__fail(s, -EBUSY, "%s %s is already taken by %s %s "
+                            "(%s.%s): release it first", f->target,
+                            p->target_uuid, c->name, a.q[p->q_inv].reply,
+                            f->target, f->inverse);
+            goto out;
+        }
+        if (p->q_old != NONE && !a.q[p->q_old].err) {
+            p->old = strdup(a.q[p->q_old].reply);
+            if (!p->old) {
+                k = -ENOMEM;
+                goto out;
+            }
+        }
+    }
+
+    /* Stage A2: a one-to-one inverse is cleared only if it is still us. */
+    for (j = 0; k >= 0 && j < n_refs; j++) {
+        struct plan_ref *p = &refs[j];
+        const struct schema_class *tc = NULL;
+        const struct schema_field *inv =
+            schema_field_inverse(&c->fields[p->field], &tc);
+
+        if (!inv || inv->type != SCHEMA_REF || !p->old ||
+            !schema_uuid_valid(p->old) || !strcmp(p->old, p->target_uuid))
+            continue;
+        p->q_oldinv = a2.n;
+        k = store__batch_read(&a2, tx->id,
+                              store__path_field(tc, p->old, inv->name));
+    }
+    if (k >= 0)
+        k = store__batch_run(s, &a2);
+    if (k < 0)
+        goto out;
+
+    /* Stage B: writes. */
+    if (creating)
+        k = store__batch_write(&w, tx->id,
+                               store__path_field(c, r->uuid, "uuid"),
+                               r->uuid);
+    for (i = 1; k >= 0 && i < c->n_fields; i++) {
+        const struct schema_field *f = &c->fields[i];
+
+        if (!schema_field_stored(f) || (!creating && !r->f[i].dirty))
+            continue;
+        if (schema_field_maintained_by(c, f, NULL)) {
+            /* Nobody refers to a new object yet: empty. */
+            if (creating && f->type == SCHEMA_SET_REF)
+                k = store__batch_add(&w, XS_MKDIR, tx->id,
+                                     store__path_field(c, r->uuid, f->name),
+                                     NULL, 0, false);
+            else if (creating)
+                k = store__batch_write(&w, tx->id, store__path_field(
+                                           c, r->uuid, f->name), "");
+            continue;
+        }
+        k = put_field(&w, tx->id, r, i, !creating);
+    }
+    for (j = 0; k >= 0 && j < n_refs; j++) {
+        struct plan_ref *p = &refs[j];
+        const struct schema_field *f = &c->fields[p->field];
+        const struct schema_class *tc = NULL;
+        const struct schema_field *inv = schema_field_inverse(f, &tc);
+        const char *old = p->old ? p->old : "";
+
+        if (!inv || strcmp(old, p->target_uuid) == 0)
+            continue;
+        if (*old && schema_uuid_valid(old)) {
+            if (inv->type == SCHEMA_SET_REF)
+                k = store__batch_rm(&w, tx->id, store__path_child(
+                                        tc, old, inv->name, r->uuid));
+            else if (p->q_oldinv != NONE && !a2.q[p->q_oldinv].err &&
+                     strcmp(a2.q[p->q_oldinv].reply, r->uuid) == 0)
+                k = store__batch_write(&w, tx->id, store__path_field(
+                                           tc, old, inv->name), "");
+            if (k >= 0)
+                k = store__tx_touch(tx, tc, old);
+        }
+        if (k >= 0 && *p->target_uuid) {
+            if (inv->type == SCHEMA_SET_REF)
+                k = store__batch_write(&w, tx->id, store__path_child(
+                                           tc, p->target_uuid, inv->name,
+                                           r->uuid), "");
+            else
+                k = store__batch_write(&w, tx->id, store__path_field(
+                                           tc, p->target_uuid, inv->name),
+                                       r->uuid);
+            if (k >= 0)
+                k = store__tx_touch(tx, tc, p->target_uuid);
+        }
+    }
+    if (k >= 0)
+        k = store__tx_touch(tx, c, r->uuid);
+    if (k >= 0)
+        k = store__batch_run(s, &w);
+    if (k >= 0)
+        k = check_errs(s, &w);
+    if (k >= 0)
+        store__record_clear_dirty(r);
+out:
+    for (j = 0; refs && j < n_refs; j++)
+        free(refs[j].old);
+    free(refs);
+    free(q_members);
+    store__batch_free(&a);
+    store__batch_free(&a2);
+    store__batch_free(&w);
+    return k;
+}
+
+int store_tx_create(store_tx *tx, store_record *r)
+{
+    int k;
+
+    if (!tx || !r)
+        return -EINVAL;
+    if (!r->uuid[0]) {
+        k = store_uuid_new(r->uuid);
+        if (k < 0)
+            return store__fail(tx->s, k, "cannot make a UUID: no "
+                               "randomness from the kernel");
+    }
+    return write_record(tx, r, true);
+}
+
+int store_tx_update(store_tx *tx, store_record *r)
+{
+    if (!tx || !r)
+        return -EINVAL;
+    if (!schema_uuid_valid(r->uuid))
+        return store__fail(tx->s, -ENOENT, "%s '%s' does not exist (not a "
+                           "UUID)", r->cls->name, r->uuid);
+    return write_record(tx, r, false);
+}
+
+int store_tx_destroy(store_tx *tx, const char *cls, const char *uuid)
+{
+    _cleanup_(store_record_freep) store_record *r = NULL;
+    struct store_batch a = { 0 }, w = { 0 };
+    const struct schema_class *c;
+    size_t i, j;
+    int k;
+
+    if (!tx)
+        return -EINVAL;
+    k = store_tx_get(tx, cls, uuid, &r);
+    if (k < 0)
+        return k;
+    c = r->cls;
+    /* Refuse while others point at it through a maintained field. */
+    for (i = 1; i < c->n_fields; i++) {
+        const struct schema_field *f = &c->fields[i];
+        const struct schema_class *src = NULL;
+        const struct schema_field *by =
+            schema_field_maintained_by(c, f, &src);
+        const char *who = NULL;
+
+        if (!by)
+            continue;
+        if (f->type == SCHEMA_SET_REF && r->f[i].n_members)
+            who = r->f[i].members[0];
+        else if (f->type == SCHEMA_REF && r->f[i].value && *r->f[i].value)
+            who = r->f[i].value;
+        if (who)
+            return store__fail(tx->s, -EBUSY, "%s %s is still referenced by "
+                               "%s %s (%s.%s): destroy or change that first",
+                               c->name, r->uuid, src->name, who, src->name,
+                               by->name);
+    }
+    /* Leave the inverse fields of what it refers to; a one-to-one
+     * inverse is cleared only while it still names this object. */
+    for (i = 1, k = 0; i < c->n_fields && k >= 0; i++) {
+        const struct schema_field *f = &c->fields[i];
+        const struct schema_class *tc = NULL;
+        const struct schema_field *inv = schema_field_inverse(f, &tc);
+        const char *t = r->f[i].value;
+
+        if (inv && inv->type == SCHEMA_REF && t && schema_uuid_valid(t))
+            k = store__batch_read(&a, tx->id,
+                                  store__path_field(tc, t, inv->name));
+    }
+    if (k >= 0)
+        k = store__batch_run(tx->s, &a);
+    for (i = 1, j = 0; i < c->n_fields && k >= 0; i++) {
+        const struct schema_field *f = &c->fields[i];
+        const struct schema_class *tc = NULL;
+        const struct schema_field *inv = schema_field_inverse(f, &tc);
+        const char *t = r->f[i].value;
+
+        if (!inv || !t || !schema_uuid_valid(t))
+            continue;
+        if (inv->type == SCHEMA_SET_REF) {
+            k = store__batch_rm(&w, tx->id, store__path_child(tc, t, inv->name,
+                                                              r->uuid));
+        } else {
+            const struct wire_req *q = &a.q[j++];
+
+            if (!q->err && strcmp(q->reply, r->uuid) == 0)
+                k = store__batch_write(&w, tx->id, store__path_field(
+                                           tc, t, inv->name), "");
+        }
+        if (k >= 0)
+            k = store__tx_touch(tx, tc, t);
+    }
+    if (k >= 0)
+        k = store__batch_rm(&w, tx->id, store__path_object(c, r->uuid));
+    if (k >= 0)
+        k = store__tx_touch(tx, c, r->uuid);
+    if (k >= 0)
+        k = store__batch_run(tx->s, &w);
+    if (k >= 0)
+        k = check_errs(tx->s, &w);
+    store__batch_free(&a);
+    store__batch_free(&w);
+    return k;
+}
+
+/* ---- one-call helpers ---- */
+
+static int do_create(store_tx *tx, void *userdata)
+{
+    return store_tx_create(tx, userdata);
+}
+
+int store_create(store *s, store_record *r)
+{
+    char uuid[37];
+    int k;
+
+    if (!s || !r)
+        return -EINVAL;
+    /* A uuid picked by an attempt that failed is picked again. */
+    memcpy(uuid, r->uuid, sizeof(uuid));
+    k = store_transact(s, do_create, r);
+    if (k < 0)
+        memcpy(r->uuid, uuid, sizeof(uuid));
+    return k;
+}
+
+struct update_args {
+    store_record *rec;
+    store_record *copy;
+};
+
+/* Each attempt writes from a copy: a failed attempt keeps r's marks. */
+static int do_update(store_tx *tx, void *userdata)
+{
+    struct update_args *a = userdata;
+    int k;
+
+    a->copy = store_record_free(a->copy);
+    k = store_record_dup(&a->copy, a->rec);
+    if (k < 0)
+        return k;
+    return store_tx_update(tx, a->copy);
+}
+
+int store_update(store *s, store_record *r)
+{
+    struct update_args a = { .rec = r };
+    int k;
+
+    if (!s || !r)
+        return -EINVAL;
+    k = store_transact(s, do_update, &a);
+    if (k >= 0)
+        store__record_clear_dirty(r);
+    store_record_free(a.copy);
+    return k;
+}
+
+struct destroy_args {
+    const char *cls, *uuid;
+};
+
+static int do_destroy(store_tx *tx, void *userdata)
+{
+    struct destroy_args *a = userdata;
+
+    return store_tx_destroy(tx, a->cls, a->uuid);
+}
+
+int store_destroy(store *s, const char *cls, const char *uuid)
+{
+    struct destroy_args a = { cls, uuid };
+
+    if (!s)
+        return -EINVAL;
+    return store_transact(s, do_destroy, &a);
+}
+
+struct set_args {
+    const char *cls, *uuid, *field, *value;
+};
+
+static int do_set_field(store_tx *tx, void *userdata)
+{
+    _cleanup_(store_record_freep) store_record *r = NULL;
+    struct set_args *a = userdata;
+    int k;
+
+    k = store_tx_get(tx, a->cls, a->uuid, &r);
+    if (k < 0)
+        return k;
+    k = store_record_set(r, a->field, a->value);
+    if (k == -EPERM)
+        return store_tx_fail(tx, k, "%s.%s is kept by the store: change "
+                             "the field that refers to it instead",
+                             r->cls->name, a->field);
+    if (k < 0)
+        return store_tx_fail(tx, k, "%s has no settable field '%s'",
+                             r->cls->name, a->field);
+    return store_tx_update(tx, r);
+}
+
+int store_set_field(store *s, const char *cls, const char *uuid,
+                    const char *field, const char *value)
+{
+    struct set_args a = { cls, uuid, field, value };
+
+    if (!s || !field || !value)
+        return -EINVAL;
+    return store_transact(s, do_set_field, &a);
+}

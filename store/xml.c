@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Snapshot XML: a strict, bounded parser and a plain writer. */
+/*
+ * The format (docs/store.md), one element per tree level below the root:
+ *   <xen-sriov-store schema-version="2">
+ *     <object class="network" uuid="...">
+ *       <field name="MTU">1500</field>
+ *       <field name="other_config"><entry name="k">v</entry></field>
+ *     </object>
+ *   </xen-sriov-store>
+ * The parser takes nothing else: no DTD (so no entity can be declared,
+ * expanded or fetched), no entity reference, no processing instruction,
+ * no element deeper than <entry>, no value longer than SCHEMA_VALUE_MAX,
+ * no unknown attribute.  libxml2 runs with XML_PARSE_NONET and without
+ * XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE (its own limits on
+ * names and text stay on).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/xmlreader.h>
+
+#include "store/internal.h"
+
+#define ROOT_ELEMENT "xen-sriov-store"
+#define MAX_NODES 20000000u
+
+struct parse {
+    xmlTextReaderPtr reader;
+    char *msg;
+    size_t msg_size;
+    bool failed;
+    struct tnode *root;
+    struct tnode *cls, *obj, *field, *entry;   /* open elements */
+    char *text;                 /* text of the open leaf */
+    size_t text_len;
+    bool field_has_entries;
+    int version;
+    unsigned long nodes;
+};
+
+static int parse_fail(struct parse *p, const char *fmt, ...) _printf_(2, 3);
+static int parse_fail(struct parse *p, const char *fmt, ...)
+{
+    char what[256];
+    va_list ap;
+
+    if (p->failed)
+        return -EBADMSG;
+    p->failed = true;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    snprintf(p->msg, p->msg_size, "line %d: %s",
+             p->reader ? xmlTextReaderGetParserLineNumber(p->reader) : 0,
+             what);
+    return -EBADMSG;
+}
+
+static void on_error(void *userdata, xmlErrorPtr e)
+{
+    struct parse *p = userdata;
+    char text[200];
+    size_t n;
+
+    if (!e || e->level < XML_ERR_ERROR || p->failed)
+        return;
+    snprintf(text, sizeof(text), "%s", e->message ? e->message : "error");
+    n = strlen(text);
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+        text[--n] = '\0';
+    p->failed = true;
+    snprintf(p->msg, p->msg_size, "line %d: %s", e->line, text);
+}
+
+/* The value of attribute name, or NULL; every attribute must be known. */
+static int attrs(struct parse *p, const char *element, const char *const *names,
+                 char **values, size_t n)
+{
+    size_t i;
+    int k;
+
+    for (i = 0; i < n; i++)
+        values[i] = NULL;
+    k = xmlTextReaderMoveToFirstAttribute(p->reader);
+    while (k == 1) {
+        const char *an = (const char *)xmlTextReaderConstName(p->reader);
+        const char *av = (const char *)xmlTextReaderConstValue(p->reader);
+
+        for (i = 0; i < n; i++)
+            if (an && !strcmp(an, names[i]))
+                break;
+        if (i == n || values[i])
+            return parse_fail(p, "<%s> has an unexpected attribute '%.40s'",
+                              element, an ? an : "");
+        values[i] = strdup(av ? av : "");
+        if (!values[i])
+            return -ENOMEM;
+        k = xmlTextReaderMoveToNextAttribute(p->reader);
+    }
+    xmlTextReaderMoveToElement(p->reader);
+    if (k < 0)
+        return parse_fail(p, "unreadable attributes of <%s>", element);
+    for (i = 0; i < n; i++)
+        if (!values[i])
+            return parse_fail(p, "<%s> lacks the attribute '%s'", element,
+                              names[i]);
+    return 0;
+}
+
+static void free_values(char **v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        free(v[i]);
+}
+
+static bool blank(const char *s)
+{
+    return strspn(s, " \t\n\r") == strlen(s);
+}
+
+static int start_element(struct parse *p, const char *name, int depth,
+                         bool empty)
+{
+    char *v[2] = { NULL, NULL };
+    int r = 0;
+
+    if (++p->nodes > MAX_NODES)
+        return parse_fail(p, "more than %u nodes", MAX_NODES);
+    switch (depth) {
+    case 0: {
+        static const char *const n[] = { "schema-version" };
+        char *end;
+        long ver;
+
+        if (strcmp(name, ROOT_ELEMENT))
+            return parse_fail(p, "the root element is <%.40s>, not <%s>: "
+                              "not a xen-sriov snapshot", name, ROOT_ELEMENT);
+        r = attrs(p, name, n, v, 1);
+        if (r < 0)
+            break;
+        ver = strtol(v[0], &end, 10);
+        if (!*v[0] || *end || ver < 0 || ver > 1000000)
+            r = parse_fail(p, "schema-version '%.40s' is not a number", v[0]);
+        p->version = (int)ver;
+        break;
+    }
+    case 1: {
+        static const char *const n[] = { "class", "uuid" };
+
+        if (strcmp(name, "object"))
+            return parse_fail(p, "<%.40s> where <object> was expected",
+                              name);
+        r = attrs(p, name, n, v, 2);
+        if (r < 0)
+            break;
+        /* Classes and uuids become node names: no path characters. */
+        if (!*v[0] || strpbrk(v[0], "/ ") || !*v[1] || strpbrk(v[1], "/ ")) {
+            r = parse_fail(p, "<object> with class '%.40s' and uuid '%.40s'",
+                           v[0], v[1]);
+            break;
+        }
+        p->cls = store__tnode_child(p->root, v[0]);
+        if (!p->cls) {
+            p->cls = store__tnode_new(v[0], "");
+            r = store__tnode_add(p->root, p->cls);
+            if (r < 0)
+                break;
+        }
+        p->obj = store__tnode_new(v[1], "");
+        r = store__tnode_add(p->cls, p->obj);
+        if (r == -EEXIST)
+            r = parse_fail(p, "%s %s appears twice", v[0], v[1]);
+        if (r < 0)
+            p->obj = NULL;
+        if (r >= 0 && empty)
+            p->obj = NULL;
+        break;
+    }
+    case 2:
+    case 3: {
+        static const char *const n[] = { "name" };
+        const char *want = depth == 2 ? "field" : "entry";
+        struct tnode *parent = depth == 2 ? p->obj : p->field, *t;
+
+        if (strcmp(name, want))
+            return parse_fail(p, "<%.40s> where <%s> was expected", name,
+                              want);
+        r = attrs(p, name, n, v, 1);
+        if (r < 0)
+            break;
+        if (!*v[0] || strpbrk(v[0], "/ ")) {
+            r = parse_fail(p, "<%s> with name '%.40s'", want, v[0]);
+            break;
+        }
+        if (depth == 3) {
+            if (p->text && !blank(p->text)) {
+                r = parse_fail(p, "field '%s' has text and entries",
+                               p->field->name);
+                break;
+            }
+            p->field_has_entries = true;
+        }
+        t = store__tnode_new(v[0], "");
+        r = store__tnode_add(parent, t);
+        if (r == -EEXIST)
+            r = parse_fail(p, "<%s name=\"%.40s\"> appears twice", want,
+                           v[0]);
+        if (r < 0)
+            break;
+        free(p->text);
+        p->text = NULL;
+        p->text_len = 0;
+        if (depth == 2) {
+            p->field = empty ? NULL : t;
+            p->field_has_entries = false;
+        } else {
+            p->entry = empty ? NULL : t;
+        }
+        break;
+    }
+    default:
+        r = parse_fail(p, "<%.40s> is nested too deep", name);
+    }
+    free_values(v, 2);
+    return r;
+}
+
+/* Move the collected text into the leaf being closed. */
+static int end_element(struct parse *p, int depth)
+{
+    struct tnode *t = depth == 3 ? p->entry : depth == 2 ? p->field : NULL;
+
+    if (t && !(depth == 2 && p->field_has_entries)) {
+        free(t->value);
+        t->value = p->text ? p->text : strdup("");
+        p->text = NULL;
+        p->text_len = 0;
+        if (!t->value)
+            return -ENOMEM;
+    }
+    free(p->text);
+    p->text = NULL;
+    p->text_len = 0;
+    if (depth == 3)
+        p->entry = NULL;
+    else if (depth == 2)
+        p->field = NULL;
+    else if (depth == 1)
+        p->obj = NULL;
+    return 0;
+}
+
+static int text(struct parse *p, const char *s, int depth)
+{
+    size_t len = strlen(s);
+    char *t;
+
+    if (depth == 4 && p->entry) {
+        /* Text of an entry. */
+    } else if (depth == 3 && p->field && !p->entry) {
+        /* Text of a field. */
+        if (p->field_has_entries) {
+            if (blank(s))
+                return 0;
+            return parse_fail(p, "field '%s' has text and entries",
+                              p->field->name);
+        }
+    } else {
+        if (blank(s))
+            return 0;
+        return parse_fail(p, "text '%.20s' outside a <field> or <entry>", s);
+    }
+    if (p->text_len + len > SCHEMA_VALUE_MAX)
+        return parse_fail(p, "a value longer than %d bytes",
+                          SCHEMA_VALUE_MAX);
+    t = realloc(p->text, p->text_len + len + 1);
+    if (!t)
+        return -ENOMEM;
+    memcpy(t + p->text_len, s, len + 1);
+    p->text = t;
+    p->text_len += len;
+    return 0;
+}
+
+int store__xml_parse(const char *data, size_t len, struct tnode **ret,
+                     int *ret_version, char *msg, size_t msg_size)
+{
+    struct parse p = { .msg = msg, .msg_size = msg_size, .version = -1 };
+    bool seen_root = false;
+    int r = 0, k;
+
+    if (len > STORE_SNAPSHOT_MAX) {
+        snprintf(msg, msg_size, "larger than %u bytes",
+                 STORE_SNAPSHOT_MAX);
+        return -EBADMSG;
+    }
+    p.root = store__tnode_new(SCHEMA_ROOT, "");
+    if (!p.root)
+        return -ENOMEM;
+    p.reader = xmlReaderForMemory(data, (int)len, NULL, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                  XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+    if (!p.reader) {
+        store__tnode_free(p.root);
+        snprintf(msg, msg_size, "cannot start the XML parser");
+        return -ENOMEM;
+    }
+    xmlTextReaderSetStructuredErrorHandler(p.reader, on_error, &p);
+    while (r >= 0 && (k = xmlTextReaderRead(p.reader)) == 1) {
+        int type = xmlTextReaderNodeType(p.reader);
+        int depth = xmlTextReaderDepth(p.reader);
+        const char *name = (const char *)xmlTextReaderConstName(p.reader);
+
+        switch (type) {
+        case XML_READER_TYPE_ELEMENT:
+            if (depth == 0 && seen_root) {
+                r = parse_fail(&p, "a second root element");
+                break;
+            }
+            seen_root = true;
+            r = start_element(&p, name ? name : "",
+                              depth, xmlTextReaderIsEmptyElement(p.reader));
+            break;
+        case XML_READER_TYPE_END_ELEMENT:
+            r = end_element(&p, depth);
+            break;
+        case XML_READER_TYPE_TEXT:
+        case XML_READER_TYPE_CDATA:
+        case XML_READER_TYPE_WHITESPACE:
+        case XML_READER_TYPE_SIGNIFICANT_WHITESPACE: {
+            const char *v = (const char *)xmlTextReaderConstValue(p.reader);
+
+            r = text(&p, v ? v : "", depth);
+            break;
+        }
+        case XML_READER_TYPE_COMMENT:
+            break;
+        case XML_READER_TYPE_DOCUMENT_TYPE:
+            r = parse_fail(&p, "a document type declaration (DTD): "
+                           "snapshots have none");
+            break;
+        case XML_READER_TYPE_ENTITY_REFERENCE:
+        case XML_READER_TYPE_ENTITY:
+            r = parse_fail(&p, "an entity reference: snapshots have none");
+            break;
+        default:
+            r = parse_fail(&p, "unexpected XML node (type %d)", type);
+        }
+        if (r >= 0 && p.failed)
+            r = -EBADMSG;
+    }
+    if (r >= 0 && (k < 0 || p.failed)) {
+        r = -EBADMSG;
+        if (!p.failed)
+            parse_fail(&p, "not well-formed XML (truncated?)");
+    }
+    if (r >= 0 && !seen_root)
+        r = parse_fail(&p, "empty document");
+    xmlFreeTextReader(p.reader);
+    free(p.text);
+    if (r < 0) {
+        store__tnode_free(p.root);
+        return r;
+    }
+    *ret = p.root;
+    *ret_version = p.version;
+    return 0;
+}
+
+/* ---- writing ---- */
+
+struct out {
+    int fd;
+    char buf[65536];
+    size_t len;
+    int err;
+};
+
+static void flush_out(struct out *o)
+{
+    size_t off = 0;
+
+    while (!o->err && off < o->len) {
+        ssize_t k = write(o->fd, o->buf + off, o->len - off);
+
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            o->err = -errno;
+        else
+            off += (size_t)k;
+    }
+    o->len = 0;
+}
+
+static void put(struct out *o, const char *s, size_t n)
+{
+    while (n > 0 && !o->err) {
+        size_t room = sizeof(o->buf) - o->len, k = n < room ? n : room;
+
+        memcpy(o->buf + o->len, s, k);
+        o->len += k;
+        s += k;
+        n -= k;
+        if (o->len == sizeof(o->buf))
+            flush_out(o);
+    }
+}
+
+static void puts_(struct out *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
+
+/* Escape for element text (attr false) or a "-quoted attribute. */
+static void put_escaped(struct out *o, const char *s, bool attr)
+{
+    const char *run = s;
+
+    for (; *s; s++) {
+        const char *rep = NULL;
+        unsigned char c = (unsigned char)*s;
+
+        switch (c) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = attr ? "&quot;" : NULL; break;
+        case '\t': rep = attr ? "&#9;" : NULL; break;
+        case '\n': rep = attr ? "&#10;" : NULL; break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                /* Not representable in XML 1.0: values are checked, so
+                 * this is a bug. */
+                o->err = -EINVAL;
+                return;
+            }
+        }
+        if (!rep)
+            continue;
+        put(o, run, (size_t)(s - run));
+        puts_(o, rep);
+        run = s + 1;
+    }
+    put(o, run, (size_t)(s - run));
+}
+
+int store__xml_write(int fd, const struct tnode *tree, int version)
+{
+    struct out *o = calloc(1, sizeof(*o));
+    char head[128];
+    size_t i, j, f, e;
+    int r;
+
+    if (!o)
+        return -ENOMEM;
+    o->fd = fd;
+    snprintf(head, sizeof(head), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+             "\n<" ROOT_ELEMENT " schema-version=\"%d\">\n", version);
+    puts_(o, head);
+    for (i = 0; i < tree->n_children; i++) {
+        const struct tnode *c = tree->children[i];
+
+        if (!schema_class_find_exact(c->name))
+            continue;           /* meta nodes are not part of a snapshot */
+        for (j = 0; j < c->n_children; j++) {
+            const struct tnode *obj = c->children[j];
+
+            puts_(o, "  <object class=\"");
+            put_escaped(o, c->name, true);
+            puts_(o, "\" uuid=\"");
+            put_escaped(o, obj->name, true);
+            puts_(o, "\">\n");
+            for (f = 0; f < obj->n_children; f++) {
+                const struct tnode *fl = obj->children[f];
+
+                puts_(o, "    <field name=\"");
+                put_escaped(o, fl->name, true);
+                if (!fl->n_children) {
+                    puts_(o, "\">");
+                    put_escaped(o, fl->value, false);
+                    puts_(o, "</field>\n");
+                    continue;
+                }
+                puts_(o, "\">\n");
+                for (e = 0; e < fl->n_children; e++) {
+                    const struct tnode *en = fl->children[e];
+
+                    puts_(o, "      <entry name=\"");
+                    put_escaped(o, en->name, true);
+                    if (*en->value) {
+                        puts_(o, "\">");
+                        put_escaped(o, en->value, false);
+                        puts_(o, "</entry>\n");
+                    } else {
+                        puts_(o, "\"/>\n");
+                    }
+                }
+                puts_(o, "    </field>\n");
+            }
+            puts_(o, "  </object>\n");
+        }
+    }
+    puts_(o, "</" ROOT_ELEMENT ">\n");
+    flush_out(o);
+    r = o->err;
+    free(o);
+    return r;
+}
