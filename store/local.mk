@@ -21,3 +21,22 @@ store_libstore_la_SOURCES = \
 store_libstore_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
 store_libstore_la_LIBADD = xenstore-schema/libschema.la $(XENSTORE_LIBS) \
 	$(LIBXML_LIBS)
+
+# Tests of the store (against the real xenstored of tests/helpers).
+noinst_LTLIBRARIES += tests/helpers/libpaths-walk.la
+tests_helpers_libpaths_walk_la_SOURCES = \
+	tests/helpers/paths-walk.h \
+	tests/helpers/paths-walk.c
+tests_helpers_libpaths_walk_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
+tests_helpers_libpaths_walk_la_LIBADD = $(XENSTORE_LIBS)
+
+STORE_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(XENSTORE_CFLAGS)
+STORE_TEST_LIBS = store/libstore.la tests/helpers/libxs-harness.la \
+	tests/helpers/libpaths-walk.la $(XENSTORE_LIBS) $(CHECK_LIBS)
+EXTRA_DIST += tests/helpers/store-test.h
+
+check_PROGRAMS += tests/integration/test-store
+tests_integration_test_store_SOURCES = tests/integration/test-store.c
+tests_integration_test_store_CFLAGS = $(STORE_TEST_CFLAGS)
+tests_integration_test_store_LDADD = $(STORE_TEST_LIBS)
+TESTS += tests/integration/test-store

@@ -4,3 +4,18 @@ noinst_LTLIBRARIES += xenstore-schema/libschema.la
 xenstore_schema_libschema_la_SOURCES = \
 	xenstore-schema/schema.h \
 	xenstore-schema/schema.c
+
+# paths.md is generated from the table; test-schema-doc.sh fails when the
+# committed file and the table disagree.
+noinst_PROGRAMS += xenstore-schema/schema-doc
+xenstore_schema_schema_doc_SOURCES = xenstore-schema/schema-doc.c
+xenstore_schema_schema_doc_LDADD = xenstore-schema/libschema.la
+EXTRA_DIST += xenstore-schema/paths.md
+
+.PHONY: schema-doc
+schema-doc: xenstore-schema/schema-doc
+	$(AM_V_GEN)xenstore-schema/schema-doc >$(srcdir)/xenstore-schema/paths.md.tmp && \
+	mv $(srcdir)/xenstore-schema/paths.md.tmp $(srcdir)/xenstore-schema/paths.md
+
+TESTS += tests/unit/test-schema-doc.sh
+EXTRA_DIST += tests/unit/test-schema-doc.sh
