@@ -40,3 +40,10 @@ tests_integration_test_store_SOURCES = tests/integration/test-store.c
 tests_integration_test_store_CFLAGS = $(STORE_TEST_CFLAGS)
 tests_integration_test_store_LDADD = $(STORE_TEST_LIBS)
 TESTS += tests/integration/test-store
+
+check_PROGRAMS += tests/integration/test-store-concurrency
+tests_integration_test_store_concurrency_SOURCES = \
+	tests/integration/test-store-concurrency.c
+tests_integration_test_store_concurrency_CFLAGS = $(STORE_TEST_CFLAGS)
+tests_integration_test_store_concurrency_LDADD = $(STORE_TEST_LIBS)
+TESTS += tests/integration/test-store-concurrency

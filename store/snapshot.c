@@ -381,8 +381,20 @@ static int flush_read_fn(store *s, uint32_t tx, void *userdata)
     store__batch_free(&b);
     if (r < 0)
         return r;
-    if (f->n_keys > 1)
+    if (f->n_keys > 1) {
+        size_t out = 1;
+
+        /* Several transactions touched one object: read it once. */
         qsort(f->keys, f->n_keys, sizeof(char *), cmp_str);
+        for (i = 1; i < f->n_keys; i++) {
+            if (strcmp(f->keys[i], f->keys[out - 1]))
+                f->keys[out++] = f->keys[i];
+            else
+                free(f->keys[i]);
+        }
+        f->keys[out] = NULL;
+        f->n_keys = out;
+    }
     return read_objects_of(s, tx, f);
 }
 

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Many processes writing one store at once: no lost update, no half-written
+ * object, no VF reserved twice, and the snapshot holds every success. */
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "tests/helpers/store-test.h"
+
+#define WRITERS 8
+#define INCREMENTS 25
+#define PIFS_EACH 5
+#define VFS 6
+
+struct shared {
+    char counter[37];            /* network whose MTU is incremented */
+    char hub[37];                /* network every writer adds PIFs to */
+    char pf[37];                 /* PCI with VFS virtual functions */
+};
+
+static int increment(store_tx *tx, void *userdata)
+{
+    const char *uuid = userdata;
+    store_record *r = NULL;
+    char buf[32];
+    int k;
+
+    k = store_tx_get(tx, "network", uuid, &r);
+    if (k < 0)
+        return k;
+    snprintf(buf, sizeof(buf), "%lld",
+             atoll(store_record_get(r, "MTU")) + 1);
+    k = store_record_set(r, "MTU", buf);
+    if (k >= 0)
+        k = store_tx_update(tx, r);
+    store_record_free(r);
+    return k;
+}
+
+struct reserve {
+    const char *pf, *vif;
+    char got[37];
+};
+
+/* Take the lowest free VF of the PF for the VIF (XAPI's rule). */
+static int reserve_vf(store_tx *tx, void *userdata)
+{
+    struct reserve *a = userdata;
+    struct store_match m = { "physical_function", a->pf };
+    store_record **vfs = NULL, *vif = NULL;
+    size_t n, i;
+    int k;
+
+    a->got[0] = '\0';
+    k = store_tx_list(tx, "PCI", &m, 1, 0, &vfs, &n);
+    if (k < 0)
+        return k;
+    for (i = 0; i < n; i++)
+        if (!*store_record_get(vfs[i], "reserved_by"))
+            break;
+    if (i == n) {
+        store_record_list_free(vfs, n);
+        return store_tx_fail(tx, -ENOSPC, "no free VF on PCI %s", a->pf);
+    }
+    memcpy(a->got, store_record_uuid(vfs[i]), 37);
+    store_record_list_free(vfs, n);
+    k = store_tx_get(tx, "VIF", a->vif, &vif);
+    if (k >= 0)
+        k = store_record_set(vif, "reserved_pci", a->got);
+    if (k >= 0)
+        k = store_tx_update(tx, vif);
+    store_record_free(vif);
+    return k;
+}
+
+/* One writer process: exit status 0, or the step that failed. */
+static int writer(const struct shared *sh, int id)
+{
+    store *s = test_open(0);
+    char vif[37];
+    struct reserve res = { .pf = sh->pf };
+    int i, k;
+
+    for (i = 0; i < INCREMENTS; i++)
+        if (store_transact(s, increment, (void *)sh->counter) < 0) {
+            fprintf(stderr, "writer %d: %d %s\n", id, store_last_errno(s), store_last_error(s));
+            return 10;
+        }
+    for (i = 0; i < PIFS_EACH; i++) {
+        char dev[32];
+        store_record *r = NULL;
+
+        snprintf(dev, sizeof(dev), "eth%d.%d", id, i);
+        if (store_record_new(&r, "PIF") < 0 ||
+            store_record_set(r, "device", dev) < 0 ||
+            store_record_set(r, "network", sh->hub) < 0)
+            return 11;
+        k = store_create(s, r);
+        store_record_free(r);
+        if (k < 0)
+            return 12;
+    }
+    {
+        store_record *r = NULL;
+
+        if (store_record_new(&r, "VIF") < 0 ||
+            store_record_set(r, "VM",
+                             "11111111-2222-4333-8444-555555555555") < 0 ||
+            store_record_set(r, "network", sh->hub) < 0)
+            return 13;
+        k = store_create(s, r);
+        memcpy(vif, store_record_uuid(r), 37);
+        store_record_free(r);
+        if (k < 0)
+            return 14;
+    }
+    res.vif = vif;
+    k = store_transact(s, reserve_vf, &res);
+    if (k == -ENOSPC)
+        k = 100;                /* no VF left: expected for some */
+    else if (k < 0)
+        k = 15;
+    store_close(s);
+    return k;
+}
+
+/* Reader process: until killed, every consistent view must check. */
+static int reader(void)
+{
+    store *s = test_open(STORE_OPEN_NO_SNAPSHOT);
+
+    for (;;) {
+        int k = store_check(s, NULL, NULL);
+
+        if (k > 0) {
+            fprintf(stderr, "reader saw: %s\n", store_last_error(s));
+            return 20;
+        }
+        if (k < 0 && k != -EAGAIN) {
+            fprintf(stderr, "reader: %s\n", store_last_error(s));
+            return 21;
+        }
+    }
+}
+
+START_TEST(test_store_parallel_writers)
+{
+    struct shared sh;
+    pid_t pids[WRITERS], rd;
+    int i, status, no_vf = 0;
+    store_record *g = NULL, **v = NULL;
+    size_t n, j;
+    char vf[37];
+
+    created(st, rec_new("network", "name_label", "counter", "MTU", "0",
+                        NULL), sh.counter);
+    created(st, rec_new("network", "name_label", "hub", NULL), sh.hub);
+    created(st, rec_new("PCI", "pci_id", "0000:03:00.0", NULL), sh.pf);
+    for (i = 0; i < VFS; i++) {
+        char bdf[16];
+
+        snprintf(bdf, sizeof(bdf), "0000:03:10.%d", i);
+        created(st, rec_new("PCI", "pci_id", bdf, "physical_function", sh.pf,
+                            NULL), vf);
+    }
+
+    rd = fork();
+    ck_assert_int_ge(rd, 0);
+    if (rd == 0)
+        _exit(reader());
+    for (i = 0; i < WRITERS; i++) {
+        pids[i] = fork();
+        ck_assert_int_ge(pids[i], 0);
+        if (pids[i] == 0)
+            _exit(writer(&sh, i));
+    }
+    for (i = 0; i < WRITERS; i++) {
+        ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+        ck_assert_msg(WIFEXITED(status), "writer %d died", i);
+        if (WEXITSTATUS(status) == 100)
+            no_vf++;
+        else
+            ck_assert_msg(WEXITSTATUS(status) == 0, "writer %d failed at "
+                          "step %d", i, WEXITSTATUS(status));
+    }
+    /* The reader never saw an inconsistent state. */
+    ck_assert_int_eq(waitpid(rd, &status, WNOHANG), 0);
+    kill(rd, SIGKILL);
+    ck_assert_int_eq(waitpid(rd, &status, 0), rd);
+    ck_assert(WIFSIGNALED(status));
+
+    /* No update lost. */
+    ck_store(store_get(st, "network", sh.counter, &g));
+    ck_assert_int_eq(atoi(store_record_get(g, "MTU")),
+                     WRITERS * INCREMENTS);
+    store_record_free(g);
+    ck_store(store_get(st, "network", sh.hub, &g));
+    ck_assert_int_eq(store_record_set_count(g, "PIFs"), WRITERS * PIFS_EACH);
+    ck_assert_int_eq(store_record_set_count(g, "VIFs"), WRITERS);
+    store_record_free(g);
+
+    /* Every VF reserved at most once, by a VIF that names it. */
+    ck_assert_int_eq(no_vf, WRITERS - VFS);
+    {
+        struct store_match m = { "physical_function", sh.pf };
+
+        ck_store(store_list(st, "PCI", &m, 1, 0, &v, &n));
+    }
+    ck_assert_int_eq(n, VFS);
+    for (j = 0; j < n; j++) {
+        const char *by = store_record_get(v[j], "reserved_by");
+
+        ck_assert(schema_uuid_valid(by));
+        ck_store(store_get(st, "VIF", by, &g));
+        ck_assert_str_eq(store_record_get(g, "reserved_pci"),
+                         store_record_uuid(v[j]));
+        store_record_free(g);
+    }
+    store_record_list_free(v, n);
+    ck_assert_int_eq(store_check(st, NULL, NULL), 0);
+
+    /* Every reported success is in the snapshot: objects = 3 + VFS PCI +
+     * PIFs + VIFs. */
+    ck_assert_int_eq(store_snapshot_verify(st, NULL),
+                     3 + VFS + WRITERS * PIFS_EACH + WRITERS);
+}
+END_TEST
+
+static Suite *concurrency_suite(void)
+{
+    Suite *s = suite_create("store-concurrency");
+    TCase *tc = tcase_create("writers");
+
+    tcase_add_checked_fixture(tc, store_setup, store_teardown);
+    tcase_set_timeout(tc, 240);
+    tcase_add_test(tc, test_store_parallel_writers);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(concurrency_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
