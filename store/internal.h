@@ -87,6 +87,7 @@ struct store {
     unsigned flags;
     uint64_t rng;                    /* xorshift64*: jitter */
     uint64_t transactions, retries, snapshot_writes;
+    bool committed;                  /* by the last store_transact */
     char last_error[STORE_ERROR_MAX];
     int last_errno;
 };

@@ -47,3 +47,10 @@ tests_integration_test_store_concurrency_SOURCES = \
 tests_integration_test_store_concurrency_CFLAGS = $(STORE_TEST_CFLAGS)
 tests_integration_test_store_concurrency_LDADD = $(STORE_TEST_LIBS)
 TESTS += tests/integration/test-store-concurrency
+
+check_PROGRAMS += tests/integration/test-store-snapshot
+tests_integration_test_store_snapshot_SOURCES = \
+	tests/integration/test-store-snapshot.c
+tests_integration_test_store_snapshot_CFLAGS = $(STORE_TEST_CFLAGS)
+tests_integration_test_store_snapshot_LDADD = $(STORE_TEST_LIBS)
+TESTS += tests/integration/test-store-snapshot

@@ -200,6 +200,13 @@ typedef int (*store_tx_fn)(store_tx *tx, void *userdata);
  */
 int store_transact(store *s, store_tx_fn fn, void *userdata);
 
+/*
+ * Whether the last store_transact (or one-call helper) committed its
+ * change in xenstore.  True also when it then failed to save the snapshot:
+ * the change is live and the journal keeps it for the next write.
+ */
+bool store_last_committed(const store *s);
+
 /* The store of a transaction (for store_last_error, nested helpers). */
 store *store_tx_store(store_tx *tx);
 

@@ -242,6 +242,7 @@ int store_transact(store *s, store_tx_fn fn, void *userdata)
 
     if (!s || !fn)
         return -EINVAL;
+    s->committed = false;
     for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
         struct store_head h = { .version = -1 };
 
@@ -291,6 +292,7 @@ int store_transact(store *s, store_tx_fn fn, void *userdata)
             tx_reset(&tx);
             return e;
         }
+        s->committed = true;
         if (tx.wrote && !(s->flags & STORE_OPEN_NO_SNAPSHOT)) {
             e = store__snapshot_flush(s, gen);
             if (e < 0)
@@ -303,6 +305,11 @@ int store_transact(store *s, store_tx_fn fn, void *userdata)
     return store__fail(s, -EAGAIN, "a xenstore transaction on the store "
                        "conflicted %d times in a row: too many concurrent "
                        "writers, try again", TX_ATTEMPTS);
+}
+
+bool store_last_committed(const store *s)
+{
+    return s && s->committed;
 }
 
 store *store_tx_store(store_tx *tx)
@@ -872,7 +879,7 @@ int store_create(store *s, store_record *r)
     /* A uuid picked by an attempt that failed is picked again. */
     memcpy(uuid, r->uuid, sizeof(uuid));
     k = store_transact(s, do_create, r);
-    if (k < 0)
+    if (k < 0 && !s->committed)
         memcpy(r->uuid, uuid, sizeof(uuid));
     return k;
 }

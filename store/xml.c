@@ -294,7 +294,15 @@ int store__xml_parse(const char *data, size_t len, struct tnode **ret,
     struct parse p = { .msg = msg, .msg_size = msg_size, .version = -1 };
     bool seen_root = false;
     int r = 0, k;
+    size_t i;
 
+
+    for (i = 0; i < len && strchr(" \t\r\n", data[i]) && data[i]; i++)
+        ;
+    if (i == len) {
+        snprintf(msg, msg_size, "empty file (truncated to nothing?)");
+        return -EBADMSG;
+    }
     if (len > STORE_SNAPSHOT_MAX) {
         snprintf(msg, msg_size, "larger than %u bytes",
                  STORE_SNAPSHOT_MAX);

@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The durable snapshot: written on success, round trip through an empty
+ * xenstored, hostile and broken files rejected without harm, the journal
+ * after a crash, disk failures, the restoring marker. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <xenstore.h>
+
+#include "tests/helpers/store-test.h"
+
+/* ---- helpers ---- */
+
+struct text {
+    char *s;
+    size_t len, cap;
+};
+
+static void text_add(struct text *t, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (t->len + n + 1 > t->cap) {
+        t->cap = (t->len + n + 1) * 2;
+        t->s = realloc(t->s, t->cap);
+        ck_assert_ptr_nonnull(t->s);
+    }
+    memcpy(t->s + t->len, s, n + 1);
+    t->len += n;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "path = value" lines of every object node (not the meta nodes), sorted:
+ * what must survive a snapshot round trip. */
+static void dump(struct xs_handle *xs, const char *path, struct text *t,
+                 int depth)
+{
+    unsigned n, i, len;
+    char **d, *v, line[8192];
+
+    v = xs_read(xs, XBT_NULL, path, &len);
+    if (!v)
+        return;
+    d = xs_directory(xs, XBT_NULL, path, &n);
+    if (depth >= 2 || (depth == 1 && n == 0)) {
+        snprintf(line, sizeof(line), "%s = %s%s\n", path, v,
+                 n ? " (dir)" : "");
+        text_add(t, line);
+    }
+    free(v);
+    if (d && n > 1)
+        qsort(d, n, sizeof(*d), cmp_str);
+    for (i = 0; d && i < n; i++) {
+        char child[1024];
+
+        if (depth == 0 && !schema_class_find_exact(d[i]))
+            continue;           /* schema-version, generation, journal */
+        snprintf(child, sizeof(child), "%s/%s", path, d[i]);
+        dump(xs, child, t, depth + 1);
+    }
+    free(d);
+}
+
+static char *dump_store(void)
+{
+    struct text t = { 0 };
+    struct xs_handle *xs = xs_open(0);
+
+    ck_assert_ptr_nonnull(xs);
+    text_add(&t, "");
+    dump(xs, SCHEMA_ROOT, &t, 0);
+    xs_close(xs);
+    return t.s;
+}
+
+static void xs_put(const char *path, const char *value)
+{
+    struct xs_handle *xs = xs_open(0);
+
+    ck_assert(xs_write(xs, XBT_NULL, path, value, strlen(value)));
+    xs_close(xs);
+}
+
+static char *state_file(const char *name)
+{
+    static char buf[1024];
+
+    snprintf(buf, sizeof(buf), "%s/var/lib/xen-sriov/%s", test_root, name);
+    return buf;
+}
+
+static char *read_text(const char *path)
+{
+    struct stat sb;
+    char *s;
+    FILE *f = fopen(path, "re");
+
+    if (!f)
+        return NULL;
+    ck_assert_int_eq(fstat(fileno(f), &sb), 0);
+    s = calloc(1, (size_t)sb.st_size + 1);
+    ck_assert_uint_eq(fread(s, 1, (size_t)sb.st_size, f), (size_t)sb.st_size);
+    fclose(f);
+    return s;
+}
+
+static void write_text(const char *path, const char *s, size_t len)
+{
+    FILE *f = fopen(path, "we");
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(s, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A small consistent store touching sets, maps and references. */
+static void workload(char net[37], char pif[37])
+{
+    char pif2[37], ns[37], vif[37];
+    store_record *r;
+
+    r = rec_new("network", "name_label", "net <&> \"x\"",
+                "name_description", "line 1\nline 2\ttab", NULL);
+    ck_store(store_record_map_put(r, "other_config", "xo:ip", "10.0.0.1"));
+    ck_store(store_record_map_put(r, "other_config", "caf\xc3\xa9", "\xe2\x9c\x93"));
+    created(st, r, net);
+    created(st, rec_new("PIF", "device", "eth0", "network", net,
+                        "capabilities", "sriov", NULL), pif);
+    created(st, rec_new("PIF", "physical", "false", NULL), pif2);
+    created(st, rec_new("network_sriov", "physical_PIF", pif,
+                        "logical_PIF", pif2, "configuration_mode", "sysfs",
+                        NULL), ns);
+    r = rec_new("VIF", "VM", "11111111-2222-4333-8444-555555555555",
+                "network", net, "MAC", "02:00:00:00:00:01", NULL);
+    ck_store(store_record_map_put(r, "other_config", "vlan", "100"));
+    created(st, r, vif);
+}
+
+/* ---- tests ---- */
+
+START_TEST(test_snapshot_written_before_success_returns)
+{
+    char net[37], pif[37], *x;
+
+    ck_assert_int_eq(access(state_file(STORE_SNAPSHOT_FILE), F_OK), -1);
+    created(st, rec_new("network", "name_label", "first", NULL), net);
+    /* On disk already: the file parses and holds the object. */
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 1);
+    x = read_text(state_file(STORE_SNAPSHOT_FILE));
+    ck_assert_ptr_nonnull(strstr(x, net));
+    ck_assert_ptr_nonnull(strstr(x, "first"));
+    free(x);
+    created(st, rec_new("PIF", "network", net, NULL), pif);
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 2);
+    /* The previous generation is kept. */
+    ck_assert_int_eq(store_snapshot_verify(st, state_file(
+                                               STORE_SNAPSHOT_PREVIOUS)), 1);
+    ck_store(store_destroy(st, "PIF", pif));
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 1);
+    /* The journal is empty once saved. */
+    {
+        struct xs_handle *xs = xs_open(0);
+        unsigned n = 99;
+        char **d = xs_directory(xs, XBT_NULL,
+                                SCHEMA_ROOT "/" SCHEMA_NODE_JOURNAL, &n);
+
+        ck_assert_ptr_nonnull(d);
+        ck_assert_uint_eq(n, 0);
+        free(d);
+        xs_close(xs);
+    }
+}
+END_TEST
+
+START_TEST(test_snapshot_round_trip_through_empty_xenstored)
+{
+    char net[37], pif[37], *before, *after, *file;
+    store_record *g = NULL;
+    int k;
+
+    workload(net, pif);
+    before = dump_store();
+    ck_assert_ptr_nonnull(strstr(before, "other_config/xo@3aip = 10.0.0.1"));
+    ck_store(store_snapshot_write(st));
+    file = read_text(state_file(STORE_SNAPSHOT_FILE));
+
+    /* A reboot: a new, empty xenstored. */
+    ck_assert_int_eq(xs_harness_kill(xs_harness_current()), 0);
+    ck_assert_int_eq(xs_harness_restart(xs_harness_current()), 0);
+    st = store_close(st);
+    st = test_open(0);
+    ck_assert_int_eq(store_get(st, "network", net, &g), -ENOENT);
+
+    k = store_snapshot_load(st, NULL, 0);
+    ck_assert_msg(k == 5, "load: %d %s", k, store_last_error(st));
+    after = dump_store();
+    ck_assert_str_eq(after, before);
+    ck_assert_int_eq(store_check(st, NULL, NULL), 0);
+    ck_store(store_get(st, "network", net, &g));
+    ck_assert_str_eq(store_record_get(g, "name_label"), "net <&> \"x\"");
+    ck_assert_str_eq(store_record_get(g, "name_description"),
+                     "line 1\nline 2\ttab");
+    ck_assert_str_eq(store_record_map_get(g, "other_config", "caf\xc3\xa9"),
+                     "\xe2\x9c\x93");
+    store_record_free(g);
+    /* Loading the file it came from does not rewrite it. */
+    {
+        char *again = read_text(state_file(STORE_SNAPSHOT_FILE));
+
+        ck_assert_str_eq(again, file);
+        free(again);
+    }
+    /* Not into a store that has objects, unless asked to replace it. */
+    ck_assert_int_eq(store_snapshot_load(st, NULL, 0), -EEXIST);
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), "not empty"));
+    ck_assert_int_eq(store_snapshot_load(st, NULL, STORE_LOAD_REPLACE), 5);
+    free(after);
+    after = dump_store();
+    ck_assert_str_eq(after, before);
+    /* And writes continue as usual after a load. */
+    ck_store(store_set_field(st, "network", net, "MTU", "9000"));
+    free(before);
+    free(after);
+    free(file);
+}
+END_TEST
+
+struct bad_file {
+    const char *name;
+    const char *xml;            /* NULL: built by the test */
+    int err;
+    const char *why;            /* substring of the message */
+};
+
+#define HEAD "<?xml version=\"1.0\"?>\n"
+#define OBJ(cls, uuid) "<object class=\"" cls "\" uuid=\"" uuid "\">"
+#define F(n, v) "<field name=\"" n "\">" v "</field>"
+#define U1 "6b3f1c2e-8a1d-4f0e-9b7c-1d2e3f4a5b6c"
+#define U2 "0c1d2e3f-4a5b-4c7d-8e9f-a0b1c2d3e4f5"
+#define NET_FIELDS F("uuid", U1) F("name_label", "n") \
+    F("name_description", "") F("bridge", "") F("MTU", "1500") \
+    F("managed", "true") F("other_config", "") F("PIFs", "") F("VIFs", "")
+
+static const struct bad_file bad_files[] = {
+    { "empty", "", -EBADMSG, "empty file" },
+    { "garbage", "hello, world", -EBADMSG, "line" },
+    { "billion laughs",
+      HEAD "<!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+      "<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">"
+      "<!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">"
+      "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]>"
+      "<xen-sriov-store schema-version=\"2\">" OBJ("network", U1)
+      F("name_label", "&lol3;") "</object></xen-sriov-store>",
+      -EBADMSG, "rejected" },
+    { "external entity (XXE)",
+      HEAD "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+      "<xen-sriov-store schema-version=\"2\">" OBJ("network", U1)
+      F("name_label", "&e;") "</object></xen-sriov-store>",
+      -EBADMSG, "DTD" },
+    { "external DTD",
+      HEAD "<!DOCTYPE x SYSTEM \"http://example.invalid/x.dtd\">"
+      "<xen-sriov-store schema-version=\"2\"/>", -EBADMSG, "DTD" },
+    { "undeclared entity",
+      HEAD "<xen-sriov-store schema-version=\"2\">" OBJ("network", U1)
+      F("name_label", "&e;") "</object></xen-sriov-store>", -EBADMSG,
+      "line" },
+    { "processing instruction",
+      HEAD "<?evil x?><xen-sriov-store schema-version=\"2\"/>", -EBADMSG,
+      "unexpected" },
+    { "newer schema", HEAD "<xen-sriov-store schema-version=\"99\"/>",
+      -EPROTO, "upgrade" },
+    { "wrong root", HEAD "<html/>", -EBADMSG, "not a xen-sriov snapshot" },
+    { "unknown attribute",
+      HEAD "<xen-sriov-store schema-version=\"2\" x=\"1\"/>", -EBADMSG,
+      "unexpected attribute" },
+    { "too deep",
+      HEAD "<xen-sriov-store schema-version=\"2\">" OBJ("network", U1)
+      "<field name=\"other_config\"><entry name=\"k\"><x/></entry></field>"
+      "</object></xen-sriov-store>", -EBADMSG, "nested too deep" },
+    { "duplicate object",
+      HEAD "<xen-sriov-store schema-version=\"2\">" OBJ("network", U1)
+      NET_FIELDS "</object>" OBJ("network", U1) NET_FIELDS
+      "</object></xen-sriov-store>", -EBADMSG, "twice" },
+    { "bad value",
+      HEAD "<xen-sriov-store schema-version=\"2\">" OBJ("network", U1)
+      F("uuid", U1) F("name_label", "n") F("name_description", "")
+      F("bridge", "") F("MTU", "huge") F("managed", "true")
+      F("other_config", "") F("PIFs", "") F("VIFs", "")
+      "</object></xen-sriov-store>", -EBADMSG, "'MTU'" },
+    { "missing field",
+      HEAD "<xen-sriov-store schema-version=\"2\">" OBJ("network", U1)
+      F("uuid", U1) "</object></xen-sriov-store>", -EBADMSG, "missing" },
+    { "unknown class",
+      HEAD "<xen-sriov-store schema-version=\"2\">" OBJ("VM", U1)
+      F("uuid", U1) "</object></xen-sriov-store>", -EBADMSG, "VM" },
+    { "unknown field",
+      HEAD "<xen-sriov-store schema-version=\"2\">" OBJ("network", U1)
+      NET_FIELDS F("colour", "red") "</object></xen-sriov-store>",
+      -EBADMSG, "colour" },
+    { "dangling reference",
+      HEAD "<xen-sriov-store schema-version=\"2\">" OBJ("PIF", U2)
+      F("uuid", U2) F("device", "e") F("MAC", "") F("MTU", "1500")
+      F("host", "") F("network", U1) F("physical", "true") F("VLAN", "-1")
+      F("PCI", "") F("capabilities", "") F("sriov_physical_PIF_of", "")
+      F("sriov_logical_PIF_of", "") F("currently_attached", "true")
+      F("managed", "true") F("other_config", "") F("disappeared", "false")
+      "</object></xen-sriov-store>", -EBADMSG, "does not exist" },
+    { "inverse set without its reference",
+      HEAD "<xen-sriov-store schema-version=\"2\">" OBJ("network", U1)
+      F("uuid", U1) F("name_label", "n") F("name_description", "")
+      F("bridge", "") F("MTU", "1500") F("managed", "true")
+      F("other_config", "") "<field name=\"PIFs\"><entry name=\"" U2
+      "\"/></field>" F("VIFs", "") "</object></xen-sriov-store>",
+      -EBADMSG, "PIFs" },
+    { "truncated", NULL, -EBADMSG, "line" },
+    { "deep nesting", NULL, -EBADMSG, "nested too deep" },
+    { "huge text", NULL, -EBADMSG, "longer than" },
+};
+
+START_TEST(test_snapshot_rejects_broken_and_hostile_files)
+{
+    const struct bad_file *b = &bad_files[_i];
+    char net[37], pif[37], *before, *after, *good, *good2, path[1024];
+    char *xml = NULL;
+    int k;
+
+    workload(net, pif);
+    before = dump_store();
+    good = read_text(state_file(STORE_SNAPSHOT_FILE));
+    ck_assert_ptr_nonnull(good);
+
+    if (b->xml) {
+        xml = strdup(b->xml);
+    } else if (!strcmp(b->name, "truncated")) {
+        xml = strndup(good, strlen(good) * 2 / 3);
+    } else if (!strcmp(b->name, "deep nesting")) {
+        struct text t = { 0 };
+        int i;
+
+        text_add(&t, HEAD "<xen-sriov-store schema-version=\"2\">"
+                 OBJ("network", U1) "<field name=\"other_config\">"
+                 "<entry name=\"k\">");
+        for (i = 0; i < 100000; i++)
+            text_add(&t, "<a>");
+        xml = t.s;
+    } else {
+        size_t n = 1 << 20, at;
+
+        xml = malloc(n + 512);
+        at = (size_t)sprintf(xml, HEAD "<xen-sriov-store schema-version="
+                             "\"2\">" OBJ("network", U1)
+                             "<field name=\"name_label\">");
+        memset(xml + at, 'A', n);
+        strcpy(xml + at + n, "</field></object></xen-sriov-store>");
+    }
+    snprintf(path, sizeof(path), "%s/bad.xml", test_root);
+    write_text(path, xml, strlen(xml));
+
+    k = store_snapshot_load(st, path, STORE_LOAD_REPLACE);
+    ck_assert_msg(k == b->err, "%s: load gave %d (%s)", b->name, k,
+                  store_last_error(st));
+    ck_assert_msg(strstr(store_last_error(st), b->why), "%s: message '%s' "
+                  "lacks '%s'", b->name, store_last_error(st), b->why);
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), path));
+    ck_assert_int_eq(store_snapshot_verify(st, path), b->err);
+
+    /* Nothing was touched: xenstore, nor the last good snapshot. */
+    after = dump_store();
+    ck_assert_str_eq(after, before);
+    good2 = read_text(state_file(STORE_SNAPSHOT_FILE));
+    ck_assert_str_eq(good2, good);
+    ck_assert_int_eq(store_check(st, NULL, NULL), 0);
+    free(before);
+    free(after);
+    free(good);
+    free(good2);
+    free(xml);
+}
+END_TEST
+
+START_TEST(test_snapshot_journal_survives_a_crash_after_commit)
+{
+    char net[37], other[37], *x;
+    struct xs_handle *xs;
+    unsigned n;
+    char **d, path[512];
+
+    created(st, rec_new("network", "name_label", "before", NULL), net);
+    /* A writer committed a change (and its journal entry) and died
+     * before saving it. */
+    snprintf(path, sizeof(path), "%s/network/%s/name_label", SCHEMA_ROOT,
+             net);
+    xs = xs_open(0);
+    ck_assert_ptr_nonnull(xs);
+    {
+        xs_transaction_t t = xs_transaction_start(xs);
+        char jpath[256];
+
+        snprintf(jpath, sizeof(jpath), "%s/%s/0123456789abcdef", SCHEMA_ROOT,
+                 SCHEMA_NODE_JOURNAL);
+        ck_assert(xs_write(xs, t, path, "after", 5));
+        ck_assert(xs_write(xs, t, jpath, path + strlen(SCHEMA_ROOT) + 1,
+                           strlen("network/") + 36));
+        ck_assert(xs_write(xs, t, SCHEMA_ROOT "/generation",
+                           "0123456789abcdef", 16));
+        ck_assert(xs_transaction_end(xs, t, false));
+    }
+    x = read_text(state_file(STORE_SNAPSHOT_FILE));
+    ck_assert_ptr_null(strstr(x, "after"));     /* not saved yet */
+    free(x);
+
+    /* The next writer saves it along with its own change. */
+    created(st, rec_new("network", "name_label", "other", NULL), other);
+    x = read_text(state_file(STORE_SNAPSHOT_FILE));
+    ck_assert_ptr_nonnull(strstr(x, "after"));
+    ck_assert_ptr_null(strstr(x, "before"));
+    ck_assert_ptr_nonnull(strstr(x, other));
+    free(x);
+    d = xs_directory(xs, XBT_NULL, SCHEMA_ROOT "/" SCHEMA_NODE_JOURNAL, &n);
+    ck_assert_uint_eq(n, 0);
+    free(d);
+    xs_close(xs);
+}
+END_TEST
+
+START_TEST(test_snapshot_disk_failure_is_reported_and_recovered)
+{
+    char net[37], net2[37], dir[1024];
+    store_record *r, *g = NULL;
+    struct xs_handle *xs;
+    unsigned n;
+    char **d;
+    int k;
+
+    created(st, rec_new("network", "name_label", "a", NULL), net);
+    /* The state directory becomes unusable (a file in its way). */
+    snprintf(dir, sizeof(dir), "%s/var/lib/xen-sriov", test_root);
+    test_rm_rf(dir);
+    write_text(dir, "x", 1);
+    r = rec_new("network", "name_label", "b", NULL);
+    k = store_create(st, r);
+    ck_assert_int_lt(k, 0);
+    ck_assert_ptr_nonnull(strstr(store_last_error(st),
+                                 "committed in xenstore but not saved"));
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), dir));
+    ck_assert(store_last_committed(st));
+    memcpy(net2, store_record_uuid(r), 37);
+    store_record_free(r);
+    /* Committed: visible, and remembered in the journal. */
+    ck_store(store_get(st, "network", net2, &g));
+    store_record_free(g);
+    xs = xs_open(0);
+    d = xs_directory(xs, XBT_NULL, SCHEMA_ROOT "/" SCHEMA_NODE_JOURNAL, &n);
+    ck_assert_uint_eq(n, 1);
+    free(d);
+
+    /* Repaired: the next change saves both. */
+    unlink(dir);
+    ck_store(store_set_field(st, "network", net, "MTU", "9000"));
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 2);
+    d = xs_directory(xs, XBT_NULL, SCHEMA_ROOT "/" SCHEMA_NODE_JOURNAL, &n);
+    ck_assert_uint_eq(n, 0);
+    free(d);
+    xs_close(xs);
+}
+END_TEST
+
+START_TEST(test_snapshot_restoring_marker_holds_everyone)
+{
+    char net[37], *before;
+    store_record *g = NULL, *r;
+
+    created(st, rec_new("network", NULL), net);
+    before = dump_store();
+    xs_put(SCHEMA_ROOT "/" SCHEMA_NODE_RESTORING, "0123456789abcdef");
+    ck_assert_int_eq(store_get(st, "network", net, &g), -EAGAIN);
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), "restored"));
+    r = rec_new("network", NULL);
+    ck_assert_int_eq(store_create(st, r), -EAGAIN);
+    store_record_free(r);
+    /* An interrupted load is recovered by loading again. */
+    ck_assert_int_eq(store_snapshot_load(st, NULL, 0), 1);
+    ck_store(store_get(st, "network", net, &g));
+    store_record_free(g);
+    {
+        char *after = dump_store();
+
+        ck_assert_str_eq(after, before);
+        free(after);
+    }
+    free(before);
+}
+END_TEST
+
+START_TEST(test_snapshot_corrupt_base_is_rebuilt_from_xenstore)
+{
+    char net[37], net2[37];
+
+    created(st, rec_new("network", NULL), net);
+    write_text(state_file(STORE_SNAPSHOT_FILE), "<broken", 7);
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), -EBADMSG);
+    created(st, rec_new("network", NULL), net2);
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 2);
+}
+END_TEST
+
+static Suite *snapshot_suite(void)
+{
+    Suite *s = suite_create("store-snapshot");
+    TCase *tc = tcase_create("snapshot");
+    TCase *bad = tcase_create("bad-files");
+
+    tcase_add_checked_fixture(tc, store_setup, store_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_snapshot_written_before_success_returns);
+    tcase_add_test(tc, test_snapshot_round_trip_through_empty_xenstored);
+    tcase_add_test(tc, test_snapshot_journal_survives_a_crash_after_commit);
+    tcase_add_test(tc, test_snapshot_disk_failure_is_reported_and_recovered);
+    tcase_add_test(tc, test_snapshot_restoring_marker_holds_everyone);
+    tcase_add_test(tc, test_snapshot_corrupt_base_is_rebuilt_from_xenstore);
+    suite_add_tcase(s, tc);
+    tcase_add_checked_fixture(bad, store_setup, store_teardown);
+    tcase_set_timeout(bad, 60);
+    tcase_add_loop_test(bad, test_snapshot_rejects_broken_and_hostile_files,
+                        0, (int)(sizeof(bad_files) / sizeof(bad_files[0])));
+    suite_add_tcase(s, bad);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(snapshot_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
