@@ -296,7 +296,6 @@ int store__xml_parse(const char *data, size_t len, struct tnode **ret,
     int r = 0, k;
     size_t i;
 
-
     for (i = 0; i < len && strchr(" \t\r\n", data[i]) && data[i]; i++)
         ;
     if (i == len) {
