@@ -54,3 +54,10 @@ tests_integration_test_store_snapshot_SOURCES = \
 tests_integration_test_store_snapshot_CFLAGS = $(STORE_TEST_CFLAGS)
 tests_integration_test_store_snapshot_LDADD = $(STORE_TEST_LIBS)
 TESTS += tests/integration/test-store-snapshot
+
+check_PROGRAMS += tests/integration/test-store-migrate
+tests_integration_test_store_migrate_SOURCES = \
+	tests/integration/test-store-migrate.c
+tests_integration_test_store_migrate_CFLAGS = $(STORE_TEST_CFLAGS)
+tests_integration_test_store_migrate_LDADD = $(STORE_TEST_LIBS)
+TESTS += tests/integration/test-store-migrate

@@ -19,3 +19,9 @@ schema-doc: xenstore-schema/schema-doc
 
 TESTS += tests/unit/test-schema-doc.sh
 EXTRA_DIST += tests/unit/test-schema-doc.sh
+
+check_PROGRAMS += tests/unit/test-schema
+tests_unit_test_schema_SOURCES = tests/unit/test-schema.c
+tests_unit_test_schema_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_schema_LDADD = xenstore-schema/libschema.la $(CHECK_LIBS)
+TESTS += tests/unit/test-schema
