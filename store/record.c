@@ -325,7 +325,7 @@ bool store_record_set_contains(const store_record *r, const char *field,
 {
     int i = field_of_type(r, field, SCHEMA_SET_REF);
 
-    if (i < 0 || !member)
+    if (i < 0 || !member || !r->f[i].n_members)
         return false;
     return bsearch(&member, r->f[i].members, r->f[i].n_members,
                    sizeof(char *), cmp_str) != NULL;
@@ -380,6 +380,8 @@ int store_record_set_remove(store_record *r, const char *field,
     if (maintained(r, i))
         return -EPERM;
     f = &r->f[i];
+    if (!f->n_members)
+        return 0;
     hit = bsearch(&member, f->members, f->n_members, sizeof(char *),
                   cmp_str);
     if (!hit)
@@ -403,6 +405,8 @@ static struct store_kv *map_find(const struct store_rfield *f,
 {
     struct store_kv probe = { .key = (char *)key };
 
+    if (!f->n_entries)
+        return NULL;
     return bsearch(&probe, f->entries, f->n_entries, sizeof(probe), cmp_kv);
 }
 
