@@ -302,8 +302,38 @@ _hidden_ int store__check_tree(const struct tnode *root, bool allow_meta,
 _hidden_ int store__xml_parse(const char *data, size_t len,
                               struct tnode **ret, int *ret_version,
                               char *msg, size_t msg_size);
+/* A journal record of the snapshot log: objects (a root of classes) and
+ * <destroyed class= uuid=/> elements; "class/uuid" strings out. */
+_hidden_ int store__xml_parse_record(const char *data, size_t len,
+                                     struct tnode **ret, int *ret_version,
+                                     char ***ret_destroyed, char *msg,
+                                     size_t msg_size);
 /* Serialize to fd (buffered); -errno on a write failure. */
 _hidden_ int store__xml_write(int fd, const struct tnode *tree, int version);
+/* A journal record in memory (NUL-terminated, *len bytes). */
+_hidden_ int store__xml_record(const struct tnode *objects,
+                               char *const *destroyed, int version,
+                               char **ret, size_t *len);
+
+/* ---- log.c ---- */
+
+_hidden_ uint32_t store__crc32(const void *data, size_t len);
+/* Frames of a log buffer applied to tree (NULL: only checked); the number
+ * of records, or -EBADMSG with the reason in msg. */
+_hidden_ int store__log_parse(const char *data, size_t len,
+                              struct tnode *tree, int version, char *msg,
+                              size_t msg_size);
+/* Replay <log_path> onto tree; a missing log is empty. */
+_hidden_ int store__log_replay(store *s, const char *log_path,
+                               struct tnode *tree, int version);
+/* Append one record and fsync; the log's new size out. */
+_hidden_ int store__log_append(store *s, const char *log_path,
+                               const char *rec, size_t len,
+                               size_t *ret_size);
+_hidden_ int store__log_truncate(store *s, const char *log_path);
+/* Replace/remove objects of tree: objects (consumed) and "class/uuid". */
+_hidden_ int store__tree_apply(struct tnode *tree, struct tnode *objects,
+                               char *const *destroyed);
 
 /* ---- snapshot.c ---- */
 

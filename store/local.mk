@@ -16,6 +16,7 @@ store_libstore_la_SOURCES = \
 	store/check.c \
 	store/xml.c \
 	store/snapshot.c \
+	store/log.c \
 	store/migrate.c \
 	store/watch.c
 store_libstore_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)

@@ -4,11 +4,15 @@
  * Every write transaction also writes SCHEMA_ROOT/journal/<id> = the
  * objects it touched (tx.c).  After the commit, under an flock on
  * <state>/store.lock, the writer reads the journal and those objects on one
- * committed state, applies them to the snapshot, writes it (temp file,
- * fsync, rename, fsync of the directory) and removes the journal entries it
+ * committed state, appends them as one record to the snapshot log
+ * (store.xml.log, log.c) and fsyncs it, then removes the journal entries it
  * saved.  A writer that finds its entry already gone was saved by another
- * writer's flush (group commit).  A crash after the commit leaves the entry
- * for the next writer; a crash before the rename leaves the previous file.
+ * writer's flush (group commit).  When the log grows past the base's size
+ * (or 256 KiB), the base store.xml is rewritten from base + log (temp file,
+ * fsync, rename, fsync of the directory) and the log emptied.  A crash
+ * after the commit leaves the journal entry for the next writer; a crash
+ * while appending leaves a torn frame that loads ignore; a crash before a
+ * rename leaves the previous base.  docs/store.md has the reasoning.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -128,19 +132,34 @@ static int read_file(store *s, const char *path, char **ret, size_t *len)
     return 0;
 }
 
-/* Read and parse a snapshot file, without migrating or checking it. */
+static char *log_of(const char *path)
+{
+    char *p;
+
+    if (asprintf(&p, "%s.log", path) < 0)
+        return NULL;
+    return p;
+}
+
+/* Read a snapshot: the base file and its log replayed over it, without
+ * migrating or checking the result. */
 static int snapshot_parse(store *s, const char *path, struct tnode **ret,
                           int *ret_version)
 {
     char msg[STORE_ERROR_MAX - 128];
+    _cleanup_free_ char *logp = NULL;
+    struct tnode *t = NULL;
     size_t len = 0;
     char *data = NULL;
-    int r;
+    int r, version;
 
+    logp = log_of(path);
+    if (!logp)
+        return -ENOMEM;
     r = read_file(s, path, &data, &len);
     if (r < 0)
         return r;
-    r = store__xml_parse(data, len, ret, ret_version, msg, sizeof(msg));
+    r = store__xml_parse(data, len, &t, &version, msg, sizeof(msg));
     free(data);
     if (r == -ENOMEM)
         return r;
@@ -148,6 +167,13 @@ static int snapshot_parse(store *s, const char *path, struct tnode **ret,
         return store__fail(s, -EBADMSG, "snapshot '%s' is rejected: %s; "
                            "it was not loaded (an older one may be in '%s')",
                            path, msg, STORE_SNAPSHOT_PREVIOUS);
+    r = store__log_replay(s, logp, t, version);
+    if (r < 0) {
+        store__tnode_free(t);
+        return r;
+    }
+    *ret = t;
+    *ret_version = version;
     return 0;
 }
 
@@ -239,6 +265,14 @@ int store__snapshot_write_tree(store *s, const struct tnode *tree,
     r = fsync_dir(s);
     if (r < 0)
         return r;
+    /* The base holds everything the log had. */
+    {
+        _cleanup_free_ char *logp = log_of(path);
+
+        r = logp ? store__log_truncate(s, logp) : -ENOMEM;
+        if (r < 0)
+            return r;
+    }
     s->snapshot_writes++;
     return 0;
 }
@@ -398,55 +432,6 @@ static int flush_read_fn(store *s, uint32_t tx, void *userdata)
     return read_objects_of(s, tx, f);
 }
 
-/* Replace the touched objects of base with what was read. */
-static int apply(struct tnode *base, const struct flush_read *f)
-{
-    size_t i;
-    int r = 0;
-
-    for (i = 0; i < f->n_keys && r >= 0; i++) {
-        char *slash = strchr(f->keys[i], '/');
-        struct tnode *cn, *now, *copy;
-        char cls[64];
-
-        if (!slash || (size_t)(slash - f->keys[i]) >= sizeof(cls))
-            continue;
-        memcpy(cls, f->keys[i], (size_t)(slash - f->keys[i]));
-        cls[slash - f->keys[i]] = '\0';
-        if (!schema_class_find_exact(cls))
-            continue;
-        cn = store__tnode_child(base, cls);
-        if (cn)
-            store__tnode_remove(cn, slash + 1);
-        now = store__tnode_child(store__tnode_child(f->objects, cls),
-                                 slash + 1);
-        if (!now)
-            continue;           /* destroyed */
-        if (!cn) {
-            cn = store__tnode_new(cls, "");
-            r = store__tnode_add(base, cn);
-            if (r < 0)
-                break;
-        }
-        /* Move the object over (f->objects is freed after). */
-        copy = now;
-        {
-            struct tnode *src = store__tnode_child(f->objects, cls);
-            size_t j;
-
-            for (j = 0; j < src->n_children; j++)
-                if (src->children[j] == now) {
-                    memmove(src->children + j, src->children + j + 1,
-                            (src->n_children - j - 1) * sizeof(now));
-                    src->n_children--;
-                    break;
-                }
-        }
-        r = store__tnode_add(cn, copy);
-    }
-    return r;
-}
-
 static void remove_ids(store *s, char **ids, size_t n)
 {
     struct store_batch b = { 0 };
@@ -471,43 +456,109 @@ static int check_before_write(store *s, const struct tnode *tree)
     return 0;
 }
 
-/* Write the snapshot from a full or journal read; the lock is held. */
+/* Rewrite the base from base + log (compaction); the lock is held. */
+static int compact(store *s, const char *path)
+{
+    struct tnode *t = NULL;
+    int r, version;
+
+    r = snapshot_parse(s, path, &t, &version);
+    if (r >= 0 && version != SCHEMA_VERSION)
+        r = -EPROTO;
+    if (r >= 0)
+        r = check_before_write(s, t);
+    if (r >= 0)
+        r = store__snapshot_write_tree(s, t, SCHEMA_VERSION);
+    store__tnode_free(t);
+    return r;
+}
+
+/* "class/uuid" keys of f that were not read: destroyed objects. */
+static char **destroyed_keys(const struct flush_read *f)
+{
+    char **v = calloc(f->n_keys + 1, sizeof(*v));
+    size_t i, n = 0;
+
+    if (!v)
+        return NULL;
+    for (i = 0; i < f->n_keys; i++) {
+        const char *slash = strchr(f->keys[i], '/');
+        char cls[64];
+
+        if (!slash || (size_t)(slash - f->keys[i]) >= sizeof(cls))
+            continue;
+        snprintf(cls, sizeof(cls), "%.*s", (int)(slash - f->keys[i]),
+                 f->keys[i]);
+        if (store__tnode_child(store__tnode_child(f->objects, cls),
+                               slash + 1))
+            continue;
+        v[n] = strdup(f->keys[i]);
+        if (!v[n++]) {
+            strv_free(v);
+            return NULL;
+        }
+    }
+    return v;
+}
+
+/* Save the journal (or everything when full); the lock is held. */
 static int flush_locked(store *s, bool full)
 {
     struct flush_read f = { .full = full };
-    struct tnode *base = NULL;
-    _cleanup_free_ char *path = NULL;
-    int r, version = -1;
+    _cleanup_free_ char *path = NULL, *logp = NULL, *rec = NULL;
+    char **destroyed = NULL;
+    struct stat st;
+    size_t len = 0, log_size = 0;
+    int r;
 
     path = state_path(s, STORE_SNAPSHOT_FILE);
-    if (!path)
+    logp = path ? log_of(path) : NULL;
+    if (!path || !logp)
         return -ENOMEM;
-    if (!full && access(path, F_OK) < 0)
-        f.full = true;          /* no snapshot yet: write everything */
+    if (!full && stat(path, &st) < 0)
+        f.full = true;          /* no base yet: write everything */
     r = store__read_consistent(s, flush_read_fn, &f);
-    if (r >= 0 && !f.full &&
-        (snapshot_parse(s, path, &base, &version) < 0 ||
-         version != SCHEMA_VERSION)) {
-        /* No usable base (damaged, or of another version): rebuild it
-         * from xenstore, the live truth; the merged result is checked
-         * before it is written in any case. */
-        base = store__tnode_free(base);
-        f.full = true;
-        r = store__read_consistent(s, flush_read_fn, &f);
-    }
     if (r >= 0 && f.full) {
-        base = TAKE_PTR(f.objects);
-    } else if (r >= 0) {
-        r = apply(base, &f);
+        r = check_before_write(s, f.objects);
+        if (r >= 0)
+            r = store__snapshot_write_tree(s, f.objects, SCHEMA_VERSION);
+        if (r >= 0)
+            remove_ids(s, f.ids, f.n_ids);
+        flush_read_reset(&f);
+        return r;
+    }
+    if (r >= 0) {
+        destroyed = destroyed_keys(&f);
+        r = destroyed ? store__xml_record(f.objects, destroyed,
+                                          SCHEMA_VERSION, &rec, &len)
+                      : -ENOMEM;
     }
     if (r >= 0)
-        r = check_before_write(s, base);
-    if (r >= 0)
-        r = store__snapshot_write_tree(s, base, SCHEMA_VERSION);
+        r = store__log_append(s, logp, rec, len, &log_size);
     if (r >= 0)
         remove_ids(s, f.ids, f.n_ids);
-    store__tnode_free(base);
+    strv_free(destroyed);
     flush_read_reset(&f);
+    if (r < 0)
+        return r;
+    /* Keep loads quick: fold the log into the base once it is big. */
+    if (log_size > 256 * 1024 && log_size > (size_t)st.st_size / 2) {
+        r = compact(s, path);
+        if (r < 0 && r != -ENOMEM) {
+            /* A base that does not load: rebuild it from xenstore. */
+            struct flush_read g = { .full = true };
+
+            r = store__read_consistent(s, flush_read_fn, &g);
+            if (r >= 0)
+                r = check_before_write(s, g.objects);
+            if (r >= 0)
+                r = store__snapshot_write_tree(s, g.objects,
+                                               SCHEMA_VERSION);
+            if (r >= 0)
+                remove_ids(s, g.ids, g.n_ids);
+            flush_read_reset(&g);
+        }
+    }
     return r;
 }
 

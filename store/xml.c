@@ -40,6 +40,9 @@ struct parse {
     bool field_has_entries;
     int version;
     unsigned long nodes;
+    bool log;                   /* a journal record: <destroyed/> allowed */
+    char **destroyed;           /* "class/uuid" */
+    size_t n_destroyed;
 };
 
 static int parse_fail(struct parse *p, const char *fmt, ...) _printf_(2, 3);
@@ -152,13 +155,37 @@ static int start_element(struct parse *p, const char *name, int depth,
     }
     case 1: {
         static const char *const n[] = { "class", "uuid" };
+        bool destroyed = p->log && !strcmp(name, "destroyed");
 
-        if (strcmp(name, "object"))
+        if (strcmp(name, "object") && !destroyed)
             return parse_fail(p, "<%.40s> where <object> was expected",
                               name);
         r = attrs(p, name, n, v, 2);
         if (r < 0)
             break;
+        if (destroyed) {
+            char **t;
+
+            if (!empty || strpbrk(v[0], "/ ") || strpbrk(v[1], "/ ") ||
+                !*v[0] || !*v[1]) {
+                r = parse_fail(p, "a <destroyed> that is not an empty "
+                               "element naming class and uuid");
+                break;
+            }
+            t = realloc(p->destroyed, (p->n_destroyed + 2) * sizeof(*t));
+            if (!t) {
+                r = -ENOMEM;
+                break;
+            }
+            p->destroyed = t;
+            if (asprintf(&t[p->n_destroyed], "%s/%s", v[0], v[1]) < 0) {
+                t[p->n_destroyed] = NULL;
+                r = -ENOMEM;
+                break;
+            }
+            t[++p->n_destroyed] = NULL;
+            break;
+        }
         /* Classes and uuids become node names: no path characters. */
         if (!*v[0] || strpbrk(v[0], "/ ") || !*v[1] || strpbrk(v[1], "/ ")) {
             r = parse_fail(p, "<object> with class '%.40s' and uuid '%.40s'",
@@ -288,10 +315,13 @@ static int text(struct parse *p, const char *s, int depth)
     return 0;
 }
 
-int store__xml_parse(const char *data, size_t len, struct tnode **ret,
-                     int *ret_version, char *msg, size_t msg_size)
+static int parse(const char *data, size_t len, bool log, struct tnode **ret,
+                 int *ret_version, char ***ret_destroyed, char *msg,
+                 size_t msg_size)
 {
-    struct parse p = { .msg = msg, .msg_size = msg_size, .version = -1 };
+    struct parse p = {
+        .msg = msg, .msg_size = msg_size, .version = -1, .log = log,
+    };
     bool seen_root = false;
     int r = 0, k;
     size_t i;
@@ -371,19 +401,48 @@ int store__xml_parse(const char *data, size_t len, struct tnode **ret,
         r = parse_fail(&p, "empty document");
     xmlFreeTextReader(p.reader);
     free(p.text);
+    if (r >= 0 && log && !p.destroyed) {
+        p.destroyed = calloc(1, sizeof(char *));
+        if (!p.destroyed)
+            r = -ENOMEM;
+    }
     if (r < 0) {
         store__tnode_free(p.root);
+        strv_free(p.destroyed);
         return r;
     }
     *ret = p.root;
     *ret_version = p.version;
+    if (ret_destroyed)
+        *ret_destroyed = p.destroyed;
+    else
+        strv_free(p.destroyed);
     return 0;
 }
+
+int store__xml_parse(const char *data, size_t len, struct tnode **ret,
+                     int *ret_version, char *msg, size_t msg_size)
+{
+    return parse(data, len, false, ret, ret_version, NULL, msg, msg_size);
+}
+
+int store__xml_parse_record(const char *data, size_t len,
+                            struct tnode **ret, int *ret_version,
+                            char ***ret_destroyed, char *msg,
+                            size_t msg_size)
+{
+    return parse(data, len, true, ret, ret_version, ret_destroyed, msg,
+                 msg_size);
+}
+
+
 
 /* ---- writing ---- */
 
 struct out {
-    int fd;
+    int fd;                     /* < 0: collect in mem */
+    char *mem;
+    size_t mem_len;
     char buf[65536];
     size_t len;
     int err;
@@ -393,6 +452,20 @@ static void flush_out(struct out *o)
 {
     size_t off = 0;
 
+    if (o->fd < 0 && !o->err && o->len) {
+        char *t = realloc(o->mem, o->mem_len + o->len + 1);
+
+        if (!t) {
+            o->err = -ENOMEM;
+        } else {
+            memcpy(t + o->mem_len, o->buf, o->len);
+            o->mem = t;
+            o->mem_len += o->len;
+            t[o->mem_len] = '\0';
+        }
+        o->len = 0;
+        return;
+    }
     while (!o->err && off < o->len) {
         ssize_t k = write(o->fd, o->buf + off, o->len - off);
 
@@ -458,19 +531,10 @@ static void put_escaped(struct out *o, const char *s, bool attr)
     put(o, run, (size_t)(s - run));
 }
 
-int store__xml_write(int fd, const struct tnode *tree, int version)
+static void put_objects(struct out *o, const struct tnode *tree)
 {
-    struct out *o = calloc(1, sizeof(*o));
-    char head[128];
     size_t i, j, f, e;
-    int r;
 
-    if (!o)
-        return -ENOMEM;
-    o->fd = fd;
-    snprintf(head, sizeof(head), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-             "\n<" ROOT_ELEMENT " schema-version=\"%d\">\n", version);
-    puts_(o, head);
     for (i = 0; i < tree->n_children; i++) {
         const struct tnode *c = tree->children[i];
 
@@ -514,9 +578,66 @@ int store__xml_write(int fd, const struct tnode *tree, int version)
             puts_(o, "  </object>\n");
         }
     }
+}
+
+static void put_head(struct out *o, int version)
+{
+    char head[128];
+
+    snprintf(head, sizeof(head), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+             "\n<" ROOT_ELEMENT " schema-version=\"%d\">\n", version);
+    puts_(o, head);
+}
+
+int store__xml_write(int fd, const struct tnode *tree, int version)
+{
+    struct out *o = calloc(1, sizeof(*o));
+    int r;
+
+    if (!o)
+        return -ENOMEM;
+    o->fd = fd;
+    put_head(o, version);
+    put_objects(o, tree);
     puts_(o, "</" ROOT_ELEMENT ">\n");
     flush_out(o);
     r = o->err;
+    free(o);
+    return r;
+}
+
+int store__xml_record(const struct tnode *objects, char *const *destroyed,
+                      int version, char **ret, size_t *len)
+{
+    struct out *o = calloc(1, sizeof(*o));
+    size_t i;
+    int r;
+
+    if (!o)
+        return -ENOMEM;
+    o->fd = -1;
+    put_head(o, version);
+    put_objects(o, objects);
+    for (i = 0; destroyed && destroyed[i]; i++) {
+        const char *slash = strchr(destroyed[i], '/');
+
+        if (!slash)
+            continue;
+        puts_(o, "  <destroyed class=\"");
+        put(o, destroyed[i], (size_t)(slash - destroyed[i]));
+        puts_(o, "\" uuid=\"");
+        put_escaped(o, slash + 1, true);
+        puts_(o, "\"/>\n");
+    }
+    puts_(o, "</" ROOT_ELEMENT ">\n");
+    flush_out(o);
+    r = o->err;
+    if (r < 0) {
+        free(o->mem);
+    } else {
+        *ret = o->mem;
+        *len = o->mem_len;
+    }
     free(o);
     return r;
 }

@@ -146,21 +146,37 @@ static void workload(char net[37], char pif[37])
 
 /* ---- tests ---- */
 
+static off_t file_size(const char *path)
+{
+    struct stat sb;
+
+    return stat(path, &sb) < 0 ? -1 : sb.st_size;
+}
+
 START_TEST(test_snapshot_written_before_success_returns)
 {
     char net[37], pif[37], *x;
 
     ck_assert_int_eq(access(state_file(STORE_SNAPSHOT_FILE), F_OK), -1);
     created(st, rec_new("network", "name_label", "first", NULL), net);
-    /* On disk already: the file parses and holds the object. */
+    /* On disk already: the first write makes the base. */
     ck_assert_int_eq(store_snapshot_verify(st, NULL), 1);
     x = read_text(state_file(STORE_SNAPSHOT_FILE));
     ck_assert_ptr_nonnull(strstr(x, net));
     ck_assert_ptr_nonnull(strstr(x, "first"));
     free(x);
+    /* Later ones are appended to the log, fsync'd before they return. */
     created(st, rec_new("PIF", "network", net, NULL), pif);
+    ck_assert_int_gt(file_size(state_file(STORE_SNAPSHOT_FILE ".log")), 0);
+    x = read_text(state_file(STORE_SNAPSHOT_FILE ".log"));
+    ck_assert_ptr_nonnull(strstr(x, pif));
+    ck_assert(strncmp(x, "XSL1 ", 5) == 0);
+    free(x);
     ck_assert_int_eq(store_snapshot_verify(st, NULL), 2);
-    /* The previous generation is kept. */
+    /* A full write folds the log in and keeps the previous base. */
+    ck_store(store_snapshot_write(st));
+    ck_assert_int_eq(file_size(state_file(STORE_SNAPSHOT_FILE ".log")), 0);
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 2);
     ck_assert_int_eq(store_snapshot_verify(st, state_file(
                                                STORE_SNAPSHOT_PREVIOUS)), 1);
     ck_store(store_destroy(st, "PIF", pif));
@@ -177,6 +193,56 @@ START_TEST(test_snapshot_written_before_success_returns)
         free(d);
         xs_close(xs);
     }
+}
+END_TEST
+
+START_TEST(test_snapshot_log_torn_tail_and_damage)
+{
+    char net[37], a[37], b[37], *log;
+    const char *logp;
+    FILE *f;
+    size_t len;
+
+    created(st, rec_new("network", NULL), net);
+    created(st, rec_new("network", NULL), a);
+    created(st, rec_new("network", NULL), b);
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 3);
+    logp = strdup(state_file(STORE_SNAPSHOT_FILE ".log"));
+
+    /* A crash in the middle of an append: a partial frame at the end. */
+    f = fopen(logp, "ae");
+    fputs("XSL1 999 0123abcd\n<?xml version=", f);
+    fclose(f);
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 3);
+    /* ... and zeros from a file extended by the crash. */
+    f = fopen(logp, "ae");
+    fwrite("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+           "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 1, 44, f);
+    fclose(f);
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 3);
+    /* The next append cuts the torn end off. */
+    ck_store(store_destroy(st, "network", a));
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 2);
+    log = read_text(logp);
+    ck_assert_ptr_null(strstr(log, "XSL1 999"));
+    len = strlen(log);
+    ck_assert_int_eq(file_size(logp), (off_t)len);
+    /* Damage in the middle is not a torn tail: the snapshot is refused. */
+    {
+        char *p = strstr(log, b);
+
+        ck_assert_ptr_nonnull(p);
+        *p = *p == 'a' ? 'b' : 'a';
+        write_text(logp, log, len);
+    }
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), -EBADMSG);
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), "damaged"));
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), logp));
+    /* A full write from xenstore repairs it. */
+    ck_store(store_snapshot_write(st));
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 2);
+    free(log);
+    free((char *)logp);
 }
 END_TEST
 
@@ -388,7 +454,7 @@ END_TEST
 
 START_TEST(test_snapshot_journal_survives_a_crash_after_commit)
 {
-    char net[37], other[37], *x;
+    char net[37], other[37];
     struct xs_handle *xs;
     unsigned n;
     char **d, path[512];
@@ -413,21 +479,28 @@ START_TEST(test_snapshot_journal_survives_a_crash_after_commit)
                            "0123456789abcdef", 16));
         ck_assert(xs_transaction_end(xs, t, false));
     }
-    x = read_text(state_file(STORE_SNAPSHOT_FILE));
-    ck_assert_ptr_null(strstr(x, "after"));     /* not saved yet */
-    free(x);
-
     /* The next writer saves it along with its own change. */
     created(st, rec_new("network", "name_label", "other", NULL), other);
-    x = read_text(state_file(STORE_SNAPSHOT_FILE));
-    ck_assert_ptr_nonnull(strstr(x, "after"));
-    ck_assert_ptr_null(strstr(x, "before"));
-    ck_assert_ptr_nonnull(strstr(x, other));
-    free(x);
     d = xs_directory(xs, XBT_NULL, SCHEMA_ROOT "/" SCHEMA_NODE_JOURNAL, &n);
     ck_assert_uint_eq(n, 0);
     free(d);
     xs_close(xs);
+
+    /* A reboot: the snapshot brings back both changes. */
+    ck_assert_int_eq(xs_harness_kill(xs_harness_current()), 0);
+    ck_assert_int_eq(xs_harness_restart(xs_harness_current()), 0);
+    st = store_close(st);
+    st = test_open(0);
+    ck_assert_int_eq(store_snapshot_load(st, NULL, 0), 2);
+    {
+        store_record *g = NULL;
+
+        ck_store(store_get(st, "network", net, &g));
+        ck_assert_str_eq(store_record_get(g, "name_label"), "after");
+        store_record_free(g);
+        ck_store(store_get(st, "network", other, &g));
+        store_record_free(g);
+    }
 }
 END_TEST
 
@@ -500,15 +573,49 @@ START_TEST(test_snapshot_restoring_marker_holds_everyone)
 }
 END_TEST
 
-START_TEST(test_snapshot_corrupt_base_is_rebuilt_from_xenstore)
+START_TEST(test_snapshot_corrupt_base_is_reported_and_rebuilt)
 {
     char net[37], net2[37];
 
     created(st, rec_new("network", NULL), net);
     write_text(state_file(STORE_SNAPSHOT_FILE), "<broken", 7);
     ck_assert_int_eq(store_snapshot_verify(st, NULL), -EBADMSG);
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), STORE_SNAPSHOT_FILE));
+    /* Writes go on (xenstore and the log) ... */
     created(st, rec_new("network", NULL), net2);
+    /* ... and a full write rebuilds the base from xenstore. */
+    ck_store(store_snapshot_write(st));
     ck_assert_int_eq(store_snapshot_verify(st, NULL), 2);
+}
+END_TEST
+
+START_TEST(test_snapshot_log_is_folded_into_the_base)
+{
+    char net[37], big[3001], *base;
+    off_t most = 0, now;
+    int i;
+
+    created(st, rec_new("network", NULL), net);
+    memset(big, 'x', 3000);
+    big[3000] = '\0';
+    for (i = 0; i < 120; i++) {
+        big[0] = (char)('a' + i % 26);
+        ck_store(store_set_field(st, "network", net, "name_description",
+                                 big));
+        now = file_size(state_file(STORE_SNAPSHOT_FILE ".log"));
+        if (now > most)
+            most = now;
+    }
+    /* The log grew to about 256 KiB, then went into the base. */
+    ck_assert_int_gt(most, 200 * 1024);
+    ck_assert_int_lt(file_size(state_file(STORE_SNAPSHOT_FILE ".log")),
+                     most);
+    base = read_text(state_file(STORE_SNAPSHOT_FILE));
+    ck_assert_ptr_nonnull(strstr(base, "xxxxxxxxxx"));
+    free(base);
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 1);
+    ck_assert_int_ge(store_snapshot_verify(st, state_file(
+                                               STORE_SNAPSHOT_PREVIOUS)), 1);
 }
 END_TEST
 
@@ -525,7 +632,9 @@ static Suite *snapshot_suite(void)
     tcase_add_test(tc, test_snapshot_journal_survives_a_crash_after_commit);
     tcase_add_test(tc, test_snapshot_disk_failure_is_reported_and_recovered);
     tcase_add_test(tc, test_snapshot_restoring_marker_holds_everyone);
-    tcase_add_test(tc, test_snapshot_corrupt_base_is_rebuilt_from_xenstore);
+    tcase_add_test(tc, test_snapshot_corrupt_base_is_reported_and_rebuilt);
+    tcase_add_test(tc, test_snapshot_log_torn_tail_and_damage);
+    tcase_add_test(tc, test_snapshot_log_is_folded_into_the_base);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(bad, store_setup, store_teardown);
     tcase_set_timeout(bad, 60);
