@@ -62,3 +62,11 @@ tests_integration_test_store_migrate_SOURCES = \
 tests_integration_test_store_migrate_CFLAGS = $(STORE_TEST_CFLAGS)
 tests_integration_test_store_migrate_LDADD = $(STORE_TEST_LIBS)
 TESTS += tests/integration/test-store-migrate
+
+# The admin tool: init, check, snapshot, verify, load, migrate.
+sbin_PROGRAMS += store/xen-sriov-store
+store_xen_sriov_store_SOURCES = store/xen-sriov-store.c
+store_xen_sriov_store_LDADD = store/libstore.la
+
+TESTS += tests/integration/test-xen-sriov-store.sh
+EXTRA_DIST += tests/integration/test-xen-sriov-store.sh

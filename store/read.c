@@ -73,13 +73,13 @@ int store__head_check(store *s, const struct store_head *h)
     if (h->restoring)
         return store__fail(s, -EAGAIN, "the store under '%s' is being "
                            "restored or migrated ('%s' is set): retry when "
-                           "that finishes; if nothing runs, an earlier "
-                           "restore was interrupted: run xen-sriov-restore "
+                           "that finishes; if nothing runs, an earlier one "
+                           "was interrupted: run 'xen-sriov-store load' "
                            "again", SCHEMA_ROOT, SCHEMA_NODE_RESTORING);
     if (h->version < 0 && h->has_objects)
         return store__fail(s, -EPROTO, "the store under '%s' has no '%s' "
                            "(schema version 0): migrate it with "
-                           "'xen-sriov-restore --migrate'", SCHEMA_ROOT,
+                           "'xen-sriov-store migrate'", SCHEMA_ROOT,
                            SCHEMA_NODE_VERSION);
     if (h->version > SCHEMA_VERSION)
         return store__fail(s, -EPROTO, "the store under '%s' was written by "
@@ -89,7 +89,7 @@ int store__head_check(store *s, const struct store_head *h)
     if (h->version >= 0 && h->version < SCHEMA_VERSION)
         return store__fail(s, -EPROTO, "the store under '%s' has schema "
                            "version %d, this xen-sriov uses %d: migrate it "
-                           "with 'xen-sriov-restore --migrate'", SCHEMA_ROOT,
+                           "with 'xen-sriov-store migrate'", SCHEMA_ROOT,
                            h->version, SCHEMA_VERSION);
     return 0;
 }

@@ -57,7 +57,7 @@ static void header(void)
 "  inverse of `VIF/reserved_pci` (a VF reserved by one VIF at most).\n"
 "\n"
 "A store or snapshot of an older version is migrated one step at a time by\n"
-"the table in store/migrate.c (`xen-sriov-restore --migrate`, or a\n"
+"the table in store/migrate.c (`xen-sriov-store migrate`, or a\n"
 "snapshot load); programs refuse a tree of another version until then.\n"
 "See docs/store.md for the design (transactions, journal, snapshot).\n"
 "\n"
