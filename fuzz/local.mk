@@ -65,3 +65,41 @@ fuzz/fuzz-jsonrpc: $(top_srcdir)/fuzz/fuzz-jsonrpc.c $(FUZZ_XAPI_COMMON) \
 fuzz-run-xapi: fuzz/fuzz-xmlrpc fuzz/fuzz-jsonrpc
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 		FUZZ_SECONDS='$(FUZZ_TIME)' $(SHELL) $(top_srcdir)/fuzz/run-fuzz.sh
+
+# The store's snapshot parser, log frames and writer (store/xml.c, log.c):
+# same `make fuzz`; `make fuzz-run` runs it for FUZZ_TIME seconds on a
+# corpus seeded from fuzz/corpus-snapshot, with fuzz/snapshot.dict.
+FUZZ_STORE_SRC = \
+	$(top_srcdir)/fuzz/fuzz-snapshot.c \
+	$(top_srcdir)/xenstore-schema/schema.c \
+	$(top_srcdir)/store/store.c \
+	$(top_srcdir)/store/wire.c \
+	$(top_srcdir)/store/batch.c \
+	$(top_srcdir)/store/path.c \
+	$(top_srcdir)/store/record.c \
+	$(top_srcdir)/store/read.c \
+	$(top_srcdir)/store/tx.c \
+	$(top_srcdir)/store/tree.c \
+	$(top_srcdir)/store/check.c \
+	$(top_srcdir)/store/xml.c \
+	$(top_srcdir)/store/snapshot.c \
+	$(top_srcdir)/store/log.c \
+	$(top_srcdir)/store/migrate.c \
+	$(top_srcdir)/store/watch.c
+EXTRA_DIST += fuzz/fuzz-snapshot.c fuzz/corpus-snapshot fuzz/snapshot.dict
+CLEANFILES += fuzz/fuzz-snapshot
+.PHONY: fuzz-run-store
+fuzz: fuzz/fuzz-snapshot
+fuzz-run: fuzz-run-store
+
+fuzz/fuzz-snapshot: $(FUZZ_STORE_SRC)
+	@$(MKDIR_P) fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-sanitize-recover=all $(LIBXML_CFLAGS) \
+		$(XENSTORE_CFLAGS) -o $@ $(FUZZ_STORE_SRC) $(LIBXML_LIBS) \
+		$(XENSTORE_LIBS)
+
+fuzz-run-store: fuzz/fuzz-snapshot
+	rm -rf fuzz/corpus-store && $(MKDIR_P) fuzz/corpus-store
+	cp $(top_srcdir)/fuzz/corpus-snapshot/* fuzz/corpus-store/
+	./fuzz/fuzz-snapshot -max_total_time=$(FUZZ_TIME) -max_len=65536 \
+	    -timeout=10 -dict=$(top_srcdir)/fuzz/snapshot.dict fuzz/corpus-store

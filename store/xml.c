@@ -514,10 +514,12 @@ static void put_escaped(struct out *o, const char *s, bool attr)
         case '"': rep = attr ? "&quot;" : NULL; break;
         case '\t': rep = attr ? "&#9;" : NULL; break;
         case '\n': rep = attr ? "&#10;" : NULL; break;
+        case '\r': rep = "&#13;"; break;   /* else read back as \n */
+        case 0x7f: rep = "&#127;"; break;
         default:
-            if (c < 0x20 || c == 0x7f) {
-                /* Not representable in XML 1.0: values are checked, so
-                 * this is a bug. */
+            if (c < 0x20) {
+                /* Not in XML 1.0 at all: the parser never yields it and
+                 * values are checked before they are stored. */
                 o->err = -EINVAL;
                 return;
             }
