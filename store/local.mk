@@ -70,3 +70,4 @@ store_xen_sriov_store_LDADD = store/libstore.la
 
 TESTS += tests/integration/test-xen-sriov-store.sh
 EXTRA_DIST += tests/integration/test-xen-sriov-store.sh
+EXTRA_DIST += docs/store.md
