@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <libxml/xmlreader.h>
@@ -315,6 +316,90 @@ static int text(struct parse *p, const char *s, int depth)
     return 0;
 }
 
+/* Length of the UTF-8 sequence at p (n bytes left), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    size_t k, i;
+    unsigned cp;
+
+    if (p[0] < 0x80)
+        return p[0] ? 1 : 0;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+        k = 2;
+        cp = p[0] & 0x1f;
+    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+        k = 3;
+        cp = p[0] & 0x0f;
+    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+        k = 4;
+        cp = p[0] & 0x07;
+    } else {
+        return 0;
+    }
+    if (k > n)
+        return 0;
+    for (i = 1; i < k; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3f);
+    }
+    if ((k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return k;
+}
+
+/*
+ * Snapshots are UTF-8, as written.  Checked before libxml2 sees the data:
+ * it would otherwise guess other encodings from the first bytes and
+ * convert, and its conversion errors go to stderr, not to us.
+ */
+static int precheck(const char *data, size_t len, char *msg, size_t size)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    const char *decl_end, *enc;
+    size_t i = 0, k;
+
+    while (i < len && strchr(" \t\r\n", data[i]) && data[i])
+        i++;
+    if (i == len) {
+        snprintf(msg, size, "empty file (truncated to nothing?)");
+        return -EBADMSG;
+    }
+    if (data[i] != '<') {
+        snprintf(msg, size, "not XML (byte %zu is not '<'): not a "
+                 "xen-sriov snapshot", i);
+        return -EBADMSG;
+    }
+    for (i = 0; i < len; i += k) {
+        k = utf8_len(p + i, len - i);
+        if (!k) {
+            snprintf(msg, size, "byte %zu is not UTF-8 (or is NUL): not a "
+                     "xen-sriov snapshot", i);
+            return -EBADMSG;
+        }
+    }
+    /* The declaration may name UTF-8 only. */
+    if (len > 5 && !strncmp(data, "<?xml", 5)) {
+        decl_end = memmem(data, len, "?>", 2);
+        enc = decl_end ? memmem(data, (size_t)(decl_end - data),
+                                "encoding", 8) : NULL;
+        if (enc) {
+            const char *q = enc + 8;
+
+            while (q < decl_end && strchr(" \t\r\n=", *q))
+                q++;
+            if (q + 6 > decl_end || (*q != '"' && *q != '\'') ||
+                strncasecmp(q + 1, "UTF-8", 5) || q[6] != *q) {
+                snprintf(msg, size, "the XML declaration names an "
+                         "encoding other than UTF-8");
+                return -EBADMSG;
+            }
+        }
+    }
+    return 0;
+}
+
 static int parse(const char *data, size_t len, bool log, struct tnode **ret,
                  int *ret_version, char ***ret_destroyed, char *msg,
                  size_t msg_size)
@@ -324,19 +409,15 @@ static int parse(const char *data, size_t len, bool log, struct tnode **ret,
     };
     bool seen_root = false;
     int r = 0, k;
-    size_t i;
 
-    for (i = 0; i < len && strchr(" \t\r\n", data[i]) && data[i]; i++)
-        ;
-    if (i == len) {
-        snprintf(msg, msg_size, "empty file (truncated to nothing?)");
-        return -EBADMSG;
-    }
     if (len > STORE_SNAPSHOT_MAX) {
         snprintf(msg, msg_size, "larger than %u bytes",
                  STORE_SNAPSHOT_MAX);
         return -EBADMSG;
     }
+    r = precheck(data, len, msg, msg_size);
+    if (r < 0)
+        return r;
     p.root = store__tnode_new(SCHEMA_ROOT, "");
     if (!p.root)
         return -ENOMEM;

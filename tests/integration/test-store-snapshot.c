@@ -317,7 +317,13 @@ struct bad_file {
 
 static const struct bad_file bad_files[] = {
     { "empty", "", -EBADMSG, "empty file" },
-    { "garbage", "hello, world", -EBADMSG, "line" },
+    { "garbage", "hello, world", -EBADMSG, "not XML" },
+    { "another encoding",
+      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+      "<xen-sriov-store schema-version=\"2\"/>", -EBADMSG, "UTF-8" },
+    { "not UTF-8",
+      HEAD "<xen-sriov-store schema-version=\"2\">\xe9</xen-sriov-store>",
+      -EBADMSG, "not UTF-8" },
     { "billion laughs",
       HEAD "<!DOCTYPE lolz [<!ENTITY lol \"lol\">"
       "<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">"
