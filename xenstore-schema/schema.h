@@ -59,7 +59,7 @@ enum schema_type {
 enum schema_flag {
     SCHEMA_REQUIRED = 1u << 0,  /* present in every record */
     SCHEMA_RW       = 1u << 1,  /* settable by users (xe param-set, API set_) */
-    SCHEMA_INTERNAL = 1u << 2,  /* ours, not a XenAPI field: never on the wire */
+    SCHEMA_INTERNAL = 1u << 2,  /* ours, not XenAPI's: never on the wire */
     SCHEMA_COMPUTED = 1u << 3   /* not stored: computed when read */
 };
 
@@ -82,7 +82,7 @@ struct schema_field {
 };
 
 struct schema_class {
-    const char *name;                  /* XenAPI class name, also the node name */
+    const char *name;                  /* XenAPI class name = node name */
     const struct schema_field *fields; /* "uuid" first */
     size_t n_fields;
     const char *doc;

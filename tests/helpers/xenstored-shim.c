@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* LD_PRELOAD library standing in for the hypervisor under the real xenstored. */
+/* LD_PRELOAD library standing in for the hypervisor under xenstored. */
 /*
  * The C xenstored refuses to start without Xen: domain_init() opens
  * libxenctrl, libxengnttab and libxenevtchn, and dom0_init() reads

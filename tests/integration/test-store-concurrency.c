@@ -86,7 +86,8 @@ static int writer(const struct shared *sh, int id)
 
     for (i = 0; i < INCREMENTS; i++)
         if (store_transact(s, increment, (void *)sh->counter) < 0) {
-            fprintf(stderr, "writer %d: %d %s\n", id, store_last_errno(s), store_last_error(s));
+            fprintf(stderr, "writer %d: %d %s\n", id, store_last_errno(s),
+                    store_last_error(s));
             return 10;
         }
     for (i = 0; i < PIFS_EACH; i++) {

@@ -130,7 +130,8 @@ static void workload(char net[37], char pif[37])
     r = rec_new("network", "name_label", "net <&> \"x\"",
                 "name_description", "line 1\nline 2\ttab", NULL);
     ck_store(store_record_map_put(r, "other_config", "xo:ip", "10.0.0.1"));
-    ck_store(store_record_map_put(r, "other_config", "caf\xc3\xa9", "\xe2\x9c\x93"));
+    ck_store(store_record_map_put(r, "other_config", "caf\xc3\xa9",
+                                  "\xe2\x9c\x93"));
     created(st, r, net);
     created(st, rec_new("PIF", "device", "eth0", "network", net,
                         "capabilities", "sriov", NULL), pif);

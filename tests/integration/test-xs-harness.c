@@ -221,7 +221,7 @@ START_TEST(test_xs_harness_daemon_dies_with_starter)
     close(pfd[0]);
     ck_assert_int_eq(waitpid(child, &status, 0), child);
     ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    /* The daemon was our grandchild; it gets SIGKILL from its parent's death. */
+    /* The daemon was our grandchild: SIGKILLed when its parent died. */
     for (int i = 0; i < 200 && kill(daemon_pid, 0) == 0; i++)
         usleep(10000);
     ck_assert_int_eq(kill(daemon_pid, 0), -1);

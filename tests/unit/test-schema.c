@@ -113,7 +113,8 @@ START_TEST(test_schema_value_checks)
     ck_assert_int_eq(schema_value_check(label, big, &why), 0);
 
     ck_assert_int_eq(schema_value_check(
-                         pifs, "6b3f1c2e-8a1d-4f0e-9b7c-1d2e3f4a5b6c", &why), 0);
+                         pifs, "6b3f1c2e-8a1d-4f0e-9b7c-1d2e3f4a5b6c", &why),
+                     0);
     ck_assert_int_eq(schema_value_check(pifs, "", &why), 0);
     ck_assert_int_eq(schema_value_check(
                          pifs, "6b3f1c2e-8a1d-4f0e-9b7c-1d2e3f4a5b6c,", &why),
