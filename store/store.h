@@ -312,7 +312,8 @@ struct store_event {
  * Watch the store (cls NULL) or one class for committed changes, on a
  * connection of its own.  Poll store_watch_fd() for POLLIN, then call
  * store_watch_read().  The watch knows the objects that existed when it
- * started, to tell ADD from MOD.
+ * started, to tell ADD from MOD; it lists them, and again after a RESET,
+ * through @p s, which must not be in use by another thread then.
  */
 int store_watch_new(store_watch **ret, store *s, const char *cls);
 store_watch *store_watch_free(store_watch *w);       /* NULL-safe */
@@ -328,15 +329,22 @@ int store_watch_read(store_watch *w, struct store_event **ret, size_t *n);
 
 /* ---- Snapshot and maintenance ----------------------------------------- */
 
-/* Snapshot file names inside the state directory. */
+/*
+ * Snapshot files inside the state directory.  A snapshot is the base file
+ * plus, next to it, "<base>.log": records appended (and fsync'd) by each
+ * write transaction since the base was written, replayed over it when
+ * loaded (docs/store.md).  The previous base is kept as STORE_SNAPSHOT_
+ * PREVIOUS.  Writers serialize on an flock of <state_dir>/store.lock.
+ */
 #define STORE_SNAPSHOT_FILE "store.xml"
 #define STORE_SNAPSHOT_PREVIOUS "store.xml.bak"
 
 /*
  * Write the whole store to <state_dir>/store.xml now (temp file, fsync,
- * rename, fsync of the directory, under the snapshot lock), keeping the
- * previous one as store.xml.bak.  -EBADMSG if the store is inconsistent
- * (nothing is written; the message names the problem).
+ * rename, fsync of the directory, under the snapshot lock), empty the log,
+ * and keep the previous base as store.xml.bak.  Also rebuilds a damaged
+ * base from xenstore.  -EBADMSG if the store is inconsistent (nothing is
+ * written; the message names the problem).
  */
 int store_snapshot_write(store *s);
 
@@ -344,9 +352,10 @@ int store_snapshot_write(store *s);
 #define STORE_LOAD_REPLACE (1u << 0)
 
 /*
- * Load a snapshot file (NULL: <state_dir>/store.xml) into xenstore.  The
- * whole file is parsed, migrated if older, and checked (schema, values,
- * references, inverse fields) before anything is written; a truncated,
+ * Load a snapshot (NULL: <state_dir>/store.xml, and its log) into
+ * xenstore.  The whole file is parsed, migrated if older, and checked
+ * (schema, values, references, inverse fields) before anything is
+ * written; a truncated,
  * corrupt, hostile (DTD, entities, deep nesting, huge text) or newer
  * snapshot is rejected with the reason and xenstore is left untouched.
  * While the tree is written, SCHEMA_ROOT/restoring makes every other

@@ -617,6 +617,26 @@ START_TEST(test_store_watch_events)
     ck_assert_int_eq(ev[0].op, STORE_EVENT_DEL);
     ck_assert_str_eq(ev[0].uuid, pif);
     free(ev);
+
+    /* A load rewrites everything: one RESET, then the watch goes on. */
+    ck_assert_int_eq(store_watch_read(w, &ev, &n), 0);   /* drain */
+    free(ev);
+    ck_assert_int_eq(store_snapshot_load(st, NULL, STORE_LOAD_REPLACE), 1);
+    p = (struct pollfd){ .fd = store_watch_fd(w), .events = POLLIN };
+    ck_assert_int_eq(poll(&p, 1, 5000), 1);
+    usleep(50000);
+    ck_assert_int_eq(store_watch_read(w, &ev, &n), 0);
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(ev[0].op, STORE_EVENT_RESET);
+    ck_assert_ptr_null(ev[0].cls);
+    free(ev);
+    ck_store(store_set_field(st, "network", net, "MTU", "9000"));
+    ck_assert_int_eq(poll(&p, 1, 5000), 1);
+    usleep(50000);
+    ck_assert_int_eq(store_watch_read(w, &ev, &n), 0);
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(ev[0].op, STORE_EVENT_MOD);   /* known after reset */
+    free(ev);
     store_watch_free(w);
     store_watch_free(wc);
 }
