@@ -382,8 +382,11 @@ static int precheck(const char *data, size_t len, char *msg, size_t size)
     /* The declaration may name UTF-8 only. */
     if (len > 5 && !strncmp(data, "<?xml", 5)) {
         decl_end = memmem(data, len, "?>", 2);
-        enc = decl_end ? memmem(data, (size_t)(decl_end - data),
-                                "encoding", 8) : NULL;
+        if (!decl_end) {
+            snprintf(msg, size, "the XML declaration is not closed");
+            return -EBADMSG;
+        }
+        enc = memmem(data, (size_t)(decl_end - data), "encoding", 8);
         if (enc) {
             const char *q = enc + 8;
 
