@@ -201,6 +201,10 @@ _hidden_ int store__record_members_set(store_record *r, size_t fi,
 
 /* ---- read.c ---- */
 
+/* store__read_records flag: leave out the fields the store maintains
+ * (inverse fields), which snapshots do not hold. */
+#define STORE__READ_PRIMARY (1u << 16)
+
 /*
  * Read records of one class in batches (tx 0 = outside a transaction).
  * uuids: the objects; a vanished one is skipped (or -ENOENT when
@@ -272,8 +276,13 @@ _hidden_ int store__record_to_tnode(const store_record *r,
                                     struct tnode **ret);
 /* Everything under SCHEMA_ROOT, node by node (read + directory). */
 _hidden_ int store__tree_dump(store *s, uint32_t tx, struct tnode **ret);
-/* The objects of every class as a tree (schema-guided, consistent). */
-_hidden_ int store__tree_objects(store *s, struct tnode **ret);
+/*
+ * Recompute every maintained (inverse) field of the objects of tree from
+ * the references that point at them: snapshots do not store them.  A
+ * one-to-one inverse claimed twice keeps the first claim (the check then
+ * reports the second).
+ */
+_hidden_ int store__tree_rebuild_inverses(struct tnode *tree);
 /*
  * Replace the whole store with the class subtrees of tree (staged: the
  * restoring marker, removal, writes, then version and generation).

@@ -228,6 +228,18 @@ out:
     return r < 0 ? r : 0;
 }
 
+/* Fields read for a record: stored ones, without the maintained (inverse)
+ * fields when reading for the snapshot (STORE__READ_PRIMARY). */
+static bool skip_field(const struct schema_class *c, size_t i, unsigned flags)
+{
+    const struct schema_field *f = &c->fields[i];
+
+    if (!schema_field_stored(f))
+        return true;
+    return (flags & STORE__READ_PRIMARY) &&
+           schema_field_maintained_by(c, f, NULL);
+}
+
 /* One record's problem, for the message. */
 static int bad(char *why_buf, size_t size, const struct schema_class *c,
                const char *uuid, const char *field, const char *value,
@@ -251,8 +263,8 @@ static int bad(char *why_buf, size_t size, const struct schema_class *c,
  */
 static int build_record(const struct schema_class *c, const char *uuid,
                         const struct wire_req *q1,
-                        const struct wire_req **q2, store_record **ret,
-                        char *why, size_t why_size)
+                        const struct wire_req **q2, unsigned flags,
+                        store_record **ret, char *why, size_t why_size)
 {
     _cleanup_(store_record_freep) store_record *rec = NULL;
     size_t i, k = 0, missing = 0, stored = 0;
@@ -267,7 +279,7 @@ static int build_record(const struct schema_class *c, const char *uuid,
         const struct wire_req *q;
         const char *w;
 
-        if (!schema_field_stored(f))
+        if (skip_field(c, i, flags))
             continue;
         q = &q1[k++];
         stored++;
@@ -390,14 +402,14 @@ int store__read_records(store *s, uint32_t tx, const struct schema_class *c,
     }
 
     for (i = 1; i < c->n_fields; i++)
-        n_stored += schema_field_stored(&c->fields[i]);
+        n_stored += !skip_field(c, i, flags);
     /* Stage 1: every field of every record. */
     for (i = 0; i < n_sel && r >= 0; i++)
         for (j = 1; j < c->n_fields && r >= 0; j++) {
             const struct schema_field *f = &c->fields[j];
             char *p;
 
-            if (!schema_field_stored(f))
+            if (skip_field(c, j, flags))
                 continue;
             p = store__path_field(c, sel[i], f->name);
             r = schema_field_is_dir(f) ? store__batch_dir(&b1, tx, p)
@@ -414,7 +426,7 @@ int store__read_records(store *s, uint32_t tx, const struct schema_class *c,
             const struct wire_req *q;
             const char *p, *end;
 
-            if (!schema_field_stored(f))
+            if (skip_field(c, k, flags))
                 continue;
             q = &b1.q[j++];
             if (f->type != SCHEMA_MAP || q->err)
@@ -448,7 +460,7 @@ int store__read_records(store *s, uint32_t tx, const struct schema_class *c,
             const struct wire_req *q;
             const char *p, *end;
 
-            if (!schema_field_stored(f))
+            if (skip_field(c, k, flags))
                 continue;
             q = &b1.q[i * n_stored + m++];
             if (f->type != SCHEMA_MAP || q->err)
@@ -457,8 +469,8 @@ int store__read_records(store *s, uint32_t tx, const struct schema_class *c,
                  p += strlen(p) + 1)
                 q2_next++;
         }
-        r = build_record(c, sel[i], &b1.q[i * n_stored], &q2, &rec, why,
-                         sizeof(why));
+        r = build_record(c, sel[i], &b1.q[i * n_stored], &q2, flags, &rec,
+                         why, sizeof(why));
         q2 = q2_next;
         if (r == -ENOMEM)
             goto out;

@@ -182,7 +182,7 @@ int store__snapshot_read(store *s, const char *path, struct tnode **ret,
 {
     char first[STORE_ERROR_MAX - 128];
     struct tnode *t = NULL;
-    int r, version;
+    int r, version = -1;
 
     r = snapshot_parse(s, path, &t, &version);
     if (r < 0)
@@ -199,6 +199,11 @@ int store__snapshot_read(store *s, const char *path, struct tnode **ret,
             store__tnode_free(t);
             return r;
         }
+    }
+    r = store__tree_rebuild_inverses(t);
+    if (r < 0) {
+        store__tnode_free(t);
+        return r;
     }
     r = store__check_tree(t, false, NULL, NULL, first, sizeof(first));
     if (r > 0) {
@@ -348,8 +353,8 @@ static int read_objects_of(store *s, uint32_t tx, struct flush_read *f)
                     r = -ENOMEM;
         }
         if (r >= 0 && n_u)
-            r = store__read_records(s, tx, c, uuids, n_u, NULL, 0, 0, false,
-                                    &recs, &n);
+            r = store__read_records(s, tx, c, uuids, n_u, NULL, 0,
+                                    STORE__READ_PRIMARY, false, &recs, &n);
         strv_free(uuids);
         if (r < 0 || n == 0) {
             store_record_list_free(recs, n);
@@ -446,10 +451,16 @@ static void remove_ids(store *s, char **ids, size_t n)
     store__batch_free(&b);
 }
 
-static int check_before_write(store *s, const struct tnode *tree)
+/* The tree as read for a snapshot lacks the inverse fields: rebuild them
+ * (as a load will), then check everything. */
+static int check_before_write(store *s, struct tnode *tree)
 {
     char first[STORE_ERROR_MAX - 128];
+    int r;
 
+    r = store__tree_rebuild_inverses(tree);
+    if (r < 0)
+        return r;
     if (store__check_tree(tree, false, NULL, NULL, first, sizeof(first)) > 0)
         return store__fail(s, -EBADMSG, "the store is inconsistent, so the "
                            "snapshot was not written: %s", first);
@@ -460,13 +471,9 @@ static int check_before_write(store *s, const struct tnode *tree)
 static int compact(store *s, const char *path)
 {
     struct tnode *t = NULL;
-    int r, version;
+    int r, version = -1;
 
-    r = snapshot_parse(s, path, &t, &version);
-    if (r >= 0 && version != SCHEMA_VERSION)
-        r = -EPROTO;
-    if (r >= 0)
-        r = check_before_write(s, t);
+    r = store__snapshot_read(s, path, &t, &version);
     if (r >= 0)
         r = store__snapshot_write_tree(s, t, SCHEMA_VERSION);
     store__tnode_free(t);

@@ -317,67 +317,69 @@ out:
     return 0;
 }
 
-/* The objects of every class, schema-guided, on one committed state. */
-static int read_objects(store *s, uint32_t tx, void *userdata)
+int store__tree_rebuild_inverses(struct tnode *tree)
 {
-    struct tnode **out = userdata, *root;
-    size_t ci;
+    size_t ci, j, i;
     int r = 0;
 
-    *out = store__tnode_free(*out);
-    root = store__tnode_new(SCHEMA_ROOT, "");
-    if (!root)
-        return -ENOMEM;
-    for (ci = 0; ci < schema_n_classes && r >= 0; ci++) {
-        const struct schema_class *c = schema_classes[ci];
-        store_record **recs = NULL;
-        char **uuids = NULL;
-        size_t n_uuids = 0, n = 0, i;
-        struct tnode *cn;
+    /* Empty every maintained field. */
+    for (ci = 0; ci < tree->n_children && r >= 0; ci++) {
+        struct tnode *cn = tree->children[ci];
+        const struct schema_class *c = schema_class_find_exact(cn->name);
 
-        r = store__read_uuids(s, tx, c, &uuids, &n_uuids);
-        if (r >= 0)
-            r = store__read_records(s, tx, c, uuids, n_uuids, NULL, 0, 0,
-                                    false, &recs, &n);
-        strv_free(uuids);
-        if (r < 0)
-            break;
-        cn = n ? store__tnode_new(c->name, "") : NULL;
-        if (n && !cn)
-            r = -ENOMEM;
-        for (i = 0; i < n && r >= 0; i++) {
-            struct tnode *o;
+        if (!c)
+            continue;
+        for (i = 1; i < c->n_fields && r >= 0; i++) {
+            const struct schema_field *f = &c->fields[i];
 
-            r = store__record_to_tnode(recs[i], &o);
-            if (r >= 0)
-                r = store__tnode_add(cn, o);
+            if (!schema_field_maintained_by(c, f, NULL))
+                continue;
+            for (j = 0; j < cn->n_children && r >= 0; j++) {
+                store__tnode_remove(cn->children[j], f->name);
+                r = store__tnode_add(cn->children[j],
+                                     store__tnode_new(f->name, ""));
+            }
         }
-        store_record_list_free(recs, n);
-        if (cn && r >= 0)
-            r = store__tnode_add(root, cn);
-        else
-            store__tnode_free(cn);
     }
-    if (r < 0) {
-        store__tnode_free(root);
-        return r;
-    }
-    *out = root;
-    return 0;
-}
+    /* Fill them from the references. */
+    for (ci = 0; ci < tree->n_children && r >= 0; ci++) {
+        struct tnode *cn = tree->children[ci];
+        const struct schema_class *c = schema_class_find_exact(cn->name);
 
-int store__tree_objects(store *s, struct tnode **ret)
-{
-    struct tnode *t = NULL;
-    int r;
+        if (!c)
+            continue;
+        for (i = 1; i < c->n_fields && r >= 0; i++) {
+            const struct schema_class *tc = NULL;
+            const struct schema_field *inv =
+                schema_field_inverse(&c->fields[i], &tc);
 
-    r = store__read_consistent(s, read_objects, &t);
-    if (r < 0) {
-        store__tnode_free(t);
-        return r;
+            if (!inv)
+                continue;
+            for (j = 0; j < cn->n_children && r >= 0; j++) {
+                struct tnode *o = cn->children[j], *ref, *t, *n;
+
+                ref = store__tnode_child(o, c->fields[i].name);
+                if (!ref || !schema_uuid_valid(ref->value))
+                    continue;
+                t = store__tnode_child(store__tnode_child(tree, tc->name),
+                                       ref->value);
+                n = t ? store__tnode_child(t, inv->name) : NULL;
+                if (!n)
+                    continue;           /* dangling: the check says so */
+                if (inv->type == SCHEMA_SET_REF) {
+                    r = store__tnode_add(n, store__tnode_new(o->name, ""));
+                    if (r == -EEXIST)
+                        r = 0;
+                } else if (!*n->value) {
+                    free(n->value);
+                    n->value = strdup(o->name);
+                    if (!n->value)
+                        r = -ENOMEM;
+                }
+            }
+        }
     }
-    *ret = t;
-    return 0;
+    return r;
 }
 
 /* Queue the writes of one subtree at path. */

@@ -720,8 +720,6 @@ static int write_record(store_tx *tx, store_record *r, bool creating)
                      strcmp(a2.q[p->q_oldinv].reply, r->uuid) == 0)
                 k = store__batch_write(&w, tx->id, store__path_field(
                                            tc, old, inv->name), "");
-            if (k >= 0)
-                k = store__tx_touch(tx, tc, old);
         }
         if (k >= 0 && *p->target_uuid) {
             if (inv->type == SCHEMA_SET_REF)
@@ -732,10 +730,10 @@ static int write_record(store_tx *tx, store_record *r, bool creating)
                 k = store__batch_write(&w, tx->id, store__path_field(
                                            tc, p->target_uuid, inv->name),
                                        r->uuid);
-            if (k >= 0)
-                k = store__tx_touch(tx, tc, p->target_uuid);
         }
     }
+    /* Only this object goes to the journal: the inverse fields of the
+     * targets are not in the snapshot (rebuilt when it is loaded). */
     if (k >= 0)
         k = store__tx_touch(tx, c, r->uuid);
     if (k >= 0)
@@ -846,8 +844,6 @@ int store_tx_destroy(store_tx *tx, const char *cls, const char *uuid)
                 k = store__batch_write(&w, tx->id, store__path_field(
                                            tc, t, inv->name), "");
         }
-        if (k >= 0)
-            k = store__tx_touch(tx, tc, t);
     }
     if (k >= 0)
         k = store__batch_rm(&w, tx->id, store__path_object(c, r->uuid));

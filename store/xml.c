@@ -623,8 +623,9 @@ static void put_objects(struct out *o, const struct tnode *tree)
 
     for (i = 0; i < tree->n_children; i++) {
         const struct tnode *c = tree->children[i];
+        const struct schema_class *sc = schema_class_find_exact(c->name);
 
-        if (!schema_class_find_exact(c->name))
+        if (!sc)
             continue;           /* meta nodes are not part of a snapshot */
         for (j = 0; j < c->n_children; j++) {
             const struct tnode *obj = c->children[j];
@@ -636,6 +637,11 @@ static void put_objects(struct out *o, const struct tnode *tree)
             puts_(o, "\">\n");
             for (f = 0; f < obj->n_children; f++) {
                 const struct tnode *fl = obj->children[f];
+
+                /* Inverse fields are rebuilt when loaded: not written. */
+                if (schema_field_maintained_by(
+                        sc, schema_field_find(sc, fl->name), NULL))
+                    continue;
 
                 puts_(o, "    <field name=\"");
                 put_escaped(o, fl->name, true);
