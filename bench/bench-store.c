@@ -41,10 +41,29 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+static xs_harness *harness;     /* stopped by die() too */
+static char *state_root;
+
+static int rm_one(const char *p, const struct stat *sb, int flag,
+                  struct FTW *ftw)
+{
+    (void)sb; (void)ftw;
+    return flag == FTW_DP ? rmdir(p) : unlink(p);
+}
+
+static void cleanup(void)
+{
+    harness = xs_harness_stop(harness);
+    if (state_root)
+        nftw(state_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    state_root = NULL;
+}
+
 static void die(const char *what, store *s)
 {
     fprintf(stderr, "bench-store: %s: %s\n", what,
             s ? store_last_error(s) : xs_harness_error());
+    cleanup();
     exit(1);
 }
 
@@ -71,6 +90,7 @@ static double run(char *const argv[], const char *out)
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
         WEXITSTATUS(status) != 0) {
         fprintf(stderr, "bench-store: %s failed\n", argv[0]);
+        cleanup();
         exit(1);
     }
     return now() - t0;
@@ -166,13 +186,6 @@ static void stats_since(store *s, const struct store_stats *a, double per,
     r->round_trips = (double)(b.round_trips - a->round_trips) / per;
 }
 
-static int rm_one(const char *p, const struct stat *sb, int flag,
-                  struct FTW *ftw)
-{
-    (void)sb; (void)ftw;
-    return flag == FTW_DP ? rmdir(p) : unlink(p);
-}
-
 int main(int argc, char **argv)
 {
     int nets = argc > 1 ? atoi(argv[1]) : 1024;
@@ -181,7 +194,6 @@ int main(int argc, char **argv)
     struct store_stats s0;
     store *fast = NULL, *durable = NULL;
     store_record **v = NULL, *rec;
-    xs_harness *h = NULL;
     char root[] = "/tmp/bench-store.XXXXXX", err[512], net[37], vif[37];
     char subtree[128], dumpfile[512];
     struct xs_handle *xs;
@@ -194,7 +206,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench-store [NETWORKS [VIFS]]\n");
         return 2;
     }
-    if (xs_harness_start(&h, NULL) < 0)
+    if (xs_harness_start(&harness, NULL) < 0)
         die("cannot start xenstored", NULL);
     {
         const char *tmp = getenv("TMPDIR");
@@ -205,20 +217,22 @@ int main(int argc, char **argv)
             snprintf(buf, sizeof(buf), "%s/bench-store.XXXXXX", tmp);
             if (!mkdtemp(buf))
                 die("mkdtemp", NULL);
-            o.root = buf;
+            o.root = state_root = buf;
         } else {
             if (!mkdtemp(root))
                 die("mkdtemp", NULL);
-            o.root = root;
+            o.root = state_root = root;
         }
     }
     if (store_open(&fast, &o, err, sizeof(err)) < 0) {
         fprintf(stderr, "bench-store: %s\n", err);
+        cleanup();
         return 1;
     }
     o.flags = 0;
     if (store_open(&durable, &o, err, sizeof(err)) < 0) {
         fprintf(stderr, "bench-store: %s\n", err);
+        cleanup();
         return 1;
     }
 
@@ -464,7 +478,6 @@ int main(int argc, char **argv)
 
     store_close(fast);
     store_close(durable);
-    xs_harness_stop(h);
-    nftw(o.root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    cleanup();
     return 0;
 }
