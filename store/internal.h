@@ -270,7 +270,6 @@ _hidden_ struct tnode *store__tnode_child(const struct tnode *t,
 _hidden_ int store__tnode_remove(struct tnode *t, const char *name);
 _hidden_ void store__tnode_sort(struct tnode *t);        /* recursive */
 _hidden_ bool store__tnode_equal(const struct tnode *a, const struct tnode *b);
-_hidden_ size_t store__tnode_count(const struct tnode *t);
 /* An object subtree (named uuid, one child per stored field). */
 _hidden_ int store__record_to_tnode(const store_record *r,
                                     struct tnode **ret);

@@ -146,15 +146,6 @@ bool store__tnode_equal(const struct tnode *a, const struct tnode *b)
     return true;
 }
 
-size_t store__tnode_count(const struct tnode *t)
-{
-    size_t i, n = 1;
-
-    for (i = 0; i < t->n_children; i++)
-        n += store__tnode_count(t->children[i]);
-    return n;
-}
-
 static int add_leaf(struct tnode *parent, const char *name, const char *value)
 {
     return store__tnode_add(parent, store__tnode_new(name, value));
