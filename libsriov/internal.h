@@ -76,6 +76,14 @@ _hidden_ int sriov__sysfs_write_string(sriov_ctx *ctx, const char *bdf,
 _hidden_ int sriov__sysfs_write_uint(sriov_ctx *ctx, const char *bdf,
                                      const char *attr, unsigned value);
 
+/* True if the device (attr NULL) or its attribute exists. */
+_hidden_ bool sriov__sysfs_exists(sriov_ctx *ctx, const char *bdf,
+                                  const char *attr);
+/* Names in a device's subdirectory (e.g. "net"), sorted, no dot entries;
+ * a NULL-terminated array freed with strv_free(). */
+_hidden_ int sriov__sysfs_list(sriov_ctx *ctx, const char *bdf,
+                               const char *subdir, char ***ret);
+
 /* Generic file helpers on absolute paths built by sriov__host_path(). */
 _hidden_ int sriov__read_file(sriov_ctx *ctx, const char *path, char **ret);
 _hidden_ int sriov__write_file(sriov_ctx *ctx, const char *path,
@@ -117,6 +125,9 @@ _hidden_ int sriov__parse_uint(const char *s, int base, unsigned *ret);
 _hidden_ int sriov__parse_int(const char *s, int *ret);
 /* Last path component of a link target ("../../drivers/iavf" -> "iavf"). */
 _hidden_ const char *sriov__basename(const char *path);
+
+/* netlink.c: a libnl NLE_* code (either sign) as a negative errno. */
+_hidden_ int sriov__nl_errno(int nle);
 
 /* True if s is a PCI address "dddd:bb:dd.f" (lowercase hex, as sysfs). */
 _hidden_ bool sriov__bdf_valid(const char *s);

@@ -7,7 +7,8 @@ nobase_include_HEADERS += \
 	include/sriov/ctx.h \
 	include/sriov/host.h \
 	include/sriov/lifecycle.h \
-	include/sriov/bind.h
+	include/sriov/bind.h \
+	include/sriov/vf-config.h
 nodist_include_HEADERS = include/sriov/version.h
 include_HEADERS =
 
@@ -30,7 +31,9 @@ libsriov_libsriov_internal_la_SOURCES = \
 	libsriov/numvfs.c \
 	libsriov/modprobe.c \
 	libsriov/mode.c \
-	libsriov/bind.c
+	libsriov/bind.c \
+	libsriov/vf-config.c \
+	libsriov/netlink.c
 libsriov_libsriov_internal_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
 	$(LIBPCI_CFLAGS) $(LIBXML_CFLAGS) $(XENSTORE_CFLAGS) $(LIBNL_CFLAGS)
 libsriov_libsriov_internal_la_LIBADD = \

@@ -403,3 +403,60 @@ const char *sriov__basename(const char *path)
 
     return s ? s + 1 : path;
 }
+
+bool sriov__sysfs_exists(sriov_ctx *ctx, const char *bdf, const char *attr)
+{
+    _cleanup_free_ char *path = NULL;
+
+    if (sriov__sysfs_dev_path(ctx, bdf, attr, &path) < 0)
+        return false;
+    return access(path, F_OK) == 0;
+}
+
+static int strcmp_ptr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int sriov__sysfs_list(sriov_ctx *ctx, const char *bdf, const char *subdir,
+                      char ***ret)
+{
+    _cleanup_free_ char *path = NULL;
+    _cleanup_closedir_ DIR *d = NULL;
+    _cleanup_strv_free_ char **v = NULL;
+    size_t n = 0;
+    struct dirent *de;
+    int r;
+
+    r = sriov__sysfs_dev_path(ctx, bdf, subdir, &path);
+    if (r < 0)
+        return r;
+    d = opendir(path);
+    if (!d)
+        return sriov__fail(ctx, negative_errno(), "cannot list '%s': %s",
+                           path, strerror(errno));
+    v = calloc(1, sizeof(char *));
+    if (!v)
+        return -ENOMEM;
+    while ((errno = 0, de = readdir(d))) {
+        char **nv;
+
+        if (de->d_name[0] == '.')
+            continue;
+        nv = realloc(v, (n + 2) * sizeof(char *));
+        if (!nv)
+            return -ENOMEM;
+        v = nv;
+        v[n] = strdup(de->d_name);
+        if (!v[n])
+            return -ENOMEM;
+        v[++n] = NULL;
+    }
+    if (errno)
+        return sriov__fail(ctx, negative_errno(), "cannot list '%s': %s",
+                           path, strerror(errno));
+    qsort(v, n, sizeof(char *), strcmp_ptr);
+    sriov__log_debug(ctx, "list '%s': %zu entries", path, n);
+    *ret = TAKE_PTR(v);
+    return 0;
+}

@@ -107,3 +107,9 @@ EXTRA_DIST += tests/integration/test-xapi-npm.sh \
 	tests/integration/test-xapi-python.sh tests/integration/test-xapi-python.py \
 	tests/integration/test-xapi-daemon.sh \
 	tests/integration/xapi-npm-client.mjs
+
+check_PROGRAMS += tests/unit/test-vf-config
+tests_unit_test_vf_config_SOURCES = tests/unit/test-vf-config.c
+tests_unit_test_vf_config_CFLAGS = $(TEST_CFLAGS) $(LIBNL_CFLAGS)
+tests_unit_test_vf_config_LDADD = $(TEST_LIBS)
+TESTS += tests/unit/test-vf-config

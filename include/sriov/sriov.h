@@ -12,5 +12,6 @@
 #include <sriov/host.h>
 #include <sriov/lifecycle.h>
 #include <sriov/bind.h>
+#include <sriov/vf-config.h>
 
 #endif
