@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=sh
+# The steps of the Xen tests, one function each, so that a step can move
+# from plain xl/sysfs to the project's own commands (daemon, xe) without
+# touching the checks around it.  Sourced by the dom0 test scripts.
+
+XS_DEV=/sys/bus/pci/devices
+
+# dom0 userland: modules, xenfs, the C xenstored, xen-init-dom0, and
+# xenconsoled logging each guest's console to guest-<name>.log.
+xen_start_toolstack() {
+    for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs \
+             xen-pciback nvme; do
+        load_module "$m" || return 1
+    done
+    mkdir -p /proc/xen /var/run/xen /var/run/xenstored /var/lib/xen \
+        /var/lib/xenstored /var/log/xen/console /var/lock
+    mount -t xenfs xenfs /proc/xen || return 1
+    /usr/lib/xen-4.17/bin/xenstored --pid-file /var/run/xenstored.pid ||
+        return 1
+    i=0
+    while [ ! -S /var/run/xenstored/socket ] && [ $i -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    [ -S /var/run/xenstored/socket ] || { echo "xenstored made no socket"; return 1; }
+    /usr/lib/xen-4.17/bin/xen-init-dom0 || return 1
+    /usr/lib/xen-4.17/bin/xenconsoled --log=guest \
+        --log-dir=/var/log/xen/console || return 1
+}
+
+xl() { /usr/lib/xen-4.17/bin/xl "$@"; }
+
+# The PF of QEMU's NVMe controller: the device with sriov_totalvfs.
+xen_find_pf() {
+    for d in "$XS_DEV"/*; do
+        [ -f "$d/sriov_totalvfs" ] && { basename "$d"; return 0; }
+    done
+    return 1
+}
+
+# xen_enable_vfs PF N
+xen_enable_vfs() {
+    echo "$2" >"$XS_DEV/$1/sriov_numvfs" || return 1
+    [ -e "$XS_DEV/$1/virtfn$(($2 - 1))" ]
+}
+
+# xen_vf PF INDEX: the BDF of a VF.
+xen_vf() {
+    basename "$(readlink "$XS_DEV/$1/virtfn$2")"
+}
+
+# xen_make_assignable VF
+xen_make_assignable() {
+    xl pci-assignable-add "$1"
+}
+
+# xen_create_domu NAME VF: a tiny PV guest given the VF.
+xen_create_domu() {
+    cat >"/tmp/$1.cfg" <<EOF
+name = "$1"
+type = "pv"
+kernel = "/vm/vmlinuz"
+ramdisk = "/vm/domu.cpio"
+extra = "console=hvc0 rdinit=/init quiet"
+memory = 160
+vcpus = 1
+pci = [ "$2" ]
+EOF
+    xl create "/tmp/$1.cfg"
+}
+
+# xen_destroy_domu NAME
+xen_destroy_domu() {
+    xl destroy "$1"
+}
+
+# xen_release_vf VF: back from pciback to its own driver.
+xen_release_vf() {
+    xl pci-assignable-remove -r "$1"
+}
+
+# xen_disable_vfs PF
+xen_disable_vfs() {
+    echo 0 >"$XS_DEV/$1/sriov_numvfs"
+}

@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# System tests in QEMU (`make check-vm`): a real kernel with real VFs and
+# real Xen with real passthrough.  Each *.vmtest boots one VM and reports
+# its checks as TAP; the VMs run one at a time.
+
+VM_TESTS = \
+	tests/vm/kernel.vmtest \
+	tests/vm/xen.vmtest \
+	tests/vm/xen-noiommu.vmtest
+
+# Programs copied into the guests (built by `make check`, run only in VMs).
+VM_GUEST_BINS = \
+	tests/vm/vm-sysfs \
+	tests/vm/vm-vf-config \
+	tests/vm/xs-probe
+VM_DOMU_BINS = tests/vm/xs-probe
+
+check_PROGRAMS += tests/vm/vm-sysfs
+tests_vm_vm_sysfs_SOURCES = tests/vm/vm-sysfs.c
+tests_vm_vm_sysfs_CFLAGS = $(TEST_CFLAGS)
+tests_vm_vm_sysfs_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/vm/vm-vf-config
+tests_vm_vm_vf_config_SOURCES = tests/vm/vm-vf-config.c
+tests_vm_vm_vf_config_CFLAGS = $(TEST_CFLAGS) $(JSONC_CFLAGS)
+tests_vm_vm_vf_config_LDADD = libsriov/libsriov.la $(JSONC_LIBS) $(CHECK_LIBS)
+
+check_PROGRAMS += tests/vm/xs-probe
+tests_vm_xs_probe_SOURCES = tests/vm/xs-probe.c
+tests_vm_xs_probe_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
+tests_vm_xs_probe_LDADD = $(XENSTORE_LIBS)
+
+TEST_EXTENSIONS = .test .vmtest
+VMTEST_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) \
+	$(top_srcdir)/build-aux/tap-driver.sh
+AM_VMTEST_LOG_DRIVER_FLAGS = --ignore-exit
+VMTEST_LOG_COMPILER = $(SHELL)
+
+check-vm: all
+	$(MAKE) $(AM_MAKEFLAGS) $(check_PROGRAMS)
+	$(MAKE) $(AM_MAKEFLAGS) -j1 check-TESTS TESTS='$(VM_TESTS)' \
+		TEST_SUITE_LOG=tests/vm/test-suite.log \
+		VM_GUEST_BINS='$(VM_GUEST_BINS)' VM_DOMU_BINS='$(VM_DOMU_BINS)'
+.PHONY: check-vm
+
+EXTRA_DIST += $(VM_TESTS) \
+	tests/vm/vm-lib.sh tests/vm/image.sh tests/vm/run-vm.sh \
+	tests/vm/guest/init tests/vm/guest/domu-init tests/vm/guest/tap.sh \
+	tests/vm/guest/xen-steps.sh tests/vm/guest/xen-passthrough.sh \
+	tests/vm/guest/xen-noiommu.sh tests/vm/guest/kernel-pci.sh \
+	tests/vm/guest/kernel-netdevsim.sh
+CLEANFILES += tests/vm/*.console.log tests/vm/test-suite.log \
+	$(VM_TESTS:.vmtest=.log) $(VM_TESTS:.vmtest=.trs)

@@ -1,0 +1,183 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Boot one test VM under QEMU, run guest test scripts inside it, and print
+# their checks as TAP on stdout.
+#
+#   run-vm.sh --name NAME --kind linux|xen [--xen-iommu OPT] [--timeout S]
+#             SCRIPT...
+#
+# --kind linux  the guest kernel on a q35 machine with an intel-iommu and
+#               an SR-IOV NVMe controller (2 VFs) behind a root port
+# --kind xen    the same machine running Xen 4.17, the kernel as PV dom0
+# SCRIPT        files of tests/vm/guest/ that the guest's /init sources
+#
+# Environment: top_srcdir, top_builddir (set by `make check-vm`);
+# VM_GUEST_BINS: programs of the build tree (relative to top_builddir) copied
+# into the guest's /xs/bin with their libraries; VM_DOMU_BINS: those
+# also copied into the domU; VM_ACCEL=tcg (default) | kvm | auto (kvm only
+# where hardware virtualisation really is); VM_KEEP=1 keeps the work dir.
+# Exit: 0 all checks passed, 1 a check failed, 77 QEMU cannot run here.
+set -eu
+# shellcheck disable=SC2034 # vm-lib.sh prints it
+vm_prog=run-vm.sh
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/vm/vm-lib.sh
+. "$here/vm-lib.sh"
+
+name='' kind=linux timeout=300 xen_iommu=1,verbose
+while [ $# -gt 0 ]; do
+    case $1 in
+    --name) name=$2; shift 2 ;;
+    --kind) kind=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
+    --xen-iommu) xen_iommu=$2; shift 2 ;;
+    --) shift; break ;;
+    -*) vm_die "unknown option '$1' (see the comment atop $0)" ;;
+    *) break ;;
+    esac
+done
+[ -n "$name" ] || vm_die "--name is required"
+case $kind in linux|xen) ;; *) vm_die "--kind must be linux or xen" ;; esac
+[ $# -gt 0 ] || vm_die "name the guest scripts to run"
+scripts=$*
+
+top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
+top_builddir=${top_builddir:-$(pwd)}
+guest=$top_srcdir/tests/vm/guest
+
+qemu=$(command -v qemu-system-x86_64 || :)
+if [ -z "$qemu" ] || ! "$qemu" -machine help >/dev/null 2>&1; then
+    echo "1..0 # SKIP qemu-system-x86_64 cannot run here: apt-get install qemu-system-x86"
+    exit 77
+fi
+
+cache=$("$here/image.sh") || vm_die "building the VM images failed (see above)"
+work=$(mktemp -d "${TMPDIR:-/tmp}/xen-sriov-vm.XXXXXX")
+[ "${VM_KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT
+
+# Guest programs: the real ELF of a libtool program is in .libs/ when it
+# links a shared library of the tree.
+program_path() {
+    if [ -f "$top_builddir/$(dirname "$1")/.libs/$(basename "$1")" ]; then
+        echo "$top_builddir/$(dirname "$1")/.libs/$(basename "$1")"
+    elif [ -f "$top_builddir/$1" ]; then
+        echo "$top_builddir/$1"
+    fi
+}
+
+stage_programs() {
+    for p in $2; do
+        src=$(program_path "$p")
+        [ -n "$src" ] || vm_die "program '$p' is not built: run make check-vm"
+        LD_LIBRARY_PATH=$top_builddir/libsriov/.libs \
+            vm_copy_elf "$1" "$src" "/xs/bin/$(basename "$p")"
+    done
+}
+
+# --- per-run overlay: our init, scripts, programs ----------------------
+ov=$work/overlay
+mkdir -p "$ov/xs/tests" "$ov/xs/bin" "$ov/etc"
+cp "$guest/init" "$ov/init"
+cp "$guest"/*.sh "$ov/xs/tests/"
+chmod +x "$ov/init"
+stage_programs "$ov" "${VM_GUEST_BINS:-}"
+cat >"$ov/etc/vmtest.conf" <<EOF
+VM_NAME='$name'
+VM_ROLE='$( [ "$kind" = xen ] && echo dom0 || echo linux )'
+VM_TESTS='$scripts'
+EOF
+
+if [ "$kind" = xen ]; then
+    dov=$work/domu-overlay
+    mkdir -p "$dov/xs/bin" "$dov/xs/tests"
+    cp "$guest/domu-init" "$dov/init"
+    cp "$guest/tap.sh" "$dov/xs/tests/"
+    chmod +x "$dov/init"
+    stage_programs "$dov" "${VM_DOMU_BINS:-}"
+    mkdir -p "$ov/vm"
+    vm_cpio "$dov" "$work/domu-overlay.cpio"
+    cat "$cache/domu.cpio" "$work/domu-overlay.cpio" >"$ov/vm/domu.cpio"
+fi
+vm_cpio "$ov" "$work/overlay.cpio"
+cat "$cache/base.cpio" "$work/overlay.cpio" >"$work/initrd"
+
+# --- QEMU ---------------------------------------------------------------
+accel=${VM_ACCEL:-tcg}
+if [ "$accel" = auto ]; then
+    # kvm_pvm (software) opens /dev/kvm too, but cannot run Xen.
+    if [ -w /dev/kvm ] && grep -Eqw 'vmx|svm' /proc/cpuinfo &&
+       [ ! -d /sys/module/kvm_pvm ]; then
+        accel=kvm
+    else
+        accel=tcg
+    fi
+fi
+case $accel in
+tcg) machine="q35,accel=tcg" cpu=max ;;
+kvm) machine="q35,accel=kvm,kernel-irqchip=split" cpu=host ;;
+*) vm_die "VM_ACCEL must be tcg, kvm or auto" ;;
+esac
+
+console=$work/console.log results=$work/results.log
+: >"$console"
+: >"$results"
+set -- -machine "$machine" -cpu "$cpu" -smp 2 \
+    -device intel-iommu,intremap=on \
+    -device pcie-root-port,id=rp1,chassis=1,slot=1 \
+    -device nvme-subsys,id=nvmesubsys0,nqn=nqn.2024-01.org.xen-sriov:vm \
+    -device nvme,id=nvme0,serial=xs0001,subsys=nvmesubsys0,bus=rp1,max_ioqpairs=8,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2 \
+    -display none -vga none -monitor none -no-reboot -net none \
+    -serial "file:$console" -serial "file:$results"
+if [ "$kind" = linux ]; then
+    set -- "$@" -m 1024 -kernel "$cache/vmlinuz" -initrd "$work/initrd" \
+        -append "console=ttyS0 rdinit=/init intel_iommu=on pci=realloc panic=-1 quiet loglevel=4"
+else
+    case $work$cache in *,*) vm_die "a ',' in '$work' or '$cache' breaks QEMU's multiboot -initrd list: set TMPDIR / XEN_SRIOV_VM_CACHE" ;; esac
+    set -- "$@" -m 2048 -kernel "$cache/xen" \
+        -append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all iommu=$xen_iommu noreboot cpuid=no-smap" \
+        -initrd "$cache/vmlinuz console=hvc0 earlyprintk=xen rdinit=/init pci=realloc panic=-1,$work/initrd"
+fi
+
+echo "# VM $name: $kind, accel $accel, timeout $timeout s, scripts: $scripts"
+t0=$(date +%s.%N)
+rc=0
+timeout -k 10 "$timeout" "$qemu" "$@" >"$work/qemu.out" 2>&1 || rc=$?
+t1=$(date +%s.%N)
+secs=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')
+
+# Keep the serial logs next to the test logs.
+logdir=$top_builddir/tests/vm
+mkdir -p "$logdir"
+cp "$console" "$logdir/$name.console.log"
+
+# --- results -> TAP -------------------------------------------------------
+n=0 failed=0 done=0
+{ tr -d '\r' <"$results"; tr -d '\r' <"$console" | sed -n 's/^.*@VMTAP@ //p'; } >"$work/tap"
+while IFS= read -r l; do
+    case $l in
+    "ok "*)
+        n=$((n + 1)); echo "ok $n ${l#ok }" ;;
+    "not ok "*)
+        n=$((n + 1)); failed=1; echo "not ok $n ${l#not ok }" ;;
+    "#"*) echo "$l" ;;
+    VMTEST-DONE*) done=1 ;;
+    esac
+done <"$work/tap"
+
+n=$((n + 1))
+if [ "$done" = 1 ]; then
+    echo "ok $n - VM $name booted, ran its checks and powered off ($secs s)"
+else
+    failed=1
+    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+        why="killed after the $timeout s timeout"
+    else
+        why="QEMU exited with status $rc before the checks ended"
+    fi
+    echo "not ok $n - VM $name: $why ($secs s)"
+    echo "# QEMU: $(tail -n 5 "$work/qemu.out" | tr '\n' ' ')"
+    echo "# serial console, last 60 lines ($logdir/$name.console.log):"
+    tr -d '\r' <"$console" | tail -n 60 | sed 's/^/#   /'
+fi
+echo "1..$n"
+exit "$failed"
