@@ -4,6 +4,7 @@
 # its checks as TAP; the VMs run one at a time.
 
 VM_TESTS = \
+	tests/vm/runner.vmtest \
 	tests/vm/kernel.vmtest \
 	tests/vm/xen.vmtest \
 	tests/vm/xen-noiommu.vmtest
@@ -43,11 +44,11 @@ check-vm: all
 		VM_GUEST_BINS='$(VM_GUEST_BINS)' VM_DOMU_BINS='$(VM_DOMU_BINS)'
 .PHONY: check-vm
 
-EXTRA_DIST += $(VM_TESTS) \
+EXTRA_DIST += $(VM_TESTS) docs/vm-tests.md \
 	tests/vm/vm-lib.sh tests/vm/image.sh tests/vm/run-vm.sh \
 	tests/vm/guest/init tests/vm/guest/domu-init tests/vm/guest/tap.sh \
 	tests/vm/guest/xen-steps.sh tests/vm/guest/xen-passthrough.sh \
 	tests/vm/guest/xen-noiommu.sh tests/vm/guest/kernel-pci.sh \
-	tests/vm/guest/kernel-netdevsim.sh
+	tests/vm/guest/kernel-netdevsim.sh tests/vm/guest/selftest-hang.sh
 CLEANFILES += tests/vm/*.console.log tests/vm/test-suite.log \
 	$(VM_TESTS:.vmtest=.log) $(VM_TESTS:.vmtest=.trs)

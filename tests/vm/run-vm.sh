@@ -15,7 +15,9 @@
 # VM_GUEST_BINS: programs of the build tree (relative to top_builddir) copied
 # into the guest's /xs/bin with their libraries; VM_DOMU_BINS: those
 # also copied into the domU; VM_ACCEL=tcg (default) | kvm | auto (kvm only
-# where hardware virtualisation really is); VM_KEEP=1 keeps the work dir.
+# where hardware virtualisation really is); VM_QEMU: the QEMU binary
+# (default qemu-system-x86_64 from PATH); VM_KEEP=1 keeps the work dir.
+# VMs of one user run one at a time (a lock in the image cache).
 # Exit: 0 all checks passed, 1 a check failed, 77 QEMU cannot run here.
 set -eu
 # shellcheck disable=SC2034 # vm-lib.sh prints it
@@ -45,9 +47,9 @@ top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
 top_builddir=${top_builddir:-$(pwd)}
 guest=$top_srcdir/tests/vm/guest
 
-qemu=$(command -v qemu-system-x86_64 || :)
+qemu=${VM_QEMU:-$(command -v qemu-system-x86_64 || :)}
 if [ -z "$qemu" ] || ! "$qemu" -machine help >/dev/null 2>&1; then
-    echo "1..0 # SKIP qemu-system-x86_64 cannot run here: apt-get install qemu-system-x86"
+    echo "1..0 # SKIP ${qemu:-qemu-system-x86_64} cannot run here: apt-get install qemu-system-x86"
     exit 77
 fi
 
@@ -138,12 +140,16 @@ else
         -initrd "$cache/vmlinuz console=hvc0 earlyprintk=xen rdinit=/init pci=realloc panic=-1,$work/initrd"
 fi
 
+# One VM at a time: they are heavy under TCG (Xen's takes 2 GiB).
+exec 8>"$(dirname "$cache")/.qemu.lock"
+flock 8
 echo "# VM $name: $kind, accel $accel, timeout $timeout s, scripts: $scripts"
 t0=$(date +%s.%N)
 rc=0
 timeout -k 10 "$timeout" "$qemu" "$@" >"$work/qemu.out" 2>&1 || rc=$?
 t1=$(date +%s.%N)
 secs=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')
+flock -u 8
 
 # Keep the serial logs next to the test logs.
 logdir=$top_builddir/tests/vm
