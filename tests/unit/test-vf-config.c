@@ -40,6 +40,8 @@ static void link_at(const char *rel, const char *target)
 }
 
 #define DEV "sys/bus/pci/devices/"
+/* The last error names @s. */
+#define ERR_HAS(s) ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), (s)))
 
 /*
  * An X710-like PF 0000:03:00.0 (interface eth2) with VFs 03:10.0 and
@@ -128,8 +130,8 @@ START_TEST(test_vf_config_validate_ranges)
     c.vlan = 4095;
     ck_assert_int_eq(sriov_vf_config_validate(ctx, &c, &bad), -EINVAL);
     ck_assert_uint_eq(bad, SRIOV_VF_VLAN);
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "VLAN 4095"));
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "0 (untagged) to 4094"));
+    ERR_HAS("VLAN 4095");
+    ERR_HAS("0 (untagged) to 4094");
 
     /* Every invalid field is reported; the message names the first. */
     c.qos = 8;
@@ -139,7 +141,7 @@ START_TEST(test_vf_config_validate_ranges)
     ck_assert_int_eq(sriov_vf_config_validate(ctx, &c, &bad), -EINVAL);
     ck_assert_uint_eq(bad, SRIOV_VF_VLAN | SRIOV_VF_QOS | SRIOV_VF_TRUST |
                       SRIOV_VF_LINK_STATE | SRIOV_VF_RATES);
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "VLAN 4095"));
+    ERR_HAS("VLAN 4095");
     ck_assert_int_eq(sriov_ctx_last_errno(ctx), -EINVAL);
 
     /* Unmasked fields are not looked at. */
@@ -163,13 +165,13 @@ START_TEST(test_vf_config_validate_version_and_mask)
     c.version = 0;
     ck_assert_int_eq(sriov_vf_config_validate(ctx, &c, &bad), -EINVAL);
     ck_assert_uint_eq(bad, SRIOV_VF_MAC);
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "SRIOV_VF_CONFIG_INIT"));
+    ERR_HAS("SRIOV_VF_CONFIG_INIT");
 
     c.version = SRIOV_VF_CONFIG_VERSION;
     c.mask = SRIOV_VF_MAC | (1u << 12);
     ck_assert_int_eq(sriov_vf_config_validate(ctx, &c, &bad), -EINVAL);
     ck_assert_uint_eq(bad, 1u << 12);
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "0x1000"));
+    ERR_HAS("0x1000");
 }
 END_TEST
 
@@ -184,7 +186,7 @@ START_TEST(test_vf_config_apply_validates_first)
     ck_assert_int_eq(sriov_vf_config_apply(ctx, "no-such-if0", 0, &c, &failed),
                      -EINVAL);
     ck_assert_uint_eq(failed, SRIOV_VF_QOS);
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "QoS 9"));
+    ERR_HAS("QoS 9");
     ck_assert_int_eq(sriov_vf_config_apply(ctx, NULL, 0, &c, NULL), -EINVAL);
     ck_assert_int_eq(sriov_vf_config_apply(ctx, "lo", 0, NULL, NULL), -EINVAL);
 }
@@ -211,15 +213,20 @@ START_TEST(test_vf_config_get_interface_errors)
     /* Any Linux host has rtnetlink and lo, and lo has no VFs. */
     out.vlan = 77;
     ck_assert_int_eq(sriov_vf_config_get(ctx, "no-such-if0", 0, &out), -ENODEV);
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "'no-such-if0'"));
+    ERR_HAS("'no-such-if0'");
     ck_assert_int_eq(sriov_vf_config_get(ctx, "lo", 0, &out), -ENOENT);
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "lo has no VFs"));
+    ERR_HAS("lo has no VFs");
     ck_assert_uint_eq(out.vlan, 77);       /* untouched on failure */
     c.mask = SRIOV_VF_VLAN;
     c.vlan = 5;
     ck_assert_int_eq(sriov_vf_config_apply(ctx, "lo", 0, &c, NULL), -ENOENT);
 }
 END_TEST
+
+static int locate(const char *bdf, char **ifname, unsigned *idx)
+{
+    return sriov_vf_locate(ctx, bdf, ifname, idx);
+}
 
 START_TEST(test_vf_config_locate)
 {
@@ -250,22 +257,22 @@ START_TEST(test_vf_config_locate_errors)
     char *ifname = NULL;
     unsigned idx = 99;
 
-    ck_assert_int_eq(sriov_vf_locate(ctx, "0000:01:00.1", &ifname, &idx), -ENODEV);
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "driver nvme"));
-    ck_assert_int_eq(sriov_vf_locate(ctx, "0000:03:00.0", &ifname, &idx), -EINVAL);
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "not an SR-IOV VF"));
-    ck_assert_int_eq(sriov_vf_locate(ctx, "0000:09:00.0", &ifname, &idx), -ENOENT);
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "lspci"));
-    ck_assert_int_eq(sriov_vf_locate(ctx, "03:10.0", &ifname, &idx), -EINVAL);
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "0000:03:10.1"));
+    ck_assert_int_eq(locate("0000:01:00.1", &ifname, &idx), -ENODEV);
+    ERR_HAS("driver nvme");
+    ck_assert_int_eq(locate("0000:03:00.0", &ifname, &idx), -EINVAL);
+    ERR_HAS("not an SR-IOV VF");
+    ck_assert_int_eq(locate("0000:09:00.0", &ifname, &idx), -ENOENT);
+    ERR_HAS("lspci");
+    ck_assert_int_eq(locate("03:10.0", &ifname, &idx), -EINVAL);
+    ERR_HAS("0000:03:10.1");
     ck_assert_ptr_null(ifname);
     ck_assert_uint_eq(idx, 99);
 
     /* A VF whose PF lost its virtfn link (VFs being removed). */
     mkdirs(DEV "0000:03:10.4");
     link_at(DEV "0000:03:10.4/physfn", "../0000:03:00.0");
-    ck_assert_int_eq(sriov_vf_locate(ctx, "0000:03:10.4", &ifname, &idx), -ENOENT);
-    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "no virtfn link"));
+    ck_assert_int_eq(locate("0000:03:10.4", &ifname, &idx), -ENOENT);
+    ERR_HAS("no virtfn link");
     ck_assert_ptr_null(ifname);
 }
 END_TEST

@@ -32,18 +32,22 @@ xen-gntalloc xen-privcmd xenfs xen-pciback"
 domu_modules="xen-pcifront"
 
 [ -r "/boot/vmlinuz-$kver" ] ||
-    vm_die "cannot read /boot/vmlinuz-$kver: apt-get install linux-image-$kver (or run as a user who can read /boot)"
+    vm_die "cannot read /boot/vmlinuz-$kver: apt-get install" \
+        "linux-image-$kver (or run as a user who can read /boot)"
 [ -d "/lib/modules/$kver" ] ||
     vm_die "no /lib/modules/$kver: apt-get install linux-image-$kver"
 [ -d "$headers" ] ||
-    vm_die "no $headers (netdevsim is built against it): apt-get install linux-headers-$kver"
+    vm_die "no $headers (netdevsim is built against it):" \
+        "apt-get install linux-headers-$kver"
 [ -r "$source_tar" ] ||
-    vm_die "no $source_tar (netdevsim's source): apt-get install linux-source-$series"
+    vm_die "no $source_tar (netdevsim's source):" \
+        "apt-get install linux-source-$series"
 [ -n "$xen_gz" ] ||
     vm_die "no /boot/xen-*.gz: apt-get install xen-hypervisor-4.17-amd64"
 [ -x /bin/busybox ] || vm_die "no /bin/busybox: apt-get install busybox-static"
 for t in cpio modprobe ldd make gzip xz; do
-    command -v "$t" >/dev/null 2>&1 || vm_die "'$t' not found: run tools/install-deps"
+    command -v "$t" >/dev/null 2>&1 ||
+        vm_die "'$t' not found: run tools/install-deps"
 done
 
 pkgs="linux-image-$kver linux-headers-$kver linux-source-$series busybox-static
@@ -51,12 +55,14 @@ xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils pciutils iproute2
 libc6"
 # shellcheck disable=SC2086 # one package per word
 versions=$(dpkg-query -W -f='${Package}=${Version}\n' $pkgs 2>/dev/null || :)
-key=$(printf '%s\n%s\n%s\n' "$kver" "$versions" "$(cat "$0" "$here/vm-lib.sh")" |
+scripts=$(cat "$0" "$here/vm-lib.sh")
+key=$(printf '%s\n%s\n%s\n' "$kver" "$versions" "$scripts" |
     sha256sum | cut -c1-16)
 
 root=$(vm_cache_root)
 dir=$root/$kver
-mkdir -p "$root" || vm_die "cannot create the cache '$root': set XEN_SRIOV_VM_CACHE"
+mkdir -p "$root" ||
+    vm_die "cannot create the cache '$root': set XEN_SRIOV_VM_CACHE"
 exec 9>"$root/.lock"
 flock 9
 if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$key" ]; then
@@ -74,8 +80,11 @@ mkdir -p "$out"
 # --- netdevsim, out of tree against the guest kernel's headers ---------
 tar -C "$work" -xJf "$source_tar" "linux-source-$series/drivers/net/netdevsim"
 nsim=$work/linux-source-$series/drivers/net/netdevsim
-make -s -C "$headers" M="$nsim" CONFIG_NETDEVSIM=m -j2 modules >"$work/nsim.log" 2>&1 ||
-    { tail -n 20 "$work/nsim.log" >&2; vm_die "building netdevsim failed (log above)"; }
+if ! make -s -C "$headers" M="$nsim" CONFIG_NETDEVSIM=m -j2 modules \
+        >"$work/nsim.log" 2>&1; then
+    tail -n 20 "$work/nsim.log" >&2
+    vm_die "building netdevsim failed (log above)"
+fi
 strip --strip-debug "$nsim/netdevsim.ko"
 
 # --- kernel and Xen ---------------------------------------------------
@@ -120,7 +129,8 @@ cp "$nsim/netdevsim.ko" "$base/lib/modules/$kver/extra/netdevsim.ko"
 vm_copy_elf "$base" /usr/sbin/ip
 vm_copy_elf "$base" /usr/sbin/devlink
 xenbin=/usr/lib/xen-4.17/bin
-for p in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper xenstore-control; do
+for p in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper \
+         xenstore-control; do
     vm_copy_elf "$base" "$xenbin/$p"
 done
 for p in /usr/bin/xenstore-read /usr/bin/xenstore-write /usr/bin/xenstore-ls \
@@ -131,7 +141,8 @@ done
 # glibc dlopens libgcc_s for pthread_cancel: without it `xl create` aborts.
 vm_copy_file "$base" /lib/x86_64-linux-gnu/libgcc_s.so.1
 mkdir -p "$base/etc/xen"
-cp /etc/xen/xl.conf "$base/etc/xen/xl.conf" 2>/dev/null || : >"$base/etc/xen/xl.conf"
+cp /etc/xen/xl.conf "$base/etc/xen/xl.conf" 2>/dev/null ||
+    : >"$base/etc/xen/xl.conf"
 mkdir -p "$base/vm"
 cp "$out/vmlinuz" "$base/vm/vmlinuz"     # the domU kernel
 echo "$kver" >"$base/etc/vm-kernel"

@@ -49,7 +49,8 @@ guest=$top_srcdir/tests/vm/guest
 
 qemu=${VM_QEMU:-$(command -v qemu-system-x86_64 || :)}
 if [ -z "$qemu" ] || ! "$qemu" -machine help >/dev/null 2>&1; then
-    echo "1..0 # SKIP ${qemu:-qemu-system-x86_64} cannot run here: apt-get install qemu-system-x86"
+    echo "1..0 # SKIP ${qemu:-qemu-system-x86_64} cannot run here:" \
+        "apt-get install qemu-system-x86"
     exit 77
 fi
 
@@ -120,6 +121,19 @@ kvm) machine="q35,accel=kvm,kernel-irqchip=split" cpu=host ;;
 *) vm_die "VM_ACCEL must be tcg, kvm or auto" ;;
 esac
 
+# QEMU 7.2's rules: subsys= is needed, vq_flexible >= 2 * max_vfs,
+# max_ioqpairs >= vq_flexible + 2, vi_flexible >= max_vfs.
+nvme_sriov="bus=rp1,max_ioqpairs=8,sriov_max_vfs=2,sriov_vq_flexible=4"
+nvme_sriov="$nvme_sriov,sriov_vi_flexible=2"
+linux_cmdline="console=ttyS0 rdinit=/init intel_iommu=on pci=realloc"
+linux_cmdline="$linux_cmdline panic=-1 quiet loglevel=4"
+# cpuid=no-smap: without it the PV dom0 dies at once under TCG.
+xen_cmdline="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M"
+xen_cmdline="$xen_cmdline dom0_max_vcpus=2 loglvl=all guest_loglvl=all"
+xen_cmdline="$xen_cmdline iommu=$xen_iommu noreboot cpuid=no-smap"
+# The dom0 command line is a multiboot module string: no commas in it.
+dom0_cmdline="console=hvc0 earlyprintk=xen rdinit=/init pci=realloc panic=-1"
+
 console=$work/console.log results=$work/results.log
 : >"$console"
 : >"$results"
@@ -127,17 +141,20 @@ set -- -machine "$machine" -cpu "$cpu" -smp 2 \
     -device intel-iommu,intremap=on \
     -device pcie-root-port,id=rp1,chassis=1,slot=1 \
     -device nvme-subsys,id=nvmesubsys0,nqn=nqn.2024-01.org.xen-sriov:vm \
-    -device nvme,id=nvme0,serial=xs0001,subsys=nvmesubsys0,bus=rp1,max_ioqpairs=8,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2 \
+    -device "nvme,id=nvme0,serial=xs0001,subsys=nvmesubsys0,$nvme_sriov" \
     -display none -vga none -monitor none -no-reboot -net none \
     -serial "file:$console" -serial "file:$results"
 if [ "$kind" = linux ]; then
     set -- "$@" -m 1024 -kernel "$cache/vmlinuz" -initrd "$work/initrd" \
-        -append "console=ttyS0 rdinit=/init intel_iommu=on pci=realloc panic=-1 quiet loglevel=4"
+        -append "$linux_cmdline"
 else
-    case $work$cache in *,*) vm_die "a ',' in '$work' or '$cache' breaks QEMU's multiboot -initrd list: set TMPDIR / XEN_SRIOV_VM_CACHE" ;; esac
+    case $work$cache in
+    *,*) vm_die "a ',' in '$work' or '$cache' breaks QEMU's multiboot" \
+            "module list: set TMPDIR or XEN_SRIOV_VM_CACHE" ;;
+    esac
     set -- "$@" -m 2048 -kernel "$cache/xen" \
-        -append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all iommu=$xen_iommu noreboot cpuid=no-smap" \
-        -initrd "$cache/vmlinuz console=hvc0 earlyprintk=xen rdinit=/init pci=realloc panic=-1,$work/initrd"
+        -append "$xen_cmdline" \
+        -initrd "$cache/vmlinuz $dom0_cmdline,$work/initrd"
 fi
 
 # One VM at a time: they are heavy under TCG (Xen's takes 2 GiB).
@@ -158,7 +175,10 @@ cp "$console" "$logdir/$name.console.log"
 
 # --- results -> TAP -------------------------------------------------------
 n=0 failed=0 done=0
-{ tr -d '\r' <"$results"; tr -d '\r' <"$console" | sed -n 's/^.*@VMTAP@ //p'; } >"$work/tap"
+{
+    tr -d '\r' <"$results"
+    tr -d '\r' <"$console" | sed -n 's/^.*@VMTAP@ //p'
+} >"$work/tap"
 while IFS= read -r l; do
     case $l in
     "ok "*)

@@ -25,7 +25,8 @@ vm_kernel_version() {
                 [ -f "$f" ] && echo "${f#/boot/vmlinuz-}"
             done | sort -V | tail -n 1)
     fi
-    [ -n "$v" ] || vm_die "no kernel in /boot: apt-get install linux-image-amd64"
+    [ -n "$v" ] ||
+        vm_die "no kernel in /boot: apt-get install linux-image-amd64"
     echo "$v"
 }
 

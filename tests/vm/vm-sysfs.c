@@ -29,6 +29,11 @@ static void teardown(void)
     ctx = sriov_ctx_free(ctx);
 }
 
+static int write_numvfs(unsigned n)
+{
+    return sriov__sysfs_write_uint(ctx, pf, "sriov_numvfs", n);
+}
+
 static unsigned numvfs(void)
 {
     unsigned n = 99;
@@ -40,9 +45,9 @@ static unsigned numvfs(void)
 static void set_numvfs(unsigned n)
 {
     if (numvfs() != n && numvfs() != 0)
-        ck_assert_int_eq(sriov__sysfs_write_uint(ctx, pf, "sriov_numvfs", 0), 0);
+        ck_assert_int_eq(write_numvfs(0), 0);
     if (n)
-        ck_assert_int_eq(sriov__sysfs_write_uint(ctx, pf, "sriov_numvfs", n), 0);
+        ck_assert_int_eq(write_numvfs(n), 0);
     ck_assert_uint_eq(numvfs(), n);
 }
 
@@ -59,7 +64,8 @@ START_TEST(test_vm_sysfs_totalvfs)
 {
     unsigned total = 0;
 
-    ck_assert_int_eq(sriov__sysfs_read_uint(ctx, pf, "sriov_totalvfs", &total), 0);
+    ck_assert_int_eq(sriov__sysfs_read_uint(ctx, pf, "sriov_totalvfs",
+                                            &total), 0);
     ck_assert_uint_eq(total, 2);
 }
 END_TEST
@@ -89,7 +95,7 @@ END_TEST
 START_TEST(test_vm_sysfs_numvfs_over_numvfs_is_ebusy)
 {
     set_numvfs(2);
-    ck_assert_int_eq(sriov__sysfs_write_uint(ctx, pf, "sriov_numvfs", 1), -EBUSY);
+    ck_assert_int_eq(write_numvfs(1), -EBUSY);
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "sriov_numvfs"));
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "busy"));
     ck_assert_int_eq(sriov_ctx_last_errno(ctx), -EBUSY);
@@ -101,7 +107,7 @@ END_TEST
 START_TEST(test_vm_sysfs_numvfs_above_total_is_erange)
 {
     set_numvfs(0);
-    ck_assert_int_eq(sriov__sysfs_write_uint(ctx, pf, "sriov_numvfs", 3), -ERANGE);
+    ck_assert_int_eq(write_numvfs(3), -ERANGE);
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), pf));
     ck_assert_uint_eq(numvfs(), 0);
 }

@@ -50,7 +50,8 @@ tap_tail() {
 # Run "$@" (a command, or a shell function); its output goes to
 # /tmp/check.out.  Commands are killed after $CHECK_TIMEOUT seconds.
 run_cmd() {
-    if [ "$(type "$1" 2>/dev/null | sed -n 's/.* is a \(shell \)*function.*/f/p')" = f ]; then
+    kind=$(type "$1" 2>/dev/null | sed -n 's/.* is a \(shell \)*function.*/f/p')
+    if [ "$kind" = f ]; then
         "$@" >/tmp/check.out 2>&1
     else
         timeout "$CHECK_TIMEOUT" "$@" >/tmp/check.out 2>&1
@@ -105,7 +106,8 @@ tap_forward() {
         "ok "*|"not ok "*)
             st=${l%%ok *}ok
             rest=$(echo "${l#"$st"}" |
-                sed 's/^ *[0-9]* *-* *//; s,^\(\.\./\)*tests/vm/,,; s/: Passed$//')
+                sed 's/^ *[0-9]* *-* *//; s,^\(\.\./\)*tests/vm/,,
+                     s/: Passed$//')
             tap_line "$st - $2$rest"
             n=$((n + 1)) ;;
         "#"*) tap_line "$l" ;;
@@ -124,7 +126,8 @@ check_program() {
     CK_TAP_LOG_FILE_NAME=/tmp/$name.tap CK_DEFAULT_TIMEOUT=$CHECK_TIMEOUT \
         timeout "$CHECK_TIMEOUT" "$@" >"/tmp/$name.out" 2>&1
     rc=$?
-    if [ ! -s "/tmp/$name.tap" ] || ! tap_forward "/tmp/$name.tap" "$name: "; then
+    if [ ! -s "/tmp/$name.tap" ] ||
+       ! tap_forward "/tmp/$name.tap" "$name: "; then
         tap_not_ok "$name wrote its results (exit $rc, $(elapsed "$t0"))"
         tap_tail "/tmp/$name.out"
         return 1

@@ -23,7 +23,8 @@ xen_start_toolstack() {
         sleep 0.1
         i=$((i + 1))
     done
-    [ -S /var/run/xenstored/socket ] || { echo "xenstored made no socket"; return 1; }
+    [ -S /var/run/xenstored/socket ] ||
+        { echo "xenstored made no socket"; return 1; }
     /usr/lib/xen-4.17/bin/xen-init-dom0 || return 1
     /usr/lib/xen-4.17/bin/xenconsoled --log=guest \
         --log-dir=/var/log/xen/console || return 1
