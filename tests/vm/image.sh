@@ -74,6 +74,7 @@ vm_log "building VM images for kernel $kver in $dir"
 start=$(date +%s)
 work=$(mktemp -d "$root/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 out=$work/out
 mkdir -p "$out"
 

@@ -57,6 +57,7 @@ fi
 cache=$("$here/image.sh") || vm_die "building the VM images failed (see above)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/xen-sriov-vm.XXXXXX")
 [ "${VM_KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 
 # Guest programs: the real ELF of a libtool program is in .libs/ when it
 # links a shared library of the tree.

@@ -30,12 +30,17 @@ vm_kernel_version() {
     echo "$v"
 }
 
-# Where images are cached: $XEN_SRIOV_VM_CACHE, else the XDG cache.
+# Where images are cached: $XEN_SRIOV_VM_CACHE, else the XDG cache, else
+# (no usable home) a directory of this user under $TMPDIR.
 vm_cache_root() {
     if [ -n "${XEN_SRIOV_VM_CACHE:-}" ]; then
         echo "$XEN_SRIOV_VM_CACHE"
+    elif [ -n "${XDG_CACHE_HOME:-}" ]; then
+        echo "$XDG_CACHE_HOME/xen-sriov-vm"
+    elif [ -n "${HOME:-}" ] && [ -w "$HOME" ]; then
+        echo "$HOME/.cache/xen-sriov-vm"
     else
-        echo "${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/xen-sriov-vm"
+        echo "${TMPDIR:-/tmp}/xen-sriov-vm-$(id -u)"
     fi
 }
 
