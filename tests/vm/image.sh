@@ -28,7 +28,7 @@ done
 # Modules loaded in the VMs, by top-level name; dependencies come from
 # modprobe --show-depends against the guest kernel's modules.dep.
 linux_modules="nvme pci-stub vfio-pci psample xen-evtchn xen-gntdev
-xen-gntalloc xen-privcmd xenfs xen-pciback"
+xen-gntalloc xen-privcmd xenfs xen-pciback virtio_pci virtio_blk ext4"
 domu_modules="xen-pcifront"
 
 [ -r "/boot/vmlinuz-$kver" ] ||

@@ -49,6 +49,7 @@ EXTRA_DIST += $(VM_TESTS) docs/vm-tests.md \
 	tests/vm/guest/init tests/vm/guest/domu-init tests/vm/guest/tap.sh \
 	tests/vm/guest/xen-steps.sh tests/vm/guest/xen-passthrough.sh \
 	tests/vm/guest/xen-noiommu.sh tests/vm/guest/kernel-pci.sh \
-	tests/vm/guest/kernel-netdevsim.sh tests/vm/guest/selftest-hang.sh
+	tests/vm/guest/kernel-netdevsim.sh tests/vm/guest/selftest-hang.sh \
+	tests/vm/guest/selftest-persist.sh
 CLEANFILES += tests/vm/*.console.log tests/vm/test-suite.log \
 	$(VM_TESTS:.vmtest=.log) $(VM_TESTS:.vmtest=.trs)

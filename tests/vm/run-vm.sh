@@ -4,12 +4,17 @@
 # their checks as TAP on stdout.
 #
 #   run-vm.sh --name NAME --kind linux|xen [--xen-iommu OPT] [--timeout S]
-#             SCRIPT...
+#             [--boots N] SCRIPT...
 #
 # --kind linux  the guest kernel on a q35 machine with an intel-iommu and
 #               an SR-IOV NVMe controller (2 VFs) behind a root port
 # --kind xen    the same machine running Xen 4.17, the kernel as PV dom0
 # SCRIPT        files of tests/vm/guest/ that the guest's /init sources
+# --boots N     boot the VM N times with one persistent disk, an ext4
+#               file system the guest mounts at /persist; the scripts see
+#               VM_BOOT (1..N) and VM_BOOTS (for reboot tests: the boot
+#               restore)
+# --timeout S   per boot
 #
 # Environment: top_srcdir, top_builddir (set by `make check-vm`);
 # VM_GUEST_BINS: programs of the build tree (relative to top_builddir) copied
@@ -26,13 +31,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/vm/vm-lib.sh
 . "$here/vm-lib.sh"
 
-name='' kind=linux timeout=300 xen_iommu=1,verbose
+name='' kind=linux timeout=300 xen_iommu=1,verbose boots=1
 while [ $# -gt 0 ]; do
     case $1 in
     --name) name=$2; shift 2 ;;
     --kind) kind=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     --xen-iommu) xen_iommu=$2; shift 2 ;;
+    --boots) boots=$2; shift 2 ;;
     --) shift; break ;;
     -*) vm_die "unknown option '$1' (see the comment atop $0)" ;;
     *) break ;;
@@ -85,11 +91,6 @@ cp "$guest/init" "$ov/init"
 cp "$guest"/*.sh "$ov/xs/tests/"
 chmod +x "$ov/init"
 stage_programs "$ov" "${VM_GUEST_BINS:-}"
-cat >"$ov/etc/vmtest.conf" <<EOF
-VM_NAME='$name'
-VM_ROLE='$( [ "$kind" = xen ] && echo dom0 || echo linux )'
-VM_TESTS='$scripts'
-EOF
 
 if [ "$kind" = xen ]; then
     dov=$work/domu-overlay
@@ -102,8 +103,6 @@ if [ "$kind" = xen ]; then
     vm_cpio "$dov" "$work/domu-overlay.cpio"
     cat "$cache/domu.cpio" "$work/domu-overlay.cpio" >"$ov/vm/domu.cpio"
 fi
-vm_cpio "$ov" "$work/overlay.cpio"
-cat "$cache/base.cpio" "$work/overlay.cpio" >"$work/initrd"
 
 # --- QEMU ---------------------------------------------------------------
 accel=${VM_ACCEL:-tcg}
@@ -136,8 +135,6 @@ xen_cmdline="$xen_cmdline iommu=$xen_iommu noreboot cpuid=no-smap"
 dom0_cmdline="console=hvc0 earlyprintk=xen rdinit=/init pci=realloc panic=-1"
 
 console=$work/console.log results=$work/results.log
-: >"$console"
-: >"$results"
 set -- -machine "$machine" -cpu "$cpu" -smp 2 \
     -device intel-iommu,intremap=on \
     -device pcie-root-port,id=rp1,chassis=1,slot=1 \
@@ -145,6 +142,13 @@ set -- -machine "$machine" -cpu "$cpu" -smp 2 \
     -device "nvme,id=nvme0,serial=xs0001,subsys=nvmesubsys0,$nvme_sriov" \
     -display none -vga none -monitor none -no-reboot -net none \
     -serial "file:$console" -serial "file:$results"
+if [ "$boots" -gt 1 ]; then
+    truncate -s 64M "$work/disk.img"
+    mke2fs -q -t ext4 -F "$work/disk.img" >/dev/null ||
+        vm_die "mke2fs failed: apt-get install e2fsprogs"
+    set -- "$@" -drive "file=$work/disk.img,format=raw,if=none,id=persist" \
+        -device virtio-blk-pci,drive=persist
+fi
 if [ "$kind" = linux ]; then
     set -- "$@" -m 1024 -kernel "$cache/vmlinuz" -initrd "$work/initrd" \
         -append "$linux_cmdline"
@@ -162,49 +166,71 @@ fi
 exec 8>"$(dirname "$cache")/.qemu.lock"
 flock 8
 echo "# VM $name: $kind, accel $accel, timeout $timeout s, scripts: $scripts"
-t0=$(date +%s.%N)
-rc=0
-timeout -k 10 "$timeout" "$qemu" "$@" >"$work/qemu.out" 2>&1 || rc=$?
-t1=$(date +%s.%N)
-secs=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')
-flock -u 8
-
-# Keep the serial logs next to the test logs.
 logdir=$top_builddir/tests/vm
 mkdir -p "$logdir"
-cp "$console" "$logdir/$name.console.log"
-
-# --- results -> TAP -------------------------------------------------------
-n=0 failed=0 done=0
-{
-    tr -d '\r' <"$results"
-    tr -d '\r' <"$console" | sed -n 's/^.*@VMTAP@ //p'
-} >"$work/tap"
-while IFS= read -r l; do
-    case $l in
-    "ok "*)
-        n=$((n + 1)); echo "ok $n ${l#ok }" ;;
-    "not ok "*)
-        n=$((n + 1)); failed=1; echo "not ok $n ${l#not ok }" ;;
-    "#"*) echo "$l" ;;
-    VMTEST-DONE*) done=1 ;;
-    esac
-done <"$work/tap"
-
-n=$((n + 1))
-if [ "$done" = 1 ]; then
-    echo "ok $n - VM $name booted, ran its checks and powered off ($secs s)"
-else
-    failed=1
-    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-        why="killed after the $timeout s timeout"
+n=0 failed=0 boot=1
+while [ "$boot" -le "$boots" ]; do
+    if [ "$boots" -gt 1 ]; then
+        vm="VM $name (boot $boot of $boots)"
+        log=$logdir/$name.boot$boot.console.log
     else
-        why="QEMU exited with status $rc before the checks ended"
+        vm="VM $name"
+        log=$logdir/$name.console.log
     fi
-    echo "not ok $n - VM $name: $why ($secs s)"
-    echo "# QEMU: $(tail -n 5 "$work/qemu.out" | tr '\n' ' ')"
-    echo "# serial console, last 60 lines ($logdir/$name.console.log):"
-    tr -d '\r' <"$console" | tail -n 60 | sed 's/^/#   /'
-fi
+    cat >"$ov/etc/vmtest.conf" <<EOF
+VM_NAME='$name'
+VM_ROLE='$( [ "$kind" = xen ] && echo dom0 || echo linux )'
+VM_TESTS='$scripts'
+VM_BOOT=$boot
+VM_BOOTS=$boots
+VM_DISK=$( [ "$boots" -gt 1 ] && echo 1 || echo 0 )
+EOF
+    vm_cpio "$ov" "$work/overlay.cpio"
+    cat "$cache/base.cpio" "$work/overlay.cpio" >"$work/initrd"
+    : >"$console"
+    : >"$results"
+    t0=$(date +%s.%N)
+    rc=0
+    timeout -k 10 "$timeout" "$qemu" "$@" >"$work/qemu.out" 2>&1 || rc=$?
+    t1=$(date +%s.%N)
+    secs=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')
+    cp "$console" "$log"     # the serial log, next to the test logs
+
+    # --- results -> TAP ---------------------------------------------------
+    done=0
+    {
+        tr -d '\r' <"$results"
+        tr -d '\r' <"$console" | sed -n 's/^.*@VMTAP@ //p'
+    } >"$work/tap"
+    while IFS= read -r l; do
+        case $l in
+        "ok "*)
+            n=$((n + 1)); echo "ok $n ${l#ok }" ;;
+        "not ok "*)
+            n=$((n + 1)); failed=1; echo "not ok $n ${l#not ok }" ;;
+        "#"*) echo "$l" ;;
+        VMTEST-DONE*) done=1 ;;
+        esac
+    done <"$work/tap"
+
+    n=$((n + 1))
+    if [ "$done" = 1 ]; then
+        echo "ok $n - $vm booted, ran its checks and powered off ($secs s)"
+    else
+        failed=1
+        if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+            why="killed after the $timeout s timeout"
+        else
+            why="QEMU exited with status $rc before the checks ended"
+        fi
+        echo "not ok $n - $vm: $why ($secs s)"
+        echo "# QEMU: $(tail -n 5 "$work/qemu.out" | tr '\n' ' ')"
+        echo "# serial console, last 60 lines ($log):"
+        tr -d '\r' <"$console" | tail -n 60 | sed 's/^/#   /'
+        break
+    fi
+    boot=$((boot + 1))
+done
+flock -u 8
 echo "1..$n"
 exit "$failed"
