@@ -11,6 +11,8 @@ VM_TESTS = \
 
 # Programs copied into the guests (built by `make check`, run only in VMs).
 VM_GUEST_BINS = \
+	sriov-info/sriov-info \
+	tests/vm/vm-host \
 	tests/vm/vm-sysfs \
 	tests/vm/vm-vf-config \
 	tests/vm/xs-probe
@@ -20,6 +22,11 @@ check_PROGRAMS += tests/vm/vm-sysfs
 tests_vm_vm_sysfs_SOURCES = tests/vm/vm-sysfs.c
 tests_vm_vm_sysfs_CFLAGS = $(TEST_CFLAGS)
 tests_vm_vm_sysfs_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/vm/vm-host
+tests_vm_vm_host_SOURCES = tests/vm/vm-host.c
+tests_vm_vm_host_CFLAGS = $(TEST_CFLAGS)
+tests_vm_vm_host_LDADD = libsriov/libsriov.la $(CHECK_LIBS)
 
 check_PROGRAMS += tests/vm/vm-vf-config
 tests_vm_vm_vf_config_SOURCES = tests/vm/vm-vf-config.c

@@ -15,7 +15,7 @@ no_directio() {
 }
 check "xl info: no passthrough (virt_caps without hvm_directio)" no_directio
 pf=$(xen_find_pf)
-check "SR-IOV enabled on the PF in dom0 (sriov_numvfs 2)" \
+check "SR-IOV enabled on the PF in dom0 (sriov-info set-numvfs 2)" \
     xen_enable_vfs "$pf" 2 || return 0
 vf=$(xen_vf "$pf" 0)
 # pciback binding does not need the IOMMU; the assignment does.

@@ -15,7 +15,7 @@ pf=$(xen_find_pf)
 check "dom0 sees the SR-IOV NVMe PF ($pf, sriov_totalvfs 2)" \
     sh -c "[ -n '$pf' ] && [ \"\$(cat $XS_DEV/$pf/sriov_totalvfs)\" = 2 ]" ||
     return 0
-check "SR-IOV enabled on the PF in dom0 (sriov_numvfs 2)" \
+check "SR-IOV enabled on the PF in dom0 (sriov-info set-numvfs 2)" \
     xen_enable_vfs "$pf" 2 || return 0
 vf=$(xen_vf "$pf" 0)
 check "Xen learnt of the VF $vf from dom0 (xl dmesg)" \
@@ -26,6 +26,8 @@ check "VF $vf is bound to pciback" \
     sh -c "[ \"\$(basename \"\$(readlink $XS_DEV/$vf/driver)\")\" = pciback ]"
 check "xl pci-assignable-list lists $vf" \
     sh -c "$XL pci-assignable-list | grep -q '$vf'"
+check "sriov-info in dom0 shows $vf in use (pciback)" \
+    sh -c "sriov-info $pf | grep -q '$vf .*pciback.*in use'"
 
 check "dom0 creates /tool/xen-sriov with no guest access (perms n0)" \
     sh -c "xenstore-write /tool/xen-sriov/probe secret &&
@@ -36,6 +38,8 @@ check "PV domU created with pci=['$vf'] (xl create)" \
     xen_create_domu probe "$vf" || return 0
 check "xl pci-list probe shows $vf" \
     sh -c "$XL pci-list probe | grep -q '${vf}'"
+check_fails "sriov-info refuses to remove the VFs while the domU has $vf" \
+    "$vf" sriov-info set-numvfs "$pf" 0
 
 # The domU reports on its console; xenconsoled logs it.
 log=/var/log/xen/console/guest-probe.log
@@ -75,5 +79,5 @@ off_pciback() {
     [ "$(basename "$l")" != pciback ]
 }
 check "VF $vf left pciback" off_pciback
-check "SR-IOV disabled: the VFs are gone" \
-    sh -c "echo 0 > $XS_DEV/$pf/sriov_numvfs && [ ! -e $XS_DEV/$vf ]"
+gone() { xen_disable_vfs "$pf" && [ ! -e "$XS_DEV/$vf" ]; }
+check "SR-IOV disabled: the VFs are gone (sriov-info set-numvfs 0)" gone

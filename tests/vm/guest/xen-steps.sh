@@ -42,7 +42,7 @@ xen_find_pf() {
 
 # xen_enable_vfs PF N
 xen_enable_vfs() {
-    echo "$2" >"$XS_DEV/$1/sriov_numvfs" || return 1
+    sriov-info set-numvfs "$1" "$2" || return 1
     [ -e "$XS_DEV/$1/virtfn$(($2 - 1))" ]
 }
 
@@ -83,5 +83,5 @@ xen_release_vf() {
 
 # xen_disable_vfs PF
 xen_disable_vfs() {
-    echo 0 >"$XS_DEV/$1/sriov_numvfs"
+    sriov-info set-numvfs "$1" 0
 }
