@@ -48,14 +48,25 @@ tap_tail() {
 }
 
 # Run "$@" (a command, or a shell function); its output goes to
-# /tmp/check.out.  Commands are killed after $CHECK_TIMEOUT seconds.
+# /tmp/check.out.  Either is stopped after $CHECK_TIMEOUT seconds (a
+# function's subshell is killed; what it started is left to the poweroff).
 run_cmd() {
     kind=$(type "$1" 2>/dev/null | sed -n 's/.* is a \(shell \)*function.*/f/p')
-    if [ "$kind" = f ]; then
-        "$@" >/tmp/check.out 2>&1
-    else
+    if [ "$kind" != f ]; then
         timeout "$CHECK_TIMEOUT" "$@" >/tmp/check.out 2>&1
+        return
     fi
+    ( "$@" ) >/tmp/check.out 2>&1 &
+    pid=$!
+    ( sleep "$CHECK_TIMEOUT"
+      kill "$pid" 2>/dev/null &&
+          echo "killed after $CHECK_TIMEOUT s (check timeout)" >>/tmp/check.out
+    ) &
+    dog=$!
+    wait "$pid"
+    rc=$?
+    kill "$dog" 2>/dev/null
+    return "$rc"
 }
 
 # check WHAT CMD...: ok if CMD succeeds.

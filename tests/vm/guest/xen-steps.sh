@@ -30,7 +30,7 @@ xen_start_toolstack() {
         --log-dir=/var/log/xen/console || return 1
 }
 
-xl() { /usr/lib/xen-4.17/bin/xl "$@"; }
+xl() { timeout 300 /usr/lib/xen-4.17/bin/xl "$@"; }
 
 # The PF of QEMU's NVMe controller: the device with sriov_totalvfs.
 xen_find_pf() {
