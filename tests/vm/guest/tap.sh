@@ -50,6 +50,8 @@ tap_tail() {
 # Run "$@" (a command, or a shell function); its output goes to
 # /tmp/check.out.  Either is stopped after $CHECK_TIMEOUT seconds (a
 # function's subshell is killed; what it started is left to the poweroff).
+# The watchdog counts one-second sleeps, as busybox's timeout does: a PV
+# guest's clock can jump under TCG, and one long sleep would end early.
 run_cmd() {
     kind=$(type "$1" 2>/dev/null | sed -n 's/.* is a \(shell \)*function.*/f/p')
     if [ "$kind" != f ]; then
@@ -58,7 +60,11 @@ run_cmd() {
     fi
     ( "$@" ) >/tmp/check.out 2>&1 &
     pid=$!
-    ( sleep "$CHECK_TIMEOUT"
+    ( i=0
+      while [ "$i" -lt "$CHECK_TIMEOUT" ]; do
+          sleep 1
+          i=$((i + 1))
+      done
       kill "$pid" 2>/dev/null &&
           echo "killed after $CHECK_TIMEOUT s (check timeout)" >>/tmp/check.out
     ) &
