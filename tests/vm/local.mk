@@ -12,6 +12,7 @@ VM_TESTS = \
 # Programs copied into the guests (built by `make check`, run only in VMs).
 VM_GUEST_BINS = \
 	sriov-info/sriov-info \
+	store/xen-sriov-store \
 	tests/vm/vm-host \
 	tests/vm/vm-sysfs \
 	tests/vm/vm-vf-config \

@@ -29,10 +29,13 @@ check "xl pci-assignable-list lists $vf" \
 check "sriov-info in dom0 shows $vf in use (pciback)" \
     sh -c "sriov-info $pf | grep -q '$vf .*pciback.*in use'"
 
-check "dom0 creates /tool/xen-sriov with no guest access (perms n0)" \
-    sh -c "xenstore-write /tool/xen-sriov/probe secret &&
-           xenstore-chmod -r /tool/xen-sriov n0 &&
-           xenstore-ls -p /tool/xen-sriov | grep -q '(n0)'"
+store_n0() {
+    xen_store_init && xenstore-ls -p /tool/xen-sriov >/tmp/ls.out &&
+        cat /tmp/ls.out && grep -q '(n0)' /tmp/ls.out &&
+        xenstore-read /tool/xen-sriov/schema-version
+}
+check "the store root /tool/xen-sriov is made with no guest access (n0)" \
+    store_n0
 
 check "PV domU created with pci=['$vf'] (xl create)" \
     xen_create_domu probe "$vf" || return 0
@@ -66,6 +69,12 @@ tr -d '\r' <"$log" 2>/dev/null | sed -n 's/^.*@DOMU@ //p' |
         esac
     done
 
+store_clean() {
+    xen-sriov-store check &&
+        [ "$(xenstore-read /tool/xen-sriov/schema-version)" = "$1" ]
+}
+check "the store is intact after the guest's attempts (xen-sriov-store check)" \
+    store_clean "$(xenstore-read /tool/xen-sriov/schema-version)"
 check "xl destroy probe" xen_destroy_domu probe
 check "the domain is gone (xl list probe fails)" \
     sh -c "! $XL list probe"

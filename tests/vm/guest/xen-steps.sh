@@ -56,6 +56,11 @@ xen_make_assignable() {
     xl pci-assignable-add "$1"
 }
 
+# xen_store_init: the project's object store root in dom0's xenstore.
+xen_store_init() {
+    xen-sriov-store init
+}
+
 # xen_create_domu NAME VF: a tiny PV guest given the VF.
 xen_create_domu() {
     cat >"/tmp/$1.cfg" <<EOF
