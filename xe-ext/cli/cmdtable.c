@@ -37,6 +37,11 @@ static const struct static_cmd static_cmds[] = {
       "as it supports).", XE_CMD_CHANGES_STATE },
     { "network-sriov-destroy", L("uuid"), NONE,
       "Destroy a network-sriov.", XE_CMD_CHANGES_STATE },
+    /* Ours: why each VF counts in remaining-capacity or not. */
+    { "network-sriov-diagnose", L("uuid"), NONE,
+      "List the virtual functions of a network-sriov, whether each can be "
+      "given to a VIF now (they make up remaining-capacity) and why not.",
+      0 },
     { "vif-create", L("device", "network-uuid", "vm-uuid"), L("mac"),
       "Create a VIF. Appropriate values for the device are listed in the "
       "parameter 'allowed-VIF-devices' on the VM. If specified, the MAC "

@@ -1,18 +1,34 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Which function runs each command.  Empty until the object store (branch
- * store) and host discovery (branch host) land: every command of the table
- * is parsed, checked and documented, and fails with NOT_IMPLEMENTED when
- * run.  docs/xe.md explains how to add a handler here.
+ * Which function runs each command (xe-ext/cli/commands.h).  vif-plug and
+ * vif-unplug are the plugin's (VF reservation and attach): until it
+ * registers them they fail with NOT_IMPLEMENTED.  docs/xe.md explains how
+ * to add a handler here.
  */
 #include <stddef.h>
 
-#include "xe-ext/cli/cmdtable.h"
+#include "xe-ext/cli/commands.h"
 
-/* Static commands, by name: { "network-sriov-create", handler }, ... */
+/* Static commands, by name. */
 const struct xe_handler_entry xe_handlers[] = {
+    { "pif-scan", xe_cmd_pif_scan },
+    { "network-create", xe_cmd_network_create },
+    { "network-destroy", xe_cmd_network_destroy },
+    { "network-sriov-create", xe_cmd_network_sriov_create },
+    { "network-sriov-destroy", xe_cmd_network_sriov_destroy },
+    { "network-sriov-diagnose", xe_cmd_network_sriov_diagnose },
+    { "vif-create", xe_cmd_vif_create },
+    { "vif-destroy", xe_cmd_vif_destroy },
     { NULL, NULL }
 };
 
-/* Generated commands, by operation: [XE_OP_LIST] = handler, ... */
-const xe_handler_fn xe_generic_handlers[XE_OP_N] = { NULL };
+/* Generated commands, by operation. */
+const xe_handler_fn xe_generic_handlers[XE_OP_N] = {
+    [XE_OP_LIST] = xe_cmd_list,
+    [XE_OP_PARAM_LIST] = xe_cmd_param_list,
+    [XE_OP_PARAM_GET] = xe_cmd_param_get,
+    [XE_OP_PARAM_SET] = xe_cmd_param_set,
+    [XE_OP_PARAM_ADD] = xe_cmd_param_add,
+    [XE_OP_PARAM_REMOVE] = xe_cmd_param_remove,
+    [XE_OP_PARAM_CLEAR] = xe_cmd_param_clear,
+};

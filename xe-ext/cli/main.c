@@ -1,50 +1,97 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* xe: the xen-sriov front end with xe's syntax, output and errors. */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <sriov/sriov.h>
 
 #include "libsriov/macro.h"
+#include "xe-ext/cli/frontend.h"
 #include "xe-ext/cli/run.h"
 
 /*
- * What handlers get as xe_call.userdata: the library context, its root set
- * from SRIOV_ROOT.  The store handle joins it when the store lands.
+ * Test only (docs/xe.md): XEN_SRIOV_TEST_KILL_AT=<step> kills xe with
+ * SIGKILL at that step of a multi-step operation, to show what a crash
+ * there leaves behind.
  */
-struct xe_frontend {
-    sriov_ctx *ctx;
-};
+static void kill_at(void *userdata, const char *step)
+{
+    if (streq_ptr(userdata, step))
+        raise(SIGKILL);
+}
+
+/*
+ * Test only (docs/xe.md): XEN_SRIOV_TEST_UUIDS=<file> gives new objects
+ * the uuids 00000000-0000-4000-8000-<n>, n counted in the file (shared by
+ * every xe of a test), so golden outputs are stable.
+ */
+static int pinned_uuid(void *userdata, char ret[37])
+{
+    _cleanup_close_ int fd = -1;
+    unsigned long long n = 0;
+    char buf[32] = "";
+    ssize_t len;
+
+    fd = open(userdata, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX) < 0)
+        return negative_errno();
+    len = pread(fd, buf, sizeof(buf) - 1, 0);
+    if (len > 0)
+        n = strtoull(buf, NULL, 10);
+    len = snprintf(buf, sizeof(buf), "%llu\n", ++n);
+    if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)len, 0) != len)
+        return negative_errno();
+    snprintf(ret, 37, "00000000-0000-4000-8000-%012llx", n);
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
-    struct xe_frontend fe = { NULL };
+    struct xe_frontend fe;
     struct xe_cmdtable *table = NULL;
+    sriov_ctx *ctx = NULL;
     struct xe_env env;
-    char hostname[256] = "";
-    const char *root;
+    char hostname[256] = "", caller[64];
+    const char *root, *step, *uuids;
     int r, status;
 
-    r = sriov_ctx_new(&fe.ctx);
-    if (r >= 0) {
-        root = secure_getenv("SRIOV_ROOT");
-        if (root && *root)
-            r = sriov_ctx_set_root(fe.ctx, root);
-    }
+    root = secure_getenv("SRIOV_ROOT");
+    r = sriov_ctx_new(&ctx);
+    if (r >= 0 && root && *root)
+        r = sriov_ctx_set_root(ctx, root);
     if (r < 0) {
         fprintf(stderr, "Error: cannot use SRIOV_ROOT: %s\n",
-                fe.ctx ? sriov_ctx_last_error(fe.ctx) : strerror(-r));
-        sriov_ctx_free(fe.ctx);
+                ctx ? sriov_ctx_last_error(ctx) : strerror(-r));
+        sriov_ctx_free(ctx);
         return 1;
     }
-    r = xe_cmdtable_new(&table, xe_handlers, xe_generic_handlers);
+    snprintf(caller, sizeof(caller), "xe uid=%u", (unsigned)geteuid());
+    r = xe_frontend_init(&fe, ctx, root, caller);
+    if (r >= 0)
+        r = xe_cmdtable_new(&table, xe_handlers, xe_generic_handlers);
     if (r < 0) {
         fprintf(stderr, "Error: %s\n", strerror(-r));
-        sriov_ctx_free(fe.ctx);
+        xe_frontend_done(&fe);
+        sriov_ctx_free(ctx);
         return 1;
+    }
+    step = secure_getenv("XEN_SRIOV_TEST_KILL_AT");
+    if (step && *step) {
+        fe.ops.step = kill_at;
+        fe.ops.step_userdata = (void *)step;
+    }
+    /* Test only: the host name the host record gets. */
+    fe.ops.hostname = secure_getenv("XEN_SRIOV_TEST_HOSTNAME");
+    uuids = secure_getenv("XEN_SRIOV_TEST_UUIDS");
+    if (uuids && *uuids) {
+        fe.ops.new_uuid = pinned_uuid;
+        fe.ops.uuid_userdata = (void *)uuids;
     }
     if (gethostname(hostname, sizeof(hostname) - 1) < 0)
         hostname[0] = '\0';
@@ -56,11 +103,12 @@ int main(int argc, char **argv)
         .hostname = hostname,
         .is_root = geteuid() == 0,
         .table = table,
-        .describe = NULL,
+        .describe = xe_frontend_describe,
         .userdata = &fe,
     };
     status = xe_run(&env, argc, argv);
     xe_cmdtable_free(table);
-    sriov_ctx_free(fe.ctx);
+    xe_frontend_done(&fe);
+    sriov_ctx_free(ctx);
     return status;
 }

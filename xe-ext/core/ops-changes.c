@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Field changes (param-set/add/remove/clear, set_*, add_to_*), checked. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xe-ext/core/ops-internal.h"
+
+static int not_supported(struct xapi_error *err, const char *field,
+                         const char *value, const char *reason)
+{
+    return xapi_error_set(err, -EINVAL, XAPI_VALUE_NOT_SUPPORTED, field,
+                          value, reason, NULL);
+}
+
+/* A decimal integer in [lo, hi]. */
+static bool int_in(const char *s, long long lo, long long hi, long long *ret)
+{
+    char *end;
+    long long v;
+
+    if (!s || !*s || (*s == '0' && s[1]) || *s == '+' || *s == ' ')
+        return false;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (*end || errno || v < lo || v > hi)
+        return false;
+    if (ret)
+        *ret = v;
+    return true;
+}
+
+static bool one_of(const char *s, const char *const *words)
+{
+    for (size_t i = 0; words[i]; i++)
+        if (streq_ptr(s, words[i]))
+            return true;
+    return false;
+}
+
+/*
+ * The VF settings in a VIF's other_config (docs/xe.md), checked on the
+ * map as it will be: the plugin applies them when it attaches the VF.
+ */
+static int check_vif_other_config(const store_record *vif,
+                                  struct xapi_error *err)
+{
+    static const char *const on_off[] = { "on", "off", NULL };
+    static const char *const states[] = { "auto", "enable", "disable", NULL };
+    const char *vlan = store_record_map_get(vif, "other_config", "vlan");
+    const char *qos = store_record_map_get(vif, "other_config", "vlan-qos");
+    const char *spoof = store_record_map_get(vif, "other_config", "spoofchk");
+    const char *trust = store_record_map_get(vif, "other_config", "trust");
+    const char *link = store_record_map_get(vif, "other_config",
+                                            "link-state");
+    const char *min = store_record_map_get(vif, "other_config",
+                                           "min-tx-rate");
+    const char *max = store_record_map_get(vif, "other_config",
+                                           "max-tx-rate");
+    long long v = 0, lo = 0, hi = 0;
+
+    if (vlan && !int_in(vlan, 0, 4094, &v))
+        return not_supported(err, "other_config:vlan", vlan,
+                             "a VLAN id from 0 to 4094 (0: untagged)");
+    if (qos && !int_in(qos, 0, 7, NULL))
+        return not_supported(err, "other_config:vlan-qos", qos,
+                             "an 802.1p priority from 0 to 7");
+    if (qos && (!vlan || v == 0))
+        return not_supported(err, "other_config:vlan-qos", qos,
+                             "needs other_config:vlan (1 to 4094) too");
+    if (spoof && !one_of(spoof, on_off))
+        return not_supported(err, "other_config:spoofchk", spoof,
+                             "on or off");
+    if (trust && !one_of(trust, on_off))
+        return not_supported(err, "other_config:trust", trust, "on or off");
+    if (link && !one_of(link, states))
+        return not_supported(err, "other_config:link-state", link,
+                             "auto, enable or disable");
+    if (min && !int_in(min, 0, 4294967295LL, &lo))
+        return not_supported(err, "other_config:min-tx-rate", min,
+                             "a rate in Mbit/s, 0 for none");
+    if (max && !int_in(max, 0, 4294967295LL, &hi))
+        return not_supported(err, "other_config:max-tx-rate", max,
+                             "a rate in Mbit/s, 0 for none");
+    if (min && max && hi && lo > hi)
+        return not_supported(err, "other_config:min-tx-rate", min,
+                             "must not exceed other_config:max-tx-rate");
+    return 0;
+}
+
+/* XAPI's rate limit: qos_algorithm_type ratelimit, params kbps=N. */
+static int check_vif_qos(const store_record *vif, struct xapi_error *err)
+{
+    const char *type = ops__get(vif, "qos_algorithm_type");
+    const char *kbps = store_record_map_get(vif, "qos_algorithm_params",
+                                            "kbps");
+
+    if (*type && !streq_ptr(type, "ratelimit"))
+        return not_supported(err, "qos_algorithm_type", type,
+                             "ratelimit, or empty for none");
+    if (kbps && !int_in(kbps, 1, 9223372036854775807LL, NULL))
+        return not_supported(err, "qos_algorithm_params:kbps", kbps,
+                             "a positive rate in kbit/s");
+    return 0;
+}
+
+static int check_special(const store_record *r, struct xapi_error *err)
+{
+    const char *cls = store_record_class(r)->name;
+
+    if (strcmp(cls, "VIF") == 0) {
+        int k = check_vif_other_config(r, err);
+
+        return k < 0 ? k : check_vif_qos(r, err);
+    }
+    if (strcmp(cls, "PIF") == 0) {
+        static const char *const modes[] = {
+            "sysfs", "modprobe", "manual", NULL
+        };
+        const char *m = store_record_map_get(r, "other_config",
+                                             "sriov-configuration-mode");
+
+        if (m && !one_of(m, modes))
+            return not_supported(err,
+                                 "other_config:sriov-configuration-mode", m,
+                                 "sysfs, modprobe or manual (remove the key "
+                                 "to detect the mode)");
+    }
+    if (strcmp(cls, "network") == 0 &&
+        !int_in(ops__get(r, "MTU"), 68, 65535, NULL))
+        return not_supported(err, "MTU", ops__get(r, "MTU"),
+                             "an MTU from 68 to 65535");
+    return 0;
+}
+
+struct apply_args {
+    struct ops_ctx *ops;
+    const char *cls, *uuid;
+    const struct ops_change *c;
+    size_t n;
+    struct ops_undo undo;
+    struct xapi_error *err;
+};
+
+static int apply_one(store_record *r, const struct ops_change *c,
+                     struct xapi_error *err)
+{
+    const struct schema_class *cls = store_record_class(r);
+    const struct schema_field *f = schema_field_find(cls, c->field);
+    const char *why = NULL;
+    int k;
+
+    if (!f || !(f->flags & SCHEMA_RW))
+        return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
+                              c->field ? c->field : "", NULL);
+    switch (c->op) {
+    case OPS_SET:
+        if (f->type == SCHEMA_MAP || f->type == SCHEMA_SET_REF ||
+            schema_value_check(f, c->value ? c->value : "", &why) < 0)
+            return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
+                                  c->field, NULL);
+        return ops__set(r, c->field, c->value);
+    case OPS_MAP_ADD:
+    case OPS_MAP_PUT:
+        if (f->type != SCHEMA_MAP)
+            return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
+                                  c->field, NULL);
+        if (!schema_key_valid(c->key, &why))
+            return not_supported(err, c->field, c->key ? c->key : "", why);
+        if (schema_value_check(f, c->value ? c->value : "", &why) < 0)
+            return not_supported(err, c->field, c->value, why);
+        if (c->op == OPS_MAP_ADD &&
+            store_record_map_get(r, c->field, c->key))
+            return xapi_error_set(err, -EEXIST, XAPI_MAP_DUPLICATE_KEY,
+                                  cls->name, c->field, store_record_uuid(r),
+                                  c->key, NULL);
+        return store_record_map_put(r, c->field, c->key,
+                                    c->value ? c->value : "");
+    case OPS_MAP_REMOVE:
+        if (f->type != SCHEMA_MAP)
+            return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
+                                  c->field, NULL);
+        if (!c->key || !store_record_map_get(r, c->field, c->key))
+            return 0;
+        return store_record_map_put(r, c->field, c->key, NULL);
+    case OPS_SET_ADD:
+    case OPS_SET_REMOVE:
+        if (f->type != SCHEMA_SET_REF)
+            return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
+                                  c->field, NULL);
+        k = c->op == OPS_SET_ADD ? store_record_set_add(r, c->field, c->key)
+                                 : store_record_set_remove(r, c->field,
+                                                           c->key);
+        return k == -ENOENT ? 0 : k;
+    }
+    return -EINVAL;
+}
+
+static int apply_fn(store_tx *tx, void *userdata)
+{
+    struct apply_args *a = userdata;
+    _cleanup_record_ store_record *cur = NULL, *old = NULL;
+    int r;
+
+    ops__undo_reset(&a->undo);
+    xapi_error_clear(a->err);
+    r = ops__tx_lookup(tx, a->cls, a->uuid, &cur, a->err);
+    if (r >= 0)
+        r = store_record_dup(&old, cur);
+    for (size_t i = 0; r >= 0 && i < a->n; i++)
+        r = apply_one(cur, &a->c[i], a->err);
+    if (r >= 0)
+        r = check_special(cur, a->err);
+    return r < 0 ? r : ops__tx_update(tx, &a->undo, old, cur);
+}
+
+int ops_apply_changes(struct ops_ctx *ops, const char *cls,
+                      const char *uuid, const struct ops_change *changes,
+                      size_t n, struct xapi_error *err)
+{
+    struct apply_args a = { .ops = ops, .cls = cls, .uuid = uuid,
+                            .c = changes, .n = n, .undo.ops = ops,
+                            .err = err };
+    int r;
+
+    if (!schema_class_find(cls))
+        return xapi_error_internal(err, -EINVAL, "unknown class '%s'", cls);
+    r = ops__transact(ops, apply_fn, &a, &a.undo, err);
+    ops__undo_reset(&a.undo);
+    if (r >= 0)
+        ops__log(ops, "%s-param-set %s (%zu change%s)", cls, uuid, n,
+                 n == 1 ? "" : "s");
+    return r;
+}

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* network.create and network.destroy, with XAPI's checks. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xe-ext/core/ops-internal.h"
+
+/* xapi_network.ml bridge_blacklist: prefixes of bridges the host owns. */
+static const char *const bridge_blacklist[] = {
+    "xen", "xapi", "vif", "tap", "eth",
+};
+
+#define BRIDGE_MAX 15   /* IFNAMSIZ - 1 */
+
+/* An integer MTU the kernel can take; <= 0 means 1500, as XAPI. */
+static int parse_mtu(const char *s, int64_t *ret, struct xapi_error *err)
+{
+    char *end;
+    long long v;
+
+    if (!s) {
+        *ret = 1500;
+        return 0;
+    }
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (!*s || *end || errno)
+        return xapi_error_set(err, -EINVAL, XAPI_INVALID_VALUE, "MTU", s,
+                              NULL);
+    if (v <= 0)
+        v = 1500;
+    if (v < 68 || v > 65535)
+        return xapi_error_set(err, -EINVAL, XAPI_INVALID_VALUE, "MTU", s,
+                              NULL);
+    *ret = v;
+    return 0;
+}
+
+static int check_bridge(const char *b, struct xapi_error *err)
+{
+    bool bad = strlen(b) > BRIDGE_MAX;
+
+    for (size_t i = 0; i < ELEMENTSOF(bridge_blacklist); i++)
+        if (strncmp(b, bridge_blacklist[i], strlen(bridge_blacklist[i])) == 0)
+            bad = true;
+    /* Interface names: no '/', no whitespace, no ':' (aliases). */
+    if (strpbrk(b, "/: \t\n"))
+        bad = true;
+    return bad ? xapi_error_set(err, -EINVAL, XAPI_INVALID_VALUE, "bridge",
+                                b, NULL)
+               : 0;
+}
+
+struct create_args {
+    struct ops_ctx *ops;
+    const struct ops_network_args *a;
+    int64_t mtu;
+    char uuid[37];
+    struct ops_undo undo;
+    struct xapi_error *err;
+};
+
+static bool bridge_taken(const struct ops_records *nets, const char *b)
+{
+    for (size_t i = 0; i < nets->n; i++)
+        if (strcmp(ops__get(nets->v[i], "bridge"), b) == 0)
+            return true;
+    return false;
+}
+
+static int create_fn(store_tx *tx, void *userdata)
+{
+    struct create_args *c = userdata;
+    const struct ops_network_args *a = c->a;
+    _cleanup_records_ struct ops_records nets = { 0 };
+    _cleanup_record_ store_record *n = NULL;
+    char bridge[32], mtu[24];
+    int r;
+
+    ops__undo_reset(&c->undo);
+    xapi_error_clear(c->err);
+    c->uuid[0] = '\0';
+    r = store_tx_list(tx, "network", NULL, 0, STORE_LIST_SKIP_INVALID,
+                      &nets.v, &nets.n);
+    if (r < 0)
+        return r;
+    if (a->bridge && *a->bridge) {
+        if (bridge_taken(&nets, a->bridge))
+            return xapi_error_set(c->err, -EEXIST, XAPI_BRIDGE_NAME_EXISTS,
+                                  a->bridge, NULL);
+        snprintf(bridge, sizeof(bridge), "%s", a->bridge);
+    } else {
+        /* choose_bridge_name: the first free xapiN. */
+        for (unsigned k = 0;; k++) {
+            snprintf(bridge, sizeof(bridge), "xapi%u", k);
+            if (!bridge_taken(&nets, bridge))
+                break;
+        }
+    }
+    snprintf(mtu, sizeof(mtu), "%" PRId64, c->mtu);
+    r = store_record_new(&n, "network");
+    if (r >= 0)
+        r = ops__set(n, "name_label", a->name_label);
+    if (r >= 0)
+        r = ops__set(n, "name_description", a->name_description);
+    if (r >= 0)
+        r = ops__set(n, "bridge", bridge);
+    if (r >= 0)
+        r = ops__set(n, "MTU", mtu);
+    if (r >= 0)
+        r = ops__set(n, "managed", a->managed == 0 ? "false" : "true");
+    for (size_t i = 0; r >= 0 && a->other_config && a->other_config[i] &&
+                       a->other_config[i + 1]; i += 2)
+        r = store_record_map_put(n, "other_config", a->other_config[i],
+                                 a->other_config[i + 1]);
+    if (r >= 0)
+        r = ops__tx_create(tx, &c->undo, n);
+    if (r >= 0)
+        memcpy(c->uuid, store_record_uuid(n), 37);
+    return r;
+}
+
+int ops_network_create(struct ops_ctx *ops, const struct ops_network_args *a,
+                       char ret_uuid[37], struct xapi_error *err)
+{
+    struct create_args c = { .ops = ops, .a = a, .undo.ops = ops,
+                             .err = err };
+    int r;
+
+    r = parse_mtu(a->mtu, &c.mtu, err);
+    if (r >= 0 && a->bridge && *a->bridge)
+        r = check_bridge(a->bridge, err);
+    if (r >= 0)
+        r = ops_host_ensure(ops, NULL, err);
+    if (r >= 0)
+        r = ops__transact(ops, create_fn, &c, &c.undo, err);
+    ops__undo_reset(&c.undo);
+    if (r < 0)
+        return r;
+    ops__log(ops, "network-create %s (%s)", c.uuid, a->name_label);
+    memcpy(ret_uuid, c.uuid, 37);
+    return 0;
+}
+
+struct destroy_args {
+    struct ops_ctx *ops;
+    const char *uuid;
+    struct ops_undo undo;
+    struct xapi_error *err;
+};
+
+/* An error whose parameters are refs (at most XAPI_ERROR_MAX_PARAMS). */
+static int refs_error(const char *code, const char *const *uuids, size_t n,
+                      struct xapi_error *err)
+{
+    char refs[XAPI_ERROR_MAX_PARAMS][OPS_REF_SIZE];
+    const char *p[XAPI_ERROR_MAX_PARAMS + 1] = { NULL };
+
+    for (size_t i = 0; i < n && i < XAPI_ERROR_MAX_PARAMS; i++)
+        p[i] = ops_ref(refs[i], uuids[i]);
+    return xapi_error_set(err, -EBUSY, code, p[0], p[1], p[2], p[3], p[4],
+                          p[5], p[6], p[7], NULL);
+}
+
+static int destroy_fn(store_tx *tx, void *userdata)
+{
+    struct destroy_args *d = userdata;
+    _cleanup_record_ store_record *net = NULL;
+    const char *busy[XAPI_ERROR_MAX_PARAMS];
+    const char *pifs[XAPI_ERROR_MAX_PARAMS];
+    size_t n_vifs, n_busy = 0, n_pifs;
+    int r = 0;
+
+    ops__undo_reset(&d->undo);
+    xapi_error_clear(d->err);
+    r = ops__tx_lookup(tx, "network", d->uuid, &net, d->err);
+    if (r < 0)
+        return r;
+    n_vifs = store_record_set_count(net, "VIFs");
+    /* VIFs attached or holding a VF (XAPI: currently_attached||reserved). */
+    for (size_t i = 0; r >= 0 && i < n_vifs; i++) {
+        _cleanup_record_ store_record *vif = NULL;
+        const char *u = store_record_set_member(net, "VIFs", i);
+
+        r = store_tx_get(tx, "VIF", u, &vif);
+        if (r >= 0 && n_busy < ELEMENTSOF(busy) &&
+            (ops__get_bool(vif, "currently_attached") ||
+             *ops__get(vif, "reserved_pci")))
+            busy[n_busy++] = u;
+    }
+    if (r < 0)
+        return r;
+    if (n_busy)
+        return refs_error(XAPI_NETWORK_CONTAINS_VIF, busy, n_busy, d->err);
+    n_pifs = store_record_set_count(net, "PIFs");
+    for (size_t i = 0; i < n_pifs && i < ELEMENTSOF(pifs); i++)
+        pifs[i] = store_record_set_member(net, "PIFs", i);
+    if (n_pifs)
+        return refs_error(XAPI_NETWORK_CONTAINS_PIF, pifs,
+                          n_pifs < ELEMENTSOF(pifs) ? n_pifs
+                                                    : ELEMENTSOF(pifs),
+                          d->err);
+    /* The other VIFs go with it, as in XAPI. */
+    for (size_t i = 0; r >= 0 && i < n_vifs; i++)
+        r = ops__tx_destroy(tx, &d->undo, "VIF",
+                            store_record_set_member(net, "VIFs", i));
+    if (r >= 0)
+        r = ops__tx_destroy(tx, &d->undo, "network", d->uuid);
+    return r;
+}
+
+int ops_network_destroy(struct ops_ctx *ops, const char *uuid,
+                        struct xapi_error *err)
+{
+    struct destroy_args d = { .ops = ops, .uuid = uuid, .undo.ops = ops,
+                              .err = err };
+    int r;
+
+    r = ops__transact(ops, destroy_fn, &d, &d.undo, err);
+    ops__undo_reset(&d.undo);
+    if (r >= 0)
+        ops__log(ops, "network-destroy %s", uuid);
+    return r;
+}

@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* network_sriov.create and destroy: records and VFs, with compensation. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xe-ext/core/ops-internal.h"
+
+/* xapi_network_sriov.ml network_sriov_mac: the logical PIF's MAC. */
+#define LOGICAL_PIF_MAC "fe:ff:ff:ff:ff:ff"
+
+/* What the hardware says about the PF, read before the transaction. */
+struct pf_info {
+    char bdf[16];
+    bool scanned;               /* scan_error is "" */
+    char scan_error[256];
+    unsigned totalvfs;
+    int mode;                   /* forced or detected */
+    bool forced;
+    char device[64];            /* interface, for messages */
+};
+
+struct create_args {
+    struct ops_ctx *ops;
+    const char *pif_uuid, *net_uuid;
+    unsigned num_vfs;
+    const struct pf_info *hw;
+    char host[37];
+    char sriov_uuid[37], logical_uuid[37];
+    struct ops_undo undo;
+    struct xapi_error *err;
+};
+
+static int refd(struct xapi_error *err, int r, const char *code,
+                const char *uuid)
+{
+    char ref[OPS_REF_SIZE];
+
+    return xapi_error_set(err, r, code, ops_ref(ref, uuid), NULL);
+}
+
+/* The PCI address of a PIF's PCI record, outside a transaction. */
+static int pif_bdf(struct ops_ctx *ops, const store_record *pif,
+                   char ret[16])
+{
+    _cleanup_record_ store_record *pci = NULL;
+    const char *u = ops__get(pif, "PCI");
+
+    ret[0] = '\0';
+    if (!*u || store_get(ops->st, "PCI", u, &pci) < 0)
+        return -ENOENT;
+    snprintf(ret, 16, "%s", ops__get(pci, "pci_id"));
+    return 0;
+}
+
+/* Read the PF behind the PIF: totalvfs and the mode to use. */
+static void read_hw(struct ops_ctx *ops, const store_record *pif,
+                    struct pf_info *hw)
+{
+    const char *forced = store_record_map_get(pif, "other_config",
+                                              "sriov-configuration-mode");
+    sriov_host *h = NULL;
+    sriov_pf *pf;
+    int r;
+
+    memset(hw, 0, sizeof(*hw));
+    snprintf(hw->device, sizeof(hw->device), "%s", ops__get(pif, "device"));
+    if (pif_bdf(ops, pif, hw->bdf) < 0) {
+        snprintf(hw->scan_error, sizeof(hw->scan_error), "PIF %s (%s) has "
+                 "no PCI record: run xe pif-scan", store_record_uuid(pif),
+                 hw->device);
+        return;
+    }
+    r = sriov_host_scan_device(&h, ops->sriov, hw->bdf, 0);
+    if (r < 0) {
+        snprintf(hw->scan_error, sizeof(hw->scan_error), "%s",
+                 sriov_ctx_last_error(ops->sriov));
+        return;
+    }
+    pf = sriov_host_pf(h, 0);
+    hw->totalvfs = sriov_pf_totalvfs(pf);
+    sriov_host_free(h);
+    if (forced && sriov_mode_from_string(forced, &hw->mode) >= 0) {
+        hw->forced = true;
+    } else if (sriov_pf_detect_mode(ops->sriov, hw->bdf, &hw->mode) < 0) {
+        snprintf(hw->scan_error, sizeof(hw->scan_error), "%s",
+                 sriov_ctx_last_error(ops->sriov));
+        return;
+    }
+    hw->scanned = true;
+}
+
+/* XAPI's checks, in XAPI's order (xapi_network_sriov.ml create). */
+static int check_create(store_tx *tx, struct create_args *a,
+                        const store_record *net, const store_record *pif)
+{
+    struct xapi_error *err = a->err;
+    const char *host = ops__get(pif, "host");
+    size_t n_pifs = store_record_set_count(net, "PIFs");
+    int r;
+
+    if (!ops__get_bool(net, "managed"))
+        return refd(err, -EINVAL, XAPI_NETWORK_UNMANAGED, a->net_uuid);
+    if (!ops__get_bool(pif, "managed"))
+        return refd(err, -EINVAL, XAPI_PIF_UNMANAGED, a->pif_uuid);
+    if (!ops__get_bool(pif, "physical"))
+        return refd(err, -EINVAL, XAPI_PIF_IS_NOT_PHYSICAL, a->pif_uuid);
+    if (store_record_set_count(pif, "sriov_physical_PIF_of"))
+        return refd(err, -EEXIST, XAPI_NETWORK_SRIOV_ALREADY_ENABLED,
+                    a->pif_uuid);
+    if (!ops__has_word(ops__get(pif, "capabilities"), "sriov"))
+        return refd(err, -EINVAL, XAPI_PIF_IS_NOT_SRIOV_CAPABLE,
+                    a->pif_uuid);
+    /* Xapi_pif.assert_no_other_local_pifs [host; PIF]. */
+    for (size_t i = 0; i < n_pifs; i++) {
+        _cleanup_record_ store_record *o = NULL;
+        const char *u = store_record_set_member(net, "PIFs", i);
+        char r1[OPS_REF_SIZE], r2[OPS_REF_SIZE];
+
+        r = store_tx_get(tx, "PIF", u, &o);
+        if (r < 0)
+            return r;
+        if (strcmp(ops__get(o, "host"), host) == 0)
+            return xapi_error_set(err, -EEXIST,
+                                  XAPI_NETWORK_ALREADY_CONNECTED,
+                                  ops_ref(r1, host), ops_ref(r2, u), NULL);
+    }
+    /* assert_network_compatible_with_sriov: empty, or SR-IOV PIFs of the
+     * same vendor and device. */
+    if (n_pifs) {
+        _cleanup_record_ store_record *first = NULL, *sriov = NULL;
+        _cleanup_record_ store_record *phys = NULL, *mine = NULL;
+        _cleanup_record_ store_record *theirs = NULL;
+
+        r = store_tx_get(tx, "PIF", store_record_set_member(net, "PIFs", 0),
+                         &first);
+        if (r < 0)
+            return r;
+        if (!store_record_set_count(first, "sriov_logical_PIF_of"))
+            return refd(err, -EINVAL, XAPI_NETWORK_INCOMPATIBLE_WITH_SRIOV,
+                        a->net_uuid);
+        r = store_tx_get(tx, "network_sriov", store_record_set_member(
+                             first, "sriov_logical_PIF_of", 0), &sriov);
+        if (r >= 0)
+            r = store_tx_get(tx, "PIF", ops__get(sriov, "physical_PIF"),
+                             &phys);
+        if (r >= 0 && *ops__get(phys, "PCI"))
+            r = store_tx_get(tx, "PCI", ops__get(phys, "PCI"), &theirs);
+        if (r >= 0 && *ops__get(pif, "PCI"))
+            r = store_tx_get(tx, "PCI", ops__get(pif, "PCI"), &mine);
+        if (r < 0)
+            return r;
+        if (!mine || !theirs ||
+            strcmp(ops__get(mine, "vendor_id"),
+                   ops__get(theirs, "vendor_id")) ||
+            strcmp(ops__get(mine, "device_id"),
+                   ops__get(theirs, "device_id"))) {
+            char r1[OPS_REF_SIZE], r2[OPS_REF_SIZE];
+
+            return xapi_error_set(err, -EINVAL,
+                                  XAPI_NETWORK_HAS_INCOMPATIBLE_SRIOV_PIFS,
+                                  ops_ref(r1, a->pif_uuid),
+                                  ops_ref(r2, a->net_uuid), NULL);
+        }
+    }
+    return 0;
+}
+
+/* Ours, after XAPI's: the NIC is there and can have num_vfs VFs. */
+static int check_hw(struct create_args *a, const store_record *pif)
+{
+    const struct pf_info *hw = a->hw;
+    char ref[OPS_REF_SIZE], msg[512], n[16], why[256];
+
+    if (ops__get_bool(pif, "disappeared")) {
+        snprintf(msg, sizeof(msg), "the NIC %s is gone (xe pif-scan did not "
+                 "find it): put it back and run xe pif-scan",
+                 ops__get(pif, "device"));
+        return xapi_error_set(a->err, -ENODEV,
+                              XAPI_NETWORK_SRIOV_ENABLE_FAILED,
+                              ops_ref(ref, a->pif_uuid), msg, NULL);
+    }
+    if (!hw->scanned)
+        return xapi_error_set(a->err, -ENODEV,
+                              XAPI_NETWORK_SRIOV_ENABLE_FAILED,
+                              ops_ref(ref, a->pif_uuid), hw->scan_error,
+                              NULL);
+    if (a->num_vfs > hw->totalvfs) {
+        snprintf(n, sizeof(n), "%u", a->num_vfs);
+        snprintf(why, sizeof(why), "%s supports at most %u VFs: ask for 1 "
+                 "to %u, or leave num-vfs out for all of them", hw->device,
+                 hw->totalvfs, hw->totalvfs);
+        return xapi_error_set(a->err, -ERANGE, XAPI_VALUE_NOT_SUPPORTED,
+                              "num-vfs", n, why, NULL);
+    }
+    return 0;
+}
+
+static int create_records(store_tx *tx, struct create_args *a,
+                          const store_record *net, const store_record *pif)
+{
+    _cleanup_record_ store_record *lp = NULL, *ns = NULL;
+    char n[16];
+    int r;
+
+    r = store_record_new(&lp, "PIF");
+    if (r >= 0)
+        r = ops__set(lp, "device", ops__get(pif, "device"));
+    if (r >= 0)
+        r = ops__set(lp, "MAC", LOGICAL_PIF_MAC);
+    if (r >= 0)
+        r = ops__set(lp, "MTU", ops__get(pif, "MTU"));
+    if (r >= 0)
+        r = ops__set(lp, "host", ops__get(pif, "host"));
+    if (r >= 0)
+        r = ops__set(lp, "network", store_record_uuid(net));
+    if (r >= 0)
+        r = ops__set(lp, "physical", "false");
+    if (r >= 0)
+        r = ops__set(lp, "VLAN", "-1");
+    /* XAPI shares the physical PIF's metrics; we show its PCI ids. */
+    if (r >= 0)
+        r = ops__set(lp, "PCI", ops__get(pif, "PCI"));
+    if (r >= 0)
+        r = ops__set(lp, "capabilities", "");
+    if (r >= 0)
+        r = ops__set(lp, "currently_attached", "false");
+    if (r >= 0)
+        r = ops__tx_create(tx, &a->undo, lp);
+    if (r < 0)
+        return r;
+    snprintf(n, sizeof(n), "%u", a->num_vfs ? a->num_vfs : a->hw->totalvfs);
+    r = store_record_new(&ns, "network_sriov");
+    if (r >= 0)
+        r = ops__set(ns, "physical_PIF", a->pif_uuid);
+    if (r >= 0)
+        r = ops__set(ns, "logical_PIF", store_record_uuid(lp));
+    if (r >= 0)
+        r = ops__set(ns, "requires_reboot", "false");
+    if (r >= 0)
+        r = ops__set(ns, "configuration_mode",
+                     sriov_mode_to_string(a->hw->mode));
+    if (r >= 0)
+        r = ops__set(ns, "num_vfs", n);
+    if (r >= 0)
+        r = ops__tx_create(tx, &a->undo, ns);
+    if (r < 0)
+        return r;
+    memcpy(a->logical_uuid, store_record_uuid(lp), 37);
+    memcpy(a->sriov_uuid, store_record_uuid(ns), 37);
+    return 0;
+}
+
+static int create_fn(store_tx *tx, void *userdata)
+{
+    struct create_args *a = userdata;
+    _cleanup_record_ store_record *pif = NULL, *net = NULL;
+    int r;
+
+    ops__undo_reset(&a->undo);
+    xapi_error_clear(a->err);
+    a->sriov_uuid[0] = a->logical_uuid[0] = '\0';
+    r = ops__tx_lookup(tx, "PIF", a->pif_uuid, &pif, a->err);
+    if (r >= 0)
+        r = ops__tx_lookup(tx, "network", a->net_uuid, &net, a->err);
+    if (r >= 0)
+        r = check_create(tx, a, net, pif);
+    if (r >= 0)
+        r = check_hw(a, pif);
+    if (r >= 0)
+        r = create_records(tx, a, net, pif);
+    return r;
+}
+
+struct enabled_args {
+    const char *sriov_uuid, *logical_uuid;
+    int mode, reboot;
+    unsigned numvfs;
+    struct ops_undo undo;
+    struct xapi_error *err;
+};
+
+/* Record what the enable did: mode, reboot, VFs, attached. */
+static int enabled_fn(store_tx *tx, void *userdata)
+{
+    struct enabled_args *e = userdata;
+    _cleanup_record_ store_record *ns = NULL, *lp = NULL;
+    _cleanup_record_ store_record *ns0 = NULL, *lp0 = NULL;
+    char n[16];
+    int r;
+
+    ops__undo_reset(&e->undo);
+    xapi_error_clear(e->err);
+    snprintf(n, sizeof(n), "%u", e->numvfs);
+    r = store_tx_get(tx, "network_sriov", e->sriov_uuid, &ns);
+    if (r >= 0)
+        r = store_tx_get(tx, "PIF", e->logical_uuid, &lp);
+    if (r >= 0)
+        r = store_record_dup(&ns0, ns);
+    if (r >= 0)
+        r = store_record_dup(&lp0, lp);
+    if (r >= 0)
+        r = ops__set(ns, "configuration_mode", sriov_mode_to_string(e->mode));
+    if (r >= 0)
+        r = ops__set(ns, "requires_reboot", e->reboot ? "true" : "false");
+    if (r >= 0)
+        r = ops__set(ns, "num_vfs", n);
+    if (r >= 0)
+        r = ops__set(lp, "currently_attached", e->reboot ? "false" : "true");
+    if (r >= 0)
+        r = ops__tx_update(tx, &e->undo, ns0, ns);
+    if (r >= 0)
+        r = ops__tx_update(tx, &e->undo, lp0, lp);
+    return r;
+}
+
+int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
+                             const char *network_uuid, unsigned num_vfs,
+                             char ret_uuid[37], struct xapi_error *err)
+{
+    struct create_args a = { .ops = ops, .pif_uuid = pif_uuid,
+                             .net_uuid = network_uuid, .num_vfs = num_vfs,
+                             .undo.ops = ops, .err = err };
+    struct enabled_args e = { .undo.ops = ops, .err = err };
+    _cleanup_record_ store_record *pif = NULL, *net = NULL;
+    char ref[OPS_REF_SIZE];
+    struct pf_info hw;
+    int r, k;
+
+    r = ops_host_ensure(ops, a.host, err);
+    if (r < 0)
+        return r;
+    /* xe resolves both uuids first (UUID_INVALID), then calls create. */
+    r = ops_lookup(ops, "PIF", pif_uuid, &pif, err);
+    if (r >= 0)
+        r = ops_lookup(ops, "network", network_uuid, &net, err);
+    if (r < 0)
+        return r;
+    read_hw(ops, pif, &hw);
+    a.hw = &hw;
+    r = ops__transact(ops, create_fn, &a, &a.undo, err);
+    if (r < 0)
+        goto out;
+    ops__step(ops, "sriov-create:records");
+
+    r = sriov_pf_enable(ops->sriov, hw.bdf,
+                        num_vfs ? num_vfs : SRIOV_NUMVFS_MAX,
+                        hw.forced ? hw.mode : SRIOV_MODE_UNKNOWN, 0, &e.mode,
+                        &e.reboot, &e.numvfs);
+    if (r < 0) {
+        _cleanup_free_ char *msg = strdup(sriov_ctx_last_error(ops->sriov));
+
+        /* Take the records back: nothing was enabled. */
+        k = ops__undo_apply(ops, &a.undo);
+        if (k < 0)
+            r = xapi_error_internal(err, r, "enabling SR-IOV on %s failed "
+                                    "(%s) and its records could not be "
+                                    "removed (%s): the boot restore or xe "
+                                    "network-sriov-destroy %s completes it",
+                                    hw.device, msg ? msg : strerror(-r),
+                                    store_last_error(ops->st), a.sriov_uuid);
+        else
+            r = xapi_error_set(err, r, XAPI_NETWORK_SRIOV_ENABLE_FAILED,
+                               ops_ref(ref, pif_uuid),
+                               msg ? msg : strerror(-r), NULL);
+        goto out;
+    }
+    ops__step(ops, "sriov-create:enabled");
+
+    e.sriov_uuid = a.sriov_uuid;
+    e.logical_uuid = a.logical_uuid;
+    r = ops__transact(ops, enabled_fn, &e, &e.undo, err);
+    if (r < 0) {
+        _cleanup_free_ char *msg = strdup(err->n_params ? err->params[0]
+                                                        : "");
+
+        r = xapi_error_internal(err, r, "SR-IOV is enabled on %s (%u VFs, "
+                                "%s) but recording it failed (%s): the boot "
+                                "restore completes network-sriov %s",
+                                hw.device, e.numvfs,
+                                sriov_mode_to_string(e.mode),
+                                msg ? msg : "", a.sriov_uuid);
+        goto out;
+    }
+    /* Derived records: a failure here is mended by the next pif-scan. */
+    k = ops__sync_pf(ops, a.host, hw.bdf, err);
+    if (k < 0) {
+        ops__log(ops, "network-sriov-create %s: refreshing the PCI records "
+                 "of %s failed: %s", a.sriov_uuid, hw.bdf,
+                 err->n_params ? err->params[0] : err->code);
+        xapi_error_clear(err);
+    }
+    ops__log(ops, "network-sriov-create %s on PIF %s (%s): %s, %u VFs%s",
+             a.sriov_uuid, pif_uuid, hw.device, sriov_mode_to_string(e.mode),
+             e.numvfs, e.reboot ? ", after a reboot" : "");
+    memcpy(ret_uuid, a.sriov_uuid, 37);
+    r = 0;
+out:
+    ops__undo_reset(&a.undo);
+    ops__undo_reset(&e.undo);
+    return r;
+}
+
+/* ---- destroy ---- */
+
+struct destroy_args {
+    const char *uuid;
+    const char *logical_uuid;
+    const char *pf_pci;         /* the PF's PCI record */
+    struct ops_undo undo;
+    struct xapi_error *err;
+};
+
+/* A VIF of the network holding a VF of this PF: refuse, naming it. */
+static int check_vifs(store_tx *tx, struct destroy_args *d,
+                      const store_record *net)
+{
+    for (size_t i = 0; i < store_record_set_count(net, "VIFs"); i++) {
+        _cleanup_record_ store_record *vif = NULL, *vf = NULL;
+        const char *u = store_record_set_member(net, "VIFs", i);
+        char why[512];
+        int r;
+
+        r = store_tx_get(tx, "VIF", u, &vif);
+        if (r < 0)
+            return r;
+        if (!*ops__get(vif, "reserved_pci"))
+            continue;
+        r = store_tx_get(tx, "PCI", ops__get(vif, "reserved_pci"), &vf);
+        if (r == -ENOENT)
+            continue;
+        if (r < 0)
+            return r;
+        if (strcmp(ops__get(vf, "physical_function"), d->pf_pci) != 0)
+            continue;
+        snprintf(why, sizeof(why), "VIF %s (device %s of VM %s) holds VF %s "
+                 "of this network-sriov: shut the VM down or unplug the VIF "
+                 "first", u, ops__get(vif, "device"), ops__get(vif, "VM"),
+                 ops__get(vf, "pci_id"));
+        return xapi_error_set(d->err, -EBUSY, XAPI_OPERATION_NOT_ALLOWED, why,
+                              NULL);
+    }
+    return 0;
+}
+
+static int destroy_fn(store_tx *tx, void *userdata)
+{
+    struct destroy_args *d = userdata;
+    _cleanup_record_ store_record *lp = NULL, *net = NULL;
+    int r;
+
+    ops__undo_reset(&d->undo);
+    xapi_error_clear(d->err);
+    r = store_tx_get(tx, "PIF", d->logical_uuid, &lp);
+    if (r >= 0 && *ops__get(lp, "network"))
+        r = store_tx_get(tx, "network", ops__get(lp, "network"), &net);
+    if (r >= 0 && net)
+        r = check_vifs(tx, d, net);
+    if (r >= 0)
+        r = ops__tx_destroy(tx, &d->undo, "network_sriov", d->uuid);
+    if (r >= 0)
+        r = ops__tx_destroy(tx, &d->undo, "PIF", d->logical_uuid);
+    return r;
+}
+
+/* The checks of destroy_fn alone, writing nothing. */
+static int check_fn(store_tx *tx, void *userdata)
+{
+    struct destroy_args *d = userdata;
+    _cleanup_record_ store_record *lp = NULL, *net = NULL;
+    int r;
+
+    xapi_error_clear(d->err);
+    r = store_tx_get(tx, "PIF", d->logical_uuid, &lp);
+    if (r >= 0 && *ops__get(lp, "network"))
+        r = store_tx_get(tx, "network", ops__get(lp, "network"), &net);
+    return r >= 0 && net ? check_vifs(tx, d, net) : r;
+}
+
+/* Another enabled SR-IOV PIF whose PF uses the same driver? */
+static int driver_shared(struct ops_ctx *ops, const char *uuid,
+                         const char *driver, bool *ret,
+                         struct xapi_error *err)
+{
+    _cleanup_records_ struct ops_records all = { 0 };
+    int r;
+
+    *ret = false;
+    r = store_list(ops->st, "network_sriov", NULL, 0,
+                   STORE_LIST_SKIP_INVALID, &all.v, &all.n);
+    if (r < 0)
+        return ops__store_fail(ops, r, err);
+    for (size_t i = 0; i < all.n && !*ret; i++) {
+        _cleanup_record_ store_record *pif = NULL, *pci = NULL;
+
+        if (strcmp(store_record_uuid(all.v[i]), uuid) == 0)
+            continue;
+        if (store_get(ops->st, "PIF", ops__get(all.v[i], "physical_PIF"),
+                      &pif) < 0 ||
+            store_get(ops->st, "PCI", ops__get(pif, "PCI"), &pci) < 0)
+            continue;
+        *ret = strcmp(ops__get(pci, "driver_name"), driver) == 0;
+    }
+    return 0;
+}
+
+int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
+                              struct xapi_error *err)
+{
+    _cleanup_record_ store_record *ns = NULL, *pif = NULL, *pci = NULL;
+    _cleanup_record_ store_record *lp = NULL;
+    struct destroy_args d = { .uuid = uuid, .undo.ops = ops, .err = err };
+    char host[37], ref[OPS_REF_SIZE], bdf[16] = "";
+    const char *pif_uuid;
+    int mode = SRIOV_MODE_UNKNOWN, reboot = 0, r, k;
+    unsigned numvfs;
+    bool disable;
+
+    r = ops_host_ensure(ops, host, err);
+    if (r >= 0)
+        r = ops_lookup(ops, "network_sriov", uuid, &ns, err);
+    if (r < 0)
+        return r;
+    pif_uuid = ops__get(ns, "physical_PIF");
+    r = store_get(ops->st, "PIF", pif_uuid, &pif);
+    if (r >= 0)
+        r = store_get(ops->st, "PIF", ops__get(ns, "logical_PIF"), &lp);
+    if (r >= 0 && *ops__get(pif, "PCI"))
+        r = store_get(ops->st, "PCI", ops__get(pif, "PCI"), &pci);
+    if (r < 0)
+        return ops__store_fail(ops, r, err);
+    d.logical_uuid = ops__get(ns, "logical_PIF");
+    d.pf_pci = pci ? store_record_uuid(pci) : "";
+    snprintf(bdf, sizeof(bdf), "%s", ops__get(pci, "pci_id"));
+    sriov_mode_from_string(ops__get(ns, "configuration_mode"), &mode);
+    numvfs = (unsigned)strtoul(ops__get(ns, "num_vfs"), NULL, 10);
+
+    /* Refuse before touching the NIC (checked again with the records). */
+    r = ops__transact(ops, check_fn, &d, NULL, err);
+    if (r < 0)
+        return r;
+    /* XAPI's unplug: sysfs 0 VFs; modprobe unless the driver is shared;
+     * manual and unknown leave the VFs alone. */
+    disable = mode == SRIOV_MODE_SYSFS;
+    if (mode == SRIOV_MODE_MODPROBE) {
+        bool shared;
+
+        r = driver_shared(ops, uuid, ops__get(pci, "driver_name"), &shared,
+                          err);
+        if (r < 0)
+            return r;
+        disable = !shared;
+    }
+    if (disable && !*bdf)
+        disable = false;
+    if (disable) {
+        r = sriov_pf_disable(ops->sriov, bdf, mode, 0, &reboot);
+        if (r < 0)
+            return xapi_error_set(err, r, XAPI_NETWORK_SRIOV_DISABLE_FAILED,
+                                  ops_ref(ref, pif_uuid),
+                                  sriov_ctx_last_error(ops->sriov), NULL);
+        ops__step(ops, "sriov-destroy:disabled");
+    }
+    r = ops__transact(ops, destroy_fn, &d, &d.undo, err);
+    ops__undo_reset(&d.undo);
+    if (r < 0 && disable) {
+        /* Give the NIC its VFs back: the records still say so. */
+        k = sriov_pf_enable(ops->sriov, bdf, numvfs, mode, 0, NULL, NULL,
+                            NULL);
+        if (k < 0)
+            ops__log(ops, "network-sriov-destroy %s: re-enabling %u VFs on "
+                     "%s failed: %s (the boot restore does it)", uuid,
+                     numvfs, bdf, sriov_ctx_last_error(ops->sriov));
+    }
+    if (r < 0)
+        return r;
+    if (*bdf && ops__sync_pf(ops, host, bdf, err) < 0)
+        xapi_error_clear(err);
+    ops__log(ops, "network-sriov-destroy %s on PIF %s (%s)", uuid, pif_uuid,
+             ops__get(pif, "device"));
+    return 0;
+}

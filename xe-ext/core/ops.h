@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The operations behind every xe command and XenAPI call that changes or
+ * computes something: one implementation of each, shared by `xe`
+ * (xe-ext/cli) and the XenAPI endpoint (xe-ext/api).  Neither keeps a
+ * check of its own: the checks, their order and their errors are here.
+ *
+ * Each function takes an ops context (the libsriov context giving the host
+ * root, an open store, who is calling) and returns 0 or a negative errno.
+ * On failure *err holds the XenAPI error to report (code + parameters, as
+ * XAPI raises it) and outputs are not written.  Object references in
+ * error parameters are XAPI refs, "OpaqueRef:<uuid>" (the endpoint's refs:
+ * it passes them on as they are; xe shows them as "uuid" or "uuid
+ * (name-label)"); UUID_INVALID carries the uuid that was given.
+ *
+ * All or nothing (docs/xe.md has the contract with the boot restore):
+ * - store changes are one transaction each; if xenstore committed it but
+ *   the snapshot could not be written, the change is undone before the
+ *   error is reported, so what xenstore shows and what is on disk agree;
+ * - operations that also change the host order the two with compensation:
+ *   network_sriov create commits the records, then enables the VFs, and
+ *   removes the records again when the enable fails; destroy disables the
+ *   VFs first and enables them again when the records cannot be removed.
+ *   A process killed in between leaves records the boot restore applies
+ *   (their num_vfs) and the next command completes.
+ */
+#ifndef XEN_SRIOV_OPS_H
+#define XEN_SRIOV_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sriov/sriov.h>
+
+#include "store/store.h"
+#include "xe-ext/core/xapi-error.h"
+
+/* "OpaqueRef:" + uuid: how objects are named in error parameters. */
+#define OPS_REF_PREFIX "OpaqueRef:"
+#define OPS_REF_SIZE (sizeof(OPS_REF_PREFIX) - 1 + 37)
+
+/*
+ * Called at named points of the multi-step operations (see ops_steps in
+ * docs/xe.md: "sriov-create:records", "sriov-create:enabled",
+ * "sriov-destroy:disabled", "pif-scan:batch").  Tests use it to kill
+ * xenstored or the process between two steps; programs leave it NULL (xe
+ * installs one only for the test-only XEN_SRIOV_TEST_KILL_AT).
+ */
+typedef void (*ops_step_fn)(void *userdata, const char *step);
+
+/* One line per committed change, naming the caller ("xe uid=0: ..."). */
+typedef void (*ops_log_fn)(void *userdata, const char *line);
+
+/*
+ * Where new objects get their uuid: NULL for random ones (the store's).
+ * Test only: xe pins them for its golden tests (XEN_SRIOV_TEST_UUIDS).
+ */
+typedef int (*ops_uuid_fn)(void *userdata, char ret[37]);
+
+struct ops_ctx {
+    sriov_ctx *sriov;           /* host root; libsriov's errors */
+    store *st;                  /* the object store */
+    const char *caller;         /* "xe uid=0", "xapi root@unix", ... */
+    const char *hostname;       /* for the host record; NULL: gethostname */
+    ops_log_fn log;             /* may be NULL */
+    void *log_userdata;
+    ops_step_fn step;           /* may be NULL */
+    void *step_userdata;
+    ops_uuid_fn new_uuid;       /* may be NULL */
+    void *uuid_userdata;
+};
+
+/* "OpaqueRef:<uuid>" into buf. */
+const char *ops_ref(char buf[OPS_REF_SIZE], const char *uuid);
+
+/*
+ * Read one object the caller named by uuid.
+ * @return 0; -ENOENT with UUID_INVALID [cls; uuid] when there is no such
+ *         object of that class (malformed uuids included); a store failure
+ *         as INTERNAL_ERROR [message]
+ */
+int ops_lookup(struct ops_ctx *ops, const char *cls, const char *uuid,
+               store_record **ret, struct xapi_error *err);
+
+/* ---- host and pool (ops-host.c) ---- */
+
+/*
+ * This dom0's host record and the one-host pool, created on first use.
+ * The host uuid is kept in <state dir>/host-uuid (written atomically);
+ * the pool gets master = host and an empty other_config.
+ * @param[out] ret_uuid  the host uuid (may be NULL)
+ */
+int ops_host_ensure(struct ops_ctx *ops, char ret_uuid[37],
+                    struct xapi_error *err);
+
+/* ---- discovery (ops-scan.c) ---- */
+
+/*
+ * xe pif-scan: discover the host's NICs and SR-IOV functions into PIF and
+ * PCI records.  PFs and plain NICs with an interface get a PIF
+ * (capability "sriov" when SR-IOV capable); every PF (NVMe too) and every
+ * VF gets a PCI record (physical_function, dependencies = the other
+ * members of its IOMMU group, iommu_group).  A VF's interface is never a
+ * PIF.  Idempotent: a second scan writes nothing.  A PIF whose NIC is gone
+ * is marked disappeared=true, currently_attached=false (and unmarked when
+ * it comes back); VF PCI records of VFs that are gone are removed unless
+ * a VIF reserved them.  Large hosts are written in batches of a few
+ * objects per transaction; an interrupted scan is completed by the next.
+ * @param host_uuid  must be this host (UUID_INVALID [host; uuid] if not)
+ */
+int ops_pif_scan(struct ops_ctx *ops, const char *host_uuid,
+                 struct xapi_error *err);
+
+/* ---- networks (ops-network.c) ---- */
+
+struct ops_network_args {
+    const char *name_label;
+    const char *name_description;   /* NULL: "" */
+    const char *mtu;                /* NULL: 1500; <= 0 also 1500, as XAPI */
+    const char *bridge;             /* NULL/"": the first free "xapiN" */
+    int managed;                    /* -1: default (true), 0, 1 */
+    const char *const *other_config;/* key, value, ..., NULL (may be NULL) */
+};
+
+/*
+ * network.create.  INVALID_VALUE [MTU; v] (not an integer, or outside
+ * 68..65535), INVALID_VALUE [bridge; v] (over 15 bytes or starting with
+ * xen, xapi, vif, tap or eth), BRIDGE_NAME_EXISTS [bridge].
+ */
+int ops_network_create(struct ops_ctx *ops, const struct ops_network_args *a,
+                       char ret_uuid[37], struct xapi_error *err);
+
+/*
+ * network.destroy.  NETWORK_CONTAINS_VIF [vifs...] while a VIF on it is
+ * attached or holds a VF, NETWORK_CONTAINS_PIF [pifs...] while a PIF (an
+ * SR-IOV logical PIF) joins it; other VIFs are destroyed with it, as XAPI
+ * does.
+ */
+int ops_network_destroy(struct ops_ctx *ops, const char *uuid,
+                        struct xapi_error *err);
+
+/* ---- field changes: param-set/add/remove/clear, set_*, add_to_* ---- */
+
+enum ops_change_op {
+    OPS_SET,            /* field = value */
+    OPS_MAP_PUT,        /* map[key] = value (added or replaced) */
+    OPS_MAP_ADD,        /* map[key] = value; MAP_DUPLICATE_KEY if present */
+    OPS_MAP_REMOVE,     /* delete map[key] (absent: nothing) */
+    OPS_SET_ADD,        /* add member key */
+    OPS_SET_REMOVE      /* remove member key */
+};
+
+struct ops_change {
+    enum ops_change_op op;
+    const char *field;  /* schema field name: "other_config", "MTU" */
+    const char *key;    /* map key / set member */
+    const char *value;
+};
+
+/*
+ * Apply changes to one object in one transaction: all or none.  Only
+ * fields users may set (schema "rw") are accepted (else
+ * FIELD_TYPE_ERROR [field]); values are checked by type and, for the keys
+ * xen-sriov gives a meaning to, by value (VALUE_NOT_SUPPORTED [field;
+ * value; reason]): VIF other_config vlan, vlan-qos, spoofchk, trust,
+ * link-state, min-tx-rate, max-tx-rate, mac; VIF qos_algorithm_type and
+ * qos_algorithm_params kbps; PIF other_config sriov-configuration-mode;
+ * network MTU (68..65535).  Map keys a VF setting needs must be valid in
+ * the resulting map as a whole (vlan-qos needs vlan, min <= max rate).
+ */
+int ops_apply_changes(struct ops_ctx *ops, const char *cls,
+                      const char *uuid, const struct ops_change *changes,
+                      size_t n, struct xapi_error *err);
+
+/* ---- network SR-IOV (ops-sriov.c, ops-capacity.c) ---- */
+
+/*
+ * network_sriov.create, with XAPI's checks in XAPI's order: network
+ * managed (NETWORK_UNMANAGED), PIF managed (PIF_UNMANAGED), PIF physical
+ * (PIF_IS_NOT_PHYSICAL), not enabled yet (NETWORK_SRIOV_ALREADY_ENABLED),
+ * capability sriov (PIF_IS_NOT_SRIOV_CAPABLE), no other PIF of this host
+ * on the network (NETWORK_ALREADY_CONNECTED [host; PIF]), the network
+ * empty or all SR-IOV (NETWORK_INCOMPATIBLE_WITH_SRIOV) with the same
+ * vendor and device ids (NETWORK_HAS_INCOMPATIBLE_SRIOV_PIFS).  Then
+ * num_vfs against sriov_totalvfs (VALUE_NOT_SUPPORTED [num-vfs; n;
+ * reason]).  The records (logical PIF: physical=false, the physical
+ * device, MAC fe:ff:ff:ff:ff:ff, VLAN -1; the network_sriov with num_vfs
+ * and the mode) are committed first, then the VFs are enabled in the mode
+ * the PIF's other_config:sriov-configuration-mode forces or the one
+ * detected; a failed enable (NETWORK_SRIOV_ENABLE_FAILED [PIF; msg])
+ * removes the records again.  Last, the mode, requires_reboot, num_vfs
+ * and the logical PIF's currently_attached (= !requires_reboot) are
+ * recorded and the PF's VF PCI records refreshed.
+ * @param num_vfs  VFs to enable; 0 = as many as the NIC supports
+ */
+int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
+                             const char *network_uuid, unsigned num_vfs,
+                             char ret_uuid[37], struct xapi_error *err);
+
+/*
+ * network_sriov.destroy.  Refused (OPERATION_NOT_ALLOWED [reason naming
+ * the VIF and VF]) while a VIF on the network holds one of its VFs.
+ * Disables SR-IOV as XAPI does for the recorded mode: sysfs writes 0 VFs;
+ * modprobe resets the module option only when no other enabled SR-IOV PIF
+ * uses the same driver; manual and unknown leave the VFs alone.  A failure
+ * there is NETWORK_SRIOV_DISABLE_FAILED [PIF; msg] and changes nothing.
+ * Then the logical PIF and the object are removed and the VF PCI records
+ * refreshed.
+ */
+int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
+                              struct xapi_error *err);
+
+/* Whether one VF can be given to a VIF now, and why not. */
+struct ops_vf_status {
+    char pci_id[16];            /* "0000:3b:02.0" */
+    char pci_uuid[37];          /* its PCI record, "" if none yet */
+    bool usable;
+    char reason[160];           /* "" when usable */
+};
+
+/*
+ * Every VF of the network_sriov's PF, live from sysfs, joined with the
+ * reservations in the store: a VF is usable when it exists, no VIF
+ * reserved it (PCI reserved_by / scheduled_to_be_attached_to), it is not
+ * in use by anyone else (pciback or vfio-pci binding, interface up in
+ * dom0) and it has an IOMMU group of its own.  Free *ret with free().
+ */
+int ops_network_sriov_diagnose(struct ops_ctx *ops, const char *uuid,
+                               struct ops_vf_status **ret, size_t *n,
+                               struct xapi_error *err);
+
+/* network_sriov.get_remaining_capacity: the usable VFs of diagnose. */
+int ops_network_sriov_remaining_capacity(struct ops_ctx *ops,
+                                         const char *uuid, int64_t *ret,
+                                         struct xapi_error *err);
+
+/* ---- VIFs (ops-vif.c) ---- */
+
+struct ops_vif_args {
+    const char *vm_uuid;        /* the Xen domain's UUID */
+    const char *network_uuid;
+    const char *device;         /* "0", "1", ... */
+    const char *mac;            /* NULL/"": generated; "random"; or a MAC */
+    const char *const *other_config;  /* key, value, ..., NULL */
+};
+
+/*
+ * VIF.create.  UUID_INVALID [VM; uuid] for a malformed VM uuid,
+ * INVALID_DEVICE [device] (not a decimal 0..65535), DEVICE_ALREADY_EXISTS
+ * [device] (another VIF of the VM has it), MAC_INVALID [MAC].  Without a
+ * MAC one is derived from the VM uuid and device in Xen's OUI
+ * (00:16:3e, fourth byte below 0x80 as libxl makes them; another one is
+ * tried if a VIF has it: MAC_autogenerated=true); "random" is a random
+ * locally administered unicast MAC.  MTU comes from the network.
+ */
+int ops_vif_create(struct ops_ctx *ops, const struct ops_vif_args *a,
+                   char ret_uuid[37], struct xapi_error *err);
+
+/* VIF.destroy: OPERATION_NOT_ALLOWED while it is attached or holds a VF. */
+int ops_vif_destroy(struct ops_ctx *ops, const char *uuid,
+                    struct xapi_error *err);
+
+/*
+ * The name of a running domain by its UUID (what libxl writes in
+ * /vm/<uuid>/name).  -ENOENT when no such domain runs.
+ */
+int ops_vm_name_label(struct ops_ctx *ops, const char *vm_uuid, char **ret,
+                      struct xapi_error *err);
+
+#endif
