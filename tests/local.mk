@@ -53,14 +53,26 @@ tests_unit_test_xe_run_SOURCES = tests/unit/test-xe-run.c
 tests_unit_test_xe_run_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_xe_run_LDADD = $(XE_TEST_LIBS)
 
+# The operations (xe-ext/core/ops.h) and their failure points, against a
+# real xenstored and a simulated host.
+check_PROGRAMS += tests/integration/test-xe-ops
+tests_integration_test_xe_ops_SOURCES = tests/integration/test-xe-ops.c
+tests_integration_test_xe_ops_CFLAGS = $(AM_CFLAGS) $(SIM_CFLAGS) \
+	$(CHECK_CFLAGS) $(XENSTORE_CFLAGS)
+tests_integration_test_xe_ops_LDADD = xe-ext/libxecore.la \
+	tests/helpers/libxs-harness.la tests/helpers/libfixture.la \
+	$(XENSTORE_LIBS) $(CHECK_LIBS)
+TESTS += tests/integration/test-xe-ops
+
 # xe as a program: golden outputs, root-only commands, completion, man page.
 XE_SCRIPT_TESTS = \
 	tests/golden/run.sh \
+	tests/golden/flow.sh \
 	tests/xe/root-only.sh \
 	tests/xe/completion.sh \
 	tests/xe/manpage.sh
 TESTS += $(XE_SCRIPT_TESTS)
-EXTRA_DIST += $(XE_SCRIPT_TESTS) tests/golden/cases
+EXTRA_DIST += $(XE_SCRIPT_TESTS) tests/golden/cases tests/golden/flows
 
 # XenAPI endpoint (xe-ext/api): helpers shared by its tests and bench.
 check_LTLIBRARIES += tests/helpers/libxapitest.la

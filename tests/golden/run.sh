@@ -4,12 +4,19 @@
 # line), run xe and compare stdout, stderr and the exit status with
 # cases/NAME.out, NAME.err and NAME.status.  GOLDEN_UPDATE=1 rewrites the
 # expected files from the current output (review the diff before a commit).
+# The commands run against an empty store on a private xenstored (xs-run)
+# and an empty host root; tests/golden/flow.sh has the stateful ones.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
+if [ -z "${XS_RUN_DIR:-}" ]; then
+    exec "$top_builddir/tests/helpers/xs-run" "$0" "$@"
+fi
 xe=$top_builddir/xe-ext/xe
 cases=$top_srcdir/tests/golden/cases
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/root"
+export SRIOV_ROOT=$tmp/root
 failed=0
 n=0
 for argsfile in "$cases"/*.args; do

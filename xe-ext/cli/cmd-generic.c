@@ -9,11 +9,28 @@
 #include "xe-ext/cli/frontend.h"
 #include "xe-ext/cli/generic.h"
 
+/*
+ * The host record is made on first use; `xe host-list` is how one finds
+ * the uuid pif-scan wants, so host commands make it too (when they may
+ * write: a failure here only means there is nothing to show yet).
+ */
+static void ensure_host(struct xe_call *call)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct ops_ctx *ops;
+
+    if (call->cmd->cls != &xe_class_host ||
+        xe_frontend_ops(call->userdata, &ops, &err) < 0 ||
+        ops_host_ensure(ops, NULL, &err) < 0)
+        xapi_error_clear(&err);
+}
+
 int xe_cmd_list(struct xe_call *call)
 {
     struct xe_records recs = { 0 };
     int r;
 
+    ensure_host(call);
     r = xe_read_records(call->userdata, call->cmd->cls, NULL, &recs,
                         call->err);
     if (r < 0)
@@ -29,6 +46,7 @@ static int read_one(struct xe_call *call, struct xe_records *recs)
 {
     const char *uuid = xe_args_get(call->args, "uuid");
 
+    ensure_host(call);
     return xe_read_records(call->userdata, call->cmd->cls, uuid, recs,
                            call->err);
 }

@@ -302,16 +302,46 @@ int ops__undo_apply(struct ops_ctx *ops, const struct ops_undo *u)
     return r;
 }
 
+struct checked {
+    store_tx_fn fn;
+    void *userdata;
+    const struct ops_undo *undo;
+    struct xapi_error *err;
+    int refused;                /* fn's answer, once its reads held */
+};
+
+/*
+ * xenstored's transactions read the live tree and check at commit that
+ * nothing they read changed meanwhile: a refusal decided on reads that
+ * may mix two states is only final once the (empty) transaction commits.
+ * So a refusal before any write commits, and a conflict runs fn again.
+ */
+static int checked_fn(store_tx *tx, void *userdata)
+{
+    struct checked *c = userdata;
+    int r;
+
+    c->refused = 0;
+    r = c->fn(tx, c->userdata);
+    if (r < 0 && r != -EAGAIN && xapi_error_is_set(c->err) &&
+        (!c->undo || c->undo->n == 0)) {
+        c->refused = r;
+        return 0;
+    }
+    return r;
+}
+
 int ops__transact(struct ops_ctx *ops, store_tx_fn fn, void *userdata,
                   struct ops_undo *undo, struct xapi_error *err)
 {
+    struct checked c = { fn, userdata, undo, err, 0 };
     _cleanup_free_ char *msg = NULL;
     int r, k;
 
     xapi_error_clear(err);
-    r = store_transact(ops->st, fn, userdata);
+    r = store_transact(ops->st, checked_fn, &c);
     if (r >= 0)
-        return r;
+        return c.refused < 0 ? c.refused : r;
     if (xapi_error_is_set(err))
         return r;
     if (!store_last_committed(ops->st))

@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Golden transcripts of xe against a real xenstored and a simulated host.
+#
+# Each tests/golden/flows/NAME.sh is a bash fragment run in a fresh state:
+# an empty store (one private xenstored for the whole runner, emptied
+# between flows: tests/helpers/xs-run) and a new simulated host made from
+# the manifests its "# host:" line names, with kernel-sim.so preloaded.
+# In it:
+#   xe ARGS...     runs xe; the transcript gets "$ xe ARGS", its stdout,
+#                  its stderr and "[exit N]" when N != 0; $OUT is stdout
+#   note TEXT      a line of its own in the transcript ("# TEXT")
+#   show CMD...    runs CMD; the transcript gets "+ CMD" and its output
+#   sim_store P V  a write into the simulated sysfs, as the kernel takes it
+#   xs_write P V   xenstore-write P V (what the plugin or libxl would write)
+# The transcript is compared with flows/NAME.out.  New objects get pinned
+# uuids 00000000-0000-4000-8000-<n> (XEN_SRIOV_TEST_UUIDS, test only) and
+# the host is called "dom0" (XEN_SRIOV_TEST_HOSTNAME, test only); paths of
+# the run read <root> and <xs>.  GOLDEN_UPDATE=1 rewrites the .out files
+# (review the diff).  FLOWS="a b" runs only those.  Then every command of
+# `xe help --all` must appear in a flow or a case of tests/golden/cases.
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}"
+# Commands that change state need uid 0: a user namespace gives it to an
+# unprivileged run.
+if [ "$(id -u)" -ne 0 ]; then
+    if unshare --map-root-user true 2>/dev/null; then
+        exec unshare --map-root-user "$0" "$@"
+    fi
+    echo "SKIP: xe changes state only as root, and no user namespace"
+    exit 77
+fi
+if [ -z "${XS_RUN_DIR:-}" ]; then
+    exec "$top_builddir/tests/helpers/xs-run" "$0" "$@"
+fi
+xe_bin=$top_builddir/xe-ext/xe
+flows=$top_srcdir/tests/golden/flows
+sim=$top_builddir/tests/helpers/make-sim-host
+preload=$top_builddir/tests/helpers/.libs/kernel-sim.so
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+n=0
+
+run_flow() {
+    local name=$1 file=$2 dir=$tmp/$1 manifests
+    mkdir -p "$dir"
+    manifests=$(sed -n 's/^# host: *//p' "$file")
+    # shellcheck disable=SC2086
+    "$sim" $manifests "$dir/host" >"$dir/sim.log" 2>&1 || {
+        echo "FAIL: $name: make-sim-host $manifests: $(cat "$dir/sim.log")"
+        return 1
+    }
+    xenstore-rm /tool/xen-sriov 2>/dev/null
+    (
+        export SRIOV_ROOT=$dir/host LD_PRELOAD=$preload LC_ALL=C
+        export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+        export XEN_SRIOV_TEST_UUIDS=$dir/uuids XEN_SRIOV_TEST_HOSTNAME=dom0
+        unset XE_EXTRA_ARGS XEN_SRIOV_TEST_KILL_AT
+        transcript=$dir/transcript
+        : >"$transcript"
+        OUT=
+        xe() {
+            printf '$ xe' >>"$transcript"
+            printf ' %s' "$@" >>"$transcript"
+            printf '\n' >>"$transcript"
+            # (a subshell: bash would report a killed xe on its stderr)
+            { ( exec "$xe_bin" "$@" >"$dir/out" 2>"$dir/err" ); } 2>/dev/null
+            local status=$?
+            cat "$dir/out" "$dir/err" >>"$transcript"
+            if [ "$status" -ge 128 ]; then
+                echo "[killed by signal $((status - 128))]" >>"$transcript"
+            elif [ "$status" -ne 0 ]; then
+                echo "[exit $status]" >>"$transcript"
+            fi
+            OUT=$(cat "$dir/out")
+            return "$status"
+        }
+        note() { echo "# $*" >>"$transcript"; }
+        show() {
+            echo "+ $*" >>"$transcript"
+            "$@" >>"$transcript" 2>&1
+        }
+        sim_store() {
+            printf '%s' "$2" | dd of="$SRIOV_ROOT/$1" status=none 2>>"$transcript"
+        }
+        xs_write() { xenstore-write "$1" "$2"; }
+        # shellcheck source=/dev/null
+        . "$file"
+    ) </dev/null
+    sed -e "s#$dir/host#<root>#g" -e "s#$XS_RUN_DIR#<xs>#g" \
+        -e 's#^Usage: .* <cmd> \[#Usage: xe <cmd> [#' \
+        "$dir/transcript" >"$dir/got"
+    if [ "${GOLDEN_UPDATE:-0}" = 1 ]; then
+        cp "$dir/got" "$flows/$name.out"
+    elif ! diff -u "$flows/$name.out" "$dir/got" >"$dir/diff" 2>&1; then
+        echo "FAIL: $name: transcript differs"
+        cat "$dir/diff"
+        return 1
+    fi
+    cat "$dir/got" >>"$tmp/all"
+    return 0
+}
+
+: >"$tmp/all"
+for file in "$flows"/*.sh; do
+    name=$(basename "$file" .sh)
+    if [ -n "${FLOWS:-}" ] && [[ " $FLOWS " != *" $name "* ]]; then
+        continue
+    fi
+    n=$((n + 1))
+    run_flow "$name" "$file" || failed=$((failed + 1))
+done
+[ "$n" -gt 0 ] || { echo "FAIL: no flow found in $flows"; exit 1; }
+
+# Every command is shown at work somewhere.
+if [ -z "${FLOWS:-}" ]; then
+    for cmd in $(env -u XE_EXTRA_ARGS "$xe_bin" help --all --minimal |
+                 tr ',' ' '); do
+        if ! grep -q "^\$ xe $cmd\( \|\$\)" "$tmp/all" &&
+            ! grep -qx "$cmd" "$top_srcdir"/tests/golden/cases/*.args; then
+            echo "FAIL: no golden flow or case runs xe $cmd"
+            failed=$((failed + 1))
+        fi
+    done
+fi
+if [ "$failed" -ne 0 ]; then
+    echo "FAIL: $failed of $n golden flows"
+    exit 1
+fi
+echo "PASS: $n golden flows"

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# network-create/-list/-param-*/-destroy.
+# host: plain-nic
+xe network-create name-label=blue
+blue=$OUT
+xe network-create name-label=red name-description="a red one" MTU=9000 bridge=br-red managed=false
+red=$OUT
+xe network-list
+xe network-list bridge=br-red --minimal
+xe network-list params=all name-label=blue
+xe network-param-list uuid="$red"
+xe network-param-get uuid="$red" param-name=MTU
+xe network-param-set uuid="$blue" name-label=green name-description=grass MTU=1400
+xe network-param-set uuid="$blue" other-config:xo:ip=10.0.0.1
+xe network-param-add uuid="$blue" param-name=other-config owner=lab
+xe network-param-get uuid="$blue" param-name=other-config
+xe network-param-get uuid="$blue" param-name=other-config param-key=xo:ip
+xe network-param-remove uuid="$blue" param-name=other-config param-key=owner
+xe network-param-clear uuid="$blue" param-name=name-description
+xe network-param-list uuid="$blue"
+
+note "bad input: nothing changes"
+xe network-create
+xe network-create name-label=x MTU=big
+xe network-create name-label=x MTU=70000
+xe network-create name-label=x bridge=eth5
+xe network-create name-label=x bridge=br-red
+xe network-create name-label=x managed=maybe
+xe network-param-set uuid="$blue" MTU=20
+xe network-param-set uuid="$blue" MTU=abc
+xe network-param-set uuid="$blue" bridge=br0
+xe network-param-add uuid="$blue" param-name=other-config xo:ip=10.0.0.2
+xe network-param-remove uuid="$blue" param-name=other-config param-key=nope
+xe network-destroy uuid=nope
+xe network-destroy uuid="$(cat /dev/null)"
+xe network-list --minimal
+
+note "destroy"
+xe network-destroy uuid="$red"
+xe network-destroy uuid="$red"
+xe network-list --minimal

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# pif-scan: PIFs and PCI records; idempotent; a NIC that goes and comes.
+# host: x710-2pf plain-nic nvme-sriov
+note "no host record before the first command that changes something"
+xe host-list
+xe pif-scan host-uuid=not-a-uuid
+xe host-list --minimal
+host=$OUT
+xe pif-scan host-uuid="$host"
+xe pif-list
+xe pif-list params=device,capabilities,pci-bus-path
+xe pif-list capabilities:contains=sriov --minimal
+xe pif-list device=eno1 --minimal
+eno=$OUT
+xe pif-param-list uuid="$eno"
+xe pif-param-get uuid="$eno" param-name=device
+xe pif-param-get uuid="$eno" param-name=capabilities
+xe pci-list
+xe pci-list pci-id=0000:3b:02.3 --minimal
+vf3=$OUT
+xe pci-param-list uuid="$vf3"
+xe pci-param-get uuid="$vf3" param-name=driver-name
+xe host-param-list uuid="$host"
+xe host-param-get uuid="$host" param-name=software-version param-key=product_brand
+
+note "a second scan changes nothing"
+xenstore-read /tool/xen-sriov/generation >"$SRIOV_ROOT/gen-before"
+xe pif-scan host-uuid="$host"
+xenstore-read /tool/xen-sriov/generation >"$SRIOV_ROOT/gen-after"
+cmp -s "$SRIOV_ROOT/gen-before" "$SRIOV_ROOT/gen-after" &&
+    note "no write transaction: the generation is unchanged"
+xe pci-list --minimal
+
+note "eno1's driver goes away: its PIF is marked, not dropped"
+sim_store sys/bus/pci/drivers/e1000e/unbind 0000:00:1f.6
+xe pif-scan host-uuid="$host"
+xe pif-list device=eno1 params=uuid,currently-attached
+note "disappeared: $(xenstore-read /tool/xen-sriov/PIF/"$eno"/disappeared)"
+note "and comes back"
+sim_store sys/bus/pci/drivers/e1000e/bind 0000:00:1f.6
+xe pif-scan host-uuid="$host"
+xe pif-list device=eno1 params=uuid,currently-attached
+note "disappeared: $(xenstore-read /tool/xen-sriov/PIF/"$eno"/disappeared)"
+
+note "PIF other-config, and the SR-IOV mode key checked"
+xe pif-param-set uuid="$eno" other-config:sriov-configuration-mode=fast
+xe pif-param-set uuid="$eno" other-config:sriov-configuration-mode=sysfs other-config:note=lab
+xe pif-param-get uuid="$eno" param-name=other-config
+xe pif-param-remove uuid="$eno" param-name=other-config param-key=note
+xe pif-param-clear uuid="$eno" param-name=other-config
+xe pci-param-add uuid="$vf3" param-name=other-config owner=xl
+xe pci-param-add uuid="$vf3" param-name=other-config owner=me
+xe pci-param-get uuid="$vf3" param-name=other-config param-key=owner
+xe pci-param-set uuid="$vf3" other-config:rack=4
+xe pci-param-remove uuid="$vf3" param-name=other-config param-key=rack
+xe pci-param-clear uuid="$vf3" param-name=other-config
+xe pci-param-get uuid="$vf3" param-name=other-config
+xe pif-param-add uuid="$eno" param-name=other-config a=1 b=2
+xe pif-param-get uuid="$eno" param-name=other-config
+xe host-param-set uuid="$host" name-label=lab-dom0
+xe host-param-add uuid="$host" param-name=other-config site=lab
+xe host-param-remove uuid="$host" param-name=other-config param-key=site
+xe host-param-clear uuid="$host" param-name=name-description
+xe pif-param-get uuid="$eno" param-name=host-name-label
+
+note "bad input"
+xe pif-scan
+xe pif-scan host-uuid="$eno"
+xe pif-scan host-uuid="$host" host-uuid="$host"
+xe pif-scan host-uuid="$host" colour=red report-ignored-params=warn
+xe pif-param-list uuid=00000000-0000-4000-8000-0000000fffff
+xe pif-param-list uuid="$vf3"
+xe pif-param-get uuid="$eno" param-name=colour
+xe pif-param-set uuid="$eno" device=eth9
+xe pci-param-list uuid=NOT-A-UUID
