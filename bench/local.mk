@@ -44,3 +44,20 @@ bench_bench_store_LDADD = store/libstore.la tests/helpers/libxs-harness.la \
 bench: bench-store
 bench-store: all
 	$(AM_V_at)$(top_builddir)/bench/bench-store $(BENCH_STORE_FLAGS)
+
+# bench-xe: one xe command as a whole process on 1,024 networks with their
+# network-sriovs (list; param-get next to xenstore-read, the ratio), and
+# the requests and round trips of each; `make bench` or `make bench-xe`
+# (BENCH_XE_FLAGS: NETWORKS RUNS).
+noinst_PROGRAMS += bench/bench-xe
+bench_bench_xe_SOURCES = bench/bench-xe.c
+bench_bench_xe_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+bench_bench_xe_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DBENCH_XE='"$(abs_top_builddir)/xe-ext/.libs/xe"' \
+	-DBENCH_LIBDIR='"$(abs_top_builddir)/libsriov/.libs"'
+bench_bench_xe_LDADD = xe-ext/libxecli.la tests/helpers/libxs-harness.la \
+	$(CHECK_LIBS)
+.PHONY: bench-xe
+bench: bench-xe
+bench-xe: all
+	$(AM_V_at)$(top_builddir)/bench/bench-xe $(BENCH_XE_FLAGS)

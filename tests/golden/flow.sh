@@ -52,9 +52,12 @@ run_flow() {
         return 1
     }
     xenstore-rm /tool/xen-sriov 2>/dev/null
+    # The helpers are called by the flow sourced at the end.
+    # shellcheck disable=SC2317,SC2034
     (
         export SRIOV_ROOT=$dir/host LD_PRELOAD=$preload LC_ALL=C
-        export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+        ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+        export ASAN_OPTIONS
         export XEN_SRIOV_TEST_UUIDS=$dir/uuids XEN_SRIOV_TEST_HOSTNAME=dom0
         unset XE_EXTRA_ARGS XEN_SRIOV_TEST_KILL_AT
         transcript=$dir/transcript
@@ -82,7 +85,8 @@ run_flow() {
             "$@" >>"$transcript" 2>&1
         }
         sim_store() {
-            printf '%s' "$2" | dd of="$SRIOV_ROOT/$1" status=none 2>>"$transcript"
+            printf '%s' "$2" |
+                dd of="$SRIOV_ROOT/$1" status=none 2>>"$transcript"
         }
         xs_write() { xenstore-write "$1" "$2"; }
         # shellcheck source=/dev/null

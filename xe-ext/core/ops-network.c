@@ -27,14 +27,11 @@ static int parse_mtu(const char *s, int64_t *ret, struct xapi_error *err)
     }
     errno = 0;
     v = strtoll(s, &end, 10);
-    if (!*s || *end || errno)
-        return xapi_error_set(err, -EINVAL, XAPI_INVALID_VALUE, "MTU", s,
-                              NULL);
+    if (!*s || *end || errno || (v > 0 && (v < 68 || v > 65535)))
+        return xapi_error_set(err, -EINVAL, XAPI_VALUE_NOT_SUPPORTED, "MTU",
+                              s, "an MTU from 68 to 65535", NULL);
     if (v <= 0)
         v = 1500;
-    if (v < 68 || v > 65535)
-        return xapi_error_set(err, -EINVAL, XAPI_INVALID_VALUE, "MTU", s,
-                              NULL);
     *ret = v;
     return 0;
 }

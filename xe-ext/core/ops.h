@@ -124,9 +124,10 @@ struct ops_network_args {
 };
 
 /*
- * network.create.  INVALID_VALUE [MTU; v] (not an integer, or outside
- * 68..65535), INVALID_VALUE [bridge; v] (over 15 bytes or starting with
- * xen, xapi, vif, tap or eth), BRIDGE_NAME_EXISTS [bridge].
+ * network.create.  VALUE_NOT_SUPPORTED [MTU; v; reason] (not an integer,
+ * or outside 68..65535), INVALID_VALUE [bridge; v] (over 15 bytes, or
+ * starting with xen, xapi, vif, tap or eth, as XAPI), BRIDGE_NAME_EXISTS
+ * [bridge].
  */
 int ops_network_create(struct ops_ctx *ops, const struct ops_network_args *a,
                        char ret_uuid[37], struct xapi_error *err);
@@ -164,7 +165,7 @@ struct ops_change {
  * FIELD_TYPE_ERROR [field]); values are checked by type and, for the keys
  * xen-sriov gives a meaning to, by value (VALUE_NOT_SUPPORTED [field;
  * value; reason]): VIF other_config vlan, vlan-qos, spoofchk, trust,
- * link-state, min-tx-rate, max-tx-rate, mac; VIF qos_algorithm_type and
+ * link-state, min-tx-rate, max-tx-rate; VIF qos_algorithm_type and
  * qos_algorithm_params kbps; PIF other_config sriov-configuration-mode;
  * network MTU (68..65535).  Map keys a VF setting needs must be valid in
  * the resulting map as a whole (vlan-qos needs vlan, min <= max rate).

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # pif-scan: PIFs and PCI records; idempotent; a NIC that goes and comes.
 # host: x710-2pf plain-nic nvme-sriov
-note "no host record before the first command that changes something"
+note "xe host-list makes this host's record on first use"
 xe host-list
 xe pif-scan host-uuid=not-a-uuid
 xe host-list --minimal

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What one xe command costs: list and param-get next to xenstore-read. */
+/*
+ * bench-xe [NETWORKS [RUNS]]   (defaults 1024 and 200)
+ *
+ * Starts its own xenstored (tests/helpers harness) and fills the store
+ * with NETWORKS networks, each with a physical PIF, a logical PIF and its
+ * network-sriov.  Then, in the same run, as whole processes (the installed
+ * xe binary, not libtool's wrapper script):
+ *   xe network-sriov-list                    (RUNS / 20 times)
+ *   xe network-sriov-param-get param-name=physical-PIF   (RUNS times)
+ *   xenstore-read of the same node           (RUNS times, interleaved)
+ * and prints the time per call (median and mean), the param-get /
+ * xenstore-read ratio (target: within 2x), and the xenstore requests and
+ * round trips per call, counted by running the same commands in process.
+ * It prints figures only: nothing here asserts a speed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "tests/helpers/xs-harness.h"
+#include "xe-ext/cli/frontend.h"
+#include "xe-ext/cli/run.h"
+
+static xs_harness *harness;
+static char *state_root;
+
+static double now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag,
+                  struct FTW *ftw)
+{
+    (void)sb; (void)ftw;
+    return flag == FTW_DP ? rmdir(p) : unlink(p);
+}
+
+static void cleanup(void)
+{
+    harness = xs_harness_stop(harness);
+    if (state_root)
+        nftw(state_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(state_root);
+    state_root = NULL;
+}
+
+static void die(const char *what, const char *why)
+{
+    fprintf(stderr, "bench-xe: %s: %s\n", what, why);
+    cleanup();
+    exit(1);
+}
+
+/* Run argv with its output to /dev/null; seconds it took. */
+static double run(char *const argv[])
+{
+    double t0 = now();
+    pid_t pid = fork();
+    int status;
+
+    if (pid < 0)
+        die("fork", "cannot fork");
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+        if (fd < 0 || dup2(fd, 1) < 0)
+            _exit(127);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0)
+        die(argv[0], "failed (run it by hand to see why)");
+    return now() - t0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(*v), cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double mean(const double *v, int n)
+{
+    double s = 0;
+
+    for (int i = 0; i < n; i++)
+        s += v[i];
+    return s / n;
+}
+
+struct fill {
+    int from, to;
+    char last[37];              /* a network_sriov uuid */
+};
+
+static int set(store_record *r, const char *f, const char *v)
+{
+    return store_record_set(r, f, v);
+}
+
+/* Networks [from, to), each with its physical PIF, logical PIF and
+ * network-sriov, in one transaction. */
+static int fill_fn(store_tx *tx, void *userdata)
+{
+    struct fill *f = userdata;
+    const char *host = NULL;
+    store_record **hosts = NULL;
+    size_t n = 0;
+    int r;
+
+    r = store_tx_list(tx, "host", NULL, 0, 0, &hosts, &n);
+    if (r < 0 || n != 1)
+        return r < 0 ? r : -EINVAL;
+    host = store_record_uuid(hosts[0]);
+    for (int i = f->from; r >= 0 && i < f->to; i++) {
+        store_record *net = NULL, *phys = NULL, *lp = NULL, *ns = NULL;
+        char name[32], dev[32];
+
+        snprintf(name, sizeof(name), "net%04d", i);
+        snprintf(dev, sizeof(dev), "eth%d", i);
+        r = store_record_new(&net, "network");
+        if (r >= 0)
+            r = set(net, "name_label", name);
+        if (r >= 0)
+            r = store_tx_create(tx, net);
+        if (r >= 0)
+            r = store_record_new(&phys, "PIF");
+        if (r >= 0) {
+            set(phys, "device", dev);
+            set(phys, "host", host);
+            set(phys, "capabilities", "sriov");
+            r = store_tx_create(tx, phys);
+        }
+        if (r >= 0)
+            r = store_record_new(&lp, "PIF");
+        if (r >= 0) {
+            set(lp, "device", dev);
+            set(lp, "host", host);
+            set(lp, "physical", "false");
+            set(lp, "MAC", "fe:ff:ff:ff:ff:ff");
+            set(lp, "network", store_record_uuid(net));
+            r = store_tx_create(tx, lp);
+        }
+        if (r >= 0)
+            r = store_record_new(&ns, "network_sriov");
+        if (r >= 0) {
+            set(ns, "physical_PIF", store_record_uuid(phys));
+            set(ns, "logical_PIF", store_record_uuid(lp));
+            set(ns, "configuration_mode", "sysfs");
+            set(ns, "num_vfs", "8");
+            r = store_tx_create(tx, ns);
+        }
+        if (r >= 0)
+            memcpy(f->last, store_record_uuid(ns), 37);
+        store_record_free(net);
+        store_record_free(phys);
+        store_record_free(lp);
+        store_record_free(ns);
+    }
+    store_record_list_free(hosts, n);
+    return r;
+}
+
+/* xe in this process, to count its xenstore requests and round trips. */
+static void count_in_process(int argc, char **argv, const char *label,
+                             sriov_ctx *ctx)
+{
+    struct xe_frontend fe;
+    struct xe_cmdtable *table = NULL;
+    struct store_stats s = { 0 };
+    FILE *null = fopen("/dev/null", "we");
+    struct xe_env env;
+    double t0, t;
+    int status;
+
+    if (!null || xe_frontend_init(&fe, ctx, state_root, "bench") < 0 ||
+        xe_cmdtable_new(&table, xe_handlers, xe_generic_handlers) < 0)
+        die(label, "cannot set up xe in process");
+    env = (struct xe_env){ .out = null, .err = stderr, .argv0 = "xe",
+                           .hostname = "", .is_root = true,
+                           .table = table, .userdata = &fe };
+    t0 = now();
+    status = xe_run(&env, argc, argv);
+    t = now() - t0;
+    if (status != 0)
+        die(label, "failed in process");
+    store_get_stats(fe.st, &s);
+    printf("  %-28s %6llu requests, %4llu round trips, %8.3f ms in "
+           "process\n", label, (unsigned long long)s.requests,
+           (unsigned long long)s.round_trips, t * 1e3);
+    xe_cmdtable_free(table);
+    xe_frontend_done(&fe);
+    fclose(null);
+}
+
+int main(int argc, char **argv)
+{
+    int networks = argc > 1 ? atoi(argv[1]) : 1024;
+    int runs = argc > 2 ? atoi(argv[2]) : 200;
+    int list_runs = runs / 20 > 3 ? runs / 20 : 3;
+    const char *tmp = getenv("TMPDIR");
+    struct store_opts o = { .flags = STORE_OPEN_NO_SNAPSHOT };
+    struct ops_ctx ops = { 0 };
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct fill f = { 0 };
+    sriov_ctx *ctx = NULL;
+    store *st = NULL;
+    char buf[512], node[256], uuid_arg[64];
+    double *t_get, *t_read, *t_list, t0;
+
+    if (networks < 1 || runs < 2)
+        die("usage", "bench-xe [NETWORKS [RUNS]]");
+    snprintf(buf, sizeof(buf), "%s/bench-xe.XXXXXX",
+             tmp && *tmp ? tmp : P_tmpdir);
+    if (!mkdtemp(buf))
+        die("mkdtemp", buf);
+    state_root = strdup(buf);
+    if (xs_harness_start(&harness, NULL) < 0)
+        die("xenstored", xs_harness_error());
+    setenv("SRIOV_ROOT", state_root, 1);
+    setenv("LD_LIBRARY_PATH", BENCH_LIBDIR, 1);
+
+    /* The host, then the networks, 8 per transaction. */
+    o.root = state_root;
+    if (store_open(&st, &o, buf, sizeof(buf)) < 0)
+        die("store", buf);
+    if (sriov_ctx_new(&ctx) < 0 || sriov_ctx_set_root(ctx, state_root) < 0)
+        die("libsriov", "cannot make a context");
+    ops = (struct ops_ctx){ .sriov = ctx, .st = st, .caller = "bench" };
+    if (ops_host_ensure(&ops, NULL, &err) < 0)
+        die("host", err.n_params ? err.params[0] : err.code);
+    t0 = now();
+    for (f.from = 0; f.from < networks; f.from = f.to) {
+        f.to = f.from + 8 < networks ? f.from + 8 : networks;
+        if (store_transact(st, fill_fn, &f) < 0)
+            die("fill", store_last_error(st));
+    }
+    printf("store: %d networks, each with 2 PIFs and a network-sriov "
+           "(%.1f s to fill)\n", networks, now() - t0);
+    snprintf(node, sizeof(node), "%s/network_sriov/%s/physical_PIF",
+             SCHEMA_ROOT, f.last);
+    snprintf(uuid_arg, sizeof(uuid_arg), "uuid=%s", f.last);
+
+    {
+        char *list[] = { BENCH_XE, "network-sriov-list", NULL };
+        char *get[] = { BENCH_XE, "network-sriov-param-get", uuid_arg,
+                        "param-name=physical-PIF", NULL };
+        char *rd[] = { "xenstore-read", node, NULL };
+
+        t_list = calloc((size_t)list_runs, sizeof(double));
+        t_get = calloc((size_t)runs, sizeof(double));
+        t_read = calloc((size_t)runs, sizeof(double));
+        if (!t_list || !t_get || !t_read)
+            die("bench", "out of memory");
+        run(get);                       /* warm the page cache */
+        run(rd);
+        for (int i = 0; i < list_runs; i++)
+            t_list[i] = run(list);
+        for (int i = 0; i < runs; i++) {
+            t_get[i] = run(get);
+            t_read[i] = run(rd);
+        }
+        printf("\nper call, whole processes (%d runs; list: %d):\n", runs,
+               list_runs);
+        printf("  xe network-sriov-list (%d)   median %8.2f ms, mean "
+               "%8.2f ms\n", networks, median(t_list, list_runs) * 1e3,
+               mean(t_list, list_runs) * 1e3);
+        printf("  xe network-sriov-param-get   median %8.3f ms, mean "
+               "%8.3f ms\n", median(t_get, runs) * 1e3,
+               mean(t_get, runs) * 1e3);
+        printf("  xenstore-read                median %8.3f ms, mean "
+               "%8.3f ms\n", median(t_read, runs) * 1e3,
+               mean(t_read, runs) * 1e3);
+        printf("  param-get / xenstore-read    %.2fx (median), %.2fx "
+               "(mean); target: within 2x\n",
+               median(t_get, runs) / median(t_read, runs),
+               mean(t_get, runs) / mean(t_read, runs));
+    }
+
+    printf("\nxenstore traffic per call (in process; xenstore-read: 1 "
+           "request, 1 round trip):\n");
+    {
+        char *list[] = { "xe", "network-sriov-list", NULL };
+        char *get[] = { "xe", "network-sriov-param-get", uuid_arg,
+                        "param-name=physical-PIF", NULL };
+
+        count_in_process(2, list, "network-sriov-list", ctx);
+        count_in_process(4, get, "network-sriov-param-get", ctx);
+    }
+    free(t_list);
+    free(t_get);
+    free(t_read);
+    st = store_close(st);
+    sriov_ctx_free(ctx);
+    cleanup();
+    return 0;
+}
