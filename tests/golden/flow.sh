@@ -64,9 +64,11 @@ run_flow() {
         : >"$transcript"
         OUT=
         xe() {
-            printf '$ xe' >>"$transcript"
-            printf ' %s' "$@" >>"$transcript"
-            printf '\n' >>"$transcript"
+            {
+                printf '$ xe'
+                printf ' %s' "$@"
+                printf '\n'
+            } >>"$transcript"
             # (a subshell: bash would report a killed xe on its stderr)
             { ( exec "$xe_bin" "$@" >"$dir/out" 2>"$dir/err" ); } 2>/dev/null
             local status=$?
