@@ -585,7 +585,8 @@ static int sync_host(struct ops_ctx *ops, const char *host_uuid,
     else if (r < 0 && !xapi_error_is_set(err))
         r = xapi_error_internal(err, r, "pif-scan: %s", strerror(-r));
     if (r >= 0) {
-        qsort(p.jobs, p.n_jobs, sizeof(*p.jobs), cmp_pass);
+        if (p.n_jobs)
+            qsort(p.jobs, p.n_jobs, sizeof(*p.jobs), cmp_pass);
         r = run_jobs(&p, err);
     }
     plan_done(&p);
