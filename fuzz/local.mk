@@ -18,7 +18,6 @@ FUZZ_XE_SRC = \
 	$(top_srcdir)/xe-ext/cli/classes.c \
 	$(top_srcdir)/xe-ext/cli/generic.c \
 	$(top_srcdir)/xe-ext/cli/cmdtable.c \
-	$(top_srcdir)/xe-ext/cli/handlers.c \
 	$(top_srcdir)/xe-ext/cli/help.c \
 	$(top_srcdir)/xe-ext/cli/run.c \
 	$(top_srcdir)/xe-ext/core/xapi-error.c \
