@@ -517,6 +517,38 @@ START_TEST(test_ops_scan_in_batches_is_completed_and_idempotent)
 }
 END_TEST
 
+/* The endpoint's VIF.create passes other_config and QoS: same checks. */
+START_TEST(test_ops_vif_create_checks_what_the_api_passes)
+{
+    static const char *const bad_vlan[] = { "vlan", "5000", NULL };
+    static const char *const good[] = { "vlan", "7", "trust", "on", NULL };
+    static const char *const kbps[] = { "kbps", "0", NULL };
+    struct ops_vif_args a = { .vm_uuid = "6b3f1c2e-8a1d-4f0e-9b7c-"
+                                         "1d2e3f4a5b6c",
+                              .network_uuid = net, .device = "0" };
+    store_record *r = NULL;
+    char vu[37];
+
+    a.other_config = bad_vlan;
+    expect_code(ops_vif_create(&ops, &a, vu, &err), XAPI_VALUE_NOT_SUPPORTED);
+    ck_assert_str_eq(err.params[0], "other_config:vlan");
+    a.other_config = good;
+    a.qos_algorithm_type = "ratelimit";
+    a.qos_algorithm_params = kbps;
+    expect_code(ops_vif_create(&ops, &a, vu, &err), XAPI_VALUE_NOT_SUPPORTED);
+    a.qos_algorithm_params = NULL;
+    a.locking_mode = "open";
+    expect_code(ops_vif_create(&ops, &a, vu, &err), XAPI_FIELD_TYPE_ERROR);
+    ck_assert_uint_eq(count("VIF", NULL, NULL), 0);
+    a.locking_mode = "locked";
+    ck_ops(ops_vif_create(&ops, &a, vu, &err));
+    ck_assert_int_eq(store_get(st, "VIF", vu, &r), 0);
+    ck_assert_str_eq(store_record_map_get(r, "other_config", "trust"), "on");
+    ck_assert_str_eq(store_record_get(r, "locking_mode"), "locked");
+    store_record_free(r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("xe-ops");
@@ -536,6 +568,7 @@ static Suite *suite(void)
                         test_ops_network_must_be_empty_or_same_sriov_nics,
                         0, 3);
     tcase_add_test(shared, test_ops_reservations_count_as_used);
+    tcase_add_test(shared, test_ops_vif_create_checks_what_the_api_passes);
     tcase_add_loop_test(shared, test_ops_concurrent_creates_enable_once, 0, 3);
     tcase_add_test(shared,
                    test_ops_scan_in_batches_is_completed_and_idempotent);

@@ -105,7 +105,7 @@ static int check_vif_qos(const store_record *vif, struct xapi_error *err)
     return 0;
 }
 
-static int check_special(const store_record *r, struct xapi_error *err)
+int ops__check_record(const store_record *r, struct xapi_error *err)
 {
     const char *cls = store_record_class(r)->name;
 
@@ -211,7 +211,7 @@ static int apply_fn(store_tx *tx, void *userdata)
     for (size_t i = 0; r >= 0 && i < a->n; i++)
         r = apply_one(cur, &a->c[i], a->err);
     if (r >= 0)
-        r = check_special(cur, a->err);
+        r = ops__check_record(cur, a->err);
     return r < 0 ? r : ops__tx_update(tx, &a->undo, old, cur);
 }
 

@@ -129,6 +129,21 @@ bool ops__has_word(const char *list, const char *word)
     return false;
 }
 
+int ops__put_pairs(store_record *r, const char *field,
+                   const char *const *kv, struct xapi_error *err)
+{
+    const char *why;
+    int k = 0;
+
+    for (size_t i = 0; k >= 0 && kv && kv[i] && kv[i + 1]; i += 2) {
+        if (!schema_key_valid(kv[i], &why))
+            return xapi_error_set(err, -EINVAL, XAPI_VALUE_NOT_SUPPORTED,
+                                  field, kv[i], why, NULL);
+        k = store_record_map_put(r, field, kv[i], kv[i + 1]);
+    }
+    return k;
+}
+
 int ops__record_copy_primary(store_record *dst, const store_record *src)
 {
     const struct schema_class *c = store_record_class(src);

@@ -125,8 +125,19 @@ bool ops__get_bool(const store_record *r, const char *field);
 /* Set a field, or a map entry (value NULL removes it); -ENOMEM etc. */
 int ops__set(store_record *r, const char *field, const char *value);
 
+/* key, value, ..., NULL pairs into a map field; an invalid key is
+ * VALUE_NOT_SUPPORTED [field; key; why]. */
+int ops__put_pairs(store_record *r, const char *field,
+                   const char *const *kv, struct xapi_error *err);
+
 /* True when the comma-separated word list has word. */
 bool ops__has_word(const char *list, const char *word);
+
+/*
+ * The value checks of ops_apply_changes on a whole record (VIF VF
+ * settings and QoS, PIF SR-IOV mode, network MTU): VALUE_NOT_SUPPORTED.
+ */
+int ops__check_record(const store_record *r, struct xapi_error *err);
 
 /* ---- shared by sriov create/destroy and the scan ---- */
 

@@ -109,10 +109,8 @@ static int create_fn(store_tx *tx, void *userdata)
         r = ops__set(n, "MTU", mtu);
     if (r >= 0)
         r = ops__set(n, "managed", a->managed == 0 ? "false" : "true");
-    for (size_t i = 0; r >= 0 && a->other_config && a->other_config[i] &&
-                       a->other_config[i + 1]; i += 2)
-        r = store_record_map_put(n, "other_config", a->other_config[i],
-                                 a->other_config[i + 1]);
+    if (r >= 0)
+        r = ops__put_pairs(n, "other_config", a->other_config, c->err);
     if (r >= 0)
         r = ops__tx_create(tx, &c->undo, n);
     if (r >= 0)
