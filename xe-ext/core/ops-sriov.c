@@ -505,6 +505,34 @@ static int driver_shared(struct ops_ctx *ops, const char *uuid,
     return 0;
 }
 
+/*
+ * The last SR-IOV PIF of a modprobe driver is gone: reset the option for
+ * the driver's other PFs too, whose destroy skipped it while this one
+ * shared the driver (with a per-port list, max_vfs=8,8, their entries
+ * would stay).  Best effort: a failure is logged, the destroy is done.
+ */
+static void reset_skipped(struct ops_ctx *ops, const char *bdf,
+                          const char *driver)
+{
+    struct store_match m[] = { { "driver_name", driver },
+                               { "physical_function", "" } };
+    store_record **v = NULL;
+    size_t n = 0;
+
+    if (store_list(ops->st, "PCI", m, 2, STORE_LIST_SKIP_INVALID, &v, &n) < 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const char *other = ops__get(v[i], "pci_id");
+
+        if (strcmp(other, bdf) != 0 &&
+            sriov_pf_disable(ops->sriov, other, SRIOV_MODE_MODPROBE, 0,
+                             NULL) < 0)
+            ops__log(ops, "resetting the %s option of %s failed: %s",
+                     driver, other, sriov_ctx_last_error(ops->sriov));
+    }
+    store_record_list_free(v, n);
+}
+
 int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
                               struct xapi_error *err)
 {
@@ -575,6 +603,8 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
     }
     if (r < 0)
         return r;
+    if (disable && mode == SRIOV_MODE_MODPROBE)
+        reset_skipped(ops, bdf, ops__get(pci, "driver_name"));
     if (*bdf && ops__sync_pf(ops, host, bdf, err) < 0)
         xapi_error_clear(err);
     ops__log(ops, "network-sriov-destroy %s on PIF %s (%s)", uuid, pif_uuid,

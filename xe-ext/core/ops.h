@@ -204,7 +204,8 @@ int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
  * the VIF and VF]) while a VIF on the network holds one of its VFs.
  * Disables SR-IOV as XAPI does for the recorded mode: sysfs writes 0 VFs;
  * modprobe resets the module option only when no other enabled SR-IOV PIF
- * uses the same driver; manual and unknown leave the VFs alone.  A failure
+ * uses the same driver (and then for the driver's other PFs too); manual
+ * and unknown leave the VFs alone.  A failure
  * there is NETWORK_SRIOV_DISABLE_FAILED [PIF; msg] and changes nothing.
  * Then the logical PIF and the object are removed and the VF PCI records
  * refreshed.

@@ -14,7 +14,18 @@ xe network-sriov-param-list uuid="$sriov"
 xe network-sriov-param-get uuid="$sriov" param-name=logical-PIF
 xe pif-param-get uuid="$OUT" param-name=currently-attached
 show grep -h max_vfs "$SRIOV_ROOT"/etc/modprobe.d/ixgbe.conf
+note "both ports: the option is shared by the driver"
+xe pif-list device=enp4s0f1 --minimal
+ixgbe1=$OUT
+xe network-create name-label=ixgbe1
+xe network-sriov-create pif-uuid="$ixgbe1" network-uuid="$OUT" num-vfs=4
+sriov1=$OUT
+show grep -h max_vfs "$SRIOV_ROOT"/etc/modprobe.d/ixgbe.conf
+note "destroying one leaves the option (XAPI: another PIF shares the driver)"
 xe network-sriov-destroy uuid="$sriov"
+show grep -h max_vfs "$SRIOV_ROOT"/etc/modprobe.d/ixgbe.conf
+note "destroying the last resets it for both ports"
+xe network-sriov-destroy uuid="$sriov1"
 show grep -h max_vfs "$SRIOV_ROOT"/etc/modprobe.d/ixgbe.conf
 
 note "manual adopts the VFs there (the E810's 2), and leaves them at destroy"
