@@ -62,6 +62,25 @@ SRIOV_EXPORT int sriov_pci_get_driver(sriov_ctx *ctx, const char *bdf,
     return driver_of(ctx, addr, ret);
 }
 
+SRIOV_EXPORT int sriov_pci_get_class(sriov_ctx *ctx, const char *bdf,
+                                     unsigned *ret)
+{
+    char addr[SRIOV_BDF_SIZE];
+    unsigned cls;
+    int r;
+
+    assert_return(ctx, -EINVAL);
+    assert_return(ret, -EINVAL);
+    r = check_device(ctx, bdf, addr);
+    if (r < 0)
+        return r;
+    r = sriov__sysfs_read_uint(ctx, addr, "class", &cls);
+    if (r < 0)
+        return r;
+    *ret = cls & 0xffffffu;
+    return 0;
+}
+
 /* Write the address to bus/pci/drivers/<driver>/<file>. */
 static int driver_write(sriov_ctx *ctx, const char *driver, const char *file,
                         const char *addr)

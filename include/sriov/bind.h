@@ -34,6 +34,17 @@ SRIOV_EXPORT int sriov_pci_get_driver(sriov_ctx *ctx, const char *bdf,
                                       char **ret);
 
 /**
+ * The 24-bit class code of a PCI function (sysfs 'class'), e.g. 0x060400
+ * for a PCI-to-PCI bridge: for judging the other members of an IOMMU
+ * group, which need not be SR-IOV functions.
+ * @param[out] ret  the class code; untouched on error
+ * @return 0; -EINVAL (bad address); -ENODEV (no such device); -EBADMSG
+ *         (the attribute is not a number)
+ */
+SRIOV_EXPORT int sriov_pci_get_class(sriov_ctx *ctx, const char *bdf,
+                                     unsigned *ret);
+
+/**
  * Bind a PCI function to @p driver.  Already bound to it: nothing to do.
  * Bound elsewhere: unbound first.  For "pciback" the address is added to
  * pciback's slots (new_slot) unless it is there.  On failure the function

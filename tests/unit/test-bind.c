@@ -178,6 +178,24 @@ START_TEST(test_bind_refused_by_driver)
 }
 END_TEST
 
+START_TEST(test_pci_class)
+{
+    unsigned cls = 0;
+
+    root = fixture_new("x710-2pf", NULL);
+    open_ctx();
+    ck_assert_int_eq(sriov_pci_get_class(ctx, "0000:3a:00.0", &cls), 0);
+    ck_assert_uint_eq(cls, 0x060400);
+    ck_assert_int_eq(sriov_pci_get_class(ctx, "3b:02.0", &cls), 0);
+    ck_assert_uint_eq(cls, 0x020000);
+    cls = 7;
+    ck_assert_int_eq(sriov_pci_get_class(ctx, "0000:3c:00.0", &cls),
+                     -ENODEV);
+    ck_assert_int_eq(sriov_pci_get_class(ctx, "nope", &cls), -EINVAL);
+    ck_assert_uint_eq(cls, 7);
+}
+END_TEST
+
 static Suite *bind_suite(void)
 {
     Suite *s = suite_create("bind");
@@ -189,6 +207,7 @@ static Suite *bind_suite(void)
     tcase_add_test(tc, test_bind_with_autoprobe_off);
     tcase_add_test(tc, test_bind_failure_gives_back);
     tcase_add_test(tc, test_bind_refused_by_driver);
+    tcase_add_test(tc, test_pci_class);
     suite_add_tcase(s, tc);
     return s;
 }
