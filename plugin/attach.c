@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Domain start and death, VIF plug and unplug: check, reserve, configure,
+ * attach; and the release that undoes any prefix of it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "plugin/internal.h"
+#include "xe-ext/core/xapi-errors.h"
+
+/* The one translation of plugin errnos into XenAPI errors. */
+static int to_xapi(plugin *p, int r, struct xapi_error *err,
+                   const char *network, const char *vm)
+{
+    switch (r) {
+    case -ENOSPC:
+        return xapi_error_set(err, r, XAPI_NETWORK_SRIOV_INSUFFICIENT_CAPACITY,
+                              network ? network : "", NULL);
+    case -EPERM:
+    case -EINVAL:
+        return xapi_error_set(err, r, XAPI_OPERATION_NOT_ALLOWED, p->error,
+                              NULL);
+    case -EBUSY:
+        return xapi_error_set(err, r, XAPI_OTHER_OPERATION_IN_PROGRESS, "VM",
+                              vm ? vm : "", NULL);
+    default:
+        return xapi_error_internal(err, r, "%s", *p->error ? p->error :
+                                   strerror(-r));
+    }
+}
+
+static bool in_strv(char *const *v, const char *s)
+{
+    for (; v && *v; v++)
+        if (strcmp(*v, s) == 0)
+            return true;
+    return false;
+}
+
+/* PCI record -> address. */
+static int pci_bdf(plugin *p, const char *pci, char bdf[SRIOV_BDF_SIZE])
+{
+    store_record *r = NULL;
+    int k;
+
+    k = store_get(p->store, "PCI", pci, &r);
+    if (k < 0)
+        return plugin_fail_store(p, k);
+    k = sriov_bdf_parse(store_record_get(r, "pci_id"), bdf);
+    if (k < 0)
+        k = plugin_fail(p, -EBADMSG, "PCI %s has pci_id '%s', not a PCI "
+                        "address", pci, store_record_get(r, "pci_id"));
+    store_record_free(r);
+    return k;
+}
+
+/*
+ * Where the VF's settings are: its PF's interface and VF index.  1 when
+ * found; 0 when the PF is not a network function (an SR-IOV NVMe in the
+ * system tests): nothing to set; < 0 when a NIC's PF has no interface.
+ */
+static int locate(plugin *p, const char *bdf, char **ifname, unsigned *idx)
+{
+    unsigned cls = 0;
+    _cleanup_free_ char *pf = NULL;
+    int r;
+
+    r = sriov_vf_locate(p->ctx, bdf, ifname, idx);
+    if (r != -ENODEV)
+        return r < 0 ? plugin_fail_sriov(p, r) : 1;
+    /* No interface: fine only when the PF is not a NIC at all. */
+    if (sriov_pci_get_driver(p->ctx, bdf, &pf) >= 0 &&
+        sriov_pci_get_class(p->ctx, bdf, &cls) >= 0 && cls >> 16 != 0x02)
+        return 0;
+    return plugin_fail_sriov(p, r);
+}
+
+/* ---- release ----------------------------------------------------------- */
+
+int plugin_release_vif(plugin *p, const char *vif_uuid, bool force,
+                       struct xapi_error *err)
+{
+    store_record *vif = NULL;
+    _cleanup_free_ char *ifname = NULL;
+    _cleanup_strv_free_ char **held = NULL;
+    char pci[37], bdf[SRIOV_BDF_SIZE];
+    const char *driver, *s;
+    unsigned idx = 0;
+    long domid;
+    int r;
+
+    r = store_get(p->store, "VIF", vif_uuid, &vif);
+    if (r < 0) {
+        r = plugin_fail_store(p, r);
+        goto out;
+    }
+    snprintf(pci, sizeof(pci), "%s", store_record_get(vif, "reserved_pci"));
+    if (!*pci)
+        goto out;                       /* nothing held */
+    s = store_record_get(vif, "domid");
+    domid = s && *s ? strtol(s, NULL, 10) : -1;
+    r = pci_bdf(p, pci, bdf);
+    if (r < 0)
+        goto out;
+
+    /* 1. Out of the domain, if it still runs and has it. */
+    if (domid > 0 && plugin_domain_exists(p, (unsigned)domid) > 0 &&
+        plugin_domain_pcis(p, (unsigned)domid, &held) >= 0 &&
+        in_strv(held, bdf)) {
+        void *state;
+
+        r = plugin_backend_state(p, &state);
+        if (r >= 0)
+            r = p->backend->pci_detach(p, (unsigned)domid, bdf, force);
+        if (r < 0)
+            goto out;
+        plugin_log(p, LOG_INFO, "VF %s detached from domain %ld", bdf,
+                   domid);
+        plugin_step(p, "detached");
+    }
+
+    /* 2. Its settings back, 3. back to its driver: only when saved, i.e.
+     * when we may have changed them. */
+    driver = store_record_map_get(vif, "vf_saved_config", "driver");
+    if (driver) {
+        sriov_vf_config saved;
+        void *state;
+
+        r = plugin_backend_state(p, &state);
+        if (r < 0)
+            goto out;
+        if (plugin_vf_config_from_map(vif, &saved) < 0) {
+            plugin_log(p, LOG_WARNING, "VIF %s: saved VF settings are "
+                       "damaged, not restored", vif_uuid);
+        } else if (saved.mask && locate(p, bdf, &ifname, &idx) > 0) {
+            unsigned failed = 0;
+
+            r = p->backend->vf_apply(p, ifname, idx, &saved, &failed);
+            if (r < 0)
+                plugin_log(p, LOG_WARNING, "VF %s: previous settings not "
+                           "restored: %s", bdf, p->error);
+            plugin_step(p, "restored");
+        }
+        if (strcmp(driver, SRIOV_PCIBACK_DRIVER) != 0) {
+            r = p->backend->assignable_remove(p, bdf, driver);
+            if (r < 0)
+                goto out;               /* kept reserved: retried later */
+            plugin_step(p, "unassigned");
+        }
+    }
+
+    /* 4. Free in the store. */
+    r = plugin_unreserve(p, vif_uuid, pci);
+    if (r < 0)
+        goto out;
+    plugin_log(p, LOG_INFO, "VF %s released from VIF %s", bdf, vif_uuid);
+    plugin_step(p, "released");
+out:
+    store_record_free(vif);
+    if (r < 0 && err)
+        to_xapi(p, r, err, NULL, NULL);
+    return r < 0 ? r : 0;
+}
+
+/* ---- attach ------------------------------------------------------------ */
+
+/* Configure and hand over the VF @p pci of VIF @p v (reserved already). */
+static int attach_one(plugin *p, const struct plugin_vif *v, const char *pci,
+                      const sriov_vf_config *want, long domid)
+{
+    store_record *vif = NULL;
+    _cleanup_free_ char *ifname = NULL, *driver = NULL;
+    _cleanup_strv_free_ char **held = NULL;
+    char bdf[SRIOV_BDF_SIZE];
+    unsigned idx = 0, failed = 0;
+    void *state;
+    int net, r;
+
+    r = pci_bdf(p, pci, bdf);
+    if (r < 0)
+        return r;
+    r = plugin_backend_state(p, &state);
+    if (r < 0)
+        return r;
+    net = locate(p, bdf, &ifname, &idx);
+    if (net < 0)
+        return net;
+
+    /* Save what we are about to change, once, before changing it. */
+    r = store_get(p->store, "VIF", v->uuid, &vif);
+    if (r < 0)
+        return plugin_fail_store(p, r);
+    if (!store_record_map_get(vif, "vf_saved_config", "driver")) {
+        sriov_vf_config cur = SRIOV_VF_CONFIG_INIT;
+
+        r = sriov_pci_get_driver(p->ctx, bdf, &driver);
+        if (r < 0)
+            r = plugin_fail_sriov(p, r);
+        if (r >= 0 && net > 0)
+            r = p->backend->vf_get(p, ifname, idx, &cur);
+        if (r >= 0)
+            r = plugin_save_vf_config(p, v->uuid, pci, &cur, driver);
+        if (r < 0)
+            goto out;
+        plugin_step(p, "saved");
+    }
+
+    if (net > 0) {
+        r = p->backend->vf_apply(p, ifname, idx, want, &failed);
+        if (r == SRIOV_VF_RATE_REFUSED)
+            /* As XAPI: a NIC without rate limits still gives a VF. */
+            plugin_log(p, LOG_WARNING, "VIF %s: %s", v->uuid, p->error);
+        else if (r < 0) {
+            r = plugin_fail(p, -EIO, "VIF %s: the NIC refused the VF "
+                            "settings of %s: %s", v->uuid, bdf, p->error);
+            goto out;
+        }
+        plugin_step(p, "configured");
+    } else {
+        plugin_log(p, LOG_INFO, "VF %s is not a network function: no MAC "
+                   "or VLAN to set", bdf);
+    }
+
+    r = p->backend->assignable_add(p, bdf);
+    if (r < 0)
+        goto out;
+    plugin_step(p, "assignable");
+    if (domid < 0)
+        goto out;                       /* cold-plug: libxl attaches it */
+
+    r = plugin_domain_pcis(p, (unsigned)domid, &held);
+    if (r >= 0 && !in_strv(held, bdf)) {
+        r = p->backend->pci_attach(p, (unsigned)domid, bdf);
+        if (r >= 0)
+            plugin_step(p, "attached");
+    }
+    if (r >= 0)
+        r = plugin_mark_attached(p, v->uuid, pci, domid, true);
+    if (r >= 0) {
+        plugin_log(p, LOG_NOTICE, "VF %s attached to domain %ld for VIF "
+                   "%s", bdf, domid, v->uuid);
+        plugin_step(p, "recorded");
+    }
+out:
+    store_record_free(vif);
+    return r;
+}
+
+/* The candidates of each VIF's PF, judged for the domain; the first
+ * IOMMU refusal is kept for the error when they run out. */
+static int candidates(plugin *p, struct plugin_vif *vifs, size_t n,
+                      long domid, struct plugin_reserve *res,
+                      char **iommu_why)
+{
+    _cleanup_strv_free_ char **held = NULL;
+    int r = 0;
+
+    if (domid > 0)
+        plugin_domain_pcis(p, (unsigned)domid, &held);
+    for (size_t i = 0; i < n && r >= 0; i++) {
+        struct plugin_vf_status *all = NULL;
+        size_t m = 0, k = 0;
+
+        r = plugin_pf_vfs(p, vifs[i].pf_pci, held, &all, &m);
+        if (r < 0)
+            break;
+        for (size_t j = 0; j < m; j++) {
+            if (!*all[j].reserved_by && !*all[j].vm && !all[j].unusable) {
+                all[k++] = all[j];
+                continue;
+            }
+            if (all[j].iommu_refused && !*iommu_why)
+                *iommu_why = TAKE_PTR(all[j].unusable);
+            free(all[j].unusable);
+        }
+        res->cands[i] = all;
+        res->n_cands[i] = k;
+    }
+    return r;
+}
+
+/*
+ * Reserve and attach @p vifs (SR-IOV VIFs of VM @p vm) for @p domid, all
+ * or none.  The caller holds the VM's lock.
+ */
+static int acquire(plugin *p, const char *vm, long domid,
+                   struct plugin_vif *vifs, size_t n, struct xapi_error *err)
+{
+    struct plugin_reserve res = { .vm = vm, .domid = domid, .vifs = vifs,
+                                  .n = n };
+    sriov_vf_config *want = NULL;
+    char *iommu_why = NULL;
+    size_t todo = 0;
+    int r = 0;
+
+    want = calloc(n + 1, sizeof(*want));
+    res.cands = calloc(n + 1, sizeof(*res.cands));
+    res.n_cands = calloc(n + 1, sizeof(*res.n_cands));
+    res.got = calloc(n + 1, sizeof(*res.got));
+    if (!want || !res.cands || !res.n_cands || !res.got) {
+        r = -ENOMEM;
+        goto out;
+    }
+
+    /* Bad input fails before anything is touched. */
+    for (size_t i = 0; i < n && r >= 0; i++)
+        r = plugin_vif_vf_config(p, vifs[i].rec, &want[i]);
+    if (r < 0)
+        goto out;
+
+    /* A VIF still holding a VF for a domain that is gone: release it. */
+    for (size_t i = 0; i < n && r >= 0; i++) {
+        if (!*vifs[i].reserved_pci || vifs[i].domid < 0 ||
+            vifs[i].domid == domid)
+            continue;
+        if (plugin_domain_is_vm(p, (unsigned)vifs[i].domid, vm) > 0) {
+            r = plugin_fail(p, -EBUSY, "VIF %s is attached to domain %ld "
+                            "of the same VM", vifs[i].uuid, vifs[i].domid);
+            goto out;
+        }
+        r = plugin_release_vif(p, vifs[i].uuid, true, NULL);
+        vifs[i].reserved_pci[0] = '\0';
+        vifs[i].attached = false;
+    }
+    if (r < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        if (!(vifs[i].attached && vifs[i].domid == domid))
+            todo++;
+    if (!todo)
+        goto out;
+
+    r = plugin_host_check(p);
+    if (r < 0)
+        goto out;
+    r = candidates(p, vifs, n, domid, &res, &iommu_why);
+    if (r < 0)
+        goto out;
+    r = plugin_reserve(p, &res);
+    if (r == -ENOSPC && iommu_why)
+        r = plugin_fail(p, -EPERM, "%s", iommu_why);
+    if (r < 0)
+        goto out;
+    plugin_step(p, "reserved");
+
+    for (size_t i = 0; i < n && r >= 0; i++) {
+        if (vifs[i].attached && vifs[i].domid == domid)
+            continue;
+        r = attach_one(p, &vifs[i], res.got[i], &want[i], domid);
+    }
+    if (r < 0) {
+        /* All or none: give back every VF of the call, keep the error. */
+        char saved[PLUGIN_ERROR_MAX];
+        int k;
+
+        memcpy(saved, p->error, sizeof(saved));
+        for (size_t i = n; i-- > 0;) {
+            k = plugin_release_vif(p, vifs[i].uuid, true, NULL);
+            if (k < 0)
+                plugin_log(p, LOG_ERR, "VIF %s: rollback incomplete (%s): "
+                           "xen-sriovd --reconcile retries it",
+                           vifs[i].uuid, p->error);
+        }
+        memcpy(p->error, saved, sizeof(saved));
+        goto out;
+    }
+    r = (int)todo;
+out:
+    if (r < 0)
+        to_xapi(p, r, err, res.short_network, vm);
+    for (size_t i = 0; res.cands && i < n; i++)
+        plugin_vf_status_free(res.cands[i], res.n_cands[i]);
+    free(res.cands);
+    free(res.n_cands);
+    free(res.got);
+    free(want);
+    free(iommu_why);
+    return r;
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+int plugin_domain_start(plugin *p, unsigned domid, struct xapi_error *err)
+{
+    struct plugin_vif *vifs = NULL;
+    _cleanup_close_ int lock = -1;
+    char vm[37];
+    size_t n = 0;
+    int r;
+
+    r = plugin_domain_vm(p, domid, vm);
+    if (r == -ENOENT || r == -EBADMSG) {
+        plugin_log(p, LOG_DEBUG, "%s: not ours", p->error);
+        return 0;
+    }
+    if (r < 0)
+        return to_xapi(p, r, err, NULL, NULL);
+    r = plugin_vm_lock(p, vm, false, &lock);
+    if (r < 0)
+        return to_xapi(p, r, err, NULL, vm);
+    r = plugin_vm_vifs(p, vm, &vifs, &n);
+    if (r < 0)
+        return to_xapi(p, r, err, NULL, vm);
+    if (n && plugin_domain_exists(p, domid) > 0)
+        r = acquire(p, vm, domid, vifs, n, err);
+    plugin_vifs_free(vifs, n);
+    return r;
+}
+
+int plugin_domain_release(plugin *p, unsigned domid, struct xapi_error *err)
+{
+    char dom[16];
+    struct store_match m = { "domid", dom };
+    store_record **recs = NULL;
+    size_t n = 0;
+    int r, released = 0, failed = 0;
+
+    snprintf(dom, sizeof(dom), "%u", domid);
+    r = store_list(p->store, "VIF", &m, 1, 0, &recs, &n);
+    if (r < 0) {
+        r = plugin_fail_store(p, r);
+        return to_xapi(p, r, err, NULL, NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+        _cleanup_close_ int lock = -1;
+        const char *vm = store_record_get(recs[i], "VM");
+
+        if (!*store_record_get(recs[i], "reserved_pci"))
+            continue;
+        r = plugin_vm_lock(p, vm, true, &lock);
+        if (r >= 0)
+            r = plugin_release_vif(p, store_record_uuid(recs[i]), true,
+                                   NULL);
+        if (r < 0) {
+            plugin_log(p, LOG_ERR, "domain %u: %s", domid, p->error);
+            if (!failed++)
+                to_xapi(p, r, err, NULL, vm);
+            continue;
+        }
+        released++;
+    }
+    store_record_list_free(recs, n);
+    return failed ? -EIO : released;
+}
+
+/* The running domain of a VM, or -ESRCH. */
+static int vm_domain(plugin *p, const char *vm, unsigned *ret)
+{
+    _cleanup_free_ unsigned *doms = NULL;
+    size_t n = 0;
+    int r;
+
+    r = plugin_domain_list(p, &doms, &n);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < n; i++) {
+        char uuid[37];
+
+        if (plugin_domain_vm(p, doms[i], uuid) == 0 &&
+            strcmp(uuid, vm) == 0) {
+            *ret = doms[i];
+            return 0;
+        }
+    }
+    return -ESRCH;
+}
+
+/* A VIF record, or UUID_INVALID. */
+static int get_vif(plugin *p, const char *uuid, struct plugin_vif *ret,
+                   struct xapi_error *err)
+{
+    store_record *rec = NULL;
+    int r;
+
+    r = store_get(p->store, "VIF", uuid, &rec);
+    if (r == -ENOENT)
+        return xapi_error_set(err, r, XAPI_UUID_INVALID, "VIF", uuid, NULL);
+    if (r < 0) {
+        plugin_fail_store(p, r);
+        return to_xapi(p, r, err, NULL, NULL);
+    }
+    r = plugin_vif_from_record(p, rec, ret);
+    if (r > 0) {
+        r = plugin_fail(p, -EINVAL, "VIF %s is not on an SR-IOV network: "
+                        "xen-sriov plugs only VIFs whose VF it passes "
+                        "through (for a bridged VIF use xl network-attach)",
+                        uuid);
+        plugin_vif_dispose(ret);
+    }
+    if (r < 0)
+        return to_xapi(p, r, err, NULL, NULL);
+    return 0;
+}
+
+int plugin_vif_plug(plugin *p, const char *vif_uuid, struct xapi_error *err)
+{
+    struct plugin_vif v;
+    _cleanup_close_ int lock = -1;
+    unsigned domid = 0;
+    int r;
+
+    r = get_vif(p, vif_uuid, &v, err);
+    if (r < 0)
+        return r;
+    r = vm_domain(p, v.vm, &domid);
+    if (r == -ESRCH)
+        r = xapi_error_set(err, r, XAPI_VM_BAD_POWER_STATE, v.vm, "running",
+                           "halted", NULL);
+    else if (r < 0)
+        r = to_xapi(p, r, err, NULL, v.vm);
+    if (r >= 0)
+        r = plugin_vm_lock(p, v.vm, true, &lock);
+    if (r >= 0) {
+        /* Read again under the lock. */
+        plugin_vif_dispose(&v);
+        r = get_vif(p, vif_uuid, &v, err);
+        if (r < 0)
+            return r;
+        if (v.attached && v.domid == (long)domid)
+            r = xapi_error_set(err, -EALREADY, XAPI_DEVICE_ALREADY_ATTACHED,
+                               vif_uuid, NULL);
+        else
+            r = acquire(p, v.vm, domid, &v, 1, err);
+    } else if (!xapi_error_is_set(err)) {
+        to_xapi(p, r, err, NULL, v.vm);
+    }
+    plugin_vif_dispose(&v);
+    return r < 0 ? r : 0;
+}
+
+int plugin_vif_unplug(plugin *p, const char *vif_uuid, bool force,
+                      struct xapi_error *err)
+{
+    struct plugin_vif v;
+    _cleanup_close_ int lock = -1;
+    int r;
+
+    r = get_vif(p, vif_uuid, &v, err);
+    if (r < 0)
+        return r;
+    r = plugin_vm_lock(p, v.vm, true, &lock);
+    if (r < 0) {
+        to_xapi(p, r, err, NULL, v.vm);
+    } else {
+        plugin_vif_dispose(&v);
+        r = get_vif(p, vif_uuid, &v, err);
+        if (r < 0)
+            return r;
+        if (!*v.reserved_pci)
+            r = xapi_error_set(err, -EALREADY, XAPI_DEVICE_ALREADY_DETACHED,
+                               vif_uuid, NULL);
+        else
+            r = plugin_release_vif(p, vif_uuid, force, err);
+    }
+    plugin_vif_dispose(&v);
+    return r < 0 ? r : 0;
+}
+
+int plugin_vm_check_migrate(plugin *p, const char *vm_uuid,
+                            struct xapi_error *err)
+{
+    struct plugin_vif *vifs = NULL;
+    size_t n = 0;
+    int r;
+
+    r = plugin_vm_vifs(p, vm_uuid, &vifs, &n);
+    if (r < 0)
+        return to_xapi(p, r, err, NULL, vm_uuid);
+    for (size_t i = 0; i < n && r >= 0; i++)
+        if (*vifs[i].reserved_pci || vifs[i].attached)
+            r = xapi_error_set(err, -EPERM, XAPI_VM_HAS_SRIOV_VIF, vm_uuid,
+                               NULL);
+    plugin_vifs_free(vifs, n);
+    return r;
+}
+
+int plugin_acquire(plugin *p, const char *vm, long domid,
+                   struct plugin_vif *vifs, size_t n, struct xapi_error *err)
+{
+    return acquire(p, vm, domid, vifs, n, err);
+}

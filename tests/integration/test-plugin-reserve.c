@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VF reservation against a real xenstored, in dry-run: domain start and
+ * death, capacity, all-or-nothing, reconcile, hotplug, migrate refusal. */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/helpers/paths-walk.h"
+#include "tests/helpers/plugin-test.h"
+
+#define VM1 "11111111-2222-4333-8444-555555555501"
+#define VM2 "11111111-2222-4333-8444-555555555502"
+
+static struct pt_net net;
+static plugin *pl;
+
+/* x710-2pf: port 0 has VFs 3b:02.0-3; 02.3 is on pciback (in use). */
+static void setup(void)
+{
+    pt_setup_with("x710-2pf");
+    pt_network(&net, "0000:3b:00.0", "0000:3b:02.1", "0000:3b:02.0",
+               "0000:3b:02.2", "0000:3b:02.3", NULL);
+    pl = pt_plugin(NULL, NULL);
+}
+
+static void teardown(void)
+{
+    pl = plugin_free(pl);
+    pt_teardown();
+}
+
+/* The VF (pci_id) a VIF holds, "" if none. */
+static const char *held(const char *vif)
+{
+    const char *pci = pt_field("VIF", vif, "reserved_pci");
+
+    return *pci ? pt_field("PCI", pci, "pci_id") : "";
+}
+
+static void check_paths(void)
+{
+    char problems[4096], md[1024];
+    size_t nodes = 0;
+
+    snprintf(md, sizeof(md), "%s/xenstore-schema/paths.md",
+             getenv("top_srcdir") ? getenv("top_srcdir") : ".");
+    ck_assert_msg(paths_walk_check(md, "/tool/xen-sriov", problems,
+                                   sizeof(problems), &nodes) == 0,
+                  "%s", problems);
+}
+
+START_TEST(test_plugin_start_reserves_lowest_free)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char a[37], b[37];
+    const char *pci;
+
+    pt_vif(VM1, net.network, "1", "02:00:00:00:00:02", b);
+    pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
+    pt_domain_new(5, VM1);
+    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), 2);
+    /* Lowest address first, in device order; 02.3 is in use. */
+    ck_assert_str_eq(held(a), "0000:3b:02.0");
+    ck_assert_str_eq(held(b), "0000:3b:02.1");
+    ck_assert_str_eq(pt_field("VIF", a, "domid"), "5");
+    ck_assert_str_eq(pt_field("VIF", a, "currently_attached"), "true");
+    pci = pt_field("VIF", a, "reserved_pci");
+    ck_assert_str_eq(pt_field("PCI", pci, "reserved_by"), a);
+    ck_assert_str_eq(pt_field("PCI", pci, "reserved_domid"), "5");
+    ck_assert_str_eq(pt_field("PCI", pci, "scheduled_to_be_attached_to"),
+                     VM1);
+    check_paths();
+
+    /* Again (a second introduce, a daemon restart): nothing changes. */
+    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), 0);
+    ck_assert_str_eq(held(a), "0000:3b:02.0");
+
+    /* Death: everything released. */
+    pt_domain_destroy(5);
+    ck_assert_int_eq(plugin_domain_release(pl, 5, &err), 2);
+    ck_assert_str_eq(held(a), "");
+    ck_assert_str_eq(pt_field("VIF", a, "domid"), "-1");
+    ck_assert_str_eq(pt_field("VIF", b, "currently_attached"), "false");
+    ck_assert_str_eq(pt_field("PCI", net.vf[0], "scheduled_to_be_attached_to"),
+                     "");
+    ck_assert_str_eq(pt_field("PCI", net.vf[0], "reserved_domid"), "-1");
+    check_paths();
+    ck_assert(!xapi_error_is_set(&err));
+}
+END_TEST
+
+START_TEST(test_plugin_saved_config_keeps_driver)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    store_record *r = NULL;
+    char a[37];
+
+    pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
+    pt_domain_new(5, VM1);
+    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), 1);
+    ck_pt(store_get(pt_st, "VIF", a, &r));
+    ck_assert_str_eq(store_record_map_get(r, "vf_saved_config", "driver"),
+                     "iavf");
+    store_record_free(r);
+}
+END_TEST
+
+START_TEST(test_plugin_capacity_all_or_nothing)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char v[4][37], w[37];
+    unsigned cap = 99;
+
+    ck_assert_int_eq(plugin_network_sriov_capacity(pl, net.ns, &cap), 0);
+    ck_assert_uint_eq(cap, 3);
+    for (int i = 0; i < 4; i++) {
+        char dev[4], mac[18];
+
+        snprintf(dev, sizeof(dev), "%d", i);
+        snprintf(mac, sizeof(mac), "02:00:00:00:00:%02x", i + 1);
+        pt_vif(VM1, net.network, dev, mac, v[i]);
+    }
+    pt_domain_new(5, VM1);
+    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), -ENOSPC);
+    ck_assert_str_eq(err.code, "NETWORK_SRIOV_INSUFFICIENT_CAPACITY");
+    ck_assert_uint_eq(err.n_params, 1);
+    ck_assert_str_eq(err.params[0], net.network);
+    ck_assert_ptr_nonnull(strstr(plugin_last_error(pl), "0000:3b:00.0"));
+    /* Nothing was reserved, not even the three that would fit. */
+    for (int i = 0; i < 4; i++)
+        ck_assert_str_eq(held(v[i]), "");
+    ck_assert_int_eq(plugin_network_sriov_capacity(pl, net.ns, &cap), 0);
+    ck_assert_uint_eq(cap, 3);
+    xapi_error_clear(&err);
+
+    /* A second VM takes one: the capacity counts it. */
+    pt_vif(VM2, net.network, "0", "02:00:00:00:01:01", w);
+    pt_domain_new(6, VM2);
+    ck_assert_int_eq(plugin_domain_start(pl, 6, &err), 1);
+    ck_assert_int_eq(plugin_network_sriov_capacity(pl, net.ns, &cap), 0);
+    ck_assert_uint_eq(cap, 2);
+}
+END_TEST
+
+START_TEST(test_plugin_vf_status_says_why)
+{
+    struct plugin_vf_status *v = NULL;
+    size_t n = 0;
+
+    ck_assert_int_eq(plugin_network_sriov_vfs(pl, net.ns, &v, &n), 0);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_str_eq(v[0].bdf, "0000:3b:02.0");
+    ck_assert_ptr_null(v[0].unusable);
+    ck_assert_str_eq(v[3].bdf, "0000:3b:02.3");
+    ck_assert_ptr_nonnull(v[3].unusable);
+    ck_assert_ptr_nonnull(strstr(v[3].unusable, "pciback"));
+    plugin_vf_status_free(v, n);
+}
+END_TEST
+
+START_TEST(test_plugin_vf_gone_from_sysfs)
+{
+    struct plugin_vf_status *v = NULL;
+    char extra[37];
+    size_t n = 0;
+
+    /* A record for a VF the PF does not have (VFs disabled meanwhile). */
+    pt_create(pt_rec("PCI", "pci_id", "0000:3b:02.7", "physical_function",
+                     net.pf, NULL), extra);
+    ck_assert_int_eq(plugin_network_sriov_vfs(pl, net.ns, &v, &n), 0);
+    ck_assert_uint_eq(n, 5);
+    ck_assert_str_eq(v[4].bdf, "0000:3b:02.7");
+    ck_assert_ptr_nonnull(strstr(v[4].unusable, "not present"));
+    plugin_vf_status_free(v, n);
+}
+END_TEST
+
+START_TEST(test_plugin_ordinary_vifs_ignored)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char plain[37], vif[37];
+
+    pt_create(pt_rec("network", "name_label", "bridged", NULL), plain);
+    pt_vif(VM1, plain, "0", "02:00:00:00:00:01", vif);
+    pt_domain_new(5, VM1);
+    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), 0);
+    ck_assert_str_eq(held(vif), "");
+    /* A domain without a VM node (not made by libxl) is not an error. */
+    ck_assert(xs_write(pt_xs, XBT_NULL, "/local/domain/9/name", "x", 1));
+    ck_assert_int_eq(plugin_domain_start(pl, 9, &err), 0);
+    ck_assert(!xapi_error_is_set(&err));
+}
+END_TEST
+
+START_TEST(test_plugin_bad_vif_settings_touch_nothing)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    store_record *r = NULL;
+    char a[37];
+
+    pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
+    ck_pt(store_get(pt_st, "VIF", a, &r));
+    ck_pt(store_record_map_put(r, "other_config", "vlan", "5000"));
+    ck_pt(store_update(pt_st, r));
+    store_record_free(r);
+    pt_domain_new(5, VM1);
+    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), -EINVAL);
+    ck_assert_str_eq(err.code, "OPERATION_NOT_ALLOWED");
+    ck_assert_ptr_nonnull(strstr(err.params[0], "vlan"));
+    ck_assert_ptr_nonnull(strstr(err.params[0], "5000"));
+    ck_assert_ptr_nonnull(strstr(err.params[0], "vif-param-set"));
+    ck_assert_str_eq(held(a), "");
+}
+END_TEST
+
+START_TEST(test_plugin_reconcile)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char a[37], b[37], c[37];
+
+    pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
+    pt_vif(VM2, net.network, "0", "02:00:00:00:00:02", b);
+    pt_domain_new(5, VM1);
+    pt_domain_new(6, VM2);
+    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), 1);
+    ck_assert_int_eq(plugin_domain_start(pl, 6, &err), 1);
+    ck_assert_int_eq(plugin_reconcile(pl, NULL, NULL), 0);
+
+    /* Domain 5 dies while nobody watches; 6 lives on. */
+    pt_domain_destroy(5);
+    ck_assert_int_eq(plugin_reconcile(pl, NULL, NULL), 1);
+    ck_assert_str_eq(held(a), "");
+    ck_assert_str_eq(held(b), "0000:3b:02.1");
+
+    /* A domain id reused by another VM: the old reservation is stale. */
+    pt_domain_destroy(6);
+    pt_vif("11111111-2222-4333-8444-555555555503", net.network, "0",
+           "02:00:00:00:00:03", c);
+    pt_domain_new(6, "11111111-2222-4333-8444-555555555503");
+    ck_assert_int_eq(plugin_reconcile(pl, NULL, NULL), 1);
+    ck_assert_str_eq(held(b), "");
+
+    /* A VF attached behind our back (xl pci-attach) is reported. */
+    pt_domain_add_pci(6, "0000:3b:02.2");
+    ck_assert_int_eq(plugin_reconcile(pl, NULL, NULL), 1);
+}
+END_TEST
+
+START_TEST(test_plugin_reconcile_finishes_interrupted_start)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char a[37];
+
+    pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
+    pt_domain_new(5, VM1);
+    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), 1);
+    /* As if the daemon died before recording the attach. */
+    ck_pt(store_set_field(pt_st, "VIF", a, "currently_attached", "false"));
+    ck_assert_int_eq(plugin_reconcile(pl, NULL, NULL), 1);
+    ck_assert_str_eq(pt_field("VIF", a, "currently_attached"), "true");
+    ck_assert_str_eq(held(a), "0000:3b:02.0");
+}
+END_TEST
+
+START_TEST(test_plugin_plug_unplug)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char a[37], plain[37], other[37];
+
+    pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
+    /* No running domain. */
+    ck_assert_int_eq(plugin_vif_plug(pl, a, &err), -ESRCH);
+    ck_assert_str_eq(err.code, "VM_BAD_POWER_STATE");
+    xapi_error_clear(&err);
+    ck_assert_int_eq(plugin_vif_plug(pl, "00000000-0000-4000-8000-"
+                                     "000000000000", &err), -ENOENT);
+    ck_assert_str_eq(err.code, "UUID_INVALID");
+    xapi_error_clear(&err);
+
+    /* A running domain that started without the VIF. */
+    pt_create(pt_rec("network", "name_label", "bridged", NULL), plain);
+    pt_vif(VM2, plain, "0", "02:00:00:00:00:09", other);
+    pt_domain_new(5, VM1);
+    ck_assert_int_eq(plugin_vif_plug(pl, a, &err), 0);
+    ck_assert_str_eq(held(a), "0000:3b:02.0");
+    ck_assert_int_eq(plugin_vif_plug(pl, a, &err), -EALREADY);
+    ck_assert_str_eq(err.code, "DEVICE_ALREADY_ATTACHED");
+    xapi_error_clear(&err);
+    ck_assert_int_eq(plugin_vm_check_migrate(pl, VM1, &err), -EPERM);
+    ck_assert_str_eq(err.code, "VM_HAS_SRIOV_VIF");
+    ck_assert_str_eq(err.params[0], VM1);
+    xapi_error_clear(&err);
+
+    ck_assert_int_eq(plugin_vif_unplug(pl, a, false, &err), 0);
+    ck_assert_str_eq(held(a), "");
+    ck_assert_int_eq(plugin_vif_unplug(pl, a, false, &err), -EALREADY);
+    ck_assert_str_eq(err.code, "DEVICE_ALREADY_DETACHED");
+    xapi_error_clear(&err);
+    ck_assert_int_eq(plugin_vm_check_migrate(pl, VM1, &err), 0);
+
+    /* Not an SR-IOV VIF. */
+    ck_assert_int_eq(plugin_vif_plug(pl, other, &err), -EINVAL);
+    ck_assert_str_eq(err.code, "OPERATION_NOT_ALLOWED");
+    ck_assert_ptr_nonnull(strstr(err.params[0], "not on an SR-IOV"));
+    xapi_error_clear(&err);
+}
+END_TEST
+
+static Suite *plugin_suite(void)
+{
+    Suite *s = suite_create("plugin-reserve");
+    TCase *tc = tcase_create("reserve");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_plugin_start_reserves_lowest_free);
+    tcase_add_test(tc, test_plugin_saved_config_keeps_driver);
+    tcase_add_test(tc, test_plugin_capacity_all_or_nothing);
+    tcase_add_test(tc, test_plugin_vf_status_says_why);
+    tcase_add_test(tc, test_plugin_vf_gone_from_sysfs);
+    tcase_add_test(tc, test_plugin_ordinary_vifs_ignored);
+    tcase_add_test(tc, test_plugin_bad_vif_settings_touch_nothing);
+    tcase_add_test(tc, test_plugin_reconcile);
+    tcase_add_test(tc, test_plugin_reconcile_finishes_interrupted_start);
+    tcase_add_test(tc, test_plugin_plug_unplug);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(plugin_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
