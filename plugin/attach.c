@@ -214,8 +214,11 @@ static int attach_one(plugin *p, const struct plugin_vif *v, const char *pci,
             /* As XAPI: a NIC without rate limits still gives a VF. */
             plugin_log(p, LOG_WARNING, "VIF %s: %s", v->uuid, p->error);
         else if (r < 0) {
+            char why[PLUGIN_ERROR_MAX];
+
+            memcpy(why, p->error, sizeof(why));
             r = plugin_fail(p, -EIO, "VIF %s: the NIC refused the VF "
-                            "settings of %s: %s", v->uuid, bdf, p->error);
+                            "settings of %s: %.*s", v->uuid, bdf, 600, why);
             goto out;
         }
         plugin_step(p, "configured");

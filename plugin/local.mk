@@ -38,3 +38,12 @@ tests_integration_test_plugin_reserve_SOURCES = \
 tests_integration_test_plugin_reserve_CFLAGS = $(PLUGIN_TEST_CFLAGS)
 tests_integration_test_plugin_reserve_LDADD = $(PLUGIN_TEST_LIBS)
 TESTS += tests/integration/test-plugin-reserve
+
+check_PROGRAMS += tests/integration/test-plugin-crash
+tests_integration_test_plugin_crash_SOURCES = \
+	tests/integration/test-plugin-crash.c \
+	tests/helpers/plugin-fake.h \
+	tests/helpers/plugin-fake.c
+tests_integration_test_plugin_crash_CFLAGS = $(PLUGIN_TEST_CFLAGS)
+tests_integration_test_plugin_crash_LDADD = $(PLUGIN_TEST_LIBS)
+TESTS += tests/integration/test-plugin-crash

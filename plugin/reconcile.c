@@ -85,13 +85,36 @@ static void check_vif(plugin *p, struct findings *f, const store_record *vif,
         xapi_error_clear(&err);
         return;
     } else if (attached) {
-        return;                         /* as it should be */
+        _cleanup_strv_free_ char **held = NULL;
+        char bdf[SRIOV_BDF_SIZE] = "";
+        store_record *rec = NULL;
+
+        /* Attached in the store: is it in the domain?  (A dry run
+         * attaches nothing, so it cannot tell.) */
+        if (p->opts.dry_run ||
+            plugin_domain_pcis(p, (unsigned)domid, &held) < 0 ||
+            store_get(p->store, "PCI", pci, &rec) < 0)
+            return;
+        sriov_bdf_parse(store_record_get(rec, "pci_id"), bdf);
+        store_record_free(rec);
+        for (char **b = held; *b; b++)
+            if (strcmp(*b, bdf) == 0)
+                return;                 /* as it should be */
+        if (plugin_vm_lock(p, vm, false, &lock) < 0)
+            return;
+        r = plugin_release_vif(p, uuid, true, &err);
+        found(p, f, "VIF %s: VF %s released: domain %ld no longer has it "
+              "(an unplug was interrupted, or xl pci-detach)%s%s", uuid,
+              bdf, domid, r < 0 ? "; release failed: " : "",
+              r < 0 ? p->error : "");
+        xapi_error_clear(&err);
+        return;
     }
     /* The domain runs but its start was cut short: finish it. */
     r = plugin_domain_start(p, (unsigned)domid, &err);
-    if (r == -EBUSY) {
+    if (r == -EBUSY || r == 0) {
         xapi_error_clear(&err);
-        return;
+        return;                         /* busy, or finished meanwhile */
     }
     found(p, f, "VIF %s: start of domain %ld (VM %s) %s%s", uuid, domid, vm,
           r < 0 ? "could not be finished: " : "finished",
