@@ -46,7 +46,7 @@ static int pci_bdf(plugin *p, const char *pci, char bdf[SRIOV_BDF_SIZE])
     store_record *r = NULL;
     int k;
 
-    k = store_get(p->store, "PCI", pci, &r);
+    k = plugin_store_get(p, "PCI", pci, &r);
     if (k < 0)
         return plugin_fail_store(p, k);
     k = sriov_bdf_parse(store_record_get(r, "pci_id"), bdf);
@@ -92,7 +92,7 @@ int plugin_release_vif(plugin *p, const char *vif_uuid, bool force,
     long domid;
     int r;
 
-    r = store_get(p->store, "VIF", vif_uuid, &vif);
+    r = plugin_store_get(p, "VIF", vif_uuid, &vif);
     if (r < 0) {
         r = plugin_fail_store(p, r);
         goto out;
@@ -190,7 +190,7 @@ static int attach_one(plugin *p, const struct plugin_vif *v, const char *pci,
         return net;
 
     /* Save what we are about to change, once, before changing it. */
-    r = store_get(p->store, "VIF", v->uuid, &vif);
+    r = plugin_store_get(p, "VIF", v->uuid, &vif);
     if (r < 0)
         return plugin_fail_store(p, r);
     if (!store_record_map_get(vif, "vf_saved_config", "driver")) {
@@ -422,7 +422,7 @@ int plugin_domain_release(plugin *p, unsigned domid, struct xapi_error *err)
     int r, released = 0, failed = 0;
 
     snprintf(dom, sizeof(dom), "%u", domid);
-    r = store_list(p->store, "VIF", &m, 1, 0, &recs, &n);
+    r = plugin_store_list(p, "VIF", &m, 1, 0, &recs, &n);
     if (r < 0) {
         r = plugin_fail_store(p, r);
         return to_xapi(p, r, err, NULL, NULL);
@@ -478,7 +478,7 @@ static int get_vif(plugin *p, const char *uuid, struct plugin_vif *ret,
     store_record *rec = NULL;
     int r;
 
-    r = store_get(p->store, "VIF", uuid, &rec);
+    r = plugin_store_get(p, "VIF", uuid, &rec);
     if (r == -ENOENT)
         return xapi_error_set(err, r, XAPI_UUID_INVALID, "VIF", uuid, NULL);
     if (r < 0) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "plugin/internal.h"
 #include "xe-ext/core/xapi-errors.h"
@@ -48,6 +49,51 @@ void plugin_step(plugin *p, const char *step)
 {
     if (p->opts.step_hook)
         p->opts.step_hook(p->opts.step_userdata, step);
+}
+
+/*
+ * The store's consistent reads give up with -EAGAIN when writers keep
+ * committing (many domains starting at once); the plugin's reads retry
+ * with a jittered backoff, as its writes do inside store_transact.
+ */
+static void backoff(unsigned attempt)
+{
+    unsigned ms = 1u << (attempt < 6 ? attempt : 6);
+    struct timespec ts;
+
+    ms = ms / 2 + (unsigned)rand() % (ms / 2 + 1);
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+#define READ_ATTEMPTS 40
+
+int plugin_store_get(plugin *p, const char *cls, const char *uuid,
+                     store_record **ret)
+{
+    int r;
+
+    for (unsigned a = 0; ; a++) {
+        r = store_get(p->store, cls, uuid, ret);
+        if (r != -EAGAIN || a + 1 >= READ_ATTEMPTS)
+            return r;
+        backoff(a);
+    }
+}
+
+int plugin_store_list(plugin *p, const char *cls,
+                      const struct store_match *match, size_t n_match,
+                      unsigned flags, store_record ***ret, size_t *n)
+{
+    int r;
+
+    for (unsigned a = 0; ; a++) {
+        r = store_list(p->store, cls, match, n_match, flags, ret, n);
+        if (r != -EAGAIN || a + 1 >= READ_ATTEMPTS)
+            return r;
+        backoff(a);
+    }
 }
 
 const char *plugin_last_error(const plugin *p)

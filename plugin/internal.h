@@ -35,6 +35,14 @@ void plugin_step(plugin *p, const char *step);
 int plugin_fail_store(plugin *p, int r);
 int plugin_fail_sriov(plugin *p, int r);
 
+/* store_get/store_list, retried while writers keep the store busy
+ * (-EAGAIN).  Errors as theirs; the message is the store's. */
+int plugin_store_get(plugin *p, const char *cls, const char *uuid,
+                     store_record **ret);
+int plugin_store_list(plugin *p, const char *cls,
+                      const struct store_match *match, size_t n_match,
+                      unsigned flags, store_record ***ret, size_t *n);
+
 /* ---- domain.c: domains in xenstore, as libxl writes them -------------- */
 
 /* The VM UUID of a domain (/local/domain/<domid>/vm -> /vm/<uuid>).

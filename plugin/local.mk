@@ -47,3 +47,10 @@ tests_integration_test_plugin_crash_SOURCES = \
 tests_integration_test_plugin_crash_CFLAGS = $(PLUGIN_TEST_CFLAGS)
 tests_integration_test_plugin_crash_LDADD = $(PLUGIN_TEST_LIBS)
 TESTS += tests/integration/test-plugin-crash
+
+check_PROGRAMS += tests/integration/test-plugin-concurrency
+tests_integration_test_plugin_concurrency_SOURCES = \
+	tests/integration/test-plugin-concurrency.c
+tests_integration_test_plugin_concurrency_CFLAGS = $(PLUGIN_TEST_CFLAGS)
+tests_integration_test_plugin_concurrency_LDADD = $(PLUGIN_TEST_LIBS)
+TESTS += tests/integration/test-plugin-concurrency

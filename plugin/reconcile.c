@@ -93,7 +93,7 @@ static void check_vif(plugin *p, struct findings *f, const store_record *vif,
          * attaches nothing, so it cannot tell.) */
         if (p->opts.dry_run ||
             plugin_domain_pcis(p, (unsigned)domid, &held) < 0 ||
-            store_get(p->store, "PCI", pci, &rec) < 0)
+            plugin_store_get(p, "PCI", pci, &rec) < 0)
             return;
         sriov_bdf_parse(store_record_get(rec, "pci_id"), bdf);
         store_record_free(rec);
@@ -175,7 +175,7 @@ int plugin_reconcile(plugin *p, plugin_report_fn report, void *userdata)
 
     r = plugin_domain_list(p, &doms, &ndoms);
     if (r >= 0)
-        r = store_list(p->store, "VIF", NULL, 0, STORE_LIST_SKIP_INVALID,
+        r = plugin_store_list(p, "VIF", NULL, 0, STORE_LIST_SKIP_INVALID,
                        &vifs, &nvif);
     if (r < 0)
         return r == -ENOMEM ? r : plugin_fail_store(p, r);
@@ -184,7 +184,7 @@ int plugin_reconcile(plugin *p, plugin_report_fn report, void *userdata)
             check_vif(p, &f, vifs[i], doms, ndoms);
     store_record_list_free(vifs, nvif);
 
-    r = store_list(p->store, "PCI", NULL, 0, STORE_LIST_SKIP_INVALID, &pcis,
+    r = plugin_store_list(p, "PCI", NULL, 0, STORE_LIST_SKIP_INVALID, &pcis,
                    &npci);
     if (r < 0)
         return plugin_fail_store(p, r);

@@ -40,14 +40,14 @@ int plugin_network_pf(plugin *p, const char *network, char pf_pci[37],
     size_t n;
     int r;
 
-    r = store_get(p->store, "network", network, &net);
+    r = plugin_store_get(p, "network", network, &net);
     if (r < 0)
         return plugin_fail_store(p, r);
     n = store_record_set_count(net, "PIFs");
     for (size_t i = 0; i < n && !ns_uuid; i++) {
         store_record_free(pif);
         pif = NULL;
-        if (store_get(p->store, "PIF", store_record_set_member(net, "PIFs",
+        if (plugin_store_get(p, "PIF", store_record_set_member(net, "PIFs",
                       i), &pif) < 0)
             continue;
         if (store_record_set_count(pif, "sriov_logical_PIF_of") > 0)
@@ -58,9 +58,9 @@ int plugin_network_pf(plugin *p, const char *network, char pf_pci[37],
         r = 1;                      /* an ordinary network */
         goto out;
     }
-    r = store_get(p->store, "network_sriov", ns_uuid, &ns);
+    r = plugin_store_get(p, "network_sriov", ns_uuid, &ns);
     if (r >= 0)
-        r = store_get(p->store, "PIF", store_record_get(ns, "physical_PIF"),
+        r = plugin_store_get(p, "PIF", store_record_get(ns, "physical_PIF"),
                       &phys);
     if (r < 0) {
         r = plugin_fail_store(p, r);
@@ -73,7 +73,7 @@ int plugin_network_pf(plugin *p, const char *network, char pf_pci[37],
                         ns_uuid);
         goto out;
     }
-    r = store_get(p->store, "PCI", pci_uuid, &pci);
+    r = plugin_store_get(p, "PCI", pci_uuid, &pci);
     if (r < 0) {
         r = plugin_fail_store(p, r);
         goto out;
@@ -134,7 +134,7 @@ int plugin_vm_vifs(plugin *p, const char *vm, struct plugin_vif **ret,
     size_t nrec = 0, k = 0;
     int r;
 
-    r = store_list(p->store, "VIF", &m, 1, 0, &recs, &nrec);
+    r = plugin_store_list(p, "VIF", &m, 1, 0, &recs, &nrec);
     if (r < 0)
         return plugin_fail_store(p, r);
     v = calloc(nrec + 1, sizeof(*v));

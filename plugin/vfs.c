@@ -61,7 +61,7 @@ int plugin_pf_vfs(plugin *p, const char *pf_pci, char *const *same_domain,
     size_t nrec = 0;
     int r;
 
-    r = store_get(p->store, "PCI", pf_pci, &pf);
+    r = plugin_store_get(p, "PCI", pf_pci, &pf);
     if (r < 0)
         return plugin_fail_store(p, r);
     if (sriov_bdf_parse(store_record_get(pf, "pci_id"), pf_bdf) < 0) {
@@ -69,7 +69,7 @@ int plugin_pf_vfs(plugin *p, const char *pf_pci, char *const *same_domain,
                         "address", pf_pci, store_record_get(pf, "pci_id"));
         goto out;
     }
-    r = store_list(p->store, "PCI", &m, 1, 0, &recs, &nrec);
+    r = plugin_store_list(p, "PCI", &m, 1, 0, &recs, &nrec);
     if (r < 0) {
         r = plugin_fail_store(p, r);
         goto out;
@@ -123,9 +123,9 @@ int plugin_network_sriov_vfs(plugin *p, const char *network_sriov,
     const char *pci;
     int r;
 
-    r = store_get(p->store, "network_sriov", network_sriov, &ns);
+    r = plugin_store_get(p, "network_sriov", network_sriov, &ns);
     if (r >= 0)
-        r = store_get(p->store, "PIF", store_record_get(ns, "physical_PIF"),
+        r = plugin_store_get(p, "PIF", store_record_get(ns, "physical_PIF"),
                       &pif);
     if (r < 0) {
         r = plugin_fail_store(p, r);
