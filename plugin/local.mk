@@ -54,3 +54,19 @@ tests_integration_test_plugin_concurrency_SOURCES = \
 tests_integration_test_plugin_concurrency_CFLAGS = $(PLUGIN_TEST_CFLAGS)
 tests_integration_test_plugin_concurrency_LDADD = $(PLUGIN_TEST_LIBS)
 TESTS += tests/integration/test-plugin-concurrency
+
+check_PROGRAMS += tests/integration/test-plugin-iommu
+tests_integration_test_plugin_iommu_SOURCES = \
+	tests/integration/test-plugin-iommu.c \
+	tests/helpers/plugin-fake.h \
+	tests/helpers/plugin-fake.c
+tests_integration_test_plugin_iommu_CFLAGS = $(PLUGIN_TEST_CFLAGS)
+tests_integration_test_plugin_iommu_LDADD = $(PLUGIN_TEST_LIBS)
+TESTS += tests/integration/test-plugin-iommu
+
+check_PROGRAMS += tests/integration/test-plugin-noxen
+tests_integration_test_plugin_noxen_SOURCES = \
+	tests/integration/test-plugin-noxen.c
+tests_integration_test_plugin_noxen_CFLAGS = $(PLUGIN_TEST_CFLAGS)
+tests_integration_test_plugin_noxen_LDADD = $(PLUGIN_TEST_LIBS)
+TESTS += tests/integration/test-plugin-noxen
