@@ -52,8 +52,6 @@ int plugin_domain_vm(plugin *p, unsigned domid, char ret[37]);
 int plugin_domain_exists(plugin *p, unsigned domid);
 /* 1 when the domain exists and belongs to @p vm. */
 int plugin_domain_is_vm(plugin *p, unsigned domid, const char *vm);
-/* Running domains other than dom0 (introduced, with /local/domain/N). */
-int plugin_domain_list(plugin *p, unsigned **ret, size_t *n);
 /* The PCI addresses in a domain's PCI backend (what libxl attached);
  * a NULL-terminated list, empty when none. */
 int plugin_domain_pcis(plugin *p, unsigned domid, char ***ret);

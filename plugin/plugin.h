@@ -145,6 +145,10 @@ int plugin_domain_start(plugin *p, unsigned domid, struct xapi_error *err);
 int plugin_domain_release(plugin *p, unsigned domid,
                           struct xapi_error *err);
 
+/* The running domains other than dom0 (known to xenstored, with a
+ * /local/domain/<domid>), sorted; free *ret with free(). */
+int plugin_domain_list(plugin *p, unsigned **ret, size_t *n);
+
 /* ---- Hotplug (beyond XAPI, which refuses it) -------------------------- */
 
 /*
