@@ -87,15 +87,27 @@ static int cmd_reconcile(struct sriovd_options *o)
     return n < 0 ? 2 : n > 0;
 }
 
+static const char *tri(int v)
+{
+    return v > 0 ? "yes" : v == 0 ? "no" : "unknown";
+}
+
 static int cmd_status(struct sriovd_options *o)
 {
     store_record **ns = NULL;
     plugin *p = NULL;
+    int pt = -1, ir = -1;
     size_t n = 0;
     int r, rc = 0;
 
     if (open_plugin(o, &p) < 0)
         return 2;
+    if (plugin_host_caps(p, &pt, &ir) < 0)
+        printf("host: %s\n", plugin_last_error(p));
+    else
+        printf("host: passthrough %s, interrupt remapping %s%s\n", tri(pt),
+               tri(ir), o->plugin.dry_run ? " (dry run: Xen not asked)"
+                                          : "");
     r = store_list(plugin_store(p), "network_sriov", NULL, 0, 0, &ns, &n);
     if (r < 0) {
         fprintf(stderr, SRIOVD ": %s\n", store_last_error(plugin_store(p)));

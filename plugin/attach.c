@@ -310,7 +310,8 @@ static int acquire(plugin *p, const char *vm, long domid,
 
     /* Bad input fails before anything is touched. */
     for (size_t i = 0; i < n && r >= 0; i++)
-        r = plugin_vif_vf_config(p, vifs[i].rec, &want[i]);
+        r = plugin_vif_vf_config(p->ctx, vifs[i].rec, &want[i], p->error,
+                                 sizeof(p->error));
     if (r < 0)
         goto out;
 

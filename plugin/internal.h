@@ -11,6 +11,7 @@
 #include "libsriov/macro.h"
 #include "plugin/backend.h"
 #include "plugin/plugin.h"
+#include "plugin/settings.h"
 
 #define PLUGIN_ERROR_MAX 1024
 
@@ -144,16 +145,6 @@ int plugin_host_check(plugin *p);
  */
 int plugin_pf_vfs(plugin *p, const char *pf_pci, char *const *same_domain,
                   struct plugin_vf_status **ret, size_t *n);
-
-/* ---- settings.c: VF settings from a VIF ------------------------------- */
-
-/* The settings a VIF asks for (MAC, other-config, qos).  -EINVAL with the
- * key and value named when one is malformed. */
-int plugin_vif_vf_config(plugin *p, const store_record *vif,
-                         sriov_vf_config *ret);
-/* A saved config <-> the VIF.vf_saved_config map (string values). */
-int plugin_vf_config_to_map(const sriov_vf_config *cfg, store_record *vif);
-int plugin_vf_config_from_map(const store_record *vif, sriov_vf_config *ret);
 
 /* ---- reserve.c: store transactions ------------------------------------ */
 

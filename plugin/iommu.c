@@ -155,6 +155,22 @@ enum plugin_iommu_verdict plugin_iommu_check(plugin *p, sriov_vf *vf,
     return judge_addresses(p, bdf, -1, xen, n, same_domain, why, why_size);
 }
 
+int plugin_host_caps(plugin *p, int *ret_passthrough, int *ret_intremap)
+{
+    struct plugin_host_caps caps = { -1, -1 };
+    void *state;
+    int r;
+
+    r = plugin_backend_state(p, &state);
+    if (r >= 0)
+        r = p->backend->host_caps(p, &caps);
+    if (r < 0)
+        return r;
+    *ret_passthrough = caps.passthrough;
+    *ret_intremap = caps.intremap;
+    return 0;
+}
+
 int plugin_host_check(plugin *p)
 {
     struct plugin_host_caps caps = { -1, -1 };

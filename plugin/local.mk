@@ -12,6 +12,7 @@ plugin_libplugin_la_SOURCES = \
 	plugin/topology.c \
 	plugin/iommu.c \
 	plugin/vfs.c \
+	plugin/settings.h \
 	plugin/settings.c \
 	plugin/reserve.c \
 	plugin/pciback.c \

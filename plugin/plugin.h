@@ -219,6 +219,14 @@ int plugin_network_sriov_vfs(plugin *p, const char *network_sriov,
                              struct plugin_vf_status **ret, size_t *n);
 void plugin_vf_status_free(struct plugin_vf_status *v, size_t n);
 
+/*
+ * What Xen says about the host: passthrough (physinfo cap_hvm_directio)
+ * and interrupt remapping, each 1 (yes), 0 (no) or -1 (cannot tell: a
+ * dry run, or Xen's boot messages rotated out of its console ring).
+ * @return 0; -EOPNOTSUPP without Xen (plugin_last_error says so)
+ */
+int plugin_host_caps(plugin *p, int *ret_passthrough, int *ret_intremap);
+
 /* The live remaining capacity: free usable VFs (see above). */
 int plugin_network_sriov_capacity(plugin *p, const char *network_sriov,
                                   unsigned *ret);

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "plugin/internal.h"
+#include "libsriov/macro.h"
+#include "plugin/settings.h"
 
 /* VIF.other_config keys (sriov-cni's names with dashes, xe's style);
  * the saved map uses the same keys, plus "driver". */
@@ -74,9 +75,9 @@ static int parse_link(const char *s, int *ret)
 }
 
 /* Fill one field of @p cfg from map key @p key of @p field; 0 when the
- * key is absent.  @p p NULL: fail without a message. */
-static int take(plugin *p, const store_record *vif, const char *field,
-                const char *key, sriov_vf_config *cfg)
+ * key is absent.  @p why NULL: fail without a message. */
+static int take(char *why, size_t why_size, const store_record *vif,
+                const char *field, const char *key, sriov_vf_config *cfg)
 {
     const char *s = store_record_map_get(vif, field, key);
     int r = 0;
@@ -108,35 +109,33 @@ static int take(plugin *p, const store_record *vif, const char *field,
         r = parse_uint(s, UINT_MAX, &cfg->max_tx_rate);
         cfg->mask |= SRIOV_VF_MAX_TX_RATE;
     }
-    if (r < 0 && !p)
-        return -EINVAL;
-    if (r < 0)
-        return plugin_fail(p, -EINVAL, "VIF %s: %s:%s='%s' is not valid "
+    if (r < 0 && why)
+        snprintf(why, why_size, "VIF %s: %s:%s='%s' is not valid "
                            "(vlan 0-4094, vlan-qos 0-7, spoofchk/trust "
                            "on|off, link-state auto|enable|disable, rates "
                            "in Mbps, mac aa:bb:cc:dd:ee:ff): fix it with "
-                           "xe vif-param-set", store_record_uuid(vif),
-                           field, key, s);
-    return 0;
+                 "xe vif-param-set", store_record_uuid(vif), field, key, s);
+    return r < 0 ? -EINVAL : 0;
 }
 
 static const char *const keys[] = {
     K_VLAN, K_QOS, K_SPOOFCHK, K_TRUST, K_LINK, K_MIN_RATE, K_MAX_RATE,
 };
 
-int plugin_vif_vf_config(plugin *p, const store_record *vif,
-                         sriov_vf_config *ret)
+int plugin_vif_vf_config(sriov_ctx *ctx, const store_record *vif,
+                         sriov_vf_config *ret, char *why, size_t why_size)
 {
     sriov_vf_config cfg = SRIOV_VF_CONFIG_INIT;
     const char *type, *kbps;
     unsigned invalid = 0;
     int r;
 
-    if (parse_mac(store_record_get(vif, "MAC"), cfg.mac) < 0)
-        return plugin_fail(p, -EINVAL, "VIF %s has MAC '%s', not of the "
-                           "form aa:bb:cc:dd:ee:ff: recreate the VIF",
-                           store_record_uuid(vif),
-                           store_record_get(vif, "MAC"));
+    if (parse_mac(store_record_get(vif, "MAC"), cfg.mac) < 0) {
+        snprintf(why, why_size, "VIF %s has MAC '%s', not of the form "
+                 "aa:bb:cc:dd:ee:ff: recreate the VIF",
+                 store_record_uuid(vif), store_record_get(vif, "MAC"));
+        return -EINVAL;
+    }
     cfg.mask = SRIOV_VF_MAC | SRIOV_VF_VLAN;     /* untagged by default */
 
     /* XAPI's rate: qos_algorithm_type=ratelimit, kbps=N ->
@@ -146,28 +145,33 @@ int plugin_vif_vf_config(plugin *p, const store_record *vif,
     if (type && strcmp(type, "ratelimit") == 0 && kbps) {
         unsigned k;
 
-        if (parse_uint(kbps, UINT_MAX, &k) < 0)
-            return plugin_fail(p, -EINVAL, "VIF %s: qos_algorithm_params:"
-                               "kbps='%s' is not a number: fix it with xe "
-                               "vif-param-set", store_record_uuid(vif),
-                               kbps);
+        if (parse_uint(kbps, UINT_MAX, &k) < 0) {
+            snprintf(why, why_size, "VIF %s: qos_algorithm_params:kbps="
+                     "'%s' is not a number: fix it with xe vif-param-set",
+                     store_record_uuid(vif), kbps);
+            return -EINVAL;
+        }
         if (k > 0) {
             cfg.max_tx_rate = k / 1024 ? k / 1024 : 1;
             cfg.mask |= SRIOV_VF_MAX_TX_RATE;
         }
     }
     for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-        r = take(p, vif, "other_config", keys[i], &cfg);
+        r = take(why, why_size, vif, "other_config", keys[i], &cfg);
         if (r < 0)
             return r;
     }
-    if ((cfg.mask & SRIOV_VF_QOS) && cfg.qos && !cfg.vlan)
-        return plugin_fail(p, -EINVAL, "VIF %s: vlan-qos needs a vlan "
-                           "(other-config:vlan)", store_record_uuid(vif));
-    r = sriov_vf_config_validate(p->ctx, &cfg, &invalid);
-    if (r < 0)
-        return plugin_fail(p, r, "VIF %s: %s", store_record_uuid(vif),
-                           sriov_ctx_last_error(p->ctx));
+    if ((cfg.mask & SRIOV_VF_QOS) && cfg.qos && !cfg.vlan) {
+        snprintf(why, why_size, "VIF %s: vlan-qos needs a vlan "
+                 "(other-config:vlan)", store_record_uuid(vif));
+        return -EINVAL;
+    }
+    r = sriov_vf_config_validate(ctx, &cfg, &invalid);
+    if (r < 0) {
+        snprintf(why, why_size, "VIF %s: %s", store_record_uuid(vif),
+                 sriov_ctx_last_error(ctx));
+        return r;
+    }
     *ret = cfg;
     return 0;
 }
@@ -225,7 +229,7 @@ int plugin_vf_config_from_map(const store_record *vif, sriov_vf_config *ret)
     /* The map was written by plugin_vf_config_to_map(): a value it
      * cannot read back means a damaged store. */
     for (size_t i = 0; i < ELEMENTSOF(all); i++)
-        if (take(NULL, vif, "vf_saved_config", all[i], &cfg) < 0)
+        if (take(NULL, 0, vif, "vf_saved_config", all[i], &cfg) < 0)
             return -EBADMSG;
     *ret = cfg;
     return 0;

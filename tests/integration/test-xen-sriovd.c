@@ -180,7 +180,9 @@ START_TEST(test_daemon_follows_domains)
     ck_assert_int_eq(stat(pidfile, &st), 0);
 
     /* Status lists every VF. */
-    ck_assert_int_eq(oneshot("--status", NULL, out, sizeof(out)), 0);
+    ck_assert_int_eq(oneshot("--status", "--dry-run", out, sizeof(out)), 0);
+    ck_assert_ptr_nonnull(strstr(out, "host: passthrough unknown, "
+                                 "interrupt remapping unknown (dry run"));
     ck_assert_ptr_nonnull(strstr(out, "0000:3b:02.0 reserved by VIF"));
     ck_assert_ptr_nonnull(strstr(out, "0000:3b:02.1 free"));
     ck_assert_msg(strstr(out, "2 of 3 VFs free"), "%s", out);
