@@ -345,6 +345,31 @@ static int xl_assignable_remove(plugin *p, const char *bdf,
     return plugin_pciback_give_back(p, bdf, driver);
 }
 
+/*
+ * A domain created without PCI devices gets no IOMMU context unless its
+ * config asks for one (passthrough="enabled"): libxl then fails the add
+ * with "unable to add device".  Say what to change instead.
+ */
+static int check_passthrough(plugin *p, struct xl_state *s, unsigned domid)
+{
+#ifdef LIBXL_HAVE_CREATEINFO_PASSTHROUGH
+    libxl_domain_config cfg;
+    bool off = false;
+
+    libxl_domain_config_init(&cfg);
+    if (libxl_retrieve_domain_configuration(s->ctx, domid, &cfg, NULL) == 0)
+        off = cfg.c_info.passthrough == LIBXL_PASSTHROUGH_DISABLED;
+    libxl_domain_config_dispose(&cfg);
+    if (off)
+        return plugin_fail(p, -EPERM, "domain %u was created without PCI "
+                           "passthrough, so it cannot be given a VF: add "
+                           "passthrough=\"enabled\" to its xl config (or "
+                           "start it through the cold-plug API) and start "
+                           "it again", domid);
+#endif
+    return 0;
+}
+
 static int xl_pci_attach(plugin *p, unsigned domid, const char *bdf)
 {
     struct xl_state *s = state_of(p);
@@ -355,6 +380,9 @@ static int xl_pci_attach(plugin *p, unsigned domid, const char *bdf)
     if (!s)
         return -EOPNOTSUPP;
     r = parse_bdf(p, bdf, &dom, &bus, &dev, &fn);
+    if (r < 0)
+        return r;
+    r = check_passthrough(p, s, domid);
     if (r < 0)
         return r;
     pci_init(p, &pci, dom, bus, dev, fn);

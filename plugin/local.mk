@@ -18,12 +18,34 @@ plugin_libplugin_la_SOURCES = \
 	plugin/pciback.c \
 	plugin/attach.c \
 	plugin/reconcile.c \
+	plugin/coldplug.h \
+	plugin/coldplug.c \
 	plugin/backend-dry.c \
 	plugin/backend-libxl.c
 plugin_libplugin_la_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) \
 	$(XENCTRL_CFLAGS) $(XENSTORE_CFLAGS)
 plugin_libplugin_la_LIBADD = store/libstore.la xe-ext/libxecore.la \
 	libsriov/libsriov.la $(XENLIGHT_LIBS) $(XENCTRL_LIBS) $(XENSTORE_LIBS)
+
+# The cold-plug API for libxl toolstacks (include/sriov/xl.h), installed:
+# only the sriov_xl_* symbols are exported.
+nobase_include_HEADERS += include/sriov/xl.h
+lib_LTLIBRARIES += plugin/libsriov-xl.la
+plugin_libsriov_xl_la_SOURCES =
+plugin_libsriov_xl_la_LIBADD = plugin/libplugin.la
+plugin_libsriov_xl_la_LDFLAGS = $(AM_LDFLAGS) -version-info 0:0:0 \
+	-Wl,--version-script=$(top_srcdir)/plugin/libsriov-xl.sym \
+	-Wl,--no-undefined
+EXTRA_plugin_libsriov_xl_la_DEPENDENCIES = $(top_srcdir)/plugin/libsriov-xl.sym
+pkgconfig_DATA += plugin/libsriov-xl.pc
+plugin/libsriov-xl.pc: plugin/libsriov-xl.pc.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) plugin && \
+	sed -e 's|@prefix[@]|$(prefix)|g' -e 's|@exec_prefix[@]|$(exec_prefix)|g' \
+	    -e 's|@libdir[@]|$(libdir)|g' -e 's|@includedir[@]|$(includedir)|g' \
+	    -e 's|@VERSION[@]|$(VERSION)|g' \
+	    $(top_srcdir)/plugin/libsriov-xl.pc.in >$@.tmp && mv $@.tmp $@
+CLEANFILES += plugin/libsriov-xl.pc
+EXTRA_DIST += plugin/libsriov-xl.sym plugin/libsriov-xl.pc.in
 
 # Tests: against a real xenstored (tests/helpers/xs-harness) and simulated
 # hosts (tests/fixtures/sysfs); libxl and rtnetlink run in tests/vm.
@@ -71,3 +93,28 @@ tests_integration_test_plugin_noxen_SOURCES = \
 tests_integration_test_plugin_noxen_CFLAGS = $(PLUGIN_TEST_CFLAGS)
 tests_integration_test_plugin_noxen_LDADD = $(PLUGIN_TEST_LIBS)
 TESTS += tests/integration/test-plugin-noxen
+
+# System tests (make check-vm): xen-sriovd on real Xen, VF settings on
+# netdevsim (tests/vm/guest/xen-plugin.sh).
+VM_TESTS += tests/vm/xen-plugin.vmtest
+VM_GUEST_BINS += daemon/xen-sriovd tests/vm/vm-plugin-setup \
+	tests/vm/vm-plugin-settings
+EXTRA_DIST += tests/vm/xen-plugin.vmtest tests/vm/guest/xen-plugin.sh
+
+check_PROGRAMS += tests/vm/vm-plugin-setup tests/vm/vm-plugin-settings
+tests_vm_vm_plugin_setup_SOURCES = tests/vm/vm-plugin-setup.c
+tests_vm_vm_plugin_setup_LDADD = store/libstore.la libsriov/libsriov.la
+tests_vm_vm_plugin_settings_SOURCES = tests/vm/vm-plugin-settings.c
+tests_vm_vm_plugin_settings_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_vm_vm_plugin_settings_LDADD = plugin/libplugin.la $(CHECK_LIBS)
+
+check_PROGRAMS += tests/integration/test-plugin-coldplug
+tests_integration_test_plugin_coldplug_SOURCES = \
+	tests/integration/test-plugin-coldplug.c \
+	tests/helpers/plugin-fake.h \
+	tests/helpers/plugin-fake.c
+tests_integration_test_plugin_coldplug_CFLAGS = $(PLUGIN_TEST_CFLAGS) \
+	$(XENLIGHT_CFLAGS)
+tests_integration_test_plugin_coldplug_LDADD = $(PLUGIN_TEST_LIBS) \
+	$(XENLIGHT_LIBS)
+TESTS += tests/integration/test-plugin-coldplug

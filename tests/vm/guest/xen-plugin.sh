@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=sh
+# xen-sriovd on real Xen: a domU made with plain `xl create` (no pci=[])
+# gets the VF of its SR-IOV VIF from the daemon, through libxl, and gives it
+# back when it is destroyed; the IOMMU and interrupt-remapping facts the
+# plugin reads from Xen; and the plugin's VF settings on netdevsim.
+# shellcheck source=tests/vm/guest/xen-steps.sh
+. /xs/tests/xen-steps.sh
+VM=5a5a5a5a-0000-4000-8000-00000000c0de
+VM2=5a5a5a5a-0000-4000-8000-00000000c0df
+S=/tool/xen-sriov
+
+# wait_for N CMD...: up to N tenths of a second for CMD to succeed.
+wait_for() {
+    n=$1
+    shift
+    i=0
+    while ! "$@" >/dev/null 2>&1; do
+        [ $i -lt "$n" ] || return 1
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
+check "dom0 toolstack up (modules, xenstored, xen-init-dom0, xenconsoled)" \
+    xen_start_toolstack || return 0
+n=$(find /sys/kernel/iommu_groups -mindepth 1 -maxdepth 1 2>/dev/null |
+    wc -l)
+tap_comment "IOMMU groups dom0 sees in sysfs: $n (Xen owns the IOMMU)"
+xl dmesg | grep -i 'interrupt remapping' | while IFS= read -r l; do
+    tap_comment "  xl dmesg: $l"
+done
+pf=$(xen_find_pf)
+check "SR-IOV enabled on the NVMe PF $pf (sriov-info set-numvfs 2)" \
+    xen_enable_vfs "$pf" 2 || return 0
+vf=$(xen_vf "$pf" 0)
+# nvme probes the VFs and gives up (their controllers stay offline).
+unbound() { [ ! -e "$XS_DEV/$vf/driver" ]; }
+check "nvme gave up on VF $vf (unbound: its driver before the domain)" \
+    wait_for 300 unbound
+
+setup() {
+    xen_store_init &&
+        vm-plugin-setup "$pf" "$VM/00:16:3e:12:34:56" \
+            "$VM2/00:16:3e:12:34:57" >/tmp/setup.out &&
+        cat /tmp/setup.out
+}
+check "store: an SR-IOV network on $pf, a VIF of VMs $VM and $VM2 on it" \
+    setup || return 0
+vif=$(sed -n 1p /tmp/setup.out)
+vif2=$(sed -n 2p /tmp/setup.out)
+
+status_caps() {
+    xen-sriovd --status >/tmp/status.out; cat /tmp/status.out
+    grep -q 'host: passthrough yes, interrupt remapping yes' /tmp/status.out
+}
+check "xen-sriovd --status: Xen passes through, remaps interrupts" \
+    status_caps
+check "xen-sriovd --status: 2 of 2 VFs free" \
+    grep -q '2 of 2 VFs free' /tmp/status.out
+
+xen-sriovd --foreground --no-api --verbose >/tmp/sriovd.log 2>&1 &
+sriovd=$!
+check "xen-sriovd watches domains" \
+    wait_for 300 grep -q 'watching domains' /tmp/sriovd.log
+
+# create NAME UUID [LINE]: a PV domU without pci=[].
+create() {
+    cat >"/tmp/$1.cfg" <<CFG
+name = "$1"
+uuid = "$2"
+type = "pv"
+kernel = "/vm/vmlinuz"
+ramdisk = "/vm/domu.cpio"
+extra = "console=hvc0 rdinit=/init quiet"
+memory = 160
+vcpus = 1
+$3
+CFG
+    xl create "/tmp/$1.cfg"
+}
+daemon_log() {
+    tap_comment "xen-sriovd's log:"
+    grep -v 'xencall:buffer' /tmp/sriovd.log >/tmp/sriovd.short
+    tap_tail /tmp/sriovd.short "${1:-40}"
+}
+check "xl create sriov (uuid $VM, passthrough=\"enabled\", no pci=[])" \
+    create sriov "$VM" 'passthrough = "enabled"' || {
+    daemon_log
+    return 0
+}
+in_domain() { xl pci-list sriov | grep -q "$vf"; }
+check "xen-sriovd attached $vf to the domain (xl pci-list)" \
+    wait_for 1200 in_domain || daemon_log 60
+attached() {
+    [ "$(xenstore-read $S/VIF/"$vif"/currently_attached)" = true ] &&
+        pci=$(xenstore-read $S/VIF/"$vif"/reserved_pci) &&
+        [ "$(xenstore-read $S/PCI/"$pci"/pci_id)" = "$vf" ] &&
+        [ "$(xenstore-read $S/PCI/"$pci"/reserved_domid)" = \
+          "$(xl domid sriov)" ]
+}
+check "the VIF records it (currently_attached, reserved_pci, domid)" \
+    wait_for 100 attached
+check "VF $vf on pciback and in libxl's assignable list" \
+    sh -c "[ \"\$(basename \"\$(readlink $XS_DEV/$vf/driver)\")\" = \
+           pciback ] && /usr/lib/xen-4.17/bin/xl pci-assignable-list |
+           grep -q '$vf'"
+check_fails "xen-sriovd --check-migrate refuses the VM" VM_HAS_SRIOV_VIF \
+    xen-sriovd --check-migrate "$VM"
+check_fails "sriov-info refuses to remove the VFs while the domU has $vf" \
+    "$vf" sriov-info set-numvfs "$pf" 0
+
+log=/var/log/xen/console/guest-sriov.log
+domu_done() { grep -q '@DOMU@ DOMU-DONE' "$log" 2>/dev/null; }
+check "the domU booted and ran its checks" wait_for 2400 domu_done
+tr -d '\r' <"$log" 2>/dev/null | sed -n 's/^.*@DOMU@ //p' |
+    while IFS= read -r l; do
+        case $l in
+        "ok - "*) tap_line "ok - domU: ${l#ok - }" ;;
+        "not ok - "*) tap_line "not ok - domU: ${l#not ok - }" ;;
+        "#"*) tap_line "$l" ;;
+        esac
+    done
+
+check "xl destroy sriov" xl destroy sriov
+released() {
+    [ -z "$(xenstore-read $S/VIF/"$vif"/reserved_pci)" ] &&
+        [ "$(xenstore-read $S/VIF/"$vif"/currently_attached)" = false ]
+}
+check "xen-sriovd released the VF (the VIF holds none)" \
+    wait_for 600 released
+back() {
+    unbound && ! /usr/lib/xen-4.17/bin/xl pci-assignable-list | grep -q "$vf"
+}
+check "VF $vf back as it was (no driver), not assignable any more" \
+    wait_for 100 back
+
+# A domain made without passthrough cannot take a VF: said, not hidden.
+check "xl create nopt (uuid $VM2, no passthrough option)" \
+    create nopt "$VM2" ''
+said() { grep -q 'passthrough="enabled"' /tmp/sriovd.log; }
+check "xen-sriovd says to add passthrough=\"enabled\"" wait_for 1200 said
+check "VM $VM2's VIF holds no VF" \
+    sh -c "[ -z \"\$(xenstore-read $S/VIF/$vif2/reserved_pci)\" ]"
+check "xl destroy nopt" xl destroy nopt
+
+check "xen-sriovd --reconcile finds nothing to do" \
+    sh -c "[ -z \"\$(xen-sriovd --reconcile)\" ]"
+check "the store checks clean (xen-sriov-store check)" xen-sriov-store check
+gone() { ! kill -0 "$sriovd" 2>/dev/null; }
+stop() { kill "$sriovd" && wait_for 100 gone; }
+check "xen-sriovd stops on SIGTERM" stop
+daemon_log 30
+check "SR-IOV disabled: the VFs are gone" xen_disable_vfs "$pf"
+
+# The plugin's VF settings on a NIC driver's VFs (netdevsim, not a PCI
+# device, so settings only: no passthrough).
+NSIM=/sys/bus/netdevsim
+nsim_new() {
+    echo '1 1' >"$NSIM/new_device" &&
+        echo 4 >"$NSIM/devices/netdevsim1/sriov_numvfs"
+}
+check "netdevsim (and psample) load in dom0" load_module netdevsim ||
+    return 0
+check "netdevsim device with 4 VFs" nsim_new || return 0
+nsim_if=
+for n in "$NSIM/devices/netdevsim1/net"/*; do
+    [ -e "$n" ] && { nsim_if=$(basename "$n"); break; }
+done
+VM_NSIM_IF=$nsim_if check_program vm-plugin-settings vm-plugin-settings
