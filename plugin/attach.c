@@ -338,6 +338,8 @@ static int acquire(plugin *p, const char *vm, long domid,
         goto out;
 
     r = plugin_host_check(p);
+    if (r >= 0 && domid >= 0 && p->backend->domain_check)
+        r = p->backend->domain_check(p, (unsigned)domid);
     if (r < 0)
         goto out;
     r = candidates(p, vifs, n, domid, &res, &iommu_why);

@@ -345,27 +345,39 @@ static int xl_assignable_remove(plugin *p, const char *bdf,
     return plugin_pciback_give_back(p, bdf, driver);
 }
 
+#define NO_PASSTHROUGH "domain %u was created without PCI passthrough, so " \
+    "it cannot be given a VF: add passthrough=\"enabled\" to its xl " \
+    "config (or start it through the cold-plug API) and start it again"
+
 /*
  * A domain created without PCI devices gets no IOMMU context unless its
- * config asks for one (passthrough="enabled"): libxl then fails the add
- * with "unable to add device".  Say what to change instead.
+ * config asks for one (passthrough="enabled"), and libxl then fails the
+ * add ("xc_assign_device failed: Operation not supported").  libxl keeps
+ * the config as given: DEFAULT without devices means disabled.
  */
-static int check_passthrough(plugin *p, struct xl_state *s, unsigned domid)
+static int xl_domain_check(plugin *p, unsigned domid)
 {
 #ifdef LIBXL_HAVE_CREATEINFO_PASSTHROUGH
+    struct xl_state *s = state_of(p);
     libxl_domain_config cfg;
     bool off = false;
+    int pt = -1;
 
+    if (!s)
+        return -EOPNOTSUPP;
     libxl_domain_config_init(&cfg);
-    if (libxl_retrieve_domain_configuration(s->ctx, domid, &cfg, NULL) == 0)
-        off = cfg.c_info.passthrough == LIBXL_PASSTHROUGH_DISABLED;
+    if (libxl_retrieve_domain_configuration(s->ctx, domid, &cfg, NULL) == 0) {
+        pt = cfg.c_info.passthrough;
+        off = pt == LIBXL_PASSTHROUGH_DISABLED ||
+              (pt == LIBXL_PASSTHROUGH_DEFAULT && !cfg.num_pcidevs &&
+               !cfg.num_dtdevs);
+    }
+    plugin_log(p, LOG_DEBUG, "domain %u: passthrough %s, %d PCI devices",
+               domid, pt < 0 ? "unknown" : libxl_passthrough_to_string(
+               (libxl_passthrough)pt), cfg.num_pcidevs);
     libxl_domain_config_dispose(&cfg);
     if (off)
-        return plugin_fail(p, -EPERM, "domain %u was created without PCI "
-                           "passthrough, so it cannot be given a VF: add "
-                           "passthrough=\"enabled\" to its xl config (or "
-                           "start it through the cold-plug API) and start "
-                           "it again", domid);
+        return plugin_fail(p, -EPERM, NO_PASSTHROUGH, domid);
 #endif
     return 0;
 }
@@ -382,12 +394,12 @@ static int xl_pci_attach(plugin *p, unsigned domid, const char *bdf)
     r = parse_bdf(p, bdf, &dom, &bus, &dev, &fn);
     if (r < 0)
         return r;
-    r = check_passthrough(p, s, domid);
-    if (r < 0)
-        return r;
     pci_init(p, &pci, dom, bus, dev, fn);
     rc = libxl_device_pci_add(s->ctx, domid, &pci, NULL);
     libxl_device_pci_dispose(&pci);
+    if (rc && strstr(last(s), "xc_assign_device failed: Operation not "
+                     "supported"))
+        return plugin_fail(p, -EPERM, NO_PASSTHROUGH, domid);
     if (rc)
         return plugin_fail(p, -EIO, "libxl cannot attach VF %s to domain "
                            "%u (%s)", bdf, domid, last(s));
@@ -423,6 +435,7 @@ const struct plugin_backend plugin_backend_libxl = {
     .open = xl_open,
     .close = xl_close,
     .host_caps = xl_host_caps,
+    .domain_check = xl_domain_check,
     .iommu_group = xl_iommu_group,
     .vf_get = xl_vf_get,
     .vf_apply = xl_vf_apply,

@@ -33,6 +33,9 @@ struct plugin_backend {
     int (*open)(plugin *p, void **ret_state);
     void (*close)(void *state);
     int (*host_caps)(plugin *p, struct plugin_host_caps *ret);
+    /* Can this running domain take a PCI device at all (created with
+     * passthrough)?  -EPERM with the reason.  NULL: yes. */
+    int (*domain_check)(plugin *p, unsigned domid);
     /*
      * Xen's IOMMU group of a device, for hosts whose dom0 has no IOMMU
      * groups in sysfs (Xen owns the IOMMU): the other devices dom0 owns

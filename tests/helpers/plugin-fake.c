@@ -115,6 +115,19 @@ static int fake_host_caps(plugin *p, struct plugin_host_caps *ret)
     return 0;
 }
 
+/* fail/nopt-<domid>: the domain was made without passthrough. */
+static int fake_domain_check(plugin *p, unsigned domid)
+{
+    char what[32];
+
+    snprintf(what, sizeof(what), "nopt-%u", domid);
+    if (failure(p, what))
+        return plugin_fail(p, -EPERM, "fake: domain %u was created without "
+                           "PCI passthrough: add passthrough=\"enabled\"",
+                           domid);
+    return 0;
+}
+
 static int fake_iommu_group(plugin *p, const char *bdf, char ***ret)
 {
     char rel[64], buf[1024], *save = NULL, *tok;
@@ -325,6 +338,7 @@ static int fake_pci_detach(plugin *p, unsigned domid, const char *bdf,
 const struct plugin_backend plugin_fake_backend = {
     .name = "fake",
     .host_caps = fake_host_caps,
+    .domain_check = fake_domain_check,
     .iommu_group = fake_iommu_group,
     .vf_get = fake_vf_get,
     .vf_apply = fake_vf_apply,

@@ -21,7 +21,8 @@
  *   caps                "<passthrough> <intremap>" (default "1 1")
  *   fail/<what>         make <what> fail with the errno written in it:
  *                       mac, vlan, rate (any value: refused), attach,
- *                       detach, assignable_add, host_caps
+ *                       detach, assignable_add, host_caps, nopt-<domid>
+ *                       (the domain was made without passthrough)
  *   group/<bdf>         Xen's IOMMU group of <bdf> (addresses, one a line)
  *   log                 one line per call, for order checks
  */

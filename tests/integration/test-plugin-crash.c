@@ -375,6 +375,24 @@ START_TEST(test_no_passthrough_refused_first)
 }
 END_TEST
 
+START_TEST(test_domain_without_passthrough_refused_first)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char log[256];
+    plugin *p;
+
+    pt_domain_new(5, VM1);
+    plugin_fake_set(&fk, "fail/nopt-5", "1");
+    p = open_plugin(PLUGIN_INTREMAP_WARN);
+    ck_assert_int_eq(plugin_domain_start(p, 5, &err), -EPERM);
+    ck_assert_str_eq(err.code, "OPERATION_NOT_ALLOWED");
+    ck_assert_ptr_nonnull(strstr(err.params[0], "passthrough=\"enabled\""));
+    plugin_free(p);
+    assert_clean();
+    ck_assert_int_eq(plugin_fake_get(&fk, "log", log, sizeof(log)), 0);
+}
+END_TEST
+
 START_TEST(test_intremap_policy)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
@@ -445,6 +463,7 @@ static Suite *crash_suite(void)
     tcase_add_test(tf, test_rate_refused_is_a_warning);
     tcase_add_test(tf, test_attach_refused_rolls_back);
     tcase_add_test(tf, test_no_passthrough_refused_first);
+    tcase_add_test(tf, test_domain_without_passthrough_refused_first);
     tcase_add_test(tf, test_intremap_policy);
     tcase_add_test(tf, test_order_of_calls);
     suite_add_tcase(s, tf);
