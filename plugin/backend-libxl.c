@@ -31,6 +31,7 @@ struct xl_state {
     struct xl_logger lg;
     libxl_ctx *ctx;
     xc_interface *xch;
+    int intremap;                   /* once known, kept: -1 until then */
 };
 
 static void xl_vmessage(xentoollog_logger *logger, xentoollog_level level,
@@ -106,6 +107,7 @@ static int xl_open(plugin *p, void **ret)
     s->lg.vtable.progress = xl_progress;
     s->lg.vtable.destroy = xl_destroy;
     s->lg.p = p;
+    s->intremap = -1;
     rc = libxl_ctx_alloc(&s->ctx, LIBXL_VERSION, 0, &s->lg.vtable);
     if (rc) {
         plugin_fail(p, -EOPNOTSUPP, "cannot reach the Xen hypervisor "
@@ -176,7 +178,11 @@ static int xl_host_caps(plugin *p, struct plugin_host_caps *ret)
     }
     ret->passthrough = info.cap_hvm_directio ? 1 : 0;
     libxl_physinfo_dispose(&info);
-    ret->intremap = intremap_state(s);
+    /* Fixed at boot, and Xen's boot messages leave its console ring as
+     * guests come and go: read once, keep the answer. */
+    if (s->intremap < 0)
+        s->intremap = intremap_state(s);
+    ret->intremap = s->intremap;
     return 0;
 }
 
