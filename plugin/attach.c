@@ -252,11 +252,12 @@ out:
     return r;
 }
 
-/* The candidates of each VIF's PF, judged for the domain; the first
- * IOMMU refusal is kept for the error when they run out. */
+/* The candidates of each VIF's PF, judged for the domain: the first ones
+ * by address, @p slack more than its VIFs need (0: all of them); the
+ * first IOMMU refusal is kept for the error when they run out. */
 static int candidates(plugin *p, struct plugin_vif *vifs, size_t n,
-                      long domid, struct plugin_reserve *res,
-                      char **iommu_why)
+                      long domid, size_t slack, struct plugin_reserve *res,
+                      char **iommu_why, bool *truncated)
 {
     _cleanup_strv_free_ char **held = NULL;
     int r = 0;
@@ -265,13 +266,27 @@ static int candidates(plugin *p, struct plugin_vif *vifs, size_t n,
         plugin_domain_pcis(p, (unsigned)domid, &held);
     for (size_t i = 0; i < n && r >= 0; i++) {
         struct plugin_vf_status *all = NULL;
-        size_t m = 0, k = 0;
+        size_t m = 0, k = 0, want = 0, j;
 
-        r = plugin_pf_vfs(p, vifs[i].pf_pci, held, &all, &m);
+        for (j = 0; j < i; j++)
+            if (strcmp(vifs[j].pf_pci, vifs[i].pf_pci) == 0)
+                break;
+        if (j < i) {                    /* same PF: share its list */
+            res->cands[i] = res->cands[j];
+            res->n_cands[i] = res->n_cands[j];
+            continue;
+        }
+        /* A few more than this PF's VIFs: others may take some first. */
+        for (j = i; j < n; j++)
+            want += strcmp(vifs[j].pf_pci, vifs[i].pf_pci) == 0;
+        r = plugin_pf_vfs(p, vifs[i].pf_pci, held, slack ? want + slack : 0,
+                          &all, &m);
         if (r < 0)
             break;
-        for (size_t j = 0; j < m; j++) {
-            if (!*all[j].reserved_by && !*all[j].vm && !all[j].unusable) {
+        for (j = 0; j < m; j++) {
+            *truncated |= all[j].unjudged;
+            if (!*all[j].reserved_by && !*all[j].vm && !all[j].unusable &&
+                !all[j].unjudged) {
                 all[k++] = all[j];
                 continue;
             }
@@ -281,6 +296,7 @@ static int candidates(plugin *p, struct plugin_vif *vifs, size_t n,
         }
         res->cands[i] = all;
         res->n_cands[i] = k;
+        res->owned[i] = true;
     }
     return r;
 }
@@ -303,7 +319,8 @@ static int acquire(plugin *p, const char *vm, long domid,
     res.cands = calloc(n + 1, sizeof(*res.cands));
     res.n_cands = calloc(n + 1, sizeof(*res.n_cands));
     res.got = calloc(n + 1, sizeof(*res.got));
-    if (!want || !res.cands || !res.n_cands || !res.got) {
+    res.owned = calloc(n + 1, sizeof(*res.owned));
+    if (!want || !res.cands || !res.n_cands || !res.got || !res.owned) {
         r = -ENOMEM;
         goto out;
     }
@@ -342,10 +359,24 @@ static int acquire(plugin *p, const char *vm, long domid,
         r = p->backend->domain_check(p, (unsigned)domid);
     if (r < 0)
         goto out;
-    r = candidates(p, vifs, n, domid, &res, &iommu_why);
-    if (r < 0)
-        goto out;
-    r = plugin_reserve(p, &res);
+    for (size_t slack = 8;; slack = 0) {
+        bool truncated = false;
+
+        r = candidates(p, vifs, n, domid, slack, &res, &iommu_why,
+                       &truncated);
+        if (r >= 0)
+            r = plugin_reserve(p, &res);
+        /* Others took the few judged meanwhile: judge them all. */
+        if (r != -ENOSPC || !truncated || !slack)
+            break;
+        for (size_t i = 0; i < n; i++) {
+            if (res.owned[i])
+                plugin_vf_status_free(res.cands[i], res.n_cands[i]);
+            res.cands[i] = NULL;
+            res.n_cands[i] = 0;
+            res.owned[i] = false;
+        }
+    }
     if (r == -ENOSPC && iommu_why)
         r = plugin_fail(p, -EPERM, "%s", iommu_why);
     if (r < 0)
@@ -377,8 +408,10 @@ static int acquire(plugin *p, const char *vm, long domid,
 out:
     if (r < 0)
         to_xapi(p, r, err, res.short_network, vm);
-    for (size_t i = 0; res.cands && i < n; i++)
-        plugin_vf_status_free(res.cands[i], res.n_cands[i]);
+    for (size_t i = 0; res.cands && res.owned && i < n; i++)
+        if (res.owned[i])
+            plugin_vf_status_free(res.cands[i], res.n_cands[i]);
+    free(res.owned);
     free(res.cands);
     free(res.n_cands);
     free(res.got);

@@ -212,6 +212,7 @@ plugin *plugin_free(plugin *p)
         return NULL;
     if (p->backend_state && p->backend->close)
         p->backend->close(p->backend_state);
+    plugin_vfmap_clear(p);
     if (p->xs)
         xs_close(p->xs);
     store_close(p->store);

@@ -15,6 +15,14 @@
 
 #define PLUGIN_ERROR_MAX 1024
 
+/* The VFs of a PF by address, while its virtual_functions set is `set`. */
+struct plugin_vfmap {
+    char pf[37];
+    char *set;
+    struct plugin_vf_status *v;     /* uuid, bdf only */
+    size_t n;
+};
+
 struct plugin {
     struct plugin_opts opts;
     char *root;                     /* "" for "/", no trailing slash */
@@ -27,7 +35,12 @@ struct plugin {
     int backend_open_r;             /* open()'s result, kept */
     char backend_open_error[PLUGIN_ERROR_MAX];
     char error[PLUGIN_ERROR_MAX];
+    struct plugin_vfmap vfmap[4];   /* vfs.c's cache, a few PFs */
+    unsigned vfmap_next;
 };
+
+/* Drop vfs.c's cache. */
+void plugin_vfmap_clear(plugin *p);
 
 /* A durable step is done (the crash-injection point of the tests). */
 void plugin_step(plugin *p, const char *step);
@@ -141,10 +154,12 @@ int plugin_host_check(plugin *p);
 /*
  * The VF records of a PF, sorted by address, with why each free one
  * cannot be given to a domain that has @p same_domain (addresses assigned
- * or reserved to it, as plugin_iommu_check(); NULL: no domain).
+ * or reserved to it, as plugin_iommu_check(); NULL: no domain).  With
+ * @p want > 0, free VFs past the first @p want usable ones are left
+ * unjudged (the reservation needs a few, not all 256).
  */
 int plugin_pf_vfs(plugin *p, const char *pf_pci, char *const *same_domain,
-                  struct plugin_vf_status **ret, size_t *n);
+                  size_t want, struct plugin_vf_status **ret, size_t *n);
 
 /* ---- reserve.c: store transactions ------------------------------------ */
 
@@ -153,9 +168,11 @@ struct plugin_reserve {
     long domid;                     /* -1: cold-plug, domain not made yet */
     struct plugin_vif *vifs;
     size_t n;
-    /* per VIF: its PF's candidate VFs (usable, by address) */
+    /* per VIF: its PF's candidate VFs (usable, by address); VIFs of one
+     * PF share the array of the first (owned[i] false for the others) */
     struct plugin_vf_status **cands;
     size_t *n_cands;
+    bool *owned;
     /* out */
     char (*got)[37];                /* per VIF: the VF reserved */
     const char *short_network;      /* capacity failure: the network */

@@ -118,3 +118,17 @@ tests_integration_test_plugin_coldplug_CFLAGS = $(PLUGIN_TEST_CFLAGS) \
 tests_integration_test_plugin_coldplug_LDADD = $(PLUGIN_TEST_LIBS) \
 	$(XENLIGHT_LIBS)
 TESTS += tests/integration/test-plugin-coldplug
+
+# bench-plugin: domain starts and releases in dry-run on a private
+# xenstored and a 1 x 256 VF simulated host; `make bench-plugin`
+# (BENCH_PLUGIN_FLAGS: VFS DOMAINS VIFS_EACH PROCS).
+noinst_PROGRAMS += bench/bench-plugin
+bench_bench_plugin_SOURCES = bench/bench-plugin.c
+bench_bench_plugin_CFLAGS = $(AM_CFLAGS) $(SIM_CFLAGS) $(XENSTORE_CFLAGS) \
+	$(CHECK_CFLAGS)
+bench_bench_plugin_LDADD = plugin/libplugin.la tests/helpers/libsimhost.la \
+	tests/helpers/libxs-harness.la $(XENSTORE_LIBS) $(CHECK_LIBS)
+.PHONY: bench-plugin
+bench: bench-plugin
+bench-plugin: all
+	$(AM_V_at)$(top_builddir)/bench/bench-plugin $(BENCH_PLUGIN_FLAGS)

@@ -205,6 +205,7 @@ struct plugin_vf_status {
     long domid;                  /* reserved_domid, -1 */
     char *unusable;              /* why it cannot be given, NULL if it can */
     bool iommu_refused;          /* unusable because of its IOMMU group */
+    bool unjudged;               /* free, not looked at (enough found) */
 };
 
 /*

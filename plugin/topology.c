@@ -94,6 +94,13 @@ out:
     return r;
 }
 
+static long field_long(const store_record *r, const char *field)
+{
+    const char *s = store_record_get(r, field);
+
+    return s && *s ? strtol(s, NULL, 10) : -1;
+}
+
 int plugin_vif_from_record(plugin *p, store_record *rec,
                            struct plugin_vif *ret)
 {
@@ -106,8 +113,7 @@ int plugin_vif_from_record(plugin *p, store_record *rec,
     copy_field(v.network, sizeof(v.network), rec, "network");
     copy_field(v.device, sizeof(v.device), rec, "device");
     copy_field(v.reserved_pci, sizeof(v.reserved_pci), rec, "reserved_pci");
-    s = store_record_get(rec, "domid");
-    v.domid = s && *s ? strtol(s, NULL, 10) : -1;
+    v.domid = field_long(rec, "domid");
     s = store_record_get(rec, "currently_attached");
     v.attached = s && strcmp(s, "true") == 0;
     r = plugin_network_pf(p, v.network, v.pf_pci, v.pf_bdf);
@@ -143,6 +149,30 @@ int plugin_vm_vifs(plugin *p, const char *vm, struct plugin_vif **ret,
         return -ENOMEM;
     }
     for (size_t i = 0; i < nrec; i++) {
+        const char *net = store_record_get(recs[i], "network");
+        size_t j;
+
+        /* VIFs of one network: its PF is looked up once. */
+        for (j = 0; j < k; j++)
+            if (strcmp(v[j].network, net) == 0)
+                break;
+        if (j < k) {
+            struct plugin_vif *w = &v[k++];
+
+            copy_field(w->uuid, sizeof(w->uuid), recs[i], "uuid");
+            copy_field(w->vm, sizeof(w->vm), recs[i], "VM");
+            copy_field(w->network, sizeof(w->network), recs[i], "network");
+            copy_field(w->device, sizeof(w->device), recs[i], "device");
+            copy_field(w->reserved_pci, sizeof(w->reserved_pci), recs[i],
+                       "reserved_pci");
+            w->domid = field_long(recs[i], "domid");
+            w->attached = strcmp(store_record_get(recs[i],
+                                 "currently_attached"), "true") == 0;
+            memcpy(w->pf_pci, v[j].pf_pci, sizeof(w->pf_pci));
+            memcpy(w->pf_bdf, v[j].pf_bdf, sizeof(w->pf_bdf));
+            w->rec = TAKE_PTR(recs[i]);
+            continue;
+        }
         r = plugin_vif_from_record(p, TAKE_PTR(recs[i]), &v[k]);
         if (r > 0) {
             plugin_vif_dispose(&v[k]);          /* not an SR-IOV VIF */

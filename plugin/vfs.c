@@ -50,15 +50,90 @@ static char *unusable_reason(plugin *p, sriov_host *h, const char *bdf,
     return NULL;
 }
 
+/* One VF record into a status (not judged). */
+static void fill(struct plugin_vf_status *s, const store_record *rec)
+{
+    const char *dom = store_record_get(rec, "reserved_domid");
+
+    snprintf(s->uuid, sizeof(s->uuid), "%s", store_record_uuid(rec));
+    if (sriov_bdf_parse(store_record_get(rec, "pci_id"), s->bdf) < 0)
+        snprintf(s->bdf, sizeof(s->bdf), "?");
+    snprintf(s->reserved_by, sizeof(s->reserved_by), "%s",
+             store_record_get(rec, "reserved_by"));
+    snprintf(s->vm, sizeof(s->vm), "%s",
+             store_record_get(rec, "scheduled_to_be_attached_to"));
+    s->domid = dom && *dom ? strtol(dom, NULL, 10) : -1;
+}
+
+void plugin_vfmap_clear(plugin *p)
+{
+    for (size_t i = 0; i < ELEMENTSOF(p->vfmap); i++) {
+        free(p->vfmap[i].set);
+        free(p->vfmap[i].v);
+    }
+    memset(p->vfmap, 0, sizeof(p->vfmap));
+}
+
+/*
+ * The PF's VFs as (address, record) sorted by address, from a cache kept
+ * while the PF's virtual_functions set is unchanged: listing every PCI
+ * record costs hundreds of reads, and starting domains only needs the
+ * first few free VFs.
+ */
+static int vfmap(plugin *p, const char *pf_pci, const char *set,
+                 struct plugin_vfmap **ret)
+{
+    struct store_match m = { "physical_function", pf_pci };
+    struct plugin_vfmap *c = NULL;
+    store_record **recs = NULL;
+    size_t nrec = 0;
+    int r;
+
+    for (size_t i = 0; i < ELEMENTSOF(p->vfmap); i++)
+        if (strcmp(p->vfmap[i].pf, pf_pci) == 0) {
+            c = &p->vfmap[i];
+            if (c->set && strcmp(c->set, set) == 0) {
+                *ret = c;
+                return 0;
+            }
+        }
+    if (!c) {
+        c = &p->vfmap[p->vfmap_next++ % ELEMENTSOF(p->vfmap)];
+        snprintf(c->pf, sizeof(c->pf), "%s", pf_pci);
+    }
+    free(c->set);
+    free(c->v);
+    c->set = NULL;
+    c->v = NULL;
+    c->n = 0;
+    r = plugin_store_list(p, "PCI", &m, 1, 0, &recs, &nrec);
+    if (r < 0)
+        return plugin_fail_store(p, r);
+    c->v = calloc(nrec + 1, sizeof(*c->v));
+    c->set = strdup(set);
+    if (!c->v || !c->set) {
+        store_record_list_free(recs, nrec);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < nrec; i++)
+        fill(&c->v[i], recs[i]);
+    c->n = nrec;
+    qsort(c->v, c->n, sizeof(*c->v), cmp_status);
+    store_record_list_free(recs, nrec);
+    *ret = c;
+    return 0;
+}
+
 int plugin_pf_vfs(plugin *p, const char *pf_pci, char *const *same_domain,
-                  struct plugin_vf_status **ret, size_t *n)
+                  size_t want, struct plugin_vf_status **ret, size_t *n)
 {
     struct store_match m = { "physical_function", pf_pci };
     store_record **recs = NULL, *pf = NULL;
     struct plugin_vf_status *v = NULL;
+    struct plugin_vfmap *map = NULL;
     char pf_bdf[SRIOV_BDF_SIZE];
     sriov_host *h = NULL;
-    size_t nrec = 0;
+    size_t nrec = 0, usable = 0;
     int r;
 
     r = plugin_store_get(p, "PCI", pf_pci, &pf);
@@ -69,11 +144,18 @@ int plugin_pf_vfs(plugin *p, const char *pf_pci, char *const *same_domain,
                         "address", pf_pci, store_record_get(pf, "pci_id"));
         goto out;
     }
-    r = plugin_store_list(p, "PCI", &m, 1, 0, &recs, &nrec);
-    if (r < 0) {
-        r = plugin_fail_store(p, r);
-        goto out;
+    if (want) {
+        /* Only the first VFs are needed: read them one by one. */
+        r = vfmap(p, pf_pci, store_record_get(pf, "virtual_functions"),
+                  &map);
+        nrec = map ? map->n : 0;
+    } else {
+        r = plugin_store_list(p, "PCI", &m, 1, 0, &recs, &nrec);
+        if (r < 0)
+            r = plugin_fail_store(p, r);
     }
+    if (r < 0)
+        goto out;
     /* One read of the PF and its VFs; a PF gone from sysfs makes every
      * VF unusable (reported), not the listing fail. */
     if (sriov_host_scan_device(&h, p->ctx, pf_bdf, 0) < 0)
@@ -83,28 +165,46 @@ int plugin_pf_vfs(plugin *p, const char *pf_pci, char *const *same_domain,
         r = -ENOMEM;
         goto out;
     }
+    for (size_t i = 0; recs && i < nrec; i++)
+        fill(&v[i], recs[i]);
+    if (recs)
+        qsort(v, nrec, sizeof(*v), cmp_status);
+    /* Lowest address first; judging stops once @want can be given. */
     for (size_t i = 0; i < nrec; i++) {
         struct plugin_vf_status *s = &v[i];
-        const char *dom = store_record_get(recs[i], "reserved_domid");
 
-        snprintf(s->uuid, sizeof(s->uuid), "%s",
-                 store_record_uuid(recs[i]));
-        if (sriov_bdf_parse(store_record_get(recs[i], "pci_id"),
-                            s->bdf) < 0)
-            snprintf(s->bdf, sizeof(s->bdf), "?");
-        snprintf(s->reserved_by, sizeof(s->reserved_by), "%s",
-                 store_record_get(recs[i], "reserved_by"));
-        snprintf(s->vm, sizeof(s->vm), "%s",
-                 store_record_get(recs[i], "scheduled_to_be_attached_to"));
-        s->domid = dom && *dom ? strtol(dom, NULL, 10) : -1;
+        if (map) {
+            store_record *rec = NULL;
+
+            *s = map->v[i];
+            if (usable >= want) {
+                s->unjudged = true;
+                continue;
+            }
+            r = plugin_store_get(p, "PCI", s->uuid, &rec);
+            if (r == -ENOENT) {
+                s->unjudged = true;     /* removed by a pif-scan */
+                continue;
+            }
+            if (r < 0) {
+                r = plugin_fail_store(p, r);
+                goto out;
+            }
+            fill(s, rec);
+            store_record_free(rec);
+        }
         if (*s->reserved_by || *s->vm)
             continue;                   /* reserved: ours, not judged */
+        if (want && usable >= want) {
+            s->unjudged = true;
+            continue;
+        }
         s->unusable = strcmp(s->bdf, "?") == 0 ?
                       strdup("its pci_id is not a PCI address") :
                       unusable_reason(p, h, s->bdf, same_domain,
                                       &s->iommu_refused);
+        usable += !s->unusable;
     }
-    qsort(v, nrec, sizeof(*v), cmp_status);
     *ret = TAKE_PTR(v);
     *n = nrec;
     r = 0;
@@ -138,7 +238,7 @@ int plugin_network_sriov_vfs(plugin *p, const char *network_sriov,
                         network_sriov);
         goto out;
     }
-    r = plugin_pf_vfs(p, pci, NULL, ret, n);
+    r = plugin_pf_vfs(p, pci, NULL, 0, ret, n);
 out:
     store_record_free(ns);
     store_record_free(pif);
