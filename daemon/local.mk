@@ -11,7 +11,8 @@ daemon_xen_sriovd_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(XENSTORE_CFLAGS)
 daemon_xen_sriovd_LDADD = plugin/libplugin.la xe-ext/api/libxapi.la \
 	$(XENSTORE_LIBS) $(PTHREAD_LIBS)
 
-systemdsystemunit_DATA = boot/xen-sriovd.service
+sriovdunitdir = $(systemdsystemunitdir)
+sriovdunit_DATA = boot/xen-sriovd.service
 boot/xen-sriovd.service: boot/xen-sriovd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) boot && \
 	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@docdir[@]|$(docdir)|g' \

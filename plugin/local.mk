@@ -45,7 +45,9 @@ plugin/libsriov-xl.pc: plugin/libsriov-xl.pc.in Makefile
 	    -e 's|@VERSION[@]|$(VERSION)|g' \
 	    $(top_srcdir)/plugin/libsriov-xl.pc.in >$@.tmp && mv $@.tmp $@
 CLEANFILES += plugin/libsriov-xl.pc
-EXTRA_DIST += plugin/libsriov-xl.sym plugin/libsriov-xl.pc.in
+EXTRA_DIST += plugin/libsriov-xl.sym plugin/libsriov-xl.pc.in docs/plugin.md
+TESTS += tests/integration/test-sriov-xl-abi.sh
+EXTRA_DIST += tests/integration/test-sriov-xl-abi.sh
 
 # Tests: against a real xenstored (tests/helpers/xs-harness) and simulated
 # hosts (tests/fixtures/sysfs); libxl and rtnetlink run in tests/vm.
