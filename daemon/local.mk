@@ -6,6 +6,7 @@ daemon_xen_sriovd_SOURCES = \
 	daemon/sriovd.h \
 	daemon/options.c \
 	daemon/watch.c \
+	daemon/api-setup.c \
 	daemon/main.c
 daemon_xen_sriovd_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(XENSTORE_CFLAGS)
 daemon_xen_sriovd_LDADD = plugin/libplugin.la xe-ext/api/libxapi.la \

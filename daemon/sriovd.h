@@ -47,6 +47,10 @@ void sriovd_set_log_level(int level);
 /* For plugin_opts.log. */
 void sriovd_plugin_log(void *userdata, int level, const char *msg);
 
+/* Register the XenAPI classes and calls (api-setup.c), before the
+ * endpoint listens. */
+int sriovd_api_setup(struct xapi *api, void *userdata);
+
 /*
  * The domain watcher: reconcile, start every running domain, then follow
  * @introduceDomain/@releaseDomain until @p stop_fd is readable.  SIGHUP

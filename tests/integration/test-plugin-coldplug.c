@@ -145,6 +145,7 @@ START_TEST(test_coldplug_prepare_created_destroyed)
     assert_clean();
     sriov_xl_close(other);
     sriov_xl_close(sx);
+    xapi_error_clear(&err);
 }
 END_TEST
 

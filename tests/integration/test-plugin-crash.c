@@ -230,6 +230,7 @@ START_TEST(test_crash_during_start_domain_lives)
     ck_assert_int_eq(plugin_domain_release(p, 5, &err), 2);
     plugin_free(p);
     assert_clean();
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -260,6 +261,7 @@ START_TEST(test_crash_during_release)
     ck_assert_int_eq(run_crashing(OP_RELEASE, step), 42);
     reconcile();
     assert_clean();
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -280,6 +282,7 @@ START_TEST(test_crash_during_unplug)
     assert_driver("0000:3b:02.0", "iavf");
     /* B is untouched. */
     ck_assert_str_eq(pt_field("VIF", vif_b, "currently_attached"), "true");
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -297,6 +300,7 @@ START_TEST(test_mac_refused_rolls_back)
     ck_assert_ptr_nonnull(strstr(err.params[0], vif_a));
     plugin_free(p);
     assert_clean();
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -322,6 +326,7 @@ START_TEST(test_vlan_refused_rolls_back_second_vif)
     ck_assert_str_eq(nic(1), NIC_VF1);
     ck_assert_str_eq(pt_field("VIF", vif_b, "reserved_pci"), "");
     ck_assert_str_eq(pt_field("VIF", vif_a, "currently_attached"), "true");
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -338,6 +343,7 @@ START_TEST(test_rate_refused_is_a_warning)
     ck_assert_ptr_nonnull(strstr(logbuf, "does not limit VF rates"));
     /* Everything but the rate. */
     ck_assert_str_eq(nic(0), "02:00:00:00:00:0a 100 0 1 1 0 0 0\n");
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -352,6 +358,7 @@ START_TEST(test_attach_refused_rolls_back)
     ck_assert_int_eq(plugin_domain_start(p, 5, &err), -EIO);
     plugin_free(p);
     assert_clean();
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -372,6 +379,7 @@ START_TEST(test_no_passthrough_refused_first)
     assert_clean();
     /* Not one call reached libxl or the NIC. */
     ck_assert_int_eq(plugin_fake_get(&fk, "log", log, sizeof(log)), 0);
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -390,6 +398,7 @@ START_TEST(test_domain_without_passthrough_refused_first)
     plugin_free(p);
     assert_clean();
     ck_assert_int_eq(plugin_fake_get(&fk, "log", log, sizeof(log)), 0);
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -412,6 +421,7 @@ START_TEST(test_intremap_policy)
     ck_assert_int_eq(plugin_domain_start(p, 5, &err), 2);
     plugin_free(p);
     ck_assert_ptr_nonnull(strstr(logbuf, "without interrupt remapping"));
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -436,6 +446,7 @@ START_TEST(test_order_of_calls)
         "pci_detach 5 0000:3b:02.0\n"
         "vf_apply enp59s0f0 0\n"
         "assignable_remove 0000:3b:02.0 iavf\n");
+    xapi_error_clear(&err);
 }
 END_TEST
 

@@ -179,6 +179,7 @@ START_TEST(test_xen_dom0_asks_xen)
     plugin_vf_status_free(v, n);
     plugin_free(p);
     pt_teardown();
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -200,6 +201,7 @@ START_TEST(test_xen_refuses_whole_group)
     start_refused(p, "Xen cannot isolate VF 0000:3b:02.0 from 0000:3b:00.0");
     plugin_free(p);
     pt_teardown();
+    xapi_error_clear(&err);
 }
 END_TEST
 

@@ -87,6 +87,7 @@ START_TEST(test_plugin_start_reserves_lowest_free)
     ck_assert_str_eq(pt_field("PCI", net.vf[0], "reserved_domid"), "-1");
     check_paths();
     ck_assert(!xapi_error_is_set(&err));
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -103,6 +104,7 @@ START_TEST(test_plugin_saved_config_keeps_driver)
     ck_assert_str_eq(store_record_map_get(r, "vf_saved_config", "driver"),
                      "iavf");
     store_record_free(r);
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -140,6 +142,7 @@ START_TEST(test_plugin_capacity_all_or_nothing)
     ck_assert_int_eq(plugin_domain_start(pl, 6, &err), 1);
     ck_assert_int_eq(plugin_network_sriov_capacity(pl, net.ns, &cap), 0);
     ck_assert_uint_eq(cap, 2);
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -190,6 +193,7 @@ START_TEST(test_plugin_ordinary_vifs_ignored)
     ck_assert(xs_write(pt_xs, XBT_NULL, "/local/domain/9/name", "x", 1));
     ck_assert_int_eq(plugin_domain_start(pl, 9, &err), 0);
     ck_assert(!xapi_error_is_set(&err));
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -211,6 +215,7 @@ START_TEST(test_plugin_bad_vif_settings_touch_nothing)
     ck_assert_ptr_nonnull(strstr(err.params[0], "5000"));
     ck_assert_ptr_nonnull(strstr(err.params[0], "vif-param-set"));
     ck_assert_str_eq(held(a), "");
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -244,6 +249,7 @@ START_TEST(test_plugin_reconcile)
     /* A VF attached behind our back (xl pci-attach) is reported. */
     pt_domain_add_pci(6, "0000:3b:02.2");
     ck_assert_int_eq(plugin_reconcile(pl, NULL, NULL), 1);
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -260,6 +266,7 @@ START_TEST(test_plugin_reconcile_finishes_interrupted_start)
     ck_assert_int_eq(plugin_reconcile(pl, NULL, NULL), 1);
     ck_assert_str_eq(pt_field("VIF", a, "currently_attached"), "true");
     ck_assert_str_eq(held(a), "0000:3b:02.0");
+    xapi_error_clear(&err);
 }
 END_TEST
 

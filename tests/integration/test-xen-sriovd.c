@@ -192,6 +192,7 @@ START_TEST(test_daemon_follows_domains)
     ck_assert_int_eq(stop(pid), 0);
     ck_assert_int_ne(stat(pidfile, &st), 0);
     ck_assert_int_ne(stat(sock, &st), 0);
+    xapi_error_clear(&err);
 }
 END_TEST
 
@@ -216,6 +217,7 @@ START_TEST(test_oneshot_reconcile)
     ck_assert_str_eq(vf_of(vif2), "");
     ck_assert_int_eq(oneshot("--reconcile", "--listen=1:2", out,
                              sizeof(out)), 2);
+    xapi_error_clear(&err);
 }
 END_TEST
 
