@@ -9,16 +9,21 @@
 #include <unistd.h>
 
 #include "plugin/internal.h"
+#include "xe-ext/core/ops.h"
 #include "xe-ext/core/xapi-errors.h"
 
 /* The one translation of plugin errnos into XenAPI errors. */
 static int to_xapi(plugin *p, int r, struct xapi_error *err,
                    const char *network, const char *vm)
 {
+    char ref[OPS_REF_SIZE];
+
     switch (r) {
     case -ENOSPC:
+        /* Object parameters are refs, as xe-ext/core's (xe shows them as
+         * "uuid (name-label)"). */
         return xapi_error_set(err, r, XAPI_NETWORK_SRIOV_INSUFFICIENT_CAPACITY,
-                              network ? network : "", NULL);
+                              ops_ref(ref, network ? network : ""), NULL);
     case -EPERM:
     case -EINVAL:
         return xapi_error_set(err, r, XAPI_OPERATION_NOT_ALLOWED, p->error,
@@ -536,6 +541,7 @@ static int get_vif(plugin *p, const char *uuid, struct plugin_vif *ret,
 
 int plugin_vif_plug(plugin *p, const char *vif_uuid, struct xapi_error *err)
 {
+    char ref[OPS_REF_SIZE];
     struct plugin_vif v;
     _cleanup_close_ int lock = -1;
     unsigned domid = 0;
@@ -560,7 +566,7 @@ int plugin_vif_plug(plugin *p, const char *vif_uuid, struct xapi_error *err)
             return r;
         if (v.attached && v.domid == (long)domid)
             r = xapi_error_set(err, -EALREADY, XAPI_DEVICE_ALREADY_ATTACHED,
-                               vif_uuid, NULL);
+                               ops_ref(ref, vif_uuid), NULL);
         else
             r = acquire(p, v.vm, domid, &v, 1, err);
     } else if (!xapi_error_is_set(err)) {
@@ -573,6 +579,7 @@ int plugin_vif_plug(plugin *p, const char *vif_uuid, struct xapi_error *err)
 int plugin_vif_unplug(plugin *p, const char *vif_uuid, bool force,
                       struct xapi_error *err)
 {
+    char ref[OPS_REF_SIZE];
     struct plugin_vif v;
     _cleanup_close_ int lock = -1;
     int r;
@@ -590,7 +597,7 @@ int plugin_vif_unplug(plugin *p, const char *vif_uuid, bool force,
             return r;
         if (!*v.reserved_pci)
             r = xapi_error_set(err, -EALREADY, XAPI_DEVICE_ALREADY_DETACHED,
-                               vif_uuid, NULL);
+                               ops_ref(ref, vif_uuid), NULL);
         else
             r = plugin_release_vif(p, vif_uuid, force, err);
     }

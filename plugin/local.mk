@@ -24,7 +24,7 @@ plugin_libplugin_la_SOURCES = \
 	plugin/backend-libxl.c
 plugin_libplugin_la_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) \
 	$(XENCTRL_CFLAGS) $(XENSTORE_CFLAGS)
-plugin_libplugin_la_LIBADD = store/libstore.la xe-ext/libxecore.la \
+plugin_libplugin_la_LIBADD = xe-ext/libxecore.la \
 	libsriov/libsriov.la $(XENLIGHT_LIBS) $(XENCTRL_LIBS) $(XENSTORE_LIBS)
 
 # The cold-plug API for libxl toolstacks (include/sriov/xl.h), installed:
@@ -99,7 +99,7 @@ TESTS += tests/integration/test-plugin-noxen
 # System tests (make check-vm): xen-sriovd on real Xen, VF settings on
 # netdevsim (tests/vm/guest/xen-plugin.sh).
 VM_TESTS += tests/vm/xen-plugin.vmtest
-VM_GUEST_BINS += daemon/xen-sriovd tests/vm/vm-plugin-setup \
+VM_GUEST_BINS += daemon/xen-sriovd xe-ext/xe tests/vm/vm-plugin-setup \
 	tests/vm/vm-plugin-settings
 EXTRA_DIST += tests/vm/xen-plugin.vmtest tests/vm/guest/xen-plugin.sh
 

@@ -43,6 +43,7 @@ xe_ext_libxecli_la_SOURCES = \
 	xe-ext/cli/commands.h \
 	xe-ext/cli/cmd-generic.c \
 	xe-ext/cli/cmd-static.c \
+	xe-ext/cli/cmd-vif-plug.c \
 	xe-ext/cli/frontend.h \
 	xe-ext/cli/frontend.c \
 	xe-ext/cli/reader.c \
@@ -51,7 +52,8 @@ xe_ext_libxecli_la_SOURCES = \
 	xe-ext/cli/run.h \
 	xe-ext/cli/run.c
 xe_ext_libxecli_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
-xe_ext_libxecli_la_LIBADD = xe-ext/libxecore.la xenstore-schema/libschema.la
+xe_ext_libxecli_la_LIBADD = xe-ext/libxecore.la xenstore-schema/libschema.la \
+	plugin/libplugin.la
 
 # `xe`, installed under the name --program-prefix/-transform-name give it.
 bin_PROGRAMS += xe-ext/xe

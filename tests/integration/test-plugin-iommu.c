@@ -105,7 +105,7 @@ START_TEST(test_no_acs_refused_naming_the_pfs)
     size_t n = 0;
     plugin *p;
 
-    pt_setup_with("x710-noacs");
+    pt_setup_with("x710-shared-group");
     pt_network(&net, "0000:3b:00.0", "0000:3b:02.0", "0000:3b:02.1", NULL);
     p = pt_plugin(NULL, NULL);
     ck_assert_int_eq(plugin_network_sriov_vfs(p, net.ns, &v, &n), 0);

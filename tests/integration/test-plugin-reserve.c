@@ -127,7 +127,7 @@ START_TEST(test_plugin_capacity_all_or_nothing)
     ck_assert_int_eq(plugin_domain_start(pl, 5, &err), -ENOSPC);
     ck_assert_str_eq(err.code, "NETWORK_SRIOV_INSUFFICIENT_CAPACITY");
     ck_assert_uint_eq(err.n_params, 1);
-    ck_assert_str_eq(err.params[0], net.network);
+    ck_assert_str_eq(err.params[0] + strlen("OpaqueRef:"), net.network);
     ck_assert_ptr_nonnull(strstr(plugin_last_error(pl), "0000:3b:00.0"));
     /* Nothing was reserved, not even the three that would fit. */
     for (int i = 0; i < 4; i++)

@@ -152,6 +152,9 @@ static const struct xe_field_def vif_fields[] = {
     REF("network-uuid", "network"),
     REFF("network-name-label", "network", "name_label"),
     S("locking-mode", "locking_mode", XE_RW),
+    /* Ours (XAPI's reserved_PCI is internal): the PCI address of the VF
+     * the plugin reserved for the VIF, empty when none. */
+    COMPUTED("reserved-pci", "reserved_pci", 0),
 };
 static const char *const vif_columns[] = {
     "uuid", "device", "vm-uuid", "network-uuid", NULL

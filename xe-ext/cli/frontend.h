@@ -22,6 +22,7 @@ struct xe_frontend {
     store *st;                  /* NULL until xe_frontend_ops() */
     struct ops_ctx ops;
     char caller[64];
+    bool plugin_dry_run;        /* vif-plug/-unplug touch nothing (tests) */
 };
 
 /*

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Which function runs each command (xe-ext/cli/commands.h).  vif-plug and
- * vif-unplug are the plugin's (VF reservation and attach): until it
- * registers them they fail with NOT_IMPLEMENTED.  docs/xe.md explains how
- * to add a handler here.
+ * vif-unplug are the plugin's (cmd-vif-plug.c, docs/plugin.md).
+ * docs/xe.md explains how to add a handler here.
  */
 #include <stddef.h>
 
@@ -19,6 +18,8 @@ const struct xe_handler_entry xe_handlers[] = {
     { "network-sriov-diagnose", xe_cmd_network_sriov_diagnose },
     { "vif-create", xe_cmd_vif_create },
     { "vif-destroy", xe_cmd_vif_destroy },
+    { "vif-plug", xe_cmd_vif_plug },
+    { "vif-unplug", xe_cmd_vif_unplug },
     { NULL, NULL }
 };
 

@@ -88,6 +88,9 @@ int main(int argc, char **argv)
     }
     /* Test only: the host name the host record gets. */
     fe.ops.hostname = secure_getenv("XEN_SRIOV_TEST_HOSTNAME");
+    /* Test only: vif-plug/-unplug reserve and record, as xen-sriovd
+     * --dry-run, without libxl (docs/plugin.md). */
+    fe.plugin_dry_run = secure_getenv("XEN_SRIOV_TEST_DRY_RUN") != NULL;
     uuids = secure_getenv("XEN_SRIOV_TEST_UUIDS");
     if (uuids && *uuids) {
         fe.ops.new_uuid = pinned_uuid;

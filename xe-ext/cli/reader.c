@@ -191,6 +191,14 @@ static int compute(void *userdata, const struct xe_record *rec,
                 &rd->fe->ops, store_record_uuid(x->sr), &n, &err);
             if (r >= 0 && asprintf(&text, "%" PRId64, n) < 0)
                 r = -ENOMEM;
+        } else if (strcmp(sf->name, "reserved_pci") == 0) {
+            /* The reserved VF's address (docs/plugin.md), "" for none. */
+            const char *pci = store_record_get(x->sr, sf->name);
+
+            if (pci && *pci)
+                r = follow(rd, sf, pci, "pci_id", &text);
+            else
+                r = (text = strdup("")) ? 0 : -ENOMEM;
         } else {
             /* vm-name-label: the running domain's name. */
             r = ops_vm_name_label(&rd->fe->ops,

@@ -67,7 +67,7 @@ xe vif-create vm-uuid=$vm network-uuid="$net"
 xe vif-create vm-uuid=$vm network-uuid="$net" device=5 device=6
 xe vif-list --minimal
 
-note "the plugin's work is the plugin's: vif-plug is not wired here"
+note "vif-plug needs the VM's domain running; vif-unplug a VIF holding a VF"
 xe vif-plug uuid="$vif0"
 xe vif-unplug uuid="$vif0"
 
@@ -83,6 +83,12 @@ xe network-sriov-diagnose uuid="$sriov"
 xe network-sriov-destroy uuid="$sriov"
 xe vif-destroy uuid="$vif0"
 xe network-destroy uuid="$net"
+xe vif-param-get uuid="$vif0" param-name=reserved-pci
+note "vif-unplug gives it back (dry-run: no Xen here, docs/plugin.md)"
+XEN_SRIOV_TEST_DRY_RUN=1 xe vif-unplug uuid="$vif0"
+xe vif-param-get uuid="$vif0" param-name=reserved-pci
+xe network-sriov-param-get uuid="$sriov" param-name=remaining-capacity
+xe vif-unplug uuid="$vif0" force=maybe
 note "attached"
 xs_write /tool/xen-sriov/VIF/"$vif1"/currently_attached true
 xe vif-destroy uuid="$vif1"

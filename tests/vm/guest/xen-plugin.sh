@@ -122,6 +122,22 @@ tr -d '\r' <"$log" 2>/dev/null | sed -n 's/^.*@DOMU@ //p' |
         esac
     done
 
+# Hotplug through xe, on the running domU (libxl_device_pci_remove/add).
+unplug() {
+    xe vif-unplug uuid="$vif" && ! in_domain &&
+        [ -z "$(xe vif-param-get uuid="$vif" param-name=reserved-pci)" ] &&
+        unbound
+}
+check "xe vif-unplug: the VF leaves the running domU and is given back" \
+    unplug
+plug() {
+    xe vif-plug uuid="$vif" && in_domain &&
+        [ "$(xe vif-param-get uuid="$vif" param-name=reserved-pci)" = "$vf" ]
+}
+check "xe vif-plug: the VF is back in the domU (reserved-pci $vf)" plug
+check_fails "xe vif-plug again: already attached" \
+    'The device is already attached' xe vif-plug uuid="$vif"
+
 check "xl destroy sriov" xl destroy sriov
 released() {
     [ -z "$(xenstore-read $S/VIF/"$vif"/reserved_pci)" ] &&

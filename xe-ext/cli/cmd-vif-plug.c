@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* xe vif-plug and vif-unplug: the plugin attaches or releases the VF of an
+ * SR-IOV VIF on its VM's running domain (hotplug: XAPI refuses both for
+ * such VIFs; xen-sriov does them, docs/plugin.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+
+#include "plugin/plugin.h"
+#include "xe-ext/cli/cli-error.h"
+#include "xe-ext/cli/commands.h"
+#include "xe-ext/cli/frontend.h"
+
+/* The plugin's warnings (a rate the NIC refused...) on stderr, as xe's. */
+static void warn(void *userdata, int level, const char *msg)
+{
+    if (level <= LOG_WARNING)
+        fprintf(stderr, "Warning: %s\n", msg);
+}
+
+static int open_plugin(struct xe_call *call, plugin **ret)
+{
+    struct xe_frontend *fe = call->userdata;
+    struct plugin_opts o = {
+        .root = fe->root, .dry_run = fe->plugin_dry_run,
+        .log = warn, .log_level = LOG_WARNING,
+    };
+
+    return plugin_new(ret, &o, call->err);
+}
+
+int xe_cmd_vif_plug(struct xe_call *call)
+{
+    const char *uuid = xe_args_get(call->args, "uuid");
+    plugin *p = NULL;
+    int r;
+
+    r = open_plugin(call, &p);
+    if (r >= 0)
+        r = plugin_vif_plug(p, uuid, call->err);
+    plugin_free(p);
+    return r;
+}
+
+int xe_cmd_vif_unplug(struct xe_call *call)
+{
+    const char *uuid = xe_args_get(call->args, "uuid");
+    const char *force = xe_args_get(call->args, "force");
+    plugin *p = NULL;
+    bool forced = false;
+    int r;
+
+    if (force) {
+        if (strcasecmp(force, "true") == 0 || strcmp(force, "1") == 0)
+            forced = true;
+        else if (strcasecmp(force, "false") != 0 && strcmp(force, "0") != 0)
+            return xapi_error_set(call->err, -EINVAL, XE_ERR_FAILURE,
+                                  "Failed to parse parameter 'force': "
+                                  "expecting a boolean (true or false)",
+                                  NULL);
+    }
+    r = open_plugin(call, &p);
+    if (r >= 0)
+        r = plugin_vif_unplug(p, uuid, forced, call->err);
+    plugin_free(p);
+    return r;
+}
