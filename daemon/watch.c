@@ -186,6 +186,16 @@ int sriovd_watch(const struct sriovd_options *o, int stop_fd)
                    "xenstored", strerror(errno));
         goto out;
     }
+    if (!o->plugin.dry_run) {
+        int pt, ir;
+
+        if (plugin_host_caps(p, &pt, &ir) < 0)
+            sriovd_log(LOG_ERR, "%s", plugin_last_error(p));
+        else
+            sriovd_log(LOG_NOTICE, "Xen: passthrough %s, interrupt "
+                       "remapping %s", pt > 0 ? "yes" : pt ? "unknown" :
+                       "no", ir > 0 ? "yes" : ir ? "unknown" : "no");
+    }
     sigemptyset(&mask);
     sigaddset(&mask, SIGHUP);
     hup = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);

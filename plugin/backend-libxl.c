@@ -96,37 +96,6 @@ static void xl_close(void *state)
     free(s);
 }
 
-static int xl_open(plugin *p, void **ret)
-{
-    struct xl_state *s = calloc(1, sizeof(*s));
-    int rc;
-
-    if (!s)
-        return plugin_fail(p, -ENOMEM, "out of memory");
-    s->lg.vtable.vmessage = xl_vmessage;
-    s->lg.vtable.progress = xl_progress;
-    s->lg.vtable.destroy = xl_destroy;
-    s->lg.p = p;
-    s->intremap = -1;
-    rc = libxl_ctx_alloc(&s->ctx, LIBXL_VERSION, 0, &s->lg.vtable);
-    if (rc) {
-        plugin_fail(p, -EOPNOTSUPP, "cannot reach the Xen hypervisor "
-                    "(libxl: %s): run this in dom0 of a Xen host (xen-"
-                    "sriovd --dry-run works without Xen)", last(s));
-        xl_close(s);
-        return -EOPNOTSUPP;
-    }
-    s->xch = xc_interface_open(&s->lg.vtable, &s->lg.vtable, 0);
-    if (!s->xch) {
-        plugin_fail(p, -EOPNOTSUPP, "cannot open libxc (%s): run this in "
-                    "dom0 of a Xen host", last(s));
-        xl_close(s);
-        return -EOPNOTSUPP;
-    }
-    *ret = s;
-    return 0;
-}
-
 /* Interrupt remapping as Xen's boot messages say it ("Intel VT-d
  * Interrupt Remapping enabled.", "... not enabled.", AMD-Vi's "Interrupt
  * remapping enabled"), overruled by iommu=no-intremap on its command
@@ -159,6 +128,39 @@ static int intremap_state(struct xl_state *s)
     }
     free(buf);
     return state;
+}
+
+static int xl_open(plugin *p, void **ret)
+{
+    struct xl_state *s = calloc(1, sizeof(*s));
+    int rc;
+
+    if (!s)
+        return plugin_fail(p, -ENOMEM, "out of memory");
+    s->lg.vtable.vmessage = xl_vmessage;
+    s->lg.vtable.progress = xl_progress;
+    s->lg.vtable.destroy = xl_destroy;
+    s->lg.p = p;
+    s->intremap = -1;
+    rc = libxl_ctx_alloc(&s->ctx, LIBXL_VERSION, 0, &s->lg.vtable);
+    if (rc) {
+        plugin_fail(p, -EOPNOTSUPP, "cannot reach the Xen hypervisor "
+                    "(libxl: %s): run this in dom0 of a Xen host (xen-"
+                    "sriovd --dry-run works without Xen)", last(s));
+        xl_close(s);
+        return -EOPNOTSUPP;
+    }
+    s->xch = xc_interface_open(&s->lg.vtable, &s->lg.vtable, 0);
+    if (!s->xch) {
+        plugin_fail(p, -EOPNOTSUPP, "cannot open libxc (%s): run this in "
+                    "dom0 of a Xen host", last(s));
+        xl_close(s);
+        return -EOPNOTSUPP;
+    }
+    /* Early, while Xen's boot messages are still in its console ring. */
+    s->intremap = intremap_state(s);
+    *ret = s;
+    return 0;
 }
 
 static int xl_host_caps(plugin *p, struct plugin_host_caps *ret)

@@ -63,6 +63,8 @@ xen-sriovd --foreground --no-api --verbose >/tmp/sriovd.log 2>&1 &
 sriovd=$!
 check "xen-sriovd watches domains" \
     wait_for 300 grep -q 'watching domains' /tmp/sriovd.log
+check "xen-sriovd read Xen: passthrough yes, interrupt remapping yes" \
+    grep -q 'Xen: passthrough yes, interrupt remapping yes' /tmp/sriovd.log
 
 # create NAME UUID [LINE]: a PV domU without pci=[].
 create() {
