@@ -25,6 +25,7 @@ struct xl_logger {
     xentoollog_logger vtable;
     plugin *p;
     char last[512];
+    bool no_iommu_ctx;              /* xc_assign_device: EOPNOTSUPP */
 };
 
 struct xl_state {
@@ -56,6 +57,11 @@ static void xl_vmessage(xentoollog_logger *logger, xentoollog_level level,
            level >= XTL_INFO ? LOG_INFO : LOG_DEBUG;
     if (level >= XTL_ERROR)
         snprintf(lg->last, sizeof(lg->last), "%s", msg);
+    /* libxl's own last line is "unable to add device": the cause comes
+     * before it (a domain made without passthrough has no IOMMU
+     * context, and Xen refuses the assignment). */
+    if (strstr(msg, "xc_assign_device failed: Operation not supported"))
+        lg->no_iommu_ctx = true;
     plugin_log(lg->p, prio, "%s%s%s", context ? context : "",
                context ? ": " : "", msg);
 }
@@ -374,6 +380,8 @@ static int xl_domain_check(plugin *p, unsigned domid)
     if (!s)
         return -EOPNOTSUPP;
     libxl_domain_config_init(&cfg);
+    /* While xl create still runs, libxl may not have stored the config
+     * yet: then the add itself tells (xl_pci_attach). */
     if (libxl_retrieve_domain_configuration(s->ctx, domid, &cfg, NULL) == 0) {
         pt = cfg.c_info.passthrough;
         off = pt == LIBXL_PASSTHROUGH_DISABLED ||
@@ -403,10 +411,10 @@ static int xl_pci_attach(plugin *p, unsigned domid, const char *bdf)
     if (r < 0)
         return r;
     pci_init(p, &pci, dom, bus, dev, fn);
+    s->lg.no_iommu_ctx = false;
     rc = libxl_device_pci_add(s->ctx, domid, &pci, NULL);
     libxl_device_pci_dispose(&pci);
-    if (rc && strstr(last(s), "xc_assign_device failed: Operation not "
-                     "supported"))
+    if (rc && s->lg.no_iommu_ctx)
         return plugin_fail(p, -EPERM, NO_PASSTHROUGH, domid);
     if (rc)
         return plugin_fail(p, -EIO, "libxl cannot attach VF %s to domain "
