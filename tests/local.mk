@@ -125,3 +125,17 @@ tests_unit_test_vf_config_SOURCES = tests/unit/test-vf-config.c
 tests_unit_test_vf_config_CFLAGS = $(TEST_CFLAGS) $(LIBNL_CFLAGS)
 tests_unit_test_vf_config_LDADD = $(TEST_LIBS)
 TESTS += tests/unit/test-vf-config
+
+# `make check-valgrind`: the compiled tests once more under memcheck
+# (tests/valgrind.sh; the scripts' programs are covered by ASan instead).
+EXTRA_DIST += tests/valgrind.sh tests/valgrind.supp
+check-valgrind: all $(check_PROGRAMS) $(check_LTLIBRARIES) $(check_SCRIPTS)
+	@set --; for t in $(TESTS); do \
+		case $$t in *.sh|*.py) ;; *) set -- "$$@" "$$t" ;; esac; \
+	done; \
+	$(AM_TESTS_ENVIRONMENT) $(SHELL) $(srcdir)/tests/valgrind.sh "$$@"
+.PHONY: check-valgrind
+clean-local: clean-valgrind-logs
+clean-valgrind-logs:
+	-rm -rf tests/valgrind
+.PHONY: clean-valgrind-logs

@@ -73,7 +73,8 @@ void fixture_free(char *root)
 void fixture_preload_kernel_sim(char **argv)
 {
     const char *build = getenv("top_builddir"), *asan = getenv("ASAN_OPTIONS");
-    char so[4096], opts[4096];
+    char so[4096], opts[4096], self[4096];
+    ssize_t n;
 
     if (dlsym(RTLD_DEFAULT, "kernel_sim_version"))
         return;
@@ -93,6 +94,13 @@ void fixture_preload_kernel_sim(char **argv)
     setenv("LD_PRELOAD", so, 1);
     setenv("ASAN_OPTIONS", opts, 1);
     setenv("FIXTURE_REEXEC", "1", 1);
+    /* The binary's own path, not /proc/self/exe: under valgrind that link
+     * names valgrind's tool, while readlink() of it names the test. */
+    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        execv(self, argv);
+    }
     execv("/proc/self/exe", argv);
     fprintf(stderr, "re-exec with kernel-sim.so: %s\n", strerror(errno));
     exit(99);

@@ -157,7 +157,9 @@ int http_request(int fd, const char *method, const char *path,
     r = write_all(fd, head, (size_t)n);
     if (r == 0 && body && len)
         r = write_all(fd, body, len);
-    if (r < 0)
+    /* A server that refuses the body (413) answers and closes before it
+     * has read it all: its reply is still there to read, as curl does. */
+    if (r < 0 && r != -EPIPE && r != -ECONNRESET)
         return r;
     return http_read_reply(fd, ret);
 }

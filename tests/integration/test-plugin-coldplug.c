@@ -9,6 +9,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -174,10 +175,15 @@ START_TEST(test_coldplug_toolstack_dies)
     if (pid == 0) {
         sriov_xl *sx = open_sx();
 
-        _exit(sriov_xl_prepare(sx, &cfg) == 2 ? 0 : 1);  /* no created() */
+        if (sriov_xl_prepare(sx, &cfg) != 2)
+            _exit(1);
+        raise(SIGKILL);                 /* dies before created() */
+        _exit(2);
     }
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert_int_eq(WEXITSTATUS(status), 0);
+    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                  "the toolstack child did not get to prepare (status %d)",
+                  status);
     ck_assert_str_eq(pt_field("PCI", net.vf[0], "scheduled_to_be_attached_to"),
                      VM1);
     p = pt_plugin(&plugin_fake_backend, &fk);

@@ -104,8 +104,11 @@ static int start(plugin *p, unsigned domid)
 
     if (r == -ENOSPC && strcmp(err.code,
                                "NETWORK_SRIOV_INSUFFICIENT_CAPACITY") != 0)
-        return -EPROTO;
-    return r == VIFS_EACH ? 0 : r < 0 ? r : -EIO;
+        r = -EPROTO;
+    else
+        r = r == VIFS_EACH ? 0 : r < 0 ? r : -EIO;
+    xapi_error_clear(&err);
+    return r;
 }
 
 static int release(plugin *p, unsigned domid)
