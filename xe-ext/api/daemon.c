@@ -205,6 +205,7 @@ static void log_syslog(void *userdata, int priority, const char *msg)
 
 int xapi_daemon_run(const struct xapi_daemon_options *o,
                     int (*setup)(struct xapi *api, void *userdata),
+                    void (*teardown)(struct xapi *api, void *userdata),
                     void *userdata)
 {
     struct xapi_config cfg = o->api;
@@ -262,6 +263,8 @@ int xapi_daemon_run(const struct xapi_daemon_options *o,
     r = 0;
 out:
     srv = xapi_server_stop(srv);
+    if (teardown)
+        teardown(api, userdata);
     api = xapi_free(api);
     xmlCleanupParser();
     if (o->use_syslog)

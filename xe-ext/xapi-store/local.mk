@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# xe-ext/xapi-store: the XenAPI classes on the object store, their calls
+# on xe-ext/core's operations, and the event feed (docs/xenapi.md).
+noinst_LTLIBRARIES += xe-ext/xapi-store/libxapistore.la
+xe_ext_xapi_store_libxapistore_la_SOURCES = \
+	xe-ext/xapi-store/xapi-store.h \
+	xe-ext/xapi-store/internal.h \
+	xe-ext/xapi-store/xapi-store.c \
+	xe-ext/xapi-store/pool.c \
+	xe-ext/xapi-store/record.c \
+	xe-ext/xapi-store/args.c \
+	xe-ext/xapi-store/classes.c \
+	xe-ext/xapi-store/setters.c \
+	xe-ext/xapi-store/methods.c \
+	xe-ext/xapi-store/feed.c
+xe_ext_xapi_store_libxapistore_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
+	$(XENSTORE_CFLAGS)
+xe_ext_xapi_store_libxapistore_la_LIBADD = xe-ext/api/libxapi.la \
+	xe-ext/libxecore.la xenstore-schema/libschema.la $(PTHREAD_LIBS)
