@@ -17,3 +17,16 @@ xe_ext_xapi_store_libxapistore_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
 	$(XENSTORE_CFLAGS)
 xe_ext_xapi_store_libxapistore_la_LIBADD = xe-ext/api/libxapi.la \
 	xe-ext/libxecore.la xenstore-schema/libschema.la $(PTHREAD_LIBS)
+
+# Its golden files, records and event feed against a real xenstored and a
+# simulated host.
+check_PROGRAMS += tests/integration/test-xapi-store
+tests_integration_test_xapi_store_SOURCES = \
+	tests/integration/test-xapi-store.c
+tests_integration_test_xapi_store_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
+	$(XENSTORE_CFLAGS) $(JSONC_CFLAGS) $(LIBXML_CFLAGS) $(PTHREAD_CFLAGS)
+tests_integration_test_xapi_store_LDADD = xe-ext/xapi-store/libxapistore.la \
+	tests/helpers/libxs-harness.la tests/helpers/libfixture.la \
+	$(XENSTORE_LIBS) $(JSONC_LIBS) $(LIBXML_LIBS) $(CHECK_LIBS)
+TESTS += tests/integration/test-xapi-store
+EXTRA_DIST += tests/data/xapi-store
