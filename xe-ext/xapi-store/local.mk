@@ -30,3 +30,14 @@ tests_integration_test_xapi_store_LDADD = xe-ext/xapi-store/libxapistore.la \
 	$(XENSTORE_LIBS) $(JSONC_LIBS) $(LIBXML_LIBS) $(CHECK_LIBS)
 TESTS += tests/integration/test-xapi-store
 EXTRA_DIST += tests/data/xapi-store
+
+# Real clients against the real xen-sriovd serving the store: Python's
+# xmlrpc.client and Xen Orchestra's npm xen-api (skipped without Node.js).
+TESTS += tests/integration/test-xapi-store-python.sh \
+	tests/integration/test-xapi-store-npm.sh
+EXTRA_DIST += tests/integration/test-xapi-store-python.sh \
+	tests/integration/test-xapi-store-python.py \
+	tests/integration/test-xapi-store-npm.sh \
+	tests/integration/xapi-store-npm-client.mjs \
+	tests/integration/xapi-store-server.sh \
+	tests/integration/xapi-npm-install.sh
