@@ -128,6 +128,39 @@ int xstore__scalar_text(const struct xv *v, const char *what,
 int xstore__map_pairs(const struct xv *v, const char *what,
                       const char ***ret, struct xapi_error *err);
 
+/* network.create's record, decoded (decode.c); strings borrowed from
+ * the record or held in buf. */
+struct xstore_network_args {
+    struct ops_network_args ops;
+    const char **other_config;
+    char buf[5][32];
+};
+
+/*
+ * Decode network.create's record: FIELD_TYPE_ERROR [args] for a
+ * non-struct, [member] for a member of the wrong type.  Dispose with
+ * xstore__network_args_done() (also after a failure).
+ */
+int xstore__decode_network(const struct xv *rec,
+                           struct xstore_network_args *a,
+                           struct xapi_error *err);
+void xstore__network_args_done(struct xstore_network_args *a);
+
+/* VIF.create's record, decoded: network_ref still to resolve. */
+struct xstore_vif_args {
+    struct ops_vif_args ops;
+    const char *network_ref;
+    const char **other_config, **qos_params;
+    char vm[37];
+    char buf[6][32];
+};
+
+/* The same for VIF.create (HANDLE_INVALID [VM, ref] for a VM that is not
+ * "OpaqueRef:<uuid>"). */
+int xstore__decode_vif(const struct xv *rec, struct xstore_vif_args *a,
+                       struct xapi_error *err);
+void xstore__vif_args_done(struct xstore_vif_args *a);
+
 /* Register the classes (classes.c), their setters (setters.c) and the
  * class-specific calls (methods.c, vif.c). */
 int xstore__register_classes(struct xapi_store *xs);

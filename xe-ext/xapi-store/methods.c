@@ -85,65 +85,17 @@ static int sriov_capacity(struct xstore_conn *c, struct xv *const *args,
 
 /* ---- network ---- */
 
-/* A record member as text (NULL if absent). */
-static int member_text(const struct xv *rec, const char *name, char buf[32],
-                       const char **ret, struct xapi_error *err)
-{
-    const struct xv *v = xv_struct_get(rec, name);
-
-    *ret = NULL;
-    return v ? xstore__scalar_text(v, name, buf, ret, err) : 0;
-}
-
-/* A map member as pairs (NULL if absent). */
-static int member_map(const struct xv *rec, const char *name,
-                      const char ***ret, struct xapi_error *err)
-{
-    const struct xv *v = xv_struct_get(rec, name);
-
-    *ret = NULL;
-    return v ? xstore__map_pairs(v, name, ret, err) : 0;
-}
-
-static int record_arg(struct xv *const *args, struct xapi_error *err)
-{
-    if (args[0]->type != XV_STRUCT)
-        return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, "args",
-                              NULL);
-    return 0;
-}
-
 static int network_create(struct xstore_conn *c, struct xv *const *args,
                           struct xv **ret, struct xapi_error *err)
 {
-    struct ops_network_args a = { .managed = -1 };
-    _cleanup_free_ const char **oc = NULL;
-    char buf[5][32], uuid[37];
-    const char *m = NULL;
+    struct xstore_network_args a;
+    char uuid[37];
     int r;
 
-    r = record_arg(args, err);
+    r = xstore__decode_network(args[0], &a, err);
     if (r >= 0)
-        r = member_text(args[0], "name_label", buf[0], &a.name_label, err);
-    if (r >= 0)
-        r = member_text(args[0], "name_description", buf[1],
-                        &a.name_description, err);
-    if (r >= 0)
-        r = member_text(args[0], "bridge", buf[2], &a.bridge, err);
-    if (r >= 0)
-        r = member_text(args[0], "MTU", buf[3], &a.mtu, err);
-    if (r >= 0)
-        r = member_text(args[0], "managed", buf[4], &m, err);
-    if (r >= 0)
-        r = member_map(args[0], "other_config", &oc, err);
-    if (r < 0)
-        return r;
-    if (m)
-        a.managed = streq_ptr(m, "true");
-    a.other_config = oc;
-    if (!a.name_label)
-        a.name_label = "";
-    r = ops_network_create(&c->ops, &a, uuid, err);
+        r = ops_network_create(&c->ops, &a.ops, uuid, err);
+    xstore__network_args_done(&a);
     return r < 0 ? r : new_ref(uuid, ret, err);
 }
 
@@ -158,67 +110,20 @@ static int network_destroy(struct xstore_conn *c, struct xv *const *args,
 
 /* ---- VIF ---- */
 
-/* VIF.VM: "OpaqueRef:<domain uuid>" (there is no VM class here). */
-static int vm_uuid(const struct xv *rec, char buf[37], const char **ret,
-                   struct xapi_error *err)
-{
-    const struct xv *v = xv_struct_get(rec, "VM");
-    const char *ref = v && v->type == XV_STRING ? v->s : "";
-    size_t plen = strlen(OPS_REF_PREFIX);
-    size_t i;
-
-    if (strncmp(ref, OPS_REF_PREFIX, plen) != 0 ||
-        !xapi_uuid_valid(ref + plen))
-        return xapi_handle_invalid(err, "VM", ref);
-    for (i = 0; i < 36; i++) {
-        char ch = ref[plen + i];
-
-        buf[i] = ch >= 'A' && ch <= 'F' ? (char)(ch - 'A' + 'a') : ch;
-    }
-    buf[36] = '\0';
-    *ret = buf;
-    return 0;
-}
-
 static int vif_create(struct xstore_conn *c, struct xv *const *args,
                       struct xv **ret, struct xapi_error *err)
 {
-    struct ops_vif_args a = { 0 };
-    _cleanup_free_ const char **oc = NULL, **qp = NULL;
-    char buf[6][32], vm[37], uuid[37];
-    const char *net = NULL;
+    struct xstore_vif_args a;
+    char uuid[37];
     int r;
 
-    r = record_arg(args, err);
+    r = xstore__decode_vif(args[0], &a, err);
     if (r >= 0)
-        r = vm_uuid(args[0], vm, &a.vm_uuid, err);
+        r = xstore__resolve_ref(c, "network", a.network_ref,
+                                &a.ops.network_uuid, err);
     if (r >= 0)
-        r = member_text(args[0], "network", buf[0], &net, err);
-    if (r >= 0)
-        r = xstore__resolve_ref(c, "network", net, &a.network_uuid, err);
-    if (r >= 0)
-        r = member_text(args[0], "device", buf[1], &a.device, err);
-    if (r >= 0)
-        r = member_text(args[0], "MAC", buf[2], &a.mac, err);
-    if (r >= 0)
-        r = member_text(args[0], "MTU", buf[3], &a.mtu, err);
-    if (r >= 0)
-        r = member_text(args[0], "qos_algorithm_type", buf[4],
-                        &a.qos_algorithm_type, err);
-    if (r >= 0)
-        r = member_text(args[0], "locking_mode", buf[5], &a.locking_mode,
-                        err);
-    if (r >= 0)
-        r = member_map(args[0], "other_config", &oc, err);
-    if (r >= 0)
-        r = member_map(args[0], "qos_algorithm_params", &qp, err);
-    if (r < 0)
-        return r;
-    if (!a.device)
-        a.device = "";
-    a.other_config = oc;
-    a.qos_algorithm_params = qp;
-    r = ops_vif_create(&c->ops, &a, uuid, err);
+        r = ops_vif_create(&c->ops, &a.ops, uuid, err);
+    xstore__vif_args_done(&a);
     return r < 0 ? r : new_ref(uuid, ret, err);
 }
 

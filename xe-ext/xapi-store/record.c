@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,7 +60,8 @@ static struct xv *ref_value(const char *uuid)
 
     if (!uuid || !*uuid)
         return xv_new_string(XSTORE_NULL_REF);
-    return xv_new_string(ops_ref(buf, uuid));
+    snprintf(buf, sizeof(buf), "%s%s", OPS_REF_PREFIX, uuid);
+    return xv_new_string(buf);
 }
 
 static struct xv *set_of_refs(const store_record *r, const char *field)
