@@ -47,6 +47,7 @@ umask 077
 printf '%s\n' "$xapi_test_password" |
     "$top_builddir/xe-ext/api/xen-sriov-api" --hash-password |
     sed "s/^/$xapi_test_user:/" >"$tmp/users"
+: >"$tmp/sriovd.log"
 LD_PRELOAD=$preload "$top_builddir/daemon/xen-sriovd" --foreground \
     --dry-run --users "$tmp/users" --listen 127.0.0.1:0 \
     --pidfile "$tmp/sriovd.pid" 2>"$tmp/sriovd.log" &
