@@ -24,7 +24,7 @@ int xapi_store_new(struct xapi_store **ret, struct xapi *api,
     pthread_cond_init(&xs->feed_cond, NULL);
     xs->api = api;
     xs->feed_stop_fd = -1;
-    xs->max_idle = opts && opts->max_idle ? opts->max_idle : 16;
+    xs->max_idle = opts && opts->max_idle ? opts->max_idle : 64;
     if (opts) {
         xs->new_uuid = opts->new_uuid;
         xs->uuid_userdata = opts->uuid_userdata;

@@ -28,7 +28,7 @@ struct xapi_store_options {
     const char *hostname;       /* host record's name; NULL: gethostname */
     ops_uuid_fn new_uuid;       /* NULL: random uuids (tests pin them) */
     void *uuid_userdata;
-    unsigned max_idle;          /* store handles kept open; 0: 16 */
+    unsigned max_idle;          /* store handles kept open; 0: 64 */
 };
 
 struct xapi_store;
