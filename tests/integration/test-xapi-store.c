@@ -12,7 +12,8 @@
  *   replies instead (review the diff);
  * - get_record equals the get_all_records entry for every object;
  * - the event feed: a change made by the real xe binary (another
- *   process) and the SR-IOV life cycle arrive through event.from.
+ *   process) and the SR-IOV life cycle arrive through event.from, and a
+ *   restore (the tree rewritten) shows every object modified.
  */
 #include <check.h>
 #include <dirent.h>
@@ -423,6 +424,32 @@ START_TEST(test_events_follow_xe_and_the_sriov_life_cycle)
 }
 END_TEST
 
+/* A restore rewrites the whole tree: every object is reported modified. */
+START_TEST(test_events_after_a_restore)
+{
+    struct store_opts o = { .root = root };
+    json_object *res, *tok, *snap;
+    char *token, msg[512];
+    store *st = NULL;
+
+    res = jcall("event.from", "[\"*\"],\"\",0");
+    ck_assert(json_object_object_get_ex(res, "token", &tok));
+    token = strdup(json_object_get_string(tok));
+    json_object_put(res);
+    ck_assert_msg(store_open(&st, &o, msg, sizeof(msg)) == 0, "%s", msg);
+    ck_assert_int_eq(store_snapshot_write(st), 0);
+    ck_assert_int_ge(store_snapshot_load(st, NULL, STORE_LOAD_REPLACE), 1);
+    store_close(st);
+    snap = wait_event(&token, PIF_SRIOV, "mod");
+    json_object_put(snap);
+    snap = wait_event(&token, HOST, "mod");
+    json_object_put(snap);
+    json_object_put(pending);
+    pending = NULL;
+    free(token);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("xapi-store");
@@ -435,6 +462,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_golden_jsonrpc);
     tcase_add_test(tc, test_record_equals_get_all_records_entry);
     tcase_add_test(tc, test_events_follow_xe_and_the_sriov_life_cycle);
+    tcase_add_test(tc, test_events_after_a_restore);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -27,20 +27,18 @@ static enum xapi_event_op event_op(enum store_event_op op)
 static void notify_all(struct xapi_store *xs, store *st)
 {
     for (size_t i = 0; i < schema_n_classes; i++) {
-        store_record **v = NULL;
+        char **uuids = NULL;
         size_t n = 0;
 
-        if (store_list(st, schema_classes[i]->name, NULL, 0,
-                       STORE_LIST_SKIP_INVALID, &v, &n) < 0)
+        if (store_list_uuids(st, schema_classes[i]->name, &uuids, &n) < 0)
             continue;
         for (size_t k = 0; k < n; k++) {
             char ref[OPS_REF_SIZE];
 
             xapi_notify(xs->api, schema_classes[i]->name,
-                        ops_ref(ref, store_record_uuid(v[k])),
-                        XAPI_EVENT_MOD);
+                        ops_ref(ref, uuids[k]), XAPI_EVENT_MOD);
         }
-        store_record_list_free(v, n);
+        strv_free(uuids);
     }
 }
 
