@@ -68,6 +68,48 @@ static int get_record(void *userdata, const char *ref, struct xv **ret,
     return r;
 }
 
+/* Every record in one consistent read (get_all_records, get_by_uuid). */
+static int all_records(void *userdata, struct xv **ret,
+                       struct xapi_error *err)
+{
+    struct xstore_class *k = userdata;
+    struct xstore_conn *c = NULL;
+    store_record **v = NULL;
+    struct xv *all = NULL;
+    size_t n = 0;
+    int r;
+
+    r = xstore__acquire(k->xs, "xapi", &c, err);
+    if (r < 0)
+        return r;
+    r = store_list(c->st, k->cls->name, NULL, 0, STORE_LIST_SKIP_INVALID,
+                   &v, &n);
+    if (r < 0) {
+        r = xapi_error_internal(err, r, "%s", store_last_error(c->st));
+        goto out;
+    }
+    all = xv_new_struct();
+    for (size_t i = 0; all && i < n; i++) {
+        char ref[OPS_REF_SIZE];
+        struct xv *rec = NULL;
+
+        ops_ref(ref, store_record_uuid(v[i]));
+        if (xapi_store_record(v[i], &rec) < 0 ||
+            xv_struct_append(all, ref, strlen(ref), rec) < 0)
+            all = xv_free(all);
+    }
+    if (!all) {
+        r = xapi_error_internal(err, -ENOMEM, "out of memory");
+        goto out;
+    }
+    *ret = all;
+    r = 0;
+out:
+    store_record_list_free(v, n);
+    xstore__release(k->xs, c);
+    return r;
+}
+
 int xstore__register_classes(struct xapi_store *xs)
 {
     for (size_t i = 0; i < schema_n_classes && i < XSTORE_MAX_CLASSES; i++) {
@@ -78,7 +120,7 @@ int xstore__register_classes(struct xapi_store *xs)
         k->cls = schema_classes[i];
         r = xapi_add_class(xs->api, &(struct xapi_class){
                                k->cls->name, xapi_store_fields(k->cls),
-                               list_refs, get_record, k });
+                               list_refs, get_record, k, all_records });
         if (r < 0)
             return r;
     }

@@ -23,6 +23,14 @@ static enum xapi_event_op event_op(enum store_event_op op)
          : op == STORE_EVENT_DEL ? XAPI_EVENT_DEL : XAPI_EVENT_MOD;
 }
 
+/* true when asked to stop within ms milliseconds. */
+static bool stop_requested(struct xapi_store *xs, int ms)
+{
+    struct pollfd p = { xs->feed_stop_fd, POLLIN, 0 };
+
+    return poll(&p, 1, ms) > 0;
+}
+
 /* After a RESET: every object, as modified. */
 static void notify_all(struct xapi_store *xs, store *st)
 {
@@ -30,7 +38,15 @@ static void notify_all(struct xapi_store *xs, store *st)
         char **uuids = NULL;
         size_t n = 0;
 
-        if (store_list_uuids(st, schema_classes[i]->name, &uuids, &n) < 0)
+        int r;
+
+        /* A restore still writing the tree makes readers wait (EAGAIN). */
+        for (int tries = 0; tries < 500; tries++) {
+            r = store_list_uuids(st, schema_classes[i]->name, &uuids, &n);
+            if (r != -EAGAIN || stop_requested(xs, 10))
+                break;
+        }
+        if (r < 0)
             continue;
         for (size_t k = 0; k < n; k++) {
             char ref[OPS_REF_SIZE];
@@ -55,14 +71,6 @@ static void deliver(struct xapi_store *xs, store *st,
         xapi_notify(xs->api, ev[i].cls, ops_ref(ref, ev[i].uuid),
                     event_op(ev[i].op));
     }
-}
-
-/* true when asked to stop within ms milliseconds. */
-static bool stop_requested(struct xapi_store *xs, int ms)
-{
-    struct pollfd p = { xs->feed_stop_fd, POLLIN, 0 };
-
-    return poll(&p, 1, ms) > 0;
 }
 
 /* The first watch is armed (or could not be): feed_start may return. */
