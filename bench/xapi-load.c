@@ -357,7 +357,8 @@ int main(int argc, char **argv)
         case 'T': store_mode = true; break;
         default:
             fprintf(stderr, "usage: %s [--clients N] [--seconds S] "
-                    "[--socket PATH --user U --password P [--store]]\n", argv[0]);
+                    "[--socket PATH --user U --password P [--store]]\n",
+                    argv[0]);
             return 2;
         }
     }

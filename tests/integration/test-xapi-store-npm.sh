@@ -19,7 +19,8 @@ cp "$top_srcdir/tests/integration/xapi-store-npm-client.mjs" "$client"
 for transport in json-rpc xml-rpc; do
     node "$client" "$url" "$xapi_test_user" "$xapi_test_password" \
         "$transport" "$xe" ||
-        { rm -f "$client"; cat "$tmp/sriovd.log"; fail "npm xen-api over $transport"; }
+        { rm -f "$client"; cat "$tmp/sriovd.log"
+          fail "npm xen-api over $transport"; }
 done
 rm -f "$client"
 stop_daemon

@@ -35,7 +35,8 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 "$top_builddir/tests/helpers/make-sim-host" x710-2pf plain-nic \
-    "$tmp/host" >"$tmp/sim.log" 2>&1 || fail "make-sim-host: $(cat "$tmp/sim.log")"
+    "$tmp/host" >"$tmp/sim.log" 2>&1 ||
+    fail "make-sim-host: $(cat "$tmp/sim.log")"
 SRIOV_ROOT=$tmp/host
 export SRIOV_ROOT
 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
@@ -70,7 +71,8 @@ sock=$SRIOV_ROOT/var/run/xen-sriov/xapi.sock
 # stop_daemon: SIGTERM, a clean exit, nothing left behind.
 stop_daemon() {
     kill "$daemon_pid"
-    wait "$daemon_pid" || { cat "$tmp/sriovd.log"; fail "xen-sriovd exit status $?"; }
+    wait "$daemon_pid" ||
+        { cat "$tmp/sriovd.log"; fail "xen-sriovd exit status $?"; }
     daemon_pid=
     [ ! -e "$sock" ] || fail "socket left behind"
 }
