@@ -71,8 +71,10 @@ sock=$SRIOV_ROOT/var/run/xen-sriov/xapi.sock
 # stop_daemon: SIGTERM, a clean exit, nothing left behind.
 stop_daemon() {
     kill "$daemon_pid"
-    wait "$daemon_pid" ||
-        { cat "$tmp/sriovd.log"; fail "xen-sriovd exit status $?"; }
+    st=0
+    wait "$daemon_pid" || st=$?
+    [ "$st" -eq 0 ] ||
+        { cat "$tmp/sriovd.log"; fail "xen-sriovd exit status $st"; }
     daemon_pid=
     [ ! -e "$sock" ] || fail "socket left behind"
 }
