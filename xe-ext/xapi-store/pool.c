@@ -17,6 +17,15 @@ struct xstore_conn *xstore__conn_close(struct xstore_conn *c)
     return NULL;
 }
 
+/* The operations' line per committed change ("xapi <client>: ..."), to
+ * the endpoint's log. */
+static void log_change(void *userdata, const char *line)
+{
+    struct xapi_store *xs = userdata;
+
+    xapi_log(xapi_get_logger(xs->api), LOG_INFO, "%s", line);
+}
+
 int xstore__conn_open(struct xapi_store *xs, struct xstore_conn **ret,
                       char *msg, size_t msg_size)
 {
@@ -45,6 +54,8 @@ int xstore__conn_open(struct xapi_store *xs, struct xstore_conn **ret,
         .st = c->st,
         .caller = c->caller,
         .hostname = xs->hostname,
+        .log = log_change,
+        .log_userdata = xs,
         .new_uuid = xs->new_uuid,
         .uuid_userdata = xs->uuid_userdata,
     };
