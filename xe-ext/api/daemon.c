@@ -193,9 +193,10 @@ void xapi_daemon_options_dispose(struct xapi_daemon_options *o)
     memset(o, 0, sizeof(*o));
 }
 
+/* Under the name of the program that embeds it (xen-sriovd too). */
 static void log_stderr(void *userdata, int priority, const char *msg)
 {
-    fprintf(stderr, PROG ": %s\n", msg);
+    fprintf(stderr, "%s: %s\n", program_invocation_short_name, msg);
 }
 
 static void log_syslog(void *userdata, int priority, const char *msg)
@@ -216,7 +217,7 @@ int xapi_daemon_run(const struct xapi_daemon_options *o,
     int r, sig;
 
     if (o->use_syslog)
-        openlog(PROG, LOG_PID, LOG_DAEMON);
+        openlog(program_invocation_short_name, LOG_PID, LOG_DAEMON);
     cfg.log.fn = o->use_syslog ? log_syslog : log_stderr;
     /* Block the stop signals before any thread exists; sigwait below. */
     sigemptyset(&mask);
