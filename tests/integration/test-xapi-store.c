@@ -13,12 +13,14 @@
  * - get_record equals the get_all_records entry for every object;
  * - the event feed: a change made by the real xe binary (another
  *   process) and the SR-IOV life cycle arrive through event.from, and a
- *   restore (the tree rewritten) shows every object modified.
+ *   restore (the tree rewritten) shows every object modified;
+ * - concurrent network_sriov.create calls on one PIF: one wins.
  */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,6 +426,70 @@ START_TEST(test_events_follow_xe_and_the_sriov_life_cycle)
 }
 END_TEST
 
+/* Concurrent creates on one PIF through the endpoint's threads: each call
+ * has a store connection of its own, the operation's transaction lets one
+ * win, the others get XAPI's error. */
+#define RACERS 8
+
+struct racer {
+    pthread_t t;
+    char net[128];
+    char *reply;
+};
+
+static void *race(void *p)
+{
+    struct racer *rc = p;
+    struct xapi_reply rep = { 0 };
+    char req[1024];
+
+    snprintf(req, sizeof(req), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+             "\"network_sriov.create\",\"params\":[\"%s\",\"%s\",\"%s\"]}",
+             session, PIF_SRIOV, rc->net);
+    if (xapi_handle_jsonrpc(api, req, strlen(req), "racer", &rep) == 0)
+        rc->reply = strndup(rep.body, rep.len);
+    free(rep.body);
+    return NULL;
+}
+
+START_TEST(test_concurrent_creates_one_wins)
+{
+    struct racer rc[RACERS];
+    json_object *all;
+    int won = 0, refused = 0;
+
+    memset(rc, 0, sizeof(rc));
+    for (int i = 0; i < RACERS; i++) {
+        char rec[64];
+        json_object *net;
+
+        snprintf(rec, sizeof(rec), "{\"name_label\":\"race-%d\"}", i);
+        net = jcall("network.create", rec);
+        snprintf(rc[i].net, sizeof(rc[i].net), "%s",
+                 json_object_get_string(net));
+        json_object_put(net);
+    }
+    for (int i = 0; i < RACERS; i++)
+        ck_assert_int_eq(pthread_create(&rc[i].t, NULL, race, &rc[i]), 0);
+    for (int i = 0; i < RACERS; i++) {
+        pthread_join(rc[i].t, NULL);
+        ck_assert_ptr_nonnull(rc[i].reply);
+        if (strstr(rc[i].reply, "\"result\":\"OpaqueRef:"))
+            won++;
+        else if (strstr(rc[i].reply, "NETWORK_SRIOV_ALREADY_ENABLED"))
+            refused++;
+        else
+            ck_abort_msg("racer %d: %s", i, rc[i].reply);
+        free(rc[i].reply);
+    }
+    ck_assert_int_eq(won, 1);
+    ck_assert_int_eq(refused, RACERS - 1);
+    all = jcall("network_sriov.get_all", "");
+    ck_assert_int_eq(json_object_array_length(all), 1);
+    json_object_put(all);
+}
+END_TEST
+
 /* A restore rewrites the whole tree: every object is reported modified. */
 START_TEST(test_events_after_a_restore)
 {
@@ -463,6 +529,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_record_equals_get_all_records_entry);
     tcase_add_test(tc, test_events_follow_xe_and_the_sriov_life_cycle);
     tcase_add_test(tc, test_events_after_a_restore);
+    tcase_add_test(tc, test_concurrent_creates_one_wins);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -28,7 +28,8 @@ tests_integration_test_xapi_store_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
 	$(XENSTORE_CFLAGS) $(JSONC_CFLAGS) $(LIBXML_CFLAGS) $(PTHREAD_CFLAGS)
 tests_integration_test_xapi_store_LDADD = xe-ext/xapi-store/libxapistore.la \
 	tests/helpers/libxs-harness.la tests/helpers/libfixture.la \
-	$(XENSTORE_LIBS) $(JSONC_LIBS) $(LIBXML_LIBS) $(CHECK_LIBS)
+	$(XENSTORE_LIBS) $(JSONC_LIBS) $(LIBXML_LIBS) $(CHECK_LIBS) \
+	$(PTHREAD_LIBS)
 TESTS += tests/integration/test-xapi-store
 EXTRA_DIST += tests/data/xapi-store
 
