@@ -17,6 +17,17 @@ BENCH_SECONDS = 60
 bench: bench/xapi-load bench-scan
 	./bench/xapi-load --clients $(BENCH_CLIENTS) --seconds $(BENCH_SECONDS)
 
+# The same against the store-backed endpoint: the real xen-sriovd on a
+# private xenstored and a simulated host; `make bench` or `make
+# bench-xapi-store`.
+.PHONY: bench-xapi-store
+bench: bench-xapi-store
+bench-xapi-store: all bench/xapi-load
+	top_builddir='$(abs_top_builddir)' $(SHELL) \
+	    $(top_srcdir)/bench/xapi-load-store.sh $(BENCH_CLIENTS) \
+	    $(BENCH_SECONDS)
+EXTRA_DIST += bench/xapi-load-store.sh
+
 # bench-scan: a 16x256 simulated host, the scan next to lspci; `make bench`
 # or `make bench-scan` (BENCH_SCAN_FLAGS: --pfs, --vfs, --runs)
 noinst_PROGRAMS += bench/bench-scan

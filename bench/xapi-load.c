@@ -10,6 +10,13 @@
  * protocol tests' in-memory classes) on a unix socket in a temp dir;
  * --socket PATH targets a running server instead (with --user/--password
  * valid there; the call mix needs pool/network classes).
+ *
+ * --store (with --socket): the server is xen-sriovd on the object store
+ * (bench/xapi-load-store.sh starts one on a real xenstored and a
+ * simulated host).  The mix reads pool, PIF and network_sriov records and
+ * a PIF by ref, and event.from; the writer renames the pool through
+ * pool.set_name_label 20 times a second, so every change goes through
+ * the store and back through its xenstore watch as an event.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -41,6 +48,8 @@ struct client {
 
 static const char *sock_path, *user = "bench", *password = "bench-pw";
 static double duration = 60;
+static bool store_mode;
+static char pool_ref[64], pif_ref[64];
 static atomic_bool stop;
 
 static double now(void)
@@ -110,18 +119,16 @@ static void extract(const char *body, const char *key, char *out,
     out[n] = '\0';
 }
 
-static void *client_main(void *p)
+/* Connect and log in: the fd, or -1 (error noted). */
+static int login(struct client *c, bool json, char sess[64])
 {
-    struct client *c = p;
-    bool json = c->id % 2;
-    char body[1024], sess[64], token[64] = "", *reply = NULL;
-    unsigned k = 0;
+    char body[1024], *reply = NULL;
     int fd;
 
     fd = http_connect_unix(sock_path);
     if (fd < 0) {
         note_error(c, "connect", strerror(-fd));
-        return NULL;
+        return -1;
     }
     if (json)
         snprintf(body, sizeof(body), "{\"jsonrpc\":\"2.0\",\"id\":0,"
@@ -135,12 +142,41 @@ static void *client_main(void *p)
     if (!call(c, fd, json, body, &reply)) {
         free(reply);
         close(fd);
-        return NULL;
+        return -1;
     }
     extract(reply, json ? "\"result\":\"" : "<name>Value</name><value>",
-            sess, sizeof(sess));
+            sess, 64);
     free(reply);
+    return fd;
+}
 
+/* XML-RPC call of method with the session and up to two string args. */
+static bool xml_call(struct client *c, int fd, const char *method,
+                     const char *sess, const char *a1, const char *a2,
+                     char **ret)
+{
+    char body[1024];
+
+    snprintf(body, sizeof(body), "<?xml version=\"1.0\"?><methodCall>"
+             "<methodName>%s</methodName><params><param><value>%s</value>"
+             "</param>%s%s%s%s%s%s</params></methodCall>", method, sess,
+             a1 ? "<param><value>" : "", a1 ? a1 : "",
+             a1 ? "</value></param>" : "", a2 ? "<param><value>" : "",
+             a2 ? a2 : "", a2 ? "</value></param>" : "");
+    return call(c, fd, false, body, ret);
+}
+
+static void *client_main(void *p)
+{
+    struct client *c = p;
+    bool json = c->id % 2;
+    char body[1024], sess[64], token[64] = "", *reply = NULL;
+    unsigned k = 0;
+    int fd;
+
+    fd = login(c, json, sess);
+    if (fd < 0)
+        return NULL;
     while (!atomic_load(&stop)) {
         const char *m = NULL;
         char arg[160] = "";
@@ -150,10 +186,16 @@ static void *client_main(void *p)
             m = "pool.get_all_records";
             break;
         case 1:
-            m = "network.get_record";
-            snprintf(arg, sizeof(arg), "%s", FIXTURE_NETWORK);
+            m = store_mode ? "PIF.get_record" : "network.get_record";
+            snprintf(arg, sizeof(arg), "%s",
+                     store_mode ? pif_ref : FIXTURE_NETWORK);
             break;
         case 2:
+            if (store_mode) {
+                m = k % 2 ? "network_sriov.get_all_records"
+                          : "PIF.get_all_records";
+                break;
+            }
             m = "network.get_by_uuid";
             snprintf(arg, sizeof(arg), "%s", FIXTURE_NETWORK_UUID);
             break;
@@ -229,6 +271,52 @@ static void *writer_main(void *p)
     return NULL;
 }
 
+/* --store: renames the pool through the API 20 times a second. */
+static void *store_writer_main(void *p)
+{
+    struct client *c = p;
+    char sess[64], label[32];
+    unsigned k = 0;
+    int fd = login(c, false, sess);
+
+    while (fd >= 0 && !atomic_load(&stop)) {
+        snprintf(label, sizeof(label), "pool-%u", k++);
+        xml_call(c, fd, "pool.set_name_label", sess, pool_ref, label, NULL);
+        usleep(50000);
+    }
+    if (fd >= 0)
+        close(fd);
+    return NULL;
+}
+
+/* --store: the pool's ref and a PIF's, for the call mix. */
+static int store_refs(void)
+{
+    struct client c = { 0 };
+    char sess[64], *reply = NULL;
+    int fd = login(&c, false, sess);
+
+    if (fd < 0)
+        goto fail;
+    if (xml_call(&c, fd, "pool.get_all", sess, NULL, NULL, &reply))
+        extract(reply, "<data><value>", pool_ref, sizeof(pool_ref));
+    free(reply);
+    reply = NULL;
+    if (xml_call(&c, fd, "PIF.get_all", sess, NULL, NULL, &reply))
+        extract(reply, "<data><value>", pif_ref, sizeof(pif_ref));
+    free(reply);
+    close(fd);
+    if (!*pool_ref || !*pif_ref)
+        goto fail;
+    free(c.lat_us);
+    return 0;
+fail:
+    fprintf(stderr, "xapi-load: --store: cannot read the pool and a PIF "
+            "(%s)\n", c.errors ? c.first_error : "no PIF: run xe pif-scan");
+    free(c.lat_us);
+    return -1;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -244,12 +332,13 @@ int main(int argc, char **argv)
         { "socket", required_argument, NULL, 'S' },
         { "user", required_argument, NULL, 'u' },
         { "password", required_argument, NULL, 'p' },
+        { "store", no_argument, NULL, 'T' },
         { NULL, 0, NULL, 0 },
     };
     struct xapi_fixture fixture = { 0 };
     struct xapi_server *srv = NULL;
     struct xapi *api = NULL;
-    struct client *clients;
+    struct client *clients, *writer_client = NULL;
     pthread_t writer;
     char dir[256], path[300], users[300], *hash = NULL, *error = NULL;
     uint32_t *all;
@@ -265,9 +354,11 @@ int main(int argc, char **argv)
         case 'S': sock_path = optarg; break;
         case 'u': user = optarg; break;
         case 'p': password = optarg; break;
+        case 'T': store_mode = true; break;
         default:
             fprintf(stderr, "usage: %s [--clients N] [--seconds S] "
-                    "[--socket PATH --user U --password P]\n", argv[0]);
+                    "[--socket PATH --user U --password P [--store]]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -275,7 +366,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "xapi-load: --clients and --seconds must be > 0\n");
         return 2;
     }
+    if (store_mode && !sock_path) {
+        fprintf(stderr, "xapi-load: --store needs --socket (see "
+                "bench/xapi-load-store.sh)\n");
+        return 2;
+    }
     xmlInitParser();
+    if (store_mode) {
+        static struct client wc;
+
+        if (store_refs() < 0)
+            return 1;
+        writer_client = &wc;
+        pthread_create(&writer, NULL, store_writer_main, &wc);
+    }
     if (!sock_path) {
         struct xapi_config cfg = { 0 };
         struct xapi_server_options so = { 0 };
@@ -324,6 +428,14 @@ int main(int argc, char **argv)
     for (k = 0; k < nclients; k++)
         pthread_join(clients[k].t, NULL);
     elapsed = now() - t0;
+    if (writer_client) {
+        pthread_join(writer, NULL);
+        if (writer_client->errors)
+            printf("writer: %u errors, first: %s\n", writer_client->errors,
+                   writer_client->first_error);
+        errors += writer_client->errors;
+        free(writer_client->lat_us);
+    }
     if (srv) {
         pthread_join(writer, NULL);
         srv = xapi_server_stop(srv);

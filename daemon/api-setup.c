@@ -1,15 +1,36 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The XenAPI classes and calls xen-sriovd serves, registered before its
- * endpoint listens (xapi_daemon_run's setup; docs/xenapi.md). */
+ * endpoint listens (xapi_daemon_run's setup; docs/xenapi.md), and the
+ * event feed from the store's xenstore watch. */
+#include <stdlib.h>
+
 #include "daemon/sriovd.h"
 
 int sriovd_api_setup(struct xapi *api, void *userdata)
 {
-    /* The built-in calls (session, event, system.listMethods) are the
-     * endpoint's own.  The store's classes (network_sriov, PIF, VIF...)
-     * are registered here, through xapi_add_class()/xapi_add_method(),
-     * on the operations of xe-ext/core/ops.h. */
-    (void)api;
-    (void)userdata;
-    return 0;
+    struct sriovd_options *o = userdata;
+    struct xapi_store_options so = {
+        .root = o->plugin.root,
+        /* Test only, as xe's (docs/xe.md): the host record's name and
+         * pinned uuids for golden outputs. */
+        .hostname = secure_getenv("XEN_SRIOV_TEST_HOSTNAME"),
+    };
+    const char *uuids = secure_getenv("XEN_SRIOV_TEST_UUIDS");
+    int r;
+
+    if (uuids && *uuids) {
+        so.new_uuid = ops_test_pinned_uuid;
+        so.uuid_userdata = (void *)uuids;
+    }
+    r = xapi_store_new(&o->xstore, api, &so);
+    if (r < 0)
+        return r;
+    return xapi_store_feed_start(o->xstore);
+}
+
+void sriovd_api_teardown(struct xapi *api, void *userdata)
+{
+    struct sriovd_options *o = userdata;
+
+    o->xstore = xapi_store_free(o->xstore);
 }

@@ -9,7 +9,8 @@ daemon_xen_sriovd_SOURCES = \
 	daemon/api-setup.c \
 	daemon/main.c
 daemon_xen_sriovd_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(XENSTORE_CFLAGS)
-daemon_xen_sriovd_LDADD = plugin/libplugin.la xe-ext/api/libxapi.la \
+daemon_xen_sriovd_LDADD = plugin/libplugin.la \
+	xe-ext/xapi-store/libxapistore.la xe-ext/api/libxapi.la \
 	$(XENSTORE_LIBS) $(PTHREAD_LIBS)
 
 sriovdunitdir = $(systemdsystemunitdir)

@@ -290,7 +290,8 @@ static int run(struct sriovd_options *o)
                        strerror(errno));
     }
     if (o->api) {
-        r = xapi_daemon_run(&o->xapi, sriovd_api_setup, o);
+        r = xapi_daemon_run(&o->xapi, sriovd_api_setup,
+                            sriovd_api_teardown, o);
     } else {
         sigdelset(&mask, SIGHUP);
         r = sigwait(&mask, &sig) ? -EINTR : 0;

@@ -8,6 +8,7 @@
 
 #include "plugin/plugin.h"
 #include "xe-ext/api/daemon.h"
+#include "xe-ext/xapi-store/xapi-store.h"
 
 #define SRIOVD "xen-sriovd"
 
@@ -28,6 +29,7 @@ struct sriovd_options {
     struct plugin_opts plugin;  /* dry_run, intremap, pci, root */
     struct xapi_daemon_options xapi;
     char *pidfile;              /* owned */
+    struct xapi_store *xstore;  /* the XenAPI classes, while serving */
 };
 
 /*
@@ -50,6 +52,8 @@ void sriovd_plugin_log(void *userdata, int level, const char *msg);
 /* Register the XenAPI classes and calls (api-setup.c), before the
  * endpoint listens. */
 int sriovd_api_setup(struct xapi *api, void *userdata);
+/* Stop the event feed and free the classes (the endpoint has stopped). */
+void sriovd_api_teardown(struct xapi *api, void *userdata);
 
 /*
  * The domain watcher: reconcile, start every running domain, then follow

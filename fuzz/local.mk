@@ -68,8 +68,8 @@ fuzz-run-xapi: fuzz/fuzz-xmlrpc fuzz/fuzz-jsonrpc
 # The store's snapshot parser, log frames and writer (store/xml.c, log.c):
 # same `make fuzz`; `make fuzz-run` runs it for FUZZ_TIME seconds on a
 # corpus seeded from fuzz/corpus-snapshot, with fuzz/snapshot.dict.
-FUZZ_STORE_SRC = \
-	$(top_srcdir)/fuzz/fuzz-snapshot.c \
+FUZZ_STORE_SRC = $(top_srcdir)/fuzz/fuzz-snapshot.c $(FUZZ_STORE_LIB_SRC)
+FUZZ_STORE_LIB_SRC = \
 	$(top_srcdir)/xenstore-schema/schema.c \
 	$(top_srcdir)/store/store.c \
 	$(top_srcdir)/store/wire.c \
@@ -102,3 +102,26 @@ fuzz-run-store: fuzz/fuzz-snapshot
 	cp $(top_srcdir)/fuzz/corpus-snapshot/* fuzz/corpus-store/
 	./fuzz/fuzz-snapshot -max_total_time=$(FUZZ_TIME) -max_len=65536 \
 	    -timeout=10 -dict=$(top_srcdir)/fuzz/snapshot.dict fuzz/corpus-store
+
+# The store-backed XenAPI classes (xe-ext/xapi-store) without xenstored:
+# argument decoding of the calls and record building; same `make fuzz`,
+# run by `make fuzz-run` (run-fuzz.sh) seeded from tests/data/xapi-store.
+FUZZ_XSTORE_SRC = \
+	$(top_srcdir)/fuzz/fuzz-xapi-store.c \
+	$(top_srcdir)/xe-ext/xapi-store/decode.c \
+	$(top_srcdir)/xe-ext/xapi-store/record.c \
+	$(top_srcdir)/xe-ext/api/value.c \
+	$(top_srcdir)/xe-ext/api/xmlrpc.c \
+	$(top_srcdir)/xe-ext/api/jsonrpc.c \
+	$(top_srcdir)/xe-ext/core/xapi-error.c \
+	$(FUZZ_STORE_LIB_SRC)
+EXTRA_DIST += fuzz/fuzz-xapi-store.c
+CLEANFILES += fuzz/fuzz-xapi-store
+fuzz: fuzz/fuzz-xapi-store
+fuzz-run-xapi: fuzz/fuzz-xapi-store
+
+fuzz/fuzz-xapi-store: $(FUZZ_XSTORE_SRC)
+	@$(MKDIR_P) fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-sanitize-recover=all $(LIBXML_CFLAGS) \
+		$(JSONC_CFLAGS) $(XENSTORE_CFLAGS) -o $@ $(FUZZ_XSTORE_SRC) \
+		$(LIBXML_LIBS) $(JSONC_LIBS) $(XENSTORE_LIBS) -lpthread -lm

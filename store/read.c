@@ -649,3 +649,37 @@ int store_list(store *s, const char *cls, const struct store_match *match,
     *n = a.n;
     return a.skipped;
 }
+
+struct uuids_args {
+    const struct schema_class *c;
+    char **v;
+    size_t n;
+};
+
+static int do_uuids(store *s, uint32_t tx, void *userdata)
+{
+    struct uuids_args *a = userdata;
+
+    a->v = strv_free(a->v);
+    a->n = 0;
+    return store__read_uuids(s, tx, a->c, &a->v, &a->n);
+}
+
+int store_list_uuids(store *s, const char *cls, char ***ret, size_t *n)
+{
+    struct uuids_args a = { .c = schema_class_find(cls) };
+    int r;
+
+    if (!s || !ret || !n)
+        return -EINVAL;
+    if (!a.c)
+        return store__fail(s, -EINVAL, "unknown class '%s'", cls ? cls : "");
+    r = store__read_consistent(s, do_uuids, &a);
+    if (r < 0) {
+        strv_free(a.v);
+        return r;
+    }
+    *ret = a.v;
+    *n = a.n;
+    return 0;
+}

@@ -279,6 +279,13 @@ int store_get(store *s, const char *cls, const char *uuid,
 int store_list(store *s, const char *cls, const struct store_match *match,
                size_t n_match, unsigned flags, store_record ***ret,
                size_t *n);
+/*
+ * The uuids of every object of class cls, sorted (one consistent read of
+ * one directory: what counting or listing refs needs, without reading
+ * the records).  *ret is NULL-terminated; free it with free() on each
+ * member and the array.  -EINVAL for an unknown class.
+ */
+int store_list_uuids(store *s, const char *cls, char ***ret, size_t *n);
 int store_create(store *s, store_record *r);
 int store_update(store *s, store_record *r);
 int store_destroy(store *s, const char *cls, const char *uuid);

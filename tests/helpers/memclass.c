@@ -103,7 +103,7 @@ static int mc_get(void *userdata, const char *ref, struct xv **ret,
 int memclass_register(struct memclass *mc, struct xapi *api,
                       const char *const *fields)
 {
-    struct xapi_class c = { mc->name, fields, mc_list, mc_get, mc };
+    struct xapi_class c = { mc->name, fields, mc_list, mc_get, mc, NULL };
 
     mc->api = api;
     return xapi_add_class(api, &c);

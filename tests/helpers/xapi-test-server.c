@@ -14,7 +14,7 @@ int main(int argc, char **argv)
     r = xapi_daemon_parse(argc, argv, secure_getenv("SRIOV_ROOT"), &o);
     if (r != 0)
         return r > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-    r = xapi_daemon_run(&o, xapi_fixture_setup, &f);
+    r = xapi_daemon_run(&o, xapi_fixture_setup, NULL, &f);
     xapi_daemon_options_dispose(&o);
     xapi_fixture_dispose(&f);
     return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -10,28 +10,7 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         "(tools/install-deps installs them)"
     exit 77
 fi
-# A per-user cache, outside the build tree (distclean leaves it alone);
-# flock keeps parallel runs (plain and sanitizer builds) from racing.
-if [ -n "${XAPI_NPM_CACHE:-}" ]; then
-    cache=$XAPI_NPM_CACHE
-elif [ -n "${XDG_CACHE_HOME:-}${HOME:-}" ]; then
-    cache=${XDG_CACHE_HOME:-$HOME/.cache}/xen-sriov/npm-xen-api-4.7.6
-else
-    cache=$top_builddir/tests/npm-cache
-fi
-mkdir -p "$cache"
-(
-    flock 9
-    pkg=$cache/node_modules/xen-api/package.json
-    if ! grep -qs '"version": "4.7.6"' "$pkg"; then
-        npm install --prefix "$cache" --no-audit --no-fund --loglevel=error \
-            xen-api@4.7.6 >"$cache/install.log" 2>&1 || {
-            cat "$cache/install.log"
-            echo "FAIL: 'npm install xen-api@4.7.6' into $cache failed" \
-                "(is the npm registry reachable?)"
-            exit 1; }
-    fi
-) 9>"$cache/.lock"
+. "$top_srcdir/tests/integration/xapi-npm-install.sh"
 client="$cache/xapi-npm-client-$$.mjs"
 cp "$top_srcdir/tests/integration/xapi-npm-client.mjs" "$client"
 

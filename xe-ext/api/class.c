@@ -70,17 +70,19 @@ static int m_get_all(const struct xapi_call *call, struct xv *const *args,
     return 0;
 }
 
-static int m_get_all_records(const struct xapi_call *call,
-                             struct xv *const *args, size_t n,
-                             struct xv **ret, struct xapi_error *err)
+/* {ref: record} of every object: the class's all(), else list + get. */
+static int all_records(struct cls *c, struct xv **ret,
+                       struct xapi_error *err)
 {
     _cleanup_strv_free_ char **refs = NULL;
-    _cleanup_xv_ struct xv *all = xv_new_struct();
-    struct cls *c = call->userdata;
+    _cleanup_xv_ struct xv *all = NULL;
     struct xv *rec;
     size_t k;
     int r;
 
+    if (c->c.all)
+        return c->c.all(c->c.userdata, ret, err);
+    all = xv_new_struct();
     if (!all)
         return -ENOMEM;
     r = c->c.list(c->c.userdata, &refs, err);
@@ -100,6 +102,13 @@ static int m_get_all_records(const struct xapi_call *call,
     return 0;
 }
 
+static int m_get_all_records(const struct xapi_call *call,
+                             struct xv *const *args, size_t n,
+                             struct xv **ret, struct xapi_error *err)
+{
+    return all_records(call->userdata, ret, err);
+}
+
 static int m_get_record(const struct xapi_call *call, struct xv *const *args,
                         size_t n, struct xv **ret, struct xapi_error *err)
 {
@@ -116,35 +125,23 @@ static int m_get_by_uuid(const struct xapi_call *call,
                          struct xv *const *args, size_t n, struct xv **ret,
                          struct xapi_error *err)
 {
-    _cleanup_strv_free_ char **refs = NULL;
+    _cleanup_xv_ struct xv *all = NULL;
     struct cls *c = call->userdata;
     const char *uuid, *u;
-    struct xv *rec;
-    bool match;
-    size_t k;
     int r;
 
     r = xapi_arg_string(args, 0, "uuid", &uuid, err);
     if (r < 0)
         return r;
-    r = c->c.list(c->c.userdata, &refs, err);
+    r = all_records(c, &all, err);
     if (r < 0)
         return r;
-    for (k = 0; refs && refs[k]; k++) {
-        rec = NULL;
-        r = c->c.get(c->c.userdata, refs[k], &rec, err);
-        if (r == -ENOENT && !xapi_error_is_set(err))
-            continue;
-        if (r < 0)
-            return r;
-        match = xv_get_string(xv_struct_get(rec, "uuid"), &u) == 0 &&
-                strcasecmp(u, uuid) == 0;
-        xv_free(rec);
-        if (match) {
-            *ret = xv_new_string(refs[k]);
+    for (size_t k = 0; k < all->st.n; k++)
+        if (xv_get_string(xv_struct_get(all->st.m[k].value, "uuid"),
+                          &u) == 0 && strcasecmp(u, uuid) == 0) {
+            *ret = xv_new_string(all->st.m[k].name);
             return *ret ? 0 : -ENOMEM;
         }
-    }
     return xapi_uuid_invalid(err, c->name, uuid);
 }
 

@@ -37,6 +37,12 @@ struct xapi_class {
     int (*get)(void *userdata, const char *ref, struct xv **ret,
                struct xapi_error *err);
     void *userdata;
+    /*
+     * Optional: every record at once, {ref: record} (an XV_STRUCT, caller
+     * frees), for get_all_records and get_by_uuid when one read of all is
+     * cheaper than a get per ref (the store).  NULL: list + get.
+     */
+    int (*all)(void *userdata, struct xv **ret, struct xapi_error *err);
 };
 
 struct xapi_events;

@@ -193,9 +193,10 @@ void xapi_daemon_options_dispose(struct xapi_daemon_options *o)
     memset(o, 0, sizeof(*o));
 }
 
+/* Under the name of the program that embeds it (xen-sriovd too). */
 static void log_stderr(void *userdata, int priority, const char *msg)
 {
-    fprintf(stderr, PROG ": %s\n", msg);
+    fprintf(stderr, "%s: %s\n", program_invocation_short_name, msg);
 }
 
 static void log_syslog(void *userdata, int priority, const char *msg)
@@ -205,6 +206,7 @@ static void log_syslog(void *userdata, int priority, const char *msg)
 
 int xapi_daemon_run(const struct xapi_daemon_options *o,
                     int (*setup)(struct xapi *api, void *userdata),
+                    void (*teardown)(struct xapi *api, void *userdata),
                     void *userdata)
 {
     struct xapi_config cfg = o->api;
@@ -215,7 +217,7 @@ int xapi_daemon_run(const struct xapi_daemon_options *o,
     int r, sig;
 
     if (o->use_syslog)
-        openlog(PROG, LOG_PID, LOG_DAEMON);
+        openlog(program_invocation_short_name, LOG_PID, LOG_DAEMON);
     cfg.log.fn = o->use_syslog ? log_syslog : log_stderr;
     /* Block the stop signals before any thread exists; sigwait below. */
     sigemptyset(&mask);
@@ -262,6 +264,8 @@ int xapi_daemon_run(const struct xapi_daemon_options *o,
     r = 0;
 out:
     srv = xapi_server_stop(srv);
+    if (teardown)
+        teardown(api, userdata);
     api = xapi_free(api);
     xmlCleanupParser();
     if (o->use_syslog)

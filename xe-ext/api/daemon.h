@@ -34,10 +34,14 @@ void xapi_daemon_options_dispose(struct xapi_daemon_options *o);
 /*
  * Serve until SIGTERM or SIGINT.  setup (may be NULL) runs after the
  * endpoint exists and before it listens: register classes and methods
- * there.  Returns 0 or a negative errno (already logged).
+ * there.  teardown (may be NULL) runs once the endpoint has stopped
+ * serving and before it is freed (also when setup failed): stop feeds
+ * that call xapi_notify() there.  Returns 0 or a negative errno (already
+ * logged).
  */
 int xapi_daemon_run(const struct xapi_daemon_options *o,
                     int (*setup)(struct xapi *api, void *userdata),
+                    void (*teardown)(struct xapi *api, void *userdata),
                     void *userdata);
 
 #endif

@@ -12,7 +12,7 @@ int main(int argc, char **argv)
     r = xapi_daemon_parse(argc, argv, secure_getenv("SRIOV_ROOT"), &o);
     if (r != 0)
         return r > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-    r = xapi_daemon_run(&o, NULL, NULL);
+    r = xapi_daemon_run(&o, NULL, NULL, NULL);
     xapi_daemon_options_dispose(&o);
     return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -26,31 +26,6 @@ static void kill_at(void *userdata, const char *step)
         raise(SIGKILL);
 }
 
-/*
- * Test only (docs/xe.md): XEN_SRIOV_TEST_UUIDS=<file> gives new objects
- * the uuids 00000000-0000-4000-8000-<n>, n counted in the file (shared by
- * every xe of a test), so golden outputs are stable.
- */
-static int pinned_uuid(void *userdata, char ret[37])
-{
-    _cleanup_close_ int fd = -1;
-    unsigned long long n = 0;
-    char buf[32] = "";
-    ssize_t len;
-
-    fd = open(userdata, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0 || flock(fd, LOCK_EX) < 0)
-        return negative_errno();
-    len = pread(fd, buf, sizeof(buf) - 1, 0);
-    if (len > 0)
-        n = strtoull(buf, NULL, 10);
-    len = snprintf(buf, sizeof(buf), "%llu\n", ++n);
-    if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)len, 0) != len)
-        return negative_errno();
-    snprintf(ret, 37, "00000000-0000-4000-8000-%012llx", n);
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     struct xe_frontend fe;
@@ -93,7 +68,7 @@ int main(int argc, char **argv)
     fe.plugin_dry_run = secure_getenv("XEN_SRIOV_TEST_DRY_RUN") != NULL;
     uuids = secure_getenv("XEN_SRIOV_TEST_UUIDS");
     if (uuids && *uuids) {
-        fe.ops.new_uuid = pinned_uuid;
+        fe.ops.new_uuid = ops_test_pinned_uuid;
         fe.ops.uuid_userdata = (void *)uuids;
     }
     if (gethostname(hostname, sizeof(hostname) - 1) < 0)

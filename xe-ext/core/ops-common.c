@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What every operation shares: lookups, errors, hooks, record helpers. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "xe-ext/core/ops-internal.h"
 
@@ -63,6 +66,26 @@ int ops__tx_lookup(store_tx *tx, const char *cls, const char *uuid,
     if (r > 0)
         r = store_tx_get(tx, cls, uuid, ret);
     return r < 0 ? ops__tx_fail(tx, r, err) : 0;
+}
+
+int ops_test_pinned_uuid(void *userdata, char ret[37])
+{
+    _cleanup_close_ int fd = -1;
+    unsigned long long n = 0;
+    char buf[32] = "";
+    ssize_t len;
+
+    fd = open(userdata, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX) < 0)
+        return negative_errno();
+    len = pread(fd, buf, sizeof(buf) - 1, 0);
+    if (len > 0)
+        n = strtoull(buf, NULL, 10);
+    len = snprintf(buf, sizeof(buf), "%llu\n", ++n);
+    if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)len, 0) != len)
+        return negative_errno();
+    snprintf(ret, 37, "00000000-0000-4000-8000-%012llx", n);
+    return 0;
 }
 
 int ops__new_uuid(struct ops_ctx *ops, char ret[37])

@@ -58,6 +58,14 @@ typedef void (*ops_log_fn)(void *userdata, const char *line);
  */
 typedef int (*ops_uuid_fn)(void *userdata, char ret[37]);
 
+/*
+ * Test only (docs/xe.md): the ops_uuid_fn behind XEN_SRIOV_TEST_UUIDS;
+ * userdata is a file path.  New objects get 00000000-0000-4000-8000-<n>,
+ * n counted in the file under an flock, so xe and xen-sriovd of one test
+ * share the sequence and golden outputs are stable.
+ */
+int ops_test_pinned_uuid(void *userdata, char ret[37]);
+
 struct ops_ctx {
     sriov_ctx *sriov;           /* host root; libsriov's errors */
     store *st;                  /* the object store */

@@ -1,0 +1,243 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Python's standard xmlrpc.client, used as XenAPI.py uses it, against the
+real xen-sriovd serving the store: the records clients cache, an SR-IOV
+network created and destroyed, a change made by the xe binary arriving as
+a "mod" event, a VIF created and destroyed, and XAPI's errors.
+
+Usage: test-xapi-store-python.py URL SOCKET XE USER PASSWORD
+"""
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+import xmlrpc.client
+
+URL, SOCK, XE, USER, PASSWORD = sys.argv[1:6]
+VM = "OpaqueRef:11111111-2222-4333-8444-555555555501"
+
+
+class Failure(Exception):
+    """A XenAPI failure: details is ErrorDescription."""
+
+    def __init__(self, details):
+        super().__init__(details)
+        self.details = details
+
+
+class UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost")
+        self.unix_path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.unix_path)
+
+
+class UnixTransport(xmlrpc.client.Transport):
+    """xapi_local()'s transport: HTTP over the local socket."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.unix_path = path
+
+    def make_connection(self, host):
+        if self._connection and self._connection[0] == host:
+            return self._connection[1]
+        self._connection = host, UnixConnection(self.unix_path)
+        return self._connection[1]
+
+
+def unwrap(result):
+    if result["Status"] == "Success":
+        return result["Value"]
+    raise Failure(result["ErrorDescription"])
+
+
+class Session(xmlrpc.client.ServerProxy):
+    """XenAPI.py: session.xenapi.<class>.<message>(args), the session
+    prepended, {Status, Value} unwrapped, failures raised."""
+
+    def __init__(self, uri, transport=None):
+        kw = {"allow_none": True}
+        if transport:
+            kw["transport"] = transport
+        super().__init__(uri, **kw)
+        self._session = None
+
+    def login_with_password(self, user, password, version, originator):
+        self._session = unwrap(self.session.login_with_password(
+            user, password, version, originator))
+
+    def logout(self):
+        unwrap(self.session.logout(self._session))
+        self._session = None
+
+    def call(self, name, *args):
+        method = self
+        for part in name.split("."):
+            method = getattr(method, part)
+        return unwrap(method(self._session, *args))
+
+
+passed = 0
+
+
+def check(what, ok):
+    global passed
+    if not ok:
+        print("FAIL:", what)
+        sys.exit(1)
+    passed += 1
+
+
+def expect_failure(what, details, fn, *args):
+    try:
+        fn(*args)
+    except Failure as f:
+        check("%s: %s == %s" % (what, f.details, details),
+              f.details == details)
+        return
+    check("%s: no failure" % what, False)
+
+
+class Events:
+    """event.from as clients loop on it: every event seen, by ref/op."""
+
+    def __init__(self, s):
+        self.s = s
+        self.token = s.call("event.from", ["*"], "", 0.0)["token"]
+        self.seen = []
+
+    def wait(self, ref, op, pred=lambda snapshot: True, timeout=15.0):
+        end = time.monotonic() + timeout
+        while True:
+            for e in self.seen:
+                if e["ref"] == ref and e["operation"] == op and \
+                        pred(e.get("snapshot")):
+                    self.seen.remove(e)
+                    return e
+            if time.monotonic() > end:
+                return None
+            res = self.s.call("event.from", ["*"], self.token, 1.0)
+            check("valid_ref_counts", isinstance(res["valid_ref_counts"],
+                                                 dict))
+            self.token = res["token"]
+            self.seen.extend(res["events"])
+
+
+def by_device(pifs, device):
+    return [r for r, p in pifs.items() if p["device"] == device][0]
+
+
+def main():
+    s = Session(URL)
+    s.login_with_password(USER, PASSWORD, "1.0", "test-xapi-store-python")
+
+    # What a client caches when it connects.
+    pools = s.call("pool.get_all_records")
+    check("one pool", len(pools) == 1)
+    pool = list(pools.values())[0]
+    check("pool other_config is a map", pool["other_config"] == {})
+    hosts = s.call("host.get_all_records")
+    check("pool master is the host", pool["master"] in hosts)
+    pifs = s.call("PIF.get_all_records")
+    port1 = by_device(pifs, "enp59s0f1")
+    eno1 = by_device(pifs, "eno1")
+    check("capabilities", pifs[port1]["capabilities"] == ["sriov"] and
+          pifs[eno1]["capabilities"] == [])
+    check("PIF PCI", pifs[port1]["PCI"] in s.call("PCI.get_all_records"))
+    check("no SR-IOV yet", s.call("network_sriov.get_all_records") == {})
+    s.call("network.get_all_records")
+    s.call("VIF.get_all_records")
+    ev = Events(s)
+
+    # An SR-IOV network.
+    net = s.call("network.create", {"name_label": "py-sriov",
+                                    "name_description": "",
+                                    "MTU": "1500", "other_config": {}})
+    check("network add event", ev.wait(net, "add") is not None)
+    sriov = s.call("network_sriov.create", port1, net)
+    e = ev.wait(sriov, "add")
+    check("network_sriov add event with snapshot",
+          e is not None and e["class"] == "network_sriov" and
+          e["snapshot"]["physical_PIF"] == port1)
+    e = ev.wait(port1, "mod", lambda r: r["sriov_physical_PIF_of"] != [])
+    check("PIF mod event: sriov_physical_PIF_of",
+          e is not None and e["snapshot"]["sriov_physical_PIF_of"] ==
+          [sriov])
+    rec = s.call("network_sriov.get_record", sriov)
+    check("record", rec["configuration_mode"] == "sysfs" and
+          rec["requires_reboot"] is False and
+          rec == s.call("network_sriov.get_all_records")[sriov])
+    check("get_by_uuid", s.call("network_sriov.get_by_uuid", rec["uuid"])
+          == sriov)
+    check("remaining capacity",
+          int(s.call("network_sriov.get_remaining_capacity", sriov)) == 64)
+    logical = rec["logical_PIF"]
+    lrec = s.call("PIF.get_record", logical)
+    check("logical PIF", lrec["physical"] is False and
+          lrec["sriov_logical_PIF_of"] == [sriov] and lrec["network"] == net)
+
+    # A change made by the xe binary, another process.
+    uuid = s.call("network.get_uuid", net)
+    subprocess.run([XE, "network-param-set", "uuid=" + uuid,
+                    "name-label=renamed by xe"], check=True)
+    e = ev.wait(net, "mod", lambda r: r["name_label"] != "py-sriov")
+    check("xe's change as a mod event",
+          e is not None and e["snapshot"]["name_label"] == "renamed by xe")
+
+    # A VIF.
+    vif = s.call("VIF.create", {"VM": VM, "network": net, "device": "0",
+                                "MAC": "", "MTU": "1500",
+                                "other_config": {"vlan": "100"},
+                                "qos_algorithm_type": "",
+                                "qos_algorithm_params": {}})
+    check("VIF add event", ev.wait(vif, "add") is not None)
+    vrec = s.call("VIF.get_record", vif)
+    check("VIF record", vrec["VM"] == VM and vrec["network"] == net and
+          vrec["other_config"] == {"vlan": "100"})
+    s.call("VIF.destroy", vif)
+    check("VIF del event", ev.wait(vif, "del") is not None)
+    expect_failure("VIF gone", ["HANDLE_INVALID", "VIF", vif],
+                   s.call, "VIF.get_record", vif)
+
+    # The errors clients meet.
+    expect_failure("bogus ref", ["HANDLE_INVALID", "network_sriov",
+                                 "OpaqueRef:bogus"],
+                   s.call, "network_sriov.get_record", "OpaqueRef:bogus")
+    expect_failure("bogus uuid", ["UUID_INVALID", "network_sriov", "nope"],
+                   s.call, "network_sriov.get_by_uuid", "nope")
+    expect_failure("no SR-IOV", ["PIF_IS_NOT_SRIOV_CAPABLE", eno1],
+                   s.call, "network_sriov.create", eno1, net)
+    expect_failure("twice", ["NETWORK_SRIOV_ALREADY_ENABLED", port1],
+                   s.call, "network_sriov.create", port1, net)
+    expect_failure("count", ["MESSAGE_PARAMETER_COUNT_MISMATCH",
+                             "network_sriov.create", "2", "1"],
+                   s.call, "network_sriov.create", port1)
+
+    # Destroyed: gone from records and events.
+    s.call("network_sriov.destroy", sriov)
+    check("network_sriov del event", ev.wait(sriov, "del") is not None)
+    check("no SR-IOV left", s.call("network_sriov.get_all") == [])
+    check("back-link gone",
+          s.call("PIF.get_sriov_physical_PIF_of", port1) == [])
+    s.call("network.destroy", net)
+    old = s._session
+    s.logout()
+    expect_failure("logged out", ["SESSION_INVALID", old],
+                   lambda: unwrap(s.pool.get_all(old)))
+
+    # xapi_local(): the unix socket.
+    local = Session("http://_var_run_xen-sriov/", UnixTransport(SOCK))
+    local.login_with_password(USER, PASSWORD, "1.0", "local")
+    check("local pool", len(local.call("pool.get_all")) == 1)
+    local.logout()
+    print("python xmlrpc.client against xen-sriovd: %d passed, 0 failed"
+          % passed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Decoding the arguments of the calls into the operations' arguments:
+ * scalars, maps, and the records network.create and VIF.create take.
+ * Nothing here touches the store (the fuzzer runs it without xenstored).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xe-ext/core/xapi-errors.h"
+#include "xe-ext/xapi-store/internal.h"
+
+int xstore__scalar_text(const struct xv *v, const char *what,
+                        char buf[32], const char **ret,
+                        struct xapi_error *err)
+{
+    if (!v)
+        return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, what,
+                              NULL);
+    switch (v->type) {
+    case XV_STRING:
+        *ret = v->s;
+        return 0;
+    case XV_INT:
+        snprintf(buf, 32, "%" PRId64, v->i);
+        *ret = buf;
+        return 0;
+    case XV_BOOL:
+        *ret = v->b ? "true" : "false";
+        return 0;
+    default:
+        return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, what,
+                              NULL);
+    }
+}
+
+int xstore__map_pairs(const struct xv *v, const char *what,
+                      const char ***ret, struct xapi_error *err)
+{
+    const char **kv;
+    size_t k = 0;
+
+    if (!v || v->type != XV_STRUCT)
+        return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, what,
+                              NULL);
+    kv = calloc(2 * v->st.n + 1, sizeof(*kv));
+    if (!kv)
+        return xapi_error_internal(err, -ENOMEM, "out of memory");
+    for (size_t i = 0; i < v->st.n; i++) {
+        const struct xv *val = v->st.m[i].value;
+
+        if (val->type != XV_STRING) {
+            free(kv);
+            return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, what,
+                                  NULL);
+        }
+        kv[k++] = v->st.m[i].name;
+        kv[k++] = val->s;
+    }
+    kv[k] = NULL;
+    *ret = kv;
+    return 0;
+}
+
+/* A record member as text (NULL if absent). */
+static int member_text(const struct xv *rec, const char *name, char buf[32],
+                       const char **ret, struct xapi_error *err)
+{
+    const struct xv *v = xv_struct_get(rec, name);
+
+    *ret = NULL;
+    return v ? xstore__scalar_text(v, name, buf, ret, err) : 0;
+}
+
+/* A map member as pairs (NULL if absent). */
+static int member_map(const struct xv *rec, const char *name,
+                      const char ***ret, struct xapi_error *err)
+{
+    const struct xv *v = xv_struct_get(rec, name);
+
+    *ret = NULL;
+    return v ? xstore__map_pairs(v, name, ret, err) : 0;
+}
+
+static int record_arg(const struct xv *rec, struct xapi_error *err)
+{
+    if (!rec || rec->type != XV_STRUCT)
+        return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, "args",
+                              NULL);
+    return 0;
+}
+
+/* VIF.VM: "OpaqueRef:<domain uuid>" (there is no VM class here), the
+ * uuid in any case; HANDLE_INVALID [VM, ref] otherwise. */
+static int vm_uuid(const struct xv *rec, char buf[37], const char **ret,
+                   struct xapi_error *err)
+{
+    const struct xv *v = xv_struct_get(rec, "VM");
+    const char *ref = v && v->type == XV_STRING ? v->s : "";
+    size_t plen = strlen(OPS_REF_PREFIX);
+
+    if (strncmp(ref, OPS_REF_PREFIX, plen) != 0 ||
+        strlen(ref + plen) != 36)
+        return xapi_error_set(err, -ENOENT, XAPI_HANDLE_INVALID, "VM", ref,
+                              NULL);
+    for (size_t i = 0; i < 36; i++) {
+        char ch = ref[plen + i];
+
+        buf[i] = ch >= 'A' && ch <= 'F' ? (char)(ch - 'A' + 'a') : ch;
+    }
+    buf[36] = '\0';
+    if (!schema_uuid_valid(buf))
+        return xapi_error_set(err, -ENOENT, XAPI_HANDLE_INVALID, "VM", ref,
+                              NULL);
+    *ret = buf;
+    return 0;
+}
+
+int xstore__decode_network(const struct xv *rec,
+                           struct xstore_network_args *a,
+                           struct xapi_error *err)
+{
+    const char *m = NULL;
+    int r;
+
+    memset(a, 0, sizeof(*a));
+    a->ops.managed = -1;
+    r = record_arg(rec, err);
+    if (r >= 0)
+        r = member_text(rec, "name_label", a->buf[0], &a->ops.name_label,
+                        err);
+    if (r >= 0)
+        r = member_text(rec, "name_description", a->buf[1],
+                        &a->ops.name_description, err);
+    if (r >= 0)
+        r = member_text(rec, "bridge", a->buf[2], &a->ops.bridge, err);
+    if (r >= 0)
+        r = member_text(rec, "MTU", a->buf[3], &a->ops.mtu, err);
+    if (r >= 0)
+        r = member_text(rec, "managed", a->buf[4], &m, err);
+    if (r >= 0)
+        r = member_map(rec, "other_config", &a->other_config, err);
+    if (r < 0) {
+        xstore__network_args_done(a);
+        return r;
+    }
+    if (m)
+        a->ops.managed = streq_ptr(m, "true");
+    a->ops.other_config = a->other_config;
+    if (!a->ops.name_label)
+        a->ops.name_label = "";
+    return 0;
+}
+
+void xstore__network_args_done(struct xstore_network_args *a)
+{
+    free(a->other_config);
+    a->other_config = NULL;
+}
+
+int xstore__decode_vif(const struct xv *rec, struct xstore_vif_args *a,
+                       struct xapi_error *err)
+{
+    int r;
+
+    memset(a, 0, sizeof(*a));
+    r = record_arg(rec, err);
+    if (r >= 0)
+        r = vm_uuid(rec, a->vm, &a->ops.vm_uuid, err);
+    if (r >= 0)
+        r = member_text(rec, "network", a->buf[0], &a->network_ref, err);
+    if (r >= 0)
+        r = member_text(rec, "device", a->buf[1], &a->ops.device, err);
+    if (r >= 0)
+        r = member_text(rec, "MAC", a->buf[2], &a->ops.mac, err);
+    if (r >= 0)
+        r = member_text(rec, "MTU", a->buf[3], &a->ops.mtu, err);
+    if (r >= 0)
+        r = member_text(rec, "qos_algorithm_type", a->buf[4],
+                        &a->ops.qos_algorithm_type, err);
+    if (r >= 0)
+        r = member_text(rec, "locking_mode", a->buf[5],
+                        &a->ops.locking_mode, err);
+    if (r >= 0)
+        r = member_map(rec, "other_config", &a->other_config, err);
+    if (r >= 0)
+        r = member_map(rec, "qos_algorithm_params", &a->qos_params, err);
+    if (r < 0) {
+        xstore__vif_args_done(a);
+        return r;
+    }
+    if (!a->ops.device)
+        a->ops.device = "";
+    a->ops.other_config = a->other_config;
+    a->ops.qos_algorithm_params = a->qos_params;
+    return 0;
+}
+
+void xstore__vif_args_done(struct xstore_vif_args *a)
+{
+    free(a->other_config);
+    free(a->qos_params);
+    a->other_config = a->qos_params = NULL;
+}

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# xe-ext/xapi-store: the XenAPI classes on the object store, their calls
+# on xe-ext/core's operations, and the event feed (docs/xenapi.md).
+noinst_LTLIBRARIES += xe-ext/xapi-store/libxapistore.la
+xe_ext_xapi_store_libxapistore_la_SOURCES = \
+	xe-ext/xapi-store/xapi-store.h \
+	xe-ext/xapi-store/internal.h \
+	xe-ext/xapi-store/xapi-store.c \
+	xe-ext/xapi-store/pool.c \
+	xe-ext/xapi-store/record.c \
+	xe-ext/xapi-store/args.c \
+	xe-ext/xapi-store/decode.c \
+	xe-ext/xapi-store/classes.c \
+	xe-ext/xapi-store/setters.c \
+	xe-ext/xapi-store/methods.c \
+	xe-ext/xapi-store/feed.c
+xe_ext_xapi_store_libxapistore_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
+	$(XENSTORE_CFLAGS)
+xe_ext_xapi_store_libxapistore_la_LIBADD = xe-ext/api/libxapi.la \
+	xe-ext/libxecore.la xenstore-schema/libschema.la $(PTHREAD_LIBS)
+
+# Its golden files, records and event feed against a real xenstored and a
+# simulated host.
+check_PROGRAMS += tests/integration/test-xapi-store
+tests_integration_test_xapi_store_SOURCES = \
+	tests/integration/test-xapi-store.c
+tests_integration_test_xapi_store_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
+	$(XENSTORE_CFLAGS) $(JSONC_CFLAGS) $(LIBXML_CFLAGS) $(PTHREAD_CFLAGS)
+tests_integration_test_xapi_store_LDADD = xe-ext/xapi-store/libxapistore.la \
+	tests/helpers/libxs-harness.la tests/helpers/libfixture.la \
+	$(XENSTORE_LIBS) $(JSONC_LIBS) $(LIBXML_LIBS) $(CHECK_LIBS) \
+	$(PTHREAD_LIBS)
+TESTS += tests/integration/test-xapi-store
+EXTRA_DIST += tests/data/xapi-store
+
+# Real clients against the real xen-sriovd serving the store: Python's
+# xmlrpc.client and Xen Orchestra's npm xen-api (skipped without Node.js).
+TESTS += tests/integration/test-xapi-store-python.sh \
+	tests/integration/test-xapi-store-npm.sh
+EXTRA_DIST += tests/integration/test-xapi-store-python.sh \
+	tests/integration/test-xapi-store-python.py \
+	tests/integration/test-xapi-store-npm.sh \
+	tests/integration/xapi-store-npm-client.mjs \
+	tests/integration/xapi-store-server.sh \
+	tests/integration/xapi-npm-install.sh
