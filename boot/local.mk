@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# boot/: xen-sriov-restore, the dom0 boot restore (boot/restore.h), its
+# systemd unit and its init script.
+noinst_LTLIBRARIES += boot/librestore.la
+boot_librestore_la_SOURCES = \
+	boot/restore.h \
+	boot/internal.h \
+	boot/restore.c \
+	boot/load.c \
+	boot/network.c \
+	boot/reserved.c
+boot_librestore_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
+boot_librestore_la_LIBADD = plugin/libplugin.la
+
+sbin_PROGRAMS += boot/xen-sriov-restore
+boot_xen_sriov_restore_SOURCES = boot/main.c
+boot_xen_sriov_restore_LDADD = boot/librestore.la
+dist_man_MANS += man/xen-sriov-restore.8
+
+restoreunitdir = $(systemdsystemunitdir)
+restoreunit_DATA = boot/xen-sriov-restore.service
+boot/xen-sriov-restore.service: boot/xen-sriov-restore.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) boot && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@docdir[@]|$(docdir)|g' \
+	    $(top_srcdir)/boot/xen-sriov-restore.service.in >$@.tmp && \
+	mv $@.tmp $@
+
+# The init script variant, for dom0s without systemd.
+initddir = $(sysconfdir)/init.d
+initd_SCRIPTS = boot/init.d/xen-sriov-restore
+boot/init.d/xen-sriov-restore: boot/xen-sriov-restore.init Makefile
+	$(AM_V_GEN)$(MKDIR_P) boot/init.d && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' \
+	    $(top_srcdir)/boot/xen-sriov-restore.init >$@.tmp && \
+	chmod +x $@.tmp && mv $@.tmp $@
+CLEANFILES += boot/xen-sriov-restore.service boot/init.d/xen-sriov-restore
+EXTRA_DIST += boot/xen-sriov-restore.service.in boot/xen-sriov-restore.init \
+	docs/restore.md
