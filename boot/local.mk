@@ -36,3 +36,13 @@ boot/init.d/xen-sriov-restore: boot/xen-sriov-restore.init Makefile
 CLEANFILES += boot/xen-sriov-restore.service boot/init.d/xen-sriov-restore
 EXTRA_DIST += boot/xen-sriov-restore.service.in boot/xen-sriov-restore.init \
 	docs/restore.md
+
+# Tests: a simulated reboot against a real xenstored and simulated hosts.
+check_PROGRAMS += tests/integration/test-restore
+tests_integration_test_restore_SOURCES = tests/integration/test-restore.c \
+	tests/helpers/plugin-fake.h \
+	tests/helpers/plugin-fake.c
+tests_integration_test_restore_CFLAGS = $(PLUGIN_TEST_CFLAGS)
+tests_integration_test_restore_LDADD = boot/librestore.la \
+	tests/helpers/libsimhost.la $(PLUGIN_TEST_LIBS)
+TESTS += tests/integration/test-restore
