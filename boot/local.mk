@@ -46,3 +46,5 @@ tests_integration_test_restore_CFLAGS = $(PLUGIN_TEST_CFLAGS)
 tests_integration_test_restore_LDADD = boot/librestore.la \
 	tests/helpers/libsimhost.la $(PLUGIN_TEST_LIBS)
 TESTS += tests/integration/test-restore
+TESTS += tests/integration/test-xen-sriov-restore.sh
+EXTRA_DIST += tests/integration/test-xen-sriov-restore.sh
