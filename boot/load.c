@@ -56,7 +56,14 @@ int restore__load(struct restore *rs, char *errbuf, size_t size)
             }
         }
     } else {
-        r = store_snapshot_load(rs->st, NULL, 0);
+        /* A store in xenstore is checked cheaply first: the load's own
+         * check reads the whole tree in one transaction (seconds for a
+         * few thousand objects in the C xenstored). */
+        r = store_has_objects(rs);
+        if (r == 0)
+            r = store_snapshot_load(rs->st, NULL, 0);
+        else if (r > 0)
+            r = -EEXIST;
         if (r >= 0) {
             rs->stats.loaded = r;
             rs->stats.store_changes++;

@@ -48,3 +48,19 @@ tests_integration_test_restore_LDADD = boot/librestore.la \
 TESTS += tests/integration/test-restore
 TESTS += tests/integration/test-xen-sriov-restore.sh
 EXTRA_DIST += tests/integration/test-xen-sriov-restore.sh
+
+# bench-restore: 8 PFs x 64 VFs restored after simulated reboots; `make
+# bench-restore` (BENCH_RESTORE_FLAGS: PFS VFS RUNS).
+noinst_PROGRAMS += bench/bench-restore
+bench_bench_restore_SOURCES = bench/bench-restore.c
+bench_bench_restore_CFLAGS = $(AM_CFLAGS) $(SIM_CFLAGS) $(XENSTORE_CFLAGS) \
+	$(CHECK_CFLAGS)
+bench_bench_restore_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DBENCH_BUILDDIR='"$(abs_top_builddir)"'
+bench_bench_restore_LDADD = boot/librestore.la tests/helpers/libsimhost.la \
+	tests/helpers/libfixture.la tests/helpers/libxs-harness.la \
+	$(XENSTORE_LIBS) $(CHECK_LIBS)
+.PHONY: bench-restore
+bench: bench-restore
+bench-restore: all
+	$(AM_V_at)$(top_builddir)/bench/bench-restore $(BENCH_RESTORE_FLAGS)

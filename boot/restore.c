@@ -150,6 +150,7 @@ int restore_run(const struct restore_opts *o, struct restore_stats *ret,
     sriov_ctx_set_log_fn(rs.ctx, restore__count_writes, &rs,
                          SRIOV_LOG_DEBUG);
     r = restore__load(&rs, errbuf, errbuf_size);
+    rs.stats.load_ns = restore__now() - t0;
     if (r != 0)
         goto out;
     rs.ops = (struct ops_ctx){ .sriov = rs.ctx, .st = rs.st,

@@ -58,6 +58,7 @@ struct restore_stats {
     unsigned store_changes;         /* store transactions that changed */
     uint64_t total_ns;              /* the whole run */
     uint64_t sysfs_ns;              /* in calls that write sysfs */
+    uint64_t load_ns;               /* connecting, loading the snapshot */
 };
 
 /*
