@@ -64,3 +64,8 @@ bench_bench_restore_LDADD = boot/librestore.la tests/helpers/libsimhost.la \
 bench: bench-restore
 bench-restore: all
 	$(AM_V_at)$(top_builddir)/bench/bench-restore $(BENCH_RESTORE_FLAGS)
+
+# System test (make check-vm): a real reboot of a Xen dom0.
+VM_TESTS += tests/vm/xen-restore.vmtest
+VM_GUEST_BINS += boot/xen-sriov-restore
+EXTRA_DIST += tests/vm/xen-restore.vmtest tests/vm/guest/xen-restore.sh

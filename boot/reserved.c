@@ -12,6 +12,19 @@ static void reconciled(void *userdata, const char *finding)
     restore__say(userdata, false, "reservations: %s", finding);
 }
 
+/* The address of a VF's PCI record (the uuid if it cannot be read). */
+static const char *vf_bdf(struct restore *rs, const char *pci, char *buf,
+                          size_t size)
+{
+    store_record *r = NULL;
+
+    snprintf(buf, size, "%s", pci);
+    if (store_get(rs->st, "PCI", pci, &r) >= 0)
+        snprintf(buf, size, "%s", store_record_get(r, "pci_id"));
+    store_record_free(r);
+    return buf;
+}
+
 /* The VIFs holding a VF, by uuid. */
 static int held(struct restore *rs, store_record ***ret, size_t *n)
 {
@@ -47,13 +60,17 @@ int restore__reserved(struct restore *rs)
     if (r < 0 || n == 0)
         return r;
     if (rs->o->dry_run) {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
+            char bdf[64];
+
             restore__say(rs, false, "VIF %s holds VF %s for domain %s: "
                          "would be released if that domain is gone, else "
                          "put back on pciback with its settings",
                          store_record_uuid(v[i]),
-                         store_record_get(v[i], "reserved_pci"),
+                         vf_bdf(rs, store_record_get(v[i], "reserved_pci"),
+                                bdf, sizeof(bdf)),
                          store_record_get(v[i], "domid"));
+        }
         store_record_list_free(v, n);
         return 0;
     }
@@ -86,18 +103,19 @@ int restore__reserved(struct restore *rs)
     for (size_t i = 0; r >= 0 && i < n; i++) {
         const char *vif = store_record_uuid(v[i]);
         unsigned changed = 0;
+        char bdf[64];
         int k;
 
+        vf_bdf(rs, store_record_get(v[i], "reserved_pci"), bdf, sizeof(bdf));
         restore__sysfs_begin(rs);
         k = plugin_vif_reapply(p, vif, &changed, &err);
         restore__sysfs_end(rs);
         if (k < 0)
             restore__say(rs, true, "VIF %s: VF %s not put back: %s", vif,
-                         store_record_get(v[i], "reserved_pci"),
-                         plugin_last_error(p));
+                         bdf, plugin_last_error(p));
         else if (changed)
             restore__say(rs, false, "VIF %s: VF %s put back:%s%s", vif,
-                         store_record_get(v[i], "reserved_pci"),
+                         bdf,
                          changed & PLUGIN_REAPPLIED_SETTINGS
                          ? " settings applied" : "",
                          changed & PLUGIN_REAPPLIED_PCIBACK

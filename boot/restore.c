@@ -113,12 +113,14 @@ const char *restore_summary(const struct restore_stats *s, bool dry_run,
 {
     double total = (double)s->total_ns / 1e6;
     double sysfs = (double)s->sysfs_ns / 1e6;
+    double load = (double)s->load_ns / 1e6;
 
     snprintf(buf, size, "restore%s: %u network%s, %u VFs in %.1f ms "
-             "(sysfs writes %.1f ms, own work %.1f ms); %u sysfs writes, "
-             "%u store changes; %s", dry_run ? " (dry run)" : "",
-             s->networks, s->networks == 1 ? "" : "s", s->vfs, total, sysfs,
-             total - sysfs, s->sysfs_writes, s->store_changes,
+             "(sysfs writes %.1f ms, store load %.1f ms, own work %.1f ms); "
+             "%u sysfs writes, %u store changes; %s",
+             dry_run ? " (dry run)" : "", s->networks,
+             s->networks == 1 ? "" : "s", s->vfs, total, sysfs, load,
+             total - sysfs - load, s->sysfs_writes, s->store_changes,
              s->not_restored == 0 ? "all restored" : "");
     if (s->not_restored) {
         size_t len = strlen(buf);

@@ -443,7 +443,13 @@ START_TEST(test_restore_puts_back_vfs_still_reserved)
     ck_assert_int_eq(restore(), 0);
     has("xenstore already holds the store: kept");
     has("4 VFs enabled");
-    has("put back: settings applied on pciback");
+    {
+        char line[128];
+
+        snprintf(line, sizeof(line), "VF %s put back: settings applied on "
+                 "pciback", bdf);
+        has(line);
+    }
     ck_assert_str_eq(driver(bdf), "pciback");
     ck_assert_int_gt(plugin_fake_get(&fk, "nic/enp59s0f1-0", nic,
                                      sizeof(nic)), 0);
