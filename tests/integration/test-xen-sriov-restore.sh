@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck disable=SC2016 # the scripts xs-run runs expand their own
 # xen-sriov-restore as a program: its report, summary and exit statuses,
 # across a simulated reboot (a private xenstored per boot, xs-run; the
 # sysfs tree rebuilt as after boot, kernel-sim.so preloaded).
@@ -33,6 +34,22 @@ boot() { # the hardware as found at boot
         fail "make-sim-host"
 }
 numvfs() { cat "$root/sys/bus/pci/devices/$1/sriov_numvfs"; }
+
+# The unit and the init script: ordered after xenstored, before domains.
+unit=$top_builddir/boot/xen-sriov-restore.service
+for l in "Type=oneshot" "RemainAfterExit=yes" \
+         "After=xenstored.service xen-init-dom0.service" \
+         "Before=xendomains.service xen-sriovd.service"; do
+    grep -qx "$l" "$unit" || fail "$unit has no '$l'"
+done
+grep -q "^ExecStart=/.*/xen-sriov-restore$" "$unit" || fail "ExecStart"
+grep -q "^After=.*xen-sriov-restore.service" \
+    "$top_builddir/boot/xen-sriovd.service" || fail "xen-sriovd not after it"
+init=$top_builddir/boot/init.d/xen-sriov-restore
+grep -q "^# X-Start-Before: *xendomains xen-sriovd$" "$init" || fail "init"
+grep -q "^# Required-Start: .*xenstored" "$init" || fail "init"
+sh -n "$init" || fail "init script syntax"
+[ -x "$init" ] || fail "init script not executable"
 
 # Usage, and refusals before anything is touched.
 "$tool" --help | grep -q "^Usage: xen-sriov-restore" || fail "--help"
