@@ -3,6 +3,7 @@
  * plugin's reconcile), put back (settings, pciback) when it is not. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "boot/internal.h"
@@ -40,6 +41,10 @@ static int held(struct restore *rs, store_record ***ret, size_t *n)
             v[k++] = v[i];
         else
             store_record_free(v[i]);
+    }
+    if (k == 0) {
+        free(v);
+        v = NULL;
     }
     *ret = v;
     *n = k;
