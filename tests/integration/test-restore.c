@@ -311,14 +311,19 @@ static int restore(void)
 #define has(text) ck_assert_msg(strstr(out, (text)) != NULL,              \
                                 "no '%s' in:\n%s", (text), out)
 
-/* A second run changes nothing: no sysfs write, no store change. */
+/* A second run changes nothing: no sysfs write, no store change, no
+ * call that changes the NIC or Xen (the stand-in's log). */
 static void again_changes_nothing(const char *store_before)
 {
     _cleanup_free_ char *gen = read_node(SCHEMA_ROOT "/generation");
     _cleanup_free_ char *gen2 = NULL, *now = NULL;
-    int r = restore();
+    char log[1024];
+    int r;
 
+    ck_assert_int_eq(plugin_fake_set(&fk, "log", NULL), 0);
+    r = restore();
     ck_assert_msg(r >= 0, "%s", out);
+    ck_assert_int_eq(plugin_fake_get(&fk, "log", log, sizeof(log)), 0);
     ck_assert_uint_eq(stats.sysfs_writes, 0);
     ck_assert_uint_eq(stats.store_changes, 0);
     gen2 = read_node(SCHEMA_ROOT "/generation");
@@ -683,6 +688,34 @@ START_TEST(test_restore_keeps_a_store_already_in_xenstore)
 }
 END_TEST
 
+START_TEST(test_restore_dry_run_changes_nothing)
+{
+    _cleanup_free_ char *text = manifest("x710-2pf", NULL);
+    _cleanup_free_ char *before = NULL, *now = NULL, *gen = NULL;
+    _cleanup_free_ char *gen2 = NULL;
+    struct restore_opts o = { .report = report, .dry_run = true };
+    char net[37], v1[37], msg[1024];
+
+    host_new(text, NULL);
+    reserve_for_domain_5(net, v1);
+    pf_reload(text);
+    before = dump_store();
+    gen = read_node(SCHEMA_ROOT "/generation");
+    o.root = pt_root;
+    out[0] = '\0';
+    ck_assert_int_eq(restore_run(&o, &stats, msg, sizeof(msg)), 0);
+    has("would enable 4 VFs (sysfs; 0 now)");
+    has("would be released if that domain is gone");
+    ck_assert_uint_eq(stats.sysfs_writes, 0);
+    ck_assert_uint_eq(stats.store_changes, 0);
+    ck_assert_uint_eq(numvfs(X710_P1), 0);
+    now = dump_store();
+    ck_assert_str_eq(before, now);
+    gen2 = read_node(SCHEMA_ROOT "/generation");
+    ck_assert_str_eq(gen, gen2);
+}
+END_TEST
+
 START_TEST(test_restore_no_snapshot_is_nothing_to_do)
 {
     xs_harness_setup();
@@ -716,6 +749,7 @@ static Suite *suite(void)
     tcase_add_test(tc,
                    test_restore_modprobe_clears_requires_reboot_when_it_took);
     tcase_add_test(tc, test_restore_keeps_a_store_already_in_xenstore);
+    tcase_add_test(tc, test_restore_dry_run_changes_nothing);
     tcase_add_test(tc, test_restore_no_snapshot_is_nothing_to_do);
     suite_add_tcase(s, tc);
     return s;
