@@ -34,8 +34,9 @@ boot/init.d/xen-sriov-restore: boot/xen-sriov-restore.init Makefile
 	    $(top_srcdir)/boot/xen-sriov-restore.init >$@.tmp && \
 	chmod +x $@.tmp && mv $@.tmp $@
 CLEANFILES += boot/xen-sriov-restore.service boot/init.d/xen-sriov-restore
-EXTRA_DIST += boot/xen-sriov-restore.service.in boot/xen-sriov-restore.init \
-	docs/restore.md
+EXTRA_DIST += boot/xen-sriov-restore.service.in boot/xen-sriov-restore.init
+# The unit's Documentation= points here.
+dist_doc_DATA += docs/restore.md
 
 # Tests: a simulated reboot against a real xenstored and simulated hosts.
 check_PROGRAMS += tests/integration/test-restore

@@ -51,6 +51,11 @@ grep -q "^# Required-Start: .*xenstored" "$init" || fail "init"
 sh -n "$init" || fail "init script syntax"
 [ -x "$init" ] || fail "init script not executable"
 
+if command -v groff >/dev/null 2>&1; then
+    w=$(groff -man -ww -z "$top_srcdir/man/xen-sriov-restore.8" 2>&1)
+    [ -z "$w" ] || fail "groff warns about the man page: $w"
+fi
+
 # Usage, and refusals before anything is touched.
 "$tool" --help | grep -q "^Usage: xen-sriov-restore" || fail "--help"
 st=0; out=$("$tool" --frobnicate 2>&1) || st=$?
