@@ -95,10 +95,9 @@ int restore__reserved(struct restore *rs)
                          SRIOV_LOG_DEBUG);
     store_get_stats(plugin_store(p), &before);
 
-    /* Domains gone (all of them after a reboot): their VFs released. */
-    restore__sysfs_begin(rs);
+    /* Domains gone (all of them after a reboot): their VFs released.
+     * Mostly store and libxl work: counted as the restore's own. */
     r = plugin_reconcile(p, reconciled, rs);
-    restore__sysfs_end(rs);
     if (r < 0)
         restore__say(rs, true, "reservations: not reconciled: %s",
                      plugin_last_error(p));

@@ -47,7 +47,8 @@ grep -q "^After=.*xen-sriov-restore.service" \
     "$top_builddir/boot/xen-sriovd.service" || fail "xen-sriovd not after it"
 init=$top_builddir/boot/init.d/xen-sriov-restore
 grep -q "^# X-Start-Before: *xendomains xen-sriovd$" "$init" || fail "init"
-grep -q "^# Required-Start: .*xenstored" "$init" || fail "init"
+grep -q "^# Should-Start: .*xenstored xencommons xen$" "$init" || fail "init"
+grep -q "^# Required-Start: " "$init" || fail "init"
 sh -n "$init" || fail "init script syntax"
 [ -x "$init" ] || fail "init script not executable"
 
