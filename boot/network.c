@@ -209,8 +209,11 @@ static void restore_one(struct restore *rs, store_record *ns)
     /* The NIC: at its address, unless another NIC is there now; else
      * wherever its MAC is. */
     pf = sriov_host_find_pf(rs->host, pci_id);
-    if (pf && *mac && pf_mac(pf) && strcasecmp(pf_mac(pf), mac) != 0)
+    if (pf && *mac && pf_mac(pf) && strcasecmp(pf_mac(pf), mac) != 0) {
+        restore__say(rs, false, "%s: the NIC at %s now is another one "
+                     "(MAC %s, not %s)", n.what, pci_id, pf_mac(pf), mac);
         pf = NULL;
+    }
     if (!pf) {
         pf = pf_by_mac(rs->host, mac);
         moved = pf != NULL;
