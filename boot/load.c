@@ -60,7 +60,9 @@ int restore__load(struct restore *rs, char *errbuf, size_t size)
          * check reads the whole tree in one transaction (seconds for a
          * few thousand objects in the C xenstored). */
         r = store_has_objects(rs);
-        if (r == 0)
+        /* -EAGAIN: a load was cut short (the restore killed): the marker
+         * it left makes the load run again over the half-written tree. */
+        if (r == 0 || r == -EAGAIN)
             r = store_snapshot_load(rs->st, NULL, 0);
         else if (r > 0)
             r = -EEXIST;

@@ -688,6 +688,32 @@ START_TEST(test_restore_keeps_a_store_already_in_xenstore)
 }
 END_TEST
 
+/* The restore killed while it loaded: the next run loads again. */
+START_TEST(test_restore_interrupted_load_is_run_again)
+{
+    _cleanup_free_ char *text = manifest("x710-2pf", NULL);
+    _cleanup_free_ char *before = NULL, *after = NULL;
+    char net[37], ns[37], path[256];
+
+    host_new(text, NULL);
+    sriov_network("enp59s0f1", 4, net, ns);
+    before = dump_store();
+    reboot(text, NULL);
+    /* What a load leaves when killed: its marker and part of the tree. */
+    ck_assert(xs_write(pt_xs, XBT_NULL, SCHEMA_ROOT "/restoring",
+                       "00000000000000aa", 16));
+    snprintf(path, sizeof(path), SCHEMA_ROOT "/network/%s/name_label", net);
+    ck_assert(xs_write(pt_xs, XBT_NULL, path, "half", 4));
+    ck_assert_int_eq(restore(), 0);
+    has("objects loaded from");
+    has("4 VFs enabled");
+    ck_assert_ptr_null(read_node(SCHEMA_ROOT "/restoring"));
+    after = dump_store();
+    ck_assert_str_eq(before, after);
+    again_changes_nothing(before);
+}
+END_TEST
+
 START_TEST(test_restore_dry_run_changes_nothing)
 {
     _cleanup_free_ char *text = manifest("x710-2pf", NULL);
@@ -749,6 +775,7 @@ static Suite *suite(void)
     tcase_add_test(tc,
                    test_restore_modprobe_clears_requires_reboot_when_it_took);
     tcase_add_test(tc, test_restore_keeps_a_store_already_in_xenstore);
+    tcase_add_test(tc, test_restore_interrupted_load_is_run_again);
     tcase_add_test(tc, test_restore_dry_run_changes_nothing);
     tcase_add_test(tc, test_restore_no_snapshot_is_nothing_to_do);
     suite_add_tcase(s, tc);
