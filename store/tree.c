@@ -238,8 +238,10 @@ int store__tree_dump(store *s, uint32_t tx, struct tnode **ret)
             const struct wire_req *qv = &b.q[2 * i], *qd = &b.q[2 * i + 1];
             const char *p, *end;
 
-            if (qv->err == ENOENT)
-                continue;               /* gone meanwhile */
+            /* Gone meanwhile, before either read or between the two (a
+             * writer removing its journal entry outside a transaction). */
+            if (qv->err == ENOENT || qd->err == ENOENT)
+                continue;
             if (qv->err || qd->err) {
                 r = store__fail(s, -(qv->err ? qv->err : qd->err),
                                 "reading '%s': %s", paths[i],
