@@ -173,7 +173,7 @@ int main(int argc, char **argv)
         memmove(s, s + strcspn(s + 1, "\n") + 1,
                 strlen(s + strcspn(s + 1, "\n") + 1) + 1);
     snprintf(root, sizeof(root), "%s/bench-restore.XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
+             tmp && *tmp ? tmp : P_tmpdir);
     if (!mkdtemp(root))
         die("mkdtemp", strerror(errno));
     boot_host();
