@@ -628,3 +628,94 @@ int plugin_acquire(plugin *p, const char *vm, long domid,
 {
     return acquire(p, vm, domid, vifs, n, err);
 }
+
+/* ---- boot restore ------------------------------------------------------ */
+
+/* Do the fields @p want means differ in @p have? */
+static bool config_differs(const sriov_vf_config *want,
+                           const sriov_vf_config *have)
+{
+    unsigned m = want->mask;
+
+    if (m & ~have->mask)
+        return true;                /* the NIC did not say: set it */
+    return ((m & SRIOV_VF_MAC) && memcmp(want->mac, have->mac, 6) != 0) ||
+           ((m & SRIOV_VF_VLAN) && want->vlan != have->vlan) ||
+           ((m & SRIOV_VF_QOS) && want->qos != have->qos) ||
+           ((m & SRIOV_VF_SPOOFCHK) && want->spoofchk != have->spoofchk) ||
+           ((m & SRIOV_VF_TRUST) && want->trust != have->trust) ||
+           ((m & SRIOV_VF_LINK_STATE) &&
+            want->link_state != have->link_state) ||
+           ((m & SRIOV_VF_MIN_TX_RATE) &&
+            want->min_tx_rate != have->min_tx_rate) ||
+           ((m & SRIOV_VF_MAX_TX_RATE) &&
+            want->max_tx_rate != have->max_tx_rate);
+}
+
+int plugin_vif_reapply(plugin *p, const char *vif_uuid, unsigned *ret_changed,
+                       struct xapi_error *err)
+{
+    store_record *vif = NULL;
+    _cleanup_free_ char *ifname = NULL, *driver = NULL;
+    sriov_vf_config want = SRIOV_VF_CONFIG_INIT, have = SRIOV_VF_CONFIG_INIT;
+    char pci[37], bdf[SRIOV_BDF_SIZE], why[256];
+    unsigned idx = 0, failed = 0, changed = 0;
+    void *state;
+    int net, r;
+
+    r = plugin_store_get(p, "VIF", vif_uuid, &vif);
+    if (r < 0) {
+        r = plugin_fail_store(p, r);
+        goto out;
+    }
+    snprintf(pci, sizeof(pci), "%s", store_record_get(vif, "reserved_pci"));
+    if (!*pci)
+        goto out;                       /* nothing held: nothing to redo */
+    r = pci_bdf(p, pci, bdf);
+    if (r >= 0)
+        r = plugin_backend_state(p, &state);
+    if (r < 0)
+        goto out;
+    r = sriov_pci_get_driver(p->ctx, bdf, &driver);
+    if (r < 0) {
+        r = plugin_fail_sriov(p, r);
+        goto out;
+    }
+    net = locate(p, bdf, &ifname, &idx);
+    if (net < 0) {
+        r = net;
+        goto out;
+    }
+    if (net > 0) {
+        r = plugin_vif_vf_config(p->ctx, vif, &want, why, sizeof(why));
+        if (r < 0) {
+            r = plugin_fail(p, r, "VIF %s: %s", vif_uuid, why);
+            goto out;
+        }
+        r = p->backend->vf_get(p, ifname, idx, &have);
+        if (r < 0 || config_differs(&want, &have)) {
+            r = p->backend->vf_apply(p, ifname, idx, &want, &failed);
+            if (r == SRIOV_VF_RATE_REFUSED)
+                plugin_log(p, LOG_WARNING, "VIF %s: %s", vif_uuid, p->error);
+            else if (r < 0)
+                goto out;
+            r = 0;
+            changed |= PLUGIN_REAPPLIED_SETTINGS;
+        }
+    }
+    /* Taken by dom0's VF driver when the VFs were made again: a guest
+     * is to have it, so back to pciback. */
+    if (!streq_ptr(driver, SRIOV_PCIBACK_DRIVER)) {
+        r = p->backend->assignable_add(p, bdf);
+        if (r < 0)
+            goto out;
+        changed |= PLUGIN_REAPPLIED_PCIBACK;
+    }
+    if (ret_changed)
+        *ret_changed = changed;
+out:
+    store_record_free(vif);
+    if (r < 0 && err)
+        to_xapi(p, r, err, NULL, NULL);
+    return r < 0 ? r : 0;
+}

@@ -232,4 +232,24 @@ int plugin_host_caps(plugin *p, int *ret_passthrough, int *ret_intremap);
 int plugin_network_sriov_capacity(plugin *p, const char *network_sriov,
                                   unsigned *ret);
 
+/* ---- Boot restore ----------------------------------------------------- */
+
+#define PLUGIN_REAPPLIED_SETTINGS (1u << 0)
+#define PLUGIN_REAPPLIED_PCIBACK  (1u << 1)
+
+/*
+ * After the VFs of a PF were made again (a dom0 reboot, a PF driver
+ * reload): put the VF a VIF still holds back as the plugin left it.  The
+ * VIF's settings are applied when the VF's differ (a new VF has none), and
+ * the VF goes back to pciback when dom0's VF driver took it.  Nothing is
+ * done for a VIF that holds no VF.  Run by xen-sriov-restore after
+ * plugin_reconcile() (which releases VFs whose domain is gone).
+ * @param[out] ret_changed  PLUGIN_REAPPLIED_* bits of what was done (may
+ *                          be NULL)
+ * @return 0; -ENOENT (no such VIF); the backend's errors (-EIO: the NIC
+ *         or pciback refused; -EOPNOTSUPP: no Xen)
+ */
+int plugin_vif_reapply(plugin *p, const char *vif_uuid,
+                       unsigned *ret_changed, struct xapi_error *err);
+
 #endif
