@@ -117,6 +117,7 @@ TESTS += tests/integration/test-xapi-npm.sh tests/integration/test-xapi-python.s
 	tests/integration/test-xapi-daemon.sh
 EXTRA_DIST += tests/integration/test-xapi-npm.sh \
 	tests/integration/test-xapi-python.sh tests/integration/test-xapi-python.py \
+	tests/integration/xapi_client.py tests/integration/xapi-npm-steps.mjs \
 	tests/integration/test-xapi-daemon.sh \
 	tests/integration/xapi-npm-client.mjs
 

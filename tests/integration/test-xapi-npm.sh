@@ -11,8 +11,7 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     exit 77
 fi
 . "$top_srcdir/tests/integration/xapi-npm-install.sh"
-client="$cache/xapi-npm-client-$$.mjs"
-cp "$top_srcdir/tests/integration/xapi-npm-client.mjs" "$client"
+xapi_npm_stage xapi-npm-client.mjs
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/xapi-npm-XXXXXX")
 pids=
@@ -20,7 +19,7 @@ cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null || :; done
     wait 2>/dev/null || :
     rm -rf "$tmp"
-    rm -f "$client"
+    rm -rf "$rundir"
 }
 trap cleanup EXIT
 

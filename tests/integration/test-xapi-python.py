@@ -6,11 +6,9 @@ file refused when others can read it.
 
 Usage: test-xapi-python.py TEST_SERVER XEN_SRIOV_API
 """
-import http.client
 import json
 import os
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
@@ -18,89 +16,11 @@ import tempfile
 import threading
 import time
 import urllib.request
-import xmlrpc.client
+
+from xapi_client import Failure, Session, UnixTransport
 
 POOL = "OpaqueRef:00000000-0000-4000-8000-000000000001"
 SERVER, API = sys.argv[1], sys.argv[2]
-
-
-class Failure(Exception):
-    """A XenAPI failure: details is ErrorDescription."""
-
-    def __init__(self, details):
-        super().__init__(details)
-        self.details = details
-
-
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost")
-        self.unix_path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.unix_path)
-
-
-class UnixTransport(xmlrpc.client.Transport):
-    def __init__(self, path):
-        super().__init__()
-        self.unix_path = path
-
-    def make_connection(self, host):
-        # Reused across calls: keep-alive, as xmlrpc.client does on TCP.
-        if self._connection and self._connection[0] == host:
-            return self._connection[1]
-        self._connection = host, UnixConnection(self.unix_path)
-        return self._connection[1]
-
-
-class Session(xmlrpc.client.ServerProxy):
-    """The XenAPI.py idiom: session.xenapi.<class>.<message>(args) with the
-    session prepended, {Status, Value} unwrapped, failures raised."""
-
-    def __init__(self, uri, transport=None, context=None):
-        kw = {"allow_none": True}
-        if transport:
-            kw["transport"] = transport
-        if context:
-            kw["context"] = context
-        super().__init__(uri, **kw)
-        self._session = None
-
-    def _call(self, name, params):
-        if name == "login_with_password":  # XenAPI.py's spelling
-            name = "session." + name
-        if name == "session.login_with_password":
-            self._session = unwrap(getattr(self, name)(*params))
-            return self._session
-        if name == "session.logout":
-            r = unwrap(getattr(self, name)(self._session))
-            self._session = None
-            return r
-        return unwrap(getattr(self, name)(self._session, *params))
-
-    @property
-    def xenapi(self):
-        return Dispatcher(self, None)
-
-
-class Dispatcher:
-    def __init__(self, session, name):
-        self._s, self._name = session, name
-
-    def __getattr__(self, name):
-        return Dispatcher(self._s, name if self._name is None
-                          else self._name + "." + name)
-
-    def __call__(self, *args):
-        return self._s._call(self._name, args)
-
-
-def unwrap(result):
-    if result["Status"] == "Success":
-        return result["Value"]
-    raise Failure(result["ErrorDescription"])
 
 
 passed = failed = 0

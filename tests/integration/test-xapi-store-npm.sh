@@ -14,13 +14,12 @@ fi
 xapi_test_user=xo
 xapi_test_password=xo-secret
 . "$top_srcdir/tests/integration/xapi-store-server.sh"
-client="$cache/xapi-store-npm-client-$$.mjs"
-cp "$top_srcdir/tests/integration/xapi-store-npm-client.mjs" "$client"
+xapi_npm_stage xapi-store-npm-client.mjs
 for transport in json-rpc xml-rpc; do
     node "$client" "$url" "$xapi_test_user" "$xapi_test_password" \
         "$transport" "$xe" ||
-        { rm -f "$client"; cat "$tmp/sriovd.log"
+        { rm -rf "$rundir"; cat "$tmp/sriovd.log"
           fail "npm xen-api over $transport"; }
 done
-rm -f "$client"
+rm -rf "$rundir"
 stop_daemon

@@ -6,81 +6,14 @@ a "mod" event, a VIF created and destroyed, and XAPI's errors.
 
 Usage: test-xapi-store-python.py URL SOCKET XE USER PASSWORD
 """
-import http.client
-import os
-import socket
 import subprocess
 import sys
 import time
-import xmlrpc.client
+
+from xapi_client import Failure, Session, UnixTransport, unwrap
 
 URL, SOCK, XE, USER, PASSWORD = sys.argv[1:6]
 VM = "OpaqueRef:11111111-2222-4333-8444-555555555501"
-
-
-class Failure(Exception):
-    """A XenAPI failure: details is ErrorDescription."""
-
-    def __init__(self, details):
-        super().__init__(details)
-        self.details = details
-
-
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost")
-        self.unix_path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.unix_path)
-
-
-class UnixTransport(xmlrpc.client.Transport):
-    """xapi_local()'s transport: HTTP over the local socket."""
-
-    def __init__(self, path):
-        super().__init__()
-        self.unix_path = path
-
-    def make_connection(self, host):
-        if self._connection and self._connection[0] == host:
-            return self._connection[1]
-        self._connection = host, UnixConnection(self.unix_path)
-        return self._connection[1]
-
-
-def unwrap(result):
-    if result["Status"] == "Success":
-        return result["Value"]
-    raise Failure(result["ErrorDescription"])
-
-
-class Session(xmlrpc.client.ServerProxy):
-    """XenAPI.py: session.xenapi.<class>.<message>(args), the session
-    prepended, {Status, Value} unwrapped, failures raised."""
-
-    def __init__(self, uri, transport=None):
-        kw = {"allow_none": True}
-        if transport:
-            kw["transport"] = transport
-        super().__init__(uri, **kw)
-        self._session = None
-
-    def login_with_password(self, user, password, version, originator):
-        self._session = unwrap(self.session.login_with_password(
-            user, password, version, originator))
-
-    def logout(self):
-        unwrap(self.session.logout(self._session))
-        self._session = None
-
-    def call(self, name, *args):
-        method = self
-        for part in name.split("."):
-            method = getattr(method, part)
-        return unwrap(method(self._session, *args))
-
 
 passed = 0
 
@@ -134,7 +67,7 @@ def by_device(pifs, device):
 
 def main():
     s = Session(URL)
-    s.login_with_password(USER, PASSWORD, "1.0", "test-xapi-store-python")
+    s.xenapi.login_with_password(USER, PASSWORD, "1.0", "test-xapi-store-python")
 
     # What a client caches when it connects.
     pools = s.call("pool.get_all_records")
@@ -226,15 +159,15 @@ def main():
           s.call("PIF.get_sriov_physical_PIF_of", port1) == [])
     s.call("network.destroy", net)
     old = s._session
-    s.logout()
+    s.xenapi.session.logout()
     expect_failure("logged out", ["SESSION_INVALID", old],
                    lambda: unwrap(s.pool.get_all(old)))
 
     # xapi_local(): the unix socket.
     local = Session("http://_var_run_xen-sriov/", UnixTransport(SOCK))
-    local.login_with_password(USER, PASSWORD, "1.0", "local")
+    local.xenapi.login_with_password(USER, PASSWORD, "1.0", "local")
     check("local pool", len(local.call("pool.get_all")) == 1)
-    local.logout()
+    local.xenapi.session.logout()
     print("python xmlrpc.client against xen-sriovd: %d passed, 0 failed"
           % passed)
 

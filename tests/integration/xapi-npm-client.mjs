@@ -5,34 +5,13 @@
 import assert from 'node:assert/strict'
 import { Xapi } from 'xen-api'
 
+import { testSteps } from './xapi-npm-steps.mjs'
+
 const POOL = 'OpaqueRef:00000000-0000-4000-8000-000000000001'
 const NETWORK = 'OpaqueRef:00000000-0000-4000-8000-000000000003'
 const [url, user, password, transport] = process.argv.slice(2)
 
-// xen-api's event loop dies on an unhandled rejection (Node exits).
-process.on('unhandledRejection', error => {
-  console.error(`FAIL (${transport}): unhandled rejection:`, error)
-  process.exit(1)
-})
-
-async function waitFor(pred, what) {
-  for (let i = 0; i < 400; i++) {
-    if (pred()) return
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-  throw new Error(`gave up waiting for ${what}`)
-}
-
-let passed = 0
-async function step(name, fn) {
-  try {
-    await fn()
-    passed++
-  } catch (error) {
-    console.error(`FAIL (${transport}): ${name}:`, error)
-    process.exit(1)
-  }
-}
+const { waitFor, step, passed } = testSteps(transport)
 
 const xapi = new Xapi({
   url,
@@ -88,5 +67,5 @@ await step('watch error free', async () => {
 })
 await xapi.disconnect()
 console.log(`npm xen-api over ${transport} (${url}):`,
-  `${passed} passed, 0 failed`)
+  `${passed()} passed, 0 failed`)
 process.exit(0)

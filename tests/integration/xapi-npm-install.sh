@@ -23,3 +23,14 @@ mkdir -p "$cache"
             exit 1; }
     fi
 ) 9>"$cache/.lock"
+
+# xapi_npm_stage CLIENT.mjs: the client and the module it imports, in a
+# directory of this run below the cache ($rundir; node finds xen-api in
+# the cache's node_modules); sets $client.  The caller removes $rundir.
+xapi_npm_stage() {
+    rundir=$cache/run-$$
+    mkdir -p "$rundir"
+    cp "$top_srcdir/tests/integration/$1" \
+        "$top_srcdir/tests/integration/xapi-npm-steps.mjs" "$rundir/"
+    client=$rundir/$1
+}

@@ -9,33 +9,12 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { Xapi } from 'xen-api'
 
+import { testSteps } from './xapi-npm-steps.mjs'
+
 const [url, user, password, transport, xe] = process.argv.slice(2)
 const VM = 'OpaqueRef:11111111-2222-4333-8444-555555555502'
 
-// xen-api's event loop dies on an unhandled rejection (Node exits).
-process.on('unhandledRejection', error => {
-  console.error(`FAIL (${transport}): unhandled rejection:`, error)
-  process.exit(1)
-})
-
-async function waitFor (pred, what) {
-  for (let i = 0; i < 600; i++) {
-    if (pred()) return
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-  throw new Error(`gave up waiting for ${what}`)
-}
-
-let passed = 0
-async function step (name, fn) {
-  try {
-    await fn()
-    passed++
-  } catch (error) {
-    console.error(`FAIL (${transport}): ${name}:`, error)
-    process.exit(1)
-  }
-}
+const { waitFor, step, passed } = testSteps(transport)
 
 const xapi = new Xapi({
   url,
@@ -127,5 +106,5 @@ await step('watch error free', async () => {
 })
 await xapi.disconnect()
 console.log(`npm xen-api over ${transport} against xen-sriovd:`,
-  `${passed} passed, 0 failed`)
+  `${passed()} passed, 0 failed`)
 process.exit(0)

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// What the npm xen-api clients of the tests share: named steps that stop
+// the run at the first failure, waiting for the client's cache to catch
+// up, and the count printed at the end.
+export function testSteps (transport) {
+  let passed = 0
+
+  // xen-api's event loop dies on an unhandled rejection (Node exits).
+  process.on('unhandledRejection', error => {
+    console.error(`FAIL (${transport}): unhandled rejection:`, error)
+    process.exit(1)
+  })
+
+  return {
+    async waitFor (pred, what, tries = 600) {
+      for (let i = 0; i < tries; i++) {
+        if (pred()) return
+        await new Promise(resolve => setTimeout(resolve, 25))
+      }
+      throw new Error(`gave up waiting for ${what}`)
+    },
+    async step (name, fn) {
+      try {
+        await fn()
+        passed++
+      } catch (error) {
+        console.error(`FAIL (${transport}): ${name}:`, error)
+        process.exit(1)
+      }
+    },
+    passed: () => passed
+  }
+}
