@@ -536,6 +536,45 @@ START_TEST(test_restore_nic_moved_follows_its_mac)
 }
 END_TEST
 
+/* Two ports that swapped (their MACs did): each PIF follows its MAC, the
+ * VFs are enabled where the network's NIC is now. */
+START_TEST(test_restore_swapped_nics_follow_their_macs)
+{
+    _cleanup_free_ char *text = manifest("x710-2pf", NULL);
+    _cleanup_free_ char *swapped = manifest("x710-2pf",
+        "mac=3c:fd:fe:9e:7a:00", "mac=swapped",
+        "mac=3c:fd:fe:9e:7a:01", "mac=3c:fd:fe:9e:7a:00",
+        "mac=swapped", "mac=3c:fd:fe:9e:7a:01", NULL);
+    _cleanup_free_ char *after = NULL;
+    char net[37], ns[37], phys[37], pci[37];
+    store_record **v = NULL;
+    size_t n = 0;
+    struct store_match m = { "MAC", "3c:fd:fe:9e:7a:00" };
+
+    host_new(text, NULL);
+    sriov_network("enp59s0f1", 4, net, ns);
+    reboot(swapped, NULL);
+    ck_assert_int_eq(restore(), 0);
+    has("the NIC with MAC 3c:fd:fe:9e:7a:01 is now at 0000:3b:00.0");
+    ck_assert_uint_eq(numvfs("0000:3b:00.0"), 4);
+    ck_assert_uint_eq(numvfs(X710_P1), 0);
+    snprintf(phys, 37, "%s", pt_field("network_sriov", ns, "physical_PIF"));
+    snprintf(pci, 37, "%s", pt_field("PIF", phys, "PCI"));
+    ck_assert_str_eq(pt_field("PCI", pci, "pci_id"), "0000:3b:00.0");
+    ck_assert_str_eq(pt_field("PIF", phys, "device"), "enp59s0f0");
+    ck_assert_str_eq(pt_field("PIF", phys, "MAC"), "3c:fd:fe:9e:7a:01");
+    /* The other port's PIF went the other way. */
+    ck_assert_int_eq(store_list(pt_st, "PIF", &m, 1, 0, &v, &n), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(store_record_get(v[0], "device"), "enp59s0f1");
+    snprintf(pci, 37, "%s", store_record_get(v[0], "PCI"));
+    store_record_list_free(v, n);
+    ck_assert_str_eq(pt_field("PCI", pci, "pci_id"), X710_P1);
+    after = dump_store();
+    again_changes_nothing(after);
+}
+END_TEST
+
 START_TEST(test_restore_fewer_vfs_possible_enables_what_it_can)
 {
     _cleanup_free_ char *text = manifest("x710-2pf", NULL);
@@ -767,6 +806,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_restore_puts_back_vfs_still_reserved);
     tcase_add_test(tc, test_restore_nic_removed_is_marked_never_deleted);
     tcase_add_test(tc, test_restore_nic_moved_follows_its_mac);
+    tcase_add_test(tc, test_restore_swapped_nics_follow_their_macs);
     tcase_add_test(tc, test_restore_fewer_vfs_possible_enables_what_it_can);
     tcase_add_test(tc,
                    test_restore_corrupt_snapshot_leaves_xenstore_untouched);

@@ -309,39 +309,66 @@ static int pif_want(struct plan *p, sriov_pf *pf, const store_record *have,
     return r;
 }
 
-static int plan_pifs(struct plan *p, sriov_host *h)
+/* The network PFs that get a PIF: their interface's MAC, or NULL. */
+static const char *pf_mac(sriov_pf *pf)
 {
-    _cleanup_free_ bool *seen = calloc(p->pifs.n + 1, sizeof(*seen));
-    store_record *w;
-    int r;
+    if (!sriov_pf_is_network(pf) || sriov_pf_netdev_count(pf) == 0)
+        return NULL;
+    return sriov_netdev_mac(sriov_pf_netdev(pf, 0));
+}
 
-    if (!seen)
-        return -ENOMEM;
-    for (unsigned i = 0; i < sriov_host_pf_count(h); i++) {
+/* Which PIF is the NIC now at each PF: the one with its MAC first (a NIC
+ * keeps its MAC when it moves to another slot, or two swap), then the one
+ * of its PCI address (a NIC replaced in the slot, or a MAC changed). */
+static void match_pifs(struct plan *p, sriov_host *h, bool *seen,
+                       store_record **have)
+{
+    unsigned n = sriov_host_pf_count(h);
+
+    for (unsigned i = 0; i < n; i++) {
+        const char *mac = pf_mac(sriov_host_pf(h, i));
+
+        for (size_t k = 0; mac && *mac && k < p->pifs.n && !have[i]; k++)
+            if (!seen[k] &&
+                strcasecmp(ops__get(p->pifs.v[k], "MAC"), mac) == 0) {
+                have[i] = p->pifs.v[k];
+                seen[k] = true;
+            }
+    }
+    for (unsigned i = 0; i < n; i++) {
         sriov_pf *pf = sriov_host_pf(h, i);
         struct dev *d = dev_by_bdf(p, sriov_pf_bdf(pf));
-        store_record *have = NULL;
-        sriov_netdev *nd;
 
         if (!sriov_pf_is_network(pf) || sriov_pf_netdev_count(pf) == 0)
             continue;
-        nd = sriov_pf_netdev(pf, 0);
-        /* The same NIC: its PCI record, else its MAC. */
-        for (size_t k = 0; k < p->pifs.n && !have; k++)
-            if (!seen[k] && d &&
-                strcmp(ops__get(p->pifs.v[k], "PCI"), d->uuid) == 0)
-                have = p->pifs.v[k];
-        for (size_t k = 0; k < p->pifs.n && !have; k++)
-            if (!seen[k] && sriov_netdev_mac(nd) &&
-                strcasecmp(ops__get(p->pifs.v[k], "MAC"),
-                           sriov_netdev_mac(nd)) == 0)
-                have = p->pifs.v[k];
-        for (size_t k = 0; k < p->pifs.n; k++)
-            if (p->pifs.v[k] == have)
+        for (size_t k = 0; d && k < p->pifs.n && !have[i]; k++)
+            if (!seen[k] &&
+                strcmp(ops__get(p->pifs.v[k], "PCI"), d->uuid) == 0) {
+                have[i] = p->pifs.v[k];
                 seen[k] = true;
-        r = pif_want(p, pf, have, &w);
+            }
+    }
+}
+
+static int plan_pifs(struct plan *p, sriov_host *h)
+{
+    _cleanup_free_ bool *seen = calloc(p->pifs.n + 1, sizeof(*seen));
+    _cleanup_free_ store_record **have =
+        calloc(sriov_host_pf_count(h) + 1, sizeof(*have));
+    store_record *w;
+    int r;
+
+    if (!seen || !have)
+        return -ENOMEM;
+    match_pifs(p, h, seen, have);
+    for (unsigned i = 0; i < sriov_host_pf_count(h); i++) {
+        sriov_pf *pf = sriov_host_pf(h, i);
+
+        if (!sriov_pf_is_network(pf) || sriov_pf_netdev_count(pf) == 0)
+            continue;
+        r = pif_want(p, pf, have[i], &w);
         if (r >= 0)
-            r = want_write(p, 2, w, have, pif_fields);
+            r = want_write(p, 2, w, have[i], pif_fields);
         if (r < 0)
             return r;
     }
