@@ -94,7 +94,7 @@ TESTS += tests/integration/test-xapi-http
 EXTRA_DIST += tests/data/xmlrpc tests/data/jsonrpc
 
 check_PROGRAMS += tests/unit/test-xapi-codec tests/unit/test-xapi-event \
-	tests/unit/test-xapi-session
+	tests/unit/test-xapi-session tests/unit/test-xapi-task
 tests_unit_test_xapi_codec_SOURCES = tests/unit/test-xapi-codec.c
 tests_unit_test_xapi_codec_CFLAGS = $(XAPI_TEST_CFLAGS)
 tests_unit_test_xapi_codec_LDADD = $(XAPI_TEST_LIBS)
@@ -104,8 +104,11 @@ tests_unit_test_xapi_event_LDADD = $(XAPI_TEST_LIBS)
 tests_unit_test_xapi_session_SOURCES = tests/unit/test-xapi-session.c
 tests_unit_test_xapi_session_CFLAGS = $(XAPI_TEST_CFLAGS)
 tests_unit_test_xapi_session_LDADD = $(XAPI_TEST_LIBS)
+tests_unit_test_xapi_task_SOURCES = tests/unit/test-xapi-task.c
+tests_unit_test_xapi_task_CFLAGS = $(XAPI_TEST_CFLAGS)
+tests_unit_test_xapi_task_LDADD = $(XAPI_TEST_LIBS)
 TESTS += tests/unit/test-xapi-codec tests/unit/test-xapi-event \
-	tests/unit/test-xapi-session
+	tests/unit/test-xapi-session tests/unit/test-xapi-task
 
 # Real clients: Python's xmlrpc.client and Xen Orchestra's npm xen-api,
 # against the endpoint with the in-memory classes of xapi-fixture.c.

@@ -2,13 +2,15 @@
 """Python's standard xmlrpc.client, used as XenAPI.py uses it, against the
 real xen-sriovd serving the store: the records clients cache, an SR-IOV
 network created and destroyed, a change made by the xe binary arriving as
-a "mod" event, a VIF created and destroyed, and XAPI's errors.
+a "mod" event, a VIF created and destroyed, XAPI's errors, and Async
+calls polled as XenCenter polls its tasks.
 
 Usage: test-xapi-store-python.py URL SOCKET XE USER PASSWORD
 """
 import subprocess
 import sys
 import time
+import xmlrpc.client
 
 from xapi_client import Failure, Session, UnixTransport, unwrap
 
@@ -59,6 +61,17 @@ class Events:
                                                  dict))
             self.token = res["token"]
             self.seen.extend(res["events"])
+
+
+def wait_task(s, task, timeout=15.0):
+    """Poll task.get_status as XenCenter does, with a bounded wait."""
+    end = time.monotonic() + timeout
+    while True:
+        status = s.call("task.get_status", task)
+        if status not in ("pending", "cancelling") or \
+                time.monotonic() > end:
+            return status
+        time.sleep(0.02)
 
 
 def by_device(pifs, device):
@@ -158,6 +171,61 @@ def main():
     check("back-link gone",
           s.call("PIF.get_sriov_physical_PIF_of", port1) == [])
     s.call("network.destroy", net)
+
+    # Async calls, polled as XenCenter does.
+    net = s.call("network.create", {"name_label": "py-async"})
+    task = s.call("Async.network_sriov.create", port1, net)
+    check("task ref", task.startswith("OpaqueRef:") and len(task) == 46)
+    check("task done", wait_task(s, task) == "success")
+    check("progress", s.call("task.get_progress", task) == 1.0)
+    result = s.call("task.get_result", task)
+    check("result is the XML-RPC value of the ref",
+          result.startswith("<value>OpaqueRef:") and
+          result.endswith("</value>"))
+    sriov = result[len("<value>"):-len("</value>")]
+    check("the new network_sriov",
+          s.call("network_sriov.get_physical_PIF", sriov) == port1)
+    trec = s.call("task.get_record", task)
+    check("task record", trec["name_label"] == "Async.network_sriov.create"
+          and trec["error_info"] == [] and trec["other_config"] == {} and
+          trec["resident_on"] in hosts and trec["uuid"] in task and
+          isinstance(trec["created"], xmlrpc.client.DateTime) and
+          isinstance(trec["finished"], xmlrpc.client.DateTime))
+    check("task in get_all_records",
+          s.call("task.get_all_records")[task] == trec)
+    check("task by uuid", s.call("task.get_by_uuid", trec["uuid"]) == task)
+    e = ev.wait(task, "add")
+    check("task add event", e is not None and e["class"] == "task")
+    res = s.call("event.from", ["task"], "", 0.0)
+    check("valid_ref_counts.task", res["valid_ref_counts"]["task"] == 1)
+    bad = s.call("Async.network_sriov.create", eno1, net)
+    check("failed task", wait_task(s, bad) == "failure")
+    check("error_info as the sync call's",
+          s.call("task.get_error_info", bad) ==
+          ["PIF_IS_NOT_SRIOV_CAPABLE", eno1])
+    check("failed task has no result", s.call("task.get_result", bad) == "")
+    expect_failure("Async count", ["MESSAGE_PARAMETER_COUNT_MISMATCH",
+                                   "Async.network_sriov.create", "2", "1"],
+                   s.call, "Async.network_sriov.create", port1)
+    expect_failure("no Async getter",
+                   ["MESSAGE_METHOD_UNKNOWN", "Async.PIF.get_record"],
+                   s.call, "Async.PIF.get_record", port1)
+    expect_failure("bad task", ["HANDLE_INVALID", "task", "OpaqueRef:bad"],
+                   s.call, "task.get_status", "OpaqueRef:bad")
+    expect_failure("cancel a finished task",
+                   ["OPERATION_NOT_ALLOWED", "the task is not pending"],
+                   s.call, "task.cancel", task)
+    for t in (task, bad):
+        s.call("task.destroy", t)
+    check("task del event", ev.wait(task, "del") is not None)
+    expect_failure("destroyed task", ["HANDLE_INVALID", "task", task],
+                   s.call, "task.get_record", task)
+    done = s.call("Async.network_sriov.destroy", sriov)
+    check("Async destroy", wait_task(s, done) == "success" and
+          s.call("task.get_result", done) == "")
+    check("SR-IOV gone", s.call("network_sriov.get_all") == [])
+    s.call("network.destroy", net)
+    check("one task left", s.call("task.get_all") == [done])
     old = s._session
     s.xenapi.session.logout()
     expect_failure("logged out", ["SESSION_INVALID", old],
@@ -167,6 +235,8 @@ def main():
     local = Session("http://_var_run_xen-sriov/", UnixTransport(SOCK))
     local.xenapi.login_with_password(USER, PASSWORD, "1.0", "local")
     check("local pool", len(local.call("pool.get_all")) == 1)
+    check("logout dropped the session's tasks",
+          local.call("task.get_all") == [])
     local.xenapi.session.logout()
     print("python xmlrpc.client against xen-sriovd: %d passed, 0 failed"
           % passed)

@@ -3,7 +3,8 @@
 // store: connect, the cache of every class, an SR-IOV network created and
 // seen through XO's event loop, a change made by the xe binary arriving in
 // the cache, a VIF created and destroyed, the SR-IOV network destroyed,
-// XAPI's errors.
+// XAPI's errors, and Async calls through XO's callAsync (tasks watched
+// through event.from).
 // Usage: node xapi-store-npm-client.mjs URL USER PASSWORD TRANSPORT XE
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
@@ -100,6 +101,39 @@ await step('network_sriov.destroy leaves the cache', async () => {
     'the back-link to go')
   await xapi.call('network.destroy', net)
   await waitFor(() => get(net) === undefined, 'the network to go')
+})
+await step('callAsync: Async calls and their tasks', async () => {
+  // XO's callAsync: Async.<method>, the task watched through event.from
+  // (class task), its result parsed from XML-RPC, then task.destroy.
+  const before = xapi._nTasks
+  const net2 = await xapi.call('network.create', { name_label: 'async' })
+  const sriov2 = await xapi.callAsync('network_sriov.create', port1.$ref,
+    net2)
+  assert.match(sriov2, /^OpaqueRef:[0-9a-f-]{36}$/)
+  await waitFor(() => get(sriov2) !== undefined, 'the async network_sriov')
+  assert.equal(get(sriov2).physical_PIF, port1.$ref)
+  await assert.rejects(
+    xapi.callAsync('network_sriov.create', eno1.$ref, net2),
+    e => e.code === 'PIF_IS_NOT_SRIOV_CAPABLE' && e.params[0] === eno1.$ref &&
+      e.task.status === 'failure')
+  await assert.rejects(xapi.call('Async.network_sriov.create', port1.$ref),
+    e => e.code === 'MESSAGE_PARAMETER_COUNT_MISMATCH' &&
+      e.params.join() === 'Async.network_sriov.create,2,1')
+  assert.equal(await xapi.callAsync('network_sriov.destroy', sriov2), '')
+  await waitFor(() => get(sriov2) === undefined, 'the async one to go')
+  assert.equal(await xapi.callAsync('network.destroy', net2), '')
+  // callAsync destroys its tasks: the cache's count comes back.
+  await waitFor(() => cached('task').length === 0 && xapi._nTasks === before,
+    'the tasks to be destroyed')
+  const task = await xapi.call('task.create', 'xo', 'a task')
+  await waitFor(() => get(task) !== undefined, 'task.create\'s task')
+  assert.equal(get(task).status, 'pending')
+  await xapi.call('task.cancel', task)
+  await waitFor(() => get(task).status === 'cancelled', 'the cancel')
+  await xapi.call('task.destroy', task)
+  await waitFor(() => get(task) === undefined, 'the task to go')
+  await assert.rejects(xapi.call('task.get_status', task),
+    e => e.code === 'HANDLE_INVALID' && e.params.join() === `task,${task}`)
 })
 await step('watch error free', async () => {
   assert.equal(xapi.watchEventsError, undefined)

@@ -15,8 +15,14 @@ struct xapi {
     struct xapi_registry *reg;
     struct xapi_sessions *sessions;
     struct xapi_events *events;
+    struct xapi_tasks *tasks;
     struct xapi_logger log;
 };
+
+static void session_ended(void *userdata, const char *ref)
+{
+    xapi_tasks_session_ended(userdata, ref);
+}
 
 static int m_list_methods(const struct xapi_call *call,
                           struct xv *const *args, size_t n, struct xv **ret,
@@ -61,6 +67,12 @@ int xapi_new(struct xapi **ret, const struct xapi_config *cfg)
         r = xapi_events_register(api->events, api->reg);
     if (r == 0)
         r = xapi_registry_add(api->reg, &list);
+    if (r == 0)
+        r = xapi_tasks_new(&api->tasks, api, &cfg->tasks);
+    if (r == 0)
+        r = xapi_tasks_register(api->tasks, api->reg, api->events);
+    if (r == 0)
+        xapi_sessions_on_logout(api->sessions, session_ended, api->tasks);
     if (r < 0) {
         xapi_free(api);
         return r;
@@ -73,12 +85,24 @@ struct xapi *xapi_free(struct xapi *api)
 {
     if (!api)
         return NULL;
+    api->tasks = xapi_tasks_free(api->tasks);
     xapi_events_shutdown(api->events);
     xapi_events_free(api->events);
     xapi_sessions_free(api->sessions);
     xapi_registry_free(api->reg);
     free(api);
     return NULL;
+}
+
+void xapi_stop_tasks(struct xapi *api)
+{
+    if (api)
+        xapi_tasks_stop(api->tasks);
+}
+
+struct xapi_tasks *xapi_get_tasks(struct xapi *api)
+{
+    return api->tasks;
 }
 
 struct xapi_registry *xapi_get_registry(struct xapi *api)

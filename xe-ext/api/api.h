@@ -25,6 +25,7 @@
 #include "xe-ext/api/event.h"
 #include "xe-ext/api/log.h"
 #include "xe-ext/api/session.h"
+#include "xe-ext/api/task.h"
 
 struct xapi_config {
     const char *pam_service;       /* NULL: "xen-sriov" */
@@ -32,6 +33,7 @@ struct xapi_config {
     const char *users_file;        /* set: this file instead of PAM */
     struct xapi_session_options sessions;
     struct xapi_events_options events;
+    struct xapi_tasks_options tasks;
     struct xapi_logger log;
 };
 
@@ -41,7 +43,15 @@ int xapi_new(struct xapi **ret, const struct xapi_config *cfg);
 /* Stops pending event.from calls first.  NULL-safe; returns NULL. */
 struct xapi *xapi_free(struct xapi *api);
 
+/*
+ * Finish the Async calls (task.h: xapi_tasks_stop): call once the server
+ * stopped serving and before the methods' userdata goes away.  xapi_free()
+ * does it too.
+ */
+void xapi_stop_tasks(struct xapi *api);
+
 struct xapi_registry *xapi_get_registry(struct xapi *api);
+struct xapi_tasks *xapi_get_tasks(struct xapi *api);
 struct xapi_events *xapi_get_events(struct xapi *api);
 struct xapi_sessions *xapi_get_sessions(struct xapi *api);
 const struct xapi_logger *xapi_get_logger(struct xapi *api);

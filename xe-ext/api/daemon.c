@@ -264,6 +264,7 @@ int xapi_daemon_run(const struct xapi_daemon_options *o,
     r = 0;
 out:
     srv = xapi_server_stop(srv);
+    xapi_stop_tasks(api);
     if (teardown)
         teardown(api, userdata);
     api = xapi_free(api);

@@ -27,6 +27,8 @@ struct xapi_registry {
     size_t n, cap;
     struct kept *kept;
     size_t n_kept;
+    xapi_async_submit_fn submit;
+    void *submit_userdata;
 };
 
 int xapi_registry_new(struct xapi_registry **ret)
@@ -175,6 +177,33 @@ int xapi_registry_list(struct xapi_registry *reg, struct xv **ret)
     return 0;
 }
 
+void xapi_registry_set_async(struct xapi_registry *reg,
+                             xapi_async_submit_fn submit, void *userdata)
+{
+    pthread_rwlock_wrlock(&reg->lock);
+    reg->submit = submit;
+    reg->submit_userdata = userdata;
+    pthread_rwlock_unlock(&reg->lock);
+}
+
+bool xapi_method_async_ok(const struct xapi_method *m)
+{
+    static const char *const never[] = { "session.", "event.", "task.",
+                                         "Async." };
+    const char *msg;
+    size_t k;
+
+    if (m->flags & (XAPI_METHOD_NO_SESSION | XAPI_METHOD_UNWRAPPED |
+                    XAPI_METHOD_NO_ASYNC))
+        return false;
+    for (k = 0; k < ELEMENTSOF(never); k++)
+        if (strncmp(m->name, never[k], strlen(never[k])) == 0)
+            return false;
+    msg = strrchr(m->name, '.');
+    msg = msg ? msg + 1 : m->name;
+    return strncmp(msg, "get_", 4) != 0;
+}
+
 static int count_mismatch(struct xapi_error *err, const char *method,
                           unsigned expected, size_t received)
 {
@@ -195,15 +224,28 @@ int xapi_registry_call(struct xapi_registry *reg, struct xapi *api,
     struct xapi_call call = { api, method, NULL, client, NULL };
     struct xv *const *args;
     struct xv *result = NULL;
+    xapi_async_submit_fn submit = NULL;
+    void *submit_userdata = NULL;
     struct xapi_method m;
     size_t n;
     int r;
 
     if (!params || params->type != XV_ARRAY)
         return xapi_error_internal(err, -EINVAL, "params are not an array");
-    if (xapi_registry_find(reg, method, &m) < 0)
-        return xapi_error_set(err, -ENOENT, XAPI_MESSAGE_METHOD_UNKNOWN, method,
-                              NULL);
+    if (xapi_registry_find(reg, method, &m) < 0) {
+        /* Async.<name>: the checks of <name>, then a task. */
+        if (strncmp(method, "Async.", 6) == 0 &&
+            xapi_registry_find(reg, method + 6, &m) == 0 &&
+            xapi_method_async_ok(&m)) {
+            pthread_rwlock_rdlock(&reg->lock);
+            submit = reg->submit;
+            submit_userdata = reg->submit_userdata;
+            pthread_rwlock_unlock(&reg->lock);
+        }
+        if (!submit)
+            return xapi_error_set(err, -ENOENT, XAPI_MESSAGE_METHOD_UNKNOWN,
+                                  method, NULL);
+    }
     args = (struct xv *const *)params->a.items;
     n = params->a.n;
     if (!(m.flags & XAPI_METHOD_NO_SESSION)) {
@@ -230,7 +272,10 @@ int xapi_registry_call(struct xapi_registry *reg, struct xapi *api,
         return count_mismatch(err, method, m.max_args, n);
     }
     call.userdata = m.userdata;
-    r = m.fn(&call, args, n, &result, err);
+    if (submit)
+        r = submit(submit_userdata, method, &m, &call, args, n, &result, err);
+    else
+        r = m.fn(&call, args, n, &result, err);
     if (r < 0) {
         xv_free(result);
         if (!xapi_error_is_set(err))

@@ -43,6 +43,7 @@ typedef int (*xapi_method_fn)(const struct xapi_call *call,
 enum {
     XAPI_METHOD_NO_SESSION = 1 << 0, /* no session ref first (login, ...) */
     XAPI_METHOD_UNWRAPPED = 1 << 1,  /* reply bare, no {Status, Value} */
+    XAPI_METHOD_NO_ASYNC = 1 << 2,   /* no Async.<name> (see below) */
 };
 
 struct xapi_method {
@@ -96,6 +97,27 @@ int xapi_registry_call(struct xapi_registry *reg, struct xapi *api,
                        const char *method, const struct xv *params,
                        const char *client, struct xv **ret,
                        unsigned *ret_flags, struct xapi_error *err);
+
+/*
+ * Async calls.  "Async.<name>" exists for every method <name> that takes a
+ * session, is wrapped, is not flagged XAPI_METHOD_NO_ASYNC, does not read
+ * (its message does not start with "get_") and is not of the classes
+ * session, event or task: the messages XAPI runs as tasks.  The dispatcher
+ * checks the arity (errors name the Async method) and the session as for
+ * <name>, then hands the call to the submit hook, which returns the task
+ * ref (task.h).  Without a hook Async.* is MESSAGE_METHOD_UNKNOWN.
+ */
+typedef int (*xapi_async_submit_fn)(void *userdata, const char *async_name,
+                                    const struct xapi_method *m,
+                                    const struct xapi_call *call,
+                                    struct xv *const *args, size_t n_args,
+                                    struct xv **ret, struct xapi_error *err);
+
+void xapi_registry_set_async(struct xapi_registry *reg,
+                             xapi_async_submit_fn submit, void *userdata);
+
+/* Whether m (registered under its name) has an Async form. */
+bool xapi_method_async_ok(const struct xapi_method *m);
 
 /*
  * Argument helpers for handlers: read args[i] as a string / ref, or set

@@ -13,6 +13,7 @@ xe_ext_api_libxapi_la_SOURCES = \
 	xe-ext/api/session.h xe-ext/api/session.c \
 	xe-ext/api/class.h xe-ext/api/class.c \
 	xe-ext/api/event.h xe-ext/api/event.c \
+	xe-ext/api/task.h xe-ext/api/task.c \
 	xe-ext/api/api.h xe-ext/api/api.c \
 	xe-ext/api/listen.h xe-ext/api/listen.c \
 	xe-ext/api/http.h xe-ext/api/http.c \

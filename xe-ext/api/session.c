@@ -37,6 +37,8 @@ struct xapi_sessions {
     struct failures *f;
     size_t nf;
     struct xapi_registry *reg;     /* for the permission list */
+    void (*on_logout)(void *userdata, const char *ref);
+    void *on_logout_userdata;
 };
 
 static double now(void)
@@ -349,10 +351,30 @@ static int m_login(const struct xapi_call *call, struct xv *const *args,
     return *ret ? 0 : -ENOMEM;
 }
 
+void xapi_sessions_on_logout(struct xapi_sessions *s,
+                             void (*fn)(void *userdata, const char *ref),
+                             void *userdata)
+{
+    pthread_mutex_lock(&s->lock);
+    s->on_logout = fn;
+    s->on_logout_userdata = userdata;
+    pthread_mutex_unlock(&s->lock);
+}
+
 static int m_logout(const struct xapi_call *call, struct xv *const *args,
                     size_t n, struct xv **ret, struct xapi_error *err)
 {
-    xapi_sessions_logout(call->userdata, call->session);
+    struct xapi_sessions *s = call->userdata;
+    void (*fn)(void *userdata, const char *ref);
+    void *userdata;
+
+    xapi_sessions_logout(s, call->session);
+    pthread_mutex_lock(&s->lock);
+    fn = s->on_logout;
+    userdata = s->on_logout_userdata;
+    pthread_mutex_unlock(&s->lock);
+    if (fn)
+        fn(userdata, call->session);
     return 0;
 }
 

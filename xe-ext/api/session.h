@@ -50,6 +50,14 @@ int xapi_sessions_login(struct xapi_sessions *s, const char *user,
 /* End a session; -ENOENT if there was none. */
 int xapi_sessions_logout(struct xapi_sessions *s, const char *ref);
 
+/*
+ * fn(userdata, ref) after each session.logout (the endpoint drops the
+ * session's tasks there).
+ */
+void xapi_sessions_on_logout(struct xapi_sessions *s,
+                             void (*fn)(void *userdata, const char *ref),
+                             void *userdata);
+
 /* Number of live sessions. */
 unsigned xapi_sessions_count(struct xapi_sessions *s);
 

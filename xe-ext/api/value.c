@@ -60,6 +60,15 @@ struct xv *xv_new_i4(int32_t i)
     return v;
 }
 
+struct xv *xv_new_date(const char *iso8601)
+{
+    struct xv *v = xv_new_string(iso8601);
+
+    if (v)
+        v->date = true;
+    return v;
+}
+
 struct xv *xv_new_double(double d)
 {
     struct xv *v = xv_alloc(XV_DOUBLE);
@@ -237,7 +246,7 @@ struct xv *xv_copy(const struct xv *v)
         return NULL;
     switch (v->type) {
     case XV_STRING:
-        return xv_new_string(v->s);
+        return v->date ? xv_new_date(v->s) : xv_new_string(v->s);
     case XV_ARRAY:
         c = xv_new_array();
         for (k = 0; c && k < v->a.n; k++)

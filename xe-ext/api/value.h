@@ -13,7 +13,9 @@
  * sends int64, unless it was made with xv_new_i4() (valid_ref_counts), which
  * goes out as <i4>.  On input, <i4>/<int>/<i8> give XV_INT and an untyped
  * or <string> value gives XV_STRING; handlers read integers with
- * xv_get_int(), which also accepts a decimal string.
+ * xv_get_int(), which also accepts a decimal string.  Dates are strings
+ * marked by xv_new_date() (<dateTime.iso8601> out; on input a
+ * <dateTime.iso8601> is a plain string).
  */
 #ifndef XEN_SRIOV_API_VALUE_H
 #define XEN_SRIOV_API_VALUE_H
@@ -42,6 +44,8 @@ struct xv_member {
 struct xv {
     enum xv_type type;
     bool i4;                       /* XV_INT: <i4> on XML-RPC, not a string */
+    bool date;                     /* XV_STRING: <dateTime.iso8601> on
+                                      XML-RPC, a plain string on JSON */
     union {
         char *s;                   /* XV_STRING, NUL-terminated UTF-8 */
         int64_t i;                 /* XV_INT */
@@ -66,6 +70,11 @@ struct xv *xv_new_int(int64_t i);
 /* An int that XML-RPC sends as <i4> (XAPI's int32 fields). */
 struct xv *xv_new_i4(int32_t i);
 struct xv *xv_new_double(double d);
+/*
+ * A date as XAPI sends it, "20261206T08:00:00Z": a string that XML-RPC
+ * wraps in <dateTime.iso8601> (JSON-RPC sends the same text as a string).
+ */
+struct xv *xv_new_date(const char *iso8601);
 struct xv *xv_new_bool(bool b);
 struct xv *xv_new_array(void);
 struct xv *xv_new_struct(void);

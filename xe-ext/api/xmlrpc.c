@@ -541,7 +541,11 @@ static int encode_value(xmlTextWriterPtr w, const struct xv *v, int depth)
     case XV_STRING:
         if (!xml_safe(v->s))
             return -EINVAL;
-        W(xmlTextWriterWriteString(w, BAD_CAST v->s));
+        if (v->date)
+            W(xmlTextWriterWriteElement(w, BAD_CAST "dateTime.iso8601",
+                                        BAD_CAST v->s));
+        else
+            W(xmlTextWriterWriteString(w, BAD_CAST v->s));
         break;
     case XV_INT:
         snprintf(num, sizeof(num), "%" PRId64, v->i);

@@ -14,6 +14,7 @@ int xapi_store_new(struct xapi_store **ret, struct xapi *api,
     struct xapi_error err = XAPI_ERROR_INIT;
     struct xstore_conn *c = NULL;
     struct xapi_store *xs;
+    char host_uuid[37], host_ref[XAPI_REF_MAX];
     char msg[512] = "";
     int r;
 
@@ -41,13 +42,18 @@ int xapi_store_new(struct xapi_store **ret, struct xapi *api,
         goto fail;
     }
     snprintf(c->caller, sizeof(c->caller), "xapi setup");
-    r = ops_host_ensure(&c->ops, NULL, &err);
+    r = ops_host_ensure(&c->ops, host_uuid, &err);
     if (r < 0) {
         xapi_log(log, LOG_ERR, "cannot make the host and pool records: "
                  "%s %s", err.code, err.n_params ? err.params[0] : "");
         xapi_error_clear(&err);
         goto fail;
     }
+    /* Tasks run here: their resident_on. */
+    snprintf(host_ref, sizeof(host_ref), "OpaqueRef:%s", host_uuid);
+    r = xapi_tasks_set_host(xapi_get_tasks(api), host_ref);
+    if (r < 0)
+        goto fail;
     xstore__release(xs, c);
     c = NULL;
     r = xstore__register_classes(xs);
@@ -72,6 +78,8 @@ struct xapi_store *xapi_store_free(struct xapi_store *xs)
 {
     if (!xs)
         return NULL;
+    /* Async calls of the store's methods end before xs goes. */
+    xapi_stop_tasks(xs->api);
     xapi_store_feed_stop(xs);
     while (xs->idle) {
         struct xstore_conn *c = xs->idle;
