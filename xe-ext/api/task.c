@@ -510,22 +510,20 @@ static const char *const task_fields[] = {
 
 static struct xv *record_of(const struct task *k)
 {
-    _cleanup_xv_ struct xv *rec = xv_new_struct();
-    struct xv *ops = xv_new_array();
-    bool cancellable = k->status == PENDING && k->m.fn;
+    _cleanup_xv_ struct xv *rec = xv_new_struct(), *ops = xv_new_array();
+    bool cancellable = k->status == PENDING;
     int r;
 
-    if (!rec || !ops) {
-        xv_free(ops);
+    if (!rec || !ops)
         return NULL;
-    }
-    if (cancellable && xv_array_append(ops, xv_new_string("cancel")) < 0)
+    if (cancellable &&
+        xv_array_append(ops, xv_new_string("cancel")) < 0)
         return NULL;
     if ((r = xv_struct_set_string(rec, "uuid", k->uuid)) < 0 ||
         (r = xv_struct_set_string(rec, "name_label", k->label)) < 0 ||
         (r = xv_struct_set_string(rec, "name_description",
                                   k->description)) < 0 ||
-        (r = xv_struct_set(rec, "allowed_operations", ops)) < 0 ||
+        (r = xv_struct_set(rec, "allowed_operations", TAKE_PTR(ops))) < 0 ||
         (r = xv_struct_set(rec, "current_operations", xv_new_struct())) < 0 ||
         (r = xv_struct_set(rec, "created", xv_new_date(k->created))) < 0 ||
         (r = xv_struct_set(rec, "finished", xv_new_date(k->finished))) < 0 ||

@@ -78,8 +78,6 @@ struct xapi_store *xapi_store_free(struct xapi_store *xs)
 {
     if (!xs)
         return NULL;
-    /* Async calls of the store's methods end before xs goes. */
-    xapi_stop_tasks(xs->api);
     xapi_store_feed_stop(xs);
     while (xs->idle) {
         struct xstore_conn *c = xs->idle;

@@ -52,9 +52,9 @@ int xapi_store_feed_start(struct xapi_store *xs);
 void xapi_store_feed_stop(struct xapi_store *xs);
 
 /*
- * Finishes the endpoint's Async calls (xapi_stop_tasks: no Async call
- * runs after it), stops the feed, closes the store handles.  Call after
- * the endpoint has stopped serving (the registered calls point into xs).  NULL-safe;
+ * Stops the feed, closes the store handles.  Call after the endpoint has
+ * stopped serving and its Async calls have ended (xapi_stop_tasks() or
+ * xapi_free(); the registered calls point into xs).  NULL-safe;
  * returns NULL.
  */
 struct xapi_store *xapi_store_free(struct xapi_store *xs);
