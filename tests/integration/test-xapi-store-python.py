@@ -226,6 +226,25 @@ def main():
     check("SR-IOV gone", s.call("network_sriov.get_all") == [])
     s.call("network.destroy", net)
     check("one task left", s.call("task.get_all") == [done])
+
+    # 8 Async creates on one PIF at once: the workers (at most 4 at a
+    # time) run them all; one wins, as with 8 sync calls.
+    nets = [s.call("network.create", {"name_label": "race%d" % i})
+            for i in range(8)]
+    tasks = [s.call("Async.network_sriov.create", port1, n) for n in nets]
+    ends = [wait_task(s, t) for t in tasks]
+    check("8 racing tasks end: one success, 7 failures",
+          sorted(ends) == ["failure"] * 7 + ["success"])
+    check("the losers' error_info",
+          all(s.call("task.get_error_info", t) ==
+              ["NETWORK_SRIOV_ALREADY_ENABLED", port1]
+              for t, st in zip(tasks, ends) if st == "failure"))
+    won = [t for t, st in zip(tasks, ends) if st == "success"][0]
+    s.call("network_sriov.destroy",
+           s.call("task.get_result", won)[len("<value>"):-len("</value>")])
+    for n in nets:
+        s.call("network.destroy", n)
+    check("nine tasks held", len(s.call("task.get_all")) == 9)
     old = s._session
     s.xenapi.session.logout()
     expect_failure("logged out", ["SESSION_INVALID", old],
