@@ -173,12 +173,24 @@ START_TEST(test_xapi_session_rate_limit)
 }
 END_TEST
 
+static char ended[4][XAPI_REF_MAX];
+static unsigned n_ended;
+
+static void on_end(void *userdata, const char *ref)
+{
+    ck_assert_uint_lt(n_ended, 4);
+    snprintf(ended[n_ended++], XAPI_REF_MAX, "%s", ref);
+}
+
 START_TEST(test_xapi_session_eviction)
 {
     struct xapi_sessions *s = new_sessions(0, 2);
     struct xapi_error err = XAPI_ERROR_INIT;
     char a[XAPI_REF_MAX], b[XAPI_REF_MAX], c[XAPI_REF_MAX];
 
+    /* The end hook (the endpoint drops the session's tasks there). */
+    n_ended = 0;
+    xapi_sessions_on_logout(s, on_end, NULL);
     ck_assert_int_eq(login(s, "alice", "s3cret", "c", a, &err), 0);
     ck_assert_int_eq(login(s, "alice", "s3cret", "c", b, &err), 0);
     ck_assert_int_eq(xapi_sessions_check(s, a), 0);  /* a used last */
@@ -187,8 +199,14 @@ START_TEST(test_xapi_session_eviction)
     ck_assert_int_eq(xapi_sessions_check(s, b), -ENOENT);
     ck_assert_int_eq(xapi_sessions_check(s, a), 0);
     ck_assert_int_eq(xapi_sessions_check(s, c), 0);
+    ck_assert_uint_eq(n_ended, 1);
+    ck_assert_str_eq(ended[0], b);
+    ck_assert_int_eq(xapi_sessions_logout(s, a), 0);
+    ck_assert_uint_eq(n_ended, 2);
+    ck_assert_str_eq(ended[1], a);
     xapi_error_clear(&err);
     xapi_sessions_free(s);
+    ck_assert_uint_eq(n_ended, 2);  /* not at free */
 }
 END_TEST
 

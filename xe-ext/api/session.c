@@ -91,6 +91,14 @@ static void session_drop(struct xapi_sessions *s, size_t k)
     memset(&s->s[s->n], 0, sizeof(s->s[s->n]));
 }
 
+/* A session ends (logout, idle timeout, eviction): tell the hook. */
+static void session_end(struct xapi_sessions *s, size_t k)
+{
+    if (s->on_logout)
+        s->on_logout(s->on_logout_userdata, s->s[k].ref);
+    session_drop(s, k);
+}
+
 struct xapi_sessions *xapi_sessions_free(struct xapi_sessions *s)
 {
     size_t k;
@@ -119,7 +127,7 @@ static ssize_t session_find(struct xapi_sessions *s, const char *ref,
         if (strcmp(s->s[k].ref, ref) != 0)
             continue;
         if (t - s->s[k].last_used > s->o.idle_timeout) {
-            session_drop(s, k);
+            session_end(s, k);
             return -1;
         }
         return (ssize_t)k;
@@ -300,7 +308,7 @@ int xapi_sessions_login(struct xapi_sessions *s, const char *user,
         xapi_log(&s->log, LOG_INFO, "session limit %u reached: ending the "
                  "least recently used session of '%s'", s->o.max_sessions,
                  s->s[lru].user);
-        session_drop(s, lru);
+        session_end(s, lru);
     }
     ns = &s->s[s->n++];
     memcpy(ns->ref, ref, sizeof(ref));
@@ -322,7 +330,7 @@ int xapi_sessions_logout(struct xapi_sessions *s, const char *ref)
     pthread_mutex_lock(&s->lock);
     k = session_find(s, ref, now());
     if (k >= 0)
-        session_drop(s, (size_t)k);
+        session_end(s, (size_t)k);
     pthread_mutex_unlock(&s->lock);
     return k >= 0 ? 0 : -ENOENT;
 }
@@ -364,17 +372,7 @@ void xapi_sessions_on_logout(struct xapi_sessions *s,
 static int m_logout(const struct xapi_call *call, struct xv *const *args,
                     size_t n, struct xv **ret, struct xapi_error *err)
 {
-    struct xapi_sessions *s = call->userdata;
-    void (*fn)(void *userdata, const char *ref);
-    void *userdata;
-
-    xapi_sessions_logout(s, call->session);
-    pthread_mutex_lock(&s->lock);
-    fn = s->on_logout;
-    userdata = s->on_logout_userdata;
-    pthread_mutex_unlock(&s->lock);
-    if (fn)
-        fn(userdata, call->session);
+    xapi_sessions_logout(call->userdata, call->session);
     return 0;
 }
 

@@ -51,8 +51,10 @@ int xapi_sessions_login(struct xapi_sessions *s, const char *user,
 int xapi_sessions_logout(struct xapi_sessions *s, const char *ref);
 
 /*
- * fn(userdata, ref) after each session.logout (the endpoint drops the
- * session's tasks there).
+ * fn(userdata, ref) when a session ends: logout, idle timeout (noticed at
+ * its next use), eviction by max_sessions.  Called with the sessions'
+ * lock held: fn must not call back into the sessions.  The endpoint drops
+ * the session's tasks there.
  */
 void xapi_sessions_on_logout(struct xapi_sessions *s,
                              void (*fn)(void *userdata, const char *ref),
