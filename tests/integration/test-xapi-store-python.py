@@ -185,9 +185,12 @@ def main():
     sriov = result[len("<value>"):-len("</value>")]
     check("the new network_sriov",
           s.call("network_sriov.get_physical_PIF", sriov) == port1)
+    # XenCenter tags the tasks it follows.
+    s.call("task.add_to_other_config", task, "XenCenterUUID", "xc")
     trec = s.call("task.get_record", task)
     check("task record", trec["name_label"] == "Async.network_sriov.create"
-          and trec["error_info"] == [] and trec["other_config"] == {} and
+          and trec["error_info"] == [] and
+          trec["other_config"] == {"XenCenterUUID": "xc"} and
           trec["resident_on"] in hosts and trec["uuid"] in task and
           isinstance(trec["created"], xmlrpc.client.DateTime) and
           isinstance(trec["finished"], xmlrpc.client.DateTime))

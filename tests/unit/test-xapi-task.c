@@ -452,6 +452,50 @@ START_TEST(test_xapi_task_session_end_and_create)
 }
 END_TEST
 
+START_TEST(test_xapi_task_other_config)
+{
+    _cleanup_xv_ struct xv *t = OK("task.create", "l", "d", NULL);
+    _cleanup_xv_ struct xv *params = xv_new_array(), *m = xv_new_struct();
+    _cleanup_xv_ struct xv *oc = NULL, *oc2 = NULL;
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct xv *ret = NULL;
+    unsigned flags;
+
+    xv_free(OK("task.add_to_other_config", t->s, "XenCenterUUID", "x",
+               NULL));
+    xv_free(OK("task.add_to_other_config", t->s, "applies_to", "y", NULL));
+    ck_assert_int_lt(CALL("task.add_to_other_config", &ret, &err, t->s,
+                          "applies_to", "z", NULL), 0);
+    ck_assert_str_eq(err.code, "MAP_DUPLICATE_KEY");
+    ck_assert_str_eq(err.params[0], "task");
+    ck_assert_str_eq(err.params[1], "other_config");
+    ck_assert_str_eq(err.params[3], "applies_to");
+    xapi_error_clear(&err);
+    xv_free(OK("task.remove_from_other_config", t->s, "applies_to", NULL));
+    xv_free(OK("task.remove_from_other_config", t->s, "absent", NULL));
+    oc = OK("task.get_other_config", t->s, NULL);
+    ck_assert_uint_eq(oc->st.n, 1);
+    ck_assert_str_eq(xv_struct_get(oc, "XenCenterUUID")->s, "x");
+    /* set_other_config replaces the map. */
+    ck_assert_int_eq(xv_array_append(params, xv_new_string(SESSION)), 0);
+    ck_assert_int_eq(xv_array_append(params, xv_new_string(t->s)), 0);
+    ck_assert_int_eq(xv_struct_set_string(m, "a", "1"), 0);
+    ck_assert_int_eq(xv_array_append(params, TAKE_PTR(m)), 0);
+    ck_assert_int_eq(xapi_registry_call(xapi_get_registry(api), api,
+                                        check_any, NULL,
+                                        "task.set_other_config", params,
+                                        "test", &ret, &flags, &err), 0);
+    xv_free(ret);
+    oc2 = OK("task.get_other_config", t->s, NULL);
+    ck_assert_uint_eq(oc2->st.n, 1);
+    ck_assert_str_eq(xv_struct_get(oc2, "a")->s, "1");
+    ck_assert_int_lt(CALL("task.set_other_config", &ret, &err, t->s, "x",
+                          NULL), 0);
+    ck_assert_str_eq(err.code, "FIELD_TYPE_ERROR");
+    xapi_error_clear(&err);
+}
+END_TEST
+
 START_TEST(test_xapi_task_session_end_while_running)
 {
     _cleanup_xv_ struct xv *t = OK("Async.thing.block", NULL);
@@ -531,6 +575,7 @@ int main(void)
     tcase_add_test(tc, test_xapi_task_events);
     tcase_add_test(tc, test_xapi_task_status_change_is_mod);
     tcase_add_test(tc, test_xapi_task_session_end_and_create);
+    tcase_add_test(tc, test_xapi_task_other_config);
     tcase_add_test(tc, test_xapi_task_session_end_while_running);
     tcase_add_test(tc, test_xapi_task_finished_bounded);
     tcase_add_test(tc, test_xapi_task_stop_cancels_waiting);

@@ -31,6 +31,7 @@ struct task {
     char created[24], finished[24];
     char *result;                  /* XML-RPC <value>, or "" */
     struct xv *error_info;         /* XV_ARRAY of strings */
+    struct xv *other_config;       /* XV_STRUCT of strings */
     bool running;                  /* a worker has it */
     bool queued;
     bool dropped;                  /* out of the table: the worker frees */
@@ -77,6 +78,7 @@ static void task_free(struct task *k)
     free(k->host);
     free(k->result);
     xv_free(k->error_info);
+    xv_free(k->other_config);
     free(k->method);
     free(k->client);
     xv_free(k->args);
@@ -415,8 +417,9 @@ static int task_new(struct xapi_tasks *t, const char *label,
     k->host = strdup(t->host ? t->host : NULL_REF);
     k->result = strdup("");
     k->error_info = xv_new_array();
+    k->other_config = xv_new_struct();
     if (!k->label || !k->description || !k->host || !k->result ||
-        !k->error_info) {
+        !k->error_info || !k->other_config) {
         task_free(k);
         return -ENOMEM;
     }
@@ -535,7 +538,8 @@ static struct xv *record_of(const struct task *k)
         (r = xv_struct_set_string(rec, "type", "<none/>")) < 0 ||
         (r = xv_struct_set_string(rec, "result", k->result)) < 0 ||
         (r = xv_struct_set(rec, "error_info", xv_copy(k->error_info))) < 0 ||
-        (r = xv_struct_set(rec, "other_config", xv_new_struct())) < 0 ||
+        (r = xv_struct_set(rec, "other_config",
+                           xv_copy(k->other_config))) < 0 ||
         (r = xv_struct_set_string(rec, "subtask_of", NULL_REF)) < 0 ||
         (r = xv_struct_set(rec, "subtasks", xv_new_array())) < 0 ||
         (r = xv_struct_set_string(rec, "backtrace", "()")) < 0)
@@ -664,6 +668,95 @@ static int m_cancel(const struct xapi_call *call, struct xv *const *args,
     return r;
 }
 
+/* other_config, as clients tag their tasks (XenCenter's XenCenterUUID). */
+
+/* A copy of map without key (NULL: any key), plus key = value if set. */
+static struct xv *map_with(const struct xv *map, const char *key,
+                           const char *drop, const char *value)
+{
+    _cleanup_xv_ struct xv *m = xv_new_struct();
+    size_t j;
+
+    if (!m)
+        return NULL;
+    for (j = 0; j < map->st.n; j++)
+        if ((!drop || strcmp(map->st.m[j].name, drop) != 0) &&
+            xv_struct_set(m, map->st.m[j].name,
+                          xv_copy(map->st.m[j].value)) < 0)
+            return NULL;
+    if (key && xv_struct_set_string(m, key, value) < 0)
+        return NULL;
+    return TAKE_PTR(m);
+}
+
+enum map_op { MAP_ADD, MAP_REMOVE, MAP_SET };
+
+static int map_change(const struct xapi_call *call, struct xv *const *args,
+                      enum map_op op, struct xapi_error *err)
+{
+    struct xapi_tasks *t = call->userdata;
+    const char *ref, *key = NULL, *value = NULL;
+    struct xv *m = NULL;
+    struct task *k;
+    size_t j;
+    int r;
+
+    if ((r = xapi_arg_string(args, 0, "self", &ref, err)) < 0)
+        return r;
+    if (op == MAP_SET) {
+        if (args[1]->type != XV_STRUCT)
+            return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
+                                  "value", NULL);
+        for (j = 0; j < args[1]->st.n; j++)
+            if (args[1]->st.m[j].value->type != XV_STRING)
+                return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
+                                      "value", NULL);
+    } else if ((r = xapi_arg_string(args, 1, "key", &key, err)) < 0 ||
+               (op == MAP_ADD &&
+                (r = xapi_arg_string(args, 2, "value", &value, err)) < 0)) {
+        return r;
+    }
+    pthread_mutex_lock(&t->lock);
+    k = task_find(t, ref);
+    if (!k) {
+        r = xapi_handle_invalid(err, "task", ref);
+    } else if (op == MAP_ADD && xv_struct_get(k->other_config, key)) {
+        r = xapi_error_set(err, -EEXIST, XAPI_MAP_DUPLICATE_KEY, "task",
+                           "other_config", k->uuid, key, NULL);
+    } else {
+        m = op == MAP_SET ? map_with(args[1], NULL, NULL, NULL)
+          : op == MAP_ADD ? map_with(k->other_config, key, NULL, value)
+                          : map_with(k->other_config, NULL, key, NULL);
+        if (!m) {
+            r = -ENOMEM;
+        } else {
+            xv_free(k->other_config);
+            k->other_config = m;
+            notify(t, k->ref, XAPI_EVENT_MOD);
+        }
+    }
+    pthread_mutex_unlock(&t->lock);
+    return r;
+}
+
+static int m_add_to(const struct xapi_call *call, struct xv *const *args,
+                    size_t n, struct xv **ret, struct xapi_error *err)
+{
+    return map_change(call, args, MAP_ADD, err);
+}
+
+static int m_remove_from(const struct xapi_call *call, struct xv *const *args,
+                         size_t n, struct xv **ret, struct xapi_error *err)
+{
+    return map_change(call, args, MAP_REMOVE, err);
+}
+
+static int m_set_map(const struct xapi_call *call, struct xv *const *args,
+                     size_t n, struct xv **ret, struct xapi_error *err)
+{
+    return map_change(call, args, MAP_SET, err);
+}
+
 int xapi_tasks_register(struct xapi_tasks *t, struct xapi_registry *reg,
                         struct xapi_events *ev)
 {
@@ -673,6 +766,9 @@ int xapi_tasks_register(struct xapi_tasks *t, struct xapi_registry *reg,
         { "task.create", 2, 2, 0, m_create, t },
         { "task.destroy", 1, 1, 0, m_destroy, t },
         { "task.cancel", 1, 1, 0, m_cancel, t },
+        { "task.add_to_other_config", 3, 3, 0, m_add_to, t },
+        { "task.remove_from_other_config", 2, 2, 0, m_remove_from, t },
+        { "task.set_other_config", 2, 2, 0, m_set_map, t },
     };
     size_t k;
     int r;

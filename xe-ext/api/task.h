@@ -18,7 +18,9 @@
  *
  * Calls: the class's generated ones (get_all, get_record, get_<field>...;
  * HANDLE_INVALID [task, ref]), task.create(label, description) (a task that
- * stays pending), task.destroy(self), task.cancel(self): a task still
+ * stays pending), task.add_to_other_config / remove_from_other_config /
+ * set_other_config (clients tag tasks; MAP_DUPLICATE_KEY as XAPI),
+ * task.destroy(self), task.cancel(self): a task still
  * waiting for a worker is cancelled at once (error_info [TASK_CANCELLED,
  * ref]); a running one becomes cancelling and ends with the call's own
  * outcome (calls cannot be interrupted); a finished one is
