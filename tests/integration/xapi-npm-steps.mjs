@@ -12,12 +12,20 @@ export function testSteps (transport) {
   })
 
   return {
-    async waitFor (pred, what, tries = 600) {
+    // 60 s at most: a change reaches the cache in well under a second,
+    // but CI runs this next to two builds on two cores.
+    async waitFor (pred, what, tries = 2400) {
+      const start = Date.now()
       for (let i = 0; i < tries; i++) {
-        if (pred()) return
+        if (pred()) {
+          if (Date.now() - start > 5000) {
+            console.log(`# slow: ${what} took ${Date.now() - start} ms`)
+          }
+          return
+        }
         await new Promise(resolve => setTimeout(resolve, 25))
       }
-      throw new Error(`gave up waiting for ${what}`)
+      throw new Error(`gave up waiting for ${what} (${Date.now() - start} ms)`)
     },
     async step (name, fn) {
       try {
