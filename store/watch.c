@@ -275,7 +275,7 @@ int store_watch_read(store_watch *w, struct store_event **ret, size_t *n)
 {
     struct store_batch b = { 0 };
     struct store_event *ev = NULL;
-    char **keys = NULL, msg[STORE_ERROR_MAX];
+    char **keys = NULL;
     size_t n_keys = 0, n_ev = 0, i;
     bool reset = false;
     int r = 0;
@@ -343,12 +343,13 @@ int store_watch_read(store_watch *w, struct store_event **ret, size_t *n)
         if (r < 0)
             goto out;
     }
-    r = store__wire_batch(w->w, b.q, b.n, msg, sizeof(msg));
-    if (r < 0) {
-        store__fail(w->s, -ECONNRESET, "%s", msg);
-        r = -ECONNRESET;
+    /* On the store's connection, not the watch's: watch events that
+     * xenstored sends meanwhile stay in the watch's socket, so the caller's
+     * poll() sees them (read here, they would wait in our queue until the
+     * next change, or forever). */
+    r = store__batch_run(w->s, &b);
+    if (r < 0)
         goto out;
-    }
     ev = calloc(b.n + 1, sizeof(*ev));
     if (!ev) {
         r = -ENOMEM;
