@@ -169,3 +169,33 @@ void http_reply_dispose(struct http_reply *r)
     free(r->body);
     memset(r, 0, sizeof(*r));
 }
+
+int http_replace_all(char **s, const char *from, const char *to)
+{
+    size_t fl = strlen(from), tl = strlen(to), n = 0;
+    char *p, *out, *o;
+
+    for (p = *s; fl && (p = strstr(p, from)); p += fl)
+        n++;
+    if (!n)
+        return 0;
+    out = malloc(strlen(*s) + n * tl + 1);
+    if (!out)
+        return -ENOMEM;
+    for (o = out, p = *s;;) {
+        char *hit = strstr(p, from);
+
+        if (!hit) {
+            strcpy(o, p);
+            break;
+        }
+        memcpy(o, p, (size_t)(hit - p));
+        o += hit - p;
+        memcpy(o, to, tl);
+        o += tl;
+        p = hit + fl;
+    }
+    free(*s);
+    *s = out;
+    return 0;
+}

@@ -35,4 +35,8 @@ int http_read_reply(int fd, struct http_reply *ret);
 
 void http_reply_dispose(struct http_reply *r);
 
+/* Golden exchanges: every `from` in *s replaced by `to` (*s is
+ * reallocated).  0, or -ENOMEM with *s unchanged. */
+int http_replace_all(char **s, const char *from, const char *to);
+
 #endif

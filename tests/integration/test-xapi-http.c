@@ -112,35 +112,6 @@ static void new_session(char ref[XAPI_REF_MAX])
                                          &err), 0);
 }
 
-/* Replace every occurrence of from by to in *s (reallocated). */
-static void replace_all(char **s, const char *from, const char *to)
-{
-    size_t fl = strlen(from), tl = strlen(to), n = 0;
-    char *p, *out, *o;
-
-    for (p = *s; (p = strstr(p, from)); p += fl)
-        n++;
-    if (!n)
-        return;
-    out = malloc(strlen(*s) + n * tl + 1);
-    ck_assert_ptr_nonnull(out);
-    for (o = out, p = *s;;) {
-        char *hit = strstr(p, from);
-
-        if (!hit) {
-            strcpy(o, p);
-            break;
-        }
-        memcpy(o, p, (size_t)(hit - p));
-        o += hit - p;
-        memcpy(o, to, tl);
-        o += tl;
-        p = hit + fl;
-    }
-    free(*s);
-    *s = out;
-}
-
 /* New refs (not the fixture's 00000000- ones) become OpaqueRef:@NEW@. */
 static void normalize_refs(char *s)
 {
@@ -191,7 +162,7 @@ static int run_golden(const char *proto, const char *default_path,
         req = read_file(path, &len);
         ck_assert_ptr_nonnull(req);
         new_session(sess);
-        replace_all(&req, "@SESSION@", sess);
+        ck_assert_int_eq(http_replace_all(&req, "@SESSION@", sess), 0);
         snprintf(path, sizeof(path), "%s/%s.path", dir, name);
         urlp = read_file(path, NULL);
         snprintf(path, sizeof(path), "%s/%s.status", dir, name);
@@ -205,7 +176,7 @@ static int run_golden(const char *proto, const char *default_path,
                                    strlen(req), &rep) == 0,
                       "%s/%s: no reply", proto, name);
         close(fd);
-        replace_all(&rep.body, sess, "@SESSION@");
+        ck_assert_int_eq(http_replace_all(&rep.body, sess, "@SESSION@"), 0);
         normalize_refs(rep.body);
         snprintf(path, sizeof(path), "%s/%s.response", dir, name);
         if (update) {

@@ -32,6 +32,7 @@
 #include <xenstore.h>
 
 #include "tests/helpers/fixture.h"
+#include "tests/helpers/http-client.h"
 #include "tests/helpers/xs-harness.h"
 #include "xe-ext/api/auth.h"
 #include "xe-ext/xapi-store/xapi-store.h"
@@ -139,35 +140,6 @@ static void teardown(void)
     root = NULL;
 }
 
-/* Replace every occurrence of from by to in *s (reallocated). */
-static void replace_all(char **s, const char *from, const char *to)
-{
-    size_t fl = strlen(from), tl = strlen(to), n = 0;
-    char *p, *out, *o;
-
-    for (p = *s; (p = strstr(p, from)); p += fl)
-        n++;
-    if (!n)
-        return;
-    out = malloc(strlen(*s) + n * tl + 1);
-    ck_assert_ptr_nonnull(out);
-    for (o = out, p = *s;;) {
-        char *hit = strstr(p, from);
-
-        if (!hit) {
-            strcpy(o, p);
-            break;
-        }
-        memcpy(o, p, (size_t)(hit - p));
-        o += hit - p;
-        memcpy(o, to, tl);
-        o += tl;
-        p = hit + fl;
-    }
-    free(*s);
-    *s = out;
-}
-
 /* One request body -> reply body (session put in and taken out). */
 static char *call_body(bool json, const char *request)
 {
@@ -175,7 +147,7 @@ static char *call_body(bool json, const char *request)
     char *body = strdup(request), *reply;
 
     ck_assert_ptr_nonnull(body);
-    replace_all(&body, "@SESSION@", session);
+    ck_assert_int_eq(http_replace_all(&body, "@SESSION@", session), 0);
     ck_assert_int_eq(json ? xapi_handle_jsonrpc(api, body, strlen(body),
                                                 "test", &rep)
                           : xapi_handle_xmlrpc(api, body, strlen(body),
@@ -187,7 +159,7 @@ static char *call_body(bool json, const char *request)
     memcpy(reply, rep.body, rep.len);
     reply[rep.len] = '\0';
     free(rep.body);
-    replace_all(&reply, session, "@SESSION@");
+    ck_assert_int_eq(http_replace_all(&reply, session, "@SESSION@"), 0);
     return reply;
 }
 

@@ -23,7 +23,8 @@ xe_ext_xapi_store_libxapistore_la_LIBADD = xe-ext/api/libxapi.la \
 # simulated host.
 check_PROGRAMS += tests/integration/test-xapi-store
 tests_integration_test_xapi_store_SOURCES = \
-	tests/integration/test-xapi-store.c
+	tests/integration/test-xapi-store.c \
+	tests/helpers/http-client.h tests/helpers/http-client.c
 tests_integration_test_xapi_store_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
 	$(XENSTORE_CFLAGS) $(JSONC_CFLAGS) $(LIBXML_CFLAGS) $(PTHREAD_CFLAGS)
 tests_integration_test_xapi_store_LDADD = xe-ext/xapi-store/libxapistore.la \
