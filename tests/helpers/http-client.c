@@ -199,3 +199,28 @@ int http_replace_all(char **s, const char *from, const char *to)
     *s = out;
     return 0;
 }
+
+char *http_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "re");
+    char *buf = NULL;
+    long n;
+
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0) {
+        rewind(f);
+        buf = malloc((size_t)n + 1);
+        if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+            free(buf);
+            buf = NULL;
+        }
+        if (buf) {
+            buf[n] = '\0';
+            if (len)
+                *len = (size_t)n;
+        }
+    }
+    fclose(f);
+    return buf;
+}

@@ -39,4 +39,8 @@ void http_reply_dispose(struct http_reply *r);
  * reallocated).  0, or -ENOMEM with *s unchanged. */
 int http_replace_all(char **s, const char *from, const char *to);
 
+/* A golden file, NUL-terminated (caller frees; *len its size when len is
+ * not NULL), or NULL when it cannot be read. */
+char *http_read_file(const char *path, size_t *len);
+
 #endif

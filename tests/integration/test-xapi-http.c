@@ -45,27 +45,6 @@ static void write_file(const char *path, const char *text, mode_t mode)
     close(fd);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "re");
-    char *buf;
-    long n;
-
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    if (len)
-        *len = (size_t)n;
-    return buf;
-}
-
 static void setup(void)
 {
     struct xapi_config cfg = { 0 };
@@ -159,14 +138,14 @@ static int run_golden(const char *proto, const char *default_path,
         }
         *dot = '\0';
         snprintf(path, sizeof(path), "%s/%s.request", dir, name);
-        req = read_file(path, &len);
+        req = http_read_file(path, &len);
         ck_assert_ptr_nonnull(req);
         new_session(sess);
         ck_assert_int_eq(http_replace_all(&req, "@SESSION@", sess), 0);
         snprintf(path, sizeof(path), "%s/%s.path", dir, name);
-        urlp = read_file(path, NULL);
+        urlp = http_read_file(path, NULL);
         snprintf(path, sizeof(path), "%s/%s.status", dir, name);
-        status_s = read_file(path, NULL);
+        status_s = http_read_file(path, NULL);
         status = status_s ? atoi(status_s) : 200;
 
         fd = http_connect_unix(sock_path);
@@ -186,7 +165,7 @@ static int run_golden(const char *proto, const char *default_path,
             write_file(path, t, 0644);
             free(t);
         }
-        want = read_file(path, &len);
+        want = http_read_file(path, &len);
         ck_assert_msg(want != NULL, "%s/%s.response is missing", proto,
                       name);
         if (len && want[len - 1] == '\n')

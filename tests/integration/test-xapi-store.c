@@ -56,25 +56,6 @@ static void write_file(const char *path, const char *text, mode_t mode)
     close(fd);
 }
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "re");
-    char *buf;
-    long n;
-
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* What xe does before a client connects: scan the host (as xe pif-scan,
  * on a store connection of its own). */
 static void scan_host(void)
@@ -191,14 +172,14 @@ static void run_golden(const char *proto)
             continue;
         }
         snprintf(path, sizeof(path), "%s/%s", dir, name);
-        request = read_file(path);
+        request = http_read_file(path, NULL);
         ck_assert_ptr_nonnull(request);
         got = call_body(strcmp(proto, "jsonrpc") == 0, request);
         snprintf(path + strlen(path) - 8, 10, ".response");
         if (update) {
             write_file(path, got, 0644);
         } else {
-            want = read_file(path);
+            want = http_read_file(path, NULL);
             ck_assert_msg(want, "%s is missing", path);
             ck_assert_msg(strcmp(got, want) == 0,
                           "%s: got\n%s\nwant\n%s", path, got, want);
