@@ -17,6 +17,7 @@
 
 #include "daemon/sriovd.h"
 #include "libsriov/macro.h"
+#include "xe-ext/api/log.h"
 
 static bool use_syslog;
 static int max_level = LOG_INFO;
@@ -34,19 +35,20 @@ void sriovd_set_log_level(int level)
 
 void sriovd_log(int level, const char *fmt, ...)
 {
+    char line[1024], safe[1024];
     va_list ap;
 
     if (level > max_level)
         return;
     va_start(ap, fmt);
-    if (use_syslog) {
-        vsyslog(level, fmt, ap);
-    } else {
-        fprintf(stderr, SRIOVD ": ");
-        vfprintf(stderr, fmt, ap);
-        fputc('\n', stderr);
-    }
+    vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
+    /* Names from XenAPI clients and guests cannot forge lines. */
+    xapi_log_escape(safe, sizeof(safe), line);
+    if (use_syslog)
+        syslog(level, "%s", safe);
+    else
+        fprintf(stderr, SRIOVD ": %s\n", safe);
 }
 
 void sriovd_plugin_log(void *userdata, int level, const char *msg)
