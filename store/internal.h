@@ -53,6 +53,12 @@ struct wire_req {
 };
 
 /* Connect; on failure a message in msg.  -ECONNREFUSED, -ENOENT, ... */
+/*
+ * Open a file of the state directory (snapshot, log, lock): never through
+ * a symbolic link (ELOOP), close-on-exec, created 0600.
+ */
+_hidden_ int store__open_state(const char *path, int flags);
+
 _hidden_ int store__wire_open(struct wire **ret, const char *path,
                               char *msg, size_t msg_size);
 _hidden_ struct wire *store__wire_close(struct wire *w);

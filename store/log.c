@@ -253,7 +253,7 @@ int store__log_replay(store *s, const char *log_path, struct tnode *tree,
     size_t len = 0;
     int r;
 
-    fd = open(log_path, O_RDONLY | O_CLOEXEC);
+    fd = store__open_state(log_path, O_RDONLY);
     if (fd < 0 && errno == ENOENT)
         return 0;
     if (fd < 0)
@@ -285,7 +285,7 @@ int store__log_append(store *s, const char *log_path, const char *rec,
     int r;
 
     created = stat(log_path, &st) < 0;
-    fd = open(log_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    fd = store__open_state(log_path, O_RDWR | O_CREAT);
     if (fd < 0)
         return store__fail(s, -errno, "cannot open the snapshot log '%s': "
                            "%m", log_path);
@@ -343,7 +343,7 @@ int store__log_truncate(store *s, const char *log_path)
 {
     _cleanup_close_ int fd = -1;
 
-    fd = open(log_path, O_WRONLY | O_CLOEXEC);
+    fd = store__open_state(log_path, O_WRONLY);
     if (fd < 0 && errno == ENOENT)
         return 0;
     if (fd < 0 || ftruncate(fd, 0) < 0 || fsync(fd) < 0)

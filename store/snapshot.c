@@ -74,7 +74,7 @@ static int lock_state(store *s)
     p = state_path(s, LOCK_FILE);
     if (!p)
         return -ENOMEM;
-    fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    fd = store__open_state(p, O_RDWR | O_CREAT);
     if (fd < 0)
         return store__fail(s, -errno, "cannot open the snapshot lock '%s': "
                            "%m", p);
@@ -101,7 +101,7 @@ static int read_file(store *s, const char *path, char **ret, size_t *len)
     size_t off = 0;
     char *buf;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = store__open_state(path, O_RDONLY);
     if (fd < 0)
         return store__fail(s, -errno, "cannot read the snapshot '%s': %m",
                            path);
@@ -241,7 +241,7 @@ int store__snapshot_write_tree(store *s, const struct tnode *tree,
     r = mkdir_p(s, s->state_dir);
     if (r < 0)
         return r;
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    fd = store__open_state(tmp, O_WRONLY | O_CREAT | O_TRUNC);
     if (fd < 0)
         return store__fail(s, -errno, "cannot write the snapshot '%s': %m",
                            tmp);

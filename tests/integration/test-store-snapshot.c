@@ -640,6 +640,53 @@ START_TEST(test_snapshot_log_is_folded_into_the_base)
 }
 END_TEST
 
+/* Root never writes through a link planted in the state directory, and
+ * refuses a state directory others may write. */
+START_TEST(test_snapshot_state_dir_links_and_modes)
+{
+    char net[37], dir[1024], victim[1100], err[512];
+    struct store_opts o = { .root = test_root };
+    store *s2 = NULL;
+    char *x;
+    int k;
+
+    created(st, rec_new("network", "name_label", "a", NULL), net);
+    snprintf(dir, sizeof(dir), "%s/var/lib/xen-sriov", test_root);
+    snprintf(victim, sizeof(victim), "%s/victim", test_root);
+    write_text(victim, "keep", 4);
+    /* The log and the next base's temporary file become links. */
+    ck_assert_int_eq(unlink(state_file(STORE_SNAPSHOT_FILE ".log")) == 0 ||
+                     errno == ENOENT, 1);
+    ck_assert_int_eq(symlink(victim, state_file(STORE_SNAPSHOT_FILE ".log")),
+                     0);
+    ck_assert_int_eq(symlink(victim, state_file(STORE_SNAPSHOT_FILE ".tmp")),
+                     0);
+    k = store_set_field(st, "network", net, "MTU", "9000");
+    ck_assert_int_lt(k, 0);
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), "not saved"));
+    k = store_snapshot_write(st);
+    ck_assert_int_lt(k, 0);
+    x = read_text(victim);
+    ck_assert_str_eq(x, "keep");
+    free(x);
+    ck_assert_int_eq(unlink(state_file(STORE_SNAPSHOT_FILE ".log")), 0);
+    ck_assert_int_eq(unlink(state_file(STORE_SNAPSHOT_FILE ".tmp")), 0);
+    ck_store(store_snapshot_write(st));
+
+    /* A state directory others may write is refused, saying what to do. */
+    ck_assert_int_eq(chmod(dir, 0777), 0);
+    k = store_open(&s2, &o, err, sizeof(err));
+    ck_assert_int_eq(k, -EPERM);
+    ck_assert_ptr_null(s2);
+    ck_assert_ptr_nonnull(strstr(err, "may be written by others"));
+    ck_assert_ptr_nonnull(strstr(err, "chmod 755"));
+    ck_assert_int_eq(chmod(dir, 0755), 0);
+    k = store_open(&s2, &o, err, sizeof(err));
+    ck_assert_msg(k == 0, "%s", err);
+    store_close(s2);
+}
+END_TEST
+
 static Suite *snapshot_suite(void)
 {
     Suite *s = suite_create("store-snapshot");
@@ -656,6 +703,7 @@ static Suite *snapshot_suite(void)
     tcase_add_test(tc, test_snapshot_corrupt_base_is_reported_and_rebuilt);
     tcase_add_test(tc, test_snapshot_log_torn_tail_and_damage);
     tcase_add_test(tc, test_snapshot_log_is_folded_into_the_base);
+    tcase_add_test(tc, test_snapshot_state_dir_links_and_modes);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(bad, store_setup, store_teardown);
     tcase_set_timeout(bad, 60);
