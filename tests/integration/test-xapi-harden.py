@@ -23,21 +23,13 @@ import time
 import urllib.parse
 import xmlrpc.client
 
-from xapi_client import Failure, Session, UnixTransport
+from xapi_client import Checks, Failure, Session, UnixTransport
 
 URL, SOCK, LOG, USER, PASSWORD = sys.argv[1:6]
 PORT = urllib.parse.urlsplit(URL).port
 CEILING = 60.0
 
-passed = 0
-
-
-def check(what, ok):
-    global passed
-    if not ok:
-        print("FAIL:", what)
-        sys.exit(1)
-    passed += 1
+check = Checks()
 
 
 def tcp():
@@ -179,4 +171,4 @@ except Failure as f:
     check("locked out: %s" % f.details, "Too many" in f.details[2]
           if len(f.details) > 2 else "Too many" in str(f.details))
 
-print("PASS: %d checks" % passed)
+print("PASS: %d checks" % check.passed)

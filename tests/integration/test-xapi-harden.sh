@@ -7,10 +7,7 @@
 # 100 parallel logins from one client (test-xapi-harden.py).
 set -eu
 : "${top_srcdir:?}"
-if ! command -v python3 >/dev/null 2>&1; then
-    echo "SKIP: python3 is not installed (tools/install-deps installs it)"
-    exit 77
-fi
+xapi_test_needs=python3
 xapi_test_user=admin
 xapi_test_password=harden-secret
 xapi_test_daemon_args="--max-body 65536 --max-per-address 4 --header-timeout 2"
