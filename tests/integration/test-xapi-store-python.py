@@ -55,13 +55,16 @@ class Events:
             self.seen.extend(res["events"])
 
 
-def wait_task(s, task, timeout=15.0):
-    """Poll task.get_status as XenCenter does, with a bounded wait."""
-    end = time.monotonic() + timeout
+def wait_task(s, task, timeout=120.0):
+    """Poll task.get_status as XenCenter does, with a bounded wait (a
+    busy machine, ASan: minutes, and slow waits are printed)."""
+    start = time.monotonic()
     while True:
         status = s.call("task.get_status", task)
-        if status not in ("pending", "cancelling") or \
-                time.monotonic() > end:
+        waited = time.monotonic() - start
+        if status not in ("pending", "cancelling") or waited > timeout:
+            if waited > 10:
+                print("note: task %s took %.1f s" % (task, waited))
             return status
         time.sleep(0.02)
 

@@ -312,9 +312,7 @@ static struct MHD_Daemon *start_daemon(struct xapi_server *srv, int fd,
         { MHD_OPTION_END, 0, NULL },
     };
 
-    if (tls) {
-        ops[5] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                                          srv->o.max_per_address, NULL };
+    if (tls) {                     /* TCP only: ops[5] is set */
         ops[6] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
                                           srv->key };
         ops[7] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
