@@ -8,8 +8,9 @@
  * the least recently used one (as XAPI evicts the oldest): past
  * max_sessions_per_originator sessions of one user and originator, or past
  * max_sessions_per_user of one user, that user's own; at max_sessions, one
- * of the user who holds most.  A user name or originator over 255 bytes,
- * or a password over 1024, is refused before anything is kept or checked.
+ * of the user who holds most.  A user name or originator over 255 bytes
+ * is refused before anything is kept or checked; a password over 1024
+ * bytes is a failed login, never hashed.
  *
  * Failed logins are logged (user, client, reason) and counted per
  * client+user pair and per client; after max_failures failures of a pair
