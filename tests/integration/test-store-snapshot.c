@@ -543,7 +543,7 @@ START_TEST(test_snapshot_disk_failure_is_reported_and_recovered)
     k = store_create(st, r);
     ck_assert_int_lt(k, 0);
     ck_assert_ptr_nonnull(strstr(store_last_error(st),
-                                 "committed in xenstore but not saved"));
+                                 "in xenstore but not on disk"));
     ck_assert_ptr_nonnull(strstr(store_last_error(st), dir));
     ck_assert(store_last_committed(st));
     memcpy(net2, store_record_uuid(r), 37);
