@@ -76,15 +76,16 @@ static int open_plugin(struct sriovd_options *o, plugin **ret)
 static int cmd_reconcile(struct sriovd_options *o)
 {
     plugin *p = NULL;
-    int n;
+    int n, f;
 
     if (open_plugin(o, &p) < 0)
         return 2;
+    f = sriovd_finish_creates(p, o->plugin.dry_run, print_finding, NULL);
     n = plugin_reconcile(p, print_finding, NULL);
     if (n < 0)
         fprintf(stderr, SRIOVD ": %s\n", plugin_last_error(p));
     plugin_free(p);
-    return n < 0 ? 2 : n > 0;
+    return n < 0 || f < 0 ? 2 : n + f > 0;
 }
 
 static const char *tri(int v)
