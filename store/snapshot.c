@@ -77,8 +77,7 @@ static int lock_state(store *s)
         return -ENOMEM;
     fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
-        return store__fail(s, -errno, "cannot open the snapshot lock '%s': "
-                           "%m", p);
+        return store__fail_write(s, -errno, "open the snapshot lock", p, 0);
     while (flock(fd, LOCK_EX) < 0) {
         if (errno == EINTR)
             continue;
