@@ -22,11 +22,11 @@ done
 note "killed after the records, before the enable (test-only hook)"
 XEN_SRIOV_TEST_KILL_AT=sriov-create:records \
     xe network-sriov-create pif-uuid="$p1" network-uuid="$net" num-vfs=4
+note "the next xe command finishes the create: VFs enabled, their PCI records made"
 xe network-sriov-list params=all
 note "VFs: $(cat "$SRIOV_ROOT"/sys/bus/pci/devices/0000:3b:00.1/sriov_numvfs)"
 xe network-sriov-list --minimal
 left=$OUT
-note "what the boot restore applies (num_vfs), and the logical PIF not attached"
 show xenstore-read /tool/xen-sriov/network_sriov/"$left"/num_vfs
 show xenstore-read /tool/xen-sriov/network_sriov/"$left"/configuration_mode
 xe pif-list physical=false params=currently-attached
