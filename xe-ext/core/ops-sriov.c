@@ -41,14 +41,16 @@ struct create_args {
 /* ---- the mark of a create at work (ops_network_sriov_finish) ---- */
 
 #define MARK_PREFIX "sriov-create-"
+#define MARK_DESTROY "sriov-destroy-"
 #define MARK_SUFFIX ".pending"
 
-static char *mark_path(struct ops_ctx *ops, const char *pif_uuid)
+static char *mark_path(struct ops_ctx *ops, const char *prefix,
+                       const char *pif_uuid)
 {
     char *p;
 
-    if (asprintf(&p, "%s/" MARK_PREFIX "%s" MARK_SUFFIX,
-                 store_state_dir(ops->st), pif_uuid) < 0)
+    if (asprintf(&p, "%s/%s%s" MARK_SUFFIX, store_state_dir(ops->st),
+                 prefix, pif_uuid) < 0)
         return NULL;
     return p;
 }
@@ -420,7 +422,7 @@ int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
     a.hw = &hw;
     /* Marked while at work: a crash from here on is finished by
      * ops_network_sriov_finish (the next xe, the restore, xen-sriovd). */
-    mark = mark_path(ops, pif_uuid);
+    mark = mark_path(ops, MARK_PREFIX, pif_uuid);
     if (!mark)
         return xapi_error_internal(err, -ENOMEM, "out of memory");
     mark_fd = mark_take(mark, true, true);
@@ -652,21 +654,22 @@ static int sriov_of_pif(struct ops_ctx *ops, const char *pif_uuid,
     return r == -ENOENT ? 0 : r < 0 ? r : 1;
 }
 
-/* One mark: the create's process is gone (else the lock is held). */
-static int finish_mark(struct finish *f, const char *name,
-                       struct xapi_error *err)
+/* One mark: the create's (or destroy's) process is gone (else the lock
+ * is held). */
+static int finish_mark(struct finish *f, const char *prefix,
+                       const char *name, struct xapi_error *err)
 {
     _cleanup_record_ store_record *ns = NULL, *phys = NULL, *pci = NULL;
     _cleanup_free_ char *path = NULL;
     char pif[37];
-    size_t len = strlen(name) - strlen(MARK_PREFIX) - strlen(MARK_SUFFIX);
+    size_t len = strlen(name) - strlen(prefix) - strlen(MARK_SUFFIX);
     int fd, r;
 
     if (len != 36)
         return 0;
-    memcpy(pif, name + strlen(MARK_PREFIX), 36);
+    memcpy(pif, name + strlen(prefix), 36);
     pif[36] = '\0';
-    path = mark_path(f->ops, pif);
+    path = mark_path(f->ops, prefix, pif);
     if (!path)
         return xapi_error_internal(err, -ENOMEM, "out of memory");
     fd = mark_take(path, false, false);
@@ -676,6 +679,21 @@ static int finish_mark(struct finish *f, const char *name,
         return xapi_error_internal(err, fd, "cannot lock '%s': %s", path,
                                    strerror(-fd));
     r = sriov_of_pif(f->ops, pif, &ns, &phys, &pci);
+    if (r > 0 && strcmp(prefix, MARK_DESTROY) == 0) {
+        char uuid[37];
+
+        /* Its VFs are gone, its records not: destroy it again (the
+         * destroy marks it anew). */
+        memcpy(uuid, store_record_uuid(ns), 37);
+        mark_drop(path, &fd);
+        r = ops_network_sriov_destroy(f->ops, uuid, err);
+        if (r >= 0) {
+            finish_say(f, "network-sriov %s (%s): its interrupted destroy "
+                       "is finished", uuid, ops__get(phys, "device"));
+            f->done++;
+        }
+        return r;
+    }
     if (r > 0)
         r = finish_one(f, ns, phys, ops__get(pci, "pci_id"), err);
     if (r == -ECANCELED) {
@@ -740,9 +758,13 @@ int ops_network_sriov_finish(struct ops_ctx *ops, unsigned flags,
         return 0;                       /* no state directory: no mark */
     for (struct dirent *de; d && (de = readdir(d));) {
         size_t n = strlen(de->d_name);
+        const char *prefix =
+            !strncmp(de->d_name, MARK_PREFIX, strlen(MARK_PREFIX))
+                ? MARK_PREFIX :
+            !strncmp(de->d_name, MARK_DESTROY, strlen(MARK_DESTROY))
+                ? MARK_DESTROY : NULL;
 
-        if (strncmp(de->d_name, MARK_PREFIX, strlen(MARK_PREFIX)) != 0 ||
-            n < strlen(MARK_SUFFIX) ||
+        if (!prefix || n < strlen(MARK_SUFFIX) ||
             strcmp(de->d_name + n - strlen(MARK_SUFFIX), MARK_SUFFIX) != 0)
             continue;
         if (!*f.host) {
@@ -750,7 +772,7 @@ int ops_network_sriov_finish(struct ops_ctx *ops, unsigned flags,
             if (r < 0)
                 break;
         }
-        k = finish_mark(&f, de->d_name, err);
+        k = finish_mark(&f, prefix, de->d_name, err);
         if (k < 0 && r >= 0)
             r = k;
     }
@@ -905,6 +927,8 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
     char host[37], ref[OPS_REF_SIZE], bdf[16] = "";
     const char *pif_uuid;
     int mode = SRIOV_MODE_UNKNOWN, reboot = 0, r, k;
+    _cleanup_free_ char *mark = NULL;
+    _cleanup_close_ int mark_fd = -1;
     unsigned numvfs;
     bool disable;
 
@@ -946,11 +970,22 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
     if (disable && !*bdf)
         disable = false;
     if (disable) {
+        /* Marked while the VFs are gone and the records not: a crash
+         * there is finished by ops_network_sriov_finish. */
+        mark = mark_path(ops, MARK_DESTROY, pif_uuid);
+        mark_fd = mark ? mark_take(mark, true, true) : -ENOMEM;
+        if (mark_fd < 0)
+            return xapi_error_internal(err, mark_fd, "cannot mark the "
+                                       "destroy in '%s': %s: make the state "
+                                       "directory writable", mark ? mark :
+                                       "", strerror(-mark_fd));
         r = sriov_pf_disable(ops->sriov, bdf, mode, 0, &reboot);
-        if (r < 0)
+        if (r < 0) {
+            mark_drop(mark, &mark_fd);
             return xapi_error_set(err, r, XAPI_NETWORK_SRIOV_DISABLE_FAILED,
                                   ops_ref(ref, pif_uuid),
                                   sriov_ctx_last_error(ops->sriov), NULL);
+        }
         ops__step(ops, "sriov-destroy:disabled");
     }
     r = ops__transact(ops, destroy_fn, &d, &d.undo, err);
@@ -963,6 +998,7 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
             ops__log(ops, "network-sriov-destroy %s: re-enabling %u VFs on "
                      "%s failed: %s (the boot restore does it)", uuid,
                      numvfs, bdf, sriov_ctx_last_error(ops->sriov));
+        mark_drop(mark, &mark_fd);
     }
     if (r < 0)
         return r;
@@ -970,6 +1006,8 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
         reset_skipped(ops, bdf, ops__get(pci, "driver_name"));
     if (*bdf && ops__sync_pf(ops, host, bdf, err) < 0)
         xapi_error_clear(err);
+    if (mark)
+        mark_drop(mark, &mark_fd);
     ops__log(ops, "network-sriov-destroy %s on PIF %s (%s)", uuid, pif_uuid,
              ops__get(pif, "device"));
     return 0;
