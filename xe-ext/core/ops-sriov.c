@@ -44,13 +44,15 @@ struct create_args {
 #define MARK_DESTROY "sriov-destroy-"
 #define MARK_SUFFIX ".pending"
 
+/* This process's mark for the PIF: one per process, so concurrent
+ * creates never wait on each other's mark. */
 static char *mark_path(struct ops_ctx *ops, const char *prefix,
                        const char *pif_uuid)
 {
     char *p;
 
-    if (asprintf(&p, "%s/%s%s" MARK_SUFFIX, store_state_dir(ops->st),
-                 prefix, pif_uuid) < 0)
+    if (asprintf(&p, "%s/%s%s.%ld" MARK_SUFFIX, store_state_dir(ops->st),
+                 prefix, pif_uuid, (long)getpid()) < 0)
         return NULL;
     return p;
 }
@@ -654,38 +656,98 @@ static int sriov_of_pif(struct ops_ctx *ops, const char *pif_uuid,
     return r == -ENOENT ? 0 : r < 0 ? r : 1;
 }
 
-/* One mark: the create's (or destroy's) process is gone (else the lock
- * is held). */
-static int finish_mark(struct finish *f, const char *prefix,
-                       const char *name, struct xapi_error *err)
+/* A mark in the state directory: "<prefix><PIF uuid>.<pid>.pending". */
+struct mark {
+    char name[128];
+    const char *prefix;
+    char pif[37];
+    struct timespec mtime;
+    int fd;                             /* flocked: its process is gone */
+};
+
+static int cmp_mark(const void *x, const void *y)
+{
+    const struct mark *a = x, *b = y;
+
+    if (a->mtime.tv_sec != b->mtime.tv_sec)
+        return a->mtime.tv_sec < b->mtime.tv_sec ? -1 : 1;
+    if (a->mtime.tv_nsec != b->mtime.tv_nsec)
+        return a->mtime.tv_nsec < b->mtime.tv_nsec ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+static bool mark_parse(const char *name, struct mark *m)
+{
+    size_t n = strlen(name);
+
+    memset(m, 0, sizeof(*m));
+    m->fd = -1;
+    m->prefix = !strncmp(name, MARK_PREFIX, strlen(MARK_PREFIX))
+                    ? MARK_PREFIX :
+                !strncmp(name, MARK_DESTROY, strlen(MARK_DESTROY))
+                    ? MARK_DESTROY : NULL;
+    if (!m->prefix || n >= sizeof(m->name) ||
+        n < strlen(m->prefix) + 36 + strlen(MARK_SUFFIX) ||
+        strcmp(name + n - strlen(MARK_SUFFIX), MARK_SUFFIX) != 0 ||
+        name[strlen(m->prefix) + 36] != '.')
+        return false;
+    memcpy(m->pif, name + strlen(m->prefix), 36);
+    m->pif[36] = '\0';
+    snprintf(m->name, sizeof(m->name), "%s", name);
+    return schema_uuid_valid(m->pif);
+}
+
+/* The marks of the state directory, oldest first; n 0 when none. */
+static int marks_list(const char *dir, struct mark **ret, size_t *n)
+{
+    _cleanup_free_ struct mark *v = NULL;
+    DIR *d = opendir(dir);
+    struct dirent *de;
+
+    *ret = NULL;
+    *n = 0;
+    if (!d)
+        return errno == ENOENT ? 0 : negative_errno();
+    while ((de = readdir(d))) {
+        struct mark m, *t;
+        struct stat st;
+
+        if (!mark_parse(de->d_name, &m) ||
+            fstatat(dirfd(d), de->d_name, &st, 0) < 0)
+            continue;
+        m.mtime = st.st_mtim;
+        t = realloc(v, (*n + 1) * sizeof(*t));
+        if (!t) {
+            closedir(d);
+            return -ENOMEM;
+        }
+        v = t;
+        v[(*n)++] = m;
+    }
+    closedir(d);
+    if (*n)
+        qsort(v, *n, sizeof(*v), cmp_mark);
+    *ret = TAKE_PTR(v);
+    return 0;
+}
+
+/* Finish what the dead mark m of a PIF left (its lock is ours). */
+static int finish_mark(struct finish *f, const struct mark *m,
+                       struct xapi_error *err)
 {
     _cleanup_record_ store_record *ns = NULL, *phys = NULL, *pci = NULL;
-    _cleanup_free_ char *path = NULL;
-    char pif[37];
-    size_t len = strlen(name) - strlen(prefix) - strlen(MARK_SUFFIX);
-    int fd, r;
+    int r;
 
-    if (len != 36)
-        return 0;
-    memcpy(pif, name + strlen(prefix), 36);
-    pif[36] = '\0';
-    path = mark_path(f->ops, prefix, pif);
-    if (!path)
-        return xapi_error_internal(err, -ENOMEM, "out of memory");
-    fd = mark_take(path, false, false);
-    if (fd == -EWOULDBLOCK || fd == -ENOENT)
-        return 0;                       /* at work, or finished meanwhile */
-    if (fd < 0)
-        return xapi_error_internal(err, fd, "cannot lock '%s': %s", path,
-                                   strerror(-fd));
-    r = sriov_of_pif(f->ops, pif, &ns, &phys, &pci);
-    if (r > 0 && strcmp(prefix, MARK_DESTROY) == 0) {
+    r = sriov_of_pif(f->ops, m->pif, &ns, &phys, &pci);
+    if (r < 0)
+        return ops__store_fail(f->ops, r, err);
+    if (r == 0)
+        return 0;                       /* never committed, or gone */
+    if (strcmp(m->prefix, MARK_DESTROY) == 0) {
         char uuid[37];
 
-        /* Its VFs are gone, its records not: destroy it again (the
-         * destroy marks it anew). */
+        /* Its VFs are gone, its records not: destroy it again. */
         memcpy(uuid, store_record_uuid(ns), 37);
-        mark_drop(path, &fd);
         r = ops_network_sriov_destroy(f->ops, uuid, err);
         if (r >= 0) {
             finish_say(f, "network-sriov %s (%s): its interrupted destroy "
@@ -694,19 +756,83 @@ static int finish_mark(struct finish *f, const char *prefix,
         }
         return r;
     }
-    if (r > 0)
-        r = finish_one(f, ns, phys, ops__get(pci, "pci_id"), err);
-    if (r == -ECANCELED) {
-        close(fd);                      /* kept for a run that may */
-        return 0;
+    return finish_one(f, ns, phys, ops__get(pci, "pci_id"), err);
+}
+
+/*
+ * The marks whose process died, under the finishers' lock: a PIF with a
+ * create or destroy still at work (its mark locked) is left alone; the
+ * others are finished in the order their marks were made, and their marks
+ * removed.
+ */
+static int finish_marks(struct finish *f, struct xapi_error *err)
+{
+    const char *dir = store_state_dir(f->ops->st);
+    _cleanup_free_ struct mark *v = NULL;
+    _cleanup_free_ char *lockp = NULL;
+    _cleanup_close_ int lock = -1;
+    size_t n = 0;
+    int r, k = 0;
+
+    r = marks_list(dir, &v, &n);
+    if (r < 0 || n == 0)
+        return r < 0 ? xapi_error_internal(err, r, "cannot read '%s': %s",
+                                           dir, strerror(-r)) : 0;
+    free(v);
+    v = NULL;
+    if (asprintf(&lockp, "%s/sriov-finish.lock", dir) < 0)
+        return xapi_error_internal(err, -ENOMEM, "out of memory");
+    lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock < 0 || flock(lock, LOCK_EX) < 0)
+        return xapi_error_internal(err, negative_errno(), "cannot lock "
+                                   "'%s': %m: make the state directory "
+                                   "writable", lockp);
+    r = marks_list(dir, &v, &n);
+    if (r < 0)
+        return xapi_error_internal(err, r, "cannot read '%s': %s", dir,
+                                   strerror(-r));
+    for (size_t i = 0; i < n; i++) {
+        _cleanup_free_ char *path = NULL;
+
+        if (asprintf(&path, "%s/%s", dir, v[i].name) < 0) {
+            r = -ENOMEM;
+            break;
+        }
+        v[i].fd = mark_take(path, false, false);
     }
-    else if (r < 0)
-        r = ops__store_fail(f->ops, r, err);
-    if (r >= 0)
-        mark_drop(path, &fd);
-    if (fd >= 0)
-        close(fd);
-    return r;
+    for (size_t i = 0; r >= 0 && i < n; i++) {
+        bool busy = false;
+
+        if (v[i].fd < 0)
+            continue;
+        for (size_t j = 0; j < n && !busy; j++)
+            busy = v[j].fd == -EWOULDBLOCK &&
+                   strcmp(v[j].pif, v[i].pif) == 0;
+        if (busy)
+            continue;                   /* at work: its process finishes */
+        if (!*f->host) {
+            r = ops_host_ensure(f->ops, f->host, err);
+            if (r < 0)
+                break;
+        }
+        k = finish_mark(f, &v[i], err);
+        if (k == -ECANCELED)
+            continue;                   /* kept for a run that may */
+        if (k < 0)
+            break;
+        {
+            _cleanup_free_ char *path = NULL;
+
+            if (asprintf(&path, "%s/%s", dir, v[i].name) >= 0)
+                mark_drop(path, &v[i].fd);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (v[i].fd >= 0)
+            close(v[i].fd);
+    if (r == -ENOMEM)
+        return xapi_error_internal(err, r, "out of memory");
+    return r < 0 ? r : k < 0 && k != -ECANCELED ? k : 0;
 }
 
 /* Every network-sriov of this host whose VFs lack PCI records. */
@@ -750,34 +876,9 @@ int ops_network_sriov_finish(struct ops_ctx *ops, unsigned flags,
 {
     struct finish f = { .ops = ops, .flags = flags, .report = report,
                         .userdata = userdata };
-    DIR *d;
-    int r = 0, k;
+    int r;
 
-    d = opendir(store_state_dir(ops->st));
-    if (!d && (flags & OPS_FINISH_ALL) == 0)
-        return 0;                       /* no state directory: no mark */
-    for (struct dirent *de; d && (de = readdir(d));) {
-        size_t n = strlen(de->d_name);
-        const char *prefix =
-            !strncmp(de->d_name, MARK_PREFIX, strlen(MARK_PREFIX))
-                ? MARK_PREFIX :
-            !strncmp(de->d_name, MARK_DESTROY, strlen(MARK_DESTROY))
-                ? MARK_DESTROY : NULL;
-
-        if (!prefix || n < strlen(MARK_SUFFIX) ||
-            strcmp(de->d_name + n - strlen(MARK_SUFFIX), MARK_SUFFIX) != 0)
-            continue;
-        if (!*f.host) {
-            r = ops_host_ensure(ops, f.host, err);
-            if (r < 0)
-                break;
-        }
-        k = finish_mark(&f, prefix, de->d_name, err);
-        if (k < 0 && r >= 0)
-            r = k;
-    }
-    if (d)
-        closedir(d);
+    r = finish_marks(&f, err);
     if (r >= 0 && (flags & OPS_FINISH_ALL)) {
         if (!*f.host)
             r = ops_host_ensure(ops, f.host, err);
