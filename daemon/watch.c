@@ -115,8 +115,7 @@ int sriovd_finish_creates(plugin *p, bool dry_run,
                            .st = plugin_store(p), .caller = SRIOVD };
     int n;
 
-    n = ops_network_sriov_finish(&ops, OPS_FINISH_ALL |
-                                 (dry_run ? OPS_FINISH_NO_SYSFS : 0),
+    n = ops_network_sriov_finish(&ops, dry_run ? OPS_FINISH_NO_SYSFS : 0,
                                  report ? report : log_finished, userdata,
                                  &err);
     if (n < 0)

@@ -44,15 +44,16 @@ struct create_args {
 #define MARK_DESTROY "sriov-destroy-"
 #define MARK_SUFFIX ".pending"
 
-/* This process's mark for the PIF: one per process, so concurrent
- * creates never wait on each other's mark. */
+/* This thread's mark for the PIF: one per thread (xen-sriovd runs
+ * XenAPI calls in threads), so concurrent creates never wait on each
+ * other's mark. */
 static char *mark_path(struct ops_ctx *ops, const char *prefix,
                        const char *pif_uuid)
 {
     char *p;
 
     if (asprintf(&p, "%s/%s%s.%ld" MARK_SUFFIX, store_state_dir(ops->st),
-                 prefix, pif_uuid, (long)getpid()) < 0)
+                 prefix, pif_uuid, (long)gettid()) < 0)
         return NULL;
     return p;
 }
@@ -656,7 +657,7 @@ static int sriov_of_pif(struct ops_ctx *ops, const char *pif_uuid,
     return r == -ENOENT ? 0 : r < 0 ? r : 1;
 }
 
-/* A mark in the state directory: "<prefix><PIF uuid>.<pid>.pending". */
+/* A mark in the state directory: "<prefix><PIF uuid>.<tid>.pending". */
 struct mark {
     char name[128];
     const char *prefix;
