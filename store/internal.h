@@ -94,6 +94,8 @@ struct store {
     uint64_t rng;                    /* xorshift64*: jitter */
     uint64_t transactions, retries, snapshot_writes;
     bool committed;                  /* by the last store_transact */
+    uint64_t compactions_failed;     /* saved in the log, base not rewritten */
+    char save_error[STORE_ERROR_MAX];  /* why a committed change is unsaved */
     char last_error[STORE_ERROR_MAX];
     int last_errno;
 };
@@ -109,6 +111,17 @@ struct store_tx {
 _hidden_ int store__fail(store *s, int r, const char *fmt, ...)
     _printf_(3, 4);
 _hidden_ int store__failv(store *s, int r, const char *fmt, va_list ap);
+/* pwrite all of buf at off: a short write goes on, so a full disk is
+ * -ENOSPC (or -EDQUOT, -EFBIG), never a vague -EIO. */
+_hidden_ int store__pwrite_all(int fd, const void *buf, size_t len,
+                               off_t off);
+/*
+ * Record the failure r of "cannot <what> '<path>'" that wrote need bytes
+ * on the state directory's filesystem: for ENOSPC and EDQUOT with the
+ * free space and what to delete (store.xml.bak), for EROFS what to do.
+ */
+_hidden_ int store__fail_write(store *s, int r, const char *what,
+                               const char *path, size_t need);
 /* Run a batch on the store's connection, recording transport errors. */
 _hidden_ int store__batch(store *s, struct wire_req *reqs, size_t n);
 /* A random 64-bit value (getrandom). */
@@ -353,9 +366,10 @@ _hidden_ int store__tree_apply(struct tnode *tree, struct tnode *objects,
 
 /* Persist what the journal holds (called after a commit). */
 _hidden_ int store__snapshot_flush(store *s, const char *my_id);
-/* Write tree as the snapshot (locked by the caller or not). */
+/* Write tree as the snapshot (locked by the caller or not); base_good:
+ * the base on disk loads, so it becomes the spare .bak. */
 _hidden_ int store__snapshot_write_tree(store *s, const struct tnode *tree,
-                                        int version);
+                                        int version, bool base_good);
 /* Read + parse + migrate + check a snapshot file. */
 _hidden_ int store__snapshot_read(store *s, const char *path,
                                   struct tnode **ret, int *ret_version);

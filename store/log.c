@@ -305,20 +305,21 @@ int store__log_append(store *s, const char *log_path, const char *rec,
                            log_path);
     hl = (size_t)snprintf(header, sizeof(header), MAGIC "%zu %08x\n", len,
                           store__crc32(rec, len));
-    if (pwrite(fd, header, hl, (off_t)end) != (ssize_t)hl ||
-        pwrite(fd, rec, len, (off_t)(end + hl)) != (ssize_t)len ||
-        pwrite(fd, "\n", 1, (off_t)(end + hl + len)) != 1) {
-        r = errno ? -errno : -EIO;
+    r = store__pwrite_all(fd, header, hl, (off_t)end);
+    if (r >= 0)
+        r = store__pwrite_all(fd, rec, len, (off_t)(end + hl));
+    if (r >= 0)
+        r = store__pwrite_all(fd, "\n", 1, (off_t)(end + hl + len));
+    if (r >= 0 && fsync(fd) < 0)
+        r = -errno;
+    if (r < 0) {
         /* Leave no torn frame behind when we can. */
         if (ftruncate(fd, (off_t)end) < 0) {
             /* The next append cuts it off. */
         }
-        return store__fail(s, r, "cannot append to the snapshot log '%s': "
-                           "%s", log_path, strerror(-r));
+        return store__fail_write(s, r, "append to the snapshot log",
+                                 log_path, hl + len + 1);
     }
-    if (fsync(fd) < 0)
-        return store__fail(s, -errno, "cannot sync the snapshot log '%s': "
-                           "%m", log_path);
     if (created) {
         _cleanup_close_ int dfd = -1;
         char *dir = strdup(log_path), *slash;

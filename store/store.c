@@ -269,6 +269,7 @@ void store_get_stats(const store *s, struct store_stats *ret)
     ret->transactions = s->transactions;
     ret->retries = s->retries;
     ret->snapshot_writes = s->snapshot_writes;
+    ret->compactions_failed = s->compactions_failed;
 }
 
 void store_reset_stats(store *s)
