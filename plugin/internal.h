@@ -69,6 +69,9 @@ int plugin_domain_is_vm(plugin *p, unsigned domid, const char *vm);
 /* The PCI addresses in a domain's PCI backend (what libxl attached);
  * a NULL-terminated list, empty when none. */
 int plugin_domain_pcis(plugin *p, unsigned domid, char ***ret);
+/* The running domain whose PCI backend lists @bdf (canonical address),
+ * -1 if none; its name (or NULL) in *ret_name, to be freed. */
+long plugin_domain_holding(plugin *p, const char *bdf, char **ret_name);
 
 /* ---- lock.c: one lock per VM across processes ------------------------- */
 
