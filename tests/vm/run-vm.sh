@@ -96,7 +96,7 @@ if [ "$kind" = xen ]; then
     dov=$work/domu-overlay
     mkdir -p "$dov/xs/bin" "$dov/xs/tests"
     cp "$guest/domu-init" "$dov/init"
-    cp "$guest/tap.sh" "$dov/xs/tests/"
+    cp "$guest/tap.sh" "$guest"/domu-*.sh "$dov/xs/tests/"
     chmod +x "$dov/init"
     stage_programs "$dov" "${VM_DOMU_BINS:-}"
     mkdir -p "$ov/vm"
