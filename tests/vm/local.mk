@@ -7,7 +7,9 @@ VM_TESTS = \
 	tests/vm/runner.vmtest \
 	tests/vm/kernel.vmtest \
 	tests/vm/xen.vmtest \
-	tests/vm/xen-noiommu.vmtest
+	tests/vm/xen-noiommu.vmtest \
+	tests/vm/xen-igb.vmtest \
+	tests/vm/xen-igb-restore.vmtest
 
 # Programs copied into the guests (built by `make check`, run only in VMs).
 VM_GUEST_BINS = \
@@ -34,6 +36,10 @@ tests_vm_vm_vf_config_SOURCES = tests/vm/vm-vf-config.c
 tests_vm_vm_vf_config_CFLAGS = $(TEST_CFLAGS) $(JSONC_CFLAGS)
 tests_vm_vm_vf_config_LDADD = libsriov/libsriov.la $(JSONC_LIBS) $(CHECK_LIBS)
 
+# Host side: reads the igb's capture after the VM (tests/vm/vm-wire.sh).
+check_PROGRAMS += tests/vm/vm-pcap
+tests_vm_vm_pcap_SOURCES = tests/vm/vm-pcap.c
+
 check_PROGRAMS += tests/vm/xs-probe
 tests_vm_xs_probe_SOURCES = tests/vm/xs-probe.c
 tests_vm_xs_probe_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
@@ -58,6 +64,8 @@ EXTRA_DIST += $(VM_TESTS) docs/vm-tests.md \
 	tests/vm/guest/xen-steps.sh tests/vm/guest/xen-passthrough.sh \
 	tests/vm/guest/xen-noiommu.sh tests/vm/guest/kernel-pci.sh \
 	tests/vm/guest/kernel-netdevsim.sh tests/vm/guest/selftest-hang.sh \
-	tests/vm/guest/selftest-persist.sh
-CLEANFILES += tests/vm/*.console.log tests/vm/test-suite.log \
+	tests/vm/guest/selftest-persist.sh tests/vm/vm-wire.sh \
+	tests/vm/guest/xen-igb.sh tests/vm/guest/xen-igb-restore.sh \
+	tests/vm/guest/domu-igb.sh
+CLEANFILES += tests/vm/*.console.log tests/vm/*.pcap tests/vm/test-suite.log \
 	$(VM_TESTS:.vmtest=.log) $(VM_TESTS:.vmtest=.trs)

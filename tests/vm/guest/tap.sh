@@ -154,6 +154,18 @@ check_program() {
     return "$rc"
 }
 
+# wait_for N CMD...: up to N tenths of a second for CMD to succeed.
+wait_for() {
+    n=$1
+    shift
+    i=0
+    while ! "$@" >/dev/null 2>&1; do
+        [ $i -lt "$n" ] || return 1
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
 # Load a module and its dependencies (lists made by image.sh).
 load_module() {
     [ -f "/etc/modlist/$1" ] || { echo "no module list for $1" >&2; return 1; }

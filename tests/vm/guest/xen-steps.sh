@@ -40,6 +40,43 @@ xen_find_pf() {
     return 1
 }
 
+# The PF of QEMU's igb (Intel 82576, 8086:10c9) and its interface.
+xen_igb_pf() {
+    for d in "$XS_DEV"/*; do
+        [ "$(cat "$d/vendor")" = 0x8086 ] &&
+            [ "$(cat "$d/device")" = 0x10c9 ] && { basename "$d"; return 0; }
+    done
+    return 1
+}
+xen_pf_if() {
+    for n in "$XS_DEV/$1/net"/*; do
+        [ -e "$n" ] && { basename "$n"; return 0; }
+    done
+    return 1
+}
+
+# xen_vf_line IF N: VF N's line of `ip link show IF` (MAC, VLAN, spoof
+# checking, link-state, trust, as the driver reports them).
+xen_vf_line() {
+    ip link show "$1" | tr -s ' ' | sed -n "s/^ *vf $2 /vf $2 /p"
+}
+
+# xen_start_sriovd: xen-sriovd as its systemd unit runs it (verbose, its
+# log in /tmp/sriovd.log); $sriovd is its pid.
+xen_start_sriovd() {
+    xen-sriovd --foreground --verbose >/tmp/sriovd.log 2>&1 &
+    # shellcheck disable=SC2034 # the scripts stop it
+    sriovd=$!
+    wait_for 600 grep -q 'watching domains' /tmp/sriovd.log
+}
+
+# xen_sriovd_log [N]: the last N lines of its log, as comments.
+xen_sriovd_log() {
+    tap_comment "xen-sriovd's log:"
+    grep -v 'xencall:buffer' /tmp/sriovd.log >/tmp/sriovd.short
+    tap_tail /tmp/sriovd.short "${1:-30}"
+}
+
 # xen_enable_vfs PF N
 xen_enable_vfs() {
     sriov-info set-numvfs "$1" "$2" || return 1
@@ -74,6 +111,42 @@ vcpus = 1
 pci = [ "$2" ]
 EOF
     xl create "/tmp/$1.cfg"
+}
+
+# xen_create_vm NAME UUID KERNEL_ARGS [CONFIG_LINES]: a tiny PV domU of
+# that uuid, without pci=[] (xen-sriovd gives it the VFs of its VIFs).
+xen_create_vm() {
+    cat >"/tmp/$1.cfg" <<EOF
+name = "$1"
+uuid = "$2"
+type = "pv"
+kernel = "/vm/vmlinuz"
+ramdisk = "/vm/domu.cpio"
+extra = "console=hvc0 rdinit=/init quiet $3"
+memory = 160
+vcpus = 1
+${4:-}
+EOF
+    xl create "/tmp/$1.cfg"
+}
+
+# xen_domu_results NAME: forward the checks the domU printed on its
+# console (xenconsoled's guest-NAME.log), each named after the domU.
+xen_domu_results() {
+    tr -d '\r' <"/var/log/xen/console/guest-$1.log" 2>/dev/null |
+        sed -n 's/^.*@DOMU@ //p' | while IFS= read -r l; do
+            case $l in
+            "ok - "*) tap_line "ok - domU $1: ${l#ok - }" ;;
+            "not ok - "*) tap_line "not ok - domU $1: ${l#not ok - }" ;;
+            "#"*) tap_line "$l" ;;
+            esac
+        done
+}
+
+# xen_domu_said NAME LINE: the domU printed "@DOMU@ LINE" on its console.
+xen_domu_said() {
+    tr -d '\r' <"/var/log/xen/console/guest-$1.log" 2>/dev/null |
+        grep -qxF "@DOMU@ $2"
 }
 
 # xen_destroy_domu NAME
