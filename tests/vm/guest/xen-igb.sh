@@ -111,15 +111,21 @@ refused() {
 check "xen-sriovd: sriov2 refused NETWORK_SRIOV_INSUFFICIENT_CAPACITY $net" \
     wait_for 1200 refused || xen_sriovd_log 30
 check_fails "xe vif-plug of sriov2's VIF: the same refusal" \
-    NETWORK_SRIOV_INSUFFICIENT_CAPACITY xe vif-plug uuid="$vif2"
+    "insufficient capacity for VF reservation" xe vif-plug uuid="$vif2"
 nothing_half() {
-    xl pci-list sriov2
+    echo "sriov2's PCI devices: $(xl pci-list sriov2 | sed 1d)"
+    echo "its VIF: currently-attached $(xe vif-param-get uuid="$vif2" \
+        param-name=currently-attached), reserved-pci" \
+        "'$(xe vif-param-get uuid="$vif2" param-name=reserved-pci)'"
+    echo "VFs scheduled for $VM2:"
+    xenstore-ls -f $S/PCI | grep "scheduled_to_be_attached_to = \"$VM2\""
     [ -z "$(xl pci-list sriov2 | sed 1d)" ] &&
         [ "$(xe vif-param-get uuid="$vif2" param-name=currently-attached)" \
           = false ] &&
         [ -z "$(xe vif-param-get uuid="$vif2" param-name=reserved-pci)" ] &&
-        in_domain sriov1 "$vf0" && vf_has 0 $MAC1 100 &&
-        ! xenstore-ls -f $S/PCI | grep "scheduled_to_be_attached_to = \"$VM2\""
+        ! xenstore-ls -f $S/PCI |
+            grep -q "scheduled_to_be_attached_to = \"$VM2\"" &&
+        in_domain sriov1 "$vf0" && vf_has 0 $MAC1 100
 }
 check "nothing half-built: sriov2 has no PCI device, its VIF no VF; VF 0 \
 still sriov1's with its settings" nothing_half
