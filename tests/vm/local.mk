@@ -31,7 +31,7 @@ tests_vm_vm_host_CFLAGS = $(TEST_CFLAGS)
 tests_vm_vm_host_LDADD = libsriov/libsriov.la $(CHECK_LIBS)
 
 check_PROGRAMS += tests/vm/vm-vf-config
-tests_vm_vm_vf_config_SOURCES = tests/vm/vm-vf-config.c
+tests_vm_vm_vf_config_SOURCES = tests/vm/vm-vf-config.c tests/vm/vm-driver.h
 tests_vm_vm_vf_config_CFLAGS = $(TEST_CFLAGS) $(JSONC_CFLAGS)
 tests_vm_vm_vf_config_LDADD = libsriov/libsriov.la $(JSONC_LIBS) $(CHECK_LIBS)
 

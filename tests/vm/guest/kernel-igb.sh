@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=sh
 # A real SR-IOV NIC from the guest kernel: QEMU's igb (Intel 82576) with the
-# kernel's igb driver, VFs driven by igbvf.  vm-host-igb checks libsriov's
-# discovery and VF lifecycle on it, vm-vf-config every VF setting through
-# the real driver (and its refusals); the last checks send frames out of a
-# VF whose MAC and VLAN the PF set, which the host finds in the wire pcap.
+# kernel's igb driver, VFs driven by igbvf.  vm-host checks libsriov's
+# discovery, VF lifecycle and binding on it, vm-vf-config every VF setting
+# through the real driver (and its refusals), vm-plugin-settings the
+# plugin's save and release; the last checks send frames out of a VF whose
+# MAC and VLAN the PF set, which the host finds in the wire pcap.
 D=/sys/bus/pci/devices
 IP=/usr/sbin/ip
 
@@ -19,9 +20,9 @@ netdev_of() {
     done
 }
 
-check "igb and igbvf load (with dca, i2c-algo-bit)" \
-    sh -c ". /xs/tests/tap.sh; load_module igb && load_module igbvf" ||
-    return 0
+check "igb, igbvf, pci-stub and vfio-pci load (with dca, i2c-algo-bit)" \
+    sh -c ". /xs/tests/tap.sh; load_module igb && load_module igbvf &&
+           load_module pci-stub && load_module vfio-pci" || return 0
 pf=
 for d in "$D"/*; do
     [ "$(cat "$d/vendor" 2>/dev/null):$(cat "$d/device" 2>/dev/null)" = \
@@ -39,7 +40,31 @@ check "the kernel sees the igb PF ${pf:-(none)} (8086:10c9) on igb, 7 VFs at mos
     pf_ok || return 0
 pf_if=$(netdev_of "$pf")
 tap_comment "igb PF $pf, interface ${pf_if:-(none)}"
-check "the PF's interface $pf_if comes up" $IP link set "$pf_if" up
+pf_up() {
+    $IP link set "$pf_if" up || return 1
+    i=0
+    while [ "$(cat "/sys/class/net/$pf_if/operstate")" != up ] &&
+          [ $i -lt 300 ]; do
+        sleep 0.1; i=$((i + 1))
+    done
+    $IP link show "$pf_if"
+    [ "$(cat "/sys/class/net/$pf_if/operstate")" = up ]
+}
+check "the PF's interface $pf_if comes up (link up)" pf_up
+
+# libsriov: discovery (a network PF with its interface, 7 VFs of 8086:10ca,
+# each on igbvf with an interface of its own), numvfs, enable/disable,
+# binding, on the real driver.
+VM_PF=$pf VM_PF_DRIVER=igb VM_PF_VENDOR=8086 VM_TOTALVFS=7 VM_VF_DEVICE=10ca \
+    VM_PF_NET=$pf_if VM_VF_DRIVER=igbvf check_program vm-host vm-host
+
+# Every VF setting through sriov_vf_config_apply() on 4 real VFs, compared
+# with `ip -j link show`; igb's refusals (link state, a minimum rate, a
+# maximum above the link speed, a multicast MAC) named and undone; the
+# plugin's save and release on VF 2.
+check "sriov-info set-numvfs $pf 4" sriov-info set-numvfs "$pf" 4 || return 0
+VM_PF_IF=$pf_if check_program vm-vf-config vm-vf-config
+VM_PF_IF=$pf_if check_program vm-plugin-settings vm-plugin-settings
 
 # --- frames of a VF on the wire ---------------------------------------------
 # The PF gives VF 0 a MAC and VLAN 100; igbvf, bound again to take the MAC,
