@@ -59,6 +59,18 @@ static void setup(void)
     logbuf[0] = '\0';
 }
 
+/* Set other-config:@p key of VIF @p vif in the store. */
+static void vif_other_config(const char *vif, const char *key,
+                             const char *value)
+{
+    store_record *r = NULL;
+
+    ck_pt(store_get(pt_st, "VIF", vif, &r));
+    ck_pt(store_record_map_put(r, "other_config", key, value));
+    ck_pt(store_update(pt_st, r));
+    store_record_free(r);
+}
+
 static void log_to_buf(void *userdata, int level, const char *msg)
 {
     if (level <= LOG_WARNING &&
@@ -309,14 +321,10 @@ END_TEST
 START_TEST(test_vlan_refused_rolls_back_second_vif)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
-    store_record *r = NULL;
     plugin *p;
 
     /* Only B's VLAN is refused: A, already configured, is undone too. */
-    ck_pt(store_get(pt_st, "VIF", vif_b, &r));
-    ck_pt(store_record_map_put(r, "other_config", "vlan", "200"));
-    ck_pt(store_update(pt_st, r));
-    store_record_free(r);
+    vif_other_config(vif_b, "vlan", "200");
     pt_domain_new(5, VM1);
     p = open_plugin(PLUGIN_INTREMAP_WARN);
     ck_assert_int_eq(plugin_domain_start(p, 5, &err), 2);
@@ -480,13 +488,9 @@ END_TEST
 START_TEST(test_vif_link_state_refused_by_nic)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
-    store_record *r = NULL;
     plugin *p;
 
-    ck_pt(store_get(pt_st, "VIF", vif_a, &r));
-    ck_pt(store_record_map_put(r, "other_config", "link-state", "enable"));
-    ck_pt(store_update(pt_st, r));
-    store_record_free(r);
+    vif_other_config(vif_a, "link-state", "enable");
     pt_domain_new(5, VM1);
     plugin_fake_set(&fk, "fail/link", "95");
     p = open_plugin(PLUGIN_INTREMAP_WARN);
