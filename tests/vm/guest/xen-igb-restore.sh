@@ -9,6 +9,8 @@
 # (xen-igb-restore.vmtest).
 # shellcheck source=tests/vm/guest/xen-steps.sh
 . /xs/tests/xen-steps.sh
+# A domU boots in 15-60 s under TCG on a busy machine: waits of minutes.
+CHECK_TIMEOUT=300
 VM=5a5a5a5a-0000-4000-8000-0000000019e1
 MAC=02:5a:00:00:19:e1
 

@@ -10,6 +10,8 @@
 # checked outside the VM, in the igb's capture (xen-igb.vmtest).
 # shellcheck source=tests/vm/guest/xen-steps.sh
 . /xs/tests/xen-steps.sh
+# A domU boots in 15-60 s under TCG on a busy machine: waits of minutes.
+CHECK_TIMEOUT=300
 VM1=5a5a5a5a-0000-4000-8000-0000000019b1
 VM2=5a5a5a5a-0000-4000-8000-0000000019b2
 MANUAL=5a5a5a5a-0000-4000-8000-0000000019b3
