@@ -59,7 +59,7 @@ case $VM_BOOT in
         xen-sriov-restore >/tmp/restore.out 2>&1
         rc=$?
         cat /tmp/restore.out
-        [ "$rc" = 0 ] && grep -q "($pf.*): 2 VFs enabled (sysfs)" \
+        [ "$rc" = 0 ] && grep -qF "($pfif, $pf): 2 VFs enabled (sysfs)" \
             /tmp/restore.out
     }
     check "xen-sriov-restore (exit 0): 2 VFs enabled on $pf (sysfs)" restore
