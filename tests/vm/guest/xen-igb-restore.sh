@@ -24,11 +24,7 @@ check "dom0 toolstack up (modules, xenstored, xen-init-dom0, xenconsoled)" \
     xen_start_toolstack || return 0
 check "the state directory /var/lib/xen-sriov is on the persistent disk" \
     state_on_disk || return 0
-check "igb loads in dom0" load_module igb || return 0
-pf=$(xen_igb_pf)
-pfif=$(xen_pf_if "$pf")
-check "the igb PF $pf is $pfif; link set up" ip link set "$pfif" up ||
-    return 0
+xen_igb_up || return 0
 
 case $VM_BOOT in
 1)

@@ -30,12 +30,7 @@ out() {
 
 check "dom0 toolstack up (modules, xenstored, xen-init-dom0, xenconsoled)" \
     xen_start_toolstack || return 0
-check "igb loads in dom0" load_module igb || return 0
-pf=$(xen_igb_pf)
-pfif=$(xen_pf_if "$pf")
-# The host's network configuration brings the NIC up (ifupdown on Debian).
-check "the igb PF $pf is $pfif; link set up" ip link set "$pfif" up ||
-    return 0
+xen_igb_up || return 0
 
 # --- xe: PIF, network, network-sriov, VIFs ------------------------------
 scan() {

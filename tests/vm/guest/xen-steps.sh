@@ -78,6 +78,16 @@ xen_pf_if() {
     return 1
 }
 
+# xen_igb_up: the checks that load igb in dom0 and bring its PF up (as the
+# host's network configuration would, ifupdown on Debian); sets $pf and
+# $pfif.  Fails when one failed.
+xen_igb_up() {
+    check "igb loads in dom0" load_module igb || return 1
+    pf=$(xen_igb_pf)
+    pfif=$(xen_pf_if "$pf")
+    check "the igb PF $pf is $pfif; link set up" ip link set "$pfif" up
+}
+
 # xen_vf_line IF N: VF N's line of `ip link show IF` (MAC, VLAN, spoof
 # checking, link-state, trust, as the driver reports them).  iproute2's ip:
 # busybox's shell runs its own applet for a bare `ip`, which shows no VFs.
