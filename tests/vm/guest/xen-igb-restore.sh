@@ -82,7 +82,7 @@ xs_ips=169.254.30.1" 'passthrough = "enabled"' ||
         case $l in *"link/ether $MAC "*", vlan 300,"*) return 0 ;; esac
         return 1
     }
-    check "igb reports VF 0 with $MAC, vlan 300" vf_has
+    check "igb reports VF 0 with $MAC, vlan 300" xen_settled 5 vf_has
     check "the domU sent its frames from 169.254.30.1" \
         wait_for 1800 xen_domu_said restored "SENT 169.254.30.1"
     xen_domu_results restored

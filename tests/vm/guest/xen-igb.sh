@@ -96,7 +96,7 @@ vf_has() {
     return 1
 }
 check "igb reports VF 0 with $MAC1, vlan 100 (ip link show $pfif)" \
-    vf_has 0 $MAC1 100
+    xen_settled 5 vf_has 0 $MAC1 100
 check "sriov1 sent its frames from 169.254.100.1" \
     wait_for 1800 xen_domu_said sriov1 "SENT 169.254.100.1"
 
@@ -126,7 +126,7 @@ nothing_half() {
         in_domain sriov1 "$vf0" && vf_has 0 $MAC1 100
 }
 check "nothing half-built: sriov2 has no PCI device, its VIF no VF; VF 0 \
-still sriov1's with its settings" nothing_half
+still sriov1's with its settings" xen_settled 5 nothing_half
 check "xl destroy sriov2" xl destroy sriov2
 
 # --- hotplug on the running domU: VLAN 100 -> 200 -----------------------
@@ -142,7 +142,7 @@ plug() {
     out xe vif-plug uuid="$vif1" && in_domain sriov1 "$vf0"
 }
 check "xe vif-plug: VF 0 back in sriov1" plug || xen_sriovd_log 30
-check "igb reports VF 0 with $MAC1, vlan 200" vf_has 0 $MAC1 200
+check "igb reports VF 0 with $MAC1, vlan 200" xen_settled 5 vf_has 0 $MAC1 200
 check "sriov1 sent its frames from 169.254.200.1 (plug 2)" \
     wait_for 1800 xen_domu_said sriov1 "SENT 169.254.200.1"
 xen_domu_results sriov1
@@ -163,7 +163,7 @@ restored() {
     [ "$after" = "$before" ]
 }
 check "VF 0's MAC, VLAN and spoof checking are back as before the VM" \
-    restored || xen_sriovd_log 30
+    xen_settled 5 restored || xen_sriovd_log 30
 check "xen-sriovd --status: 1 of 1 VFs free" \
     sh -c "xen-sriovd --status | tee /dev/stderr | grep -q '1 of 1 VFs free'"
 
@@ -198,8 +198,8 @@ $manual_id (manual)" /tmp/out &&
         grep -q "$vf1 reserved by VIF $vif1 for VM $VM1" /tmp/out
 }
 check "xen-sriovd --status: $vf0 held by domain $manual_id (manual), \
-$vf1 reserved by sriov3's VIF" status
-check "igb reports VF 1 with $MAC1, vlan 200" vf_has 1 $MAC1 200
+$vf1 reserved by sriov3's VIF" xen_settled 5 status
+check "igb reports VF 1 with $MAC1, vlan 200" xen_settled 5 vf_has 1 $MAC1 200
 check "sriov3 sent its frames from 169.254.201.1 through $vf1" \
     wait_for 1800 xen_domu_said sriov3 "SENT 169.254.201.1"
 xen_domu_results sriov3

@@ -88,6 +88,22 @@ xen_igb_up() {
     check "the igb PF $pf is $pfif; link set up" ip link set "$pfif" up
 }
 
+# xen_settled N CMD...: a read-only condition, tried up to N times a
+# second apart until it holds, so that a dom0 command crashed under TCG
+# (docs/vm-tests.md) is one more try, not a failed check; prints the
+# output of the last try.
+xen_settled() {
+    n=$1
+    shift
+    i=1
+    while ! "$@" >/tmp/settled.out 2>&1; do
+        [ $i -lt "$n" ] || { cat /tmp/settled.out; return 1; }
+        sleep 1
+        i=$((i + 1))
+    done
+    cat /tmp/settled.out
+}
+
 # xen_vf_line IF N: VF N's line of `ip link show IF` (MAC, VLAN, spoof
 # checking, link-state, trust, as the driver reports them).  iproute2's ip:
 # busybox's shell runs its own applet for a bare `ip`, which shows no VFs.
