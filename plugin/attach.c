@@ -85,6 +85,45 @@ static int locate(plugin *p, const char *bdf, char **ifname, unsigned *idx)
 
 /* ---- release ----------------------------------------------------------- */
 
+/*
+ * Put back the settings VF @p bdf had before the reservation: those of
+ * @p saved that differ from the VF's now.  A VF whose settings cannot be
+ * put back must not go to the next VM with this one's MAC and VLAN: the
+ * failure is logged with what to do, and returned, so that the release
+ * stops here and the VF stays reserved (on pciback, out of the free pool).
+ * Reconcile (xen-sriovd at start, on SIGHUP, --reconcile) tries again.
+ */
+static int restore(plugin *p, const char *vif_uuid, const char *bdf,
+                   const char *ifname, unsigned idx,
+                   const sriov_vf_config *saved)
+{
+    sriov_vf_config cur = SRIOV_VF_CONFIG_INIT, back = *saved;
+    char why[PLUGIN_ERROR_MAX];
+    unsigned failed = 0;
+    int r;
+
+    r = p->backend->vf_get(p, ifname, idx, &cur);
+    if (r >= 0) {
+        back.mask = plugin_vf_config_changed(saved, &cur);
+        if (!back.mask)
+            return 0;
+        r = p->backend->vf_apply(p, ifname, idx, &back, &failed);
+        if (r == 0)
+            return 0;
+    }
+    /* A refused rate (> 0) is a failure here: it was set for this VM. */
+    memcpy(why, p->error, sizeof(why));
+    r = plugin_fail(p, r < 0 ? r : -EIO, "VF %s (%s VF %u) of VIF %s: its "
+                    "settings from before the VM were not put back: %.*s; "
+                    "the VF stays reserved, out of the free pool, until "
+                    "they are: fix the cause (or set them by hand with "
+                    "`ip link set %s vf %u ...`), then run `xen-sriovd "
+                    "--reconcile` or `systemctl reload xen-sriovd`",
+                    bdf, ifname, idx, vif_uuid, 600, why, ifname, idx);
+    plugin_log(p, LOG_ERR, "%s", p->error);
+    return r;
+}
+
 int plugin_release_vif(plugin *p, const char *vif_uuid, bool force,
                        struct xapi_error *err)
 {
@@ -141,12 +180,9 @@ int plugin_release_vif(plugin *p, const char *vif_uuid, bool force,
             plugin_log(p, LOG_WARNING, "VIF %s: saved VF settings are "
                        "damaged, not restored", vif_uuid);
         } else if (saved.mask && locate(p, bdf, &ifname, &idx) > 0) {
-            unsigned failed = 0;
-
-            r = p->backend->vf_apply(p, ifname, idx, &saved, &failed);
+            r = restore(p, vif_uuid, bdf, ifname, idx, &saved);
             if (r < 0)
-                plugin_log(p, LOG_WARNING, "VF %s: previous settings not "
-                           "restored: %s", bdf, p->error);
+                goto out;               /* kept reserved: retried later */
             plugin_step(p, "restored");
         }
         if (strcmp(driver, SRIOV_PCIBACK_DRIVER) != 0) {
@@ -194,11 +230,13 @@ static int attach_one(plugin *p, const struct plugin_vif *v, const char *pci,
     if (net < 0)
         return net;
 
-    /* Save what we are about to change, once, before changing it. */
+    /* Save what we are about to change (only that: only that is put
+     * back), before changing it. */
     r = plugin_store_get(p, "VIF", v->uuid, &vif);
     if (r < 0)
         return plugin_fail_store(p, r);
-    if (!store_record_map_get(vif, "vf_saved_config", "driver")) {
+    if (!store_record_map_get(vif, "vf_saved_config", "driver") ||
+        net > 0) {
         sriov_vf_config cur = SRIOV_VF_CONFIG_INIT;
 
         r = sriov_pci_get_driver(p->ctx, bdf, &driver);
@@ -206,6 +244,7 @@ static int attach_one(plugin *p, const struct plugin_vif *v, const char *pci,
             r = plugin_fail_sriov(p, r);
         if (r >= 0 && net > 0)
             r = p->backend->vf_get(p, ifname, idx, &cur);
+        cur.mask = plugin_vf_config_save_mask(want, &cur);
         if (r >= 0)
             r = plugin_save_vf_config(p, v->uuid, pci, &cur, driver);
         if (r < 0)

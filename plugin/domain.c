@@ -143,3 +143,30 @@ int plugin_domain_pcis(plugin *p, unsigned domid, char ***ret)
     *ret = v;
     return 0;
 }
+
+long plugin_domain_holding(plugin *p, const char *bdf, char **ret_name)
+{
+    _cleanup_free_ unsigned *doms = NULL;
+    size_t ndoms = 0;
+    long found = -1;
+
+    *ret_name = NULL;
+    if (plugin_domain_list(p, &doms, &ndoms) < 0)
+        return -1;
+    for (size_t d = 0; d < ndoms && found < 0; d++) {
+        _cleanup_strv_free_ char **held = NULL;
+
+        if (plugin_domain_pcis(p, doms[d], &held) < 0)
+            continue;
+        for (char **b = held; *b && found < 0; b++)
+            if (strcmp(*b, bdf) == 0)
+                found = doms[d];
+    }
+    if (found >= 0) {
+        char path[64];
+
+        snprintf(path, sizeof(path), "/local/domain/%ld/name", found);
+        *ret_name = xs_get(p, path);
+    }
+    return found;
+}

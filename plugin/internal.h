@@ -69,6 +69,9 @@ int plugin_domain_is_vm(plugin *p, unsigned domid, const char *vm);
 /* The PCI addresses in a domain's PCI backend (what libxl attached);
  * a NULL-terminated list, empty when none. */
 int plugin_domain_pcis(plugin *p, unsigned domid, char ***ret);
+/* The running domain whose PCI backend lists @bdf (canonical address),
+ * -1 if none; its name (or NULL) in *ret_name, to be freed. */
+long plugin_domain_holding(plugin *p, const char *bdf, char **ret_name);
 
 /* ---- lock.c: one lock per VM across processes ------------------------- */
 
@@ -184,9 +187,9 @@ int plugin_reserve(plugin *p, struct plugin_reserve *r);
 /* Clear a VIF's reservation (VIF and PCI fields) if it still names
  * @p pci.  0 also when already released. */
 int plugin_unreserve(plugin *p, const char *vif, const char *pci);
-/* Write VIF.vf_saved_config: @p cfg and the VF's driver ("driver" key,
- * "" when unbound), unless saved already. -ESTALE if the VIF no longer
- * holds @p pci. */
+/* Write VIF.vf_saved_config: the fields of @p cfg->mask and the VF's
+ * driver ("driver" key, "" when unbound); when saved already, only the
+ * fields not saved yet.  -ESTALE if the VIF no longer holds @p pci. */
 int plugin_save_vf_config(plugin *p, const char *vif, const char *pci,
                           const sriov_vf_config *cfg, const char *driver);
 /* Set VIF.currently_attached, and VIF.domid/PCI.reserved_domid when

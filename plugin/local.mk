@@ -106,7 +106,8 @@ EXTRA_DIST += tests/vm/xen-plugin.vmtest tests/vm/guest/xen-plugin.sh
 check_PROGRAMS += tests/vm/vm-plugin-setup tests/vm/vm-plugin-settings
 tests_vm_vm_plugin_setup_SOURCES = tests/vm/vm-plugin-setup.c
 tests_vm_vm_plugin_setup_LDADD = store/libstore.la libsriov/libsriov.la
-tests_vm_vm_plugin_settings_SOURCES = tests/vm/vm-plugin-settings.c
+tests_vm_vm_plugin_settings_SOURCES = tests/vm/vm-plugin-settings.c \
+	tests/vm/vm-driver.h
 tests_vm_vm_plugin_settings_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_vm_vm_plugin_settings_LDADD = plugin/libplugin.la $(CHECK_LIBS)
 

@@ -240,6 +240,21 @@ static int save_tx(store_tx *tx, void *userdata)
                                      a->driver ? a->driver : "");
         if (k >= 0)
             k = store_tx_update(tx, vif);
+    } else {
+        /* Saved already: only fields not saved yet (a VIF asking for a
+         * setting more than before; we have not changed it), never our
+         * own values over the VF's. */
+        sriov_vf_config had = SRIOV_VF_CONFIG_INIT, more = *a->cfg;
+
+        if (plugin_vf_config_from_map(vif, &had) >= 0)
+            more.mask &= ~had.mask;
+        else
+            more.mask = 0;              /* damaged: release says so */
+        if (more.mask) {
+            k = plugin_vf_config_to_map(&more, vif);
+            if (k >= 0)
+                k = store_tx_update(tx, vif);
+        }
     }
     store_record_free(vif);
     return k;

@@ -234,3 +234,39 @@ int plugin_vf_config_from_map(const store_record *vif, sriov_vf_config *ret)
     *ret = cfg;
     return 0;
 }
+
+unsigned plugin_vf_config_save_mask(const sriov_vf_config *want,
+                                    const sriov_vf_config *cur)
+{
+    unsigned m = want->mask;
+
+    if (m & SRIOV_VF_VLAN)
+        m |= SRIOV_VF_QOS;
+    return m & cur->mask;
+}
+
+unsigned plugin_vf_config_changed(const sriov_vf_config *saved,
+                                  const sriov_vf_config *cur)
+{
+    unsigned m = 0, both = saved->mask & cur->mask;
+
+    m |= saved->mask & ~cur->mask;       /* not reported now: write it */
+    if ((both & SRIOV_VF_MAC) && memcmp(saved->mac, cur->mac, 6) != 0)
+        m |= SRIOV_VF_MAC;
+    if (((both & SRIOV_VF_VLAN) && saved->vlan != cur->vlan) ||
+        ((both & SRIOV_VF_QOS) && saved->qos != cur->qos))
+        m |= saved->mask & (SRIOV_VF_VLAN | SRIOV_VF_QOS);
+    if ((both & SRIOV_VF_SPOOFCHK) && saved->spoofchk != cur->spoofchk)
+        m |= SRIOV_VF_SPOOFCHK;
+    if ((both & SRIOV_VF_TRUST) && saved->trust != cur->trust)
+        m |= SRIOV_VF_TRUST;
+    if ((both & SRIOV_VF_LINK_STATE) && saved->link_state != cur->link_state)
+        m |= SRIOV_VF_LINK_STATE;
+    if ((both & SRIOV_VF_MIN_TX_RATE) &&
+        saved->min_tx_rate != cur->min_tx_rate)
+        m |= SRIOV_VF_MIN_TX_RATE;
+    if ((both & SRIOV_VF_MAX_TX_RATE) &&
+        saved->max_tx_rate != cur->max_tx_rate)
+        m |= SRIOV_VF_MAX_TX_RATE;
+    return m;
+}

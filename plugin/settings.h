@@ -35,4 +35,23 @@ int plugin_vf_config_to_map(const sriov_vf_config *cfg, store_record *vif);
 /* Read VIF.vf_saved_config back; -EBADMSG for a damaged value. */
 int plugin_vf_config_from_map(const store_record *vif, sriov_vf_config *ret);
 
+/*
+ * What a reservation may change, so what to save before it: the fields of
+ * @p want (with the QoS when it sets the VLAN, which may drop the QoS)
+ * that the driver reports in @p cur.  Nothing else is saved, so nothing
+ * else is written back: a setting the driver cannot take (igb's
+ * link-state) is never part of a restore unless the VIF set it.
+ */
+unsigned plugin_vf_config_save_mask(const sriov_vf_config *want,
+                                    const sriov_vf_config *cur);
+
+/*
+ * The fields of @p saved that differ from @p cur (the VF now), i.e. what a
+ * restore must write; VLAN and QoS go together.  A field equal to its
+ * saved value was not changed, or was put back already: it is not sent
+ * again (a driver refusing it cannot undo the rest of the restore).
+ */
+unsigned plugin_vf_config_changed(const sriov_vf_config *saved,
+                                  const sriov_vf_config *cur);
+
 #endif

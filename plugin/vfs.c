@@ -39,7 +39,20 @@ static char *unusable_reason(plugin *p, sriov_host *h, const char *bdf,
                       "renumbered: run 'xe pif-scan')");
     busy = sriov_vf_busy_reason(vf);
     if (busy) {
-        snprintf(why, sizeof(why), "in use outside xen-sriov: %s", busy);
+        _cleanup_free_ char *name = NULL;
+        long dom = -1;
+
+        /* Given to a domain by hand (the admin's `xl pci-assignable-add`
+         * and pci=[...] or xl pci-attach): say which one holds it. */
+        if (sriov_vf_driver(vf) && strstr(sriov_vf_driver(vf), "pciback"))
+            dom = plugin_domain_holding(p, bdf, &name);
+        if (dom >= 0)
+            snprintf(why, sizeof(why), "in use outside xen-sriov: held by "
+                     "domain %ld%s%s%s, given by hand (xl pci-attach, or "
+                     "pci=[...] in its config), not through a VIF", dom,
+                     name ? " (" : "", name ? name : "", name ? ")" : "");
+        else
+            snprintf(why, sizeof(why), "in use outside xen-sriov: %s", busy);
         return strdup(why);
     }
     v = plugin_iommu_check(p, vf, same_domain, why, sizeof(why));

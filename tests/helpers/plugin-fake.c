@@ -172,9 +172,49 @@ static int fake_vf_get(plugin *p, const char *ifname, unsigned vf,
     return 0;
 }
 
+/* One group of settings as `ip link` and libsriov's messages name it. */
+static void describe(unsigned group, const sriov_vf_config *c, char *buf,
+                     size_t len)
+{
+    static const char *const link[] = { "auto", "enable", "disable" };
+
+    switch (group) {
+    case SRIOV_VF_VLAN | SRIOV_VF_QOS:
+        snprintf(buf, len, "vlan %u qos %u", c->vlan, c->qos);
+        break;
+    case SRIOV_VF_MAC:
+        snprintf(buf, len, "mac %02x:%02x:%02x:%02x:%02x:%02x", c->mac[0],
+                 c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+        break;
+    case SRIOV_VF_SPOOFCHK:
+        snprintf(buf, len, "spoofchk %s", c->spoofchk ? "on" : "off");
+        break;
+    case SRIOV_VF_TRUST:
+        snprintf(buf, len, "trust %s", c->trust ? "on" : "off");
+        break;
+    default:
+        snprintf(buf, len, "link-state %s",
+                 c->link_state >= 0 && c->link_state <= 2 ?
+                 link[c->link_state] : "?");
+        break;
+    }
+}
+
+/*
+ * As sriov_vf_config_apply() on a real driver: the groups in its order
+ * (VLAN+QoS, MAC, spoofchk, trust, link state, rates), any refused but the
+ * rates undoes them all, with the kernel's errno and libsriov's message.
+ * fail/<vlan|mac|spoofchk|trust|link> refuses that setting whatever its
+ * value, as a driver without it does (igb: fail/link = 95, EOPNOTSUPP).
+ */
 static int fake_vf_apply(plugin *p, const char *ifname, unsigned vf,
                          const sriov_vf_config *cfg, unsigned *failed)
 {
+    static const struct { unsigned group; const char *fail; } groups[] = {
+        { SRIOV_VF_VLAN | SRIOV_VF_QOS, "vlan" }, { SRIOV_VF_MAC, "mac" },
+        { SRIOV_VF_SPOOFCHK, "spoofchk" }, { SRIOV_VF_TRUST, "trust" },
+        { SRIOV_VF_LINK_STATE, "link" },
+    };
     sriov_vf_config c;
     char rel[96], buf[256];
     int r, rate = 0;
@@ -183,27 +223,31 @@ static int fake_vf_apply(plugin *p, const char *ifname, unsigned vf,
     r = fake_vf_get(p, ifname, vf, &c);
     if (r < 0)
         return r;
-    if ((cfg->mask & SRIOV_VF_MAC) && (r = failure(p, "mac"))) {
-        *failed = SRIOV_VF_MAC;
-        return plugin_fail(p, r, "fake: %s vf %u: the driver refused the "
-                           "MAC", ifname, vf);
-    }
-    if ((cfg->mask & (SRIOV_VF_VLAN | SRIOV_VF_QOS)) &&
-        (r = failure(p, "vlan"))) {
-        *failed = SRIOV_VF_VLAN;
-        return plugin_fail(p, r, "fake: %s vf %u: the driver refused the "
-                           "VLAN", ifname, vf);
-    }
     if (cfg->mask & SRIOV_VF_MAC)
         memcpy(c.mac, cfg->mac, 6);
     if (cfg->mask & SRIOV_VF_VLAN)
-        c.vlan = cfg->vlan, c.qos = (cfg->mask & SRIOV_VF_QOS) ? cfg->qos : 0;
+        c.vlan = cfg->vlan;
+    if (cfg->mask & SRIOV_VF_QOS)
+        c.qos = cfg->qos;
+    else if (c.vlan == 0)
+        c.qos = 0;
     if (cfg->mask & SRIOV_VF_SPOOFCHK)
         c.spoofchk = cfg->spoofchk;
     if (cfg->mask & SRIOV_VF_TRUST)
         c.trust = cfg->trust;
     if (cfg->mask & SRIOV_VF_LINK_STATE)
         c.link_state = cfg->link_state;
+    for (size_t i = 0; i < sizeof(groups) / sizeof(*groups); i++) {
+        char what[64];
+
+        if (!(cfg->mask & groups[i].group) ||
+            !(r = failure(p, groups[i].fail)))
+            continue;
+        *failed = cfg->mask & groups[i].group;
+        describe(groups[i].group, &c, what, sizeof(what));
+        return plugin_fail(p, r, "%s VF %u: the driver refused %s: %s",
+                           ifname, vf, what, strerror(-r));
+    }
     if (cfg->mask & SRIOV_VF_RATES) {
         if (failure(p, "rate")) {
             rate = 1;
@@ -225,8 +269,10 @@ static int fake_vf_apply(plugin *p, const char *ifname, unsigned vf,
         return plugin_fail(p, r, "fake: cannot write %s", rel);
     logline(p, "vf_apply %s %u", ifname, vf);
     if (rate)
-        return plugin_fail(p, SRIOV_VF_RATE_REFUSED, "fake: %s vf %u: the "
-                           "NIC does not limit VF rates", ifname, vf);
+        return plugin_fail(p, SRIOV_VF_RATE_REFUSED, "%s VF %u: the driver "
+                           "refused min_tx_rate %u max_tx_rate %u (Mbps): "
+                           "the NIC does not limit VF rates", ifname, vf,
+                           cfg->min_tx_rate, cfg->max_tx_rate);
     return 0;
 }
 

@@ -12,15 +12,20 @@
  *     writes the domain's PCI backend in xenstore as libxl does
  *     (backend/pci/<domid>/0/num_devs, dev-<i>); pci_detach needs it
  *     there;
- *   - VF settings: all-or-nothing like sriov_vf_config_apply(), a refused
- *     rate is SRIOV_VF_RATE_REFUSED with the rest applied.
+ *   - VF settings: all-or-nothing like sriov_vf_config_apply(), in its
+ *     order and with its messages ("<if> VF <n>: the driver refused
+ *     link-state auto: Operation not supported"); a refused rate is
+ *     SRIOV_VF_RATE_REFUSED with the rest applied.  A VF reads back as
+ *     a real one does (spoofchk on, link-state auto when never set).
  *
  * State directory layout (all optional):
  *   nic/<ifname>-<vf>   "mac vlan qos spoofchk trust link min max"
  *   quarantined/<bdf>   present while quarantined
  *   caps                "<passthrough> <intremap>" (default "1 1")
  *   fail/<what>         make <what> fail with the errno written in it:
- *                       mac, vlan, rate (any value: refused), attach,
+ *                       mac, vlan, spoofchk, trust, link (a VF setting,
+ *                       whatever its value: igb refuses link-state with
+ *                       95, EOPNOTSUPP), rate (any value: refused), attach,
  *                       detach, assignable_add, host_caps, nopt-<domid>
  *                       (the domain was made without passthrough)
  *   group/<bdf>         Xen's IOMMU group of <bdf> (addresses, one a line)

@@ -59,6 +59,18 @@ static void setup(void)
     logbuf[0] = '\0';
 }
 
+/* Set other-config:@p key of VIF @p vif in the store. */
+static void vif_other_config(const char *vif, const char *key,
+                             const char *value)
+{
+    store_record *r = NULL;
+
+    ck_pt(store_get(pt_st, "VIF", vif, &r));
+    ck_pt(store_record_map_put(r, "other_config", key, value));
+    ck_pt(store_update(pt_st, r));
+    store_record_free(r);
+}
+
 static void log_to_buf(void *userdata, int level, const char *msg)
 {
     if (level <= LOG_WARNING &&
@@ -296,7 +308,9 @@ START_TEST(test_mac_refused_rolls_back)
     p = open_plugin(PLUGIN_INTREMAP_WARN);
     ck_assert_int_eq(plugin_domain_start(p, 5, &err), -EIO);
     ck_assert_str_eq(err.code, "INTERNAL_ERROR");
-    ck_assert_ptr_nonnull(strstr(err.params[0], "refused the MAC"));
+    ck_assert_ptr_nonnull(strstr(err.params[0], "enp59s0f0 VF 0: the driver "
+                                 "refused mac 02:00:00:00:00:0a: Invalid "
+                                 "argument"));
     ck_assert_ptr_nonnull(strstr(err.params[0], vif_a));
     plugin_free(p);
     assert_clean();
@@ -307,21 +321,17 @@ END_TEST
 START_TEST(test_vlan_refused_rolls_back_second_vif)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
-    store_record *r = NULL;
     plugin *p;
 
     /* Only B's VLAN is refused: A, already configured, is undone too. */
-    ck_pt(store_get(pt_st, "VIF", vif_b, &r));
-    ck_pt(store_record_map_put(r, "other_config", "vlan", "200"));
-    ck_pt(store_update(pt_st, r));
-    store_record_free(r);
+    vif_other_config(vif_b, "vlan", "200");
     pt_domain_new(5, VM1);
     p = open_plugin(PLUGIN_INTREMAP_WARN);
     ck_assert_int_eq(plugin_domain_start(p, 5, &err), 2);
     ck_assert_int_eq(plugin_vif_unplug(p, vif_b, false, &err), 0);
     plugin_fake_set(&fk, "fail/vlan", "22");
     ck_assert_int_eq(plugin_vif_plug(p, vif_b, &err), -EIO);
-    ck_assert_ptr_nonnull(strstr(err.params[0], "VLAN"));
+    ck_assert_ptr_nonnull(strstr(err.params[0], "refused vlan 200 qos 0"));
     plugin_free(p);
     ck_assert_str_eq(nic(1), NIC_VF1);
     ck_assert_str_eq(pt_field("VIF", vif_b, "reserved_pci"), "");
@@ -450,6 +460,95 @@ START_TEST(test_order_of_calls)
 }
 END_TEST
 
+/* As igb: link-state is refused whatever its value (EOPNOTSUPP), though
+ * every VF reports "auto".  The VIF never set it: the release puts back
+ * the MAC, VLAN, trust and rate, and does not send link-state at all. */
+START_TEST(test_release_on_nic_without_link_state)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    plugin *p;
+
+    pt_domain_new(5, VM1);
+    plugin_fake_set(&fk, "fail/link", "95");
+    p = open_plugin(PLUGIN_INTREMAP_WARN);
+    ck_assert_int_eq(plugin_domain_start(p, 5, &err), 2);
+    ck_assert_str_eq(nic(0), "02:00:00:00:00:0a 100 0 1 1 0 0 500\n");
+    pt_domain_destroy(5);
+    ck_assert_msg(plugin_domain_release(p, 5, &err) == 2, "%s",
+                  plugin_last_error(p));
+    plugin_free(p);
+    ck_assert_msg(!*logbuf, "warnings: %s", logbuf);
+    assert_clean();
+    xapi_error_clear(&err);
+}
+END_TEST
+
+/* A VIF asking igb for a link state: refused with the driver's words,
+ * nothing kept; the release then has nothing to put back. */
+START_TEST(test_vif_link_state_refused_by_nic)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    plugin *p;
+
+    vif_other_config(vif_a, "link-state", "enable");
+    pt_domain_new(5, VM1);
+    plugin_fake_set(&fk, "fail/link", "95");
+    p = open_plugin(PLUGIN_INTREMAP_WARN);
+    ck_assert_int_eq(plugin_domain_start(p, 5, &err), -EIO);
+    ck_assert_msg(strstr(err.params[0], vif_a) &&
+                  strstr(err.params[0], "enp59s0f0 VF 0: the driver refused "
+                         "link-state enable: Operation not supported"),
+                  "%s", err.params[0]);
+    plugin_free(p);
+    assert_clean();
+    xapi_error_clear(&err);
+}
+END_TEST
+
+/* The NIC refuses to put A's trust back (only A's VIF set it): the VF must
+ * not go to the next VM with this one's MAC and VLAN.  It stays reserved (on pciback) with an
+ * error naming it, the setting and what to do; a reconcile after the
+ * cause is gone restores and frees it. */
+START_TEST(test_restore_refused_keeps_vf_reserved)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    const char *pci;
+    plugin *p;
+
+    pt_domain_new(5, VM1);
+    p = open_plugin(PLUGIN_INTREMAP_WARN);
+    ck_assert_int_eq(plugin_domain_start(p, 5, &err), 2);
+    pt_domain_destroy(5);
+    plugin_fake_set(&fk, "fail/trust", "5");
+    ck_assert_int_eq(plugin_domain_release(p, 5, &err), -EIO);
+    plugin_free(p);
+    ck_assert_msg(strstr(logbuf, "VF 0000:3b:02.0 (enp59s0f0 VF 0) of VIF") &&
+                  strstr(logbuf, "refused trust off: Input/output "
+                         "error") &&
+                  strstr(logbuf, "stays reserved, out of the free pool") &&
+                  strstr(logbuf, "xen-sriovd --reconcile"), "%s", logbuf);
+    pci = pt_field("VIF", vif_a, "reserved_pci");
+    ck_assert_str_eq(pci, net.vf[0]);
+    ck_assert_str_eq(pt_field("PCI", net.vf[0],
+                              "scheduled_to_be_attached_to"), VM1);
+    ck_assert_str_eq(nic(0), "02:00:00:00:00:0a 100 0 1 1 0 0 500\n");
+    assert_driver("0000:3b:02.0", "pciback");
+    /* B, whose restore worked, is free. */
+    ck_assert_str_eq(pt_field("VIF", vif_b, "reserved_pci"), "");
+    ck_assert_str_eq(nic(1), NIC_VF1);
+
+    /* Still refused: reconcile says so and keeps it. */
+    ck_assert_int_ge(reconcile(), 1);
+    ck_assert_str_eq(pt_field("VIF", vif_a, "reserved_pci"), net.vf[0]);
+    /* Mended: the next reconcile puts the settings back and frees it. */
+    plugin_fake_set(&fk, "fail/trust", NULL);
+    ck_assert_int_ge(reconcile(), 1);
+    assert_clean();
+    ck_assert_int_eq(reconcile(), 0);
+    xapi_error_clear(&err);
+}
+END_TEST
+
 static Suite *crash_suite(void)
 {
     Suite *s = suite_create("plugin-crash");
@@ -477,6 +576,9 @@ static Suite *crash_suite(void)
     tcase_add_test(tf, test_domain_without_passthrough_refused_first);
     tcase_add_test(tf, test_intremap_policy);
     tcase_add_test(tf, test_order_of_calls);
+    tcase_add_test(tf, test_release_on_nic_without_link_state);
+    tcase_add_test(tf, test_vif_link_state_refused_by_nic);
+    tcase_add_test(tf, test_restore_refused_keeps_vf_reserved);
     suite_add_tcase(s, tf);
     return s;
 }

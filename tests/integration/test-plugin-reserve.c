@@ -162,6 +162,35 @@ START_TEST(test_plugin_vf_status_says_why)
 }
 END_TEST
 
+START_TEST(test_plugin_vf_status_names_manual_holder)
+{
+    struct plugin_vf_status *v = NULL;
+    const char *name = "manual";
+    size_t n = 0;
+
+    /* The admin gave the pciback VF to a domain by address (XenServer
+     * 5.6's manual flow): the status names the domain; the VF stays out
+     * of the pool. */
+    pt_domain_new(9, VM2);
+    ck_assert(xs_write(pt_xs, XBT_NULL, "/local/domain/9/name", name,
+                       strlen(name)));
+    pt_domain_add_pci(9, "0000:3b:02.3");
+    ck_assert_int_eq(plugin_network_sriov_vfs(pl, net.ns, &v, &n), 0);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_ptr_nonnull(v[3].unusable);
+    ck_assert_msg(strstr(v[3].unusable, "held by domain 9 (manual), given "
+                         "by hand"), "%s", v[3].unusable);
+    plugin_vf_status_free(v, n);
+
+    /* Gone: back to the plain reason. */
+    pt_domain_destroy(9);
+    ck_assert_int_eq(plugin_network_sriov_vfs(pl, net.ns, &v, &n), 0);
+    ck_assert_ptr_nonnull(strstr(v[3].unusable, "bound to pciback"));
+    ck_assert_ptr_null(strstr(v[3].unusable, "domain"));
+    plugin_vf_status_free(v, n);
+}
+END_TEST
+
 START_TEST(test_plugin_vf_gone_from_sysfs)
 {
     struct plugin_vf_status *v = NULL;
@@ -324,6 +353,7 @@ static Suite *plugin_suite(void)
     tcase_add_test(tc, test_plugin_saved_config_keeps_driver);
     tcase_add_test(tc, test_plugin_capacity_all_or_nothing);
     tcase_add_test(tc, test_plugin_vf_status_says_why);
+    tcase_add_test(tc, test_plugin_vf_status_names_manual_holder);
     tcase_add_test(tc, test_plugin_vf_gone_from_sysfs);
     tcase_add_test(tc, test_plugin_ordinary_vifs_ignored);
     tcase_add_test(tc, test_plugin_bad_vif_settings_touch_nothing);

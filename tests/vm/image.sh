@@ -27,9 +27,12 @@ done
 
 # Modules loaded in the VMs, by top-level name; dependencies come from
 # modprobe --show-depends against the guest kernel's modules.dep.
+# igb (QEMU's 82576, an SR-IOV NIC) pulls in dca and i2c-algo-bit; igbvf
+# drives its VFs, in the host as in a domU.
 linux_modules="nvme pci-stub vfio-pci psample xen-evtchn xen-gntdev
-xen-gntalloc xen-privcmd xenfs xen-pciback virtio_pci virtio_blk ext4"
-domu_modules="xen-pcifront"
+xen-gntalloc xen-privcmd xenfs xen-pciback virtio_pci virtio_blk ext4
+igb igbvf"
+domu_modules="xen-pcifront igbvf"
 
 [ -r "/boot/vmlinuz-$kver" ] ||
     vm_die "cannot read /boot/vmlinuz-$kver: apt-get install" \

@@ -6,8 +6,11 @@
 VM_TESTS = \
 	tests/vm/runner.vmtest \
 	tests/vm/kernel.vmtest \
+	tests/vm/kernel-igb.vmtest \
 	tests/vm/xen.vmtest \
-	tests/vm/xen-noiommu.vmtest
+	tests/vm/xen-noiommu.vmtest \
+	tests/vm/xen-igb.vmtest \
+	tests/vm/xen-igb-restore.vmtest
 
 # Programs copied into the guests (built by `make check`, run only in VMs).
 VM_GUEST_BINS = \
@@ -30,9 +33,13 @@ tests_vm_vm_host_CFLAGS = $(TEST_CFLAGS)
 tests_vm_vm_host_LDADD = libsriov/libsriov.la $(CHECK_LIBS)
 
 check_PROGRAMS += tests/vm/vm-vf-config
-tests_vm_vm_vf_config_SOURCES = tests/vm/vm-vf-config.c
+tests_vm_vm_vf_config_SOURCES = tests/vm/vm-vf-config.c tests/vm/vm-driver.h
 tests_vm_vm_vf_config_CFLAGS = $(TEST_CFLAGS) $(JSONC_CFLAGS)
 tests_vm_vm_vf_config_LDADD = libsriov/libsriov.la $(JSONC_LIBS) $(CHECK_LIBS)
+
+# On the host: the frames of a VM's wire pcap (run-vm.sh --wire-pcap).
+check_PROGRAMS += tests/vm/wire-frames
+tests_vm_wire_frames_SOURCES = tests/vm/wire-frames.c
 
 check_PROGRAMS += tests/vm/xs-probe
 tests_vm_xs_probe_SOURCES = tests/vm/xs-probe.c
@@ -57,7 +64,10 @@ EXTRA_DIST += $(VM_TESTS) docs/vm-tests.md \
 	tests/vm/guest/init tests/vm/guest/domu-init tests/vm/guest/tap.sh \
 	tests/vm/guest/xen-steps.sh tests/vm/guest/xen-passthrough.sh \
 	tests/vm/guest/xen-noiommu.sh tests/vm/guest/kernel-pci.sh \
-	tests/vm/guest/kernel-netdevsim.sh tests/vm/guest/selftest-hang.sh \
-	tests/vm/guest/selftest-persist.sh
-CLEANFILES += tests/vm/*.console.log tests/vm/test-suite.log \
+	tests/vm/guest/kernel-netdevsim.sh tests/vm/guest/kernel-igb.sh \
+	tests/vm/guest/selftest-hang.sh \
+	tests/vm/guest/selftest-persist.sh tests/vm/vm-wire.sh \
+	tests/vm/guest/xen-igb.sh tests/vm/guest/xen-igb-restore.sh \
+	tests/vm/guest/domu-igb.sh
+CLEANFILES += tests/vm/*.console.log tests/vm/*.wire.pcap tests/vm/test-suite.log \
 	$(VM_TESTS:.vmtest=.log) $(VM_TESTS:.vmtest=.trs)

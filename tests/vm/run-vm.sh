@@ -4,7 +4,8 @@
 # their checks as TAP on stdout.
 #
 #   run-vm.sh --name NAME --kind linux|xen [--xen-iommu OPT] [--timeout S]
-#             [--boots N] SCRIPT...
+#             [--boots N] [--igb] [--wire-pcap] [--no-x2apic]
+#             [--host-check CMD] SCRIPT...
 #
 # --kind linux  the guest kernel on a q35 machine with an intel-iommu and
 #               an SR-IOV NVMe controller (2 VFs) behind a root port
@@ -15,6 +16,24 @@
 #               VM_BOOT (1..N) and VM_BOOTS (for reboot tests: the boot
 #               restore)
 # --timeout S   per boot
+# --igb         also an Intel 82576 (QEMU's `igb`, an SR-IOV NIC with 7 VFs,
+#               QEMU >= 8.0) behind a second root port; the machine becomes
+#               q35,kernel-irqchip=split with intel-iommu,intremap=on,
+#               caching-mode=on.  Its backend is `-netdev user,restrict=on`:
+#               nothing leaves the host.  Without `-device igb` in QEMU the
+#               VM is skipped (exit 77, TAP skip plan saying what to install)
+# --wire-pcap   (with --igb) the frames the igb sends and receives, dumped by
+#               QEMU's filter-dump into the run dir, copied after each boot to
+#               tests/vm/NAME.wire.pcap (NAME.bootN.wire.pcap with --boots)
+# --no-x2apic   CPU without x2APIC (`-cpu max,-x2apic`); always so for
+#               --kind xen: Xen 4.17 under QEMU 10's TCG takes x2APIC and
+#               loses interrupts (`No irq handler for vector`)
+# --host-check CMD  run on the host after the last boot of a try (CMD is
+#               split on spaces, words are not globbed); it sees VM_NAME,
+#               VM_RUN_DIR, VM_CONSOLE and VM_WIRE_PCAP (the last boot's
+#               files) and prints TAP lines without numbers ("ok - ...",
+#               "not ok - ...", "# ..."), numbered in with the guest's; its
+#               exit status is ignored, its "not ok" lines count
 #
 # Environment: top_srcdir, top_builddir (set by `make check-vm`);
 # VM_GUEST_BINS: programs of the build tree (relative to top_builddir) copied
@@ -32,6 +51,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/vm-lib.sh"
 
 name='' kind=linux timeout=300 xen_iommu=1,verbose boots=1
+igb=0 wire_pcap=0 no_x2apic=0 host_check=
 while [ $# -gt 0 ]; do
     case $1 in
     --name) name=$2; shift 2 ;;
@@ -39,6 +59,10 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2; shift 2 ;;
     --xen-iommu) xen_iommu=$2; shift 2 ;;
     --boots) boots=$2; shift 2 ;;
+    --igb) igb=1; shift ;;
+    --wire-pcap) wire_pcap=1; shift ;;
+    --no-x2apic) no_x2apic=1; shift ;;
+    --host-check) host_check=$2; shift 2 ;;
     --) shift; break ;;
     -*) vm_die "unknown option '$1' (see the comment atop $0)" ;;
     *) break ;;
@@ -46,6 +70,8 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$name" ] || vm_die "--name is required"
 case $kind in linux|xen) ;; *) vm_die "--kind must be linux or xen" ;; esac
+[ "$wire_pcap" = 0 ] || [ "$igb" = 1 ] || vm_die "--wire-pcap needs --igb"
+[ "$kind" = linux ] || no_x2apic=1
 [ $# -gt 0 ] || vm_die "name the guest scripts to run"
 scripts=$*
 
@@ -57,6 +83,13 @@ qemu=${VM_QEMU:-$(command -v qemu-system-x86_64 || :)}
 if [ -z "$qemu" ] || ! "$qemu" -machine help >/dev/null 2>&1; then
     echo "1..0 # SKIP ${qemu:-qemu-system-x86_64} cannot run here:" \
         "apt-get install qemu-system-x86"
+    exit 77
+fi
+qemu_version=$("$qemu" --version 2>/dev/null | sed -n '1s/^.*version //p')
+if [ "$igb" = 1 ] && ! "$qemu" -device help 2>/dev/null | grep -q '"igb"'; then
+    echo "1..0 # SKIP $qemu (QEMU ${qemu_version:-?}) has no -device igb" \
+        "(the Intel 82576 SR-IOV NIC, QEMU >= 8.0): on Debian 12" \
+        "apt-get install -t bookworm-backports qemu-system-x86 (tools/install-deps)"
     exit 77
 fi
 
@@ -96,7 +129,7 @@ if [ "$kind" = xen ]; then
     dov=$work/domu-overlay
     mkdir -p "$dov/xs/bin" "$dov/xs/tests"
     cp "$guest/domu-init" "$dov/init"
-    cp "$guest/tap.sh" "$dov/xs/tests/"
+    cp "$guest/tap.sh" "$guest"/domu-*.sh "$dov/xs/tests/"
     chmod +x "$dov/init"
     stage_programs "$dov" "${VM_DOMU_BINS:-}"
     mkdir -p "$ov/vm"
@@ -120,6 +153,14 @@ tcg) machine="q35,accel=tcg" cpu=max ;;
 kvm) machine="q35,accel=kvm,kernel-irqchip=split" cpu=host ;;
 *) vm_die "VM_ACCEL must be tcg, kvm or auto" ;;
 esac
+[ "$no_x2apic" = 0 ] || cpu="$cpu,-x2apic"
+iommu=intel-iommu,intremap=on
+if [ "$igb" = 1 ]; then
+    # The machine the igb's VFs were seen on (QEMU 10, TCG): interrupt
+    # remapping with a split irqchip, caching mode for the VFs' DMA maps.
+    [ "$accel" = kvm ] || machine="$machine,kernel-irqchip=split"
+    iommu="$iommu,caching-mode=on"
+fi
 
 # QEMU 7.2's rules: subsys= is needed, vq_flexible >= 2 * max_vfs,
 # max_ioqpairs >= vq_flexible + 2, vi_flexible >= max_vfs.
@@ -136,12 +177,20 @@ dom0_cmdline="console=hvc0 earlyprintk=xen rdinit=/init pci=realloc panic=-1"
 
 console=$work/console.log results=$work/results.log
 set -- -machine "$machine" -cpu "$cpu" -smp 2 \
-    -device intel-iommu,intremap=on \
+    -device "$iommu" \
     -device pcie-root-port,id=rp1,chassis=1,slot=1 \
     -device nvme-subsys,id=nvmesubsys0,nqn=nqn.2024-01.org.xen-sriov:vm \
     -device "nvme,id=nvme0,serial=xs0001,subsys=nvmesubsys0,$nvme_sriov" \
     -display none -vga none -monitor none -no-reboot -net none \
     -serial "file:$console" -serial "file:$results"
+wire=$work/wire.pcap
+if [ "$igb" = 1 ]; then
+    set -- "$@" -device pcie-root-port,id=rp2,chassis=2,slot=2 \
+        -device igb,bus=rp2,netdev=igb0,mac=52:54:00:12:34:56 \
+        -netdev user,id=igb0,restrict=on
+    [ "$wire_pcap" = 0 ] ||
+        set -- "$@" -object "filter-dump,id=wire0,netdev=igb0,file=$wire"
+fi
 if [ "$boots" -gt 1 ]; then
     truncate -s 64M "$work/disk.img"
     mke2fs -q -t ext4 -F "$work/disk.img" >/dev/null ||
@@ -165,7 +214,8 @@ fi
 # One VM at a time: they are heavy under TCG (Xen's takes 2 GiB).
 exec 8>"$(dirname "$cache")/.qemu.lock"
 flock 8
-echo "# VM $name: $kind, accel $accel, timeout $timeout s, scripts: $scripts"
+echo "# VM $name: $kind, QEMU ${qemu_version:-?}, accel $accel," \
+    "timeout $timeout s$( [ "$igb" = 0 ] || echo ", igb NIC" ), scripts: $scripts"
 logdir=$top_builddir/tests/vm
 mkdir -p "$logdir"
 # One try: every boot (QEMU arguments: "$@"), its TAP on stdout; returns 1
@@ -176,9 +226,11 @@ boot_all() {
         if [ "$boots" -gt 1 ]; then
             vm="VM $name (boot $boot of $boots)"
             log=$logdir/$name.boot$boot.console.log
+            pcap=$logdir/$name.boot$boot.wire.pcap
         else
             vm="VM $name"
             log=$logdir/$name.console.log
+            pcap=$logdir/$name.wire.pcap
         fi
         cat >"$ov/etc/vmtest.conf" <<EOF
 VM_NAME='$name'
@@ -192,12 +244,14 @@ EOF
         cat "$cache/base.cpio" "$work/overlay.cpio" >"$work/initrd"
         : >"$console"
         : >"$results"
+        rm -f "$wire" "$pcap"
         t0=$(date +%s.%N)
         rc=0
         timeout -k 10 "$timeout" "$qemu" "$@" >"$work/qemu.out" 2>&1 || rc=$?
         t1=$(date +%s.%N)
         secs=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')
         cp "$console" "$log"     # the serial log, next to the test logs
+        [ ! -f "$wire" ] || cp "$wire" "$pcap"
 
         # --- results -> TAP ---------------------------------------------------
         done=0
@@ -234,6 +288,28 @@ EOF
         fi
         boot=$((boot + 1))
     done
+    if [ -n "$host_check" ] && [ "$done" = 1 ]; then
+        set -f
+        # shellcheck disable=SC2086 # CMD is words
+        VM_NAME=$name VM_RUN_DIR=$work VM_CONSOLE=$log VM_WIRE_PCAP=$pcap \
+            $host_check >"$work/host.tap" 2>&1 || :
+        set +f
+        hn=0
+        while IFS= read -r l; do
+            case $l in
+            "ok "*) n=$((n + 1)) hn=$((hn + 1)); echo "ok $n ${l#ok }" ;;
+            "not ok "*)
+                n=$((n + 1)) hn=$((hn + 1)) failed=1
+                echo "not ok $n ${l#not ok }" ;;
+            "#"*) echo "$l" ;;
+            *) echo "# $l" ;;
+            esac
+        done <"$work/host.tap"
+        if [ "$hn" = 0 ]; then
+            n=$((n + 1)) failed=1
+            echo "not ok $n - host checks of $name ($host_check) printed no result"
+        fi
+    fi
     return "$failed"
 }
 

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * In the test VM: the plugin's VF settings on a real driver (netdevsim's
- * VFs): a VIF's MAC, VLAN+QoS, spoofchk, trust, link state and rates (the
- * XAPI kbps conversion included) set through rtnetlink, the VF's previous
- * settings saved as VIF.vf_saved_config and put back from it; a VIF value
- * out of range and a MAC the driver refuses change nothing.
+ * VFs in xen-plugin.vmtest, igb's in kernel-igb.vmtest): a VIF's MAC,
+ * VLAN+QoS, spoofchk, trust, link state and rates (the XAPI kbps
+ * conversion included) set through rtnetlink, what the reservation changes
+ * saved as VIF.vf_saved_config and put back from it as the plugin's
+ * release does (only what differs now); on igb, which refuses every VF
+ * link state, the release still puts back MAC, VLAN and spoofchk; a VIF
+ * value out of range and a MAC the driver refuses change nothing.
  *
- * Environment: VM_NSIM_IF (a netdevsim PF interface with 4 VFs, legacy
- * mode).  VF 2 is used.
+ * Environment: VM_PF_IF (or VM_NSIM_IF): a PF interface with at least 3
+ * VFs.  VF 2 is used.
  */
 #include <check.h>
 #include <errno.h>
@@ -20,17 +23,22 @@
 #include <sriov/sriov.h>
 
 #include "plugin/settings.h"
+#include "tests/vm/vm-driver.h"
 
 #define VF 2u
 #define IP "/usr/sbin/ip"
 
 static const char *pf;
+static const struct vm_driver *drv;
 static sriov_ctx *ctx;
 
 static void setup(void)
 {
-    pf = getenv("VM_NSIM_IF");
-    ck_assert_msg(pf && *pf, "VM_NSIM_IF is not set");
+    pf = getenv("VM_PF_IF");
+    if (!pf || !*pf)
+        pf = getenv("VM_NSIM_IF");
+    ck_assert_msg(pf && *pf, "VM_PF_IF is not set");
+    drv = vm_driver_of(pf);
     ck_assert_int_eq(sriov_ctx_new(&ctx), 0);
 }
 
@@ -96,16 +104,56 @@ static bool ip_shows(const char *needle)
     return found;
 }
 
+/* As the plugin: save what @p want changes of @p orig into a VIF record
+ * (freed by the caller), then apply @p want. */
+static store_record *reserve(const sriov_vf_config *orig,
+                             const sriov_vf_config *want)
+{
+    sriov_vf_config save = *orig;
+    store_record *saved = NULL;
+    unsigned failed = 0;
+    int r;
+
+    save.mask = plugin_vf_config_save_mask(want, orig);
+    ck_assert_int_eq(store_record_new(&saved, "VIF"), 0);
+    ck_assert_int_eq(plugin_vf_config_to_map(&save, saved), 0);
+    r = sriov_vf_config_apply(ctx, pf, VF, want, &failed);
+    ck_assert_msg(r == 0, "apply on %s VF %u: %d %s", pf, VF, r,
+                  sriov_ctx_last_error(ctx));
+    return saved;
+}
+
+/* As the plugin's release: put back the saved settings that differ from
+ * the VF's now. */
+static void release(const store_record *saved)
+{
+    sriov_vf_config back, now = get();
+    unsigned failed = 0;
+    int r;
+
+    ck_assert_int_eq(plugin_vf_config_from_map(saved, &back), 0);
+    back.mask = plugin_vf_config_changed(&back, &now);
+    ck_assert_uint_ne(back.mask, 0);
+    r = sriov_vf_config_apply(ctx, pf, VF, &back, &failed);
+    ck_assert_msg(r == 0, "restore on %s VF %u: %d %s", pf, VF, r,
+                  sriov_ctx_last_error(ctx));
+}
+
 START_TEST(test_vif_settings_applied_and_restored)
 {
-    sriov_vf_config orig = get(), want, got, back;
-    store_record *vif, *saved = NULL;
-    unsigned failed = 0;
+    sriov_vf_config orig = get(), want, got;
+    store_record *vif, *saved;
     char why[512] = "";
 
+    /* Every setting the driver has (igb: no link state, no minimum). */
     vif = vif_new("02:16:3e:00:00:42", "vlan", "100", "vlan-qos", "3",
-                  "spoofchk", "off", "trust", "on", "link-state", "disable",
-                  "min-tx-rate", "10", NULL);
+                  "spoofchk", "off", "trust", "on", NULL);
+    if (!drv->link_state_errno)
+        ck_assert_int_eq(store_record_map_put(vif, "other_config",
+                                              "link-state", "disable"), 0);
+    if (!drv->min_rate_errno)
+        ck_assert_int_eq(store_record_map_put(vif, "other_config",
+                                              "min-tx-rate", "10"), 0);
     ck_assert_int_eq(store_record_set(vif, "qos_algorithm_type",
                                       "ratelimit"), 0);
     ck_assert_int_eq(store_record_map_put(vif, "qos_algorithm_params",
@@ -114,26 +162,90 @@ START_TEST(test_vif_settings_applied_and_restored)
                                        sizeof(why)) == 0, "%s", why);
     ck_assert_uint_eq(want.max_tx_rate, 200);       /* 204800 / 1024 */
 
-    /* Saved before the change, as the plugin does. */
-    ck_assert_int_eq(store_record_new(&saved, "VIF"), 0);
-    ck_assert_int_eq(plugin_vf_config_to_map(&orig, saved), 0);
-
-    ck_assert_msg(sriov_vf_config_apply(ctx, pf, VF, &want, &failed) == 0,
-                  "%s", sriov_ctx_last_error(ctx));
+    saved = reserve(&orig, &want);
     got = get();
     assert_same(&got, &want);
     ck_assert(ip_shows("02:16:3e:00:00:42"));
     ck_assert(ip_shows("vlan 100"));
 
-    /* Release: the saved settings come back. */
-    ck_assert_int_eq(plugin_vf_config_from_map(saved, &back), 0);
-    ck_assert_msg(sriov_vf_config_apply(ctx, pf, VF, &back, &failed) == 0,
-                  "%s", sriov_ctx_last_error(ctx));
+    release(saved);
     got = get();
     assert_same(&got, &orig);
     ck_assert(!ip_shows("vlan 100"));
     store_record_free(vif);
     store_record_free(saved);
+}
+END_TEST
+
+/* The release of a VIF with a MAC, VLAN 100 and spoofchk off on a driver
+ * that refuses link state (igb): MAC, VLAN and spoofchk are back.  Writing
+ * back every setting the driver reports, link-state "auto" included, is
+ * refused there and undoes the rest: the VM's MAC and VLAN would stay. */
+START_TEST(test_release_puts_back_mac_vlan_spoofchk)
+{
+    sriov_vf_config orig = get(), want, got, all;
+    store_record *vif, *saved;
+    unsigned failed = 0;
+    char why[512] = "";
+
+    vif = vif_new("02:16:3e:00:00:45", "vlan", "100", "spoofchk", "off",
+                  NULL);
+    ck_assert_msg(plugin_vif_vf_config(ctx, vif, &want, why,
+                                       sizeof(why)) == 0, "%s", why);
+    saved = reserve(&orig, &want);
+    ck_assert_msg(ip_shows("02:16:3e:00:00:45") && ip_shows("vlan 100"),
+                  "the VIF's MAC and VLAN 100 are not on %s VF %u", pf, VF);
+    /* Only what the VIF set is saved: no link state. */
+    ck_assert_ptr_null(store_record_map_get(saved, "vf_saved_config",
+                                            "link-state"));
+
+    if (drv->link_state_errno) {
+        all = orig;                     /* every field, as read */
+        ck_assert_int_eq(sriov_vf_config_apply(ctx, pf, VF, &all, &failed),
+                         -drv->link_state_errno);
+        ck_assert_uint_eq(failed, SRIOV_VF_LINK_STATE);
+        ck_assert(ip_shows("02:16:3e:00:00:45") && ip_shows("vlan 100"));
+    }
+
+    release(saved);
+    got = get();
+    ck_assert_mem_eq(got.mac, orig.mac, 6);
+    ck_assert_uint_eq(got.vlan, orig.vlan);
+    ck_assert_uint_eq(got.qos, orig.qos);
+    ck_assert_int_eq(got.spoofchk, orig.spoofchk);
+    ck_assert_msg(!ip_shows("02:16:3e:00:00:45") && !ip_shows("vlan 100"),
+                  "the VIF's MAC or VLAN 100 is still on %s VF %u", pf, VF);
+    store_record_free(vif);
+    store_record_free(saved);
+}
+END_TEST
+
+/* A VIF asking for a link state the driver lacks: refused with the
+ * driver's errno, naming the setting and the VF; nothing changed. */
+START_TEST(test_vif_link_state_refused_changes_nothing)
+{
+    sriov_vf_config before = get(), want, after;
+    store_record *vif;
+    unsigned failed = 0;
+    char why[512] = "", who[64];
+
+    if (!drv->link_state_errno)
+        return;                         /* the driver takes it */
+    vif = vif_new("02:16:3e:00:00:46", "vlan", "200", "link-state",
+                  "enable", NULL);
+    ck_assert_msg(plugin_vif_vf_config(ctx, vif, &want, why,
+                                       sizeof(why)) == 0, "%s", why);
+    ck_assert_int_eq(sriov_vf_config_apply(ctx, pf, VF, &want, &failed),
+                     -drv->link_state_errno);
+    ck_assert_uint_eq(failed, SRIOV_VF_LINK_STATE);
+    snprintf(who, sizeof(who), "%s VF %u: the driver refused link-state "
+             "enable", pf, VF);
+    ck_assert_msg(strstr(sriov_ctx_last_error(ctx), who), "%s",
+                  sriov_ctx_last_error(ctx));
+    after = get();
+    assert_same(&after, &before);
+    ck_assert(!ip_shows("vlan 200"));
+    store_record_free(vif);
 }
 END_TEST
 
@@ -177,12 +289,14 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("vm-plugin-settings");
-    TCase *tc = tcase_create("netdevsim");
+    TCase *tc = tcase_create("vf");
     SRunner *sr;
     int failed;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_vif_settings_applied_and_restored);
+    tcase_add_test(tc, test_release_puts_back_mac_vlan_spoofchk);
+    tcase_add_test(tc, test_vif_link_state_refused_changes_nothing);
     tcase_add_test(tc, test_bad_vif_value_touches_nothing);
     tcase_add_test(tc, test_refused_mac_changes_nothing);
     suite_add_tcase(s, tc);

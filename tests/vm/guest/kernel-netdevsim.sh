@@ -19,5 +19,5 @@ four() {
     [ "$(/usr/sbin/ip link show dev "$nsim_if" | grep -c ' vf [0-9]')" = 4 ]
 }
 check "netdevsim's PF interface ${nsim_if:-(none)} lists 4 VFs (ip link)" four
-VM_NSIM_IF=$nsim_if VM_NSIM_DEVLINK=netdevsim/netdevsim1 \
+VM_PF_IF=$nsim_if VM_NSIM_DEVLINK=netdevsim/netdevsim1 \
     check_program vm-vf-config vm-vf-config

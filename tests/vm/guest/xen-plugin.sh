@@ -10,18 +10,6 @@ VM=5a5a5a5a-0000-4000-8000-00000000c0de
 VM2=5a5a5a5a-0000-4000-8000-00000000c0df
 S=/tool/xen-sriov
 
-# wait_for N CMD...: up to N tenths of a second for CMD to succeed.
-wait_for() {
-    n=$1
-    shift
-    i=0
-    while ! "$@" >/dev/null 2>&1; do
-        [ $i -lt "$n" ] || return 1
-        sleep 0.1
-        i=$((i + 1))
-    done
-}
-
 check "dom0 toolstack up (modules, xenstored, xen-init-dom0, xenconsoled)" \
     xen_start_toolstack || return 0
 n=$(find /sys/kernel/iommu_groups -mindepth 1 -maxdepth 1 2>/dev/null |
@@ -67,20 +55,7 @@ check "xen-sriovd read Xen: passthrough yes, interrupt remapping yes" \
     grep -q 'Xen: passthrough yes, interrupt remapping yes' /tmp/sriovd.log
 
 # create NAME UUID [LINE]: a PV domU without pci=[].
-create() {
-    cat >"/tmp/$1.cfg" <<CFG
-name = "$1"
-uuid = "$2"
-type = "pv"
-kernel = "/vm/vmlinuz"
-ramdisk = "/vm/domu.cpio"
-extra = "console=hvc0 rdinit=/init quiet"
-memory = 160
-vcpus = 1
-$3
-CFG
-    xl create "/tmp/$1.cfg"
-}
+create() { xen_create_vm "$1" "$2" "" "${3:-}"; }
 daemon_log() {
     tap_comment "xen-sriovd's log:"
     grep -v 'xencall:buffer' /tmp/sriovd.log >/tmp/sriovd.short

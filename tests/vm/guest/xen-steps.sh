@@ -30,7 +30,30 @@ xen_start_toolstack() {
         --log-dir=/var/log/xen/console || return 1
 }
 
-xl() { timeout 300 /usr/lib/xen-4.17/bin/xl "$@"; }
+# xl itself crashes now and then under QEMU's TCG (SIGSEGV, or SIGABRT on
+# "corrupted double-linked list"), not because of what it was asked: a
+# crashed create or destroy is run again (up to 3 times) unless it got
+# there before dying; the crash is said on stderr.
+xl() {
+    tries=0
+    while :; do
+        timeout 300 /usr/lib/xen-4.17/bin/xl "$@"
+        rc=$?
+        case $rc:$1 in
+        134:create|139:create|134:destroy|139:destroy) ;;
+        *) return $rc ;;
+        esac
+        tries=$((tries + 1))
+        [ $tries -lt 3 ] || return $rc
+        echo "xl $* crashed (exit $rc, TCG): once more" >&2
+        if [ "$1" = create ]; then
+            dom=$(sed -n 's/^name = "\(.*\)"$/\1/p' "$2")
+            /usr/lib/xen-4.17/bin/xl domid "$dom" >/dev/null 2>&1 && return 0
+        elif ! /usr/lib/xen-4.17/bin/xl domid "$2" >/dev/null 2>&1; then
+            return 0
+        fi
+    done
+}
 
 # The PF of QEMU's NVMe controller: the device with sriov_totalvfs.
 xen_find_pf() {
@@ -38,6 +61,70 @@ xen_find_pf() {
         [ -f "$d/sriov_totalvfs" ] && { basename "$d"; return 0; }
     done
     return 1
+}
+
+# The PF of QEMU's igb (Intel 82576, 8086:10c9) and its interface.
+xen_igb_pf() {
+    for d in "$XS_DEV"/*; do
+        [ "$(cat "$d/vendor")" = 0x8086 ] &&
+            [ "$(cat "$d/device")" = 0x10c9 ] && { basename "$d"; return 0; }
+    done
+    return 1
+}
+xen_pf_if() {
+    for n in "$XS_DEV/$1/net"/*; do
+        [ -e "$n" ] && { basename "$n"; return 0; }
+    done
+    return 1
+}
+
+# xen_igb_up: the checks that load igb in dom0 and bring its PF up (as the
+# host's network configuration would, ifupdown on Debian); sets $pf and
+# $pfif.  Fails when one failed.
+xen_igb_up() {
+    check "igb loads in dom0" load_module igb || return 1
+    pf=$(xen_igb_pf)
+    pfif=$(xen_pf_if "$pf")
+    check "the igb PF $pf is $pfif; link set up" ip link set "$pfif" up
+}
+
+# xen_settled N CMD...: a read-only condition, tried up to N times a
+# second apart until it holds, so that a dom0 command crashed under TCG
+# (docs/vm-tests.md) is one more try, not a failed check; prints the
+# output of the last try.
+xen_settled() {
+    n=$1
+    shift
+    i=1
+    while ! "$@" >/tmp/settled.out 2>&1; do
+        [ $i -lt "$n" ] || { cat /tmp/settled.out; return 1; }
+        sleep 1
+        i=$((i + 1))
+    done
+    cat /tmp/settled.out
+}
+
+# xen_vf_line IF N: VF N's line of `ip link show IF` (MAC, VLAN, spoof
+# checking, link-state, trust, as the driver reports them).  iproute2's ip:
+# busybox's shell runs its own applet for a bare `ip`, which shows no VFs.
+xen_vf_line() {
+    /usr/sbin/ip link show "$1" | tr -s ' ' | sed -n "s/^ *vf $2 /vf $2 /p"
+}
+
+# xen_start_sriovd: xen-sriovd as its systemd unit runs it (verbose, its
+# log in /tmp/sriovd.log); $sriovd is its pid.
+xen_start_sriovd() {
+    xen-sriovd --foreground --verbose >/tmp/sriovd.log 2>&1 &
+    # shellcheck disable=SC2034 # the scripts stop it
+    sriovd=$!
+    wait_for 600 grep -q 'watching domains' /tmp/sriovd.log
+}
+
+# xen_sriovd_log [N]: the last N lines of its log, as comments.
+xen_sriovd_log() {
+    tap_comment "xen-sriovd's log:"
+    grep -v 'xencall:buffer' /tmp/sriovd.log >/tmp/sriovd.short
+    tap_tail /tmp/sriovd.short "${1:-30}"
 }
 
 # xen_enable_vfs PF N
@@ -74,6 +161,42 @@ vcpus = 1
 pci = [ "$2" ]
 EOF
     xl create "/tmp/$1.cfg"
+}
+
+# xen_create_vm NAME UUID KERNEL_ARGS [CONFIG_LINES]: a tiny PV domU of
+# that uuid, without pci=[] (xen-sriovd gives it the VFs of its VIFs).
+xen_create_vm() {
+    cat >"/tmp/$1.cfg" <<EOF
+name = "$1"
+uuid = "$2"
+type = "pv"
+kernel = "/vm/vmlinuz"
+ramdisk = "/vm/domu.cpio"
+extra = "console=hvc0 rdinit=/init quiet $3"
+memory = 160
+vcpus = 1
+${4:-}
+EOF
+    xl create "/tmp/$1.cfg"
+}
+
+# xen_domu_results NAME: forward the checks the domU printed on its
+# console (xenconsoled's guest-NAME.log), each named after the domU.
+xen_domu_results() {
+    tr -d '\r' <"/var/log/xen/console/guest-$1.log" 2>/dev/null |
+        sed -n 's/^.*@DOMU@ //p' | while IFS= read -r l; do
+            case $l in
+            "ok - "*) tap_line "ok - domU $1: ${l#ok - }" ;;
+            "not ok - "*) tap_line "not ok - domU $1: ${l#not ok - }" ;;
+            "#"*) tap_line "$l" ;;
+            esac
+        done
+}
+
+# xen_domu_said NAME LINE: the domU printed "@DOMU@ LINE" on its console.
+xen_domu_said() {
+    tr -d '\r' <"/var/log/xen/console/guest-$1.log" 2>/dev/null |
+        grep -qxF "@DOMU@ $2"
 }
 
 # xen_destroy_domu NAME
