@@ -44,7 +44,7 @@ pf_up() {
     $IP link set "$pf_if" up || return 1
     i=0
     while [ "$(cat "/sys/class/net/$pf_if/operstate")" != up ] &&
-          [ $i -lt 300 ]; do
+          [ $i -lt 600 ]; do
         sleep 0.1; i=$((i + 1))
     done
     $IP link show "$pf_if"
@@ -84,7 +84,7 @@ check "VF 0 of $pf_if: mac $WIRE_MAC vlan 100 set by the PF, igbvf bound again" 
 vf0=$(basename "$(readlink "$D/$pf/virtfn0")")
 wire_send() {
     i=0
-    while [ -z "$(netdev_of "$vf0")" ] && [ $i -lt 300 ]; do
+    while [ -z "$(netdev_of "$vf0")" ] && [ $i -lt 600 ]; do
         sleep 0.1; i=$((i + 1))
     done
     n=$(netdev_of "$vf0")
@@ -94,9 +94,13 @@ wire_send() {
     $IP addr add 10.0.2.15/24 dev "$n" && $IP link set "$n" up || return 1
     # The VF's link follows the PF's; igbvf says when it is up.
     i=0
-    while ! $IP link show "$n" | grep -q 'state UP' && [ $i -lt 300 ]; do
+    while ! $IP link show "$n" | grep -q 'state UP' && [ $i -lt 600 ]; do
         sleep 0.1; i=$((i + 1))
     done
+    $IP link show "$n" | grep -q 'state UP' ||
+        { echo "the link of $n did not come up in 60 s"; return 1; }
+    # Tagged, so QEMU's user network does not answer: the frames are what
+    # counts, read on the host.
     arping -c 3 -w 5 -I "$n" 10.0.2.2
     :
 }
