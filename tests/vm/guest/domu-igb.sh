@@ -19,9 +19,9 @@ load_module igbvf
 
 # The interface igbvf made, if any.
 vf_if() {
-    for n in /sys/class/net/*; do
-        [ "$(basename "$(readlink "$n/device/driver" 2>/dev/null)")" = \
-          igbvf ] && { basename "$n"; return 0; }
+    for d in /sys/class/net/*; do
+        [ "$(basename "$(readlink "$d/device/driver" 2>/dev/null)")" = \
+          igbvf ] && { basename "$d"; return 0; }
     done
     return 1
 }

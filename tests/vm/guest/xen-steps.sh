@@ -31,14 +31,18 @@ xen_start_toolstack() {
 }
 
 # xl itself crashes now and then under QEMU's TCG (SIGSEGV, or SIGABRT on
-# "corrupted double-linked list"), not because of what it was asked: a
-# crashed create or destroy is run again (up to 3 times) unless it got
-# there before dying; the crash is said on stderr.
+# "corrupted double-linked list"), or its XZ decompression of the domU's
+# kernel fails ("unable to XZ decompress kernel"), not because of what it
+# was asked: such a create or destroy is run again (up to 3 times) unless
+# it got there before dying; the crash is said on stderr.
 xl() {
     tries=0
     while :; do
-        timeout 300 /usr/lib/xen-4.17/bin/xl "$@"
+        timeout 300 /usr/lib/xen-4.17/bin/xl "$@" 2>/tmp/xl.err
         rc=$?
+        cat /tmp/xl.err >&2
+        [ "$rc:$1" = 3:create ] &&
+            grep -q 'unable to XZ decompress kernel' /tmp/xl.err && rc=139
         case $rc:$1 in
         134:create|139:create|134:destroy|139:destroy) ;;
         *) return $rc ;;
