@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "store/internal.h"
 
@@ -173,6 +174,7 @@ int store_open(store **ret, const struct store_opts *opts, char *errbuf,
     if (!s)
         return -ENOMEM;
     s->flags = opts ? opts->flags : 0;
+    s->wlock_fd = -1;
     s->state_dir = state_dir_of(opts);
     if (!s->state_dir) {
         free(s);
@@ -208,6 +210,8 @@ store *store_close(store *s)
     if (!s)
         return NULL;
     store__wire_close(s->wire);
+    if (s->wlock_fd >= 0)
+        close(s->wlock_fd);
     free(s->xs_path);
     free(s->state_dir);
     free(s);

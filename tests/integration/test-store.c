@@ -443,6 +443,93 @@ static int make_two(store_tx *tx, void *userdata)
     return k;
 }
 
+struct index_look {
+    const char *cls, *field, *value;
+    size_t n;
+};
+
+static int index_look(store_tx *tx, void *userdata)
+{
+    struct index_look *l = userdata;
+    char **u = NULL;
+    int k;
+
+    k = store_tx_index(tx, l->cls, l->field, l->value, &u, &l->n);
+    for (size_t i = 0; k >= 0 && i < l->n; i++)
+        free(u[i]);
+    free(u);
+    return k;
+}
+
+static size_t indexed(const char *cls, const char *field, const char *value)
+{
+    struct index_look l = { cls, field, value, 0 };
+
+    ck_store(store_transact(st, index_look, &l));
+    return l.n;
+}
+
+/* The value indexes follow creates, updates and destroys, and check. */
+START_TEST(test_store_indexes_follow_writes)
+{
+    const char *vm = "11111111-2222-4333-8444-555555555555";
+    char n1[37], n2[37], v1[37], v2[37];
+    store_record *g = NULL;
+    char **vals = NULL;
+    size_t n = 0;
+
+    created(st, rec_new("network", "bridge", "xapi0", NULL), n1);
+    created(st, rec_new("network", "bridge", "br:0 x", NULL), n2);
+    created(st, rec_new("VIF", "VM", vm, "network", n1, "device", "0",
+                        "MAC", "00:16:3e:00:00:01", NULL), v1);
+    created(st, rec_new("VIF", "VM", vm, "network", n1, "device", "1",
+                        "MAC", "00:16:3e:00:00:02", NULL), v2);
+    ck_assert_uint_eq(indexed("network", "bridge", "xapi0"), 1);
+    ck_assert_uint_eq(indexed("network", "bridge", "br:0 x"), 1);
+    ck_assert_uint_eq(indexed("network", "bridge", "xapi1"), 0);
+    ck_assert_uint_eq(indexed("VIF", "VM", vm), 2);
+    ck_assert_uint_eq(indexed("VIF", "MAC", "00:16:3e:00:00:02"), 1);
+    ck_store(store_index_values(st, "network", "bridge", &vals, &n));
+    ck_assert_uint_eq(n, 2);
+    for (size_t i = 0; i < n; i++)
+        ck_assert(!strcmp(vals[i], "xapi0") || !strcmp(vals[i], "br:0 x"));
+    for (size_t i = 0; i < n; i++)
+        free(vals[i]);
+    free(vals);
+    ck_assert_int_eq(store_check(st, NULL, NULL), 0);
+
+    /* An update moves the entry; a destroy removes it. */
+    ck_store(store_get(st, "VIF", v2, &g));
+    ck_store(store_record_set(g, "MAC", "00:16:3e:00:00:03"));
+    ck_store(store_update(st, g));
+    store_record_free(g);
+    ck_assert_uint_eq(indexed("VIF", "MAC", "00:16:3e:00:00:02"), 0);
+    ck_assert_uint_eq(indexed("VIF", "MAC", "00:16:3e:00:00:03"), 1);
+    ck_store(store_destroy(st, "VIF", v1));
+    ck_assert_uint_eq(indexed("VIF", "VM", vm), 1);
+    ck_assert_uint_eq(indexed("VIF", "MAC", "00:16:3e:00:00:01"), 0);
+    ck_store(store_destroy(st, "VIF", v2));
+    ck_store(store_destroy(st, "network", n2));
+    ck_assert_uint_eq(indexed("VIF", "VM", vm), 0);
+    ck_assert_uint_eq(indexed("network", "bridge", "br:0 x"), 0);
+    ck_assert_int_eq(store_check(st, NULL, NULL), 0);
+
+    /* An index that disagrees with the objects is a problem. */
+    {
+        struct xs_handle *xs = xs_open(0);
+        char path[256];
+
+        ck_assert_ptr_nonnull(xs);
+        snprintf(path, sizeof(path), "%s/index/network/bridge/xapi0/%s",
+                 SCHEMA_ROOT, n2);
+        ck_assert(xs_write(xs, XBT_NULL, path, "", 0));
+        xs_close(xs);
+    }
+    ck_assert_int_eq(store_check(st, NULL, NULL), 1);
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), "index"));
+}
+END_TEST
+
 START_TEST(test_store_transaction_all_or_nothing)
 {
     struct two_objects a = { .fail_after_first = true };
@@ -751,6 +838,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_store_references_and_inverse_sets);
     tcase_add_test(tc, test_store_one_to_one_reservation);
     tcase_add_test(tc, test_store_maps_with_any_key);
+    tcase_add_test(tc, test_store_indexes_follow_writes);
     tcase_add_test(tc, test_store_transaction_all_or_nothing);
     tcase_add_test(tc, test_store_conflicting_transactions_retry);
     tcase_add_test(tc, test_store_root_permissions);
