@@ -38,7 +38,8 @@
 #include "xe-ext/cli/frontend.h"
 #include "xe-ext/cli/run.h"
 
-#define VM_UUID "5f1e2d3c-4b5a-4697-8877-665544332211"
+/* The VM of the VIFs of one run: its number in the last 12 digits. */
+#define VM_UUID "5f1e2d3c-4b5a-4697-8877-%012x"
 
 static xs_harness *harness;
 static char *state_root;
@@ -139,7 +140,7 @@ static struct result xe_here(int argc, char **argv)
 enum kind { NETWORK_CREATE, VIF_CREATE };
 
 /* The i-th command of a run, in a new process; its result to fd. */
-static pid_t spawn(enum kind k, int i, const char *net, int fd)
+static pid_t spawn(enum kind k, int i, const char *net, int vm, int fd)
 {
     pid_t pid = fork();
 
@@ -157,7 +158,7 @@ static pid_t spawn(enum kind k, int i, const char *net, int fd)
             argv[2] = a1;
             argc = 3;
         } else {
-            snprintf(a1, sizeof(a1), "vm-uuid=%s", VM_UUID);
+            snprintf(a1, sizeof(a1), "vm-uuid=" VM_UUID, vm);
             snprintf(a2, sizeof(a2), "network-uuid=%s", net);
             snprintf(a3, sizeof(a3), "device=%d", i);
             argv[1] = "vif-create";
@@ -200,7 +201,7 @@ struct figures {
  * its share one after another (every command its own process).
  */
 static struct figures contend(enum kind k, int writers, int commands,
-                              const char *net)
+                              const char *net, int vm)
 {
     struct figures f = { 0 };
     double *lat = calloc((size_t)commands, sizeof(double));
@@ -226,7 +227,7 @@ static struct figures contend(enum kind k, int writers, int commands,
             close(p[0]);
             for (int i = w; i < commands; i += writers) {
                 int status;
-                pid_t c = spawn(k, i, net, p[1]);
+                pid_t c = spawn(k, i, net, vm, p[1]);
 
                 if (waitpid(c, &status, 0) == c && WIFEXITED(status) &&
                     WEXITSTATUS(status) == 0)
@@ -333,14 +334,16 @@ static void make_network(store *st, const char *label, char ret[37])
     store_record_free(n);
 }
 
-/* Distinct device numbers among the VIFs of VM_UUID on net. */
-static int distinct_devices(store *st, const char *net)
+/* Distinct device numbers among the VIFs of VM number vm_no on net. */
+static int distinct_devices(store *st, const char *net, int vm_no)
 {
-    struct store_match m[] = { { "network", net }, { "VM", VM_UUID } };
+    char vm[40];
+    struct store_match m[] = { { "network", net }, { "VM", vm } };
     store_record **v = NULL;
     size_t n = 0;
     int d = 0;
 
+    snprintf(vm, sizeof(vm), VM_UUID, vm_no);
     if (store_list(st, "VIF", m, 2, 0, &v, &n) < 0)
         die("list", store_last_error(st));
     for (size_t i = 0; i < n; i++) {
@@ -376,7 +379,7 @@ static void contention(store *st, const int *writers, int n_writers,
                 snprintf(label, sizeof(label), "vifs-%d", writers[i]);
                 make_network(st, label, net);
             }
-            f = contend(k, writers[i], commands, net);
+            f = contend(k, writers[i], commands, net, i);
             if (i == 0)
                 serial = f.wall;
             printf("  %-15s %4d %9.2f %8llu %7d %10.1f %10.1f %7.2fx\n",
@@ -385,7 +388,7 @@ static void contention(store *st, const int *writers, int n_writers,
                    serial > 0 ? f.wall / serial : 0);
             if (k == VIF_CREATE)
                 printf("  %-15s      %d distinct devices of %d\n", "",
-                       distinct_devices(st, net), commands);
+                       distinct_devices(st, net, i), commands);
         }
     }
 }
@@ -406,7 +409,7 @@ static void cost(enum kind k, int runs, const char *net, int size, int idx)
     for (int i = 0; i < runs; i++) {
         struct result res = { .status = 1 };
         int status;
-        pid_t c = spawn(k, 10000 + idx * 100 + i, net, p[1]);
+        pid_t c = spawn(k, i, net, 100 + idx, p[1]);
 
         waitpid(c, &status, 0);
         if (read(p[0], &res, sizeof(res)) != (ssize_t)sizeof(res) ||
