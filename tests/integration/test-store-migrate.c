@@ -279,7 +279,7 @@ static Suite *migrate_suite(void)
     TCase *tc = tcase_create("migrate");
 
     tcase_add_checked_fixture(tc, store_setup, store_teardown);
-    tcase_set_timeout(tc, 60);
+    tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_migrate_v1_store);
     tcase_add_test(tc, test_migrate_v0_store);
     tcase_add_test(tc, test_migrate_v1_snapshot_on_load);
