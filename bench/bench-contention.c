@@ -34,44 +34,21 @@
 #include <unistd.h>
 
 #include "store/store.h"
-#include "tests/helpers/xs-harness.h"
+#include "bench/bench-common.h"
 #include "xe-ext/cli/frontend.h"
 #include "xe-ext/cli/run.h"
 
 /* The VM of the VIFs of one run: its number in the last 12 digits. */
 #define VM_UUID "5f1e2d3c-4b5a-4697-8877-%012x"
 
-static xs_harness *harness;
-static char *state_root;
 
-static double now(void)
-{
-    struct timespec t;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
-static int rm_one(const char *p, const struct stat *sb, int flag,
-                  struct FTW *ftw)
-{
-    (void)sb; (void)ftw;
-    return flag == FTW_DP ? rmdir(p) : unlink(p);
-}
-
-static void cleanup(void)
-{
-    harness = xs_harness_stop(harness);
-    if (state_root)
-        nftw(state_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    free(state_root);
-    state_root = NULL;
-}
 
 static void die(const char *what, const char *why)
 {
     fprintf(stderr, "bench-contention: %s: %s\n", what, why);
-    cleanup();
+    bench_cleanup();
     exit(1);
 }
 
@@ -490,6 +467,6 @@ int main(int argc, char **argv)
         cost(VIF_CREATE, runs, net, have, i);
     }
     store_close(st);
-    cleanup();
+    bench_cleanup();
     return 0;
 }
