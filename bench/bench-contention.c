@@ -16,9 +16,10 @@
  *    wall time over that of one writer (N = 1: the serial run).  Checks
  *    that every command succeeded and that the VIFs got distinct devices.
  * 2. Size: the store is filled up to each of SIZES networks (bridges
- *    xapiN) and as many VIFs; then RUNS `xe network-create` and RUNS `xe
- *    vif-create` are timed one after another, with the CPU time xenstored
- *    spent on them (/proc/<pid>/stat utime + stime before and after).
+ *    xapiN), each with a VIF; then RUNS `xe network-create` and RUNS `xe
+ *    vif-create` (on a network of their own) are timed one after another,
+ *    with the CPU time xenstored spent on them (/proc/<pid>/stat utime +
+ *    stime before and after).
  *
  * It prints figures only: nothing here asserts a speed.
  */
@@ -247,11 +248,10 @@ static int set(store_record *r, const char *f, const char *v)
 
 struct fill {
     int from, to;
-    const char *net;            /* VIFs go there */
 };
 
-/* Networks [from, to) with bridges xapiN, and as many VIFs on net (four
- * per VM). */
+/* Networks [from, to) with bridges xapiN, each with a VIF (a VM per four
+ * networks). */
 static int fill_fn(store_tx *tx, void *userdata)
 {
     struct fill *f = userdata;
@@ -278,7 +278,7 @@ static int fill_fn(store_tx *tx, void *userdata)
         if (r >= 0) {
             set(v, "VM", vm);
             set(v, "device", dev);
-            set(v, "network", f->net);
+            set(v, "network", store_record_uuid(n));
             set(v, "MAC", mac);
             r = store_tx_create(tx, v);
         }
@@ -440,8 +440,7 @@ int main(int argc, char **argv)
            "networks and N VIFs\n", runs);
     printf("  %7s  %-15s %10s %14s %10s\n", "N", "command", "median ms",
            "xenstored ms", "requests");
-    make_network(st, "fill", net);
-    f.net = net;
+    make_network(st, "vifs", net);
     for (int i = 0; i < n_sizes; i++) {
         double t0 = now();
 
