@@ -53,6 +53,10 @@ int restore__load(struct restore *rs, char *errbuf, size_t size);
 /* network.c: every network-sriov's PF. */
 int restore__networks(struct restore *rs);
 
+/* restore.c: network-sriov creates cut short, finished (their VFs'
+ * PCI records made: ops_network_sriov_finish). */
+void restore__finish_creates(struct restore *rs);
+
 /* reserved.c: reconcile, then the VFs still reserved. */
 int restore__reserved(struct restore *rs);
 

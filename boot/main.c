@@ -82,8 +82,10 @@ int main(int argc, char **argv)
         return EXIT_HARD;
     }
     o.root = secure_getenv("SRIOV_ROOT");
+#ifdef XEN_SRIOV_TEST_HOOKS
     /* Test only: no libxl or netlink for the reservations (no Xen). */
     po.dry_run = secure_getenv("XEN_SRIOV_TEST_DRY_RUN") != NULL;
+#endif
     o.plugin = &po;
 
     r = restore_run(&o, &stats, err, sizeof(err));

@@ -108,6 +108,30 @@ int restore__update(struct restore *rs, const char *cls, const char *uuid,
     return 1;
 }
 
+static void finished(void *userdata, const char *line)
+{
+    struct restore *rs = userdata;
+
+    rs->stats.store_changes++;
+    restore__say(rs, false, "%s", line);
+}
+
+void restore__finish_creates(struct restore *rs)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+
+    /* A dry run changes nothing: what is left shows as not attached. */
+    if (rs->o->dry_run)
+        return;
+    if (ops_network_sriov_finish(&rs->ops, OPS_FINISH_ALL, finished, rs,
+                                 &err) < 0)
+        restore__say(rs, true, "an interrupted network-sriov-create could "
+                     "not be finished: %s; run xen-sriov-restore again",
+                     err.n_params ? err.params[err.n_params - 1]
+                                  : strerror(-err.errno_value));
+    xapi_error_clear(&err);
+}
+
 const char *restore_summary(const struct restore_stats *s, bool dry_run,
                             char *buf, size_t size)
 {
@@ -158,6 +182,8 @@ int restore_run(const struct restore_opts *o, struct restore_stats *ret,
     rs.ops = (struct ops_ctx){ .sriov = rs.ctx, .st = rs.st,
                                .caller = "xen-sriov-restore" };
     r = restore__networks(&rs);
+    if (r >= 0)
+        restore__finish_creates(&rs);
     if (r >= 0)
         r = restore__reserved(&rs);
     if (r < 0)

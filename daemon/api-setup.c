@@ -9,19 +9,20 @@
 int sriovd_api_setup(struct xapi *api, void *userdata)
 {
     struct sriovd_options *o = userdata;
-    struct xapi_store_options so = {
-        .root = o->plugin.root,
-        /* Test only, as xe's (docs/xe.md): the host record's name and
-         * pinned uuids for golden outputs. */
-        .hostname = secure_getenv("XEN_SRIOV_TEST_HOSTNAME"),
-    };
-    const char *uuids = secure_getenv("XEN_SRIOV_TEST_UUIDS");
+    struct xapi_store_options so = { .root = o->plugin.root };
     int r;
 
+#ifdef XEN_SRIOV_TEST_HOOKS
+    /* Test only, as xe's (docs/xe.md): the host record's name and pinned
+     * uuids for golden outputs (./configure --enable-test-hooks). */
+    const char *uuids = secure_getenv("XEN_SRIOV_TEST_UUIDS");
+
+    so.hostname = secure_getenv("XEN_SRIOV_TEST_HOSTNAME");
     if (uuids && *uuids) {
         so.new_uuid = ops_test_pinned_uuid;
         so.uuid_userdata = (void *)uuids;
     }
+#endif
     r = xapi_store_new(&o->xstore, api, &so);
     if (r < 0)
         return r;

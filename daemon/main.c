@@ -17,6 +17,7 @@
 
 #include "daemon/sriovd.h"
 #include "libsriov/macro.h"
+#include "xe-ext/api/log.h"
 
 static bool use_syslog;
 static int max_level = LOG_INFO;
@@ -34,19 +35,20 @@ void sriovd_set_log_level(int level)
 
 void sriovd_log(int level, const char *fmt, ...)
 {
+    char line[1024], safe[1024];
     va_list ap;
 
     if (level > max_level)
         return;
     va_start(ap, fmt);
-    if (use_syslog) {
-        vsyslog(level, fmt, ap);
-    } else {
-        fprintf(stderr, SRIOVD ": ");
-        vfprintf(stderr, fmt, ap);
-        fputc('\n', stderr);
-    }
+    vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
+    /* Names from XenAPI clients and guests cannot forge lines. */
+    xapi_log_escape(safe, sizeof(safe), line);
+    if (use_syslog)
+        syslog(level, "%s", safe);
+    else
+        fprintf(stderr, SRIOVD ": %s\n", safe);
 }
 
 void sriovd_plugin_log(void *userdata, int level, const char *msg)
@@ -76,15 +78,16 @@ static int open_plugin(struct sriovd_options *o, plugin **ret)
 static int cmd_reconcile(struct sriovd_options *o)
 {
     plugin *p = NULL;
-    int n;
+    int n, f;
 
     if (open_plugin(o, &p) < 0)
         return 2;
+    f = sriovd_finish_creates(p, o->plugin.dry_run, print_finding, NULL);
     n = plugin_reconcile(p, print_finding, NULL);
     if (n < 0)
         fprintf(stderr, SRIOVD ": %s\n", plugin_last_error(p));
     plugin_free(p);
-    return n < 0 ? 2 : n > 0;
+    return n < 0 || f < 0 ? 2 : n + f > 0;
 }
 
 static const char *tri(int v)
@@ -305,6 +308,32 @@ static int run(struct sriovd_options *o)
     return r < 0 || w.result < 0;
 }
 
+#ifdef XEN_SRIOV_TEST_HOOKS
+/* Test only (./configure --enable-test-hooks): XEN_SRIOV_TEST_KILL_AT=
+ * <plugin step> ("reserved", "saved", "attached", "released", ...; see
+ * plugin.h) kills the daemon with SIGKILL there (make check-crash). */
+static void kill_at(void *userdata, const char *step)
+{
+    if (strcmp(userdata, step) == 0)
+        raise(SIGKILL);
+}
+
+static void test_hooks(struct sriovd_options *o)
+{
+    const char *step = secure_getenv("XEN_SRIOV_TEST_KILL_AT");
+
+    if (step && *step) {
+        o->plugin.step_hook = kill_at;
+        o->plugin.step_userdata = (void *)step;
+    }
+}
+#else
+static void test_hooks(struct sriovd_options *o)
+{
+    (void)o;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     struct sriovd_options o;
@@ -313,6 +342,7 @@ int main(int argc, char **argv)
     r = sriovd_parse(argc, argv, secure_getenv("SRIOV_ROOT"), &o);
     if (r != 0)
         return r > 0 ? EXIT_SUCCESS : 2;
+    test_hooks(&o);
     sriovd_set_log_level(o.log_level);
     if (o.mode != SRIOVD_RUN && o.log_level < LOG_DEBUG)
         o.plugin.log_level = LOG_WARNING;   /* findings go to stdout */

@@ -42,7 +42,11 @@ static void usage(FILE *f)
 "\n"
 "XenAPI endpoint (as xen-sriov-api): --socket PATH, --no-socket,\n"
 "  --listen ADDR:PORT, --tls-cert FILE, --tls-key FILE, --users FILE,\n"
-"  --pam-service NAME, --pam-confdir DIR, --max-body BYTES\n"
+"  --pam-service NAME, --pam-confdir DIR, --max-body BYTES,\n"
+"  --max-connections N, --max-per-address N, --header-timeout S,\n"
+"  --idle-timeout S, --tls-priorities P, --max-sessions N,\n"
+"  --max-sessions-per-user N, --max-sessions-per-originator N,\n"
+"  --max-tasks-per-session N\n"
 "  --help, --version\n"
 "SIGHUP reconciles.  docs/plugin.md has the details.\n");
 }
@@ -70,7 +74,11 @@ static int endpoint_option(const char *a)
 {
     static const char *const with_value[] = {
         "--socket", "--listen", "--tls-cert", "--tls-key", "--users",
-        "--pam-service", "--pam-confdir", "--max-body",
+        "--pam-service", "--pam-confdir", "--max-body", "--max-connections",
+        "--max-per-address", "--header-timeout", "--idle-timeout",
+        "--tls-priorities", "--max-sessions-per-user",
+        "--max-sessions-per-originator", "--max-sessions",
+        "--max-tasks-per-session",
     };
     static const char *const flags[] = { "--no-socket", "--hash-password" };
 

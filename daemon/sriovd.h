@@ -63,4 +63,15 @@ void sriovd_api_teardown(struct xapi *api, void *userdata);
  */
 int sriovd_watch(const struct sriovd_options *o, int stop_fd);
 
+/*
+ * Finish the network-sriov creates cut short (ops_network_sriov_finish:
+ * the marks their processes left) on the plugin's store, before
+ * reconciling: one
+ * finding per network to report (NULL: logged).  A dry run enables no VF
+ * (OPS_FINISH_NO_SYSFS).  The number finished, or < 0 (logged).
+ */
+int sriovd_finish_creates(plugin *p, bool dry_run,
+                          void (*report)(void *, const char *),
+                          void *userdata);
+
 #endif

@@ -100,6 +100,32 @@ static void release(plugin *p, unsigned domid)
     xapi_error_clear(&err);
 }
 
+static void log_finished(void *userdata, const char *line)
+{
+    (void)userdata;
+    sriovd_log(LOG_NOTICE, "%s", line);
+}
+
+int sriovd_finish_creates(plugin *p, bool dry_run,
+                          void (*report)(void *, const char *),
+                          void *userdata)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct ops_ctx ops = { .sriov = plugin_sriov_ctx(p),
+                           .st = plugin_store(p), .caller = SRIOVD };
+    int n;
+
+    n = ops_network_sriov_finish(&ops, dry_run ? OPS_FINISH_NO_SYSFS : 0,
+                                 report ? report : log_finished, userdata,
+                                 &err);
+    if (n < 0)
+        sriovd_log(LOG_ERR, "finishing interrupted network-sriov creates: "
+                   "%s", err.n_params ? err.params[err.n_params - 1]
+                                      : strerror(-n));
+    xapi_error_clear(&err);
+    return n;
+}
+
 static void report(void *userdata, const char *finding)
 {
     (void)userdata;
@@ -201,6 +227,7 @@ int sriovd_watch(const struct sriovd_options *o, int stop_fd)
     hup = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
     /* Whatever happened while we were not running. */
+    sriovd_finish_creates(p, o->plugin.dry_run, NULL, NULL);
     found = plugin_reconcile(p, report, NULL);
     if (found < 0)
         sriovd_log(LOG_ERR, "reconcile: %s", plugin_last_error(p));
@@ -235,6 +262,7 @@ int sriovd_watch(const struct sriovd_options *o, int stop_fd)
             while (read(hup, &si, sizeof(si)) == (ssize_t)sizeof(si))
                 ;
             sriovd_log(LOG_NOTICE, "SIGHUP: reconciling");
+            sriovd_finish_creates(p, o->plugin.dry_run, NULL, NULL);
             if (plugin_reconcile(p, report, NULL) < 0)
                 sriovd_log(LOG_ERR, "reconcile: %s", plugin_last_error(p));
         }

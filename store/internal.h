@@ -54,6 +54,12 @@ struct wire_req {
 };
 
 /* Connect; on failure a message in msg.  -ECONNREFUSED, -ENOENT, ... */
+/*
+ * Open a file of the state directory (snapshot, log, lock): never through
+ * a symbolic link (ELOOP), close-on-exec, created 0600.
+ */
+_hidden_ int store__open_state(const char *path, int flags);
+
 _hidden_ int store__wire_open(struct wire **ret, const char *path,
                               char *msg, size_t msg_size);
 _hidden_ struct wire *store__wire_close(struct wire *w);
@@ -91,6 +97,8 @@ struct store {
     bool committed;                  /* by the last store_transact */
     int wlock_fd;                    /* store.writers (tx.c); -1 not yet
                                         open, -2 cannot be opened */
+    uint64_t compactions_failed;     /* saved in the log, base not rewritten */
+    char save_error[STORE_ERROR_MAX];  /* why a committed change is unsaved */
     char last_error[STORE_ERROR_MAX];
     int last_errno;
 };
@@ -106,6 +114,17 @@ struct store_tx {
 _hidden_ int store__fail(store *s, int r, const char *fmt, ...)
     _printf_(3, 4);
 _hidden_ int store__failv(store *s, int r, const char *fmt, va_list ap);
+/* pwrite all of buf at off: a short write goes on, so a full disk is
+ * -ENOSPC (or -EDQUOT, -EFBIG), never a vague -EIO. */
+_hidden_ int store__pwrite_all(int fd, const void *buf, size_t len,
+                               off_t off);
+/*
+ * Record the failure r of "cannot <what> '<path>'" that wrote need bytes
+ * on the state directory's filesystem: for ENOSPC and EDQUOT with the
+ * free space and what to delete (store.xml.bak), for EROFS what to do.
+ */
+_hidden_ int store__fail_write(store *s, int r, const char *what,
+                               const char *path, size_t need);
 /* Run a batch on the store's connection, recording transport errors. */
 _hidden_ int store__batch(store *s, struct wire_req *reqs, size_t n);
 /* A random 64-bit value (getrandom). */
@@ -367,9 +386,10 @@ _hidden_ int store__tree_apply(struct tnode *tree, struct tnode *objects,
 
 /* Persist what the journal holds (called after a commit). */
 _hidden_ int store__snapshot_flush(store *s, const char *my_id);
-/* Write tree as the snapshot (locked by the caller or not). */
+/* Write tree as the snapshot (locked by the caller or not); base_good:
+ * the base on disk loads, so it becomes the spare .bak. */
 _hidden_ int store__snapshot_write_tree(store *s, const struct tnode *tree,
-                                        int version);
+                                        int version, bool base_good);
 /* Read + parse + migrate + check a snapshot file. */
 _hidden_ int store__snapshot_read(store *s, const char *path,
                                   struct tnode **ret, int *ret_version);

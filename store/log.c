@@ -253,7 +253,7 @@ int store__log_replay(store *s, const char *log_path, struct tnode *tree,
     size_t len = 0;
     int r;
 
-    fd = open(log_path, O_RDONLY | O_CLOEXEC);
+    fd = store__open_state(log_path, O_RDONLY);
     if (fd < 0 && errno == ENOENT)
         return 0;
     if (fd < 0)
@@ -285,7 +285,7 @@ int store__log_append(store *s, const char *log_path, const char *rec,
     int r;
 
     created = stat(log_path, &st) < 0;
-    fd = open(log_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    fd = store__open_state(log_path, O_RDWR | O_CREAT);
     if (fd < 0)
         return store__fail(s, -errno, "cannot open the snapshot log '%s': "
                            "%m", log_path);
@@ -305,20 +305,21 @@ int store__log_append(store *s, const char *log_path, const char *rec,
                            log_path);
     hl = (size_t)snprintf(header, sizeof(header), MAGIC "%zu %08x\n", len,
                           store__crc32(rec, len));
-    if (pwrite(fd, header, hl, (off_t)end) != (ssize_t)hl ||
-        pwrite(fd, rec, len, (off_t)(end + hl)) != (ssize_t)len ||
-        pwrite(fd, "\n", 1, (off_t)(end + hl + len)) != 1) {
-        r = errno ? -errno : -EIO;
+    r = store__pwrite_all(fd, header, hl, (off_t)end);
+    if (r >= 0)
+        r = store__pwrite_all(fd, rec, len, (off_t)(end + hl));
+    if (r >= 0)
+        r = store__pwrite_all(fd, "\n", 1, (off_t)(end + hl + len));
+    if (r >= 0 && fsync(fd) < 0)
+        r = -errno;
+    if (r < 0) {
         /* Leave no torn frame behind when we can. */
         if (ftruncate(fd, (off_t)end) < 0) {
             /* The next append cuts it off. */
         }
-        return store__fail(s, r, "cannot append to the snapshot log '%s': "
-                           "%s", log_path, strerror(-r));
+        return store__fail_write(s, r, "append to the snapshot log",
+                                 log_path, hl + len + 1);
     }
-    if (fsync(fd) < 0)
-        return store__fail(s, -errno, "cannot sync the snapshot log '%s': "
-                           "%m", log_path);
     if (created) {
         _cleanup_close_ int dfd = -1;
         char *dir = strdup(log_path), *slash;
@@ -343,7 +344,7 @@ int store__log_truncate(store *s, const char *log_path)
 {
     _cleanup_close_ int fd = -1;
 
-    fd = open(log_path, O_WRONLY | O_CLOEXEC);
+    fd = store__open_state(log_path, O_WRONLY);
     if (fd < 0 && errno == ENOENT)
         return 0;
     if (fd < 0 || ftruncate(fd, 0) < 0 || fsync(fd) < 0)

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <stdint.h>
@@ -74,10 +75,9 @@ static int lock_state(store *s)
     p = state_path(s, LOCK_FILE);
     if (!p)
         return -ENOMEM;
-    fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    fd = store__open_state(p, O_RDWR | O_CREAT);
     if (fd < 0)
-        return store__fail(s, -errno, "cannot open the snapshot lock '%s': "
-                           "%m", p);
+        return store__fail_write(s, -errno, "open the snapshot lock", p, 0);
     while (flock(fd, LOCK_EX) < 0) {
         if (errno == EINTR)
             continue;
@@ -101,7 +101,7 @@ static int read_file(store *s, const char *path, char **ret, size_t *len)
     size_t off = 0;
     char *buf;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = store__open_state(path, O_RDONLY);
     if (fd < 0)
         return store__fail(s, -errno, "cannot read the snapshot '%s': %m",
                            path);
@@ -216,6 +216,69 @@ int store__snapshot_read(store *s, const char *path, struct tnode **ret,
     return 0;
 }
 
+int store__pwrite_all(int fd, const void *buf, size_t len, off_t off)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        ssize_t k = pwrite(fd, p, len, off);
+
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -errno;
+        if (k == 0)
+            return -ENOSPC;
+        p += k;
+        off += k;
+        len -= (size_t)k;
+    }
+    return 0;
+}
+
+static unsigned long long file_size(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) < 0 ? 0 : (unsigned long long)st.st_size;
+}
+
+int store__fail_write(store *s, int r, const char *what, const char *path,
+                      size_t need)
+{
+    _cleanup_free_ char *bak = state_path(s, STORE_SNAPSHOT_PREVIOUS);
+    _cleanup_free_ char *base = state_path(s, STORE_SNAPSHOT_FILE);
+    unsigned long long bak_size = bak ? file_size(bak) : 0;
+    unsigned long long avail = 0;
+    struct statvfs vfs;
+    char free_txt[64] = "";
+
+    if (r == -EROFS)
+        return store__fail(s, r, "cannot %s '%s': %s: remount the "
+                           "filesystem of '%s' read-write", what, path,
+                           strerror(-r), s->state_dir);
+    if (r != -ENOSPC && r != -EDQUOT && r != -EFBIG)
+        return store__fail(s, r, "cannot %s '%s': %s", what, path,
+                           strerror(-r));
+    if (statvfs(s->state_dir, &vfs) == 0) {
+        avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+        snprintf(free_txt, sizeof(free_txt), ", %llu free", avail);
+    }
+    if (bak_size)
+        return store__fail(s, r, "cannot %s '%s': %s (%zu bytes to "
+                           "write%s): delete '%s' (%llu bytes, the previous "
+                           "snapshot, a spare only) or other files on that "
+                           "filesystem%s", what, path, strerror(-r), need,
+                           free_txt, bak, bak_size,
+                           r == -EDQUOT ? ", or raise the quota" : "");
+    return store__fail(s, r, "cannot %s '%s': %s (%zu bytes to write%s; "
+                       "'%s' is %llu bytes): free space on the filesystem "
+                       "of '%s'%s", what, path, strerror(-r), need, free_txt,
+                       base ? base : STORE_SNAPSHOT_FILE,
+                       base ? file_size(base) : 0, s->state_dir,
+                       r == -EDQUOT ? ", or raise the quota" : "");
+}
+
 static int fsync_dir(store *s)
 {
     _cleanup_close_ int fd = -1;
@@ -227,24 +290,68 @@ static int fsync_dir(store *s)
     return 0;
 }
 
-int store__snapshot_write_tree(store *s, const struct tnode *tree,
-                               int version)
+/*
+ * Whether the base on disk loads (with its log): it then becomes the
+ * spare (.bak) when a new base replaces it.  The message of a failure is
+ * not kept: this only decides which file to keep.
+ */
+static bool base_loads(store *s)
 {
-    _cleanup_free_ char *path = NULL, *tmp = NULL, *bak = NULL;
+    _cleanup_free_ char *path = state_path(s, STORE_SNAPSHOT_FILE);
+    char saved[STORE_ERROR_MAX];
+    struct tnode *t = NULL;
+    int version, saved_errno = s->last_errno, r;
+    struct stat st;
+
+    if (!path || stat(path, &st) < 0)
+        return false;
+    memcpy(saved, s->last_error, sizeof(saved));
+    r = store__snapshot_read(s, path, &t, &version);
+    store__tnode_free(t);
+    memcpy(s->last_error, saved, sizeof(saved));
+    s->last_errno = saved_errno;
+    return r >= 0;
+}
+
+/*
+ * The space a new base needs is one copy beside the current one: the
+ * older spare (.bak) is deleted before the new base is written when the
+ * current base loads (it becomes the spare), so the state directory never
+ * holds more than the base, its log, one spare and the new file being
+ * written, and the new file's size is checked against the free space
+ * first (estimated as the base plus its log, which it replaces).
+ */
+int store__snapshot_write_tree(store *s, const struct tnode *tree,
+                               int version, bool base_good)
+{
+    _cleanup_free_ char *path = NULL, *tmp = NULL, *bak = NULL, *logp = NULL;
+    unsigned long long need, reclaim;
+    struct statvfs vfs;
     int fd, r;
 
     path = state_path(s, STORE_SNAPSHOT_FILE);
     tmp = state_path(s, STORE_SNAPSHOT_FILE ".tmp");
     bak = state_path(s, STORE_SNAPSHOT_PREVIOUS);
-    if (!path || !tmp || !bak)
+    logp = path ? log_of(path) : NULL;
+    if (!path || !tmp || !bak || !logp)
         return -ENOMEM;
     r = mkdir_p(s, s->state_dir);
     if (r < 0)
         return r;
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    unlink(tmp);                        /* a crashed writer's */
+    need = file_size(path) + file_size(logp);
+    reclaim = base_good ? file_size(bak) : 0;
+    if (statvfs(s->state_dir, &vfs) == 0 &&
+        (unsigned long long)vfs.f_bavail * vfs.f_frsize + reclaim < need)
+        return store__fail_write(s, -ENOSPC, "write the snapshot", tmp,
+                                 (size_t)need);
+    /* The current base becomes the spare: the older one goes first. */
+    if (base_good && unlink(bak) < 0 && errno != ENOENT)
+        return store__fail(s, -errno, "cannot replace '%s': %m", bak);
+    fd = store__open_state(tmp, O_WRONLY | O_CREAT | O_TRUNC);
     if (fd < 0)
-        return store__fail(s, -errno, "cannot write the snapshot '%s': %m",
-                           tmp);
+        return store__fail_write(s, -errno, "write the snapshot", tmp,
+                                 (size_t)need);
     r = store__xml_write(fd, tree, version);
     if (r >= 0 && fsync(fd) < 0)
         r = -errno;
@@ -252,15 +359,16 @@ int store__snapshot_write_tree(store *s, const struct tnode *tree,
         r = -errno;
     if (r < 0) {
         unlink(tmp);
-        return store__fail(s, r, "cannot write the snapshot '%s': %s", tmp,
-                           strerror(-r));
+        return store__fail_write(s, r, "write the snapshot", tmp,
+                                 (size_t)need);
     }
     /* Keep the previous generation: a second chance for the restore. */
-    if (unlink(bak) < 0 && errno != ENOENT)
-        return store__fail(s, -errno, "cannot replace '%s': %m", bak);
-    if (link(path, bak) < 0 && errno != ENOENT)
-        return store__fail(s, -errno, "cannot keep '%s' as '%s': %m", path,
-                           bak);
+    if (base_good && link(path, bak) < 0 && errno != ENOENT) {
+        r = store__fail(s, -errno, "cannot keep '%s' as '%s': %m", path,
+                        bak);
+        unlink(tmp);
+        return r;
+    }
     if (rename(tmp, path) < 0) {
         r = store__fail(s, -errno, "cannot rename '%s' to '%s': %m", tmp,
                         path);
@@ -271,13 +379,9 @@ int store__snapshot_write_tree(store *s, const struct tnode *tree,
     if (r < 0)
         return r;
     /* The base holds everything the log had. */
-    {
-        _cleanup_free_ char *logp = log_of(path);
-
-        r = logp ? store__log_truncate(s, logp) : -ENOMEM;
-        if (r < 0)
-            return r;
-    }
+    r = store__log_truncate(s, logp);
+    if (r < 0)
+        return r;
     s->snapshot_writes++;
     return 0;
 }
@@ -467,15 +571,22 @@ static int check_before_write(store *s, struct tnode *tree)
     return 0;
 }
 
-/* Rewrite the base from base + log (compaction); the lock is held. */
+/*
+ * Rewrite the base from base + log (compaction); the lock is held.
+ * 1 when the base (or its log) does not load, so it must be rebuilt from
+ * xenstore; 0 when done; < 0 when the new base could not be written.
+ */
 static int compact(store *s, const char *path)
 {
     struct tnode *t = NULL;
     int r, version = -1;
 
     r = store__snapshot_read(s, path, &t, &version);
-    if (r >= 0)
-        r = store__snapshot_write_tree(s, t, SCHEMA_VERSION);
+    if (r == -ENOMEM)
+        return r;
+    if (r < 0)
+        return 1;
+    r = store__snapshot_write_tree(s, t, SCHEMA_VERSION, true);
     store__tnode_free(t);
     return r;
 }
@@ -528,7 +639,8 @@ static int flush_locked(store *s, bool full)
     if (r >= 0 && f.full) {
         r = check_before_write(s, f.objects);
         if (r >= 0)
-            r = store__snapshot_write_tree(s, f.objects, SCHEMA_VERSION);
+            r = store__snapshot_write_tree(s, f.objects, SCHEMA_VERSION,
+                                           base_loads(s));
         if (r >= 0)
             remove_ids(s, f.ids, f.n_ids);
         flush_read_reset(&f);
@@ -548,10 +660,12 @@ static int flush_locked(store *s, bool full)
     flush_read_reset(&f);
     if (r < 0)
         return r;
-    /* Keep loads quick: fold the log into the base once it is big. */
+    /* Keep loads quick: fold the log into the base once it is big.  The
+     * change is saved already (in the log): a compaction that fails (no
+     * space for the new base) is tried again by the next save. */
     if (log_size > 256 * 1024 && log_size > (size_t)st.st_size / 2) {
         r = compact(s, path);
-        if (r < 0 && r != -ENOMEM) {
+        if (r > 0) {
             /* A base that does not load: rebuild it from xenstore. */
             struct flush_read g = { .full = true };
 
@@ -560,13 +674,15 @@ static int flush_locked(store *s, bool full)
                 r = check_before_write(s, g.objects);
             if (r >= 0)
                 r = store__snapshot_write_tree(s, g.objects,
-                                               SCHEMA_VERSION);
+                                               SCHEMA_VERSION, false);
             if (r >= 0)
                 remove_ids(s, g.ids, g.n_ids);
             flush_read_reset(&g);
         }
+        if (r < 0)
+            s->compactions_failed++;
     }
-    return r;
+    return 0;
 }
 
 int store__snapshot_flush(store *s, const char *my_id)
@@ -591,9 +707,12 @@ int store__snapshot_flush(store *s, const char *my_id)
         return 0;
     /* Committed in xenstore, not on disk: say so; the journal keeps it. */
     snprintf(msg, sizeof(msg), "%s", s->last_error);
-    return store__fail(s, r, "the change is committed in xenstore but not "
-                       "saved in '%s/%s': %s; the next change saves it",
-                       s->state_dir, STORE_SNAPSHOT_FILE, msg);
+    snprintf(s->save_error, sizeof(s->save_error), "%s", msg);
+    return store__fail(s, r, "the change is in xenstore but not on disk "
+                       "('%s/%s' holds the state before it): %s; xenstore "
+                       "keeps it in its journal and the next change that "
+                       "saves writes it to disk (a reboot before that loses "
+                       "it)", s->state_dir, STORE_SNAPSHOT_FILE, msg);
 }
 
 int store_snapshot_write(store *s)
@@ -746,7 +865,8 @@ int store_migrate(store *s)
     }
     if (r >= 0 && !(s->flags & STORE_OPEN_NO_SNAPSHOT)) {
         fd = lock_state(s);
-        r = fd < 0 ? fd : store__snapshot_write_tree(s, t, SCHEMA_VERSION);
+        r = fd < 0 ? fd : store__snapshot_write_tree(s, t, SCHEMA_VERSION,
+                                                     base_loads(s));
         unlock_state(fd);
     }
     if (r >= 0)

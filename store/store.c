@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The store handle: connection, errors, counters, randomness. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/internal.h"
@@ -142,6 +144,41 @@ static char *state_dir_of(const struct store_opts *opts)
     return p;
 }
 
+int store__open_state(const char *path, int flags)
+{
+    return open(path, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+}
+
+/*
+ * The state directory, if it exists, must be a directory owned by root (or
+ * by us) that no one else may write: else others could plant links to
+ * the files root writes there.  0 or -EPERM/-ENOTDIR with errbuf set.
+ */
+static int check_state_dir(const char *dir, char *errbuf, size_t size)
+{
+    struct stat st;
+
+    if (stat(dir, &st) < 0)
+        return 0;                  /* made later, by us */
+    if (!S_ISDIR(st.st_mode)) {
+        if (errbuf)
+            snprintf(errbuf, size, "state directory '%s' is not a "
+                     "directory; remove it", dir);
+        return -ENOTDIR;
+    }
+    if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+        (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        if (errbuf)
+            snprintf(errbuf, size, "state directory '%s' may be written by "
+                     "others (owner %u, mode %04o); refusing it: run "
+                     "'chown root: %s; chmod 755 %s'", dir,
+                     (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
+                     dir, dir);
+        return -EPERM;
+    }
+    return 0;
+}
+
 int store_open(store **ret, const struct store_opts *opts, char *errbuf,
                size_t errbuf_size)
 {
@@ -179,6 +216,12 @@ int store_open(store **ret, const struct store_opts *opts, char *errbuf,
     if (!s->state_dir) {
         free(s);
         return -ENOMEM;
+    }
+    r = check_state_dir(s->state_dir, errbuf, errbuf_size);
+    if (r < 0) {
+        free(s->state_dir);
+        free(s);
+        return r;
     }
     r = store__wire_open(&s->wire, path, msg, sizeof(msg));
     if (r < 0 && fall_back && (r == -ENOENT || r == -ECONNREFUSED) &&
@@ -229,6 +272,7 @@ void store_get_stats(const store *s, struct store_stats *ret)
     ret->transactions = s->transactions;
     ret->retries = s->retries;
     ret->snapshot_writes = s->snapshot_writes;
+    ret->compactions_failed = s->compactions_failed;
 }
 
 void store_reset_stats(store *s)

@@ -115,6 +115,8 @@ struct store_stats {
     uint64_t transactions;
     uint64_t retries;
     uint64_t snapshot_writes;
+    uint64_t compactions_failed;    /* saved in the log, base not rewritten
+                                     * (no space): the next save retries */
 };
 void store_get_stats(const store *s, struct store_stats *ret);
 void store_reset_stats(store *s);
@@ -206,6 +208,14 @@ int store_transact(store *s, store_tx_fn fn, void *userdata);
  * the change is live and the journal keeps it for the next write.
  */
 bool store_last_committed(const store *s);
+
+/*
+ * When the last store_transact committed but could not save: why, as one
+ * line without the "committed" preamble of store_last_error() ("cannot
+ * append to the snapshot log '...': No space left on device ..."); else "".
+ * For callers that take the change back and say so themselves.
+ */
+const char *store_last_save_error(const store *s);
 
 /* The store of a transaction (for store_last_error, nested helpers). */
 store *store_tx_store(store_tx *tx);

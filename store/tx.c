@@ -287,6 +287,7 @@ int store_transact(store *s, store_tx_fn fn, void *userdata)
     if (!s || !fn)
         return -EINVAL;
     s->committed = false;
+    s->save_error[0] = '\0';
     locked = writers_lock(s);
     for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
         struct store_head h = { .version = -1 };
@@ -355,6 +356,11 @@ int store_transact(store *s, store_tx_fn fn, void *userdata)
     return store__fail(s, -EAGAIN, "a xenstore transaction on the store "
                        "conflicted %d times in a row: too many concurrent "
                        "writers, try again", TX_ATTEMPTS);
+}
+
+const char *store_last_save_error(const store *s)
+{
+    return s && s->committed ? s->save_error : "";
 }
 
 bool store_last_committed(const store *s)

@@ -143,3 +143,12 @@ clean-local: clean-valgrind-logs
 clean-valgrind-logs:
 	-rm -rf tests/valgrind
 .PHONY: clean-valgrind-logs
+
+# `make check-crash`: SIGKILLs at random points of xe, xen-sriovd and
+# xenstored on a simulated host, with reboots, each followed by the checks
+# of tests/crash/crash-campaign.py (CRASH_SEED=N replays a run,
+# CRASH_KILLS=N sets its length).  Needs the test hooks.
+EXTRA_DIST += tests/crash/crash-campaign.py
+check-crash: all $(check_PROGRAMS) $(check_LTLIBRARIES) $(check_SCRIPTS)
+	$(AM_TESTS_ENVIRONMENT) python3 $(srcdir)/tests/crash/crash-campaign.py
+.PHONY: check-crash

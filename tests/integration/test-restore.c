@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "boot/restore.h"
@@ -794,6 +796,130 @@ START_TEST(test_restore_no_snapshot_is_nothing_to_do)
 }
 END_TEST
 
+/* ---- a network-sriov-create cut short -------------------------------- */
+
+static void kill_self(void *userdata, const char *step)
+{
+    if (strcmp(step, userdata) == 0)
+        raise(SIGKILL);
+}
+
+/* network-sriov-create of 4 VFs on enp59s0f1, killed at @p step. */
+static void create_killed_at(const char *step, char net[37])
+{
+    struct ops_network_args a = { .name_label = "cut", .managed = -1 };
+    struct store_match m[] = { { "device", "enp59s0f1" },
+                               { "physical", "true" } };
+    store_record **v = NULL;
+    size_t n = 0;
+    int status;
+    pid_t pid;
+
+    ck_ops(ops_network_create(&ops, &a, net, &err));
+    ck_assert_int_eq(store_list(pt_st, "PIF", m, 2, 0, &v, &n), 0);
+    ck_assert_uint_eq(n, 1);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        char ns[37];
+
+        ops.step = kill_self;
+        ops.step_userdata = (void *)step;
+        ops_network_sriov_create(&ops, store_record_uuid(v[0]), net, 4, ns,
+                                 &err);
+        _exit(3);
+    }
+    store_record_list_free(v, n);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+static int64_t capacity(void)
+{
+    store_record **v = NULL;
+    int64_t cap = -1;
+    size_t n = 0;
+
+    ck_assert_int_eq(store_list(pt_st, "network_sriov", NULL, 0, 0, &v, &n),
+                     0);
+    ck_assert_uint_eq(n, 1);
+    ck_ops(ops_network_sriov_remaining_capacity(&ops, store_record_uuid(v[0]),
+                                                &cap, &err));
+    store_record_list_free(v, n);
+    return cap;
+}
+
+static void xen_sriovd_reconcile(void)
+{
+    char cmd[8192];
+    const char *b = getenv("top_builddir");
+
+    snprintf(cmd, sizeof(cmd), "SRIOV_ROOT='%s' '%s/daemon/xen-sriovd' "
+             "--reconcile >'%s/reconcile.out' 2>&1", pt_root, b ? b : ".",
+             pt_root);
+    /* 1: something was found (the create finished). */
+    ck_assert_int_eq(WEXITSTATUS(system(cmd)), 1);
+}
+
+/*
+ * Killed after the records (no VFs) or after the enable (VFs without PCI
+ * records), then finished by the next xe command, the restore run by
+ * hand, a reboot and the restore, or xen-sriovd --reconcile: the network
+ * gives a VF to a domain, and remaining-capacity was never above what
+ * could be given.
+ */
+START_TEST(test_restore_interrupted_create_is_finished)
+{
+    static const char *const steps[] = { "sriov-create:records",
+                                         "sriov-create:enabled" };
+    _cleanup_free_ char *text = manifest("x710-2pf", NULL);
+    const char *step = steps[_i / 4];
+    int way = _i % 4;
+    char net[37], v1[37];
+    plugin *p;
+    struct xapi_error e = XAPI_ERROR_INIT;
+
+    host_new(text, NULL);
+    create_killed_at(step, net);
+    ck_assert_uint_eq(numvfs(X710_P1), _i / 4 ? 4 : 0);
+    /* No VF has a PCI record: none can be given, none is counted. */
+    ck_assert_int_eq(capacity(), 0);
+    switch (way) {
+    case 0:     /* the next xe command (xe_frontend_ops) */
+        ck_assert_int_eq(ops_network_sriov_finish(&ops, 0, NULL, NULL, &err),
+                         1);
+        break;
+    case 1:     /* xen-sriov-restore by hand */
+        ck_assert_msg(restore() == 0, "%s", out);
+        has("its interrupted create is finished");
+        break;
+    case 2:     /* a reboot, then the restore */
+        reboot(text, NULL);
+        ck_assert_msg(restore() == 0, "%s", out);
+        has("4 VFs enabled (sysfs)");
+        has("its interrupted create is finished");
+        break;
+    default:    /* xen-sriovd at start (the same as --reconcile) */
+        xen_sriovd_reconcile();
+        break;
+    }
+    ck_assert_uint_eq(numvfs(X710_P1), 4);
+    ck_assert_int_eq(capacity(), 4);
+    /* Nothing left to finish. */
+    ck_assert_int_eq(ops_network_sriov_finish(&ops, OPS_FINISH_ALL, NULL,
+                                              NULL, &err), 0);
+    vif(net, "0", "00:16:3e:00:00:01", NULL, v1);
+    pt_domain_new(5, VM);
+    p = pt_plugin(&plugin_fake_backend, &fk);
+    ck_assert_msg(plugin_domain_start(p, 5, &e) == 1, "%s",
+                  plugin_last_error(p));
+    plugin_free(p);
+    xapi_error_clear(&e);
+    ck_assert_str_eq(pt_field("VIF", v1, "currently_attached"), "true");
+    ck_assert_int_eq(capacity(), 3);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("restore");
@@ -818,6 +944,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_restore_interrupted_load_is_run_again);
     tcase_add_test(tc, test_restore_dry_run_changes_nothing);
     tcase_add_test(tc, test_restore_no_snapshot_is_nothing_to_do);
+    tcase_add_loop_test(tc, test_restore_interrupted_create_is_finished, 0,
+                        8);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -5,9 +5,14 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <xenstore.h>
 
@@ -543,7 +548,7 @@ START_TEST(test_snapshot_disk_failure_is_reported_and_recovered)
     k = store_create(st, r);
     ck_assert_int_lt(k, 0);
     ck_assert_ptr_nonnull(strstr(store_last_error(st),
-                                 "committed in xenstore but not saved"));
+                                 "in xenstore but not on disk"));
     ck_assert_ptr_nonnull(strstr(store_last_error(st), dir));
     ck_assert(store_last_committed(st));
     memcpy(net2, store_record_uuid(r), 37);
@@ -640,6 +645,204 @@ START_TEST(test_snapshot_log_is_folded_into_the_base)
 }
 END_TEST
 
+/* Root never writes through a link planted in the state directory, and
+ * refuses a state directory others may write. */
+START_TEST(test_snapshot_state_dir_links_and_modes)
+{
+    char net[37], dir[1024], victim[1100], err[512];
+    struct store_opts o = { .root = test_root };
+    store *s2 = NULL;
+    char *x;
+    int k;
+
+    created(st, rec_new("network", "name_label", "a", NULL), net);
+    snprintf(dir, sizeof(dir), "%s/var/lib/xen-sriov", test_root);
+    snprintf(victim, sizeof(victim), "%s/victim", test_root);
+    write_text(victim, "keep", 4);
+    /* The log and the next base's temporary file become links. */
+    ck_assert_int_eq(unlink(state_file(STORE_SNAPSHOT_FILE ".log")) == 0 ||
+                     errno == ENOENT, 1);
+    ck_assert_int_eq(symlink(victim, state_file(STORE_SNAPSHOT_FILE ".log")),
+                     0);
+    ck_assert_int_eq(symlink(victim, state_file(STORE_SNAPSHOT_FILE ".tmp")),
+                     0);
+    k = store_set_field(st, "network", net, "MTU", "9000");
+    ck_assert_int_lt(k, 0);
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), "not saved"));
+    k = store_snapshot_write(st);
+    ck_assert_int_lt(k, 0);
+    x = read_text(victim);
+    ck_assert_str_eq(x, "keep");
+    free(x);
+    ck_assert_int_eq(unlink(state_file(STORE_SNAPSHOT_FILE ".log")), 0);
+    ck_assert_int_eq(unlink(state_file(STORE_SNAPSHOT_FILE ".tmp")), 0);
+    ck_store(store_snapshot_write(st));
+
+    /* A state directory others may write is refused, saying what to do. */
+    ck_assert_int_eq(chmod(dir, 0777), 0);
+    k = store_open(&s2, &o, err, sizeof(err));
+    ck_assert_int_eq(k, -EPERM);
+    ck_assert_ptr_null(s2);
+    ck_assert_ptr_nonnull(strstr(err, "may be written by others"));
+    ck_assert_ptr_nonnull(strstr(err, "chmod 755"));
+    ck_assert_int_eq(chmod(dir, 0755), 0);
+    k = store_open(&s2, &o, err, sizeof(err));
+    ck_assert_msg(k == 0, "%s", err);
+    store_close(s2);
+}
+END_TEST
+
+/* ---- a real full or read-only filesystem ---- */
+
+/*
+ * A small tmpfs (mount options opts) on the state directory, in a mount
+ * namespace of this test process alone (Check forks each test), so it
+ * goes with the process.  Root only: false, with the reason, elsewhere.
+ */
+static bool small_fs(const char *opts)
+{
+    char dir[1024];
+
+    snprintf(dir, sizeof(dir), "%s/var", test_root);
+    mkdir(dir, 0755);
+    snprintf(dir, sizeof(dir), "%s/var/lib", test_root);
+    mkdir(dir, 0755);
+    snprintf(dir, sizeof(dir), "%s/var/lib/xen-sriov", test_root);
+    mkdir(dir, 0755);
+    if (unshare(CLONE_NEWNS) < 0 ||
+        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        mount("tmpfs", dir, "tmpfs", 0, opts) < 0) {
+        fprintf(stderr, "SKIP %s: cannot mount a tmpfs on the state "
+                "directory (%s): run the tests as root\n", __func__,
+                strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static unsigned long long fs_free(void)
+{
+    char dir[1024];
+    struct statvfs v;
+
+    snprintf(dir, sizeof(dir), "%s/var/lib/xen-sriov", test_root);
+    ck_assert_int_eq(statvfs(dir, &v), 0);
+    return (unsigned long long)v.f_bavail * v.f_frsize;
+}
+
+/* Take all but keep bytes of the filesystem with a filler file. */
+static void fill(unsigned long long keep)
+{
+    static const char zeros[4096];
+    unsigned long long avail = fs_free(), n = 0;
+    int fd = open(state_file("filler"), O_WRONLY | O_CREAT | O_APPEND |
+                  O_CLOEXEC, 0600);
+
+    ck_assert_int_ge(fd, 0);
+    while (avail > keep && n + sizeof(zeros) <= avail - keep &&
+           write(fd, zeros, sizeof(zeros)) == (ssize_t)sizeof(zeros))
+        n += sizeof(zeros);
+    close(fd);
+}
+
+START_TEST(test_snapshot_full_disk_is_named)
+{
+    char net[37], net2[37];
+    store_record *r;
+    int k;
+
+    if (!small_fs("size=64k"))
+        return;
+    created(st, rec_new("network", "name_label", "a", NULL), net);
+    fill(0);
+    r = rec_new("network", "name_label", "b", NULL);
+    k = store_create(st, r);
+    memcpy(net2, store_record_uuid(r), 37);
+    store_record_free(r);
+    ck_assert_int_eq(k, -ENOSPC);
+    ck_assert(store_last_committed(st));
+    ck_assert_ptr_nonnull(strstr(store_last_error(st),
+                                 "No space left on device"));
+    ck_assert_ptr_nonnull(strstr(store_last_error(st),
+                                 state_file(STORE_SNAPSHOT_FILE ".log")));
+    ck_assert_ptr_nonnull(strstr(store_last_save_error(st),
+                                 "No space left on device"));
+    ck_assert_ptr_null(strstr(store_last_error(st), "Input/output"));
+    /* Space again: the next change saves both. */
+    ck_assert_int_eq(unlink(state_file("filler")), 0);
+    ck_store(store_set_field(st, "network", net, "MTU", "9000"));
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 2);
+}
+END_TEST
+
+START_TEST(test_snapshot_read_only_disk_is_named)
+{
+    char net[37], dir[1024];
+    store_record *r;
+    int k;
+
+    if (!small_fs("size=64k"))
+        return;
+    created(st, rec_new("network", "name_label", "a", NULL), net);
+    snprintf(dir, sizeof(dir), "%s/var/lib/xen-sriov", test_root);
+    ck_assert_int_eq(mount("tmpfs", dir, "tmpfs", MS_REMOUNT | MS_RDONLY,
+                           NULL), 0);
+    r = rec_new("network", "name_label", "b", NULL);
+    k = store_create(st, r);
+    store_record_free(r);
+    ck_assert_int_eq(k, -EROFS);
+    ck_assert_ptr_nonnull(strstr(store_last_error(st),
+                                 "Read-only file system"));
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), "read-write"));
+}
+END_TEST
+
+/*
+ * A full write needs one copy beside the base: the older spare (.bak)
+ * goes first.  With free space for half a base and a spare as big as the
+ * base, it works (it needed three copies before); with no space at all,
+ * it fails saying which file to delete, and the base still loads.
+ */
+START_TEST(test_snapshot_write_needs_one_extra_copy)
+{
+    char net[37], big[3001];
+    store_record *r;
+    off_t base;
+    int i;
+
+    if (!small_fs("size=1m"))
+        return;
+    memset(big, 'x', 3000);
+    big[3000] = '\0';
+    for (i = 0; i < 40; i++)
+        created(st, rec_new("network", "name_description", big, NULL), net);
+    ck_store(store_snapshot_write(st));
+    ck_store(store_snapshot_write(st));
+    base = file_size(state_file(STORE_SNAPSHOT_FILE));
+    ck_assert_int_gt(base, 100 * 1024);
+    ck_assert_int_ge(file_size(state_file(STORE_SNAPSHOT_PREVIOUS)),
+                     base - 4096);
+    fill((unsigned long long)base / 2);
+    ck_assert_msg(store_snapshot_write(st) == 0, "%s", store_last_error(st));
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 40);
+    ck_assert_int_eq(store_snapshot_verify(st, state_file(
+                                               STORE_SNAPSHOT_PREVIOUS)), 40);
+    /* No room at all: a change is not saved, and the message says which
+     * file to delete; done, the next change saves it. */
+    fill(0);
+    r = rec_new("network", "name_label", "late", NULL);
+    ck_assert_int_eq(store_create(st, r), -ENOSPC);
+    store_record_free(r);
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), "delete '"));
+    ck_assert_ptr_nonnull(strstr(store_last_error(st),
+                                 state_file(STORE_SNAPSHOT_PREVIOUS)));
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 40);
+    ck_assert_int_eq(unlink(state_file(STORE_SNAPSHOT_PREVIOUS)), 0);
+    ck_store(store_set_field(st, "network", net, "MTU", "9000"));
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 41);
+}
+END_TEST
+
 static Suite *snapshot_suite(void)
 {
     Suite *s = suite_create("store-snapshot");
@@ -656,6 +859,10 @@ static Suite *snapshot_suite(void)
     tcase_add_test(tc, test_snapshot_corrupt_base_is_reported_and_rebuilt);
     tcase_add_test(tc, test_snapshot_log_torn_tail_and_damage);
     tcase_add_test(tc, test_snapshot_log_is_folded_into_the_base);
+    tcase_add_test(tc, test_snapshot_state_dir_links_and_modes);
+    tcase_add_test(tc, test_snapshot_full_disk_is_named);
+    tcase_add_test(tc, test_snapshot_read_only_disk_is_named);
+    tcase_add_test(tc, test_snapshot_write_needs_one_extra_copy);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(bad, store_setup, store_teardown);
     tcase_set_timeout(bad, 300);

@@ -33,6 +33,8 @@ expect_error "not ADDR:PORT" --listen nonsense
 expect_error "unexpected argument" extra
 expect_error "must be a number" --max-body 12
 expect_error "Try" --bogus
+expect_error "must be a number from 1" --max-per-address 0
+expect_error "must be a number from 1" --header-timeout soon
 "$api" --help | grep -q -- "--users FILE" || fail "--help"
 
 umask 077
@@ -69,4 +71,56 @@ kill -9 "$pid"; wait "$pid" 2>/dev/null || :
 SRIOV_ROOT="$tmp" "$api" --users "$tmp/users" 2>"$tmp/log3" &
 pid=$!
 wait_for "listening on $sock" "$tmp/log3"
-echo "PASS: xen-sriov-api options, socket, signals"
+kill "$pid"; wait "$pid" || :
+pid=
+
+# start_tcp LOG ARGS...: a TCP-only server; $port is its port.
+start_tcp() {
+    log=$1; shift
+    SRIOV_ROOT="$tmp" "$api" --users "$tmp/users" --no-socket "$@" \
+        2>"$log" &
+    pid=$!
+    wait_for "listening on http" "$log"
+    port=$(sed -n 's|.*listening on https*://.*:\([0-9]*\)/.*|\1|p' "$log")
+}
+stop() { kill "$pid"; wait "$pid" || :; pid=; }
+
+# Cleartext HTTP: a warning on a non-loopback address only (no request
+# is sent to it).
+start_tcp "$tmp/log4" --listen 127.0.0.1:0
+stop
+! grep -q cleartext "$tmp/log4" || fail "cleartext warning on loopback"
+start_tcp "$tmp/log5" --listen 0.0.0.0:0
+stop
+grep -q "serving cleartext HTTP on '0.0.0.0:0'" "$tmp/log5" ||
+    fail "no cleartext warning on 0.0.0.0: $(cat "$tmp/log5")"
+
+# TLS: a key others may read is refused; TLS 1.2+ with AEAD only.
+if command -v openssl >/dev/null 2>&1; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+        -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null ||
+        fail "openssl req"
+    chmod 644 "$tmp/key.pem"
+    expect_error "may be read or written by others" --no-socket \
+        --listen 127.0.0.1:0 --tls-cert "$tmp/cert.pem" \
+        --tls-key "$tmp/key.pem"
+    chmod 600 "$tmp/key.pem"
+    start_tcp "$tmp/log6" --listen 127.0.0.1:0 --tls-cert "$tmp/cert.pem" \
+        --tls-key "$tmp/key.pem"
+    # tls ARGS...: does a handshake with these s_client options succeed?
+    tls() {
+        echo Q | timeout 60 openssl s_client -connect "127.0.0.1:$port" \
+            "$@" >"$tmp/tls.out" 2>&1
+    }
+    tls -tls1_3 || fail "TLS 1.3 refused: $(cat "$tmp/tls.out")"
+    tls -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 ||
+        fail "TLS 1.2 AEAD refused: $(cat "$tmp/tls.out")"
+    ! tls -tls1_2 -cipher 'ECDHE-RSA-AES128-SHA:@SECLEVEL=0' ||
+        fail "TLS 1.2 with CBC-SHA1 accepted"
+    ! tls -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' || fail "TLS 1.1 accepted"
+    ! tls -tls1 -cipher 'DEFAULT:@SECLEVEL=0' || fail "TLS 1.0 accepted"
+    stop
+else
+    echo "note: openssl is not installed: TLS not tried"
+fi
+echo "PASS: xen-sriov-api options, socket, signals, TLS, cleartext warning"

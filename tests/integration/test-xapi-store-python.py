@@ -12,20 +12,12 @@ import sys
 import time
 import xmlrpc.client
 
-from xapi_client import Failure, Session, UnixTransport, unwrap
+from xapi_client import Checks, Failure, Session, UnixTransport, unwrap
 
 URL, SOCK, XE, USER, PASSWORD = sys.argv[1:6]
 VM = "OpaqueRef:11111111-2222-4333-8444-555555555501"
 
-passed = 0
-
-
-def check(what, ok):
-    global passed
-    if not ok:
-        print("FAIL:", what)
-        sys.exit(1)
-    passed += 1
+check = Checks()
 
 
 def expect_failure(what, details, fn, *args):
@@ -278,7 +270,7 @@ def main():
           local.call("task.get_all") == [])
     local.xenapi.session.logout()
     print("python xmlrpc.client against xen-sriovd: %d passed, 0 failed"
-          % passed)
+          % check.passed)
 
 
 if __name__ == "__main__":

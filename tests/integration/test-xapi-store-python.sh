@@ -4,10 +4,7 @@
 # xen-sriovd on a real xenstored and a simulated host.
 set -eu
 : "${top_srcdir:?}"
-if ! command -v python3 >/dev/null 2>&1; then
-    echo "SKIP: python3 is not installed (tools/install-deps installs it)"
-    exit 77
-fi
+xapi_test_needs=python3
 xapi_test_user=admin
 xapi_test_password=py-secret
 . "$top_srcdir/tests/integration/xapi-store-server.sh"

@@ -524,6 +524,51 @@ START_TEST(test_ops_scan_in_batches_is_completed_and_idempotent)
 }
 END_TEST
 
+/* After the first batch the disk fails: what the message says is what is
+ * in xenstore and on disk (the first batch), and the next scan makes the
+ * rest. */
+static void break_state_dir(void *userdata, const char *step)
+{
+    char *dir = userdata;
+    int fd;
+
+    if (strcmp(step, "pif-scan:batch") != 0 || access(dir, F_OK) < 0)
+        return;
+    ck_assert_int_eq(sim_rm_rf(dir), 0);
+    fd = open(dir, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+}
+
+START_TEST(test_ops_scan_failed_save_says_what_stayed)
+{
+    char dir[1024];
+    int r;
+
+    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, PF1, 20, 0), 20);
+    snprintf(dir, sizeof(dir), "%s/var/lib/xen-sriov", root);
+    ops.step = break_state_dir;
+    ops.step_userdata = dir;
+    r = ops_pif_scan(&ops, host, &err);
+    ops.step = NULL;
+    expect_code(r, XAPI_INTERNAL_ERROR);
+    ck_assert_ptr_null(strstr(err.params[0], "nothing was changed"));
+    ck_assert_msg(strstr(err.params[0], "the 16 record changes of this "
+                                        "scan before it are in xenstore "
+                                        "and on disk") &&
+                  strstr(err.params[0], "not made; the next xe pif-scan "
+                                        "makes them"),
+                  "%s", err.params[0]);
+    ck_assert_ptr_nonnull(strstr(err.params[0], dir));
+    ck_assert_uint_eq(count("PCI", "driver_name", "iavf"), 4 + 16 - 1);
+    /* Repaired: the next scan makes the rest, and it is all on disk. */
+    unlink(dir);
+    ck_ops(ops_pif_scan(&ops, host, &err));
+    ck_assert_uint_eq(count("PCI", "driver_name", "iavf"), 3 + 20);
+    ck_assert_int_ge(store_snapshot_verify(st, NULL), 3 + 20);
+}
+END_TEST
+
 /* The endpoint's VIF.create passes other_config and QoS: same checks. */
 START_TEST(test_ops_vif_create_checks_what_the_api_passes)
 {
@@ -579,6 +624,7 @@ static Suite *suite(void)
     tcase_add_loop_test(shared, test_ops_concurrent_creates_enable_once, 0, 3);
     tcase_add_test(shared,
                    test_ops_scan_in_batches_is_completed_and_idempotent);
+    tcase_add_test(shared, test_ops_scan_failed_save_says_what_stayed);
     suite_add_tcase(s, shared);
 
     tcase_set_timeout(own, 120);

@@ -8,8 +8,16 @@
 #   $url   http://127.0.0.1:PORT of its TCP listener
 #   $sock  its unix socket
 #   $xe    the xe binary;  SRIOV_ROOT is exported for it
-# Callers set $xapi_test_user and $xapi_test_password first.
+# Callers set $xapi_test_user and $xapi_test_password first, and may set
+# $xapi_test_daemon_args (more options of xen-sriovd, split on spaces) and
+# $xapi_test_needs (a command the test skips without, e.g. python3).
 : "${top_srcdir:?}" "${top_builddir:?}"
+if [ -n "${xapi_test_needs:-}" ] &&
+    ! command -v "$xapi_test_needs" >/dev/null 2>&1; then
+    echo "SKIP: $xapi_test_needs is not installed (tools/install-deps" \
+        "installs it)"
+    exit 77
+fi
 if [ "$(id -u)" -ne 0 ]; then
     if unshare --map-root-user true 2>/dev/null; then
         exec unshare --map-root-user "$0" "$@"
@@ -51,7 +59,8 @@ printf '%s\n' "$xapi_test_password" |
 : >"$tmp/sriovd.log"
 LD_PRELOAD=$preload "$top_builddir/daemon/xen-sriovd" --foreground \
     --dry-run --users "$tmp/users" --listen 127.0.0.1:0 \
-    --pidfile "$tmp/sriovd.pid" 2>"$tmp/sriovd.log" &
+    --pidfile "$tmp/sriovd.pid" ${xapi_test_daemon_args:-} \
+    2>"$tmp/sriovd.log" &
 daemon_pid=$!
 i=0
 while ! grep -q 'listening on http' "$tmp/sriovd.log"; do

@@ -5,7 +5,22 @@ session.xenapi.<class>.<message>(args) with the session prepended,
 transport, HTTP over the endpoint's unix socket."""
 import http.client
 import socket
+import sys
 import xmlrpc.client
+
+
+class Checks:
+    """check(what, ok): counts the checks passed, exits 1 on the first
+    that fails."""
+
+    def __init__(self):
+        self.passed = 0
+
+    def __call__(self, what, ok):
+        if not ok:
+            print("FAIL:", what)
+            sys.exit(1)
+        self.passed += 1
 
 
 class Failure(Exception):

@@ -36,5 +36,7 @@ tests_unit_test_kernel_sim_CFLAGS = $(HOST_TEST_CFLAGS)
 tests_unit_test_kernel_sim_LDADD = tests/helpers/libfixture.la $(CHECK_LIBS)
 TESTS += tests/unit/test-kernel-sim
 
-TESTS += tests/unit/test-sriov-info.sh tests/unit/test-make-sim-host.sh
-EXTRA_DIST += tests/unit/test-sriov-info.sh tests/unit/test-make-sim-host.sh
+TESTS += tests/unit/test-sriov-info.sh tests/unit/test-make-sim-host.sh \
+	tests/unit/test-readme-commands.sh
+EXTRA_DIST += tests/unit/test-sriov-info.sh tests/unit/test-make-sim-host.sh \
+	tests/unit/test-readme-commands.sh

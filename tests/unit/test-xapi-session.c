@@ -5,8 +5,11 @@
  * dir), the failed-login rate limit and its log lines, logout, eviction.
  */
 #include <check.h>
+#include <crypt.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +19,48 @@
 #include "xe-ext/api/session.h"
 
 static char tmpdir[256], users[300];
-static char logged[4096];
+static char logged[65536];
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void record_log(void *userdata, int priority, const char *msg)
 {
-    size_t n = strlen(logged);
+    size_t n;
 
+    pthread_mutex_lock(&log_lock);
+    n = strlen(logged);
     snprintf(logged + n, sizeof(logged) - n, "%s\n", msg);
+    pthread_mutex_unlock(&log_lock);
+}
+
+/* Times text occurs in the log. */
+static unsigned count_logged(const char *text)
+{
+    unsigned n = 0;
+
+    for (const char *p = logged; (p = strstr(p, text)); p++)
+        n++;
+    return n;
+}
+
+/*
+ * crypt_r as the endpoint calls it: the real one, plus the settings it was
+ * given (the users file's hash, or the dummy for an unknown user).
+ */
+static char last_setting[256];
+static unsigned n_crypt;
+
+char *crypt_r(const char *phrase, const char *setting,
+              struct crypt_data *data)
+{
+    static char *(*real)(const char *, const char *, struct crypt_data *);
+
+    if (!real)
+        *(void **)&real = dlsym(RTLD_NEXT, "crypt_r");
+    pthread_mutex_lock(&log_lock);
+    snprintf(last_setting, sizeof(last_setting), "%s", setting);
+    n_crypt++;
+    pthread_mutex_unlock(&log_lock);
+    return real(phrase, setting, data);
 }
 
 static const struct xapi_logger logger = { record_log, NULL };
@@ -243,6 +281,208 @@ START_TEST(test_xapi_session_pam)
 }
 END_TEST
 
+
+/* 100 parallel attempts from one address check 5 passwords, not 100. */
+struct attempt {
+    struct xapi_sessions *s;
+    pthread_barrier_t *go;
+    int r;
+};
+
+static void *attempt_thread(void *arg)
+{
+    struct attempt *a = arg;
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char ref[XAPI_REF_MAX];
+
+    pthread_barrier_wait(a->go);
+    a->r = xapi_sessions_login(a->s, "alice", "wrong", "t", "10.0.0.5", ref,
+                               &err);
+    xapi_error_clear(&err);
+    return NULL;
+}
+
+START_TEST(test_xapi_session_parallel_lockout)
+{
+    struct xapi_sessions *s = new_sessions(5, 0);
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct attempt a[100];
+    pthread_t th[100];
+    pthread_barrier_t go;
+    char ref[XAPI_REF_MAX];
+    unsigned k, before;
+
+    ck_assert_int_eq(pthread_barrier_init(&go, NULL, 100), 0);
+    before = n_crypt;
+    for (k = 0; k < 100; k++) {
+        a[k] = (struct attempt){ s, &go, 0 };
+        ck_assert_int_eq(pthread_create(&th[k], NULL, attempt_thread, &a[k]),
+                         0);
+    }
+    for (k = 0; k < 100; k++) {
+        pthread_join(th[k], NULL);
+        ck_assert_int_eq(a[k].r, -EACCES);
+    }
+    pthread_barrier_destroy(&go);
+    /* Exactly max_failures passwords checked; the rest refused unchecked. */
+    ck_assert_uint_eq(n_crypt - before, 5);
+    ck_assert_uint_eq(count_logged("login failed for user 'alice'"), 5);
+    ck_assert_uint_eq(count_logged("too many failed logins"), 95);
+    /* Locked: the right password is refused too. */
+    ck_assert_int_eq(login(s, "alice", "s3cret", "10.0.0.5", ref, &err),
+                     -EACCES);
+    ck_assert_ptr_nonnull(strstr(err.params[1], "Too many failed logins"));
+    xapi_error_clear(&err);
+    xapi_sessions_free(s);
+}
+END_TEST
+
+/* An unknown user's dummy check costs what a known one's does. */
+START_TEST(test_xapi_session_dummy_hash)
+{
+    struct xapi_sessions *s = new_sessions(0, 0);
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char ref[XAPI_REF_MAX], *hash = NULL, line[512], prefix[64];
+    const char *p;
+
+    /* The file's first hash is yescrypt (crypt_gensalt's default). */
+    ck_assert_int_eq(xapi_auth_hash("pw", &hash), 0);
+    snprintf(line, sizeof(line), "# users\nalice:%s\n", hash);
+    write_file(users, line, 0600);
+    /* Its method and cost: the setting up to the salt ("$y$j9T$"). */
+    p = strchr(strchr(hash + 1, '$') + 1, '$');
+    snprintf(prefix, sizeof(prefix), "%.*s", (int)(p - hash + 1), hash);
+    ck_assert_int_eq(login(s, "nobody", "pw", "c", ref, &err), -EACCES);
+    ck_assert_ptr_nonnull(strstr(logged, "no user 'nobody'"));
+    ck_assert_msg(strncmp(last_setting, prefix, strlen(prefix)) == 0,
+                  "unknown user hashed with '%s', users with '%s'",
+                  last_setting, prefix);
+    ck_assert_int_eq(login(s, "alice", "pw", "c", ref, &err), 0);
+    free(hash);
+    xapi_error_clear(&err);
+    xapi_sessions_free(s);
+}
+END_TEST
+
+/* Names and originators are bounded before anything is kept. */
+START_TEST(test_xapi_session_bounds)
+{
+    struct xapi_sessions *s = new_sessions(2, 0);
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char ref[XAPI_REF_MAX], *big = malloc(1 << 20);
+    unsigned before = n_crypt;
+
+    memset(big, 'a', (1 << 20) - 1);
+    big[(1 << 20) - 1] = '\0';
+    ck_assert_int_eq(login(s, big, "x", "10.0.0.3", ref, &err), -EACCES);
+    ck_assert_str_eq(err.code, "SESSION_AUTHENTICATION_FAILED");
+    ck_assert_str_eq(err.params[0], "");
+    ck_assert_ptr_nonnull(strstr(logged, "user name of 1048575 bytes is "
+                                 "over the limit of 255 bytes"));
+    xapi_error_clear(&err);
+    ck_assert_int_eq(xapi_sessions_login(s, "alice", "s3cret", big,
+                                         "10.0.0.3", ref, &err), -EACCES);
+    ck_assert_ptr_nonnull(strstr(logged, "originator of 1048575 bytes"));
+    /* A huge password is a failure, never hashed. */
+    ck_assert_int_eq(login(s, "alice", big, "10.0.0.3", ref, &err),
+                     -EACCES);
+    ck_assert_uint_eq(n_crypt, before);
+    ck_assert_ptr_nonnull(strstr(logged, "password of 1048575 bytes"));
+    /* 255 bytes is still a name. */
+    big[255] = '\0';
+    ck_assert_int_eq(login(s, big, "x", "10.0.0.3", ref, &err), -EACCES);
+    ck_assert_ptr_nonnull(strstr(logged, "no user 'aaaa"));
+    free(big);
+    xapi_error_clear(&err);
+    xapi_sessions_free(s);
+}
+END_TEST
+
+/* A newline in a user name cannot forge a log line. */
+START_TEST(test_xapi_session_log_injection)
+{
+    struct xapi_sessions *s = new_sessions(0, 0);
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char ref[XAPI_REF_MAX], out[64];
+
+    ck_assert_int_eq(login(s, "x\nsession opened for user 'root' from "
+                           "10.0.0.1\x1b[2J", "pw", "10.0.0.2", ref, &err),
+                     -EACCES);
+    ck_assert_ptr_null(strstr(logged, "\nsession opened"));
+    ck_assert_ptr_null(strchr(logged, '\x1b'));
+    ck_assert_ptr_nonnull(strstr(logged, "user 'x\\x0asession opened for "
+                                 "user 'root' from 10.0.0.1\\x1b[2J'"));
+    ck_assert_uint_eq(xapi_log_escape(out, sizeof(out), "a\tb\x7f\\"), 11);
+    ck_assert_str_eq(out, "a\\x09b\\x7f\\");
+    ck_assert_uint_eq(xapi_log_escape(out, 6, "abc\ndef"), 3);
+    ck_assert_str_eq(out, "abc");
+    xapi_error_clear(&err);
+    xapi_sessions_free(s);
+}
+END_TEST
+
+/* One user's logins never end another user's sessions (as XAPI). */
+START_TEST(test_xapi_session_caps)
+{
+    struct xapi_session_options o = { .max_sessions = 6,
+                                      .max_sessions_per_user = 4,
+                                      .max_sessions_per_originator = 2 };
+    struct xapi_sessions *s = NULL;
+    struct xapi_auth *a = NULL;
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char ref[8][XAPI_REF_MAX], line[512], *hash = NULL;
+    unsigned k;
+
+    ck_assert_int_eq(xapi_auth_hash("pw", &hash), 0);
+    snprintf(line, sizeof(line), "alice:%s\ncarol:%s\ndave:%s\n", hash,
+             hash, hash);
+    free(hash);
+    write_file(users, line, 0600);
+    ck_assert_int_eq(xapi_auth_new_users(&a, users), 0);
+    ck_assert_int_eq(xapi_sessions_new(&s, a, &o, &logger), 0);
+    /* carol: two sessions from XenCenter. */
+    ck_assert_int_eq(xapi_sessions_login(s, "carol", "pw", "XenCenter", "c",
+                                         ref[0], &err), 0);
+    ck_assert_int_eq(xapi_sessions_login(s, "carol", "pw", "XenCenter", "c",
+                                         ref[1], &err), 0);
+    /* alice floods from one originator: only her own sessions go. */
+    for (k = 2; k < 7; k++)
+        ck_assert_int_eq(xapi_sessions_login(s, "alice", "pw", "XenCenter",
+                                             "c", ref[k], &err), 0);
+    ck_assert_uint_eq(xapi_sessions_count(s), 4);
+    ck_assert_int_eq(xapi_sessions_check(s, ref[0]), 0);
+    ck_assert_int_eq(xapi_sessions_check(s, ref[1]), 0);
+    ck_assert_int_eq(xapi_sessions_check(s, ref[5]), 0);
+    ck_assert_int_eq(xapi_sessions_check(s, ref[6]), 0);
+    ck_assert_int_eq(xapi_sessions_check(s, ref[4]), -ENOENT);
+    ck_assert_ptr_nonnull(strstr(logged, "per-originator session limit"));
+    /* alice from many originators: her per-user cap. */
+    for (k = 0; k < 4; k++) {
+        char orig[16];
+
+        snprintf(orig, sizeof(orig), "tool%u", k);
+        ck_assert_int_eq(xapi_sessions_login(s, "alice", "pw", orig, "c",
+                                             ref[2], &err), 0);
+    }
+    ck_assert_ptr_nonnull(strstr(logged, "per-user session limit"));
+    ck_assert_int_eq(xapi_sessions_check(s, ref[0]), 0);
+    ck_assert_int_eq(xapi_sessions_check(s, ref[1]), 0);
+    ck_assert_uint_eq(xapi_sessions_count(s), 6);
+    /* The global cap ends a session of the user holding most (alice). */
+    ck_assert_int_eq(xapi_sessions_login(s, "dave", "pw", "x", "c", ref[3],
+                                         &err), 0);
+    ck_assert_ptr_nonnull(strstr(logged, "global session limit reached: "
+                                 "ending the least recently used session "
+                                 "of 'alice'"));
+    ck_assert_int_eq(xapi_sessions_check(s, ref[0]), 0);
+    ck_assert_int_eq(xapi_sessions_check(s, ref[1]), 0);
+    ck_assert_int_eq(xapi_sessions_check(s, ref[3]), 0);
+    ck_assert_uint_eq(xapi_sessions_count(s), 6);
+    xapi_error_clear(&err);
+    xapi_sessions_free(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("xapi-session");
@@ -256,6 +496,11 @@ int main(void)
     tcase_add_test(tc, test_xapi_session_rate_limit);
     tcase_add_test(tc, test_xapi_session_eviction);
     tcase_add_test(tc, test_xapi_session_pam);
+    tcase_add_test(tc, test_xapi_session_parallel_lockout);
+    tcase_add_test(tc, test_xapi_session_dummy_hash);
+    tcase_add_test(tc, test_xapi_session_bounds);
+    tcase_add_test(tc, test_xapi_session_log_injection);
+    tcase_add_test(tc, test_xapi_session_caps);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

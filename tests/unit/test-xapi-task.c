@@ -538,6 +538,73 @@ START_TEST(test_xapi_task_finished_bounded)
 }
 END_TEST
 
+
+/* A session holds at most 100 tasks; their fields are bounded. */
+START_TEST(test_xapi_task_bounded_per_session)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct xv *ret = NULL, *first = NULL, *t;
+    char big[1100], key[16];
+    unsigned k;
+
+    for (k = 0; k < 100; k++) {
+        t = OK("task.create", "l", "d", NULL);
+        if (k == 0)
+            first = t;
+        else
+            xv_free(t);
+    }
+    ck_assert_int_lt(CALL("task.create", &ret, &err, "l", "d", NULL), 0);
+    ck_assert_str_eq(err.code, "TOO_BUSY");
+    xapi_error_clear(&err);
+    ck_assert_int_lt(CALL("Async.thing.record", &ret, &err, NULL), 0);
+    ck_assert_str_eq(err.code, "TOO_BUSY");
+    xapi_error_clear(&err);
+    /* Another session is not affected. */
+    ck_assert_int_eq(call_v("task.create", OTHER, &ret, &err,
+                            (const char *const[]){ "o", "", NULL }), 0);
+    xv_free(TAKE_PTR(ret));
+    /* A finished task of the session makes room: the oldest goes. */
+    xv_free(OK("task.cancel", first->s, NULL));
+    t = OK("task.create", "l", "d", NULL);
+    xv_free(t);
+    ck_assert_int_lt(CALL("task.get_status", &ret, &err, first->s, NULL), 0);
+    ck_assert_str_eq(err.code, "HANDLE_INVALID");
+    xapi_error_clear(&err);
+    ck_assert_uint_eq(xapi_tasks_count(xapi_get_tasks(api)), 101);
+
+    /* Field sizes. */
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    xapi_tasks_session_ended(xapi_get_tasks(api), SESSION);
+    ck_assert_int_lt(CALL("task.create", &ret, &err, big, "d", NULL), 0);
+    ck_assert_str_eq(err.code, "VALUE_NOT_SUPPORTED");
+    ck_assert_str_eq(err.params[0], "label");
+    ck_assert_str_eq(err.params[1], "1099 bytes");
+    xapi_error_clear(&err);
+    ck_assert_int_lt(CALL("task.create", &ret, &err, "l", big, NULL), 0);
+    ck_assert_str_eq(err.params[0], "description");
+    xapi_error_clear(&err);
+    t = OK("task.create", "l", "d", NULL);
+    ck_assert_int_lt(CALL("task.add_to_other_config", &ret, &err, t->s, "k",
+                          big, NULL), 0);
+    ck_assert_str_eq(err.code, "VALUE_NOT_SUPPORTED");
+    ck_assert_str_eq(err.params[0], "value");
+    xapi_error_clear(&err);
+    big[1000] = '\0';
+    for (k = 0; k < 4; k++) {
+        snprintf(key, sizeof(key), "k%u", k);
+        xv_free(OK("task.add_to_other_config", t->s, key, big, NULL));
+    }
+    ck_assert_int_lt(CALL("task.add_to_other_config", &ret, &err, t->s,
+                          "k4", big, NULL), 0);
+    ck_assert_str_eq(err.params[0], "other_config");
+    xapi_error_clear(&err);
+    xv_free(t);
+    xv_free(first);
+}
+END_TEST
+
 START_TEST(test_xapi_task_stop_cancels_waiting)
 {
     _cleanup_xv_ struct xv *a = OK("Async.thing.block", NULL);
@@ -583,6 +650,7 @@ int main(void)
     tcase_add_test(tc, test_xapi_task_session_end_while_running);
     tcase_add_test(tc, test_xapi_task_finished_bounded);
     tcase_add_test(tc, test_xapi_task_stop_cancels_waiting);
+    tcase_add_test(tc, test_xapi_task_bounded_per_session);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -211,6 +211,29 @@ static int plain_error(struct xapi_reply *ret, const char *what,
     return 0;
 }
 
+/*
+ * A login needs a few hundred bytes: one over XAPI_LOGIN_MAX_BODY is not
+ * parsed further nor checked (413).  1: replied, 0: go on, -ENOMEM.
+ */
+static int login_too_big(struct xapi *api, const char *method, size_t len,
+                         const char *client, struct xapi_reply *ret)
+{
+    char *body;
+    int n;
+
+    if (len <= XAPI_LOGIN_MAX_BODY ||
+        strcmp(method, "session.login_with_password") != 0)
+        return 0;
+    xapi_log(&api->log, LOG_NOTICE, "login request of %zu bytes from %s is "
+             "over the limit of %d bytes", len, client, XAPI_LOGIN_MAX_BODY);
+    n = asprintf(&body, "login request of %zu bytes is over the limit of "
+                 "%d bytes\n", len, XAPI_LOGIN_MAX_BODY);
+    if (n < 0)
+        return -ENOMEM;
+    *ret = (struct xapi_reply){ 413, "text/plain", body, (size_t)n };
+    return 1;
+}
+
 int xapi_handle_xmlrpc(struct xapi *api, const char *body, size_t len,
                        const char *client, struct xapi_reply *ret)
 {
@@ -230,6 +253,9 @@ int xapi_handle_xmlrpc(struct xapi *api, const char *body, size_t len,
     }
     if (r < 0)
         return r;
+    r = login_too_big(api, method, len, client, ret);
+    if (r != 0)
+        return r < 0 ? r : 0;
     r = call(api, method, params, client, &result, &flags, &err);
     if (r < 0)
         r = wrap_failure(&err, &reply);
@@ -299,6 +325,11 @@ int xapi_handle_jsonrpc(struct xapi *api, const char *body, size_t len,
     }
     if (r < 0)
         goto out;
+    r = login_too_big(api, req.method, len, client, ret);
+    if (r != 0) {
+        r = r < 0 ? r : 0;
+        goto out;
+    }
     r = call(api, req.method, req.params, client, &result, &flags, &err);
     if (r < 0) {
         r = json_error_reply(&req, 1, &err, 200, ret);

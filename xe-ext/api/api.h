@@ -64,9 +64,13 @@ int xapi_add_class(struct xapi *api, const struct xapi_class *cls);
 int xapi_notify(struct xapi *api, const char *cls, const char *ref,
                 enum xapi_event_op op);
 
+/* Largest session.login_with_password request body: 413 past it. */
+#define XAPI_LOGIN_MAX_BODY 16384
+
 /* A reply to send: HTTP status, exact content type, body (caller frees). */
 struct xapi_reply {
-    unsigned status;               /* 200, or 400 for a malformed request */
+    unsigned status;               /* 200, 400 for a malformed request,
+                                      413 for an oversized login */
     const char *content_type;      /* "text/xml", "application/json", ... */
     char *body;
     size_t len;

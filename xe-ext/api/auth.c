@@ -17,7 +17,7 @@
 #include "libsriov/macro.h"
 #include "xe-ext/api/auth.h"
 
-/* A sha512crypt setting hashed for unknown users, so timing matches. */
+/* Hashed for an unknown user when the file has no hash to copy. */
 #define DUMMY_SETTING "$6$xensriovdummysal$"
 
 struct xapi_auth {
@@ -199,7 +199,7 @@ static int check_users(struct xapi_auth *a, const char *user,
                        const char *password, char **ret_msg)
 {
     _cleanup_fclose_ FILE *f = NULL;
-    _cleanup_free_ char *line = NULL;
+    _cleanup_free_ char *line = NULL, *dummy_setting = NULL;
     size_t cap = 0, ulen = strlen(user);
     bool found = false, ok = false;
     struct stat st;
@@ -233,6 +233,9 @@ static int check_users(struct xapi_auth *a, const char *user,
             line[--n] = '\0';
         if (n == 0 || line[0] == '#')
             continue;
+        if (!dummy_setting && strchr(line, ':') &&
+            !(dummy_setting = strdup(strchr(line, ':') + 1)))
+            return -ENOMEM;
         if ((size_t)n > ulen && strncmp(line, user, ulen) == 0 &&
             line[ulen] == ':') {
             found = true;
@@ -244,7 +247,13 @@ static int check_users(struct xapi_auth *a, const char *user,
     if (!found) {
         bool dummy;
 
-        r = hash_matches(password, DUMMY_SETTING, &dummy);
+        /*
+         * An unknown user costs what a known one does: the file's first
+         * hash as the setting (its method, cost and salt), so that timing
+         * does not tell which users exist.
+         */
+        r = hash_matches(password, dummy_setting ? dummy_setting
+                                                 : DUMMY_SETTING, &dummy);
         if (r < 0)
             return r;
         return msg(ret_msg, -EACCES, "no user '%s' in '%s'", user,

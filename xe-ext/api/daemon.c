@@ -34,6 +34,14 @@ static void usage(FILE *f)
 "  --pam-service NAME  PAM service (default xen-sriov)\n"
 "  --pam-confdir DIR   read PAM services from DIR, not /etc/pam.d\n"
 "  --max-body BYTES    largest request body (default 1048576)\n"
+"  --max-connections N connections per listener (default 256)\n"
+"  --max-per-address N TCP connections of one client address (default 16)\n"
+"  --header-timeout S  seconds to send a request's headers (default 10)\n"
+"  --idle-timeout S    seconds a connection may idle (default 300)\n"
+"  --tls-priorities P  GnuTLS priority string (default: TLS 1.2+, AEAD)\n"
+"  --max-sessions N, --max-sessions-per-user N,\n"
+"  --max-sessions-per-originator N  (defaults 1000, 500, 100)\n"
+"  --max-tasks-per-session N        (default 100)\n"
 "  --syslog            log to syslog instead of stderr\n"
 "  --hash-password     read a password on stdin, print a hash for --users\n"
 "  --help, --version\n");
@@ -83,6 +91,8 @@ int xapi_daemon_parse(int argc, char **argv, const char *root,
     enum {
         O_SOCKET = 256, O_NO_SOCKET, O_LISTEN, O_CERT, O_KEY, O_USERS,
         O_PAM, O_PAMDIR, O_MAXBODY, O_SYSLOG, O_HASH, O_HELP, O_VERSION,
+        O_MAXCONN, O_PERADDR, O_HDRTIME, O_IDLE, O_TLSPRIO, O_SESS,
+        O_SESSUSER, O_SESSORIG, O_TASKS,
     };
     static const struct option longopts[] = {
         { "socket", required_argument, NULL, O_SOCKET },
@@ -94,6 +104,16 @@ int xapi_daemon_parse(int argc, char **argv, const char *root,
         { "pam-service", required_argument, NULL, O_PAM },
         { "pam-confdir", required_argument, NULL, O_PAMDIR },
         { "max-body", required_argument, NULL, O_MAXBODY },
+        { "max-connections", required_argument, NULL, O_MAXCONN },
+        { "max-per-address", required_argument, NULL, O_PERADDR },
+        { "header-timeout", required_argument, NULL, O_HDRTIME },
+        { "idle-timeout", required_argument, NULL, O_IDLE },
+        { "tls-priorities", required_argument, NULL, O_TLSPRIO },
+        { "max-sessions", required_argument, NULL, O_SESS },
+        { "max-sessions-per-user", required_argument, NULL, O_SESSUSER },
+        { "max-sessions-per-originator", required_argument, NULL,
+          O_SESSORIG },
+        { "max-tasks-per-session", required_argument, NULL, O_TASKS },
         { "syslog", no_argument, NULL, O_SYSLOG },
         { "hash-password", no_argument, NULL, O_HASH },
         { "help", no_argument, NULL, O_HELP },
@@ -141,6 +161,45 @@ int xapi_daemon_parse(int argc, char **argv, const char *root,
                 xapi_daemon_options_dispose(&o);
                 return -EINVAL;
             }
+            break;
+        case O_MAXCONN:
+        case O_PERADDR:
+        case O_HDRTIME:
+        case O_IDLE:
+        case O_SESS:
+        case O_SESSUSER:
+        case O_SESSORIG:
+        case O_TASKS: {
+            unsigned *dst[] = {
+                [O_MAXCONN - O_MAXCONN] = &o.server.max_connections,
+                [O_PERADDR - O_MAXCONN] = &o.server.max_per_address,
+                [O_HDRTIME - O_MAXCONN] = &o.server.header_timeout,
+                [O_IDLE - O_MAXCONN] = &o.server.connection_timeout,
+                [O_SESS - O_MAXCONN] = &o.api.sessions.max_sessions,
+                [O_SESSUSER - O_MAXCONN] =
+                    &o.api.sessions.max_sessions_per_user,
+                [O_SESSORIG - O_MAXCONN] =
+                    &o.api.sessions.max_sessions_per_originator,
+                [O_TASKS - O_MAXCONN] = &o.api.tasks.max_per_session,
+            };
+            unsigned long v;
+            size_t k;
+
+            errno = 0;
+            v = strtoul(optarg, &end, 10);
+            if (errno || *end || !*optarg || v == 0 || v > 1000000) {
+                for (k = 0; longopts[k].val != c; k++)
+                    ;
+                fprintf(stderr, PROG ": --%s '%s' must be a number from 1 "
+                        "to 1000000\n", longopts[k].name, optarg);
+                xapi_daemon_options_dispose(&o);
+                return -EINVAL;
+            }
+            *dst[c - O_MAXCONN] = (unsigned)v;
+            break;
+        }
+        case O_TLSPRIO:
+            o.server.tls_priorities = optarg;
             break;
         case O_SYSLOG:
             o.use_syslog = true;

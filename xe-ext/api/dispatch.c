@@ -249,20 +249,21 @@ int xapi_registry_call(struct xapi_registry *reg, struct xapi *api,
     args = (struct xv *const *)params->a.items;
     n = params->a.n;
     if (!(m.flags & XAPI_METHOD_NO_SESSION)) {
-        /* No session at all: that is what is wrong. */
+        /* The session first, as XAPI: a caller without a valid one
+         * learns nothing of the method, not even its arity. */
         if (n == 0)
             return xapi_error_set(err, -EACCES, XAPI_SESSION_INVALID, "",
                                   NULL);
-        /* Counts exclude the session, as XAPI reports them. */
-        if (n - 1 < m.min_args)
-            return count_mismatch(err, method, m.min_args, n - 1);
-        if (n - 1 > m.max_args)
-            return count_mismatch(err, method, m.max_args, n - 1);
         if (args[0]->type != XV_STRING || !check ||
             check(check_userdata, args[0]->s) < 0)
             return xapi_error_set(err, -EACCES, XAPI_SESSION_INVALID,
                                   args[0]->type == XV_STRING ? args[0]->s
                                                              : "", NULL);
+        /* Counts exclude the session, as XAPI reports them. */
+        if (n - 1 < m.min_args)
+            return count_mismatch(err, method, m.min_args, n - 1);
+        if (n - 1 > m.max_args)
+            return count_mismatch(err, method, m.max_args, n - 1);
         call.session = args[0]->s;
         args++;
         n--;

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -182,6 +185,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         rq = calloc(1, sizeof(*rq));
         if (!rq)
             return MHD_NO;
+        /* Headers done in time: from now on the idle timeout applies. */
+        MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT,
+                                  srv->o.connection_timeout);
         /* XAPI routes by path prefix: /jsonrpc... is JSON-RPC. */
         rq->json = strncmp(url, "/jsonrpc", 8) == 0;
         client_name(c, rq->client, sizeof(rq->client));
@@ -192,6 +198,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         if (append(rq, upload_data, *upload_data_size, srv->o.max_body) < 0)
             return MHD_NO;
         *upload_data_size = 0;
+        if (!rq->too_big)
+            return MHD_YES;
+        /*
+         * Over the limit (a chunked body has no Content-Length to refuse
+         * up front): stop reading now.  413 if MHD takes a reply before
+         * the body ended, else the connection closes; either way it does.
+         */
+        xapi_log(xapi_get_logger(srv->api), LOG_NOTICE, "request body from "
+                 "%s is over the limit of %zu bytes: closing", rq->client,
+                 srv->o.max_body);
+        if (reply_text(c, HTTP_CONTENT_TOO_LARGE, NULL, "request body is "
+                       "over the limit of %zu bytes\n", srv->o.max_body) !=
+            MHD_YES)
+            return MHD_NO;
         return MHD_YES;
     }
     if (rq->too_big)
@@ -222,7 +242,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
-static int read_pem(const char *path, char **ret, char **ret_error)
+static int read_pem(const char *path, bool secret, char **ret,
+                    char **ret_error)
 {
     _cleanup_close_ int fd = -1;
     struct stat st;
@@ -243,6 +264,14 @@ static int read_pem(const char *path, char **ret, char **ret_error)
             *ret_error = NULL;
         return -EINVAL;
     }
+    /* A key others may read is no secret (a group may, as ssl-cert). */
+    if (secret && (st.st_mode & (S_IRWXO | S_IWGRP))) {
+        if (asprintf(ret_error, "TLS key '%s' may be read or written by "
+                     "others (mode %04o); refusing it: run 'chmod 600 %s'",
+                     path, (unsigned)(st.st_mode & 07777), path) < 0)
+            *ret_error = NULL;
+        return -EPERM;
+    }
     buf = calloc(1, (size_t)st.st_size + 1);
     if (!buf)
         return -ENOMEM;
@@ -258,31 +287,42 @@ static int read_pem(const char *path, char **ret, char **ret_error)
 }
 
 static struct MHD_Daemon *start_daemon(struct xapi_server *srv, int fd,
-                                       bool tls)
+                                       bool tcp, bool tls)
 {
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
                      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
                      MHD_USE_ERROR_LOG;
+    /*
+     * Until the headers of its first request are in, a connection has
+     * header_timeout seconds (on_request then gives it the idle timeout);
+     * a TCP client holds at most max_per_address connections.  The unix
+     * socket has its own daemon, so TCP clients can never lock it out.
+     */
+    struct MHD_OptionItem ops[] = {
+        { MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, srv },
+        { MHD_OPTION_LISTEN_SOCKET, fd, NULL },
+        { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv },
+        { MHD_OPTION_CONNECTION_LIMIT, srv->o.max_connections, NULL },
+        { MHD_OPTION_CONNECTION_TIMEOUT, srv->o.header_timeout, NULL },
+        { tcp ? MHD_OPTION_PER_IP_CONNECTION_LIMIT : MHD_OPTION_END,
+          srv->o.max_per_address, NULL },
+        { MHD_OPTION_END, 0, NULL },
+        { MHD_OPTION_END, 0, NULL },
+        { MHD_OPTION_END, 0, NULL },
+        { MHD_OPTION_END, 0, NULL },
+    };
 
-    if (tls)
-        return MHD_start_daemon(
-            flags | MHD_USE_TLS, 0, NULL, NULL, on_request, srv,
-            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
-            MHD_OPTION_LISTEN_SOCKET, fd,
-            MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-            MHD_OPTION_CONNECTION_LIMIT, srv->o.max_connections,
-            MHD_OPTION_CONNECTION_TIMEOUT, srv->o.connection_timeout,
-            MHD_OPTION_HTTPS_MEM_KEY, srv->key,
-            MHD_OPTION_HTTPS_MEM_CERT, srv->cert,
-            MHD_OPTION_END);
-    return MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
-        MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_CONNECTION_LIMIT, srv->o.max_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, srv->o.connection_timeout,
-        MHD_OPTION_END);
+    if (tls) {                     /* TCP only: ops[5] is set */
+        ops[6] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
+                                          srv->key };
+        ops[7] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
+                                          srv->cert };
+        ops[8] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
+                                          (void *)srv->o.tls_priorities };
+        flags |= MHD_USE_TLS;
+    }
+    return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+                            MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
 }
 
 static int fail(char **ret_error, int r, const char *fmt, ...) _printf_(3, 4);
@@ -295,6 +335,26 @@ static int fail(char **ret_error, int r, const char *fmt, ...)
         *ret_error = NULL;
     va_end(ap);
     return r;
+}
+
+/* Is the socket bound to a loopback address (127/8, ::1, ::ffff:127/104)? */
+static bool is_loopback(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0)
+        return false;
+    if (ss.ss_family == AF_INET)
+        return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) ==
+               127;
+    if (ss.ss_family == AF_INET6) {
+        const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+
+        return IN6_IS_ADDR_LOOPBACK(a) ||
+               (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return false;
 }
 
 static void release(struct xapi_server *srv)
@@ -340,12 +400,18 @@ int xapi_server_start(struct xapi_server **ret, struct xapi *api,
         srv->o.max_connections = 256;
     if (!srv->o.connection_timeout)
         srv->o.connection_timeout = 300;
+    if (!srv->o.header_timeout)
+        srv->o.header_timeout = 10;
+    if (!srv->o.max_per_address)
+        srv->o.max_per_address = 16;
+    if (!srv->o.tls_priorities)
+        srv->o.tls_priorities = XAPI_TLS_PRIORITIES;
     srv->o.unix_path = srv->o.listen = NULL;
     srv->o.tls_cert = srv->o.tls_key = NULL;
 
     if (opts->tls_cert &&
-        ((r = read_pem(opts->tls_cert, &srv->cert, ret_error)) < 0 ||
-         (r = read_pem(opts->tls_key, &srv->key, ret_error)) < 0)) {
+        ((r = read_pem(opts->tls_cert, false, &srv->cert, ret_error)) < 0 ||
+         (r = read_pem(opts->tls_key, true, &srv->key, ret_error)) < 0)) {
         release(srv);
         return r;
     }
@@ -356,7 +422,7 @@ int xapi_server_start(struct xapi_server **ret, struct xapi *api,
             return r;
         }
         srv->unix_path = strdup(opts->unix_path);
-        srv->unix_daemon = start_daemon(srv, fd, false);
+        srv->unix_daemon = start_daemon(srv, fd, false, false);
         if (!srv->unix_daemon || !srv->unix_path) {
             if (!srv->unix_daemon)
                 close(fd);
@@ -371,14 +437,20 @@ int xapi_server_start(struct xapi_server **ret, struct xapi *api,
             release(srv);
             return r;
         }
-        srv->tcp_daemon = start_daemon(srv, fd, srv->cert != NULL);
+        if (!srv->cert && !is_loopback(fd))
+            xapi_log(xapi_get_logger(api), LOG_WARNING, "serving cleartext "
+                     "HTTP on '%s', which is not a loopback address: "
+                     "passwords and session refs cross the network "
+                     "unencrypted; give --tls-cert and --tls-key",
+                     opts->listen);
+        srv->tcp_daemon = start_daemon(srv, fd, true, srv->cert != NULL);
         if (!srv->tcp_daemon) {
             close(fd);
             release(srv);
             return fail(ret_error, -EIO, "cannot serve on '%s'%s (see the "
                         "http: messages above)", opts->listen,
-                        opts->tls_cert ? " with TLS: check the certificate "
-                                         "and key" : "");
+                        opts->tls_cert ? " with TLS: check the certificate, "
+                                         "the key and --tls-priorities" : "");
         }
     }
     *ret = srv;

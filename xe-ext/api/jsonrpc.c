@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,40 @@ static int from_json(struct json_object *o, int depth, struct xv **ret,
     return 0;
 }
 
+/*
+ * Does buf hold an integer literal below INT64_MIN?  json-c clamps those
+ * to INT64_MIN without an error (it catches the ones above INT64_MAX), so
+ * the text is checked: a '-', digits, and no fraction or exponent.
+ */
+static bool int_below_min(const char *buf, size_t len)
+{
+    static const char min_digits[] = "9223372036854775808";
+    size_t i, j, d;
+
+    for (i = 0; i < len; i++) {
+        if (buf[i] == '"') {
+            for (i++; i < len && buf[i] != '"'; i++)
+                if (buf[i] == '\\')
+                    i++;
+            continue;
+        }
+        if (buf[i] != '-')
+            continue;
+        for (d = i + 1; d < len && buf[d] == '0'; d++)
+            ;
+        for (j = d; j < len && buf[j] >= '0' && buf[j] <= '9'; j++)
+            ;
+        if (j < len && (buf[j] == '.' || buf[j] == 'e' || buf[j] == 'E'))
+            continue;
+        if (j - d > sizeof(min_digits) - 1 ||
+            (j - d == sizeof(min_digits) - 1 &&
+             memcmp(buf + d, min_digits, j - d) > 0))
+            return true;
+        i = j - 1;
+    }
+    return false;
+}
+
 /* Parse buf into a json-c object, whole input, UTF-8 checked. */
 static int parse_json(const char *buf, size_t len, struct json_object **ret,
                       char **ret_error)
@@ -148,6 +183,10 @@ static int parse_json(const char *buf, size_t len, struct json_object **ret,
             return set_error(ret_error, "not valid JSON (trailing data at "
                              "byte %zu)", end);
         }
+    if (int_below_min(buf, len)) {
+        json_object_put(o);
+        return set_error(ret_error, "integer out of the int64 range");
+    }
     *ret = o;
     return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef XEN_SRIOV_API_LOG_H
 #define XEN_SRIOV_API_LOG_H
 
+#include <stddef.h>
 #include <syslog.h>
 
 #include "libsriov/macro.h"
@@ -18,7 +19,13 @@ struct xapi_logger {
     void *userdata;
 };
 
-/* Format one line and hand it to the logger. */
+/*
+ * in with every control character (C0, DEL: newline, carriage return, ANSI
+ * escapes) written as \xNN, cut to fit size; the length written.
+ */
+size_t xapi_log_escape(char *out, size_t size, const char *in);
+
+/* Format one line, escape it (xapi_log_escape) and hand it to the logger. */
 void xapi_log(const struct xapi_logger *l, int priority, const char *fmt,
               ...) _printf_(3, 4);
 

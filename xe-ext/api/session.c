@@ -13,6 +13,11 @@
 
 #define MAX_FAIL_ENTRIES 4096
 
+/* Sizes a login may carry; longer ones are refused before any check. */
+#define USER_MAX 255
+#define ORIGINATOR_MAX 255
+#define PASSWORD_MAX 1024
+
 struct session {
     char ref[XAPI_REF_MAX];
     char uuid[37];
@@ -23,12 +28,14 @@ struct session {
 
 struct failures {
     char *key;                     /* "client" or "client\x1fuser" */
-    unsigned count;
-    double first, last;
+    unsigned count;                /* failed checks */
+    unsigned pending;              /* checks running now */
+    double last;
 };
 
 struct xapi_sessions {
     pthread_mutex_t lock;
+    pthread_cond_t check_done;     /* a password check ended */
     struct xapi_auth *auth;
     struct xapi_session_options o;
     struct xapi_logger log;
@@ -60,11 +67,16 @@ int xapi_sessions_new(struct xapi_sessions **ret, struct xapi_auth *auth,
         return -ENOMEM;
     }
     pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->check_done, NULL);
     s->auth = auth;
     if (opts)
         s->o = *opts;
     if (!s->o.max_sessions)
-        s->o.max_sessions = 500;
+        s->o.max_sessions = 1000;
+    if (!s->o.max_sessions_per_user)
+        s->o.max_sessions_per_user = 500;
+    if (!s->o.max_sessions_per_originator)
+        s->o.max_sessions_per_originator = 100;
     if (!s->o.idle_timeout)
         s->o.idle_timeout = 86400;
     if (!s->o.max_failures)
@@ -112,6 +124,7 @@ struct xapi_sessions *xapi_sessions_free(struct xapi_sessions *s)
     free(s->s);
     free(s->f);
     xapi_auth_free(s->auth);
+    pthread_cond_destroy(&s->check_done);
     pthread_mutex_destroy(&s->lock);
     free(s);
     return NULL;
@@ -167,6 +180,17 @@ unsigned xapi_sessions_count(struct xapi_sessions *s)
 
 /* Failure counters; all called with the lock held. */
 
+static void fail_remove(struct xapi_sessions *s, struct failures *f)
+{
+    free(f->key);
+    *f = s->f[--s->nf];
+}
+
+/*
+ * The entry of key, or a new one if create (NULL when the table is full of
+ * entries with checks running, or out of memory).  Entries without a
+ * running check expire lockout seconds after their last failure.
+ */
 static struct failures *fail_find(struct xapi_sessions *s, const char *key,
                                   double t, bool create)
 {
@@ -176,61 +200,104 @@ static struct failures *fail_find(struct xapi_sessions *s, const char *key,
     for (k = 0; k < s->nf; k++) {
         struct failures *f = &s->f[k];
 
-        if (t - f->last > s->o.lockout) {
-            /* Expired: forget it. */
-            free(f->key);
-            s->f[k--] = s->f[--s->nf];
+        if (!f->pending && t - f->last > s->o.lockout) {
+            fail_remove(s, f);
+            k--;
             continue;
         }
         if (strcmp(f->key, key) == 0)
             return f;
-        if (!oldest || f->last < oldest->last)
+        if (!f->pending && (!oldest || f->last < oldest->last))
             oldest = f;
     }
     if (!create)
         return NULL;
     if (s->nf == MAX_FAIL_ENTRIES) {
         /* Full (a flood of distinct clients): reuse the stalest entry. */
-        free(oldest->key);
-        *oldest = s->f[--s->nf];
+        if (!oldest)
+            return NULL;
+        fail_remove(s, oldest);
     }
     s->f[s->nf].key = strdup(key);
     if (!s->f[s->nf].key)
         return NULL;
-    s->f[s->nf].count = 0;
-    s->f[s->nf].first = s->f[s->nf].last = t;
+    s->f[s->nf].count = s->f[s->nf].pending = 0;
+    s->f[s->nf].last = t;
     return &s->f[s->nf++];
 }
 
-static void fail_forget(struct xapi_sessions *s, const char *key, double t)
-{
-    struct failures *f = fail_find(s, key, t, false);
-
-    if (f) {
-        free(f->key);
-        *f = s->f[--s->nf];
-    }
-}
-
-/* Seconds until key may try again (0: it may now). */
-static unsigned locked_for(struct xapi_sessions *s, const char *key,
+/* Seconds until a key with f's failures may try again (0: it may now). */
+static unsigned locked_for(struct xapi_sessions *s, const struct failures *f,
                            unsigned limit, double t)
 {
-    struct failures *f = fail_find(s, key, t, false);
-
     if (!f || f->count < limit)
         return 0;
     return (unsigned)(f->last + s->o.lockout - t) + 1;
 }
 
-static void fail_count(struct xapi_sessions *s, const char *key, double t)
+/*
+ * One decision per attempt, under the lock: refuse (the seconds to wait
+ * in *ret_wait), or reserve a password check for the pair and the client.
+ * Failures plus checks running never exceed the limits, so N parallel
+ * attempts check at most max_failures passwords of a pair; an attempt
+ * over them waits for a running check to end, then decides again.
+ * Returns 0 (reserved), -EAGAIN (locked: *ret_wait) or -ENOSPC (no room).
+ */
+static int attempt_begin(struct xapi_sessions *s, const char *pair,
+                         const char *client, unsigned *ret_wait)
 {
-    struct failures *f = fail_find(s, key, t, true);
+    unsigned pair_limit = s->o.max_failures;
+    unsigned client_limit = 4 * s->o.max_failures;
+    struct failures *fp, *fc;
+    unsigned wp, wc;
+    double t;
 
-    if (f) {
+    for (;;) {
+        t = now();
+        fp = fail_find(s, pair, t, false);
+        fc = fail_find(s, client, t, false);
+        wp = locked_for(s, fp, pair_limit, t);
+        wc = locked_for(s, fc, client_limit, t);
+        if (wp || wc) {
+            *ret_wait = wp > wc ? wp : wc;
+            return -EAGAIN;
+        }
+        if ((!fp || fp->count + fp->pending < pair_limit) &&
+            (!fc || fc->count + fc->pending < client_limit))
+            break;
+        pthread_cond_wait(&s->check_done, &s->lock);
+    }
+    fp = fail_find(s, pair, t, true);
+    if (!fp)
+        return -ENOSPC;
+    fp->pending++;
+    fc = fail_find(s, client, t, true);
+    if (!fc) {
+        fp = fail_find(s, pair, t, false);
+        fp->pending--;
+        return -ENOSPC;
+    }
+    fc->pending++;
+    return 0;
+}
+
+/* The check reserved by attempt_begin() ended (ok: the password was right). */
+static void attempt_end(struct xapi_sessions *s, const char *key, bool ok,
+                        bool forget, double t)
+{
+    struct failures *f = fail_find(s, key, t, false);
+
+    if (!f)
+        return;
+    f->pending--;
+    if (!ok) {
         f->count++;
         f->last = t;
+    } else if (forget) {
+        f->count = 0;
     }
+    if (!f->count && !f->pending)
+        fail_remove(s, f);
 }
 
 static int auth_failed(struct xapi_error *err, const char *user,
@@ -240,49 +307,138 @@ static int auth_failed(struct xapi_error *err, const char *user,
                           user, why, NULL);
 }
 
+/* Index of the least recently used session of user (NULL: any) and
+ * originator (NULL: any), or -1; *ret_n counts them.  Lock held. */
+static ssize_t lru_of(struct xapi_sessions *s, const char *user,
+                      const char *originator, unsigned *ret_n)
+{
+    ssize_t lru = -1;
+    unsigned n = 0;
+    size_t k;
+
+    for (k = 0; k < s->n; k++) {
+        if ((user && strcmp(s->s[k].user, user) != 0) ||
+            (originator && strcmp(s->s[k].originator, originator) != 0))
+            continue;
+        n++;
+        if (lru < 0 || s->s[k].last_used < s->s[lru].last_used)
+            lru = (ssize_t)k;
+    }
+    *ret_n = n;
+    return lru;
+}
+
+/*
+ * Room for a session of user from originator, as XAPI keeps its session
+ * table bounded: past max_sessions_per_originator sessions of that user and
+ * originator, or past max_sessions_per_user of that user, its own least
+ * recently used one ends; at max_sessions, the least recently used one of
+ * the user who holds most.  A client never ends another user's session
+ * unless that user holds more than it does.  Lock held.
+ */
+static void make_room(struct xapi_sessions *s, const char *user,
+                      const char *originator)
+{
+    const char *why = NULL, *heaviest = NULL;
+    unsigned n, most = 0;
+    ssize_t k;
+    size_t j;
+
+    k = lru_of(s, user, originator, &n);
+    if (n >= s->o.max_sessions_per_originator) {
+        why = "per-originator";
+    } else {
+        k = lru_of(s, user, NULL, &n);
+        if (n >= s->o.max_sessions_per_user) {
+            why = "per-user";
+        } else if (s->n >= s->o.max_sessions) {
+            for (j = 0; j < s->n; j++) {
+                lru_of(s, s->s[j].user, NULL, &n);
+                if (n > most) {
+                    most = n;
+                    heaviest = s->s[j].user;
+                }
+            }
+            k = lru_of(s, heaviest, NULL, &n);
+            why = "global";
+        }
+    }
+    if (!why || k < 0)
+        return;
+    xapi_log(&s->log, LOG_INFO, "%s session limit reached: ending the "
+             "least recently used session of '%s' (originator '%s')", why,
+             s->s[k].user, s->s[k].originator);
+    session_end(s, (size_t)k);
+}
+
 int xapi_sessions_login(struct xapi_sessions *s, const char *user,
                         const char *password, const char *originator,
                         const char *client, char ret_ref[XAPI_REF_MAX],
                         struct xapi_error *err)
 {
     _cleanup_free_ char *pair = NULL, *why = NULL, *u = NULL, *o = NULL;
-    unsigned wait_pair, wait_client;
+    size_t ulen = strlen(user), plen = strlen(password);
     struct session *ns;
     char ref[XAPI_REF_MAX], uuid[37];
-    double t = now();
-    size_t k, lru;
+    unsigned wait;
+    double t;
     int r;
 
+    if (!originator)
+        originator = "";
+    /* Bounded before anything is kept or checked: names, not payloads. */
+    if (ulen > USER_MAX || strlen(originator) > ORIGINATOR_MAX) {
+        xapi_log(&s->log, LOG_NOTICE, "login refused from %s: %s of %zu "
+                 "bytes is over the limit of %d bytes", client,
+                 ulen > USER_MAX ? "user name" : "originator",
+                 ulen > USER_MAX ? ulen : strlen(originator),
+                 ulen > USER_MAX ? USER_MAX : ORIGINATOR_MAX);
+        return auth_failed(err, ulen > USER_MAX ? "" : user,
+                           "Authentication failure");
+    }
     if (asprintf(&pair, "%s\x1f%s", client, user) < 0) {
         pair = NULL;
         return xapi_error_internal(err, -ENOMEM, "out of memory");
     }
     pthread_mutex_lock(&s->lock);
-    wait_pair = locked_for(s, pair, s->o.max_failures, t);
-    wait_client = locked_for(s, client, 4 * s->o.max_failures, t);
+    r = attempt_begin(s, pair, client, &wait);
     pthread_mutex_unlock(&s->lock);
-    if (wait_pair || wait_client) {
+    if (r == -EAGAIN) {
         char text[128];
-        unsigned w = wait_pair > wait_client ? wait_pair : wait_client;
 
         xapi_log(&s->log, LOG_WARNING, "login refused for user '%s' from "
                  "%s: too many failed logins, locked for %u s", user, client,
-                 w);
+                 wait);
         snprintf(text, sizeof(text), "Too many failed logins from this "
-                 "client; try again in %u seconds", w);
+                 "client; try again in %u seconds", wait);
         return auth_failed(err, user, text);
     }
-
-    r = xapi_auth_check(s->auth, user, password, &why);
-    t = now();
     if (r < 0) {
-        pthread_mutex_lock(&s->lock);
-        fail_count(s, pair, t);
-        fail_count(s, client, t);
-        pthread_mutex_unlock(&s->lock);
-        xapi_log(&s->log, r == -EACCES ? LOG_NOTICE : LOG_ERR,
-                 "login failed for user '%s' from %s: %s", user, client,
-                 why ? why : strerror(-r));
+        xapi_log(&s->log, LOG_WARNING, "login refused for user '%s' from "
+                 "%s: too many clients are logging in", user, client);
+        return auth_failed(err, user, "Too many logins in progress; try "
+                           "again later");
+    }
+
+    if (plen > PASSWORD_MAX)
+        r = -EACCES;
+    else
+        r = xapi_auth_check(s->auth, user, password, &why);
+    t = now();
+    pthread_mutex_lock(&s->lock);
+    attempt_end(s, pair, r == 0, true, t);
+    attempt_end(s, client, r == 0, false, t);
+    pthread_cond_broadcast(&s->check_done);
+    pthread_mutex_unlock(&s->lock);
+    if (r < 0) {
+        if (plen > PASSWORD_MAX)
+            xapi_log(&s->log, LOG_NOTICE, "login failed for user '%s' from "
+                     "%s: password of %zu bytes is over the limit of %d "
+                     "bytes", user, client, plen, PASSWORD_MAX);
+        else
+            xapi_log(&s->log, r == -EACCES ? LOG_NOTICE : LOG_ERR,
+                     "login failed for user '%s' from %s: %s", user, client,
+                     why ? why : strerror(-r));
         /* The client learns only that it failed, never why. */
         return auth_failed(err, user, "Authentication failure");
     }
@@ -294,22 +450,12 @@ int xapi_sessions_login(struct xapi_sessions *s, const char *user,
         return xapi_error_internal(err, r, "no random numbers: %s",
                                    strerror(-r));
     u = strdup(user);
-    o = strdup(originator ? originator : "");
+    o = strdup(originator);
     if (!u || !o)
         return xapi_error_internal(err, -ENOMEM, "out of memory");
 
     pthread_mutex_lock(&s->lock);
-    fail_forget(s, pair, t);
-    if (s->n == s->o.max_sessions) {
-        /* Evict the least recently used session, as XAPI does. */
-        for (lru = 0, k = 1; k < s->n; k++)
-            if (s->s[k].last_used < s->s[lru].last_used)
-                lru = k;
-        xapi_log(&s->log, LOG_INFO, "session limit %u reached: ending the "
-                 "least recently used session of '%s'", s->o.max_sessions,
-                 s->s[lru].user);
-        session_end(s, lru);
-    }
+    make_room(s, user, originator);
     ns = &s->s[s->n++];
     memcpy(ns->ref, ref, sizeof(ref));
     memcpy(ns->uuid, uuid, sizeof(uuid));

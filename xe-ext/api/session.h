@@ -4,14 +4,22 @@
  * every call makes, and the rate limit on failed logins.
  *
  * Refs are random OpaqueRef:<uuid>.  A session ends at logout, after
- * idle_timeout seconds without a call, or when max_sessions is reached and
- * it is the least recently used one (as XAPI evicts the oldest).
+ * idle_timeout seconds without a call, or when a limit is reached and it is
+ * the least recently used one (as XAPI evicts the oldest): past
+ * max_sessions_per_originator sessions of one user and originator, or past
+ * max_sessions_per_user of one user, that user's own; at max_sessions, one
+ * of the user who holds most.  A user name or originator over 255 bytes
+ * is refused before anything is kept or checked; a password over 1024
+ * bytes is a failed login, never hashed.
  *
  * Failed logins are logged (user, client, reason) and counted per
  * client+user pair and per client; after max_failures failures of a pair
  * (4 * max_failures of a client) within lockout seconds, logins from there
  * are refused without checking the password until lockout seconds after
- * the last failure.  A successful login clears its pair's count.
+ * the last failure.  The decision is atomic: failures plus checks running
+ * never pass those limits, so parallel attempts check no more passwords
+ * than serial ones (an attempt over them waits for a running check to
+ * end).  A successful login clears its pair's count.
  */
 #ifndef XEN_SRIOV_API_SESSION_H
 #define XEN_SRIOV_API_SESSION_H
@@ -21,7 +29,9 @@
 #include "xe-ext/api/log.h"
 
 struct xapi_session_options {
-    unsigned max_sessions;         /* 0: 500 */
+    unsigned max_sessions;         /* all users; 0: 1000 */
+    unsigned max_sessions_per_user;        /* 0: 500 */
+    unsigned max_sessions_per_originator;  /* of one user; 0: 100 */
     unsigned idle_timeout;         /* seconds; 0: 86400 (XAPI's 24 h) */
     unsigned max_failures;         /* 0: 5 */
     unsigned lockout;              /* seconds; 0: 60 */
@@ -52,7 +62,7 @@ int xapi_sessions_logout(struct xapi_sessions *s, const char *ref);
 
 /*
  * fn(userdata, ref) when a session ends: logout, idle timeout (noticed at
- * its next use), eviction by max_sessions.  Called with the sessions'
+ * its next use), eviction by a session limit.  Called with the sessions'
  * lock held: fn must not call back into the sessions.  The endpoint drops
  * the session's tasks there.
  */

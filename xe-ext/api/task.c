@@ -13,6 +13,10 @@
 #include "xe-ext/api/xmlrpc.h"
 
 #define NO_DATE "19700101T00:00:00Z"
+/* Bytes of a label, description or other_config value, and of a whole
+ * other_config (keys and values). */
+#define FIELD_MAX 1024
+#define MAP_MAX 4096
 #define NULL_REF "OpaqueRef:NULL"
 
 enum status { PENDING, SUCCESS, FAILURE, CANCELLING, CANCELLED };
@@ -60,6 +64,12 @@ struct xapi_tasks {
     char *host;
 };
 
+/* TOO_BUSY for a session (or a table) full of tasks. */
+static int too_many(struct xapi_error *err)
+{
+    return xapi_error_set(err, -EBUSY, "TOO_BUSY", NULL);
+}
+
 static void date_now(char buf[24])
 {
     time_t t = time(NULL);
@@ -100,6 +110,10 @@ int xapi_tasks_new(struct xapi_tasks **ret, struct xapi *api,
         t->o.max_finished = 1000;
     if (!t->o.max_pending)
         t->o.max_pending = 1000;
+    if (!t->o.max_per_session)
+        t->o.max_per_session = 100;
+    if (!t->o.max_tasks)
+        t->o.max_tasks = 5000;
     t->workers = calloc(t->o.max_workers, sizeof(*t->workers));
     if (!t->workers) {
         free(t);
@@ -396,14 +410,43 @@ unsigned xapi_tasks_count(struct xapi_tasks *t)
     return n;
 }
 
-/* A new pending task in the table (lock held); its add event is sent. */
+/*
+ * Room for one more task of session (lock held): past max_per_session
+ * tasks of it, its oldest finished one goes; -EBUSY when none has finished
+ * or the table holds max_tasks.
+ */
+static int task_room(struct xapi_tasks *t, const char *session)
+{
+    struct task *k, *oldest = NULL;
+    unsigned n = 0;
+
+    for (k = t->head; k; k = k->next)
+        if (strcmp(k->session, session) == 0) {
+            n++;
+            if (!oldest && is_finished(k))
+                oldest = k;
+        }
+    if (n >= t->o.max_per_session) {
+        if (!oldest)
+            return -EBUSY;
+        task_drop(t, oldest);
+    }
+    return t->n >= t->o.max_tasks ? -EBUSY : 0;
+}
+
+/* A new pending task in the table (lock held); its add event is sent.
+ * -EBUSY: the session or the table is full (task_room). */
 static int task_new(struct xapi_tasks *t, const char *label,
                     const char *description, const char *session,
                     struct task **ret)
 {
-    struct task *k = calloc(1, sizeof(*k));
+    struct task *k;
     int r;
 
+    r = task_room(t, session ? session : "");
+    if (r < 0)
+        return r;
+    k = calloc(1, sizeof(*k));
     if (!k)
         return -ENOMEM;
     if ((r = xapi_new_uuid(k->uuid)) < 0) {
@@ -482,7 +525,7 @@ static int submit(void *userdata, const char *async_name,
     r = task_new(t, async_name, "", call->session, &k);
     if (r < 0) {
         pthread_mutex_unlock(&t->lock);
-        return r;
+        return r == -EBUSY ? too_many(err) : r;
     }
     k->m = *m;
     k->method = TAKE_PTR(method);
@@ -592,6 +635,20 @@ static int c_get(void *userdata, const char *ref, struct xv **ret,
     return 0;
 }
 
+/* VALUE_NOT_SUPPORTED [field, "N bytes", why] past max bytes. */
+static int field_size(struct xapi_error *err, const char *field, size_t len,
+                      size_t max)
+{
+    char got[32], why[64];
+
+    if (len <= max)
+        return 0;
+    snprintf(got, sizeof(got), "%zu bytes", len);
+    snprintf(why, sizeof(why), "longer than %zu bytes", max);
+    return xapi_error_set(err, -E2BIG, XAPI_VALUE_NOT_SUPPORTED, field, got,
+                          why, NULL);
+}
+
 static int m_create(const struct xapi_call *call, struct xv *const *args,
                     size_t n, struct xv **ret, struct xapi_error *err)
 {
@@ -602,13 +659,18 @@ static int m_create(const struct xapi_call *call, struct xv *const *args,
 
     if ((r = xapi_arg_string(args, 0, "label", &label, err)) < 0 ||
         (r = xapi_arg_string(args, 1, "description", &description,
-                             err)) < 0)
+                             err)) < 0 ||
+        (r = field_size(err, "label", strlen(label), FIELD_MAX)) < 0 ||
+        (r = field_size(err, "description", strlen(description),
+                        FIELD_MAX)) < 0)
         return r;
     pthread_mutex_lock(&t->lock);
     r = task_new(t, label, description, call->session, &k);
     if (r == 0)
         *ret = xv_new_string(k->ref);
     pthread_mutex_unlock(&t->lock);
+    if (r == -EBUSY)
+        return too_many(err);
     if (r < 0)
         return r;
     return *ret ? 0 : -ENOMEM;
@@ -689,6 +751,16 @@ static struct xv *map_with(const struct xv *map, const char *key,
     return TAKE_PTR(m);
 }
 
+/* Bytes of a map's keys and values. */
+static size_t map_size(const struct xv *map)
+{
+    size_t j, n = 0;
+
+    for (j = 0; j < map->st.n; j++)
+        n += strlen(map->st.m[j].name) + strlen(map->st.m[j].value->s);
+    return n;
+}
+
 enum map_op { MAP_ADD, MAP_REMOVE, MAP_SET };
 
 static int map_change(const struct xapi_call *call, struct xv *const *args,
@@ -716,6 +788,10 @@ static int map_change(const struct xapi_call *call, struct xv *const *args,
                 (r = xapi_arg_string(args, 2, "value", &value, err)) < 0)) {
         return r;
     }
+    if (op == MAP_ADD &&
+        ((r = field_size(err, "key", strlen(key), FIELD_MAX)) < 0 ||
+         (r = field_size(err, "value", strlen(value), FIELD_MAX)) < 0))
+        return r;
     pthread_mutex_lock(&t->lock);
     k = task_find(t, ref);
     if (!k) {
@@ -729,6 +805,9 @@ static int map_change(const struct xapi_call *call, struct xv *const *args,
                           : map_with(k->other_config, NULL, key, NULL);
         if (!m) {
             r = -ENOMEM;
+        } else if ((r = field_size(err, "other_config", map_size(m),
+                                   MAP_MAX)) < 0) {
+            xv_free(m);
         } else {
             xv_free(k->other_config);
             k->other_config = m;

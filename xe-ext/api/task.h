@@ -30,6 +30,10 @@
  * Lifetime: a task stays until task.destroy, until its session logs out
  * (all tasks of the session), or until more than max_finished tasks have
  * finished, when the oldest finished one is dropped.
+ *
+ * Bounds: label, description and each other_config key and value hold at
+ * most 1024 bytes, a whole other_config 4096 (VALUE_NOT_SUPPORTED [field,
+ * "N bytes", why]); see max_per_session and max_tasks.
  */
 #ifndef XEN_SRIOV_API_TASK_H
 #define XEN_SRIOV_API_TASK_H
@@ -42,6 +46,10 @@ struct xapi_tasks_options {
     unsigned max_finished;         /* finished tasks kept; 0: 1000 */
     unsigned max_pending;          /* tasks waiting; 0: 1000; past it
                                       Async calls fail TOO_BUSY */
+    unsigned max_per_session;      /* tasks of one session; 0: 100; past
+                                      it its oldest finished one goes, or
+                                      TOO_BUSY when none has finished */
+    unsigned max_tasks;            /* tasks held; 0: 5000; TOO_BUSY */
 };
 
 struct xapi_tasks;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libsriov/macro.h"
 #include "xe-ext/cli/cli-error.h"
@@ -32,6 +33,12 @@ void xe_frontend_done(struct xe_frontend *fe)
     fe->root = NULL;
 }
 
+static void say_finished(void *userdata, const char *line)
+{
+    (void)userdata;
+    fprintf(stderr, "xe: %s\n", line);
+}
+
 int xe_frontend_ops(struct xe_frontend *fe, struct ops_ctx **ret,
                     struct xapi_error *err)
 {
@@ -45,6 +52,19 @@ int xe_frontend_ops(struct xe_frontend *fe, struct ops_ctx **ret,
             return xapi_error_set(err, r, XE_ERR_FAILURE,
                                   *msg ? msg : strerror(-r), NULL);
         fe->ops.st = fe->st;
+        /* A network-sriov-create cut short (killed, xenstored gone) is
+         * finished by the next command run as root (docs/xe.md). */
+        if (geteuid() == 0) {
+            struct xapi_error ferr = XAPI_ERROR_INIT;
+
+            if (ops_network_sriov_finish(&fe->ops, 0, say_finished, NULL,
+                                         &ferr) < 0)
+                fprintf(stderr, "xe: finishing an interrupted "
+                        "network-sriov-create failed: %s\n",
+                        ferr.n_params ? ferr.params[ferr.n_params - 1]
+                                      : strerror(-ferr.errno_value));
+            xapi_error_clear(&ferr);
+        }
     }
     *ret = &fe->ops;
     return 0;

@@ -15,6 +15,7 @@
 #include "xe-ext/cli/frontend.h"
 #include "xe-ext/cli/run.h"
 
+#ifdef XEN_SRIOV_TEST_HOOKS
 /*
  * Test only (docs/xe.md): XEN_SRIOV_TEST_KILL_AT=<step> kills xe with
  * SIGKILL at that step of a multi-step operation, to show what a crash
@@ -26,6 +27,34 @@ static void kill_at(void *userdata, const char *step)
         raise(SIGKILL);
 }
 
+/* The test hooks (./configure --enable-test-hooks only). */
+static void test_hooks(struct xe_frontend *fe)
+{
+    const char *step, *uuids;
+
+    step = secure_getenv("XEN_SRIOV_TEST_KILL_AT");
+    if (step && *step) {
+        fe->ops.step = kill_at;
+        fe->ops.step_userdata = (void *)step;
+    }
+    /* The host name the host record gets. */
+    fe->ops.hostname = secure_getenv("XEN_SRIOV_TEST_HOSTNAME");
+    /* vif-plug/-unplug reserve and record, as xen-sriovd --dry-run,
+     * without libxl (docs/plugin.md). */
+    fe->plugin_dry_run = secure_getenv("XEN_SRIOV_TEST_DRY_RUN") != NULL;
+    uuids = secure_getenv("XEN_SRIOV_TEST_UUIDS");
+    if (uuids && *uuids) {
+        fe->ops.new_uuid = ops_test_pinned_uuid;
+        fe->ops.uuid_userdata = (void *)uuids;
+    }
+}
+#else
+static void test_hooks(struct xe_frontend *fe)
+{
+    (void)fe;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     struct xe_frontend fe;
@@ -33,7 +62,7 @@ int main(int argc, char **argv)
     sriov_ctx *ctx = NULL;
     struct xe_env env;
     char hostname[256] = "", caller[64];
-    const char *root, *step, *uuids;
+    const char *root;
     int r, status;
 
     root = secure_getenv("SRIOV_ROOT");
@@ -56,21 +85,7 @@ int main(int argc, char **argv)
         sriov_ctx_free(ctx);
         return 1;
     }
-    step = secure_getenv("XEN_SRIOV_TEST_KILL_AT");
-    if (step && *step) {
-        fe.ops.step = kill_at;
-        fe.ops.step_userdata = (void *)step;
-    }
-    /* Test only: the host name the host record gets. */
-    fe.ops.hostname = secure_getenv("XEN_SRIOV_TEST_HOSTNAME");
-    /* Test only: vif-plug/-unplug reserve and record, as xen-sriovd
-     * --dry-run, without libxl (docs/plugin.md). */
-    fe.plugin_dry_run = secure_getenv("XEN_SRIOV_TEST_DRY_RUN") != NULL;
-    uuids = secure_getenv("XEN_SRIOV_TEST_UUIDS");
-    if (uuids && *uuids) {
-        fe.ops.new_uuid = ops_test_pinned_uuid;
-        fe.ops.uuid_userdata = (void *)uuids;
-    }
+    test_hooks(&fe);
     if (gethostname(hostname, sizeof(hostname) - 1) < 0)
         hostname[0] = '\0';
     env = (struct xe_env){

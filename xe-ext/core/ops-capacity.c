@@ -86,6 +86,14 @@ int ops_network_sriov_diagnose(struct ops_ctx *ops, const char *uuid,
         if (rec)
             memcpy(v[i].pci_uuid, store_record_uuid(rec), 37);
         judge(vf, rec, &v[i]);
+        /* xen-sriovd gives only VFs with a record (an interrupted create
+         * leaves none until it is finished). */
+        if (v[i].usable && !rec) {
+            v[i].usable = false;
+            snprintf(v[i].reason, sizeof(v[i].reason), "no PCI record yet "
+                     "(an interrupted network-sriov-create): run any xe "
+                     "command as root, xe pif-scan, or xen-sriov-restore");
+        }
     }
     sriov_host_free(h);
     *ret = TAKE_PTR(v);

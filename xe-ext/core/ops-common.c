@@ -369,11 +369,12 @@ static int checked_fn(store_tx *tx, void *userdata)
     return r;
 }
 
-int ops__transact(struct ops_ctx *ops, store_tx_fn fn, void *userdata,
-                  struct ops_undo *undo, struct xapi_error *err)
+int ops__transact_after(struct ops_ctx *ops, store_tx_fn fn, void *userdata,
+                        struct ops_undo *undo, const char *before,
+                        struct xapi_error *err)
 {
     struct checked c = { fn, userdata, undo, err, 0 };
-    _cleanup_free_ char *msg = NULL;
+    _cleanup_free_ char *why = NULL;
     int r, k;
 
     xapi_error_clear(err);
@@ -385,17 +386,28 @@ int ops__transact(struct ops_ctx *ops, store_tx_fn fn, void *userdata,
     if (!store_last_committed(ops->st))
         return ops__store_fail(ops, r, err);
     /* Live in xenstore, not on disk: take it back so both agree. */
-    msg = strdup(store_last_error(ops->st));
+    why = strdup(store_last_save_error(ops->st));
     k = ops__undo_apply(ops, undo);
     if (k < 0)
-        return xapi_error_internal(err, r, "%s; undoing the change failed "
-                                   "too (%s): the store shows it until the "
-                                   "next successful write saves it",
-                                   msg ? msg : strerror(-r),
+        return xapi_error_internal(err, r, "the change is in xenstore but "
+                                   "not on disk (%s), and taking it back "
+                                   "failed too (%s): xenstore keeps it in "
+                                   "its journal and the next change that "
+                                   "saves writes it to disk",
+                                   why ? why : strerror(-r),
                                    store_last_error(ops->st));
-    return xapi_error_internal(err, r, "%s; nothing was changed: make the "
-                               "state directory '%s' writable (free space) "
-                               "and run the command again",
-                               msg ? msg : strerror(-r),
+    return xapi_error_internal(err, r, "the change could not be saved (%s), "
+                               "so it was taken back: %s; free space in "
+                               "'%s' (or make it writable) and run the "
+                               "command again", why ? why : strerror(-r),
+                               before && *before ? before :
+                               "xenstore and the disk hold the state before "
+                               "this command, nothing was changed",
                                store_state_dir(ops->st));
+}
+
+int ops__transact(struct ops_ctx *ops, store_tx_fn fn, void *userdata,
+                  struct ops_undo *undo, struct xapi_error *err)
+{
+    return ops__transact_after(ops, fn, userdata, undo, NULL, err);
 }

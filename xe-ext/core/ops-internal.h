@@ -110,6 +110,17 @@ int ops__tx_destroy(store_tx *tx, struct ops_undo *u, const char *cls,
 int ops__transact(struct ops_ctx *ops, store_tx_fn fn, void *userdata,
                   struct ops_undo *undo, struct xapi_error *err);
 
+/*
+ * ops__transact for a later step of an operation whose earlier steps are
+ * committed and saved: @p before says what they left ("12 of 40 PCI
+ * records of this scan are in xenstore and on disk; the next xe pif-scan
+ * writes the rest"), in place of "nothing was changed" when this step is
+ * taken back after a failed save.
+ */
+int ops__transact_after(struct ops_ctx *ops, store_tx_fn fn, void *userdata,
+                        struct ops_undo *undo, const char *before,
+                        struct xapi_error *err);
+
 /* ---- records ---- */
 
 /* Copy every stored field the store does not maintain from src to dst

@@ -490,6 +490,7 @@ static int batch_fn(store_tx *tx, void *userdata)
 /* Run the jobs in transactions of BATCH objects, a pass at a time. */
 static int run_jobs(struct plan *p, struct xapi_error *err)
 {
+    char before[256] = "";
     size_t i = 0;
     int r = 0;
 
@@ -501,7 +502,13 @@ static int run_jobs(struct plan *p, struct xapi_error *err)
                p->jobs[end].pass == p->jobs[i].pass)
             end++;
         a.to = end;
-        r = ops__transact(p->ops, batch_fn, &a, &a.undo, err);
+        if (i > 0)
+            snprintf(before, sizeof(before), "the %zu record change%s of "
+                     "this scan before it %s in xenstore and on disk, the "
+                     "other %zu not made; the next xe pif-scan makes them",
+                     i, i == 1 ? "" : "s", i == 1 ? "is" : "are",
+                     p->n_jobs - i);
+        r = ops__transact_after(p->ops, batch_fn, &a, &a.undo, before, err);
         ops__undo_reset(&a.undo);
         i = end;
         if (r >= 0 && i < p->n_jobs)

@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* network_sriov.create and destroy: records and VFs, with compensation. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "xe-ext/core/ops-internal.h"
 
@@ -31,6 +37,84 @@ struct create_args {
     struct ops_undo undo;
     struct xapi_error *err;
 };
+
+/* ---- the mark of a create at work (ops_network_sriov_finish) ---- */
+
+#define MARK_PREFIX "sriov-create-"
+#define MARK_DESTROY "sriov-destroy-"
+#define MARK_SUFFIX ".pending"
+
+/* This thread's mark for the PIF: one per thread (xen-sriovd runs
+ * XenAPI calls in threads), so concurrent creates never wait on each
+ * other's mark. */
+static char *mark_path(struct ops_ctx *ops, const char *prefix,
+                       const char *pif_uuid)
+{
+    char *p;
+
+    if (asprintf(&p, "%s/%s%s.%ld" MARK_SUFFIX, store_state_dir(ops->st),
+                 prefix, pif_uuid, (long)gettid()) < 0)
+        return NULL;
+    return p;
+}
+
+static void mkdir_parents(const char *path)
+{
+    _cleanup_free_ char *copy = strdup(path);
+
+    for (char *p = copy ? copy + 1 : NULL; p && *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(copy, 0755);
+            *p = '/';
+        }
+}
+
+/*
+ * The mark at path, flocked and still linked (a finisher may remove it
+ * between our open and our lock): its fd, -EWOULDBLOCK when another
+ * process holds it (wait false), -ENOENT when there is none (create
+ * false).
+ */
+static int mark_take(const char *path, bool create, bool wait)
+{
+    for (;;) {
+        struct stat a, b;
+        int fd;
+
+        fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+        if (fd < 0 && errno == ENOENT && create) {
+            mkdir_parents(path);
+            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        }
+        if (fd < 0)
+            return negative_errno();
+        while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) {
+            int r = negative_errno();
+
+            if (r == -EINTR)
+                continue;
+            close(fd);
+            return r;
+        }
+        if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+            a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+            return fd;
+        close(fd);
+        if (!create)
+            return -ENOENT;
+    }
+}
+
+/* Done: the mark goes (unlinked before its lock is dropped). */
+static void mark_drop(const char *path, int *fd)
+{
+    if (*fd < 0)
+        return;
+    unlink(path);
+    close(*fd);
+    *fd = -1;
+}
 
 static int refd(struct xapi_error *err, int r, const char *code,
                 const char *uuid)
@@ -324,9 +408,9 @@ int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
                              .undo.ops = ops, .err = err };
     struct enabled_args e = { .undo.ops = ops, .err = err };
     _cleanup_record_ store_record *pif = NULL, *net = NULL;
-    char ref[OPS_REF_SIZE];
+    char ref[OPS_REF_SIZE], *mark = NULL;
     struct pf_info hw;
-    int r, k;
+    int r, k, mark_fd = -1;
 
     r = ops_host_ensure(ops, a.host, err);
     if (r < 0)
@@ -339,9 +423,21 @@ int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
         return r;
     read_hw(ops, pif, &hw);
     a.hw = &hw;
+    /* Marked while at work: a crash from here on is finished by
+     * ops_network_sriov_finish (the next xe, the restore, xen-sriovd). */
+    mark = mark_path(ops, MARK_PREFIX, pif_uuid);
+    if (!mark)
+        return xapi_error_internal(err, -ENOMEM, "out of memory");
+    mark_fd = mark_take(mark, true, true);
+    if (mark_fd < 0)
+        return xapi_error_internal(err, mark_fd, "cannot mark the create "
+                                   "in '%s': %s: make the state directory "
+                                   "writable", mark, strerror(-mark_fd));
     r = ops__transact(ops, create_fn, &a, &a.undo, err);
-    if (r < 0)
+    if (r < 0) {
+        mark_drop(mark, &mark_fd);
         goto out;
+    }
     ops__step(ops, "sriov-create:records");
 
     r = sriov_pf_enable(ops->sriov, hw.bdf,
@@ -353,17 +449,21 @@ int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
 
         /* Take the records back: nothing was enabled. */
         k = ops__undo_apply(ops, &a.undo);
-        if (k < 0)
+        if (k < 0) {
             r = xapi_error_internal(err, r, "enabling SR-IOV on %s failed "
                                     "(%s) and its records could not be "
-                                    "removed (%s): the boot restore or xe "
-                                    "network-sriov-destroy %s completes it",
+                                    "removed (%s): network-sriov %s is in "
+                                    "the store without VFs; the next xe "
+                                    "command tries the enable again, xe "
+                                    "network-sriov-destroy removes it",
                                     hw.device, msg ? msg : strerror(-r),
                                     store_last_error(ops->st), a.sriov_uuid);
-        else
+        } else {
+            mark_drop(mark, &mark_fd);
             r = xapi_error_set(err, r, XAPI_NETWORK_SRIOV_ENABLE_FAILED,
                                ops_ref(ref, pif_uuid),
                                msg ? msg : strerror(-r), NULL);
+        }
         goto out;
     }
     ops__step(ops, "sriov-create:enabled");
@@ -376,20 +476,26 @@ int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
                                                         : "");
 
         r = xapi_error_internal(err, r, "SR-IOV is enabled on %s (%u VFs, "
-                                "%s) but recording it failed (%s): the boot "
-                                "restore completes network-sriov %s",
-                                hw.device, e.numvfs,
-                                sriov_mode_to_string(e.mode),
+                                "%s) but recording it failed (%s): "
+                                "network-sriov %s is in the store and on "
+                                "disk without its VFs' PCI records; the "
+                                "next xe command (or xen-sriov-restore, "
+                                "xen-sriovd) finishes it", hw.device,
+                                e.numvfs, sriov_mode_to_string(e.mode),
                                 msg ? msg : "", a.sriov_uuid);
         goto out;
     }
-    /* Derived records: a failure here is mended by the next pif-scan. */
+    /* The VFs' PCI records: without them no VF can be given.  A failure
+     * keeps the mark: the next xe command makes them. */
     k = ops__sync_pf(ops, a.host, hw.bdf, err);
     if (k < 0) {
-        ops__log(ops, "network-sriov-create %s: refreshing the PCI records "
-                 "of %s failed: %s", a.sriov_uuid, hw.bdf,
+        ops__log(ops, "network-sriov-create %s: making the PCI records "
+                 "of %s's VFs failed (the next xe command makes them): %s",
+                 a.sriov_uuid, hw.bdf,
                  err->n_params ? err->params[0] : err->code);
         xapi_error_clear(err);
+    } else {
+        mark_drop(mark, &mark_fd);
     }
     ops__log(ops, "network-sriov-create %s on PIF %s (%s): %s, %u VFs%s",
              a.sriov_uuid, pif_uuid, hw.device, sriov_mode_to_string(e.mode),
@@ -397,9 +503,390 @@ int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
     memcpy(ret_uuid, a.sriov_uuid, 37);
     r = 0;
 out:
+    if (mark_fd >= 0)
+        close(mark_fd);             /* left for the finisher */
+    free(mark);
     ops__undo_reset(&a.undo);
     ops__undo_reset(&e.undo);
     return r;
+}
+
+/* ---- finishing interrupted creates ---- */
+
+struct finish {
+    struct ops_ctx *ops;
+    unsigned flags;
+    char host[37];
+    ops_log_fn report;
+    void *userdata;
+    int done;
+};
+
+static void finish_say(struct finish *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void finish_say(struct finish *f, const char *fmt, ...)
+{
+    _cleanup_free_ char *line = NULL;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vasprintf(&line, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    ops__log(f->ops, "%s", line);
+    if (f->report)
+        f->report(f->userdata, line);
+}
+
+/* VFs of the PF at bdf (pf_pci: its PCI record) without a PCI record. */
+static int vfs_unrecorded(struct ops_ctx *ops, const char *bdf,
+                          const char *pf_pci, unsigned *ret_vfs)
+{
+    _cleanup_records_ struct ops_records recs = { 0 };
+    struct store_match m = { "physical_function", pf_pci };
+    sriov_host *h = NULL;
+    sriov_pf *pf;
+    int r, missing = 0;
+
+    *ret_vfs = 0;
+    r = store_list(ops->st, "PCI", &m, 1, STORE_LIST_SKIP_INVALID, &recs.v,
+                   &recs.n);
+    if (r < 0)
+        return r;
+    r = sriov_host_scan_device(&h, ops->sriov, bdf, 0);
+    if (r < 0)
+        return r;
+    pf = sriov_host_pf(h, 0);
+    *ret_vfs = sriov_pf_vf_count(pf);
+    for (unsigned i = 0; i < sriov_pf_vf_count(pf); i++) {
+        const char *vf = sriov_vf_bdf(sriov_pf_vf(pf, i));
+        bool found = false;
+
+        for (size_t k = 0; k < recs.n && !found; k++)
+            found = strcmp(ops__get(recs.v[k], "pci_id"), vf) == 0;
+        missing += !found;
+    }
+    sriov_host_free(h);
+    return missing;
+}
+
+/*
+ * Finish the create of the network-sriov ns (on its PF at bdf): the VFs
+ * enabled as recorded when there are none, the state recorded, the VF
+ * PCI records made.
+ */
+static int finish_one(struct finish *f, const store_record *ns,
+                      const store_record *phys, const char *bdf,
+                      struct xapi_error *err)
+{
+    struct ops_ctx *ops = f->ops;
+    struct enabled_args e = { .undo.ops = ops, .err = err,
+                              .sriov_uuid = store_record_uuid(ns),
+                              .logical_uuid = ops__get(ns, "logical_PIF") };
+    int mode = SRIOV_MODE_UNKNOWN, r;
+    unsigned want = (unsigned)strtoul(ops__get(ns, "num_vfs"), NULL, 10);
+    sriov_host *h = NULL;
+    bool enabled = false;
+
+    sriov_mode_from_string(ops__get(ns, "configuration_mode"), &mode);
+    r = sriov_host_scan_device(&h, ops->sriov, bdf, 0);
+    if (r >= 0) {
+        e.numvfs = sriov_pf_numvfs(sriov_host_pf(h, 0));
+        sriov_host_free(h);
+    }
+    if (r >= 0 && e.numvfs == 0 && (mode == SRIOV_MODE_SYSFS ||
+                                     mode == SRIOV_MODE_MODPROBE) &&
+        (f->flags & OPS_FINISH_NO_SYSFS)) {
+        finish_say(f, "network-sriov %s (%s, %s): its interrupted create "
+                   "has no VFs yet: a dry run does not enable them",
+                   store_record_uuid(ns), ops__get(phys, "device"), bdf);
+        return -ECANCELED;
+    }
+    if (r >= 0 && e.numvfs == 0 && (mode == SRIOV_MODE_SYSFS ||
+                                     mode == SRIOV_MODE_MODPROBE)) {
+        r = sriov_pf_enable(ops->sriov, bdf, want ? want : SRIOV_NUMVFS_MAX,
+                            mode, 0, &e.mode, &e.reboot, &e.numvfs);
+        enabled = r >= 0;
+    } else {
+        e.mode = mode;
+        e.reboot = streq_ptr(ops__get(ns, "requires_reboot"), "true") &&
+                   e.numvfs == 0;
+    }
+    if (r < 0)
+        return xapi_error_internal(err, r, "network-sriov %s (%s, %s): the "
+                                   "VFs of its interrupted create cannot be "
+                                   "enabled: %s", store_record_uuid(ns),
+                                   ops__get(phys, "device"), bdf,
+                                   sriov_ctx_last_error(ops->sriov));
+    r = ops__transact(ops, enabled_fn, &e, &e.undo, err);
+    ops__undo_reset(&e.undo);
+    if (r >= 0)
+        r = ops__sync_pf(ops, f->host, bdf, err);
+    if (r < 0)
+        return r;
+    finish_say(f, "network-sriov %s (%s, %s): its interrupted create is "
+               "finished: %u VFs%s (%s), their PCI records made",
+               store_record_uuid(ns), ops__get(phys, "device"), bdf,
+               e.numvfs, enabled ? " enabled" : "",
+               sriov_mode_to_string(e.mode));
+    f->done++;
+    return 0;
+}
+
+/* The network-sriov of a physical PIF, with the PIF and its PF's PCI
+ * record; 0 when there is none. */
+static int sriov_of_pif(struct ops_ctx *ops, const char *pif_uuid,
+                        store_record **ns, store_record **phys,
+                        store_record **pci)
+{
+    int r;
+
+    r = store_get(ops->st, "PIF", pif_uuid, phys);
+    if (r == -ENOENT || (r >= 0 &&
+                         !store_record_set_count(*phys,
+                                                 "sriov_physical_PIF_of")))
+        return 0;
+    if (r >= 0)
+        r = store_get(ops->st, "network_sriov", store_record_set_member(
+                          *phys, "sriov_physical_PIF_of", 0), ns);
+    if (r >= 0)
+        r = store_get(ops->st, "PCI", ops__get(*phys, "PCI"), pci);
+    return r == -ENOENT ? 0 : r < 0 ? r : 1;
+}
+
+/* A mark in the state directory: "<prefix><PIF uuid>.<tid>.pending". */
+struct mark {
+    char name[128];
+    const char *prefix;
+    char pif[37];
+    struct timespec mtime;
+    int fd;                             /* flocked: its process is gone */
+};
+
+static int cmp_mark(const void *x, const void *y)
+{
+    const struct mark *a = x, *b = y;
+
+    if (a->mtime.tv_sec != b->mtime.tv_sec)
+        return a->mtime.tv_sec < b->mtime.tv_sec ? -1 : 1;
+    if (a->mtime.tv_nsec != b->mtime.tv_nsec)
+        return a->mtime.tv_nsec < b->mtime.tv_nsec ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+static bool mark_parse(const char *name, struct mark *m)
+{
+    size_t n = strlen(name);
+
+    memset(m, 0, sizeof(*m));
+    m->fd = -1;
+    m->prefix = !strncmp(name, MARK_PREFIX, strlen(MARK_PREFIX))
+                    ? MARK_PREFIX :
+                !strncmp(name, MARK_DESTROY, strlen(MARK_DESTROY))
+                    ? MARK_DESTROY : NULL;
+    if (!m->prefix || n >= sizeof(m->name) ||
+        n < strlen(m->prefix) + 36 + strlen(MARK_SUFFIX) ||
+        strcmp(name + n - strlen(MARK_SUFFIX), MARK_SUFFIX) != 0 ||
+        name[strlen(m->prefix) + 36] != '.')
+        return false;
+    memcpy(m->pif, name + strlen(m->prefix), 36);
+    m->pif[36] = '\0';
+    snprintf(m->name, sizeof(m->name), "%s", name);
+    return schema_uuid_valid(m->pif);
+}
+
+/* The marks of the state directory, oldest first; n 0 when none. */
+static int marks_list(const char *dir, struct mark **ret, size_t *n)
+{
+    _cleanup_free_ struct mark *v = NULL;
+    DIR *d = opendir(dir);
+    struct dirent *de;
+
+    *ret = NULL;
+    *n = 0;
+    if (!d)
+        return errno == ENOENT ? 0 : negative_errno();
+    while ((de = readdir(d))) {
+        struct mark m, *t;
+        struct stat st;
+
+        if (!mark_parse(de->d_name, &m) ||
+            fstatat(dirfd(d), de->d_name, &st, 0) < 0)
+            continue;
+        m.mtime = st.st_mtim;
+        t = realloc(v, (*n + 1) * sizeof(*t));
+        if (!t) {
+            closedir(d);
+            return -ENOMEM;
+        }
+        v = t;
+        v[(*n)++] = m;
+    }
+    closedir(d);
+    if (*n)
+        qsort(v, *n, sizeof(*v), cmp_mark);
+    *ret = TAKE_PTR(v);
+    return 0;
+}
+
+/* Finish what the dead mark m of a PIF left (its lock is ours). */
+static int finish_mark(struct finish *f, const struct mark *m,
+                       struct xapi_error *err)
+{
+    _cleanup_record_ store_record *ns = NULL, *phys = NULL, *pci = NULL;
+    int r;
+
+    r = sriov_of_pif(f->ops, m->pif, &ns, &phys, &pci);
+    if (r < 0)
+        return ops__store_fail(f->ops, r, err);
+    if (r == 0)
+        return 0;                       /* never committed, or gone */
+    if (strcmp(m->prefix, MARK_DESTROY) == 0) {
+        char uuid[37];
+
+        /* Its VFs are gone, its records not: destroy it again. */
+        memcpy(uuid, store_record_uuid(ns), 37);
+        r = ops_network_sriov_destroy(f->ops, uuid, err);
+        if (r >= 0) {
+            finish_say(f, "network-sriov %s (%s): its interrupted destroy "
+                       "is finished", uuid, ops__get(phys, "device"));
+            f->done++;
+        }
+        return r;
+    }
+    return finish_one(f, ns, phys, ops__get(pci, "pci_id"), err);
+}
+
+/*
+ * The marks whose process died, under the finishers' lock: a PIF with a
+ * create or destroy still at work (its mark locked) is left alone; the
+ * others are finished in the order their marks were made, and their marks
+ * removed.
+ */
+static int finish_marks(struct finish *f, struct xapi_error *err)
+{
+    const char *dir = store_state_dir(f->ops->st);
+    _cleanup_free_ struct mark *v = NULL;
+    _cleanup_free_ char *lockp = NULL;
+    _cleanup_close_ int lock = -1;
+    size_t n = 0;
+    int r, k = 0;
+
+    r = marks_list(dir, &v, &n);
+    if (r < 0 || n == 0)
+        return r < 0 ? xapi_error_internal(err, r, "cannot read '%s': %s",
+                                           dir, strerror(-r)) : 0;
+    free(v);
+    v = NULL;
+    if (asprintf(&lockp, "%s/sriov-finish.lock", dir) < 0)
+        return xapi_error_internal(err, -ENOMEM, "out of memory");
+    lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock < 0 || flock(lock, LOCK_EX) < 0)
+        return xapi_error_internal(err, negative_errno(), "cannot lock "
+                                   "'%s': %m: make the state directory "
+                                   "writable", lockp);
+    r = marks_list(dir, &v, &n);
+    if (r < 0)
+        return xapi_error_internal(err, r, "cannot read '%s': %s", dir,
+                                   strerror(-r));
+    for (size_t i = 0; i < n; i++) {
+        _cleanup_free_ char *path = NULL;
+
+        if (asprintf(&path, "%s/%s", dir, v[i].name) < 0) {
+            r = -ENOMEM;
+            break;
+        }
+        v[i].fd = mark_take(path, false, false);
+    }
+    for (size_t i = 0; r >= 0 && i < n; i++) {
+        bool busy = false;
+
+        if (v[i].fd < 0)
+            continue;
+        for (size_t j = 0; j < n && !busy; j++)
+            busy = v[j].fd == -EWOULDBLOCK &&
+                   strcmp(v[j].pif, v[i].pif) == 0;
+        if (busy)
+            continue;                   /* at work: its process finishes */
+        if (!*f->host) {
+            r = ops_host_ensure(f->ops, f->host, err);
+            if (r < 0)
+                break;
+        }
+        k = finish_mark(f, &v[i], err);
+        if (k == -ECANCELED)
+            continue;                   /* kept for a run that may */
+        if (k < 0)
+            break;
+        {
+            _cleanup_free_ char *path = NULL;
+
+            if (asprintf(&path, "%s/%s", dir, v[i].name) >= 0)
+                mark_drop(path, &v[i].fd);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (v[i].fd >= 0)
+            close(v[i].fd);
+    if (r == -ENOMEM)
+        return xapi_error_internal(err, r, "out of memory");
+    return r < 0 ? r : k < 0 && k != -ECANCELED ? k : 0;
+}
+
+/* Every network-sriov of this host whose VFs lack PCI records. */
+static int finish_all(struct finish *f, struct xapi_error *err)
+{
+    _cleanup_records_ struct ops_records all = { 0 };
+    int r;
+
+    r = store_list(f->ops->st, "network_sriov", NULL, 0,
+                   STORE_LIST_SKIP_INVALID, &all.v, &all.n);
+    if (r < 0)
+        return ops__store_fail(f->ops, r, err);
+    for (size_t i = 0; i < all.n; i++) {
+        _cleanup_record_ store_record *ns = NULL, *phys = NULL, *pci = NULL;
+        unsigned vfs = 0;
+        int missing;
+
+        r = sriov_of_pif(f->ops, ops__get(all.v[i], "physical_PIF"), &ns,
+                         &phys, &pci);
+        if (r <= 0 || strcmp(ops__get(phys, "host"), f->host) != 0)
+            continue;
+        missing = vfs_unrecorded(f->ops, ops__get(pci, "pci_id"),
+                                 store_record_uuid(pci), &vfs);
+        if (missing <= 0)
+            continue;
+        r = ops__sync_pf(f->ops, f->host, ops__get(pci, "pci_id"), err);
+        if (r < 0)
+            return r;
+        finish_say(f, "network-sriov %s (%s, %s): PCI records made for %d "
+                   "of its %u VFs that had none", store_record_uuid(ns),
+                   ops__get(phys, "device"), ops__get(pci, "pci_id"),
+                   missing, vfs);
+        f->done++;
+    }
+    return 0;
+}
+
+int ops_network_sriov_finish(struct ops_ctx *ops, unsigned flags,
+                             ops_log_fn report, void *userdata,
+                             struct xapi_error *err)
+{
+    struct finish f = { .ops = ops, .flags = flags, .report = report,
+                        .userdata = userdata };
+    int r;
+
+    r = finish_marks(&f, err);
+    if (r >= 0 && (flags & OPS_FINISH_ALL)) {
+        if (!*f.host)
+            r = ops_host_ensure(ops, f.host, err);
+        if (r >= 0)
+            r = finish_all(&f, err);
+    }
+    return r < 0 ? r : f.done;
 }
 
 /* ---- destroy ---- */
@@ -542,6 +1029,8 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
     char host[37], ref[OPS_REF_SIZE], bdf[16] = "";
     const char *pif_uuid;
     int mode = SRIOV_MODE_UNKNOWN, reboot = 0, r, k;
+    _cleanup_free_ char *mark = NULL;
+    _cleanup_close_ int mark_fd = -1;
     unsigned numvfs;
     bool disable;
 
@@ -583,11 +1072,22 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
     if (disable && !*bdf)
         disable = false;
     if (disable) {
+        /* Marked while the VFs are gone and the records not: a crash
+         * there is finished by ops_network_sriov_finish. */
+        mark = mark_path(ops, MARK_DESTROY, pif_uuid);
+        mark_fd = mark ? mark_take(mark, true, true) : -ENOMEM;
+        if (mark_fd < 0)
+            return xapi_error_internal(err, mark_fd, "cannot mark the "
+                                       "destroy in '%s': %s: make the state "
+                                       "directory writable", mark ? mark :
+                                       "", strerror(-mark_fd));
         r = sriov_pf_disable(ops->sriov, bdf, mode, 0, &reboot);
-        if (r < 0)
+        if (r < 0) {
+            mark_drop(mark, &mark_fd);
             return xapi_error_set(err, r, XAPI_NETWORK_SRIOV_DISABLE_FAILED,
                                   ops_ref(ref, pif_uuid),
                                   sriov_ctx_last_error(ops->sriov), NULL);
+        }
         ops__step(ops, "sriov-destroy:disabled");
     }
     r = ops__transact(ops, destroy_fn, &d, &d.undo, err);
@@ -600,6 +1100,7 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
             ops__log(ops, "network-sriov-destroy %s: re-enabling %u VFs on "
                      "%s failed: %s (the boot restore does it)", uuid,
                      numvfs, bdf, sriov_ctx_last_error(ops->sriov));
+        mark_drop(mark, &mark_fd);
     }
     if (r < 0)
         return r;
@@ -607,6 +1108,8 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
         reset_skipped(ops, bdf, ops__get(pci, "driver_name"));
     if (*bdf && ops__sync_pf(ops, host, bdf, err) < 0)
         xapi_error_clear(err);
+    if (mark)
+        mark_drop(mark, &mark_fd);
     ops__log(ops, "network-sriov-destroy %s on PIF %s (%s)", uuid, pif_uuid,
              ops__get(pif, "device"));
     return 0;

@@ -88,6 +88,17 @@ struct create_args {
     struct xapi_error *err;
 };
 
+/* An MTU a link can have (as network.create takes it): 68 to 65535. */
+static bool mtu_valid(const char *s)
+{
+    char *end;
+    long long v;
+
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    return *s && !*end && !errno && v >= 68 && v <= 65535;
+}
+
 /* Whether a VIF has this MAC: one index directory (store.h). */
 static int mac_taken(store_tx *tx, const char *mac)
 {
@@ -244,6 +255,9 @@ int ops_vif_create(struct ops_ctx *ops, const struct ops_vif_args *a,
     } else {
         return xapi_error_set(err, -EINVAL, XAPI_MAC_INVALID, mac, NULL);
     }
+    if (a->mtu && !mtu_valid(a->mtu))
+        return xapi_error_set(err, -EINVAL, XAPI_VALUE_NOT_SUPPORTED, "MTU",
+                              a->mtu, "an MTU from 68 to 65535", NULL);
     r = ops_host_ensure(ops, NULL, err);
     if (r >= 0)
         r = ops__transact(ops, create_fn, &c, &c.undo, err);

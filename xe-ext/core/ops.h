@@ -208,6 +208,29 @@ int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
                              char ret_uuid[37], struct xapi_error *err);
 
 /*
+ * Finish the network-sriov creates that were cut short (xe killed,
+ * xenstored gone, a reboot) between their records and their last step.
+ * A create marks its PIF in the state directory
+ * (sriov-create-<PIF uuid>.pending, flocked while it runs) and removes the
+ * mark when done; each mark left by a process that died is finished here:
+ * the VFs enabled as recorded when they are not there, the mode,
+ * requires_reboot, num_vfs and currently_attached recorded, and the PF's
+ * VF PCI records made, so the network gives VFs.  A mark whose create
+ * never committed is removed.  With OPS_FINISH_ALL every network-sriov
+ * of this host is also checked for VFs without a PCI record (a mark lost
+ * with the disk cache in a power cut), which are then made.  Marks of a
+ * create still running are left alone.  With OPS_FINISH_NO_SYSFS no VF
+ * is enabled (a dry run): a create cut short before its VFs stays marked.
+ * report (may be NULL) gets one line per network finished.
+ * @return the number of networks finished, or a negative errno with err
+ */
+#define OPS_FINISH_ALL 1u
+#define OPS_FINISH_NO_SYSFS 2u
+int ops_network_sriov_finish(struct ops_ctx *ops, unsigned flags,
+                             ops_log_fn report, void *userdata,
+                             struct xapi_error *err);
+
+/*
  * network_sriov.destroy.  Refused (OPERATION_NOT_ALLOWED [reason naming
  * the VIF and VF]) while a VIF on the network holds one of its VFs.
  * Disables SR-IOV as XAPI does for the recorded mode: sysfs writes 0 VFs;

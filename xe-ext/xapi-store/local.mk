@@ -37,9 +37,12 @@ EXTRA_DIST += tests/data/xapi-store
 # Real clients against the real xen-sriovd serving the store: Python's
 # xmlrpc.client and Xen Orchestra's npm xen-api (skipped without Node.js).
 TESTS += tests/integration/test-xapi-store-python.sh \
-	tests/integration/test-xapi-store-npm.sh
+	tests/integration/test-xapi-store-npm.sh \
+	tests/integration/test-xapi-harden.sh
 EXTRA_DIST += tests/integration/test-xapi-store-python.sh \
 	tests/integration/test-xapi-store-python.py \
+	tests/integration/test-xapi-harden.sh \
+	tests/integration/test-xapi-harden.py \
 	tests/integration/test-xapi-store-npm.sh \
 	tests/integration/xapi-store-npm-client.mjs \
 	tests/integration/xapi-store-server.sh \

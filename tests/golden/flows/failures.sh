@@ -22,11 +22,11 @@ done
 note "killed after the records, before the enable (test-only hook)"
 XEN_SRIOV_TEST_KILL_AT=sriov-create:records \
     xe network-sriov-create pif-uuid="$p1" network-uuid="$net" num-vfs=4
+note "the next xe command finishes the create: VFs enabled, their PCI records made"
 xe network-sriov-list params=all
 note "VFs: $(cat "$SRIOV_ROOT"/sys/bus/pci/devices/0000:3b:00.1/sriov_numvfs)"
 xe network-sriov-list --minimal
 left=$OUT
-note "what the boot restore applies (num_vfs), and the logical PIF not attached"
 show xenstore-read /tool/xen-sriov/network_sriov/"$left"/num_vfs
 show xenstore-read /tool/xen-sriov/network_sriov/"$left"/configuration_mode
 xe pif-list physical=false params=currently-attached
@@ -38,10 +38,9 @@ sriov=$OUT
 note "killed after disabling the VFs, before the records go"
 XEN_SRIOV_TEST_KILL_AT=sriov-destroy:disabled \
     xe network-sriov-destroy uuid="$sriov"
+note "the next xe command finishes the destroy"
 xe network-sriov-list --minimal
 note "VFs: $(cat "$SRIOV_ROOT"/sys/bus/pci/devices/0000:3b:00.1/sriov_numvfs)"
-xe network-sriov-destroy uuid="$sriov"
-xe network-sriov-list --minimal
 
 note "the kernel refuses to disable: nothing changes"
 xe network-sriov-create pif-uuid="$p1" network-uuid="$net" num-vfs=4
