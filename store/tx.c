@@ -174,7 +174,9 @@ static bool writers_lock(store *s)
         s->wlock_fd = -2;
         if (asprintf(&path, "%s/%s", s->state_dir, WRITERS_LOCK) < 0)
             return false;
-        s->wlock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        /* Read-only: flock needs no more, and an fd open for writing
+         * would keep the file system from being remounted read-only. */
+        s->wlock_fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
         if (s->wlock_fd < 0) {
             s->wlock_fd = -1;           /* try again next time */
             return false;

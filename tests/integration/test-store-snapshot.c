@@ -668,14 +668,16 @@ START_TEST(test_snapshot_state_dir_links_and_modes)
                      0);
     k = store_set_field(st, "network", net, "MTU", "9000");
     ck_assert_int_lt(k, 0);
-    ck_assert_ptr_nonnull(strstr(store_last_error(st), "not saved"));
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), "not on disk"));
     k = store_snapshot_write(st);
     ck_assert_int_lt(k, 0);
     x = read_text(victim);
     ck_assert_str_eq(x, "keep");
     free(x);
     ck_assert_int_eq(unlink(state_file(STORE_SNAPSHOT_FILE ".log")), 0);
-    ck_assert_int_eq(unlink(state_file(STORE_SNAPSHOT_FILE ".tmp")), 0);
+    /* A writer removes a temporary file it finds (a crashed writer's). */
+    ck_assert_int_eq(unlink(state_file(STORE_SNAPSHOT_FILE ".tmp")) == 0 ||
+                     errno == ENOENT, 1);
     ck_store(store_snapshot_write(st));
 
     /* A state directory others may write is refused, saying what to do. */
