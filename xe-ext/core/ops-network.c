@@ -61,18 +61,6 @@ struct create_args {
     struct xapi_error *err;
 };
 
-/* Whether a network has bridge b: one index directory (store.h). */
-static int bridge_taken(store_tx *tx, const char *b)
-{
-    char **uuids = NULL;
-    size_t n = 0;
-    int r;
-
-    r = store_tx_index(tx, "network", "bridge", b, &uuids, &n);
-    strv_free(uuids);
-    return r < 0 ? r : n > 0;
-}
-
 /*
  * choose_bridge_name: the first xapiN no network has, from the bridges in
  * use read outside the transaction (one directory); the transaction then
@@ -129,7 +117,7 @@ static int create_fn(store_tx *tx, void *userdata)
         snprintf(bridge, sizeof(bridge), "%s", a->bridge);
     else if ((r = free_bridge(tx, bridge)) < 0)
         return r;
-    r = bridge_taken(tx, bridge);
+    r = ops__tx_indexed(tx, "network", "bridge", bridge);
     if (r < 0)
         return r;
     if (r > 0 && a->bridge && *a->bridge)

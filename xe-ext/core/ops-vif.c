@@ -99,18 +99,6 @@ static bool mtu_valid(const char *s)
     return *s && !*end && !errno && v >= 68 && v <= 65535;
 }
 
-/* Whether a VIF has this MAC: one index directory (store.h). */
-static int mac_taken(store_tx *tx, const char *mac)
-{
-    char **uuids = NULL;
-    size_t n = 0;
-    int r;
-
-    r = store_tx_index(tx, "VIF", "MAC", mac, &uuids, &n);
-    strv_free(uuids);
-    return r < 0 ? r : n > 0;
-}
-
 /* Whether the VM has a VIF with this device: its VIFs from the index. */
 static int device_taken(store_tx *tx, const char *vm, const char *device)
 {
@@ -174,7 +162,7 @@ static int create_fn(store_tx *tx, void *userdata)
     memcpy(mac, c->mac, sizeof(mac));
     for (unsigned k = 0; c->derive; k++) {
         mac_for(c->vm, c->a->device, k, mac);
-        r = mac_taken(tx, mac);
+        r = ops__tx_indexed(tx, "VIF", "MAC", mac);
         if (r < 0)
             return ops__tx_fail(tx, r, c->err);
         if (r == 0)
