@@ -31,39 +31,17 @@
 #include <xenstore.h>
 
 #include "store/store.h"
-#include "tests/helpers/xs-harness.h"
+#include "bench/bench-common.h"
 
-static double now(void)
-{
-    struct timespec t;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
-static xs_harness *harness;     /* stopped by die() too */
-static char *state_root;
 
-static int rm_one(const char *p, const struct stat *sb, int flag,
-                  struct FTW *ftw)
-{
-    (void)sb; (void)ftw;
-    return flag == FTW_DP ? rmdir(p) : unlink(p);
-}
-
-static void cleanup(void)
-{
-    harness = xs_harness_stop(harness);
-    if (state_root)
-        nftw(state_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    state_root = NULL;
-}
 
 static void die(const char *what, store *s)
 {
     fprintf(stderr, "bench-store: %s: %s\n", what,
             s ? store_last_error(s) : xs_harness_error());
-    cleanup();
+    bench_cleanup();
     exit(1);
 }
 
@@ -90,7 +68,7 @@ static double run(char *const argv[], const char *out)
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
         WEXITSTATUS(status) != 0) {
         fprintf(stderr, "bench-store: %s failed\n", argv[0]);
-        cleanup();
+        bench_cleanup();
         exit(1);
     }
     return now() - t0;
@@ -217,22 +195,25 @@ int main(int argc, char **argv)
             snprintf(buf, sizeof(buf), "%s/bench-store.XXXXXX", tmp);
             if (!mkdtemp(buf))
                 die("mkdtemp", NULL);
-            o.root = state_root = buf;
+            state_root = strdup(buf);
         } else {
             if (!mkdtemp(root))
                 die("mkdtemp", NULL);
-            o.root = state_root = root;
+            state_root = strdup(root);
         }
+        if (!state_root)
+            die("out of memory", NULL);
+        o.root = state_root;
     }
     if (store_open(&fast, &o, err, sizeof(err)) < 0) {
         fprintf(stderr, "bench-store: %s\n", err);
-        cleanup();
+        bench_cleanup();
         return 1;
     }
     o.flags = 0;
     if (store_open(&durable, &o, err, sizeof(err)) < 0) {
         fprintf(stderr, "bench-store: %s\n", err);
-        cleanup();
+        bench_cleanup();
         return 1;
     }
 
@@ -478,6 +459,6 @@ int main(int argc, char **argv)
 
     store_close(fast);
     store_close(durable);
-    cleanup();
+    bench_cleanup();
     return 0;
 }

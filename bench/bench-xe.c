@@ -27,41 +27,18 @@
 #include <unistd.h>
 
 #include "store/store.h"
-#include "tests/helpers/xs-harness.h"
+#include "bench/bench-common.h"
 #include "xe-ext/cli/frontend.h"
 #include "xe-ext/cli/run.h"
 
-static xs_harness *harness;
-static char *state_root;
 
-static double now(void)
-{
-    struct timespec t;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
-static int rm_one(const char *p, const struct stat *sb, int flag,
-                  struct FTW *ftw)
-{
-    (void)sb; (void)ftw;
-    return flag == FTW_DP ? rmdir(p) : unlink(p);
-}
-
-static void cleanup(void)
-{
-    harness = xs_harness_stop(harness);
-    if (state_root)
-        nftw(state_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    free(state_root);
-    state_root = NULL;
-}
 
 static void die(const char *what, const char *why)
 {
     fprintf(stderr, "bench-xe: %s: %s\n", what, why);
-    cleanup();
+    bench_cleanup();
     exit(1);
 }
 
@@ -314,6 +291,6 @@ int main(int argc, char **argv)
     free(t_read);
     st = store_close(st);
     sriov_ctx_free(ctx);
-    cleanup();
+    bench_cleanup();
     return 0;
 }

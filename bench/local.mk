@@ -47,7 +47,7 @@ bench-scan: all
 # (xenstore-ls/-read/-write, libxenstore); `make bench` or `make
 # bench-store` (BENCH_STORE_FLAGS: NETWORKS VIFS).
 noinst_PROGRAMS += bench/bench-store
-bench_bench_store_SOURCES = bench/bench-store.c
+bench_bench_store_SOURCES = bench/bench-store.c bench/bench-common.h
 bench_bench_store_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(CHECK_CFLAGS)
 bench_bench_store_LDADD = store/libstore.la tests/helpers/libxs-harness.la \
 	$(XENSTORE_LIBS) $(CHECK_LIBS)
@@ -61,7 +61,7 @@ bench-store: all
 # the requests and round trips of each; `make bench` or `make bench-xe`
 # (BENCH_XE_FLAGS: NETWORKS RUNS).
 noinst_PROGRAMS += bench/bench-xe
-bench_bench_xe_SOURCES = bench/bench-xe.c
+bench_bench_xe_SOURCES = bench/bench-xe.c bench/bench-common.h
 bench_bench_xe_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 bench_bench_xe_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DBENCH_XE='"$(abs_top_builddir)/xe-ext/.libs/xe"' \
@@ -72,3 +72,18 @@ bench_bench_xe_LDADD = xe-ext/libxecli.la tests/helpers/libxs-harness.la \
 bench: bench-xe
 bench-xe: all
 	$(AM_V_at)$(top_builddir)/bench/bench-xe $(BENCH_XE_FLAGS)
+
+# bench-contention: write commands as the store grows (10, 1,000 and 10,000
+# networks: wall time and xenstored's CPU per command) and with 1, 8 and 64
+# writers at once (wall time, retries, p99, ratio to serial); `make bench`
+# or `make bench-contention` (BENCH_CONTENTION_FLAGS: SIZES WRITERS
+# COMMANDS RUNS).
+noinst_PROGRAMS += bench/bench-contention
+bench_bench_contention_SOURCES = bench/bench-contention.c bench/bench-common.h
+bench_bench_contention_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+bench_bench_contention_LDADD = xe-ext/libxecli.la \
+	tests/helpers/libxs-harness.la $(CHECK_LIBS)
+.PHONY: bench-contention
+bench: bench-contention
+bench-contention: all
+	$(AM_V_at)$(top_builddir)/bench/bench-contention $(BENCH_CONTENTION_FLAGS)

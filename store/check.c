@@ -48,6 +48,53 @@ static const struct tnode *object(const struct checker *k, const char *cls,
     return store__tnode_child(store__tnode_child(k->root, cls), uuid);
 }
 
+/* Index trees equal, but for the empty class, field and value directories
+ * the stored one (a) keeps after its last member went. */
+static bool index_has_members(const struct tnode *t, int depth)
+{
+    if (depth == 4)
+        return true;
+    for (size_t i = 0; i < t->n_children; i++)
+        if (index_has_members(t->children[i], depth + 1))
+            return true;
+    return false;
+}
+
+static bool index_equal(const struct tnode *a, const struct tnode *b,
+                        int depth)
+{
+    size_t i, j = 0;
+
+    if (strcmp(a->name, b->name) || (depth == 4 && *a->value))
+        return false;
+    for (i = 0; i < a->n_children; i++) {
+        if (depth < 3 && !index_has_members(a->children[i], depth + 1))
+            continue;
+        if (j >= b->n_children ||
+            !index_equal(a->children[i], b->children[j], depth + 1))
+            return false;
+        j++;
+    }
+    return j == b->n_children;
+}
+
+/* The index (n, or NULL when there is none) against the objects. */
+static void check_index(struct checker *k, const struct tnode *n)
+{
+    struct tnode *want = NULL;
+
+    if (store__tree_index(k->root, &want) < 0) {
+        problem(k, "out of memory checking '%s/%s'", SCHEMA_ROOT,
+                SCHEMA_NODE_INDEX);
+        return;
+    }
+    if (n ? !index_equal(n, want, 0) : want->n_children > 0)
+        problem(k, "'%s/%s' does not match the objects' indexed fields: "
+                "rebuild it (xen-sriov-store snapshot, then xen-sriov-store "
+                "load --replace)", SCHEMA_ROOT, SCHEMA_NODE_INDEX);
+    store__tnode_free(want);
+}
+
 static void check_meta(struct checker *k, const struct tnode *n)
 {
     size_t i;
@@ -69,6 +116,8 @@ static void check_meta(struct checker *k, const struct tnode *n)
                 n->children[i]->n_children)
                 problem(k, "'%s/%s/%s' is not a journal entry", SCHEMA_ROOT,
                         n->name, n->children[i]->name);
+    } else if (!strcmp(n->name, SCHEMA_NODE_INDEX)) {
+        check_index(k, n);
     } else if (strcmp(n->name, SCHEMA_NODE_RESTORING)) {
         problem(k, "'%s/%s' is not a node of the schema: remove it",
                 SCHEMA_ROOT, n->name);
@@ -253,6 +302,8 @@ int store__check_tree(const struct tnode *root, bool allow_meta,
         for (j = 0; j < n->n_children; j++)
             check_object(&k, c, n->children[j]);
     }
+    if (allow_meta && !store__tnode_child(root, SCHEMA_NODE_INDEX))
+        check_index(&k, NULL);
     return k.problems;
 }
 

@@ -19,6 +19,7 @@
  *   xml.c       snapshot XML <-> tree, parsed with hard limits
  *   snapshot.c  the snapshot file: flush of the journal, full write, load
  *   migrate.c   the migration table
+ *   index.c     the value indexes (schema_indexes)
  *   watch.c     watches
  */
 #ifndef XEN_SRIOV_STORE_INTERNAL_H
@@ -94,6 +95,8 @@ struct store {
     uint64_t rng;                    /* xorshift64*: jitter */
     uint64_t transactions, retries, snapshot_writes;
     bool committed;                  /* by the last store_transact */
+    int wlock_fd;                    /* store.writers (tx.c); -1 not yet
+                                        open, -2 cannot be opened */
     uint64_t compactions_failed;     /* saved in the log, base not rewritten */
     char save_error[STORE_ERROR_MAX];  /* why a committed change is unsaved */
     char last_error[STORE_ERROR_MAX];
@@ -173,6 +176,10 @@ _hidden_ char *store__path_child(const struct schema_class *c,
 _hidden_ char *store__path_meta(const char *node);
 /* SCHEMA_ROOT/journal/<id> */
 _hidden_ char *store__path_journal(const char *id);
+/* SCHEMA_ROOT/index/<class>/<field>[/<key>[/<uuid>]] (key: an escaped
+ * value) */
+_hidden_ char *store__path_index(const struct schema_index *x,
+                                 const char *key, const char *uuid);
 
 /* ---- record.c ---- */
 
@@ -271,6 +278,15 @@ _hidden_ int store__tx_touch(store_tx *tx, const struct schema_class *c,
 _hidden_ int store__tx_begin(store *s, uint32_t *ret);
 _hidden_ int store__tx_end(store *s, uint32_t id, bool commit);
 
+/* ---- index.c ---- */
+
+/* Keep the indexes of r's class for a create, or for the fields an update
+ * changes (before they are written: the old value is read). */
+_hidden_ int store__index_write(store_tx *tx, const store_record *r,
+                                bool creating);
+/* Remove r's entries (destroy). */
+_hidden_ int store__index_remove(store_tx *tx, const store_record *r);
+
 /* ---- tree.c ---- */
 
 struct tnode {
@@ -307,6 +323,10 @@ _hidden_ int store__tree_rebuild_inverses(struct tnode *tree);
  */
 _hidden_ int store__tree_load(store *s, const struct tnode *tree,
                               unsigned flags);
+
+/* The index subtree (named SCHEMA_NODE_INDEX, sorted) of the class
+ * subtrees of tree (index.c). */
+_hidden_ int store__tree_index(const struct tnode *tree, struct tnode **ret);
 
 /* ---- check.c ---- */
 

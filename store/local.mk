@@ -18,6 +18,7 @@ store_libstore_la_SOURCES = \
 	store/snapshot.c \
 	store/log.c \
 	store/migrate.c \
+	store/index.c \
 	store/watch.c
 store_libstore_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(LIBXML_CFLAGS)
 store_libstore_la_LIBADD = xenstore-schema/libschema.la $(XENSTORE_LIBS) \

@@ -157,9 +157,19 @@ static int v1_to_v2(store *s, struct tnode *tree)
     return r;
 }
 
+/* Version 3 adds the value indexes, which are not in the objects: the
+ * load that follows every migration builds them. */
+static int v2_to_v3(store *s, struct tnode *tree)
+{
+    (void)s;
+    (void)tree;
+    return 0;
+}
+
 static const migrate_fn steps[] = {
     [0] = v0_to_v1,
     [1] = v1_to_v2,
+    [2] = v2_to_v3,
 };
 
 int store__migrate_tree(store *s, struct tnode *tree, int version)

@@ -50,3 +50,16 @@ char *store__path_journal(const char *id)
 {
     return printf_path("%s/%s/%s", SCHEMA_ROOT, SCHEMA_NODE_JOURNAL, id);
 }
+
+char *store__path_index(const struct schema_index *x, const char *key,
+                        const char *uuid)
+{
+    if (!key)
+        return printf_path("%s/%s/%s/%s", SCHEMA_ROOT, SCHEMA_NODE_INDEX,
+                           x->cls, x->field);
+    if (!uuid)
+        return printf_path("%s/%s/%s/%s/%s", SCHEMA_ROOT, SCHEMA_NODE_INDEX,
+                           x->cls, x->field, key);
+    return printf_path("%s/%s/%s/%s/%s/%s", SCHEMA_ROOT, SCHEMA_NODE_INDEX,
+                       x->cls, x->field, key, uuid);
+}

@@ -50,16 +50,30 @@ int store__read_head(store *s, uint32_t tx, struct store_head *h,
     if (want_objects && out.version < 0) {
         size_t i;
 
-        /* No version: an empty store, or one written before versions. */
+        /* No version: an empty store, or one written before versions.
+         * Outside a transaction the first write may commit between our
+         * reads (version and objects at once): the version is read again
+         * after the class directories, in the same batch. */
         store__batch_free(&b);
         for (i = 0; i < schema_n_classes && r >= 0; i++)
             r = store__batch_dir(&b, tx,
                                  store__path_class(schema_classes[i]));
         if (r >= 0)
+            r = store__batch_read(&b, tx,
+                                  store__path_meta(SCHEMA_NODE_VERSION));
+        if (r >= 0)
             r = store__batch_run(s, &b);
-        for (i = 0; r >= 0 && i < b.n; i++)
+        for (i = 0; r >= 0 && i < schema_n_classes; i++)
             if (!b.q[i].err && b.q[i].reply_len > 0)
                 out.has_objects = true;
+        if (r >= 0 && !b.q[schema_n_classes].err) {
+            char *end;
+            long v = strtol(b.q[schema_n_classes].reply, &end, 10);
+
+            if (*b.q[schema_n_classes].reply && !*end && v >= 0 &&
+                v <= 1000000)
+                out.version = (int)v;
+        }
     }
 out:
     store__batch_free(&b);

@@ -211,6 +211,7 @@ int store_open(store **ret, const struct store_opts *opts, char *errbuf,
     if (!s)
         return -ENOMEM;
     s->flags = opts ? opts->flags : 0;
+    s->wlock_fd = -1;
     s->state_dir = state_dir_of(opts);
     if (!s->state_dir) {
         free(s);
@@ -252,6 +253,8 @@ store *store_close(store *s)
     if (!s)
         return NULL;
     store__wire_close(s->wire);
+    if (s->wlock_fd >= 0)
+        close(s->wlock_fd);
     free(s->xs_path);
     free(s->state_dir);
     free(s);

@@ -231,6 +231,14 @@ int store_tx_fail(store_tx *tx, int r, const char *fmt, ...)
 int store_tx_get(store_tx *tx, const char *cls, const char *uuid,
                  store_record **ret);
 
+/*
+ * Read one stored scalar field of one object (its stored text; malloc'd).
+ * -ENOENT if the object or the field is missing; -EINVAL for a field that
+ * is not a stored scalar.
+ */
+int store_tx_get_field(store_tx *tx, const char *cls, const char *uuid,
+                       const char *field, char **ret);
+
 /* 1 if the object exists, 0 if not. */
 int store_tx_exists(store_tx *tx, const char *cls, const char *uuid);
 
@@ -282,6 +290,17 @@ int store_tx_update(store_tx *tx, store_record *r);
  */
 int store_tx_destroy(store_tx *tx, const char *cls, const char *uuid);
 
+/*
+ * The objects of class cls whose indexed field (schema_indexes: network.
+ * bridge, VIF.VM, VIF.MAC) holds value: one directory read, so a write
+ * checks a value without reading every record.  *ret is NULL-terminated
+ * (uuids, unsorted); free it with strv-style free() of each and the array.
+ * -EINVAL for a field that is not indexed or a value that cannot be (empty,
+ * longer than SCHEMA_KEY_MAX).
+ */
+int store_tx_index(store_tx *tx, const char *cls, const char *field,
+                   const char *value, char ***ret, size_t *n);
+
 /* ---- One-call helpers (each one transaction or one consistent read) --- */
 
 int store_get(store *s, const char *cls, const char *uuid,
@@ -296,6 +315,14 @@ int store_list(store *s, const char *cls, const struct store_match *match,
  * member and the array.  -EINVAL for an unknown class.
  */
 int store_list_uuids(store *s, const char *cls, char ***ret, size_t *n);
+/*
+ * The values an indexed field holds in the store (one consistent read of
+ * one directory, outside a transaction): what picking a free value needs
+ * (a new bridge name), checked again in the transaction with
+ * store_tx_index.  Freed as store_list_uuids'.
+ */
+int store_index_values(store *s, const char *cls, const char *field,
+                       char ***ret, size_t *n);
 int store_create(store *s, store_record *r);
 int store_update(store *s, store_record *r);
 int store_destroy(store *s, const char *cls, const char *uuid);

@@ -582,6 +582,19 @@ int store__tree_load(store *s, const struct tnode *tree, unsigned flags)
             free(p);
         }
     }
+    /* The indexes, built from the objects (not in snapshots). */
+    if (r >= 0) {
+        struct tnode *idx = NULL;
+        char *p = NULL;
+
+        r = store__tree_index(tree, &idx);
+        if (r >= 0 && idx->n_children) {
+            p = store__path_meta(SCHEMA_NODE_INDEX);
+            r = p ? queue_subtree(&b, p, idx) : -ENOMEM;
+        }
+        free(p);
+        store__tnode_free(idx);
+    }
     if (r >= 0)
         r = store__batch_run(s, &b);
     if (r >= 0)

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Transactions: retries, journal, create/update/destroy, inverse fields. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <stdint.h>
 #include <xen/io/xs_wire.h>
@@ -15,6 +18,7 @@
 #define BACKOFF_MIN_NS 500000L          /* 0.5 ms */
 #define BACKOFF_MAX_NS 64000000L        /* 64 ms */
 #define JOURNAL_VALUE_MAX 3000          /* longer: "*" (flush everything) */
+#define WRITERS_LOCK "store.writers"    /* in the state directory */
 
 int store__tx_begin(store *s, uint32_t *ret)
 {
@@ -152,6 +156,47 @@ static void backoff(store *s, int attempt)
         ;
 }
 
+/*
+ * Writers on this host take turns on an flock of <state_dir>/store.writers,
+ * held from the transaction's start to its commit (not over the snapshot
+ * flush, which has its own lock and groups commits): they never conflict
+ * with each other in xenstore, so none redoes its reads or starves
+ * (docs/store.md).  The kernel drops the lock of a process that dies.  It
+ * is an optimisation only: without it (a state directory that does not
+ * exist yet or cannot be written) the transactions stay correct, retried
+ * on conflict.
+ */
+static bool writers_lock(store *s)
+{
+    _cleanup_free_ char *path = NULL;
+
+    if (s->wlock_fd == -1) {
+        s->wlock_fd = -2;
+        if (asprintf(&path, "%s/%s", s->state_dir, WRITERS_LOCK) < 0)
+            return false;
+        /* Read-only: flock needs no more, and an fd open for writing
+         * would keep the file system from being remounted read-only. */
+        s->wlock_fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+        if (s->wlock_fd < 0) {
+            s->wlock_fd = -1;           /* try again next time */
+            return false;
+        }
+    }
+    if (s->wlock_fd < 0)
+        return false;
+    while (flock(s->wlock_fd, LOCK_EX) < 0)
+        if (errno != EINTR)
+            return false;
+    return true;
+}
+
+static void writers_unlock(store *s, bool *locked)
+{
+    if (*locked)
+        flock(s->wlock_fd, LOCK_UN);
+    *locked = false;
+}
+
 /* Create SCHEMA_ROOT (perms n0: dom0 owns it, no access for others; the
  * children inherit) and the version, inside transaction id. */
 static int init_root(store *s, uint32_t id)
@@ -239,11 +284,13 @@ int store_transact(store *s, store_tx_fn fn, void *userdata)
     store_tx tx = { .s = s };
     char gen[17];
     int r = 0, e, attempt;
+    bool locked;
 
     if (!s || !fn)
         return -EINVAL;
     s->committed = false;
     s->save_error[0] = '\0';
+    locked = writers_lock(s);
     for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
         struct store_head h = { .version = -1 };
 
@@ -254,8 +301,10 @@ int store_transact(store *s, store_tx_fn fn, void *userdata)
         tx_reset(&tx);
         s->transactions++;
         r = store__tx_begin(s, &tx.id);
-        if (r < 0)
+        if (r < 0) {
+            writers_unlock(s, &locked);
             return r;
+        }
         r = store__read_head(s, tx.id, &h, true);
         if (r >= 0 && h.version < 0 && !h.has_objects && !h.restoring) {
             r = init_root(s, tx.id);
@@ -283,12 +332,14 @@ int store_transact(store *s, store_tx_fn fn, void *userdata)
             s->last_errno = saved;
             if (r == -EAGAIN && !h.restoring)
                 continue;
+            writers_unlock(s, &locked);
             tx_reset(&tx);
             return r;
         }
         e = store__tx_end(s, tx.id, true);
         if (e == -EAGAIN)
             continue;
+        writers_unlock(s, &locked);
         if (e < 0) {
             tx_reset(&tx);
             return e;
@@ -302,6 +353,7 @@ int store_transact(store *s, store_tx_fn fn, void *userdata)
         tx_reset(&tx);
         return r;
     }
+    writers_unlock(s, &locked);
     tx_reset(&tx);
     return store__fail(s, -EAGAIN, "a xenstore transaction on the store "
                        "conflicted %d times in a row: too many concurrent "
@@ -355,6 +407,38 @@ int store_tx_get(store_tx *tx, const char *cls, const char *uuid,
     *ret = v[0];
     free(v);
     return 0;
+}
+
+int store_tx_get_field(store_tx *tx, const char *cls, const char *uuid,
+                       const char *field, char **ret)
+{
+    const struct schema_class *c = schema_class_find(cls);
+    const struct schema_field *f = c ? schema_field_find(c, field) : NULL;
+    struct store_batch b = { 0 };
+    int r;
+
+    if (!tx || !ret)
+        return -EINVAL;
+    if (!f || !schema_field_stored(f) || schema_field_is_dir(f))
+        return store__fail(tx->s, -EINVAL, "%s has no stored scalar field "
+                           "'%s'", c ? c->name : cls ? cls : "",
+                           field ? field : "");
+    if (!schema_uuid_valid(uuid))
+        return store__fail(tx->s, -ENOENT, "%s %s does not exist (not a "
+                           "UUID)", c->name, uuid ? uuid : "");
+    r = store__batch_read(&b, tx->id, store__path_field(c, uuid, f->name));
+    if (r >= 0)
+        r = store__batch_run(tx->s, &b);
+    if (r >= 0 && b.q[0].err == ENOENT)
+        r = store__fail(tx->s, -ENOENT, "%s %s has no field '%s' (destroyed "
+                        "meanwhile?)", c->name, uuid, f->name);
+    else if (r >= 0 && b.q[0].err)
+        r = store__fail(tx->s, -b.q[0].err, "reading '%s': %s", b.q[0].path,
+                        strerror(b.q[0].err));
+    else if (r >= 0)
+        *ret = TAKE_PTR(b.q[0].reply);
+    store__batch_free(&b);
+    return r < 0 ? r : 0;
 }
 
 /* 1 if SCHEMA_ROOT/<class>/<uuid> exists. */
@@ -738,8 +822,13 @@ static int write_record(store_tx *tx, store_record *r, bool creating)
                                        r->uuid);
         }
     }
+    /* The indexes, before the new values are written (an update reads
+     * the old ones). */
+    if (k >= 0)
+        k = store__index_write(tx, r, creating);
     /* Only this object goes to the journal: the inverse fields of the
-     * targets are not in the snapshot (rebuilt when it is loaded). */
+     * targets and the indexes are not in the snapshot (rebuilt when it is
+     * loaded). */
     if (k >= 0)
         k = store__tx_touch(tx, c, r->uuid);
     if (k >= 0)
@@ -851,6 +940,8 @@ int store_tx_destroy(store_tx *tx, const char *cls, const char *uuid)
                                            tc, t, inv->name), "");
         }
     }
+    if (k >= 0)
+        k = store__index_remove(tx, r);
     if (k >= 0)
         k = store__batch_rm(&w, tx->id, store__path_object(c, r->uuid));
     if (k >= 0)

@@ -55,6 +55,8 @@ static void header(void)
 "  unescaped.\n"
 "- 2: sets as directories, escaped map keys, `PCI/reserved_by` kept as the\n"
 "  inverse of `VIF/reserved_pci` (a VF reserved by one VIF at most).\n"
+"- 3: the value indexes under `index/` (same objects: migrating builds\n"
+"  them).\n"
 "\n"
 "A store or snapshot of an older version is migrated one step at a time by\n"
 "the table in store/migrate.c (`xen-sriov-store migrate`, or a\n"
@@ -90,13 +92,31 @@ static void header(void)
 "\n"
 "Present while a snapshot load or a migration rewrites the tree: readers\n"
 "and writers wait (EAGAIN).  Left behind by an interrupted load, which is\n"
-"then run again.\n",
+"then run again.\n"
+"\n"
+"#### %s/%s = \"\" []\n"
+"\n"
+"#### %s/%s/$CLASS = \"\" []\n"
+"\n"
+"#### %s/%s/$CLASS/$FIELD = \"\" []\n"
+"\n"
+"#### %s/%s/$CLASS/$FIELD/$VALUE = \"\" []\n"
+"\n"
+"#### %s/%s/$CLASS/$FIELD/$VALUE/$UUID = \"\" []\n"
+"\n"
+"Kept by the store: one node per object of `$CLASS` whose `$FIELD` holds\n"
+"`$VALUE` (escaped as a map key), for the indexed fields `network/bridge`,\n"
+"`VIF/VM` and `VIF/MAC`.  A write transaction reads one `$VALUE`\n"
+"directory instead of every record (docs/store.md).  Not in the snapshot:\n"
+"rebuilt when it is loaded.\n",
         R, SCHEMA_VERSION, SCHEMA_KEY_MAX, SCHEMA_VALUE_MAX, R,
         R, SCHEMA_NODE_VERSION, SCHEMA_VERSION,
         R, SCHEMA_NODE_GENERATION,
         R, SCHEMA_NODE_JOURNAL,
         R, SCHEMA_NODE_JOURNAL,
-        R, SCHEMA_NODE_RESTORING);
+        R, SCHEMA_NODE_RESTORING,
+        R, SCHEMA_NODE_INDEX, R, SCHEMA_NODE_INDEX, R, SCHEMA_NODE_INDEX,
+        R, SCHEMA_NODE_INDEX, R, SCHEMA_NODE_INDEX);
 }
 
 /* A doc string as a sentence: capital first letter, unless the first word

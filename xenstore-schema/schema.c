@@ -142,6 +142,27 @@ const struct schema_class *const schema_classes[] = {
 };
 const size_t schema_n_classes = N(schema_classes);
 
+/* network-create's bridge check and choice; vif-create's device check
+ * (a VM's VIFs) and MAC choice. */
+const struct schema_index schema_indexes[] = {
+    { "network", "bridge" },
+    { "VIF", "VM" },
+    { "VIF", "MAC" },
+};
+const size_t schema_n_indexes = N(schema_indexes);
+
+const struct schema_index *schema_index_find(const char *cls,
+                                             const char *field)
+{
+    size_t i;
+
+    for (i = 0; cls && field && i < schema_n_indexes; i++)
+        if (!strcmp(schema_indexes[i].cls, cls) &&
+            !strcmp(schema_indexes[i].field, field))
+            return &schema_indexes[i];
+    return NULL;
+}
+
 const struct schema_class *schema_class_find(const char *name)
 {
     size_t i;

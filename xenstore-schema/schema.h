@@ -6,7 +6,7 @@
  * derive their records from it, and xenstore-schema/paths.md documents it
  * (generated from this table by schema-doc; a test checks they agree).
  *
- * xenstore layout, schema version 2 (SCHEMA_ROOT = "/tool/xen-sriov", owned
+ * xenstore layout, schema version 3 (SCHEMA_ROOT = "/tool/xen-sriov", owned
  * by dom0, no access for other domains: permissions "n0", inherited):
  *   SCHEMA_ROOT/schema-version                  decimal, SCHEMA_VERSION
  *   SCHEMA_ROOT/generation                      16 hex digits, new on every
@@ -20,9 +20,15 @@
  *                                               a set of references
  *   SCHEMA_ROOT/<class>/<uuid>/<map>/<key>      one node per map entry (key
  *                                               escaped, schema_key_escape)
+ *   SCHEMA_ROOT/index/<class>/<field>/<value>/<uuid>
+ *                                               one empty node per object
+ *                                               whose indexed field holds
+ *                                               value (escaped as a map
+ *                                               key): schema_indexes
  * Version 1 (the first layout) held sets of references in one node as
  * ','-separated UUIDs and map keys unescaped: a set bigger than about 110
- * members did not fit xenstore's 4096-byte payload.  The store migrates.
+ * members did not fit xenstore's 4096-byte payload.  Version 2 had no
+ * index.  The store migrates.
  */
 #ifndef XEN_SRIOV_SCHEMA_H
 #define XEN_SRIOV_SCHEMA_H
@@ -31,13 +37,14 @@
 #include <stddef.h>
 
 #define SCHEMA_ROOT "/tool/xen-sriov"
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 /* Nodes directly under SCHEMA_ROOT that are not classes. */
 #define SCHEMA_NODE_VERSION "schema-version"
 #define SCHEMA_NODE_GENERATION "generation"
 #define SCHEMA_NODE_JOURNAL "journal"
 #define SCHEMA_NODE_RESTORING "restoring"
+#define SCHEMA_NODE_INDEX "index"
 
 /* Longest stored value: xenstore's payload (4096) minus path room. */
 #define SCHEMA_VALUE_MAX 3072
@@ -91,6 +98,24 @@ struct schema_class {
 /* All classes, in dependency order (host first). */
 extern const struct schema_class *const schema_classes[];
 extern const size_t schema_n_classes;
+
+/*
+ * Fields the store indexes by value, so that a write finds the objects
+ * holding a value (a bridge name, a VM's VIFs, a MAC) by reading one
+ * directory instead of every record.  Values that are not valid map keys
+ * (empty, longer than SCHEMA_KEY_MAX) are not indexed.  The index is kept
+ * by the store in the transactions that write the objects, is not in the
+ * snapshot, and is rebuilt when a snapshot is loaded.
+ */
+struct schema_index {
+    const char *cls;
+    const char *field;
+};
+extern const struct schema_index schema_indexes[];
+extern const size_t schema_n_indexes;
+/* The index of cls.field, or NULL. */
+const struct schema_index *schema_index_find(const char *cls,
+                                             const char *field);
 
 /* Lookups; NULL when unknown.  Class names match case-insensitively as
  * XenAPI's do ("pif" finds "PIF"); field names match exactly. */

@@ -84,7 +84,9 @@ static bool component_matches(const char *pat, const char *c)
 {
     if (!strcmp(pat, "$UUID"))
         return is_uuid(c);
-    if (!strcmp(pat, "$KEY"))
+    /* Index components: a class, a field, an escaped value. */
+    if (!strcmp(pat, "$KEY") || !strcmp(pat, "$VALUE") ||
+        !strcmp(pat, "$FIELD") || !strcmp(pat, "$CLASS"))
         return is_key(c);
     if (!strcmp(pat, "$ID"))
         return strlen(c) == 16 && hexn(c, 16);

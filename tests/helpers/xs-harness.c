@@ -376,7 +376,7 @@ int xs_harness_start(xs_harness **ret, const struct xs_harness_opts *opts)
         return hfail(-ENOMEM, "out of memory");
     h->lock_fd = h->out_fd = -1;
     h->pid = -1;
-    h->timeout_s = opts && opts->timeout_s ? opts->timeout_s : 10;
+    h->timeout_s = opts && opts->timeout_s ? opts->timeout_s : 120;
     h->extra_args = opts ? opts->extra_args : NULL;
     h->dir = make_dir();
     if (!h->dir) {

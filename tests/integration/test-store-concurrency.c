@@ -3,6 +3,7 @@
  * object, no VF reserved twice, and the snapshot holds every success. */
 #include <check.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +231,161 @@ START_TEST(test_store_parallel_writers)
 }
 END_TEST
 
+/* ---- a watch following a burst of creates and destroys ---- */
+
+#define BURST 60
+
+/* Create BURST networks, destroying every other one right after. */
+static int burst_writer(int id)
+{
+    store *s = test_open(0);
+
+    for (int i = 0; i < BURST; i++) {
+        store_record *r = NULL;
+        char name[32], uuid[37];
+        int k;
+
+        snprintf(name, sizeof(name), "burst-%d-%d", id, i);
+        if (store_record_new(&r, "network") < 0 ||
+            store_record_set(r, "name_label", name) < 0)
+            return 20;
+        k = store_create(s, r);
+        memcpy(uuid, store_record_uuid(r), 37);
+        store_record_free(r);
+        if (k < 0) {
+            fprintf(stderr, "burst writer %d: create: %s\n", id,
+                    store_last_error(s));
+            return 21;
+        }
+        if (i % 2 == 0 && store_destroy(s, "network", uuid) < 0) {
+            fprintf(stderr, "burst writer %d: destroy: %s\n", id,
+                    store_last_error(s));
+            return 22;
+        }
+    }
+    store_close(s);
+    return 0;
+}
+
+/* The watcher's view: uuids known to exist, from the events alone. */
+struct view {
+    char (*v)[37];
+    size_t n, cap;
+};
+
+static void view_put(struct view *w, const char *uuid, bool present)
+{
+    size_t i;
+
+    for (i = 0; i < w->n && strcmp(w->v[i], uuid); i++)
+        ;
+    if (present && i == w->n) {
+        if (w->n == w->cap) {
+            w->cap = w->cap ? 2 * w->cap : 64;
+            w->v = realloc(w->v, w->cap * sizeof(*w->v));
+            ck_assert_ptr_nonnull(w->v);
+        }
+        memcpy(w->v[w->n++], uuid, 37);
+    } else if (!present && i < w->n) {
+        memmove(w->v[i], w->v[i + 1], (w->n - i - 1) * sizeof(*w->v));
+        w->n--;
+    }
+}
+
+/* Apply what the watch says; a RESET lists the class again. */
+static void view_follow(struct view *w, store_watch *sw)
+{
+    struct store_event *ev = NULL;
+    size_t n = 0;
+
+    ck_assert_int_eq(store_watch_read(sw, &ev, &n), 0);
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].op == STORE_EVENT_RESET) {
+            char **u = NULL;
+            size_t k = 0;
+
+            ck_store(store_list_uuids(st, "network", &u, &k));
+            w->n = 0;
+            for (size_t j = 0; j < k; j++) {
+                view_put(w, u[j], true);
+                free(u[j]);
+            }
+            free(u);
+            continue;
+        }
+        view_put(w, ev[i].uuid, ev[i].op != STORE_EVENT_DEL);
+    }
+    free(ev);
+}
+
+static bool view_is(const struct view *w, char **u, size_t k)
+{
+    if (w->n != k)
+        return false;
+    for (size_t j = 0; j < k; j++) {
+        size_t i;
+
+        for (i = 0; i < w->n && strcmp(w->v[i], u[j]); i++)
+            ;
+        if (i == w->n)
+            return false;
+    }
+    return true;
+}
+
+START_TEST(test_store_watch_follows_a_burst)
+{
+    struct view view = { 0 };
+    store_watch *sw = NULL;
+    pid_t pids[2];
+    char **u = NULL;
+    size_t k = 0;
+    int status, live = 2, secs = 0;
+
+    ck_store(store_init(st));
+    ck_store(store_watch_new(&sw, st, "network"));
+    for (int i = 0; i < 2; i++) {
+        pids[i] = fork();
+        ck_assert_int_ge(pids[i], 0);
+        if (pids[i] == 0)
+            _exit(burst_writer(i));
+    }
+    /* Follow while they write; then until the view is the store's (event
+     * bounded: at most 120 s after the writers ended). */
+    for (;;) {
+        struct pollfd p = { .fd = store_watch_fd(sw), .events = POLLIN };
+
+        if (poll(&p, 1, 1000) == 0 && live == 0)
+            secs++;
+        view_follow(&view, sw);
+        for (int i = 0; i < 2; i++)
+            if (pids[i] > 0 && waitpid(pids[i], &status, WNOHANG) == pids[i]) {
+                ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                              "burst writer %d failed (%d)", i,
+                              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                pids[i] = 0;
+                live--;
+            }
+        if (live > 0)
+            continue;
+        if (!u)
+            ck_store(store_list_uuids(st, "network", &u, &k));
+        if (view_is(&view, u, k) || secs > 120)
+            break;
+    }
+    if (secs > 5)
+        printf("# slow: the watch took %d s more to catch up\n", secs);
+    ck_assert_uint_eq(k, BURST);            /* half of each writer's */
+    ck_assert_msg(view_is(&view, u, k), "the watch sees %zu networks, the "
+                  "store has %zu", view.n, k);
+    for (size_t j = 0; j < k; j++)
+        free(u[j]);
+    free(u);
+    free(view.v);
+    store_watch_free(sw);
+}
+END_TEST
+
 static Suite *concurrency_suite(void)
 {
     Suite *s = suite_create("store-concurrency");
@@ -238,6 +394,7 @@ static Suite *concurrency_suite(void)
     tcase_add_checked_fixture(tc, store_setup, store_teardown);
     tcase_set_timeout(tc, 240);
     tcase_add_test(tc, test_store_parallel_writers);
+    tcase_add_test(tc, test_store_watch_follows_a_burst);
     suite_add_tcase(s, tc);
     return s;
 }

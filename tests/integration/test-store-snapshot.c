@@ -852,7 +852,7 @@ static Suite *snapshot_suite(void)
     TCase *bad = tcase_create("bad-files");
 
     tcase_add_checked_fixture(tc, store_setup, store_teardown);
-    tcase_set_timeout(tc, 60);
+    tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_snapshot_written_before_success_returns);
     tcase_add_test(tc, test_snapshot_round_trip_through_empty_xenstored);
     tcase_add_test(tc, test_snapshot_journal_survives_a_crash_after_commit);
@@ -867,7 +867,7 @@ static Suite *snapshot_suite(void)
     tcase_add_test(tc, test_snapshot_write_needs_one_extra_copy);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(bad, store_setup, store_teardown);
-    tcase_set_timeout(bad, 60);
+    tcase_set_timeout(bad, 300);
     tcase_add_loop_test(bad, test_snapshot_rejects_broken_and_hostile_files,
                         0, (int)(sizeof(bad_files) / sizeof(bad_files[0])));
     suite_add_tcase(s, bad);

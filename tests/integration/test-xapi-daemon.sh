@@ -42,12 +42,14 @@ printf 'pw\n' | "$api" --hash-password | sed 's/^/u:/' >"$tmp/users"
 grep -q '^u:\$' "$tmp/users" || fail "--hash-password printed no crypt hash"
 
 sock="$tmp/var/run/xen-sriov/xapi.sock"
+# Up to 120 s (a busy machine); a wait past 5 s is printed.
 wait_for() {
     i=0
     while ! grep -q "$1" "$2"; do
-        i=$((i + 1)); [ $i -le 100 ] || fail "no '$1' in $2: $(cat "$2")"
+        i=$((i + 1)); [ $i -le 1200 ] || fail "no '$1' in $2: $(cat "$2")"
         sleep 0.1
     done
+    [ $i -le 50 ] || echo "# slow: $((i / 10)) s for '$1'"
 }
 SRIOV_ROOT="$tmp" "$api" --users "$tmp/users" 2>"$tmp/log1" &
 pid=$!

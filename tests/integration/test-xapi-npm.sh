@@ -38,13 +38,14 @@ start_server() {
     i=0
     while ! grep -q 'listening on http' "$tmp/$name.log"; do
         i=$((i + 1))
-        if [ $i -gt 100 ]; then
+        if [ $i -gt 1200 ]; then
             cat "$tmp/$name.log"
-            echo "FAIL: server $name did not start"
+            echo "FAIL: server $name did not start in 120 s"
             exit 1
         fi
         sleep 0.1
     done
+    [ $i -le 50 ] || echo "# slow: server $name took $((i / 10)) s to start"
     port=$(sed -n 's|.*listening on https*://127.0.0.1:\([0-9]*\)/.*|\1|p' \
         "$tmp/$name.log")
 }

@@ -58,10 +58,14 @@ def start(name, *args, users=None):
                           "--listen", "127.0.0.1:0"] + list(args),
                          env=env, stdout=subprocess.DEVNULL, stderr=log)
     procs.append(p)
-    for _ in range(100):
+    start = time.monotonic()
+    while time.monotonic() < start + 120:
         log.seek(0)
         text = log.read()
         if "listening on http" in text:
+            if time.monotonic() - start > 5:
+                print("# slow: %.1f s for the server to start"
+                      % (time.monotonic() - start), flush=True)
             port = int(text.split("listening on http")[1]
                        .split(":")[2].split("/")[0])
             return root + "/var/run/xen-sriov/xapi.sock", port, log
@@ -218,7 +222,7 @@ try:
 finally:
     for p in procs:
         p.terminate()
-        p.wait(timeout=10)
+        p.wait(timeout=120)
     shutil.rmtree(tmp, ignore_errors=True)
 
 print("python xmlrpc.client: %d passed, %d failed" % (passed, failed))

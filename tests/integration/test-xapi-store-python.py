@@ -30,6 +30,18 @@ def expect_failure(what, details, fn, *args):
     check("%s: no failure" % what, False)
 
 
+# Waits end with the event they wait for; the ceiling is for a machine that
+# is busy, and a wait past SLOW seconds says so.
+WAIT_MAX = 120.0
+SLOW = 5.0
+
+
+def slow(what, start):
+    took = time.monotonic() - start
+    if took > SLOW:
+        print("# slow: %.1f s for %s" % (took, what), flush=True)
+
+
 class Events:
     """event.from as clients loop on it: every event seen, by ref/op."""
 
@@ -38,15 +50,18 @@ class Events:
         self.token = s.call("event.from", ["*"], "", 0.0)["token"]
         self.seen = []
 
-    def wait(self, ref, op, pred=lambda snapshot: True, timeout=15.0):
-        end = time.monotonic() + timeout
+    def wait(self, ref, op, pred=lambda snapshot: True, timeout=WAIT_MAX):
+        start = time.monotonic()
+        end = start + timeout
         while True:
             for e in self.seen:
                 if e["ref"] == ref and e["operation"] == op and \
                         pred(e.get("snapshot")):
                     self.seen.remove(e)
+                    slow("event %s of %s" % (op, ref), start)
                     return e
             if time.monotonic() > end:
+                slow("event %s of %s (never came)" % (op, ref), start)
                 return None
             res = self.s.call("event.from", ["*"], self.token, 1.0)
             check("valid_ref_counts", isinstance(res["valid_ref_counts"],
@@ -55,16 +70,15 @@ class Events:
             self.seen.extend(res["events"])
 
 
-def wait_task(s, task, timeout=120.0):
-    """Poll task.get_status as XenCenter does, with a bounded wait (a
-    busy machine, ASan: minutes, and slow waits are printed)."""
+def wait_task(s, task, timeout=WAIT_MAX):
+    """Poll task.get_status as XenCenter does, with a bounded wait."""
     start = time.monotonic()
+    end = start + timeout
     while True:
         status = s.call("task.get_status", task)
-        waited = time.monotonic() - start
-        if status not in ("pending", "cancelling") or waited > timeout:
-            if waited > 10:
-                print("note: task %s took %.1f s" % (task, waited))
+        if status not in ("pending", "cancelling") or \
+                time.monotonic() > end:
+            slow("task %s (%s)" % (task, status), start)
             return status
         time.sleep(0.02)
 

@@ -65,12 +65,13 @@ daemon_pid=$!
 i=0
 while ! grep -q 'listening on http' "$tmp/sriovd.log"; do
     i=$((i + 1))
-    if [ $i -gt 150 ] || ! kill -0 "$daemon_pid" 2>/dev/null; then
+    if [ $i -gt 1200 ] || ! kill -0 "$daemon_pid" 2>/dev/null; then
         cat "$tmp/sriovd.log"
-        fail "xen-sriovd did not start"
+        fail "xen-sriovd did not start (waited up to 120 s)"
     fi
     sleep 0.1
 done
+[ $i -le 50 ] || echo "# slow: xen-sriovd took $((i / 10)) s to start"
 port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' \
     "$tmp/sriovd.log")
 url=http://127.0.0.1:$port

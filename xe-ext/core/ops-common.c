@@ -68,6 +68,18 @@ int ops__tx_lookup(store_tx *tx, const char *cls, const char *uuid,
     return r < 0 ? ops__tx_fail(tx, r, err) : 0;
 }
 
+int ops__tx_indexed(store_tx *tx, const char *cls, const char *field,
+                    const char *value)
+{
+    char **uuids = NULL;
+    size_t n = 0;
+    int r;
+
+    r = store_tx_index(tx, cls, field, value, &uuids, &n);
+    strv_free(uuids);
+    return r < 0 ? r : n > 0;
+}
+
 int ops_test_pinned_uuid(void *userdata, char ret[37])
 {
     _cleanup_close_ int fd = -1;

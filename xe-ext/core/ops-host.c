@@ -182,6 +182,27 @@ static int ensure_fn(store_tx *tx, void *userdata)
     return r;
 }
 
+/* 1 if the host record and a pool exist (read outside a transaction),
+ * 0 if one is missing. */
+static int made_already(struct ops_ctx *ops, const char *uuid)
+{
+    char **hosts = NULL, **pools = NULL;
+    size_t n_hosts = 0, n_pools = 0;
+    bool mine = false;
+    int r;
+
+    r = store_list_uuids(ops->st, "host", &hosts, &n_hosts);
+    if (r >= 0)
+        r = store_list_uuids(ops->st, "pool", &pools, &n_pools);
+    for (size_t i = 0; r >= 0 && i < n_hosts; i++)
+        mine = mine || strcmp(hosts[i], uuid) == 0;
+    strv_free(hosts);
+    strv_free(pools);
+    if (r < 0)
+        return r;
+    return mine && n_pools > 0;
+}
+
 int ops_host_ensure(struct ops_ctx *ops, char ret_uuid[37],
                     struct xapi_error *err)
 {
@@ -193,7 +214,14 @@ int ops_host_ensure(struct ops_ctx *ops, char ret_uuid[37],
     if (r < 0)
         return r;
     a.uuid = uuid;
-    r = ops__transact(ops, ensure_fn, &a, &a.undo, err);
+    /* Made already (every command but the first): no transaction. */
+    r = made_already(ops, uuid);
+    if (r == 0)
+        r = ops__transact(ops, ensure_fn, &a, &a.undo, err);
+    else if (r > 0)
+        r = 0;
+    else
+        r = ops__store_fail(ops, r, err);
     ops__undo_reset(&a.undo);
     if (r < 0)
         return r;

@@ -37,6 +37,10 @@ int ops__store_fail(struct ops_ctx *ops, int r, struct xapi_error *err);
 
 /* The same inside a transaction (the store of tx). */
 int ops__tx_fail(store_tx *tx, int r, struct xapi_error *err);
+/* 1 if an object of cls has value in its indexed field (one directory read
+ * in the transaction: store_tx_index), 0 if none, or -errno. */
+int ops__tx_indexed(store_tx *tx, const char *cls, const char *field,
+                    const char *value);
 
 /* UUID_INVALID [cls; uuid]; returns -ENOENT. */
 int ops__uuid_invalid(const char *cls, const char *uuid,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* network.create and network.destroy, with XAPI's checks. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -60,19 +61,51 @@ struct create_args {
     struct xapi_error *err;
 };
 
-static bool bridge_taken(const struct ops_records *nets, const char *b)
+/*
+ * choose_bridge_name: the first xapiN no network has, from the bridges in
+ * use read outside the transaction (one directory); the transaction then
+ * checks that one name.
+ */
+static int free_bridge(store_tx *tx, char ret[32])
 {
-    for (size_t i = 0; i < nets->n; i++)
-        if (strcmp(ops__get(nets->v[i], "bridge"), b) == 0)
-            return true;
-    return false;
+    char **used = NULL;
+    size_t n = 0;
+    bool *taken;
+    unsigned k;
+    int r;
+
+    r = store_index_values(store_tx_store(tx), "network", "bridge", &used,
+                           &n);
+    if (r < 0)
+        return r;
+    taken = calloc(n + 1, sizeof(*taken));
+    if (!taken) {
+        strv_free(used);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *end;
+        unsigned long v;
+
+        if (strncmp(used[i], "xapi", 4) || !isdigit((unsigned char)used[i][4])
+            || (used[i][4] == '0' && used[i][5]))
+            continue;
+        v = strtoul(used[i] + 4, &end, 10);
+        if (!*end && v <= n)
+            taken[v] = true;
+    }
+    for (k = 0; taken[k]; k++)
+        ;
+    snprintf(ret, 32, "xapi%u", k);
+    free(taken);
+    strv_free(used);
+    return 0;
 }
 
 static int create_fn(store_tx *tx, void *userdata)
 {
     struct create_args *c = userdata;
     const struct ops_network_args *a = c->a;
-    _cleanup_records_ struct ops_records nets = { 0 };
     _cleanup_record_ store_record *n = NULL;
     char bridge[32], mtu[24];
     int r;
@@ -80,23 +113,18 @@ static int create_fn(store_tx *tx, void *userdata)
     ops__undo_reset(&c->undo);
     xapi_error_clear(c->err);
     c->uuid[0] = '\0';
-    r = store_tx_list(tx, "network", NULL, 0, STORE_LIST_SKIP_INVALID,
-                      &nets.v, &nets.n);
+    if (a->bridge && *a->bridge)
+        snprintf(bridge, sizeof(bridge), "%s", a->bridge);
+    else if ((r = free_bridge(tx, bridge)) < 0)
+        return r;
+    r = ops__tx_indexed(tx, "network", "bridge", bridge);
     if (r < 0)
         return r;
-    if (a->bridge && *a->bridge) {
-        if (bridge_taken(&nets, a->bridge))
-            return xapi_error_set(c->err, -EEXIST, XAPI_BRIDGE_NAME_EXISTS,
-                                  a->bridge, NULL);
-        snprintf(bridge, sizeof(bridge), "%s", a->bridge);
-    } else {
-        /* choose_bridge_name: the first free xapiN. */
-        for (unsigned k = 0;; k++) {
-            snprintf(bridge, sizeof(bridge), "xapi%u", k);
-            if (!bridge_taken(&nets, bridge))
-                break;
-        }
-    }
+    if (r > 0 && a->bridge && *a->bridge)
+        return xapi_error_set(c->err, -EEXIST, XAPI_BRIDGE_NAME_EXISTS,
+                              a->bridge, NULL);
+    if (r > 0)
+        return -EAGAIN;         /* taken meanwhile: choose again */
     snprintf(mtu, sizeof(mtu), "%" PRId64, c->mtu);
     r = store_record_new(&n, "network");
     if (r >= 0)

@@ -99,12 +99,27 @@ static bool mtu_valid(const char *s)
     return *s && !*end && !errno && v >= 68 && v <= 65535;
 }
 
-static bool mac_taken(const struct ops_records *vifs, const char *mac)
+/* Whether the VM has a VIF with this device: its VIFs from the index. */
+static int device_taken(store_tx *tx, const char *vm, const char *device)
 {
-    for (size_t i = 0; i < vifs->n; i++)
-        if (strcasecmp(ops__get(vifs->v[i], "MAC"), mac) == 0)
-            return true;
-    return false;
+    char **uuids = NULL;
+    size_t n = 0;
+    int r;
+
+    r = store_tx_index(tx, "VIF", "VM", vm, &uuids, &n);
+    for (size_t i = 0; r >= 0 && i < n; i++) {
+        _cleanup_free_ char *d = NULL;
+
+        r = store_tx_get_field(tx, "VIF", uuids[i], "device", &d);
+        if (r == -ENOENT)
+            r = 0;              /* gone meanwhile */
+        else if (r >= 0 && strcmp(d, device) == 0)
+            r = 1;
+        if (r > 0)
+            break;
+    }
+    strv_free(uuids);
+    return r < 0 ? r : r > 0;
 }
 
 /* Values of the caller's fields against the schema: FIELD_TYPE_ERROR. */
@@ -127,7 +142,6 @@ static int check_fields(const store_record *r, struct xapi_error *err)
 static int create_fn(store_tx *tx, void *userdata)
 {
     struct create_args *c = userdata;
-    _cleanup_records_ struct ops_records vifs = { 0 };
     _cleanup_record_ store_record *net = NULL, *vif = NULL;
     char mac[18];
     int r;
@@ -138,21 +152,20 @@ static int create_fn(store_tx *tx, void *userdata)
     r = ops__tx_lookup(tx, "network", c->a->network_uuid, &net, c->err);
     if (r < 0)
         return r;
-    /* Every VIF: devices of this VM, and MACs in use. */
-    r = store_tx_list(tx, "VIF", NULL, 0, STORE_LIST_SKIP_INVALID, &vifs.v,
-                      &vifs.n);
+    /* The VM's VIFs and the MACs in use, from the store's indexes. */
+    r = device_taken(tx, c->vm, c->a->device);
     if (r < 0)
-        return r;
-    for (size_t i = 0; i < vifs.n; i++)
-        if (strcmp(ops__get(vifs.v[i], "VM"), c->vm) == 0 &&
-            strcmp(ops__get(vifs.v[i], "device"), c->a->device) == 0)
-            return xapi_error_set(c->err, -EEXIST,
-                                  XAPI_DEVICE_ALREADY_EXISTS, c->a->device,
-                                  NULL);
+        return ops__tx_fail(tx, r, c->err);
+    if (r > 0)
+        return xapi_error_set(c->err, -EEXIST, XAPI_DEVICE_ALREADY_EXISTS,
+                              c->a->device, NULL);
     memcpy(mac, c->mac, sizeof(mac));
     for (unsigned k = 0; c->derive; k++) {
         mac_for(c->vm, c->a->device, k, mac);
-        if (!mac_taken(&vifs, mac))
+        r = ops__tx_indexed(tx, "VIF", "MAC", mac);
+        if (r < 0)
+            return ops__tx_fail(tx, r, c->err);
+        if (r == 0)
             break;
         if (k == 255)
             return xapi_error_internal(c->err, -EADDRINUSE, "no free MAC "
