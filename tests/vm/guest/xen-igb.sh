@@ -187,9 +187,10 @@ check "xl create sriov3 (uuid $VM1: its VIF, vlan 200)" \
     'passthrough = "enabled"'
 check "xen-sriovd gave sriov3 $vf1, not the admin's $vf0" \
     wait_for 1200 in_domain sriov3 "$vf1" || xen_sriovd_log 30
-check "$vf0 still in manual, not in sriov3" \
-    sh -c "xl pci-list manual | grep -q '$vf0' &&
-           ! xl pci-list sriov3 | grep -q '$vf0'"
+manual_only() {
+    xl pci-list manual | grep -q "$vf0" && ! xl pci-list sriov3 | grep -q "$vf0"
+}
+check "$vf0 still in manual, not in sriov3" xen_settled 5 manual_only
 manual_id=$(xl domid manual)
 status() {
     out xen-sriovd --status &&
@@ -210,7 +211,7 @@ check "xen-sriovd released $vf1" wait_for 600 sh -c \
     "xen-sriovd --status | grep -q '2 of 2 VFs free'" || xen_sriovd_log 30
 check "the store checks clean (xen-sriov-store check)" xen-sriov-store check
 gone() { ! kill -0 "$sriovd" 2>/dev/null; }
-stop() { kill "$sriovd" && wait_for 100 gone; }
+stop() { kill "$sriovd" && wait_for 900 gone; }
 check "xen-sriovd stops on SIGTERM" stop
 xen_sriovd_log 20
 :
