@@ -712,7 +712,7 @@ static bool small_fs(const char *opts)
     snprintf(dir, sizeof(dir), "%s/var/lib/xen-sriov", test_root);
     mkdir(dir, 0755);
     if (unshare(CLONE_NEWNS) < 0 ||
-        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
         mount("tmpfs", dir, "tmpfs", 0, opts) < 0) {
         fprintf(stderr, "SKIP %s: cannot mount a tmpfs on the state "
                 "directory (%s): run the tests as root\n", __func__,
