@@ -203,6 +203,12 @@ static int made_already(struct ops_ctx *ops, const char *uuid)
     return mine && n_pools > 0;
 }
 
+int ops_host_uuid(struct ops_ctx *ops, char ret_uuid[37],
+                  struct xapi_error *err)
+{
+    return host_uuid(ops, ret_uuid, err);
+}
+
 int ops_host_ensure(struct ops_ctx *ops, char ret_uuid[37],
                     struct xapi_error *err)
 {

@@ -859,7 +859,9 @@ static int finish_all(struct finish *f, struct xapi_error *err)
                                  store_record_uuid(pci), &vfs);
         if (missing <= 0)
             continue;
-        r = ops__sync_pf(f->ops, f->host, ops__get(pci, "pci_id"), err);
+        r = ops_host_ensure(f->ops, f->host, err);
+        if (r >= 0)
+            r = ops__sync_pf(f->ops, f->host, ops__get(pci, "pci_id"), err);
         if (r < 0)
             return r;
         finish_say(f, "network-sriov %s (%s, %s): PCI records made for %d "
@@ -881,8 +883,9 @@ int ops_network_sriov_finish(struct ops_ctx *ops, unsigned flags,
 
     r = finish_marks(&f, err);
     if (r >= 0 && (flags & OPS_FINISH_ALL)) {
+        /* The host's records are made only where there is work. */
         if (!*f.host)
-            r = ops_host_ensure(ops, f.host, err);
+            r = ops_host_uuid(ops, f.host, err);
         if (r >= 0)
             r = finish_all(&f, err);
     }

@@ -102,6 +102,13 @@ int ops_lookup(struct ops_ctx *ops, const char *cls, const char *uuid,
 int ops_host_ensure(struct ops_ctx *ops, char ret_uuid[37],
                     struct xapi_error *err);
 
+/*
+ * This dom0's host uuid (<state dir>/host-uuid, made if missing) without
+ * creating the host or pool records.
+ */
+int ops_host_uuid(struct ops_ctx *ops, char ret_uuid[37],
+                  struct xapi_error *err);
+
 /* ---- discovery (ops-scan.c) ---- */
 
 /*
