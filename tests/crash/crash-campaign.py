@@ -514,8 +514,16 @@ class Campaign:
 
     def xenstored_back(self):
         """xenstored died: started again empty, the restore loads the
-        snapshot (what its unit does when xenstored is restarted)."""
+        snapshot (what its unit does when xenstored is restarted).  A
+        xenstored started again knows no guest domain (only a live update
+        keeps them): the domains are gone for the toolstack and for
+        xen-sriov, whose next reconcile releases their VFs; a domain_die
+        must not release them from a xenstored that never had them."""
         self.h.xs.kill()
+        if self.h.domains:
+            count("domains lost with xenstored", len(self.h.domains))
+        self.h.domains.clear()
+        self.h.set_domains()
         self.h.xs.start()
         self.restore("after xenstored was killed")
 
