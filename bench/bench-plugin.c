@@ -27,6 +27,7 @@
 
 #include <xenstore.h>
 
+#include "ops/plugin-error.h"
 #include "plugin/plugin.h"
 #include "store/store.h"
 #include "tests/helpers/sim-host.h"
@@ -122,7 +123,7 @@ static plugin *open_plugin(void)
     struct xapi_error err = XAPI_ERROR_INIT;
     plugin *p = NULL;
 
-    if (plugin_new(&p, &o, &err) < 0)
+    if (ops_plugin_new(&p, &o, &err) < 0)
         die("plugin", err.n_params ? err.params[0] : "?");
     return p;
 }
@@ -209,7 +210,7 @@ int main(int argc, char **argv)
     store_reset_stats(plugin_store(p));
     for (unsigned d = 0; d < doms; d++) {
         t0 = now();
-        if (plugin_domain_start(p, 10 + d, &err) != (int)each)
+        if (ops_plugin_domain_start(p, 10 + d, &err) != (int)each)
             die("start", plugin_last_error(p));
         t[d] = now() - t0;
     }
@@ -236,7 +237,7 @@ int main(int argc, char **argv)
         xs_release_domain(xs, 10 + d);
     for (unsigned d = 0; d < doms; d++) {
         t0 = now();
-        if (plugin_domain_release(p, 10 + d, &err) != (int)each)
+        if (ops_plugin_domain_release(p, 10 + d, &err) != (int)each)
             die("release", plugin_last_error(p));
         t[d] = now() - t0;
     }
@@ -254,7 +255,7 @@ int main(int argc, char **argv)
             plugin *q = open_plugin();
 
             for (unsigned d = k; d < doms; d += procs)
-                if (plugin_domain_start(q, 10 + d, &err) != (int)each)
+                if (ops_plugin_domain_start(q, 10 + d, &err) != (int)each)
                     _exit(1);
             plugin_free(q);
             _exit(0);

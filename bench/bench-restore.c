@@ -24,7 +24,7 @@
 #include "tests/helpers/fixture.h"
 #include "tests/helpers/sim-host.h"
 #include "tests/helpers/xs-harness.h"
-#include "xe-ext/core/ops.h"
+#include "ops/ops.h"
 
 static xs_harness *harness;
 static char root[4096];

@@ -10,7 +10,7 @@
 
 #include "boot/restore.h"
 #include "store/store.h"
-#include "xe-ext/core/ops.h"
+#include "ops/ops.h"
 
 struct restore {
     const struct restore_opts *o;

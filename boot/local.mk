@@ -10,7 +10,7 @@ boot_librestore_la_SOURCES = \
 	boot/network.c \
 	boot/reserved.c
 boot_librestore_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
-boot_librestore_la_LIBADD = plugin/libplugin.la
+boot_librestore_la_LIBADD = ops/libops.la plugin/libplugin.la
 
 sbin_PROGRAMS += boot/xen-sriov-restore
 boot_xen_sriov_restore_SOURCES = boot/main.c

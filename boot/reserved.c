@@ -54,7 +54,7 @@ static int held(struct restore *rs, store_record ***ret, size_t *n)
 int restore__reserved(struct restore *rs)
 {
     struct plugin_opts po = { 0 };
-    struct xapi_error err = XAPI_ERROR_INIT;
+    char why[PLUGIN_ERROR_MAX] = "";
     struct store_stats before, after;
     store_record **v = NULL;
     plugin *p = NULL;
@@ -84,11 +84,9 @@ int restore__reserved(struct restore *rs)
     if (rs->o->plugin)
         po = *rs->o->plugin;
     po.root = rs->o->root;
-    r = plugin_new(&p, &po, &err);
+    r = plugin_new(&p, &po, why, sizeof(why));
     if (r < 0) {
-        restore__say(rs, true, "reservations: not checked: %s",
-                     err.n_params ? err.params[err.n_params - 1] : "");
-        xapi_error_clear(&err);
+        restore__say(rs, true, "reservations: not checked: %s", why);
         return 0;
     }
     sriov_ctx_set_log_fn(plugin_sriov_ctx(p), restore__count_writes, rs,
@@ -112,7 +110,7 @@ int restore__reserved(struct restore *rs)
 
         vf_bdf(rs, store_record_get(v[i], "reserved_pci"), bdf, sizeof(bdf));
         restore__sysfs_begin(rs);
-        k = plugin_vif_reapply(p, vif, &changed, &err);
+        k = plugin_vif_reapply(p, vif, &changed);
         restore__sysfs_end(rs);
         if (k < 0)
             restore__say(rs, true, "VIF %s: VF %s not put back: %s", vif,
@@ -124,7 +122,6 @@ int restore__reserved(struct restore *rs)
                          ? " settings applied" : "",
                          changed & PLUGIN_REAPPLIED_PCIBACK
                          ? " on pciback" : "");
-        xapi_error_clear(&err);
     }
     store_record_list_free(v, n);
     store_get_stats(plugin_store(p), &after);

@@ -65,13 +65,11 @@ static void print_finding(void *userdata, const char *finding)
 
 static int open_plugin(struct sriovd_options *o, plugin **ret)
 {
-    struct xapi_error err = XAPI_ERROR_INIT;
-    int r = plugin_new(ret, &o->plugin, &err);
+    char why[PLUGIN_ERROR_MAX] = "";
+    int r = plugin_new(ret, &o->plugin, why, sizeof(why));
 
     if (r < 0)
-        fprintf(stderr, SRIOVD ": %s\n", err.n_params ? err.params[0] :
-                strerror(-r));
-    xapi_error_clear(&err);
+        fprintf(stderr, SRIOVD ": %s\n", *why ? why : strerror(-r));
     return r;
 }
 
@@ -157,7 +155,7 @@ static int cmd_check_migrate(struct sriovd_options *o)
 
     if (open_plugin(o, &p) < 0)
         return 2;
-    r = plugin_vm_check_migrate(p, o->vm, &err);
+    r = ops_plugin_vm_check_migrate(p, o->vm, &err);
     if (r < 0) {
         fprintf(stderr, "%s", err.code);
         for (size_t i = 0; i < err.n_params; i++)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "ops/plugin-error.h"
 #include "plugin/plugin.h"
 #include "xe-ext/api/daemon.h"
 #include "xe-ext/xapi-store/xapi-store.h"

@@ -72,7 +72,7 @@ static void log_error(plugin *p, const char *what, unsigned domid,
 static bool start(plugin *p, unsigned domid)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
-    int r = plugin_domain_start(p, domid, &err);
+    int r = ops_plugin_domain_start(p, domid, &err);
 
     if (r == -EBUSY) {
         xapi_error_clear(&err);
@@ -90,7 +90,7 @@ static bool start(plugin *p, unsigned domid)
 static void release(plugin *p, unsigned domid)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
-    int r = plugin_domain_release(p, domid, &err);
+    int r = ops_plugin_domain_release(p, domid, &err);
 
     if (r < 0)
         log_error(p, "VF release", domid, &err);
@@ -189,7 +189,7 @@ static bool drain(struct xs_handle *xs)
 
 int sriovd_watch(const struct sriovd_options *o, int stop_fd)
 {
-    struct xapi_error err = XAPI_ERROR_INIT;
+    char why[PLUGIN_ERROR_MAX] = "";
     struct domset known = { 0 }, pending = { 0 };
     struct xs_handle *xs = NULL;
     _cleanup_close_ int hup = -1;
@@ -197,11 +197,9 @@ int sriovd_watch(const struct sriovd_options *o, int stop_fd)
     sigset_t mask;
     int r, found;
 
-    r = plugin_new(&p, &o->plugin, &err);
+    r = plugin_new(&p, &o->plugin, why, sizeof(why));
     if (r < 0) {
-        sriovd_log(LOG_ERR, "%s", err.n_params ? err.params[0] : "cannot "
-                   "start");
-        xapi_error_clear(&err);
+        sriovd_log(LOG_ERR, "%s", *why ? why : "cannot start");
         return r;
     }
     xs = xs_open(0);

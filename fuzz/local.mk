@@ -20,8 +20,8 @@ FUZZ_XE_SRC = \
 	$(top_srcdir)/xe-ext/cli/cmdtable.c \
 	$(top_srcdir)/xe-ext/cli/help.c \
 	$(top_srcdir)/xe-ext/cli/run.c \
-	$(top_srcdir)/xe-ext/core/xapi-error.c \
-	$(top_srcdir)/xe-ext/core/xapi-errors.c \
+	$(top_srcdir)/ops/xapi-error.c \
+	$(top_srcdir)/ops/xapi-errors.c \
 	$(top_srcdir)/xenstore-schema/schema.c
 EXTRA_DIST += fuzz/fuzz-xe.c
 CLEANFILES += fuzz/fuzz-xe
@@ -113,7 +113,7 @@ FUZZ_XSTORE_SRC = \
 	$(top_srcdir)/xe-ext/api/value.c \
 	$(top_srcdir)/xe-ext/api/xmlrpc.c \
 	$(top_srcdir)/xe-ext/api/jsonrpc.c \
-	$(top_srcdir)/xe-ext/core/xapi-error.c \
+	$(top_srcdir)/ops/xapi-error.c \
 	$(FUZZ_STORE_LIB_SRC)
 EXTRA_DIST += fuzz/fuzz-xapi-store.c
 CLEANFILES += fuzz/fuzz-xapi-store

@@ -9,32 +9,31 @@
 #include <unistd.h>
 
 #include "plugin/internal.h"
-#include "xe-ext/core/ops.h"
-#include "xe-ext/core/xapi-errors.h"
 
-/* The one translation of plugin errnos into XenAPI errors. */
-static int to_xapi(plugin *p, int r, struct xapi_error *err,
-                   const char *network, const char *vm)
+/* Note failure @p r in @p f (when not NULL) with the objects it is about,
+ * for plugin_last_failure(); returns r. */
+static int note(plugin *p, int r, struct plugin_failure *f,
+                const char *network, const char *vm, const char *vif)
 {
-    char ref[OPS_REF_SIZE];
+    if (!f)
+        return r;
+    f->r = r;
+    snprintf(f->network, sizeof(f->network), "%s", network ? network : "");
+    snprintf(f->vm, sizeof(f->vm), "%s", vm ? vm : "");
+    snprintf(f->vif, sizeof(f->vif), "%s", vif ? vif : "");
+    memcpy(f->message, p->error, sizeof(f->message));
+    return r;
+}
 
-    switch (r) {
-    case -ENOSPC:
-        /* Object parameters are refs, as xe-ext/core's (xe shows them as
-         * "uuid (name-label)"). */
-        return xapi_error_set(err, r, XAPI_NETWORK_SRIOV_INSUFFICIENT_CAPACITY,
-                              ops_ref(ref, network ? network : ""), NULL);
-    case -EPERM:
-    case -EINVAL:
-        return xapi_error_set(err, r, XAPI_OPERATION_NOT_ALLOWED, p->error,
-                              NULL);
-    case -EBUSY:
-        return xapi_error_set(err, r, XAPI_OTHER_OPERATION_IN_PROGRESS, "VM",
-                              vm ? vm : "", NULL);
-    default:
-        return xapi_error_internal(err, r, "%s", *p->error ? p->error :
-                                   strerror(-r));
-    }
+struct plugin_failure *plugin_failure_begin(plugin *p)
+{
+    memset(&p->failure, 0, sizeof(p->failure));
+    return &p->failure;
+}
+
+const struct plugin_failure *plugin_last_failure(const plugin *p)
+{
+    return &p->failure;
 }
 
 static bool in_strv(char *const *v, const char *s)
@@ -125,7 +124,7 @@ static int restore(plugin *p, const char *vif_uuid, const char *bdf,
 }
 
 int plugin_release_vif(plugin *p, const char *vif_uuid, bool force,
-                       struct xapi_error *err)
+                       struct plugin_failure *f)
 {
     store_record *vif = NULL;
     _cleanup_free_ char *ifname = NULL;
@@ -201,8 +200,8 @@ int plugin_release_vif(plugin *p, const char *vif_uuid, bool force,
     plugin_step(p, "released");
 out:
     store_record_free(vif);
-    if (r < 0 && err)
-        to_xapi(p, r, err, NULL, NULL);
+    if (r < 0)
+        note(p, r, f, NULL, NULL, NULL);
     return r < 0 ? r : 0;
 }
 
@@ -350,7 +349,8 @@ static int candidates(plugin *p, struct plugin_vif *vifs, size_t n,
  * or none.  The caller holds the VM's lock.
  */
 static int acquire(plugin *p, const char *vm, long domid,
-                   struct plugin_vif *vifs, size_t n, struct xapi_error *err)
+                   struct plugin_vif *vifs, size_t n,
+                   struct plugin_failure *f)
 {
     struct plugin_reserve res = { .vm = vm, .domid = domid, .vifs = vifs,
                                   .n = n };
@@ -451,7 +451,7 @@ static int acquire(plugin *p, const char *vm, long domid,
     r = (int)todo;
 out:
     if (r < 0)
-        to_xapi(p, r, err, res.short_network, vm);
+        note(p, r, f, res.short_network, vm, NULL);
     for (size_t i = 0; res.cands && res.owned && i < n; i++)
         if (res.owned[i])
             plugin_vf_status_free(res.cands[i], res.n_cands[i]);
@@ -466,8 +466,9 @@ out:
 
 /* ---- entry points ------------------------------------------------------ */
 
-int plugin_domain_start(plugin *p, unsigned domid, struct xapi_error *err)
+int plugin_domain_start(plugin *p, unsigned domid)
 {
+    struct plugin_failure *f = plugin_failure_begin(p);
     struct plugin_vif *vifs = NULL;
     _cleanup_close_ int lock = -1;
     char vm[37];
@@ -480,21 +481,22 @@ int plugin_domain_start(plugin *p, unsigned domid, struct xapi_error *err)
         return 0;
     }
     if (r < 0)
-        return to_xapi(p, r, err, NULL, NULL);
+        return note(p, r, f, NULL, NULL, NULL);
     r = plugin_vm_lock(p, vm, false, &lock);
     if (r < 0)
-        return to_xapi(p, r, err, NULL, vm);
+        return note(p, r, f, NULL, vm, NULL);
     r = plugin_vm_vifs(p, vm, &vifs, &n);
     if (r < 0)
-        return to_xapi(p, r, err, NULL, vm);
+        return note(p, r, f, NULL, vm, NULL);
     if (n && plugin_domain_exists(p, domid) > 0)
-        r = acquire(p, vm, domid, vifs, n, err);
+        r = acquire(p, vm, domid, vifs, n, f);
     plugin_vifs_free(vifs, n);
     return r;
 }
 
-int plugin_domain_release(plugin *p, unsigned domid, struct xapi_error *err)
+int plugin_domain_release(plugin *p, unsigned domid)
 {
+    struct plugin_failure *f = plugin_failure_begin(p);
     char dom[16];
     struct store_match m = { "domid", dom };
     store_record **recs = NULL;
@@ -505,7 +507,7 @@ int plugin_domain_release(plugin *p, unsigned domid, struct xapi_error *err)
     r = plugin_store_list(p, "VIF", &m, 1, 0, &recs, &n);
     if (r < 0) {
         r = plugin_fail_store(p, r);
-        return to_xapi(p, r, err, NULL, NULL);
+        return note(p, r, f, NULL, NULL, NULL);
     }
     for (size_t i = 0; i < n; i++) {
         _cleanup_close_ int lock = -1;
@@ -520,7 +522,7 @@ int plugin_domain_release(plugin *p, unsigned domid, struct xapi_error *err)
         if (r < 0) {
             plugin_log(p, LOG_ERR, "domain %u: %s", domid, p->error);
             if (!failed++)
-                to_xapi(p, r, err, NULL, vm);
+                note(p, r, f, NULL, vm, NULL);
             continue;
         }
         released++;
@@ -551,19 +553,21 @@ static int vm_domain(plugin *p, const char *vm, unsigned *ret)
     return -ESRCH;
 }
 
-/* A VIF record, or UUID_INVALID. */
+/* A VIF record, or -ENOENT about the VIF. */
 static int get_vif(plugin *p, const char *uuid, struct plugin_vif *ret,
-                   struct xapi_error *err)
+                   struct plugin_failure *f)
 {
     store_record *rec = NULL;
     int r;
 
     r = plugin_store_get(p, "VIF", uuid, &rec);
-    if (r == -ENOENT)
-        return xapi_error_set(err, r, XAPI_UUID_INVALID, "VIF", uuid, NULL);
+    if (r == -ENOENT) {
+        plugin_fail(p, r, "no VIF %s: xe vif-list lists them", uuid);
+        return note(p, r, f, NULL, NULL, uuid);
+    }
     if (r < 0) {
         plugin_fail_store(p, r);
-        return to_xapi(p, r, err, NULL, NULL);
+        return note(p, r, f, NULL, NULL, NULL);
     }
     r = plugin_vif_from_record(p, rec, ret);
     if (r > 0) {
@@ -574,98 +578,104 @@ static int get_vif(plugin *p, const char *uuid, struct plugin_vif *ret,
         plugin_vif_dispose(ret);
     }
     if (r < 0)
-        return to_xapi(p, r, err, NULL, NULL);
+        return note(p, r, f, NULL, NULL, NULL);
     return 0;
 }
 
-int plugin_vif_plug(plugin *p, const char *vif_uuid, struct xapi_error *err)
+int plugin_vif_plug(plugin *p, const char *vif_uuid)
 {
-    char ref[OPS_REF_SIZE];
+    struct plugin_failure *f = plugin_failure_begin(p);
     struct plugin_vif v;
     _cleanup_close_ int lock = -1;
     unsigned domid = 0;
     int r;
 
-    r = get_vif(p, vif_uuid, &v, err);
+    r = get_vif(p, vif_uuid, &v, f);
     if (r < 0)
         return r;
     r = vm_domain(p, v.vm, &domid);
     if (r == -ESRCH)
-        r = xapi_error_set(err, r, XAPI_VM_BAD_POWER_STATE, v.vm, "running",
-                           "halted", NULL);
-    else if (r < 0)
-        r = to_xapi(p, r, err, NULL, v.vm);
+        plugin_fail(p, r, "VM %s has no running domain: start it (the VF "
+                    "of VIF %s is given when it starts)", v.vm, vif_uuid);
     if (r >= 0)
         r = plugin_vm_lock(p, v.vm, true, &lock);
     if (r >= 0) {
         /* Read again under the lock. */
         plugin_vif_dispose(&v);
-        r = get_vif(p, vif_uuid, &v, err);
+        r = get_vif(p, vif_uuid, &v, f);
         if (r < 0)
             return r;
-        if (v.attached && v.domid == (long)domid)
-            r = xapi_error_set(err, -EALREADY, XAPI_DEVICE_ALREADY_ATTACHED,
-                               ops_ref(ref, vif_uuid), NULL);
-        else
-            r = acquire(p, v.vm, domid, &v, 1, err);
-    } else if (!xapi_error_is_set(err)) {
-        to_xapi(p, r, err, NULL, v.vm);
+        if (v.attached && v.domid == (long)domid) {
+            r = plugin_fail(p, -EALREADY, "VIF %s is plugged already",
+                            vif_uuid);
+            note(p, r, f, NULL, v.vm, vif_uuid);
+        } else {
+            r = acquire(p, v.vm, domid, &v, 1, f);
+        }
+    } else {
+        note(p, r, f, NULL, v.vm, NULL);
     }
     plugin_vif_dispose(&v);
     return r < 0 ? r : 0;
 }
 
-int plugin_vif_unplug(plugin *p, const char *vif_uuid, bool force,
-                      struct xapi_error *err)
+int plugin_vif_unplug(plugin *p, const char *vif_uuid, bool force)
 {
-    char ref[OPS_REF_SIZE];
+    struct plugin_failure *f = plugin_failure_begin(p);
     struct plugin_vif v;
     _cleanup_close_ int lock = -1;
     int r;
 
-    r = get_vif(p, vif_uuid, &v, err);
+    r = get_vif(p, vif_uuid, &v, f);
     if (r < 0)
         return r;
     r = plugin_vm_lock(p, v.vm, true, &lock);
     if (r < 0) {
-        to_xapi(p, r, err, NULL, v.vm);
+        note(p, r, f, NULL, v.vm, NULL);
     } else {
         plugin_vif_dispose(&v);
-        r = get_vif(p, vif_uuid, &v, err);
+        r = get_vif(p, vif_uuid, &v, f);
         if (r < 0)
             return r;
-        if (!*v.reserved_pci)
-            r = xapi_error_set(err, -EALREADY, XAPI_DEVICE_ALREADY_DETACHED,
-                               ops_ref(ref, vif_uuid), NULL);
-        else
-            r = plugin_release_vif(p, vif_uuid, force, err);
+        if (!*v.reserved_pci) {
+            r = plugin_fail(p, -EALREADY, "VIF %s holds no VF: unplugged "
+                            "already", vif_uuid);
+            note(p, r, f, NULL, v.vm, vif_uuid);
+        } else {
+            r = plugin_release_vif(p, vif_uuid, force, f);
+        }
     }
     plugin_vif_dispose(&v);
     return r < 0 ? r : 0;
 }
 
-int plugin_vm_check_migrate(plugin *p, const char *vm_uuid,
-                            struct xapi_error *err)
+int plugin_vm_check_migrate(plugin *p, const char *vm_uuid)
 {
+    struct plugin_failure *f = plugin_failure_begin(p);
     struct plugin_vif *vifs = NULL;
     size_t n = 0;
     int r;
 
     r = plugin_vm_vifs(p, vm_uuid, &vifs, &n);
     if (r < 0)
-        return to_xapi(p, r, err, NULL, vm_uuid);
+        return note(p, r, f, NULL, vm_uuid, NULL);
     for (size_t i = 0; i < n && r >= 0; i++)
-        if (*vifs[i].reserved_pci || vifs[i].attached)
-            r = xapi_error_set(err, -EPERM, XAPI_VM_HAS_SRIOV_VIF, vm_uuid,
-                               NULL);
+        if (*vifs[i].reserved_pci || vifs[i].attached) {
+            r = plugin_fail(p, -EPERM, "VM %s holds a VF for VIF %s: it "
+                            "cannot migrate or suspend (xe vif-unplug "
+                            "uuid=%s first)", vm_uuid, vifs[i].uuid,
+                            vifs[i].uuid);
+            note(p, r, f, NULL, vm_uuid, vifs[i].uuid);
+        }
     plugin_vifs_free(vifs, n);
     return r;
 }
 
 int plugin_acquire(plugin *p, const char *vm, long domid,
-                   struct plugin_vif *vifs, size_t n, struct xapi_error *err)
+                   struct plugin_vif *vifs, size_t n,
+                   struct plugin_failure *f)
 {
-    return acquire(p, vm, domid, vifs, n, err);
+    return acquire(p, vm, domid, vifs, n, f);
 }
 
 /* ---- boot restore ------------------------------------------------------ */
@@ -691,9 +701,9 @@ static bool config_differs(const sriov_vf_config *want,
             want->max_tx_rate != have->max_tx_rate);
 }
 
-int plugin_vif_reapply(plugin *p, const char *vif_uuid, unsigned *ret_changed,
-                       struct xapi_error *err)
+int plugin_vif_reapply(plugin *p, const char *vif_uuid, unsigned *ret_changed)
 {
+    struct plugin_failure *f = plugin_failure_begin(p);
     store_record *vif = NULL;
     _cleanup_free_ char *ifname = NULL, *driver = NULL;
     sriov_vf_config want = SRIOV_VF_CONFIG_INIT, have = SRIOV_VF_CONFIG_INIT;
@@ -754,7 +764,7 @@ int plugin_vif_reapply(plugin *p, const char *vif_uuid, unsigned *ret_changed,
         *ret_changed = changed;
 out:
     store_record_free(vif);
-    if (r < 0 && err)
-        to_xapi(p, r, err, NULL, NULL);
+    if (r < 0)
+        note(p, r, f, NULL, NULL, NULL);
     return r < 0 ? r : 0;
 }

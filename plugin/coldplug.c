@@ -27,24 +27,42 @@ struct sriov_xl {
     char code[64];
 };
 
-/* The XenAPI code of a failure, for sriov_xl_last_error_code(). */
-static void set_code(sriov_xl *sx, const struct xapi_error *err)
+/*
+ * The XenAPI code of a failure, for sriov_xl_last_error_code(): this API
+ * names its failures as xe does (ops/plugin.c, with their parameters), by
+ * the errno and the objects of plugin_last_failure().
+ */
+static void set_code(sriov_xl *sx)
 {
-    snprintf(sx->code, sizeof(sx->code), "%s",
-             err && err->code ? err->code : "INTERNAL_ERROR");
+    const struct plugin_failure *f = plugin_last_failure(sx->p);
+    const char *code;
+
+    switch (f->r) {
+    case -ENOSPC:
+        code = "NETWORK_SRIOV_INSUFFICIENT_CAPACITY";
+        break;
+    case -EPERM:
+    case -EINVAL:
+        code = "OPERATION_NOT_ALLOWED";
+        break;
+    case -EBUSY:
+        code = "OTHER_OPERATION_IN_PROGRESS";
+        break;
+    default:
+        code = "INTERNAL_ERROR";
+    }
+    snprintf(sx->code, sizeof(sx->code), "%s", code);
 }
 
 int sriov_xl_open_with(sriov_xl **ret, const struct plugin_opts *opts)
 {
-    struct xapi_error err = XAPI_ERROR_INIT;
     sriov_xl *sx = calloc(1, sizeof(*sx));
     int r;
 
     if (!sx)
         return -ENOMEM;
     sx->lock = -1;
-    r = plugin_new(&sx->p, opts, &err);
-    xapi_error_clear(&err);
+    r = plugin_new(&sx->p, opts, NULL, 0);
     if (r < 0) {
         free(sx);
         return r;
@@ -167,7 +185,7 @@ static int collect(sriov_xl *sx, struct plugin_vif *vifs, size_t n)
 SRIOV_XL_EXPORT int sriov_xl_prepare(sriov_xl *sx,
                                      libxl_domain_config *d_config)
 {
-    struct xapi_error err = XAPI_ERROR_INIT;
+    struct plugin_failure *f;
     struct plugin_vif *vifs = NULL;
     char vm[37];
     size_t n = 0;
@@ -176,6 +194,7 @@ SRIOV_XL_EXPORT int sriov_xl_prepare(sriov_xl *sx,
     if (!sx || !d_config)
         return -EINVAL;
     sx->code[0] = '\0';
+    f = plugin_failure_begin(sx->p);
     if (sx->lock >= 0)
         return plugin_fail(sx->p, -EBUSY, "VM %s is prepared already: call "
                            "sriov_xl_domain_created() or sriov_xl_abort() "
@@ -190,7 +209,7 @@ SRIOV_XL_EXPORT int sriov_xl_prepare(sriov_xl *sx,
     memcpy(sx->vm, vm, sizeof(vm));
     r = plugin_vm_vifs(sx->p, vm, &vifs, &n);
     if (r >= 0 && n > 0)
-        r = plugin_acquire(sx->p, vm, -1, vifs, n, &err);
+        r = plugin_acquire(sx->p, vm, -1, vifs, n, f);
     if (r > 0 || (r == 0 && n > 0)) {
         r = collect(sx, vifs, n);
         if (r >= 0)
@@ -202,12 +221,10 @@ SRIOV_XL_EXPORT int sriov_xl_prepare(sriov_xl *sx,
     }
     plugin_vifs_free(vifs, n);
     if (r < 0) {
-        set_code(sx, &err);
-        xapi_error_clear(&err);
+        set_code(sx);
         forget(sx);
         return r;
     }
-    xapi_error_clear(&err);
     if (!sx->n)
         forget(sx);                     /* nothing to hold */
     return (int)sx->n;
@@ -265,14 +282,12 @@ SRIOV_XL_EXPORT int sriov_xl_abort(sriov_xl *sx, libxl_domain_config *cfg)
 
 SRIOV_XL_EXPORT int sriov_xl_domain_destroyed(sriov_xl *sx, uint32_t domid)
 {
-    struct xapi_error err = XAPI_ERROR_INIT;
     int r;
 
     if (!sx)
         return -EINVAL;
-    r = plugin_domain_release(sx->p, domid, &err);
+    r = plugin_domain_release(sx->p, domid);
     if (r < 0)
-        set_code(sx, &err);
-    xapi_error_clear(&err);
+        set_code(sx);
     return r;
 }

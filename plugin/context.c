@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "plugin/internal.h"
-#include "xe-ext/core/xapi-errors.h"
 
 int plugin_fail(plugin *p, int r, const char *fmt, ...)
 {
@@ -149,23 +148,36 @@ static void sriov_log_to_plugin(void *userdata, int level, const char *file,
     plugin_log(p, LOG_DEBUG, "%s", msg);
 }
 
-int plugin_new(plugin **ret, const struct plugin_opts *opts,
-               struct xapi_error *err)
+/* plugin_new()'s failure: the message in @p errbuf, r returned. */
+static int new_fail(char *errbuf, size_t errlen, int r, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (errlen) {
+        va_start(ap, fmt);
+        vsnprintf(errbuf, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return r;
+}
+
+int plugin_new(plugin **ret, const struct plugin_opts *opts, char *errbuf,
+               size_t errlen)
 {
     struct store_opts so = { 0 };
-    char errbuf[512];
+    char why[512];
     plugin *p;
     int r;
 
     p = calloc(1, sizeof(*p));
     if (!p)
-        return xapi_error_internal(err, -ENOMEM, "out of memory");
+        return new_fail(errbuf, errlen, -ENOMEM, "out of memory");
     if (opts)
         p->opts = *opts;
     p->root = strdup(p->opts.root && strcmp(p->opts.root, "/") ?
                      p->opts.root : "");
     if (!p->root) {
-        r = xapi_error_internal(err, -ENOMEM, "out of memory");
+        r = new_fail(errbuf, errlen, -ENOMEM, "out of memory");
         goto fail;
     }
     p->backend = p->opts.backend ? p->opts.backend :
@@ -176,27 +188,26 @@ int plugin_new(plugin **ret, const struct plugin_opts *opts,
     if (r >= 0 && *p->root)
         r = sriov_ctx_set_root(p->ctx, p->root);
     if (r < 0) {
-        xapi_error_internal(err, r, "SRIOV_ROOT '%s': %s", p->root,
-                            p->ctx ? sriov_ctx_last_error(p->ctx)
-                                   : strerror(-r));
+        new_fail(errbuf, errlen, r, "SRIOV_ROOT '%s': %s", p->root,
+                 p->ctx ? sriov_ctx_last_error(p->ctx) : strerror(-r));
         goto fail;
     }
     sriov_ctx_set_log_fn(p->ctx, sriov_log_to_plugin, p, SRIOV_LOG_DEBUG);
 
     so.root = p->opts.root;
     so.flags = p->opts.store_flags;
-    r = store_open(&p->store, &so, errbuf, sizeof(errbuf));
+    r = store_open(&p->store, &so, why, sizeof(why));
     if (r < 0) {
-        xapi_error_internal(err, r, "%s", errbuf);
+        new_fail(errbuf, errlen, r, "%s", why);
         goto fail;
     }
     /* Both find the socket the same way ($XENSTORED_PATH, ...). */
     p->xs = xs_open(0);
     if (!p->xs) {
         r = errno > 0 ? -errno : -ECONNREFUSED;
-        xapi_error_internal(err, r, "cannot connect to xenstored at '%s': "
-                            "%s: start xenstored", store_xenstore_path(
-                            p->store), strerror(-r));
+        new_fail(errbuf, errlen, r, "cannot connect to xenstored at '%s': "
+                 "%s: start xenstored", store_xenstore_path(p->store),
+                 strerror(-r));
         goto fail;
     }
     *ret = p;

@@ -13,8 +13,6 @@
 #include "plugin/plugin.h"
 #include "plugin/settings.h"
 
-#define PLUGIN_ERROR_MAX 1024
-
 /* The VFs of a PF by address, while its virtual_functions set is `set`. */
 struct plugin_vfmap {
     char pf[37];
@@ -35,6 +33,7 @@ struct plugin {
     int backend_open_r;             /* open()'s result, kept */
     char backend_open_error[PLUGIN_ERROR_MAX];
     char error[PLUGIN_ERROR_MAX];
+    struct plugin_failure failure;  /* plugin_last_failure() */
     struct plugin_vfmap vfmap[4];   /* vfs.c's cache, a few PFs */
     unsigned vfmap_next;
 };
@@ -201,12 +200,17 @@ int plugin_mark_attached(plugin *p, const char *vif, const char *pci,
 
 /* Check, reserve and attach the SR-IOV VIFs @p vifs of VM @p vm for
  * @p domid (-1: cold-plug, stop once the VFs are assignable), all or none.
- * The caller holds the VM's lock.  The number of VIFs attached. */
+ * The caller holds the VM's lock.  The number of VIFs attached.  A
+ * failure is noted in @p f when not NULL (plugin_last_failure()). */
 int plugin_acquire(plugin *p, const char *vm, long domid,
-                   struct plugin_vif *vifs, size_t n, struct xapi_error *err);
+                   struct plugin_vif *vifs, size_t n,
+                   struct plugin_failure *f);
 /* Release one VIF's VF: detach from @p domid if it runs and holds it,
- * restore the settings, give the VF back, clear the reservation. */
+ * restore the settings, give the VF back, clear the reservation.  A
+ * failure is noted in @p f when not NULL. */
 int plugin_release_vif(plugin *p, const char *vif_uuid, bool force,
-                       struct xapi_error *err);
+                       struct plugin_failure *f);
+/* Forget the last failure; where an entry point notes its own. */
+struct plugin_failure *plugin_failure_begin(plugin *p);
 
 #endif

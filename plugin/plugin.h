@@ -25,10 +25,12 @@
  * made, so that a process killed at any point leaves a state that
  * plugin_reconcile() finishes or undoes.
  *
- * Conventions: functions return 0 (or a count) or a negative errno; on
- * failure the XenAPI error (code + parameters, as xe prints it and the
- * endpoint sends it) is in *err, and the one-line explanation in
- * plugin_last_error().  Warnings (a refused rate, interrupt remapping
+ * Conventions (STYLE.md): functions return 0 (or a count) or a negative
+ * errno, with the one-line explanation in plugin_last_error().  The entry
+ * points also say what their failure is about (plugin_last_failure(): the
+ * network short of VFs, the busy VM...), from which the front ends make
+ * their own errors (ops/plugin.c: XenAPI's, as xe prints them and the
+ * endpoint sends them).  Warnings (a refused rate, interrupt remapping
  * unknown) go to the log callback.  A plugin handle is not thread-safe.
  */
 #ifndef XEN_SRIOV_PLUGIN_H
@@ -40,7 +42,9 @@
 #include <sriov/sriov.h>
 
 #include "store/store.h"
-#include "xe-ext/core/xapi-error.h"
+
+/* The longest message plugin_last_error() returns, NUL included. */
+#define PLUGIN_ERROR_MAX 1024
 
 typedef struct plugin plugin;
 struct plugin_backend;
@@ -104,16 +108,34 @@ struct plugin_opts {
  * Open the store and xenstore.  libxl is opened on first use, so that
  * what needs no Xen (capacity, status, dry-run) works without it.
  * @return 0; the store's errors (xenstored not running...); -ENOMEM.
- *         The message is in @p err (INTERNAL_ERROR).
+ *         The message is in @p errbuf (@p errlen bytes, may be 0).
  */
-int plugin_new(plugin **ret, const struct plugin_opts *opts,
-               struct xapi_error *err);
+int plugin_new(plugin **ret, const struct plugin_opts *opts, char *errbuf,
+               size_t errlen);
 
 /* Close everything.  Accepts NULL; returns NULL. */
 plugin *plugin_free(plugin *p);
 
 /* The one-line message of the last failure ("" if none). */
 const char *plugin_last_error(const plugin *p);
+
+/*
+ * The failure of the last entry point below that failed (domain start and
+ * release, VIF plug and unplug, the migrate check, reapply): its errno,
+ * message and the objects it is about; an object it is not about is "".
+ * A release that fails for several VIFs keeps the first one's.
+ */
+struct plugin_failure {
+    int r;                          /* negative errno; 0: none */
+    char network[37];               /* -ENOSPC: the network short of VFs */
+    char vm[37];                    /* -EBUSY, -ESRCH: the VM */
+    char vif[37];                   /* -ENOENT: no such VIF; -EALREADY:
+                                       plugged or unplugged already;
+                                       -EPERM: a VIF holding a VF keeps
+                                       the VM from migrating */
+    char message[PLUGIN_ERROR_MAX]; /* plugin_last_error() then */
+};
+const struct plugin_failure *plugin_last_failure(const plugin *p);
 
 /* Handles the plugin works with (borrowed). */
 store *plugin_store(plugin *p);
@@ -134,7 +156,7 @@ sriov_ctx *plugin_sriov_ctx(plugin *p);
  *         command is working on it; try again); -EOPNOTSUPP (no Xen);
  *         -EIO (libxl or the NIC refused)
  */
-int plugin_domain_start(plugin *p, unsigned domid, struct xapi_error *err);
+int plugin_domain_start(plugin *p, unsigned domid);
 
 /*
  * A domain died (or is being destroyed): release every VF reserved for
@@ -142,8 +164,7 @@ int plugin_domain_start(plugin *p, unsigned domid, struct xapi_error *err);
  * @return the number of VIFs released; a negative errno when a VF could
  *         not be given back (it stays reserved, reconcile retries)
  */
-int plugin_domain_release(plugin *p, unsigned domid,
-                          struct xapi_error *err);
+int plugin_domain_release(plugin *p, unsigned domid);
 
 /* The running domains other than dom0 (known to xenstored, with a
  * /local/domain/<domid>), sorted; free *ret with free(). */
@@ -158,25 +179,23 @@ int plugin_domain_list(plugin *p, unsigned **ret, size_t *n);
  *         STATE: no running domain); -EALREADY (DEVICE_ALREADY_ATTACHED);
  *         and plugin_domain_start()'s errors
  */
-int plugin_vif_plug(plugin *p, const char *vif_uuid,
-                    struct xapi_error *err);
+int plugin_vif_plug(plugin *p, const char *vif_uuid);
 
 /*
  * Detach the VF of one VIF from its domain and release it.  @p force
  * uses libxl_device_pci_destroy (no guest cooperation).
  * @return 0; -ENOENT (UUID_INVALID); -EALREADY (DEVICE_ALREADY_DETACHED)
  */
-int plugin_vif_unplug(plugin *p, const char *vif_uuid, bool force,
-                      struct xapi_error *err);
+int plugin_vif_unplug(plugin *p, const char *vif_uuid, bool force);
 
 /*
  * XAPI's refusal of migrate and suspend for a VM holding a VF: 0 when
- * the VM holds none; -EPERM with VM_HAS_SRIOV_VIF [vm] when one of its
- * VIFs is on an SR-IOV network and attached or reserved.  For toolstacks
+ * the VM holds none; -EPERM (plugin_last_failure() names that VIF; xe
+ * and the endpoint say VM_HAS_SRIOV_VIF [vm]) when one of its VIFs is on
+ * an SR-IOV network and attached or reserved.  For toolstacks
  * (and `xen-sriovd --check-migrate VM`) before they migrate or suspend.
  */
-int plugin_vm_check_migrate(plugin *p, const char *vm_uuid,
-                            struct xapi_error *err);
+int plugin_vm_check_migrate(plugin *p, const char *vm_uuid);
 
 /* ---- Reconcile and diagnostics --------------------------------------- */
 
@@ -250,6 +269,6 @@ int plugin_network_sriov_capacity(plugin *p, const char *network_sriov,
  *         or pciback refused; -EOPNOTSUPP: no Xen)
  */
 int plugin_vif_reapply(plugin *p, const char *vif_uuid,
-                       unsigned *ret_changed, struct xapi_error *err);
+                       unsigned *ret_changed);
 
 #endif

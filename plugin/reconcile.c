@@ -54,7 +54,6 @@ static void check_vif(plugin *p, struct findings *f, const store_record *vif,
     bool attached = strcmp(store_record_get(vif, "currently_attached"),
                            "true") == 0;
     long domid = s && *s ? strtol(s, NULL, 10) : -1;
-    struct xapi_error err = XAPI_ERROR_INIT;
     _cleanup_close_ int lock = -1;
     int r;
 
@@ -67,22 +66,20 @@ static void check_vif(plugin *p, struct findings *f, const store_record *vif,
         if (domid < 0) {
             if (plugin_vm_lock(p, vm, false, &lock) < 0)
                 return;
-            r = plugin_release_vif(p, uuid, true, &err);
+            r = plugin_release_vif(p, uuid, true, NULL);
             found(p, f, "VIF %s: VF %s released: reserved by a cold-plug "
                   "whose process died before the domain was made%s%s",
                   uuid, pci, r < 0 ? "; release failed: " : "",
                   r < 0 ? p->error : "");
-            xapi_error_clear(&err);
             return;
         }
     } else if (plugin_domain_is_vm(p, (unsigned)domid, vm) <= 0) {
         if (plugin_vm_lock(p, vm, false, &lock) < 0)
             return;                     /* someone works on it now */
-        r = plugin_release_vif(p, uuid, true, &err);
+        r = plugin_release_vif(p, uuid, true, NULL);
         found(p, f, "VIF %s: VF %s released: domain %ld of VM %s is "
               "gone%s%s", uuid, pci, domid, vm,
               r < 0 ? "; release failed: " : "", r < 0 ? p->error : "");
-        xapi_error_clear(&err);
         return;
     } else if (attached) {
         _cleanup_strv_free_ char **held = NULL;
@@ -102,24 +99,20 @@ static void check_vif(plugin *p, struct findings *f, const store_record *vif,
                 return;                 /* as it should be */
         if (plugin_vm_lock(p, vm, false, &lock) < 0)
             return;
-        r = plugin_release_vif(p, uuid, true, &err);
+        r = plugin_release_vif(p, uuid, true, NULL);
         found(p, f, "VIF %s: VF %s released: domain %ld no longer has it "
               "(an unplug was interrupted, or xl pci-detach)%s%s", uuid,
               bdf, domid, r < 0 ? "; release failed: " : "",
               r < 0 ? p->error : "");
-        xapi_error_clear(&err);
         return;
     }
     /* The domain runs but its start was cut short: finish it. */
-    r = plugin_domain_start(p, (unsigned)domid, &err);
-    if (r == -EBUSY || r == 0) {
-        xapi_error_clear(&err);
+    r = plugin_domain_start(p, (unsigned)domid);
+    if (r == -EBUSY || r == 0)
         return;                         /* busy, or finished meanwhile */
-    }
     found(p, f, "VIF %s: start of domain %ld (VM %s) %s%s", uuid, domid, vm,
           r < 0 ? "could not be finished: " : "finished",
           r < 0 ? p->error : "");
-    xapi_error_clear(&err);
 }
 
 struct orphan_args {

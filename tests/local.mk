@@ -16,10 +16,10 @@ EXTRA_DIST += tests/headertest/headertest.sh
 check_PROGRAMS += tests/unit/test-xapi-error
 tests_unit_test_xapi_error_SOURCES = tests/unit/test-xapi-error.c
 tests_unit_test_xapi_error_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_xapi_error_LDADD = xe-ext/libxecore.la $(CHECK_LIBS)
+tests_unit_test_xapi_error_LDADD = ops/libops.la $(CHECK_LIBS)
 TESTS += tests/unit/test-xapi-error
 
-# The xe front end: one binary per module of xe-ext/cli and xe-ext/core.
+# The xe front end: one binary per module of xe-ext/cli and ops/.
 XE_TEST_LIBS = xe-ext/libxecli.la $(CHECK_LIBS)
 XE_UNIT_TESTS = \
 	tests/unit/test-xe-args \
@@ -53,13 +53,13 @@ tests_unit_test_xe_run_SOURCES = tests/unit/test-xe-run.c
 tests_unit_test_xe_run_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_xe_run_LDADD = $(XE_TEST_LIBS)
 
-# The operations (xe-ext/core/ops.h) and their failure points, against a
+# The operations (ops/ops.h) and their failure points, against a
 # real xenstored and a simulated host.
 check_PROGRAMS += tests/integration/test-xe-ops
 tests_integration_test_xe_ops_SOURCES = tests/integration/test-xe-ops.c
 tests_integration_test_xe_ops_CFLAGS = $(AM_CFLAGS) $(SIM_CFLAGS) \
 	$(CHECK_CFLAGS) $(XENSTORE_CFLAGS)
-tests_integration_test_xe_ops_LDADD = xe-ext/libxecore.la \
+tests_integration_test_xe_ops_LDADD = ops/libops.la \
 	tests/helpers/libxs-harness.la tests/helpers/libfixture.la \
 	$(XENSTORE_LIBS) $(CHECK_LIBS)
 TESTS += tests/integration/test-xe-ops

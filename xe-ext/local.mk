@@ -1,25 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# xe-ext: the operations shared by `xe` and the XenAPI endpoint (core/), the
-# xe front end (cli/) and the endpoint (api/).
-noinst_LTLIBRARIES += xe-ext/libxecore.la
-xe_ext_libxecore_la_SOURCES = \
-	xe-ext/core/xapi-error.h \
-	xe-ext/core/xapi-error.c \
-	xe-ext/core/xapi-errors.h \
-	xe-ext/core/xapi-errors.c \
-	xe-ext/core/ops.h \
-	xe-ext/core/ops-internal.h \
-	xe-ext/core/ops-common.c \
-	xe-ext/core/ops-host.c \
-	xe-ext/core/ops-scan.c \
-	xe-ext/core/ops-network.c \
-	xe-ext/core/ops-changes.c \
-	xe-ext/core/ops-sriov.c \
-	xe-ext/core/ops-capacity.c \
-	xe-ext/core/ops-vif.c
-xe_ext_libxecore_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
-xe_ext_libxecore_la_LIBADD = store/libstore.la libsriov/libsriov.la \
-	$(XENSTORE_LIBS)
+# xe-ext: the front ends on the operations (ops/): `xe` (cli/), the XenAPI
+# endpoint (api/) and the XenAPI classes it serves (xapi-store/).
 
 # The xe front end as a library, so that tests and the fuzzer reach it.
 noinst_LTLIBRARIES += xe-ext/libxecli.la
@@ -52,7 +33,7 @@ xe_ext_libxecli_la_SOURCES = \
 	xe-ext/cli/run.h \
 	xe-ext/cli/run.c
 xe_ext_libxecli_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
-xe_ext_libxecli_la_LIBADD = xe-ext/libxecore.la xenstore-schema/libschema.la \
+xe_ext_libxecli_la_LIBADD = ops/libops.la xenstore-schema/libschema.la \
 	plugin/libplugin.la
 
 # `xe`, installed under the name --program-prefix/-transform-name give it.

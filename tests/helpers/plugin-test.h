@@ -19,6 +19,7 @@
 
 #include <xenstore.h>
 
+#include "ops/plugin-error.h"
 #include "plugin/plugin.h"
 #include "store/store.h"
 #include "tests/helpers/fixture.h"
@@ -217,7 +218,7 @@ static inline plugin *pt_plugin(const struct plugin_backend *backend,
     plugin *p = NULL;
     int r;
 
-    r = plugin_new(&p, &o, &err);
+    r = ops_plugin_new(&p, &o, &err);
     ck_assert_msg(r == 0, "plugin_new: %d %s", r,
                   err.n_params ? err.params[0] : "");
     return p;

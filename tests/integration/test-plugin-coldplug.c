@@ -123,7 +123,7 @@ START_TEST(test_coldplug_prepare_created_destroyed)
     libxl_domain_config_dispose(&cfg2);
     pt_domain_new(7, VM1);              /* libxl made it meanwhile */
     p = pt_plugin(&plugin_fake_backend, &fk);
-    ck_assert_int_eq(plugin_domain_start(p, 7, &err), -EBUSY);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 7, &err), -EBUSY);
     xapi_error_clear(&err);
     ck_assert_int_eq(plugin_reconcile(p, NULL, NULL), 0);
     ck_assert_str_eq(pt_field("VIF", vif_a, "domid"), "-1");
@@ -137,7 +137,7 @@ START_TEST(test_coldplug_prepare_created_destroyed)
     ck_assert_str_eq(pt_field("PCI", net.vf[1], "reserved_domid"), "7");
     ck_assert_int_eq(sriov_xl_domain_created(sx, 7), -ENOENT);
     /* The daemon's retry: nothing left to do. */
-    ck_assert_int_eq(plugin_domain_start(p, 7, &err), 0);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 7, &err), 0);
     ck_assert_int_eq(plugin_reconcile(p, NULL, NULL), 0);
     plugin_free(p);
 

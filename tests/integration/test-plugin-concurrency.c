@@ -83,7 +83,7 @@ static pid_t spawn(int gate, int (*fn)(plugin *, unsigned), unsigned domid)
         char c;
         int r;
 
-        if (plugin_new(&p, &o, &err) < 0)
+        if (ops_plugin_new(&p, &o, &err) < 0)
             _exit(10);
         if (read(gate, &c, 1) < 0)
             _exit(11);
@@ -96,7 +96,7 @@ static pid_t spawn(int gate, int (*fn)(plugin *, unsigned), unsigned domid)
 static int start(plugin *p, unsigned domid)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
-    int r = plugin_domain_start(p, domid, &err);
+    int r = ops_plugin_domain_start(p, domid, &err);
 
     if (r < 0 && r != -ENOSPC)
         fprintf(stderr, "domain %u: %d %s\n", domid, r,
@@ -115,7 +115,7 @@ static int release(plugin *p, unsigned domid)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
 
-    return plugin_domain_release(p, domid, &err);
+    return ops_plugin_domain_release(p, domid, &err);
 }
 
 /* Run fn for every domain at once; how many exited with each status. */

@@ -98,7 +98,7 @@ static plugin *open_plugin(enum plugin_intremap_policy intremap)
     struct xapi_error err = XAPI_ERROR_INIT;
     plugin *p = NULL;
 
-    ck_assert_int_eq(plugin_new(&p, &o, &err), 0);
+    ck_assert_int_eq(ops_plugin_new(&p, &o, &err), 0);
     return p;
 }
 
@@ -118,11 +118,11 @@ static int run_crashing(enum op op, const char *step)
         crash_at = step;
         p = open_plugin(PLUGIN_INTREMAP_WARN);
         if (op == OP_START)
-            plugin_domain_start(p, 5, &err);
+            ops_plugin_domain_start(p, 5, &err);
         else if (op == OP_RELEASE)
-            plugin_domain_release(p, 5, &err);
+            ops_plugin_domain_release(p, 5, &err);
         else
-            plugin_vif_unplug(p, vif_a, false, &err);
+            ops_plugin_vif_unplug(p, vif_a, false, &err);
         _exit(0);
     }
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -187,7 +187,7 @@ static void assert_started(void)
     ck_assert_str_eq(num, "2");                 /* attached once each */
     free(num);
     p = pt_plugin(NULL, NULL);
-    ck_assert_int_eq(plugin_vm_check_migrate(p, VM1, &err), -EPERM);
+    ck_assert_int_eq(ops_plugin_vm_check_migrate(p, VM1, &err), -EPERM);
     xapi_error_clear(&err);
     plugin_free(p);
 }
@@ -239,7 +239,7 @@ START_TEST(test_crash_during_start_domain_lives)
 
     pt_domain_destroy(5);
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_release(p, 5, &err), 2);
+    ck_assert_int_eq(ops_plugin_domain_release(p, 5, &err), 2);
     plugin_free(p);
     assert_clean();
     xapi_error_clear(&err);
@@ -267,7 +267,7 @@ START_TEST(test_crash_during_release)
 
     pt_domain_new(5, VM1);
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), 2);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), 2);
     plugin_free(p);
     pt_domain_destroy(5);
     ck_assert_int_eq(run_crashing(OP_RELEASE, step), 42);
@@ -285,7 +285,7 @@ START_TEST(test_crash_during_unplug)
 
     pt_domain_new(5, VM1);
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), 2);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), 2);
     plugin_free(p);
     ck_assert_int_eq(run_crashing(OP_UNPLUG, step), 42);
     ck_assert_int_ge(reconcile(), strcmp(step, "released") ? 1 : 0);
@@ -306,7 +306,7 @@ START_TEST(test_mac_refused_rolls_back)
     pt_domain_new(5, VM1);
     plugin_fake_set(&fk, "fail/mac", "22");
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), -EIO);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), -EIO);
     ck_assert_str_eq(err.code, "INTERNAL_ERROR");
     ck_assert_ptr_nonnull(strstr(err.params[0], "enp59s0f0 VF 0: the driver "
                                  "refused mac 02:00:00:00:00:0a: Invalid "
@@ -327,10 +327,10 @@ START_TEST(test_vlan_refused_rolls_back_second_vif)
     vif_other_config(vif_b, "vlan", "200");
     pt_domain_new(5, VM1);
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), 2);
-    ck_assert_int_eq(plugin_vif_unplug(p, vif_b, false, &err), 0);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), 2);
+    ck_assert_int_eq(ops_plugin_vif_unplug(p, vif_b, false, &err), 0);
     plugin_fake_set(&fk, "fail/vlan", "22");
-    ck_assert_int_eq(plugin_vif_plug(p, vif_b, &err), -EIO);
+    ck_assert_int_eq(ops_plugin_vif_plug(p, vif_b, &err), -EIO);
     ck_assert_ptr_nonnull(strstr(err.params[0], "refused vlan 200 qos 0"));
     plugin_free(p);
     ck_assert_str_eq(nic(1), NIC_VF1);
@@ -348,7 +348,7 @@ START_TEST(test_rate_refused_is_a_warning)
     pt_domain_new(5, VM1);
     plugin_fake_set(&fk, "fail/rate", "95");
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), 2);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), 2);
     plugin_free(p);
     ck_assert_ptr_nonnull(strstr(logbuf, "does not limit VF rates"));
     /* Everything but the rate. */
@@ -365,7 +365,7 @@ START_TEST(test_attach_refused_rolls_back)
     pt_domain_new(5, VM1);
     plugin_fake_set(&fk, "fail/attach", "5");
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), -EIO);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), -EIO);
     plugin_free(p);
     assert_clean();
     xapi_error_clear(&err);
@@ -381,7 +381,7 @@ START_TEST(test_no_passthrough_refused_first)
     pt_domain_new(5, VM1);
     plugin_fake_set(&fk, "caps", "0 1");
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), -EPERM);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), -EPERM);
     ck_assert_str_eq(err.code, "OPERATION_NOT_ALLOWED");
     ck_assert_ptr_nonnull(strstr(err.params[0], "VT-d"));
     ck_assert_ptr_nonnull(strstr(err.params[0], "iommu=1"));
@@ -402,7 +402,7 @@ START_TEST(test_domain_without_passthrough_refused_first)
     pt_domain_new(5, VM1);
     plugin_fake_set(&fk, "fail/nopt-5", "1");
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), -EPERM);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), -EPERM);
     ck_assert_str_eq(err.code, "OPERATION_NOT_ALLOWED");
     ck_assert_ptr_nonnull(strstr(err.params[0], "passthrough=\"enabled\""));
     plugin_free(p);
@@ -420,7 +420,7 @@ START_TEST(test_intremap_policy)
     pt_domain_new(5, VM1);
     plugin_fake_set(&fk, "caps", "1 0");
     p = open_plugin(PLUGIN_INTREMAP_REFUSE);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), -EPERM);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), -EPERM);
     ck_assert_ptr_nonnull(strstr(err.params[0], "interrupt remapping"));
     ck_assert_ptr_nonnull(strstr(err.params[0], "--intremap=warn"));
     xapi_error_clear(&err);
@@ -428,7 +428,7 @@ START_TEST(test_intremap_policy)
     assert_clean();
 
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), 2);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), 2);
     plugin_free(p);
     ck_assert_ptr_nonnull(strstr(logbuf, "without interrupt remapping"));
     xapi_error_clear(&err);
@@ -443,8 +443,8 @@ START_TEST(test_order_of_calls)
 
     pt_domain_new(5, VM1);
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_vif_plug(p, vif_a, &err), 0);
-    ck_assert_int_eq(plugin_vif_unplug(p, vif_a, false, &err), 0);
+    ck_assert_int_eq(ops_plugin_vif_plug(p, vif_a, &err), 0);
+    ck_assert_int_eq(ops_plugin_vif_unplug(p, vif_a, false, &err), 0);
     plugin_free(p);
     plugin_fake_get(&fk, "log", log, sizeof(log));
     /* Settings before the hand-over; restore before the driver gets it
@@ -471,10 +471,10 @@ START_TEST(test_release_on_nic_without_link_state)
     pt_domain_new(5, VM1);
     plugin_fake_set(&fk, "fail/link", "95");
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), 2);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), 2);
     ck_assert_str_eq(nic(0), "02:00:00:00:00:0a 100 0 1 1 0 0 500\n");
     pt_domain_destroy(5);
-    ck_assert_msg(plugin_domain_release(p, 5, &err) == 2, "%s",
+    ck_assert_msg(ops_plugin_domain_release(p, 5, &err) == 2, "%s",
                   plugin_last_error(p));
     plugin_free(p);
     ck_assert_msg(!*logbuf, "warnings: %s", logbuf);
@@ -494,7 +494,7 @@ START_TEST(test_vif_link_state_refused_by_nic)
     pt_domain_new(5, VM1);
     plugin_fake_set(&fk, "fail/link", "95");
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), -EIO);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), -EIO);
     ck_assert_msg(strstr(err.params[0], vif_a) &&
                   strstr(err.params[0], "enp59s0f0 VF 0: the driver refused "
                          "link-state enable: Operation not supported"),
@@ -517,10 +517,10 @@ START_TEST(test_restore_refused_keeps_vf_reserved)
 
     pt_domain_new(5, VM1);
     p = open_plugin(PLUGIN_INTREMAP_WARN);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), 2);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), 2);
     pt_domain_destroy(5);
     plugin_fake_set(&fk, "fail/trust", "5");
-    ck_assert_int_eq(plugin_domain_release(p, 5, &err), -EIO);
+    ck_assert_int_eq(ops_plugin_domain_release(p, 5, &err), -EIO);
     plugin_free(p);
     ck_assert_msg(strstr(logbuf, "VF 0000:3b:02.0 (enp59s0f0 VF 0) of VIF") &&
                   strstr(logbuf, "refused trust off: Input/output "

@@ -90,7 +90,7 @@ static void start_refused(plugin *p, const char *expect)
 
     pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
     pt_domain_new(5, VM1);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &err), -EPERM);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), -EPERM);
     /* The IOMMU reason, not a capacity error, when it is why. */
     ck_assert_str_eq(err.code, "OPERATION_NOT_ALLOWED");
     ck_assert_msg(strstr(err.params[0], expect), "%s", err.params[0]);
@@ -168,7 +168,7 @@ START_TEST(test_xen_dom0_asks_xen)
     o.root = pt_root;
     o.backend = &plugin_fake_backend;
     o.backend_data = &fk;
-    ck_assert_int_eq(plugin_new(&p, &o, &err), 0);
+    ck_assert_int_eq(ops_plugin_new(&p, &o, &err), 0);
     ck_assert_int_eq(plugin_network_sriov_capacity(p, net.ns, &cap), 0);
     ck_assert_uint_eq(cap, 1);
     ck_assert_int_eq(plugin_network_sriov_vfs(p, net.ns, &v, &n), 0);
@@ -197,7 +197,7 @@ START_TEST(test_xen_refuses_whole_group)
     o.root = pt_root;
     o.backend = &plugin_fake_backend;
     o.backend_data = &fk;
-    ck_assert_int_eq(plugin_new(&p, &o, &err), 0);
+    ck_assert_int_eq(ops_plugin_new(&p, &o, &err), 0);
     start_refused(p, "Xen cannot isolate VF 0000:3b:02.0 from 0000:3b:00.0");
     plugin_free(p);
     pt_teardown();

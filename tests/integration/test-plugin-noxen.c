@@ -24,7 +24,7 @@ static void setup(void)
     pt_setup_with("x710-2pf");
     pt_network(&net, "0000:3b:00.0", "0000:3b:02.0", NULL);
     o.root = pt_root;                   /* not dry-run: libxl */
-    ck_assert_int_eq(plugin_new(&pl, &o, &err), 0);
+    ck_assert_int_eq(ops_plugin_new(&pl, &o, &err), 0);
 }
 
 static void teardown(void)
@@ -75,16 +75,16 @@ START_TEST(test_domain_start_without_xen)
         return;
     pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
     pt_domain_new(5, VM1);
-    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), -EOPNOTSUPP);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), -EOPNOTSUPP);
     ck_assert_str_eq(err.code, "INTERNAL_ERROR");
     ck_assert_ptr_nonnull(strstr(err.params[0], "cannot reach the Xen "
                                  "hypervisor"));
     ck_assert_str_eq(pt_field("VIF", a, "reserved_pci"), "");
     xapi_error_clear(&err);
     /* The same answer again, not a crash on a half-open handle. */
-    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), -EOPNOTSUPP);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), -EOPNOTSUPP);
     xapi_error_clear(&err);
-    ck_assert_int_eq(plugin_vif_plug(pl, a, &err), -EOPNOTSUPP);
+    ck_assert_int_eq(ops_plugin_vif_plug(pl, a, &err), -EOPNOTSUPP);
     xapi_error_clear(&err);
 }
 END_TEST

@@ -59,7 +59,7 @@ START_TEST(test_plugin_start_reserves_lowest_free)
     pt_vif(VM1, net.network, "1", "02:00:00:00:00:02", b);
     pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
     pt_domain_new(5, VM1);
-    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), 2);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), 2);
     /* Lowest address first, in device order; 02.3 is in use. */
     ck_assert_str_eq(held(a), "0000:3b:02.0");
     ck_assert_str_eq(held(b), "0000:3b:02.1");
@@ -73,12 +73,12 @@ START_TEST(test_plugin_start_reserves_lowest_free)
     check_paths();
 
     /* Again (a second introduce, a daemon restart): nothing changes. */
-    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), 0);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), 0);
     ck_assert_str_eq(held(a), "0000:3b:02.0");
 
     /* Death: everything released. */
     pt_domain_destroy(5);
-    ck_assert_int_eq(plugin_domain_release(pl, 5, &err), 2);
+    ck_assert_int_eq(ops_plugin_domain_release(pl, 5, &err), 2);
     ck_assert_str_eq(held(a), "");
     ck_assert_str_eq(pt_field("VIF", a, "domid"), "-1");
     ck_assert_str_eq(pt_field("VIF", b, "currently_attached"), "false");
@@ -99,7 +99,7 @@ START_TEST(test_plugin_saved_config_keeps_driver)
 
     pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
     pt_domain_new(5, VM1);
-    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), 1);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), 1);
     ck_pt(store_get(pt_st, "VIF", a, &r));
     ck_assert_str_eq(store_record_map_get(r, "vf_saved_config", "driver"),
                      "iavf");
@@ -124,7 +124,7 @@ START_TEST(test_plugin_capacity_all_or_nothing)
         pt_vif(VM1, net.network, dev, mac, v[i]);
     }
     pt_domain_new(5, VM1);
-    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), -ENOSPC);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), -ENOSPC);
     ck_assert_str_eq(err.code, "NETWORK_SRIOV_INSUFFICIENT_CAPACITY");
     ck_assert_uint_eq(err.n_params, 1);
     ck_assert_str_eq(err.params[0] + strlen("OpaqueRef:"), net.network);
@@ -139,7 +139,7 @@ START_TEST(test_plugin_capacity_all_or_nothing)
     /* A second VM takes one: the capacity counts it. */
     pt_vif(VM2, net.network, "0", "02:00:00:00:01:01", w);
     pt_domain_new(6, VM2);
-    ck_assert_int_eq(plugin_domain_start(pl, 6, &err), 1);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 6, &err), 1);
     ck_assert_int_eq(plugin_network_sriov_capacity(pl, net.ns, &cap), 0);
     ck_assert_uint_eq(cap, 2);
     xapi_error_clear(&err);
@@ -216,11 +216,11 @@ START_TEST(test_plugin_ordinary_vifs_ignored)
     pt_create(pt_rec("network", "name_label", "bridged", NULL), plain);
     pt_vif(VM1, plain, "0", "02:00:00:00:00:01", vif);
     pt_domain_new(5, VM1);
-    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), 0);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), 0);
     ck_assert_str_eq(held(vif), "");
     /* A domain without a VM node (not made by libxl) is not an error. */
     ck_assert(xs_write(pt_xs, XBT_NULL, "/local/domain/9/name", "x", 1));
-    ck_assert_int_eq(plugin_domain_start(pl, 9, &err), 0);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 9, &err), 0);
     ck_assert(!xapi_error_is_set(&err));
     xapi_error_clear(&err);
 }
@@ -238,7 +238,7 @@ START_TEST(test_plugin_bad_vif_settings_touch_nothing)
     ck_pt(store_update(pt_st, r));
     store_record_free(r);
     pt_domain_new(5, VM1);
-    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), -EINVAL);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), -EINVAL);
     ck_assert_str_eq(err.code, "OPERATION_NOT_ALLOWED");
     ck_assert_ptr_nonnull(strstr(err.params[0], "vlan"));
     ck_assert_ptr_nonnull(strstr(err.params[0], "5000"));
@@ -257,8 +257,8 @@ START_TEST(test_plugin_reconcile)
     pt_vif(VM2, net.network, "0", "02:00:00:00:00:02", b);
     pt_domain_new(5, VM1);
     pt_domain_new(6, VM2);
-    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), 1);
-    ck_assert_int_eq(plugin_domain_start(pl, 6, &err), 1);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), 1);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 6, &err), 1);
     ck_assert_int_eq(plugin_reconcile(pl, NULL, NULL), 0);
 
     /* Domain 5 dies while nobody watches; 6 lives on. */
@@ -289,7 +289,7 @@ START_TEST(test_plugin_reconcile_finishes_interrupted_start)
 
     pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
     pt_domain_new(5, VM1);
-    ck_assert_int_eq(plugin_domain_start(pl, 5, &err), 1);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), 1);
     /* As if the daemon died before recording the attach. */
     ck_pt(store_set_field(pt_st, "VIF", a, "currently_attached", "false"));
     ck_assert_int_eq(plugin_reconcile(pl, NULL, NULL), 1);
@@ -306,10 +306,10 @@ START_TEST(test_plugin_plug_unplug)
 
     pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
     /* No running domain. */
-    ck_assert_int_eq(plugin_vif_plug(pl, a, &err), -ESRCH);
+    ck_assert_int_eq(ops_plugin_vif_plug(pl, a, &err), -ESRCH);
     ck_assert_str_eq(err.code, "VM_BAD_POWER_STATE");
     xapi_error_clear(&err);
-    ck_assert_int_eq(plugin_vif_plug(pl, "00000000-0000-4000-8000-"
+    ck_assert_int_eq(ops_plugin_vif_plug(pl, "00000000-0000-4000-8000-"
                                      "000000000000", &err), -ENOENT);
     ck_assert_str_eq(err.code, "UUID_INVALID");
     xapi_error_clear(&err);
@@ -318,25 +318,25 @@ START_TEST(test_plugin_plug_unplug)
     pt_create(pt_rec("network", "name_label", "bridged", NULL), plain);
     pt_vif(VM2, plain, "0", "02:00:00:00:00:09", other);
     pt_domain_new(5, VM1);
-    ck_assert_int_eq(plugin_vif_plug(pl, a, &err), 0);
+    ck_assert_int_eq(ops_plugin_vif_plug(pl, a, &err), 0);
     ck_assert_str_eq(held(a), "0000:3b:02.0");
-    ck_assert_int_eq(plugin_vif_plug(pl, a, &err), -EALREADY);
+    ck_assert_int_eq(ops_plugin_vif_plug(pl, a, &err), -EALREADY);
     ck_assert_str_eq(err.code, "DEVICE_ALREADY_ATTACHED");
     xapi_error_clear(&err);
-    ck_assert_int_eq(plugin_vm_check_migrate(pl, VM1, &err), -EPERM);
+    ck_assert_int_eq(ops_plugin_vm_check_migrate(pl, VM1, &err), -EPERM);
     ck_assert_str_eq(err.code, "VM_HAS_SRIOV_VIF");
     ck_assert_str_eq(err.params[0], VM1);
     xapi_error_clear(&err);
 
-    ck_assert_int_eq(plugin_vif_unplug(pl, a, false, &err), 0);
+    ck_assert_int_eq(ops_plugin_vif_unplug(pl, a, false, &err), 0);
     ck_assert_str_eq(held(a), "");
-    ck_assert_int_eq(plugin_vif_unplug(pl, a, false, &err), -EALREADY);
+    ck_assert_int_eq(ops_plugin_vif_unplug(pl, a, false, &err), -EALREADY);
     ck_assert_str_eq(err.code, "DEVICE_ALREADY_DETACHED");
     xapi_error_clear(&err);
-    ck_assert_int_eq(plugin_vm_check_migrate(pl, VM1, &err), 0);
+    ck_assert_int_eq(ops_plugin_vm_check_migrate(pl, VM1, &err), 0);
 
     /* Not an SR-IOV VIF. */
-    ck_assert_int_eq(plugin_vif_plug(pl, other, &err), -EINVAL);
+    ck_assert_int_eq(ops_plugin_vif_plug(pl, other, &err), -EINVAL);
     ck_assert_str_eq(err.code, "OPERATION_NOT_ALLOWED");
     ck_assert_ptr_nonnull(strstr(err.params[0], "not on an SR-IOV"));
     xapi_error_clear(&err);

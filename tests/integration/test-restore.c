@@ -26,7 +26,7 @@
 #include "tests/helpers/plugin-fake.h"
 #include "tests/helpers/plugin-test.h"
 #include "tests/helpers/sim-host.h"
-#include "xe-ext/core/ops.h"
+#include "ops/ops.h"
 
 #define VM "7d3c6a51-8a38-4bb1-9cf1-3a6b4e0a0c01"
 #define X710_P1 "0000:3b:00.1"
@@ -390,7 +390,7 @@ static void reserve_for_domain_5(char net[37], char v1[37])
     vif(net, "0", "00:16:3e:00:00:01", "100", v1);
     pt_domain_new(5, VM);
     p = pt_plugin(&plugin_fake_backend, &fk);
-    ck_assert_int_eq(plugin_domain_start(p, 5, &e), 1);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &e), 1);
     plugin_free(p);
     xapi_error_clear(&e);
     ck_assert_str_eq(pt_field("VIF", v1, "currently_attached"), "true");
@@ -911,7 +911,7 @@ START_TEST(test_restore_interrupted_create_is_finished)
     vif(net, "0", "00:16:3e:00:00:01", NULL, v1);
     pt_domain_new(5, VM);
     p = pt_plugin(&plugin_fake_backend, &fk);
-    ck_assert_msg(plugin_domain_start(p, 5, &e) == 1, "%s",
+    ck_assert_msg(ops_plugin_domain_start(p, 5, &e) == 1, "%s",
                   plugin_last_error(p));
     plugin_free(p);
     xapi_error_clear(&e);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The operations of xe-ext/core/ops.h against a real xenstored and a
+ * The operations of ops/ops.h against a real xenstored and a
  * simulated host (kernel-sim.so preloaded): what each failure point leaves
  * behind (the kernel refusing sriov_numvfs, xenstored gone before or after
  * the records, the process killed between the steps, the snapshot not
@@ -26,8 +26,8 @@
 #include "tests/helpers/fixture.h"
 #include "tests/helpers/sim-host.h"
 #include "tests/helpers/xs-harness.h"
-#include "xe-ext/core/ops.h"
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/ops.h"
+#include "ops/xapi-errors.h"
 
 #define PF1 "0000:3b:00.1"
 

@@ -147,7 +147,7 @@ START_TEST(test_daemon_follows_domains)
     pt_domain_new(5, VM1);
     pt_domain_new(7, VM2);
     p = pt_plugin(NULL, NULL);
-    ck_assert_int_eq(plugin_domain_start(p, 7, &err), 1);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 7, &err), 1);
     plugin_free(p);
     pt_domain_destroy(7);
     ck_assert_str_eq(vf_of(vif2), "0000:3b:02.0");
@@ -220,7 +220,7 @@ START_TEST(test_oneshot_reconcile)
 
     pt_domain_new(7, VM2);
     p = pt_plugin(NULL, NULL);
-    ck_assert_int_eq(plugin_domain_start(p, 7, &err), 1);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 7, &err), 1);
     plugin_free(p);
     /* The reservations were made in dry-run: so is the check (a real
      * one would find domain 7 without the VF and release it). */

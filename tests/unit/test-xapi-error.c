@@ -3,7 +3,7 @@
 #include <check.h>
 #include <errno.h>
 
-#include "xe-ext/core/xapi-error.h"
+#include "ops/xapi-error.h"
 
 START_TEST(test_xapi_error_set_replace_clear)
 {

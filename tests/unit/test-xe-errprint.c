@@ -10,7 +10,7 @@
 
 #include "xe-ext/cli/cli-error.h"
 #include "xe-ext/cli/errprint.h"
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/xapi-errors.h"
 
 static char *buf;
 static size_t len;

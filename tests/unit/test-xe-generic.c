@@ -9,7 +9,7 @@
 
 #include "xe-ext/cli/cli-error.h"
 #include "xe-ext/cli/generic.h"
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/xapi-errors.h"
 
 #define U1 "9a3c54b2-0d55-6a4e-4c3b-2f1c3e0a9b11"
 #define U2 "1f2e3d4c-5b6a-7988-a7b6-c5d4e3f2a1b0"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "xe-ext/cli/run.h"
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/xapi-errors.h"
 
 static struct xe_cmdtable *table;
 static char *out_buf, *err_buf;

@@ -22,8 +22,8 @@
 #include <stddef.h>
 
 #include "xe-ext/api/value.h"
-#include "xe-ext/core/xapi-error.h"
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/xapi-error.h"
+#include "ops/xapi-errors.h"
 
 struct xapi;
 

@@ -21,7 +21,7 @@ xe_ext_api_libxapi_la_SOURCES = \
 xe_ext_api_libxapi_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
 	$(LIBXML_CFLAGS) $(JSONC_CFLAGS) $(MHD_CFLAGS) $(PAM_CFLAGS) \
 	$(LIBCRYPT_CFLAGS)
-xe_ext_api_libxapi_la_LIBADD = xe-ext/libxecore.la \
+xe_ext_api_libxapi_la_LIBADD = ops/libops.la \
 	$(LIBXML_LIBS) $(JSONC_LIBS) $(MHD_LIBS) $(PAM_LIBS) $(LIBCRYPT_LIBS) \
 	$(PTHREAD_LIBS)
 

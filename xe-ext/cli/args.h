@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "xe-ext/core/xapi-error.h"
+#include "ops/xapi-error.h"
 
 struct xe_param {
     char *key;

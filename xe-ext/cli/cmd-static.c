@@ -10,7 +10,7 @@
 #include "xe-ext/cli/cli-error.h"
 #include "xe-ext/cli/commands.h"
 #include "xe-ext/cli/frontend.h"
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/xapi-errors.h"
 
 static int ops_of(struct xe_call *call, struct ops_ctx **ret)
 {

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <syslog.h>
 
+#include "ops/plugin-error.h"
 #include "plugin/plugin.h"
 #include "xe-ext/cli/cli-error.h"
 #include "xe-ext/cli/commands.h"
@@ -28,7 +29,7 @@ static int open_plugin(struct xe_call *call, plugin **ret)
         .log = warn, .log_level = LOG_WARNING,
     };
 
-    return plugin_new(ret, &o, call->err);
+    return ops_plugin_new(ret, &o, call->err);
 }
 
 int xe_cmd_vif_plug(struct xe_call *call)
@@ -39,7 +40,7 @@ int xe_cmd_vif_plug(struct xe_call *call)
 
     r = open_plugin(call, &p);
     if (r >= 0)
-        r = plugin_vif_plug(p, uuid, call->err);
+        r = ops_plugin_vif_plug(p, uuid, call->err);
     plugin_free(p);
     return r;
 }
@@ -63,7 +64,7 @@ int xe_cmd_vif_unplug(struct xe_call *call)
     }
     r = open_plugin(call, &p);
     if (r >= 0)
-        r = plugin_vif_unplug(p, uuid, forced, call->err);
+        r = ops_plugin_vif_unplug(p, uuid, forced, call->err);
     plugin_free(p);
     return r;
 }

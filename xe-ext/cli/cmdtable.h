@@ -26,7 +26,7 @@
 #include "xe-ext/cli/args.h"
 #include "xe-ext/cli/printer.h"
 #include "xe-ext/cli/records.h"
-#include "xe-ext/core/xapi-error.h"
+#include "ops/xapi-error.h"
 
 enum xe_op {
     XE_OP_STATIC,               /* written out, own handler */

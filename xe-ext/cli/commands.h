@@ -2,7 +2,7 @@
 /*
  * The handlers of xe's commands (xe_handler_fn of cmdtable.h), registered
  * in handlers.c.  Each reads its parameters, calls the operation of
- * xe-ext/core/ops.h (where every check is) and prints what xe prints.
+ * ops/ops.h (where every check is) and prints what xe prints.
  */
 #ifndef XEN_SRIOV_XE_COMMANDS_H
 #define XEN_SRIOV_XE_COMMANDS_H

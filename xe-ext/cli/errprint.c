@@ -7,7 +7,7 @@
 #include "libsriov/macro.h"
 #include "xe-ext/cli/cli-error.h"
 #include "xe-ext/cli/errprint.h"
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/xapi-errors.h"
 
 static const char *param(const struct xapi_error *err, size_t i)
 {

@@ -4,7 +4,7 @@
  * (ocaml/xapi-cli-server/xapi_cli.ml exception_handler, cli_util.ml
  * server_error, ocaml/xe-cli/newcli.ml):
  *
- * - a XenAPI code of xe-ext/core/xapi-errors.h: its doc string, then one
+ * - a XenAPI code of ops/xapi-errors.h: its doc string, then one
  *   "name: value" line per declared parameter ("name: <unknown>" when the
  *   error has fewer values, "<extra>: value" when it has more);
  * - any other code: "Error code: <CODE>" and "Error parameters: <p1>, <p2>";
@@ -16,7 +16,7 @@
 
 #include <stdio.h>
 
-#include "xe-ext/core/xapi-error.h"
+#include "ops/xapi-error.h"
 
 /*
  * Optional: how to show a parameter value.  xe shows an object reference

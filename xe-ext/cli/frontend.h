@@ -3,7 +3,7 @@
  * The xe program's context, handed to every handler as xe_call.userdata:
  * the libsriov context, the object store (connected on first use, so that
  * `xe help` and parse errors never need xenstored) and the ops context of
- * xe-ext/core/ops.h.  Also how records are read for display
+ * ops/ops.h.  Also how records are read for display
  * (xe_read_records) and how error parameters are shown
  * (xe_frontend_describe).
  */
@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 #include "xe-ext/cli/records.h"
-#include "xe-ext/core/ops.h"
+#include "ops/ops.h"
 
 struct xe_frontend {
     sriov_ctx *ctx;

@@ -10,7 +10,7 @@
 #include "xe-ext/cli/cli-error.h"
 #include "xe-ext/cli/cmdtable.h"
 #include "xe-ext/cli/generic.h"
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/xapi-errors.h"
 #include "xenstore-schema/schema.h"
 
 static int failf(struct xapi_error *err, const char *fmt, ...)

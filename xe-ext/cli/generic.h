@@ -20,7 +20,7 @@
 #include "xe-ext/cli/args.h"
 #include "xe-ext/cli/printer.h"
 #include "xe-ext/cli/records.h"
-#include "xe-ext/core/xapi-error.h"
+#include "ops/xapi-error.h"
 
 /*
  * xe <class>-list: recs are all the objects of cls.  Every parameter but

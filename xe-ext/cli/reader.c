@@ -8,7 +8,7 @@
 
 #include "libsriov/macro.h"
 #include "xe-ext/cli/frontend.h"
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/xapi-errors.h"
 
 /* Objects of one class read so far (sorted by uuid when loaded whole). */
 struct cache {

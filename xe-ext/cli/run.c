@@ -10,7 +10,7 @@
 #include "xe-ext/cli/cli-error.h"
 #include "xe-ext/cli/help.h"
 #include "xe-ext/cli/run.h"
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/xapi-errors.h"
 
 bool xe_server_is_local(const char *server, const char *hostname)
 {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/xapi-errors.h"
 #include "xe-ext/xapi-store/internal.h"
 
 int xstore__resolve_ref(struct xstore_conn *c, const char *cls,

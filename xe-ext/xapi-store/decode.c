@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/xapi-errors.h"
 #include "xe-ext/xapi-store/internal.h"
 
 int xstore__scalar_text(const struct xv *v, const char *what,

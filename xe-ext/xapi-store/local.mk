@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # xe-ext/xapi-store: the XenAPI classes on the object store, their calls
-# on xe-ext/core's operations, and the event feed (docs/xenapi.md).
+# on the operations (ops/), and the event feed (docs/xenapi.md).
 noinst_LTLIBRARIES += xe-ext/xapi-store/libxapistore.la
 xe_ext_xapi_store_libxapistore_la_SOURCES = \
 	xe-ext/xapi-store/xapi-store.h \
@@ -17,7 +17,7 @@ xe_ext_xapi_store_libxapistore_la_SOURCES = \
 xe_ext_xapi_store_libxapistore_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
 	$(XENSTORE_CFLAGS)
 xe_ext_xapi_store_libxapistore_la_LIBADD = xe-ext/api/libxapi.la \
-	xe-ext/libxecore.la xenstore-schema/libschema.la $(PTHREAD_LIBS)
+	ops/libops.la xenstore-schema/libschema.la $(PTHREAD_LIBS)
 
 # Its golden files, records and event feed against a real xenstored and a
 # simulated host.

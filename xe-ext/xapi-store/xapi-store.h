@@ -3,7 +3,7 @@
  * The XenAPI classes on the object store: host, pool, network, PIF, PCI,
  * network_sriov and VIF served by the endpoint of xe-ext/api from the
  * records in xenstore (store/store.h), their calls on the operations of
- * xe-ext/core/ops.h (the ones xe runs), and the event feed from a
+ * ops/ops.h (the ones xe runs), and the event feed from a
  * xenstore watch.  xen-sriovd registers it (daemon/api-setup.c).
  *
  * Records come from the schema (xenstore-schema/schema.h), the table xe's
@@ -21,7 +21,7 @@
 
 #include "store/store.h"
 #include "xe-ext/api/api.h"
-#include "xe-ext/core/ops.h"
+#include "ops/ops.h"
 
 struct xapi_store_options {
     const char *root;           /* $SRIOV_ROOT (NULL: "/") */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/core/ops-internal.h"
+#include "ops/ops-internal.h"
 
 /* Why vf (with its record rec, may be NULL) cannot be given, or "". */
 static void judge(sriov_vf *vf, const store_record *rec,

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/core/ops-internal.h"
+#include "ops/ops-internal.h"
 
 /* xapi_network.ml bridge_blacklist: prefixes of bridges the host owns. */
 static const char *const bridge_blacklist[] = {

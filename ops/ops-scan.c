@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <sys/file.h>
 
-#include "xe-ext/core/ops-internal.h"
+#include "ops/ops-internal.h"
 
 /* Objects per transaction: xenstored gets slow with big transactions. */
 #define BATCH 16

@@ -10,7 +10,7 @@
 
 #include <xenstore.h>
 
-#include "xe-ext/core/ops-internal.h"
+#include "ops/ops-internal.h"
 
 /* Helpers.is_valid_MAC: six pairs of hex digits separated by ':'. */
 static bool mac_valid(const char *s)

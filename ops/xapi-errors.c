@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/xapi-errors.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "xe-ext/core/ops-internal.h"
+#include "ops/ops-internal.h"
 
 #define HOST_UUID_FILE "host-uuid"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Internals of the operations (xe-ext/core/ops-*.c): error helpers, the
+ * Internals of the operations (ops/ops-*.c): error helpers, the
  * undo list that makes a committed-but-unsaved transaction all or
  * nothing, and the record helpers the operations share.
  */
@@ -10,8 +10,8 @@
 #include <stdarg.h>
 
 #include "libsriov/macro.h"
-#include "xe-ext/core/ops.h"
-#include "xe-ext/core/xapi-errors.h"
+#include "ops/ops.h"
+#include "ops/xapi-errors.h"
 
 static inline void store_record_freep(store_record **r)
 {

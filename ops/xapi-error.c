@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/core/xapi-error.h"
+#include "ops/xapi-error.h"
 
 void xapi_error_clear(struct xapi_error *err)
 {

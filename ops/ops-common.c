@@ -8,7 +8,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "xe-ext/core/ops-internal.h"
+#include "ops/ops-internal.h"
 
 const char *ops_ref(char buf[OPS_REF_SIZE], const char *uuid)
 {

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "xe-ext/core/ops-internal.h"
+#include "ops/ops-internal.h"
 
 /* xapi_network_sriov.ml network_sriov_mac: the logical PIF's MAC. */
 #define LOGICAL_PIF_MAC "fe:ff:ff:ff:ff:ff"

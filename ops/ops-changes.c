@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/core/ops-internal.h"
+#include "ops/ops-internal.h"
 
 static int not_supported(struct xapi_error *err, const char *field,
                          const char *value, const char *reason)

@@ -34,7 +34,7 @@
 #include <sriov/sriov.h>
 
 #include "store/store.h"
-#include "xe-ext/core/xapi-error.h"
+#include "ops/xapi-error.h"
 
 /* "OpaqueRef:" + uuid: how objects are named in error parameters. */
 #define OPS_REF_PREFIX "OpaqueRef:"
