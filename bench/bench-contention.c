@@ -46,11 +46,10 @@
 
 
 
+__attribute__((noreturn))
 static void die(const char *what, const char *why)
 {
-    fprintf(stderr, "bench-contention: %s: %s\n", what, why);
-    bench_cleanup();
-    exit(1);
+    bench_die("bench-contention", what, why);
 }
 
 /* xenstored's CPU time so far, in seconds (utime + stime). */
@@ -151,19 +150,12 @@ static pid_t spawn(enum kind k, int i, const char *net, int vm, int fd)
     return pid;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 /* The q-quantile of v (sorted in place), nearest rank. */
 static double quantile(double *v, int n, double q)
 {
     int i;
 
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
+    qsort(v, (size_t)n, sizeof(*v), bench_cmp_double);
     i = (int)(q * n + 0.999999) - 1;
     return v[i < 0 ? 0 : i >= n ? n - 1 : i];
 }
@@ -409,7 +401,6 @@ int main(int argc, char **argv)
     int sizes[16], writers[16], n_sizes, n_writers;
     int commands = argc > 3 ? atoi(argv[3]) : 64;
     int runs = argc > 4 ? atoi(argv[4]) : 10;
-    const char *tmp = getenv("TMPDIR");
     struct store_opts o = { .flags = STORE_OPEN_NO_SNAPSHOT };
     struct fill f = { 0 };
     store *st = NULL;
@@ -422,14 +413,7 @@ int main(int argc, char **argv)
     if (n_sizes < 1 || n_writers < 1 || commands < 1 || runs < 1 ||
         runs > 100)
         die("usage", "bench-contention [SIZES [WRITERS [COMMANDS [RUNS]]]]");
-    snprintf(buf, sizeof(buf), "%s/bench-contention.XXXXXX",
-             tmp && *tmp ? tmp : P_tmpdir);
-    if (!mkdtemp(buf))
-        die("mkdtemp", buf);
-    state_root = strdup(buf);
-    if (xs_harness_start(&harness, NULL) < 0)
-        die("xenstored", xs_harness_error());
-    setenv("SRIOV_ROOT", state_root, 1);
+    bench_start("bench-contention");
     o.root = state_root;
     if (store_open(&st, &o, buf, sizeof(buf)) < 0)
         die("store", buf);

@@ -35,11 +35,10 @@
 
 
 
+__attribute__((noreturn))
 static void die(const char *what, const char *why)
 {
-    fprintf(stderr, "bench-xe: %s: %s\n", what, why);
-    bench_cleanup();
-    exit(1);
+    bench_die("bench-xe", what, why);
 }
 
 /* Run argv with its output to /dev/null; seconds it took. */
@@ -65,16 +64,9 @@ static double run(char *const argv[])
     return now() - t0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 static double median(double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
+    qsort(v, (size_t)n, sizeof(*v), bench_cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -197,7 +189,6 @@ int main(int argc, char **argv)
     int networks = argc > 1 ? atoi(argv[1]) : 1024;
     int runs = argc > 2 ? atoi(argv[2]) : 200;
     int list_runs = runs / 20 > 3 ? runs / 20 : 3;
-    const char *tmp = getenv("TMPDIR");
     struct store_opts o = { .flags = STORE_OPEN_NO_SNAPSHOT };
     struct ops_ctx ops = { 0 };
     struct xapi_error err = XAPI_ERROR_INIT;
@@ -209,14 +200,7 @@ int main(int argc, char **argv)
 
     if (networks < 1 || runs < 2)
         die("usage", "bench-xe [NETWORKS [RUNS]]");
-    snprintf(buf, sizeof(buf), "%s/bench-xe.XXXXXX",
-             tmp && *tmp ? tmp : P_tmpdir);
-    if (!mkdtemp(buf))
-        die("mkdtemp", buf);
-    state_root = strdup(buf);
-    if (xs_harness_start(&harness, NULL) < 0)
-        die("xenstored", xs_harness_error());
-    setenv("SRIOV_ROOT", state_root, 1);
+    bench_start("bench-xe");
     setenv("LD_LIBRARY_PATH", BENCH_LIBDIR, 1);
 
     /* The host, then the networks, 8 per transaction. */

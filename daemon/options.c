@@ -67,33 +67,6 @@ static int fail(struct sriovd_options *o, const char *fmt, ...)
     return -EINVAL;
 }
 
-/* The XenAPI endpoint's options (xen-sriov-api): 1 when it takes a
- * value as the next word, 0 when not (or given as --name=value), -1 when
- * it is not one of them. */
-static int endpoint_option(const char *a)
-{
-    static const char *const with_value[] = {
-        "--socket", "--listen", "--tls-cert", "--tls-key", "--users",
-        "--pam-service", "--pam-confdir", "--max-body", "--max-connections",
-        "--max-per-address", "--header-timeout", "--idle-timeout",
-        "--tls-priorities", "--max-sessions-per-user",
-        "--max-sessions-per-originator", "--max-sessions",
-        "--max-tasks-per-session",
-    };
-    static const char *const flags[] = { "--no-socket", "--hash-password" };
-
-    for (size_t i = 0; i < ELEMENTSOF(with_value); i++) {
-        size_t n = strlen(with_value[i]);
-
-        if (strncmp(a, with_value[i], n) == 0)
-            return a[n] == '\0' ? 1 : a[n] == '=' ? 0 : -1;
-    }
-    for (size_t i = 0; i < ELEMENTSOF(flags); i++)
-        if (strcmp(a, flags[i]) == 0)
-            return 0;
-    return -1;
-}
-
 /* "--name=value" or "--name value": the value, or NULL if @p a is not
  * @p name. */
 static const char *value_of(int argc, char **argv, int *i, const char *name)
@@ -185,10 +158,10 @@ int sriovd_parse(int argc, char **argv, const char *root,
                    strcmp(a, "--pidfile") == 0 ||
                    strcmp(a, "--check-migrate") == 0) {
             return fail(&o, "%s needs a value", a);
-        } else if (endpoint_option(a) == 1 && i + 1 < argc) {
+        } else if (xapi_daemon_option(a) == 1 && i + 1 < argc) {
             rest[nrest++] = argv[i++];  /* the endpoint's, and its value */
             rest[nrest++] = argv[i];
-        } else if (endpoint_option(a) >= 0) {
+        } else if (xapi_daemon_option(a) >= 0) {
             rest[nrest++] = argv[i];
         } else {
             return fail(&o, "unknown option '%s'", a);

@@ -43,8 +43,6 @@ SRIOV_EXPORT sriov_host *sriov_host_free(sriov_host *host)
     return NULL;
 }
 
-static void host_freep(sriov_host **h) { sriov_host_free(*h); }
-#define _cleanup_host_ _cleanup_(host_freep)
 
 static int cmp_str(const void *a, const void *b)
 {

@@ -36,6 +36,13 @@ struct sriov_ctx {
     struct pci_access *pacc;       /* libpci, created on first name lookup */
 };
 
+/* For _cleanup_host_ (the scans that read one PF and drop the host). */
+static inline void host_freep(sriov_host **h)
+{
+    sriov_host_free(*h);
+}
+#define _cleanup_host_ _cleanup_(host_freep)
+
 /* Record "message: strerror" style context and return r (< 0). */
 _hidden_ int sriov__fail(sriov_ctx *ctx, int r, const char *fmt, ...)
     _printf_(3, 4);

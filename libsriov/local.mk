@@ -35,9 +35,8 @@ libsriov_libsriov_internal_la_SOURCES = \
 	libsriov/vf-config.c \
 	libsriov/netlink.c
 libsriov_libsriov_internal_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
-	$(LIBPCI_CFLAGS) $(LIBXML_CFLAGS) $(XENSTORE_CFLAGS) $(LIBNL_CFLAGS)
-libsriov_libsriov_internal_la_LIBADD = \
-	$(LIBPCI_LIBS) $(LIBXML_LIBS) $(XENSTORE_LIBS) $(LIBNL_LIBS)
+	$(LIBPCI_CFLAGS) $(LIBNL_CFLAGS)
+libsriov_libsriov_internal_la_LIBADD = $(LIBPCI_LIBS) $(LIBNL_LIBS)
 
 lib_LTLIBRARIES += libsriov/libsriov.la
 libsriov_libsriov_la_SOURCES =

@@ -32,7 +32,6 @@ SRIOV_EXPORT int sriov_mode_from_string(const char *s, int *ret)
     return -EINVAL;
 }
 
-static void host_freep(sriov_host **h) { sriov_host_free(*h); }
 
 static void info_disposep(struct sriov__modprobe_info *mi)
 {
@@ -58,7 +57,7 @@ static int get_info(sriov_ctx *ctx, const sriov_pf *pf,
 SRIOV_EXPORT int sriov_pf_detect_mode(sriov_ctx *ctx, const char *bdf,
                                       int *ret_mode)
 {
-    _cleanup_(host_freep) sriov_host *host = NULL;
+    _cleanup_host_ sriov_host *host = NULL;
     _cleanup_(info_disposep) struct sriov__modprobe_info mi = { 0 };
     sriov_pf *pf;
     int r;
@@ -116,7 +115,7 @@ SRIOV_EXPORT int sriov_pf_enable(sriov_ctx *ctx, const char *bdf,
                                  int *ret_mode, int *ret_requires_reboot,
                                  unsigned *ret_numvfs)
 {
-    _cleanup_(host_freep) sriov_host *host = NULL;
+    _cleanup_host_ sriov_host *host = NULL;
     _cleanup_(info_disposep) struct sriov__modprobe_info mi = { 0 };
     unsigned got = 0;
     int reboot = 0, used, r;
@@ -181,7 +180,7 @@ SRIOV_EXPORT int sriov_pf_enable(sriov_ctx *ctx, const char *bdf,
 SRIOV_EXPORT int sriov_pf_disable(sriov_ctx *ctx, const char *bdf, int mode,
                                   unsigned flags, int *ret_requires_reboot)
 {
-    _cleanup_(host_freep) sriov_host *host = NULL;
+    _cleanup_host_ sriov_host *host = NULL;
     _cleanup_(info_disposep) struct sriov__modprobe_info mi = { 0 };
     sriov_pf *pf;
     int r;

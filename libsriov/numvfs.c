@@ -17,7 +17,6 @@
 #define LINK_WAIT_STEPS 40
 #define LINK_WAIT_STEP_NS (25 * 1000 * 1000)
 
-static void host_freep(sriov_host **h) { sriov_host_free(*h); }
 
 int sriov__pf_open(sriov_ctx *ctx, const char *bdf, sriov_host **ret_host,
                    sriov_pf **ret_pf)
@@ -188,7 +187,7 @@ static int wait_links(sriov_ctx *ctx, const sriov_pf *pf, unsigned asked)
 SRIOV_EXPORT int sriov_pf_set_numvfs(sriov_ctx *ctx, const char *bdf,
                                      unsigned numvfs, unsigned flags)
 {
-    _cleanup_(host_freep) sriov_host *host = NULL;
+    _cleanup_host_ sriov_host *host = NULL;
     sriov_pf *pf;
     unsigned cur;
     int r;

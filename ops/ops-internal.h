@@ -13,10 +13,6 @@
 #include "ops/ops.h"
 #include "ops/xapi-errors.h"
 
-static inline void store_record_freep(store_record **r)
-{
-    store_record_free(*r);
-}
 #define _cleanup_record_ _cleanup_(store_record_freep)
 
 /* A list of records from store_list / store_tx_list. */

@@ -54,18 +54,35 @@ int xapi_error_set(struct xapi_error *err, int r, const char *code, ...)
     return r;
 }
 
-int xapi_error_internal(struct xapi_error *err, int r, const char *fmt, ...)
+static int vsetf(struct xapi_error *err, int r, const char *code,
+                 const char *fmt, va_list ap)
 {
     char *msg = NULL;
+
+    if (vasprintf(&msg, fmt, ap) < 0)
+        return set_oom(err, r);
+    r = xapi_error_set(err, r, code, msg, NULL);
+    free(msg);
+    return r;
+}
+
+int xapi_error_setf(struct xapi_error *err, int r, const char *code,
+                    const char *fmt, ...)
+{
     va_list ap;
-    int n;
 
     va_start(ap, fmt);
-    n = vasprintf(&msg, fmt, ap);
+    r = vsetf(err, r, code, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return set_oom(err, r);
-    r = xapi_error_set(err, r, "INTERNAL_ERROR", msg, NULL);
-    free(msg);
+    return r;
+}
+
+int xapi_error_internal(struct xapi_error *err, int r, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    r = vsetf(err, r, "INTERNAL_ERROR", fmt, ap);
+    va_end(ap);
     return r;
 }

@@ -32,6 +32,12 @@ struct xapi_error {
 int xapi_error_set(struct xapi_error *err, int r, const char *code, ...)
     __attribute__((sentinel));
 
+/* code [message], message printf-formatted (xe's Cli_failure:
+ * xe_failf() in xe-ext/cli/cli-error.h). */
+int xapi_error_setf(struct xapi_error *err, int r, const char *code,
+                    const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* INTERNAL_ERROR [message], message printf-formatted. */
 int xapi_error_internal(struct xapi_error *err, int r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -17,6 +17,7 @@
 #include <xenctrl.h>
 #include <xentoollog.h>
 
+#include "plugin/coldplug.h"
 #include "plugin/internal.h"
 
 /* libxl's log, forwarded to the plugin's; its last error kept for our
@@ -260,8 +261,8 @@ static int xl_vf_apply(plugin *p, const char *pf_ifname, unsigned vf,
     return r;
 }
 
-static void pci_init(plugin *p, libxl_device_pci *pci, unsigned dom,
-                     unsigned bus, unsigned dev, unsigned fn)
+void plugin_libxl_pci_init(plugin *p, libxl_device_pci *pci, unsigned dom,
+                           unsigned bus, unsigned dev, unsigned fn)
 {
     const struct plugin_pci_opts *o = &plugin_options(p)->pci;
 
@@ -301,7 +302,7 @@ static int xl_assignable_add(plugin *p, const char *bdf)
     r = plugin_pciback_take(p, bdf);
     if (r < 0)
         return r;
-    pci_init(p, &pci, dom, bus, dev, fn);
+    plugin_libxl_pci_init(p, &pci, dom, bus, dev, fn);
     rc = libxl_device_pci_assignable_add(s->ctx, &pci, 0);
     libxl_device_pci_dispose(&pci);
     if (rc)
@@ -346,7 +347,7 @@ static int xl_assignable_remove(plugin *p, const char *bdf,
     if (r < 0)
         return r;
     if (is_assignable(s, dom, bus, dev, fn)) {
-        pci_init(p, &pci, dom, bus, dev, fn);
+        plugin_libxl_pci_init(p, &pci, dom, bus, dev, fn);
         rc = libxl_device_pci_assignable_remove(s->ctx, &pci, 0);
         libxl_device_pci_dispose(&pci);
         /* libxl 4.17 refuses one it never quarantined (a crash between
@@ -410,7 +411,7 @@ static int xl_pci_attach(plugin *p, unsigned domid, const char *bdf)
     r = parse_bdf(p, bdf, &dom, &bus, &dev, &fn);
     if (r < 0)
         return r;
-    pci_init(p, &pci, dom, bus, dev, fn);
+    plugin_libxl_pci_init(p, &pci, dom, bus, dev, fn);
     s->lg.no_iommu_ctx = false;
     rc = libxl_device_pci_add(s->ctx, domid, &pci, NULL);
     libxl_device_pci_dispose(&pci);
@@ -435,7 +436,7 @@ static int xl_pci_detach(plugin *p, unsigned domid, const char *bdf,
     r = parse_bdf(p, bdf, &dom, &bus, &dev, &fn);
     if (r < 0)
         return r;
-    pci_init(p, &pci, dom, bus, dev, fn);
+    plugin_libxl_pci_init(p, &pci, dom, bus, dev, fn);
     rc = force ? libxl_device_pci_destroy(s->ctx, domid, &pci, NULL) :
                  libxl_device_pci_remove(s->ctx, domid, &pci, NULL);
     libxl_device_pci_dispose(&pci);

@@ -117,7 +117,6 @@ SRIOV_XL_EXPORT const char *sriov_xl_last_error_code(const sriov_xl *sx)
 /* Append one libxl_device_pci per VF, with the plugin's options. */
 static int append(sriov_xl *sx, libxl_domain_config *cfg)
 {
-    const struct plugin_pci_opts *o = &plugin_options(sx->p)->pci;
     libxl_device_pci *v;
     int base = cfg->num_pcidevs;
 
@@ -126,25 +125,10 @@ static int append(sriov_xl *sx, libxl_domain_config *cfg)
         return -ENOMEM;
     cfg->pcidevs = v;
     for (size_t i = 0; i < sx->n; i++) {
-        libxl_device_pci *pci = &v[base + (int)i];
         unsigned dom, bus, dev, fn;
 
         sscanf(sx->bdf[i], "%4x:%2x:%2x.%1x", &dom, &bus, &dev, &fn);
-        libxl_device_pci_init(pci);
-        pci->domain = (int)dom;
-        pci->bus = (uint8_t)bus;
-        pci->dev = (uint8_t)dev;
-        pci->func = (uint8_t)fn;
-        pci->permissive = o->permissive;
-        pci->msitranslate = o->msitranslate;
-        pci->power_mgmt = o->power_mgmt;
-#ifdef LIBXL_HAVE_DEVICE_PCI_SEIZE
-        pci->seize = o->seize;
-#endif
-        if (o->rdm_policy == PLUGIN_RDM_STRICT)
-            pci->rdm_policy = LIBXL_RDM_RESERVE_POLICY_STRICT;
-        else if (o->rdm_policy == PLUGIN_RDM_RELAXED)
-            pci->rdm_policy = LIBXL_RDM_RESERVE_POLICY_RELAXED;
+        plugin_libxl_pci_init(sx->p, &v[base + (int)i], dom, bus, dev, fn);
     }
     cfg->num_pcidevs = base + (int)sx->n;
     return 0;

@@ -33,7 +33,8 @@ nobase_include_HEADERS += include/sriov/xl.h
 lib_LTLIBRARIES += plugin/libsriov-xl.la
 plugin_libsriov_xl_la_SOURCES =
 plugin_libsriov_xl_la_LIBADD = plugin/libplugin.la
-plugin_libsriov_xl_la_LDFLAGS = $(AM_LDFLAGS) -version-info 0:0:0 -Wl,--gc-sections \
+plugin_libsriov_xl_la_LDFLAGS = $(AM_LDFLAGS) -version-info 0:0:0 \
+	-Wl,--gc-sections \
 	-Wl,--version-script=$(top_srcdir)/plugin/libsriov-xl.sym \
 	-Wl,--no-undefined
 EXTRA_plugin_libsriov_xl_la_DEPENDENCIES = $(top_srcdir)/plugin/libsriov-xl.sym
@@ -52,7 +53,8 @@ EXTRA_DIST += tests/integration/test-sriov-xl-abi.sh
 # Tests: against a real xenstored (tests/helpers/xs-harness) and simulated
 # hosts (tests/fixtures/sysfs); libxl and rtnetlink run in tests/vm.
 PLUGIN_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(XENSTORE_CFLAGS)
-PLUGIN_TEST_LIBS = plugin/libplugin.la ops/libops.la tests/helpers/libfixture.la \
+PLUGIN_TEST_LIBS = plugin/libplugin.la ops/libops.la \
+	tests/helpers/libfixture.la \
 	tests/helpers/libxs-harness.la tests/helpers/libpaths-walk.la \
 	$(XENSTORE_LIBS) $(CHECK_LIBS)
 EXTRA_DIST += tests/helpers/plugin-test.h
@@ -129,7 +131,8 @@ noinst_PROGRAMS += bench/bench-plugin
 bench_bench_plugin_SOURCES = bench/bench-plugin.c
 bench_bench_plugin_CFLAGS = $(AM_CFLAGS) $(SIM_CFLAGS) $(XENSTORE_CFLAGS) \
 	$(CHECK_CFLAGS)
-bench_bench_plugin_LDADD = plugin/libplugin.la ops/libops.la tests/helpers/libsimhost.la \
+bench_bench_plugin_LDADD = plugin/libplugin.la ops/libops.la \
+	tests/helpers/libsimhost.la \
 	tests/helpers/libxs-harness.la $(XENSTORE_LIBS) $(CHECK_LIBS)
 .PHONY: bench-plugin
 bench: bench-plugin

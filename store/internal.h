@@ -204,11 +204,6 @@ struct store_record {
     struct store_rfield *f;          /* one per schema field */
 };
 
-static inline void store_record_freep(store_record **r)
-{
-    store_record_free(*r);
-}
-
 _hidden_ int store__record_alloc(store_record **ret,
                                  const struct schema_class *cls,
                                  bool defaults);

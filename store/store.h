@@ -130,6 +130,11 @@ void store_reset_stats(store *s);
  */
 int store_record_new(store_record **ret, const char *cls);
 store_record *store_record_free(store_record *r);            /* NULL-safe */
+/* For _cleanup_(store_record_freep). */
+static inline void store_record_freep(store_record **r)
+{
+    store_record_free(*r);
+}
 void store_record_list_free(store_record **v, size_t n);     /* NULL-safe */
 int store_record_dup(store_record **ret, const store_record *r);
 

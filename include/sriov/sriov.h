@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libsriov: SR-IOV host discovery, VF lifecycle, VF settings and the
- * xen-sriov object store.  This umbrella header includes every public
- * part of the API; each part also compiles on its own.
+ * libsriov: SR-IOV host discovery, VF lifecycle, driver binding and VF
+ * settings (the object store on xenstore is xen-sriov's store/, above
+ * it).  This umbrella header includes every public part of the API; each
+ * part also compiles on its own.
  */
 #ifndef SRIOV_SRIOV_H
 #define SRIOV_SRIOV_H

@@ -85,41 +85,64 @@ static int hash_password(void)
     return 1;
 }
 
+/* The endpoint's options, also what xen-sriovd hands over to it. */
+enum {
+    O_SOCKET = 256, O_NO_SOCKET, O_LISTEN, O_CERT, O_KEY, O_USERS,
+    O_PAM, O_PAMDIR, O_MAXBODY, O_SYSLOG, O_HASH, O_HELP, O_VERSION,
+    O_MAXCONN, O_PERADDR, O_HDRTIME, O_IDLE, O_TLSPRIO, O_SESS,
+    O_SESSUSER, O_SESSORIG, O_TASKS,
+};
+static const struct option longopts[] = {
+    { "socket", required_argument, NULL, O_SOCKET },
+    { "no-socket", no_argument, NULL, O_NO_SOCKET },
+    { "listen", required_argument, NULL, O_LISTEN },
+    { "tls-cert", required_argument, NULL, O_CERT },
+    { "tls-key", required_argument, NULL, O_KEY },
+    { "users", required_argument, NULL, O_USERS },
+    { "pam-service", required_argument, NULL, O_PAM },
+    { "pam-confdir", required_argument, NULL, O_PAMDIR },
+    { "max-body", required_argument, NULL, O_MAXBODY },
+    { "max-connections", required_argument, NULL, O_MAXCONN },
+    { "max-per-address", required_argument, NULL, O_PERADDR },
+    { "header-timeout", required_argument, NULL, O_HDRTIME },
+    { "idle-timeout", required_argument, NULL, O_IDLE },
+    { "tls-priorities", required_argument, NULL, O_TLSPRIO },
+    { "max-sessions", required_argument, NULL, O_SESS },
+    { "max-sessions-per-user", required_argument, NULL, O_SESSUSER },
+    { "max-sessions-per-originator", required_argument, NULL,
+      O_SESSORIG },
+    { "max-tasks-per-session", required_argument, NULL, O_TASKS },
+    { "syslog", no_argument, NULL, O_SYSLOG },
+    { "hash-password", no_argument, NULL, O_HASH },
+    { "help", no_argument, NULL, O_HELP },
+    { "version", no_argument, NULL, O_VERSION },
+    { NULL, 0, NULL, 0 },
+};
+
+int xapi_daemon_option(const char *arg)
+{
+    const char *name;
+    size_t n;
+
+    if (strncmp(arg, "--", 2) != 0)
+        return -1;
+    name = arg + 2;
+    n = strcspn(name, "=");
+    for (size_t i = 0; longopts[i].name; i++) {
+        if (strlen(longopts[i].name) != n ||
+            strncmp(longopts[i].name, name, n) != 0 ||
+            longopts[i].val == O_HELP || longopts[i].val == O_VERSION)
+            continue;
+        if (longopts[i].has_arg == no_argument)
+            return name[n] ? -1 : 0;
+        return name[n] ? 0 : 1;
+    }
+    return -1;
+}
+
 int xapi_daemon_parse(int argc, char **argv, const char *root,
                       struct xapi_daemon_options *ret)
 {
-    enum {
-        O_SOCKET = 256, O_NO_SOCKET, O_LISTEN, O_CERT, O_KEY, O_USERS,
-        O_PAM, O_PAMDIR, O_MAXBODY, O_SYSLOG, O_HASH, O_HELP, O_VERSION,
-        O_MAXCONN, O_PERADDR, O_HDRTIME, O_IDLE, O_TLSPRIO, O_SESS,
-        O_SESSUSER, O_SESSORIG, O_TASKS,
-    };
-    static const struct option longopts[] = {
-        { "socket", required_argument, NULL, O_SOCKET },
-        { "no-socket", no_argument, NULL, O_NO_SOCKET },
-        { "listen", required_argument, NULL, O_LISTEN },
-        { "tls-cert", required_argument, NULL, O_CERT },
-        { "tls-key", required_argument, NULL, O_KEY },
-        { "users", required_argument, NULL, O_USERS },
-        { "pam-service", required_argument, NULL, O_PAM },
-        { "pam-confdir", required_argument, NULL, O_PAMDIR },
-        { "max-body", required_argument, NULL, O_MAXBODY },
-        { "max-connections", required_argument, NULL, O_MAXCONN },
-        { "max-per-address", required_argument, NULL, O_PERADDR },
-        { "header-timeout", required_argument, NULL, O_HDRTIME },
-        { "idle-timeout", required_argument, NULL, O_IDLE },
-        { "tls-priorities", required_argument, NULL, O_TLSPRIO },
-        { "max-sessions", required_argument, NULL, O_SESS },
-        { "max-sessions-per-user", required_argument, NULL, O_SESSUSER },
-        { "max-sessions-per-originator", required_argument, NULL,
-          O_SESSORIG },
-        { "max-tasks-per-session", required_argument, NULL, O_TASKS },
-        { "syslog", no_argument, NULL, O_SYSLOG },
-        { "hash-password", no_argument, NULL, O_HASH },
-        { "help", no_argument, NULL, O_HELP },
-        { "version", no_argument, NULL, O_VERSION },
-        { NULL, 0, NULL, 0 },
-    };
     struct xapi_daemon_options o = { 0 };
     char *end;
     int c;

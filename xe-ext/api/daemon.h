@@ -32,6 +32,14 @@ int xapi_daemon_parse(int argc, char **argv, const char *root,
 void xapi_daemon_options_dispose(struct xapi_daemon_options *o);
 
 /*
+ * Is @p arg one of xapi_daemon_parse()'s options (but --help and
+ * --version)?  1 when it takes its value as the next word, 0 when it
+ * takes none or has it (--name=value), -1 when it is not one.  For
+ * xen-sriovd, which hands these over to the endpoint.
+ */
+int xapi_daemon_option(const char *arg);
+
+/*
  * Serve until SIGTERM or SIGINT.  setup (may be NULL) runs after the
  * endpoint exists and before it listens: register classes and methods
  * there.  teardown (may be NULL) runs once the endpoint has stopped

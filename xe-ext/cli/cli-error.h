@@ -18,6 +18,10 @@
 #ifndef XEN_SRIOV_XE_CLI_ERROR_H
 #define XEN_SRIOV_XE_CLI_ERROR_H
 
+#include <errno.h>
+
+#include "ops/xapi-error.h"
+
 #define XE_ERR_SYNTAX "xe:SYNTAX_ERROR"
 #define XE_ERR_UNKNOWN_COMMAND "xe:UNKNOWN_COMMAND"
 #define XE_ERR_PARAM_NOT_FOUND "xe:PARAM_NOT_FOUND"
@@ -25,5 +29,10 @@
 #define XE_ERR_USAGE "xe:USAGE"
 /* Not an xe: code: xe itself prints it as an unknown server error code. */
 #define XE_ERR_MISSING_PARAMETER "Missing parameter"
+
+/* xe's Cli_failure, "Error: <message>": XE_ERR_FAILURE [message], message
+ * printf-formatted; returns -EINVAL. */
+#define xe_failf(err, ...) \
+    xapi_error_setf((err), -EINVAL, XE_ERR_FAILURE, __VA_ARGS__)
 
 #endif

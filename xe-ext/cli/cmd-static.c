@@ -10,6 +10,7 @@
 #include "xe-ext/cli/cli-error.h"
 #include "xe-ext/cli/commands.h"
 #include "xe-ext/cli/frontend.h"
+#include "xe-ext/cli/generic.h"
 #include "ops/xapi-errors.h"
 
 static int ops_of(struct xe_call *call, struct ops_ctx **ret)
@@ -27,22 +28,17 @@ static int print_uuid(struct xe_call *call, const char *uuid)
                  : 0;
 }
 
-/* Record_util.bool_of_string, as xe's get_bool_param: -1 when absent. */
+/* A boolean parameter (xe_bool_of_string), -1 when absent. */
 static int bool_param(struct xe_call *call, const char *name, int *ret)
 {
-    static const char *const yes[] = { "true", "t", "yes", "y", "1", "on" };
-    static const char *const no[] = { "false", "f", "no", "n", "0", "off" };
     const char *v = xe_args_get(call->args, name);
+    bool b;
 
     *ret = -1;
     if (!v)
         return 0;
-    for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
-        if (strcasecmp(v, yes[i]) == 0)
-            return *ret = 1, 0;
-        if (strcasecmp(v, no[i]) == 0)
-            return *ret = 0, 0;
-    }
+    if (xe_bool_of_string(v, &b) == 0)
+        return *ret = b, 0;
     return xapi_error_set(call->err, -EINVAL, XE_ERR_FAILURE,
                           name[0] == 'm' ? "Failed to parse parameter "
                           "'managed': expecting a boolean (true or false)"

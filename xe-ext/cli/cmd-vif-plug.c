@@ -13,6 +13,7 @@
 #include "xe-ext/cli/cli-error.h"
 #include "xe-ext/cli/commands.h"
 #include "xe-ext/cli/frontend.h"
+#include "xe-ext/cli/generic.h"
 
 /* The plugin's warnings (a rate the NIC refused...) on stderr, as xe's. */
 static void warn(void *userdata, int level, const char *msg)
@@ -53,15 +54,9 @@ int xe_cmd_vif_unplug(struct xe_call *call)
     bool forced = false;
     int r;
 
-    if (force) {
-        if (strcasecmp(force, "true") == 0 || strcmp(force, "1") == 0)
-            forced = true;
-        else if (strcasecmp(force, "false") != 0 && strcmp(force, "0") != 0)
-            return xapi_error_set(call->err, -EINVAL, XE_ERR_FAILURE,
-                                  "Failed to parse parameter 'force': "
-                                  "expecting a boolean (true or false)",
-                                  NULL);
-    }
+    if (force && xe_bool_of_string(force, &forced) < 0)
+        return xe_failf(call->err, "Failed to parse parameter 'force': "
+                        "expecting a boolean (true or false)");
     r = open_plugin(call, &p);
     if (r >= 0)
         r = ops_plugin_vif_unplug(p, uuid, forced, call->err);

@@ -13,37 +13,17 @@
 #include "ops/xapi-errors.h"
 #include "xenstore-schema/schema.h"
 
-static int failf(struct xapi_error *err, const char *fmt, ...)
-    _printf_(2, 3);
-
-/* xe's Cli_failure: printed as "Error: <message>". */
-static int failf(struct xapi_error *err, const char *fmt, ...)
-{
-    _cleanup_free_ char *msg = NULL;
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vasprintf(&msg, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return xapi_error_internal(err, -ENOMEM, "out of memory");
-    return xapi_error_set(err, -EINVAL, XE_ERR_FAILURE, msg, NULL);
-}
-
 static int oom(struct xapi_error *err)
 {
     return xapi_error_internal(err, -ENOMEM, "out of memory");
 }
 
-/* Record_util.bool_of_string, as get_bool_param uses it. */
-static int parse_bool(const char *name, const char *s, bool *ret,
-                      struct xapi_error *err)
+int xe_bool_of_string(const char *s, bool *ret)
 {
     static const char *const yes[] = { "true", "t", "yes", "y", "1", "on" };
     static const char *const no[] = { "false", "f", "no", "n", "0", "off" };
 
-    for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+    for (size_t i = 0; s && i < ELEMENTSOF(yes); i++) {
         if (strcasecmp(s, yes[i]) == 0) {
             *ret = true;
             return 0;
@@ -53,8 +33,16 @@ static int parse_bool(const char *name, const char *s, bool *ret,
             return 0;
         }
     }
-    return failf(err, "Failed to parse parameter '%s': expecting a boolean "
-                 "(true or false)", name);
+    return -EINVAL;
+}
+
+static int parse_bool(const char *name, const char *s, bool *ret,
+                      struct xapi_error *err)
+{
+    if (xe_bool_of_string(s, ret) == 0)
+        return 0;
+    return xe_failf(err, "Failed to parse parameter '%s': expecting a "
+                    "boolean (true or false)", name);
 }
 
 enum ftype { FT_NORMAL, FT_SET, FT_MAP };
@@ -84,9 +72,9 @@ static int field_type(const struct xe_class_def *cls, const char *k,
             return oom(err);
         f = xe_class_field(cls, name, index);
         if (!f)
-            return failf(err, "Unknown field '%s'", k);
+            return xe_failf(err, "Unknown field '%s'", k);
         if (f->kind == XE_SCALAR)
-            return failf(err, "Field '%s' is not a set or map", f->name);
+            return xe_failf(err, "Field '%s' is not a set or map", f->name);
         *type = f->kind == XE_SET ? FT_SET : FT_MAP;
         *rest = colon + 1;
         return 0;
@@ -110,7 +98,7 @@ static int field_type(const struct xe_class_def *cls, const char *k,
             return 0;
         }
     }
-    return failf(err, "Unknown field '%s'", k);
+    return xe_failf(err, "Unknown field '%s'", k);
 }
 
 /* A parameter that is not a *-list filter. */
@@ -141,7 +129,7 @@ static int apply_filter(const struct xe_class_def *cls,
         return r;
     f = &cls->fields[idx];
     if (type == FT_SET && !streq_ptr(rest, "contains"))
-        return failf(err, "Invalid syntax for set filtering (should be "
+        return xe_failf(err, "Invalid syntax for set filtering (should be "
                      "set-param:contains=key)");
     for (size_t i = 0; i < n; i++) {
         const struct xe_value *val;
@@ -358,7 +346,7 @@ int xe_generic_param_get(struct xe_record *rec, struct xe_args *args,
     if (key && f->kind == XE_MAP) {
         out = xe_value_map_get(v, key, false);
         if (!out)
-            return failf(err, "Key %s not found in map", key);
+            return xe_failf(err, "Key %s not found in map", key);
     } else {
         text = xe_value_format(f, v);
         if (!text)
@@ -419,9 +407,9 @@ static int check_scalar(const struct xe_record *rec,
         return 0;
     switch (sf->type) {
     case SCHEMA_INT:
-        return failf(err, "Parameter %s must be an integer", f->name);
+        return xe_failf(err, "Parameter %s must be an integer", f->name);
     case SCHEMA_BOOL:
-        return failf(err, "Parameter %s must be a boolean (true or false)",
+        return xe_failf(err, "Parameter %s must be a boolean (true or false)",
                      f->name);
     case SCHEMA_ENUM: {
         _cleanup_free_ char *list = strdup("");
@@ -437,10 +425,10 @@ static int check_scalar(const struct xe_record *rec,
         }
         if (!list)
             return oom(err);
-        return failf(err, "Expected %s, got %s", list, v);
+        return xe_failf(err, "Expected %s, got %s", list, v);
     }
     default:
-        return failf(err, "Parameter %s: %s", f->name, why);
+        return xe_failf(err, "Parameter %s: %s", f->name, why);
     }
 }
 
@@ -487,21 +475,21 @@ int xe_plan_param_set(struct xe_record *rec, struct xe_args *args,
         f = &rec->cls->fields[idx];
         if (type == FT_MAP) {
             if (!(f->flags & XE_RW))
-                return plan_fail(&plan, failf(err, "Map field '%s' is "
+                return plan_fail(&plan, xe_failf(err, "Map field '%s' is "
                                               "read-only.", f->name), err);
             r = plan_add(&plan, XE_CHANGE_MAP_PUT, f, rest, prm->value);
         } else if (type == FT_SET) {
-            return plan_fail(&plan, failf(err, "Cannot param-set on set "
+            return plan_fail(&plan, xe_failf(err, "Cannot param-set on set "
                                           "fields"), err);
         } else if (f->kind == XE_SCALAR && (f->flags & XE_RW)) {
             r = check_scalar(rec, f, prm->value, err);
             if (r >= 0)
                 r = plan_add(&plan, XE_CHANGE_SET, f, NULL, prm->value);
         } else if (f->kind == XE_MAP && (f->flags & XE_RW)) {
-            r = failf(err, "Field '%s' is a map or set. use the "
+            r = xe_failf(err, "Field '%s' is a map or set. use the "
                       "'name:key=value' syntax.", prm->key);
         } else {
-            r = failf(err, "Field '%s' is read-only.", prm->key);
+            r = xe_failf(err, "Field '%s' is read-only.", prm->key);
         }
         if (r < 0)
             return plan_fail(&plan, r, err);
@@ -539,15 +527,15 @@ int xe_plan_param_add(struct xe_record *rec, struct xe_args *args,
         return r;
     key = xe_args_get(args, "param-key");
     if (f->kind == XE_SCALAR)
-        return failf(err, "Can only add to parameters of type Set or Map");
+        return xe_failf(err, "Can only add to parameters of type Set or Map");
     if (!(f->flags & XE_RW))
-        return failf(err, "Parameter is read-only");
+        return xe_failf(err, "Parameter is read-only");
     v = xe_record_value(rec, idx);
     if (!v)
         return oom(err);
     if (f->kind == XE_SET) {
         if (!key)
-            return failf(err, "When adding a key to a set, use the syntax: "
+            return xe_failf(err, "When adding a key to a set, use the syntax: "
                          "*-param-add param-name=<name> param-key=<key>");
         r = plan_add(&plan, XE_CHANGE_SET_ADD, f, key, NULL);
         if (r < 0)
@@ -595,17 +583,17 @@ int xe_plan_param_remove(struct xe_record *rec, struct xe_args *args,
     if (!key)
         key = "";
     if (f->kind == XE_SCALAR)
-        return failf(err, "Can only remove from parameters of type Set or "
+        return xe_failf(err, "Can only remove from parameters of type Set or "
                      "Map");
     if (!(f->flags & XE_RW))
-        return failf(err, "Cannot remove parameters from read-only map");
+        return xe_failf(err, "Cannot remove parameters from read-only map");
     v = xe_record_value(rec, idx);
     if (!v)
         return oom(err);
     if (!xe_value_has(v, f->kind, key, false))
         return f->kind == XE_SET
-                   ? failf(err, "Key %s is not in the set", key)
-                   : failf(err, "Key %s is not in map", key);
+                   ? xe_failf(err, "Key %s is not in the set", key)
+                   : xe_failf(err, "Key %s is not in map", key);
     r = plan_add(&plan, f->kind == XE_SET ? XE_CHANGE_SET_REMOVE
                                           : XE_CHANGE_MAP_REMOVE,
                  f, key, NULL);
@@ -628,12 +616,12 @@ int xe_plan_param_clear(struct xe_record *rec, struct xe_args *args,
     if (r < 0)
         return r;
     if (!(f->flags & XE_RW))
-        return failf(err, "Can only clear RW parameters");
+        return xe_failf(err, "Can only clear RW parameters");
     if (f->kind == XE_SCALAR) {
         /* xe sets "" and turns any failure into this message. */
         if (check_scalar(rec, f, "", err) < 0) {
             xapi_error_clear(err);
-            return failf(err, "Cannot clear this parameter");
+            return xe_failf(err, "Cannot clear this parameter");
         }
         r = plan_add(&plan, XE_CHANGE_SET, f, NULL, "");
         if (r < 0)

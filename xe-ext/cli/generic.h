@@ -15,12 +15,21 @@
 #ifndef XEN_SRIOV_XE_GENERIC_H
 #define XEN_SRIOV_XE_GENERIC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "xe-ext/cli/args.h"
 #include "xe-ext/cli/printer.h"
 #include "xe-ext/cli/records.h"
 #include "ops/xapi-error.h"
+
+/*
+ * Record_util.bool_of_string, as xe's get_bool_param uses it: true, t,
+ * yes, y, 1, on and their false counterparts, any case.  The one boolean
+ * parser of the commands' parameters.
+ * @return 0; -EINVAL for anything else (NULL included)
+ */
+int xe_bool_of_string(const char *s, bool *ret);
 
 /*
  * xe <class>-list: recs are all the objects of cls.  Every parameter but

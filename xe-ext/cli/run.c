@@ -26,24 +26,6 @@ bool xe_server_is_local(const char *server, const char *hostname)
     return hostname && *hostname && strcasecmp(server, hostname) == 0;
 }
 
-static int failf(struct xapi_error *err, const char *fmt, ...)
-    _printf_(2, 3);
-
-/* xe's Cli_failure: "Error: <message>". */
-static int failf(struct xapi_error *err, const char *fmt, ...)
-{
-    _cleanup_free_ char *msg = NULL;
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vasprintf(&msg, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return xapi_error_internal(err, -ENOMEM, "out of memory");
-    return xapi_error_set(err, -EINVAL, XE_ERR_FAILURE, msg, NULL);
-}
-
 /* Ours: a parameter the command takes must be given once. */
 static int check_duplicates(const struct xe_command *c,
                             const struct xe_args *args,
@@ -58,7 +40,7 @@ static int check_duplicates(const struct xe_command *c,
             continue;
         for (size_t j = 0; j < i; j++)
             if (streq_ptr(args->params[j].key, k))
-                return failf(err, "Parameter %s is defined multiple times, "
+                return xe_failf(err, "Parameter %s is defined multiple times, "
                              "define it only once.", k);
     }
     return 0;
@@ -76,7 +58,7 @@ static int ignored_mode(const struct xe_args *args, bool *warn,
         *warn = true;
         return 0;
     }
-    return failf(err, "Failed to parse parameter 'report-ignored-params': "
+    return xe_failf(err, "Failed to parse parameter 'report-ignored-params': "
                  "expecting 'warn' or 'ignore', got '%s'", v);
 }
 
@@ -151,7 +133,7 @@ static int parse_minimal(const struct xe_args *args, bool *minimal,
         *minimal = true;
         return 0;
     }
-    return failf(err, "Failed to parse parameter 'minimal': expecting a "
+    return xe_failf(err, "Failed to parse parameter 'minimal': expecting a "
                  "boolean (true or false), got '%s'", v);
 }
 
@@ -177,7 +159,7 @@ int xe_run(const struct xe_env *env, int argc, char *const *argv)
         goto out;
     }
     if (!xe_server_is_local(args.server, env->hostname)) {
-        r = failf(&err, "cannot manage %s from here: this xe manages the "
+        r = xe_failf(&err, "cannot manage %s from here: this xe manages the "
                   "host it runs on; run it there, without -s", args.server);
         goto fail;
     }
