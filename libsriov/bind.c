@@ -167,7 +167,9 @@ SRIOV_EXPORT int sriov_pci_bind(sriov_ctx *ctx, const char *bdf,
     _cleanup_free_ char *cur = NULL, *override = NULL, *drvdir = NULL;
     _cleanup_free_ char *now = NULL;
     char addr[SRIOV_BDF_SIZE];
-    bool has_override = false, added_slot = false;
+    bool has_override = false, wrote_override = false, unbound = false;
+    bool added_slot = false;
+    struct error_saved e;
     struct stat st;
     int r;
 
@@ -197,8 +199,10 @@ SRIOV_EXPORT int sriov_pci_bind(sriov_ctx *ctx, const char *bdf,
      * is 0 (notes/xen-in-qemu.md), harmless otherwise. */
     if (has_override && (r = write_override(ctx, addr, driver)) < 0)
         return r;
+    wrote_override = has_override;
     if (cur && (r = driver_write(ctx, cur, "unbind", addr)) < 0)
-        goto undo_override;
+        goto undo;
+    unbound = cur != NULL;
     if (is_pciback(driver)) {
         /* libxl's pciback_dev_assign: new_slot unless listed, then bind. */
         r = pciback_has_slot(ctx, addr);
@@ -207,40 +211,42 @@ SRIOV_EXPORT int sriov_pci_bind(sriov_ctx *ctx, const char *bdf,
             added_slot = r >= 0;
         }
         if (r < 0)
-            goto undo_unbind;
+            goto undo;
     }
     r = driver_write(ctx, driver, "bind", addr);
     if (r < 0) {
         r = bind_error(ctx, addr, driver, r);
-        goto undo_slot;
+        goto undo;
     }
     r = driver_of(ctx, addr, &now);
     if (r < 0)
-        goto undo_slot;
+        goto undo;
     if (!now || strcmp(now, driver) != 0) {
         r = sriov__fail(ctx, -EIO, "%s: the kernel accepted the bind to %s "
                         "but the device is bound to %s", addr, driver,
                         now ? now : "no driver");
-        goto undo_slot;
+        goto undo;
     }
 done:
     if (ret_previous)
         *ret_previous = TAKE_PTR(cur);
     return 0;
 
-undo_slot:
+undo:
+    /* Back as it was, steps in reverse; a failed undo step records its
+     * own error, but the one to report is the first. */
+    ERROR_SAVE(&e, ctx);
     if (added_slot)
         driver_write(ctx, driver, "remove_slot", addr);
-undo_unbind:
-    if (cur) {
+    if (unbound) {
         /* Give it back; with autoprobe 0 the override must name it. */
         if (has_override)
             write_override(ctx, addr, cur);
         driver_write(ctx, cur, "bind", addr);
     }
-undo_override:
-    if (has_override)
+    if (wrote_override)
         write_override(ctx, addr, override);
+    ERROR_RESTORE(&e, ctx);
     return r;
 }
 

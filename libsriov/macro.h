@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define _unused_ __attribute__((unused))
@@ -23,6 +24,45 @@
 /* Return -EINVAL from an exported function on a broken precondition. */
 #define assert_return(expr, r) \
     do { if (!(expr)) return (r); } while (0)
+
+/*
+ * The first error of a failed step, kept while its undo runs, as libgit2's
+ * git_error_save()/git_error_restore(): an undo that fails records its own
+ * error, which is not the one to report.  Each layer keeps its last error
+ * as an errno and a message (sriov_ctx, store: last_errno, last_error):
+ *     struct error_saved e;
+ *     ERROR_SAVE(&e, ctx);  ...undo...  ERROR_RESTORE(&e, ctx);
+ * (the plugin, which keeps only a message, calls the functions).
+ */
+struct error_saved {
+    int r;
+    char message[1024];
+};
+
+static inline void error_save(struct error_saved *e, int r,
+                              const char *message)
+{
+    e->r = r;
+    snprintf(e->message, sizeof(e->message), "%s", message);
+}
+
+/* @p r may be NULL. */
+static inline void error_restore(const struct error_saved *e, int *r,
+                                 char *message, size_t size)
+{
+    size_t n = strnlen(e->message, size - 1);
+
+    if (r)
+        *r = e->r;
+    memcpy(message, e->message, n);
+    message[n] = '\0';
+}
+
+#define ERROR_SAVE(e, obj) error_save((e), (obj)->last_errno, \
+                                      (obj)->last_error)
+#define ERROR_RESTORE(e, obj) error_restore((e), &(obj)->last_errno, \
+                                            (obj)->last_error, \
+                                            sizeof((obj)->last_error))
 
 static inline void freep(void *p) { free(*(void **)p); }
 #define _cleanup_free_ _cleanup_(freep)

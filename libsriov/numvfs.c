@@ -220,16 +220,15 @@ SRIOV_EXPORT int sriov_pf_set_numvfs(sriov_ctx *ctx, const char *bdf,
     if (r < 0) {
         if (cur > 0 && numvfs > 0) {
             /* Put back what there was; keep the first error's message. */
-            char saved[SRIOV_ERROR_MAX];
-            int saved_errno = ctx->last_errno;
+            struct error_saved e;
 
-            memcpy(saved, ctx->last_error, sizeof(saved));
+            ERROR_SAVE(&e, ctx);
             if (sriov__sysfs_write_uint(ctx, pf->bdf, "sriov_numvfs",
                                         cur) < 0)
-                return sriov__fail(ctx, saved_errno, "%s (and restoring the "
-                                   "previous %u VFs failed too)", saved, cur);
-            memcpy(ctx->last_error, saved, sizeof(saved));
-            ctx->last_errno = saved_errno;
+                return sriov__fail(ctx, e.r, "%s (and restoring the "
+                                   "previous %u VFs failed too)", e.message,
+                                   cur);
+            ERROR_RESTORE(&e, ctx);
         }
         return r;
     }

@@ -434,10 +434,10 @@ static int acquire(plugin *p, const char *vm, long domid,
     }
     if (r < 0) {
         /* All or none: give back every VF of the call, keep the error. */
-        char saved[PLUGIN_ERROR_MAX];
+        struct error_saved e;
         int k;
 
-        memcpy(saved, p->error, sizeof(saved));
+        error_save(&e, r, p->error);
         for (size_t i = n; i-- > 0;) {
             k = plugin_release_vif(p, vifs[i].uuid, true, NULL);
             if (k < 0)
@@ -445,7 +445,7 @@ static int acquire(plugin *p, const char *vm, long domid,
                            "xen-sriovd --reconcile retries it",
                            vifs[i].uuid, p->error);
         }
-        memcpy(p->error, saved, sizeof(saved));
+        error_restore(&e, NULL, p->error, sizeof(p->error));
         goto out;
     }
     r = (int)todo;

@@ -322,14 +322,12 @@ int store_transact(store *s, store_tx_fn fn, void *userdata)
                 r = e;
         }
         if (r < 0) {
-            int saved = s->last_errno;
-            char msg[STORE_ERROR_MAX];
+            struct error_saved saved;
 
             /* Keep fn's message over the abort's. */
-            memcpy(msg, s->last_error, sizeof(msg));
+            ERROR_SAVE(&saved, s);
             store__tx_end(s, tx.id, false);
-            memcpy(s->last_error, msg, sizeof(msg));
-            s->last_errno = saved;
+            ERROR_RESTORE(&saved, s);
             if (r == -EAGAIN && !h.restoring)
                 continue;
             writers_unlock(s, &locked);

@@ -159,6 +159,29 @@ START_TEST(test_bind_failure_gives_back)
 }
 END_TEST
 
+START_TEST(test_bind_failure_keeps_first_error)
+{
+    root = fixture_new("x710-2pf", NULL);
+    open_ctx();
+    /* pciback refuses the VF, and so does iavf when it is given back: the
+     * message is still why pciback refused, not the undo's. */
+    setenv("SIM_FAIL", "drivers/pciback/bind:EIO,drivers/iavf/bind:EBUSY",
+           1);
+    ck_assert_int_eq(sriov_pci_bind(ctx, "0000:3b:02.0", "pciback", NULL),
+                     -EIO);
+    unsetenv("SIM_FAIL");
+    ck_assert_msg(strstr(sriov_ctx_last_error(ctx),
+                         "cannot bind 0000:3b:02.0 to pciback"),
+                  "%s", sriov_ctx_last_error(ctx));
+    ck_assert_int_eq(sriov_ctx_last_errno(ctx), -EIO);
+    /* the undo went on after its failed step: no slot, no override */
+    ck_assert_ptr_null(strstr(file("sys/bus/pci/drivers/pciback/slots"),
+                              "0000:3b:02.0"));
+    ck_assert_str_eq(file("sys/bus/pci/devices/0000:3b:02.0/driver_override"),
+                     "(null)\n");
+}
+END_TEST
+
 START_TEST(test_bind_refused_by_driver)
 {
     root = fixture_new("x710-2pf", NULL);
@@ -206,6 +229,7 @@ static Suite *bind_suite(void)
     tcase_add_test(tc, test_unbind_pciback_removes_slot);
     tcase_add_test(tc, test_bind_with_autoprobe_off);
     tcase_add_test(tc, test_bind_failure_gives_back);
+    tcase_add_test(tc, test_bind_failure_keeps_first_error);
     tcase_add_test(tc, test_bind_refused_by_driver);
     tcase_add_test(tc, test_pci_class);
     suite_add_tcase(s, tc);
