@@ -261,11 +261,15 @@ static int xl_vf_apply(plugin *p, const char *pf_ifname, unsigned vf,
     return r;
 }
 
-void plugin_libxl_pci_init(plugin *p, libxl_device_pci *pci, unsigned dom,
-                           unsigned bus, unsigned dev, unsigned fn)
+int plugin_libxl_pci_init(plugin *p, libxl_device_pci *pci, const char *bdf)
 {
     const struct plugin_pci_opts *o = &plugin_options(p)->pci;
+    unsigned dom, bus, dev, fn;
+    int r;
 
+    r = parse_bdf(p, bdf, &dom, &bus, &dev, &fn);
+    if (r < 0)
+        return r;
     libxl_device_pci_init(pci);
     pci->domain = (int)dom;
     pci->bus = (uint8_t)bus;
@@ -281,18 +285,18 @@ void plugin_libxl_pci_init(plugin *p, libxl_device_pci *pci, unsigned dom,
         pci->rdm_policy = LIBXL_RDM_RESERVE_POLICY_STRICT;
     else if (o->rdm_policy == PLUGIN_RDM_RELAXED)
         pci->rdm_policy = LIBXL_RDM_RESERVE_POLICY_RELAXED;
+    return 0;
 }
 
 static int xl_assignable_add(plugin *p, const char *bdf)
 {
     struct xl_state *s = state_of(p);
-    unsigned dom, bus, dev, fn;
     libxl_device_pci pci;
     int r, rc;
 
     if (!s)
         return -EOPNOTSUPP;
-    r = parse_bdf(p, bdf, &dom, &bus, &dev, &fn);
+    r = plugin_libxl_pci_init(p, &pci, bdf);
     if (r < 0)
         return r;
     /* pciback first, by libsriov: it writes driver_override, without
@@ -300,9 +304,10 @@ static int xl_assignable_add(plugin *p, const char *bdf)
      * sriov_drivers_autoprobe=0 (libxl does not).  libxl then finds it
      * on pciback and quarantines it, and lists it as assignable. */
     r = plugin_pciback_take(p, bdf);
-    if (r < 0)
+    if (r < 0) {
+        libxl_device_pci_dispose(&pci);
         return r;
-    plugin_libxl_pci_init(p, &pci, dom, bus, dev, fn);
+    }
     rc = libxl_device_pci_assignable_add(s->ctx, &pci, 0);
     libxl_device_pci_dispose(&pci);
     if (rc)
@@ -346,8 +351,8 @@ static int xl_assignable_remove(plugin *p, const char *bdf,
     r = parse_bdf(p, bdf, &dom, &bus, &dev, &fn);
     if (r < 0)
         return r;
-    if (is_assignable(s, dom, bus, dev, fn)) {
-        plugin_libxl_pci_init(p, &pci, dom, bus, dev, fn);
+    if (is_assignable(s, dom, bus, dev, fn) &&
+        plugin_libxl_pci_init(p, &pci, bdf) == 0) {
         rc = libxl_device_pci_assignable_remove(s->ctx, &pci, 0);
         libxl_device_pci_dispose(&pci);
         /* libxl 4.17 refuses one it never quarantined (a crash between
@@ -402,16 +407,14 @@ static int xl_domain_check(plugin *p, unsigned domid)
 static int xl_pci_attach(plugin *p, unsigned domid, const char *bdf)
 {
     struct xl_state *s = state_of(p);
-    unsigned dom, bus, dev, fn;
     libxl_device_pci pci;
     int r, rc;
 
     if (!s)
         return -EOPNOTSUPP;
-    r = parse_bdf(p, bdf, &dom, &bus, &dev, &fn);
+    r = plugin_libxl_pci_init(p, &pci, bdf);
     if (r < 0)
         return r;
-    plugin_libxl_pci_init(p, &pci, dom, bus, dev, fn);
     s->lg.no_iommu_ctx = false;
     rc = libxl_device_pci_add(s->ctx, domid, &pci, NULL);
     libxl_device_pci_dispose(&pci);
@@ -427,16 +430,14 @@ static int xl_pci_detach(plugin *p, unsigned domid, const char *bdf,
                          bool force)
 {
     struct xl_state *s = state_of(p);
-    unsigned dom, bus, dev, fn;
     libxl_device_pci pci;
     int r, rc;
 
     if (!s)
         return -EOPNOTSUPP;
-    r = parse_bdf(p, bdf, &dom, &bus, &dev, &fn);
+    r = plugin_libxl_pci_init(p, &pci, bdf);
     if (r < 0)
         return r;
-    plugin_libxl_pci_init(p, &pci, dom, bus, dev, fn);
     rc = force ? libxl_device_pci_destroy(s->ctx, domid, &pci, NULL) :
                  libxl_device_pci_remove(s->ctx, domid, &pci, NULL);
     libxl_device_pci_dispose(&pci);

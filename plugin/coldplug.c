@@ -125,10 +125,13 @@ static int append(sriov_xl *sx, libxl_domain_config *cfg)
         return -ENOMEM;
     cfg->pcidevs = v;
     for (size_t i = 0; i < sx->n; i++) {
-        unsigned dom, bus, dev, fn;
+        int r = plugin_libxl_pci_init(sx->p, &v[base + (int)i], sx->bdf[i]);
 
-        sscanf(sx->bdf[i], "%4x:%2x:%2x.%1x", &dom, &bus, &dev, &fn);
-        plugin_libxl_pci_init(sx->p, &v[base + (int)i], dom, bus, dev, fn);
+        if (r < 0) {
+            while (i-- > 0)
+                libxl_device_pci_dispose(&v[base + (int)i]);
+            return r;
+        }
     }
     cfg->num_pcidevs = base + (int)sx->n;
     return 0;

@@ -12,11 +12,10 @@
 /* sriov_xl_open() with the plugin's options. */
 int sriov_xl_open_with(sriov_xl **ret, const struct plugin_opts *opts);
 
-/* The libxl_device_pci of PCI function dom:bus:dev.fn with the plugin's
- * options (struct plugin_pci_opts): what backend-libxl.c attaches and
- * what the cold-plug API appends to a domain config.  Dispose of it with
- * libxl_device_pci_dispose(). */
-void plugin_libxl_pci_init(plugin *p, libxl_device_pci *pci, unsigned dom,
-                           unsigned bus, unsigned dev, unsigned fn);
+/* The libxl_device_pci of PCI function @p bdf with the plugin's options
+ * (struct plugin_pci_opts): what backend-libxl.c attaches and what the
+ * cold-plug API appends to a domain config.  Dispose of it with
+ * libxl_device_pci_dispose().  -EINVAL: not a PCI address. */
+int plugin_libxl_pci_init(plugin *p, libxl_device_pci *pci, const char *bdf);
 
 #endif
