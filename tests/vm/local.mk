@@ -79,7 +79,8 @@ EXTRA_DIST += $(VM_TESTS) $(VM_IGB_TESTS) docs/vm-tests.md \
 	tests/vm/guest/selftest-hang.sh \
 	tests/vm/guest/selftest-persist.sh tests/vm/vm-wire.sh \
 	tests/vm/guest/xen-igb.sh tests/vm/guest/xen-igb-restore.sh \
-	tests/vm/guest/domu-igb.sh
+	tests/vm/guest/domu-igb.sh tests/vm/guest/domu-spin.sh \
+	tests/vm/guest/xen-tcg-crash.sh
 CLEANFILES += tests/vm/*.console.log tests/vm/*.wire.pcap tests/vm/test-suite.log \
 	tests/vm/test-suite-igb.log \
 	$(VM_TESTS:.vmtest=.log) $(VM_TESTS:.vmtest=.trs) \

@@ -27,7 +27,10 @@
 #               tests/vm/NAME.wire.pcap (NAME.bootN.wire.pcap with --boots)
 # --no-x2apic   CPU without x2APIC (`-cpu max,-x2apic`); always so for
 #               --kind xen: Xen 4.17 under QEMU 10's TCG takes x2APIC and
-#               loses interrupts (`No irq handler for vector`)
+#               loses interrupts (`No irq handler for vector`).  Xen VMs
+#               also get a CPU without SVM (`-svm`): with it Xen switches
+#               PV vCPUs' FS/GS bases with VMLOAD, and under TCG dom0's
+#               programs then lose theirs (docs/vm-tests.md)
 # --host-check CMD  run on the host after the last boot of a try (CMD is
 #               split on spaces, words are not globbed); it sees VM_NAME,
 #               VM_RUN_DIR, VM_CONSOLE and VM_WIRE_PCAP (the last boot's
@@ -40,7 +43,8 @@
 # into the guest's /xs/bin with their libraries; VM_DOMU_BINS: those
 # also copied into the domU; VM_ACCEL=tcg (default) | kvm | auto (kvm only
 # where hardware virtualisation really is); VM_QEMU: the QEMU binary
-# (default qemu-system-x86_64 from PATH); VM_KEEP=1 keeps the work dir.
+# (default qemu-system-x86_64 from PATH); VM_KEEP=1 keeps the work dir;
+# VM_SVM=1 gives a Xen VM's CPU SVM (see --no-x2apic).
 # VMs of one user run one at a time (a lock in the image cache).
 # Exit: 0 all checks passed, 1 a check failed, 77 QEMU cannot run here.
 set -eu
@@ -154,6 +158,13 @@ kvm) machine="q35,accel=kvm,kernel-irqchip=split" cpu=host ;;
 *) vm_die "VM_ACCEL must be tcg, kvm or auto" ;;
 esac
 [ "$no_x2apic" = 0 ] || cpu="$cpu,-x2apic"
+# Xen on TCG's SVM loads a PV vCPU's FS/GS bases with VMLOAD
+# (svm_load_segs) on every switch between vCPUs; with a domU running, dom0's
+# programs then crash on their TLS (a lost FS base) 10-15 times as often:
+# Xen runs PV guests only here, it needs no SVM.
+# VM_SVM=1 keeps it (to measure: tests/vm/guest/xen-tcg-crash.sh).
+[ "$kind" = linux ] || [ "$accel" = kvm ] || [ "${VM_SVM:-0}" = 1 ] ||
+    cpu="$cpu,-svm"
 iommu=intel-iommu,intremap=on
 if [ "$igb" = 1 ]; then
     # The machine the igb's VFs were seen on (QEMU 10, TCG): interrupt

@@ -11,9 +11,9 @@ check "dom0 toolstack up (modules, xenstored, xen-init-dom0, xenconsoled)" \
 no_directio() {
     caps=$($XL info | grep '^virt_caps') || return 1
     echo "$caps"
-    ! echo "$caps" | grep -qw hvm_directio
+    ! echo "$caps" | grep -qwE '(hvm|pv)_directio'
 }
-check "xl info: no passthrough (virt_caps without hvm_directio)" no_directio
+check "xl info: no passthrough (virt_caps without pv_directio)" no_directio
 pf=$(xen_find_pf)
 check "SR-IOV enabled on the PF in dom0 (sriov-info set-numvfs 2)" \
     xen_enable_vfs "$pf" 2 || return 0

@@ -124,11 +124,32 @@ xen_start_sriovd() {
     wait_for 600 grep -q 'watching domains' /tmp/sriovd.log
 }
 
-# xen_sriovd_log [N]: the last N lines of its log, as comments.
+# xen_sriovd_log [N]: the last N lines of its log, as comments, then
+# xen_crashes.
 xen_sriovd_log() {
     tap_comment "xen-sriovd's log:"
     grep -v 'xencall:buffer' /tmp/sriovd.log >/tmp/sriovd.short
     tap_tail /tmp/sriovd.short "${1:-30}"
+    xen_crashes
+}
+
+# xen_crashes: whether xenstored still runs, and the programs other than
+# busybox that the kernel saw crash (under TCG dom0's programs lose their
+# TLS now and then, docs/vm-tests.md: a "Connection reset by peer" from
+# xenstored was xenstored itself killed by SIGSEGV), as comments.
+xen_crashes() {
+    if kill -0 "$(cat /var/run/xenstored.pid 2>/dev/null)" 2>/dev/null; then
+        tap_comment "xenstored runs (pid $(cat /var/run/xenstored.pid))"
+    else
+        tap_comment "xenstored is not running"
+    fi
+    dmesg >/tmp/dmesg.out 2>&1
+    tap_comment "crashes in dom0 since boot: $(grep -c 'segfault at' \
+/tmp/dmesg.out) segfaults, $(grep 'segfault at' /tmp/dmesg.out |
+        grep -vc 'busybox\[') of them not busybox's:"
+    grep -E 'segfault at|general protection|traps:' /tmp/dmesg.out |
+        grep -v 'busybox\[' >/tmp/crashes.out
+    tap_tail /tmp/crashes.out 5
 }
 
 # xen_enable_vfs PF N
