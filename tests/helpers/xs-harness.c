@@ -497,6 +497,28 @@ pid_t xs_harness_pid(const xs_harness *h)
     return h ? h->pid : -1;
 }
 
+const char *xs_harness_health(xs_harness *h)
+{
+    static char buf[768];
+    char log[512];
+    int status;
+
+    if (!h)
+        return "no xenstored was started";
+    if (h->pid > 0 && waitpid(h->pid, &status, WNOHANG) == h->pid) {
+        h->pid = -1;
+        read_log(h, log, sizeof(log));
+        if (WIFSIGNALED(status))
+            snprintf(buf, sizeof(buf), "xenstored was killed by signal %d "
+                     "(log: %s)", WTERMSIG(status), *log ? log : "empty");
+        else
+            snprintf(buf, sizeof(buf), "xenstored exited with status %d "
+                     "(log: %s)", WEXITSTATUS(status), *log ? log : "empty");
+        return buf;
+    }
+    return h->pid > 0 ? "xenstored runs" : buf[0] ? buf : "xenstored ended";
+}
+
 void xs_harness_setup(void)
 {
     int r;

@@ -94,6 +94,10 @@ int xs_harness_set_domains(xs_harness *h, const char *domids);
 const char *xs_harness_socket(const xs_harness *h);  /* <dir>/socket */
 const char *xs_harness_dir(const xs_harness *h);     /* private directory */
 pid_t xs_harness_pid(const xs_harness *h);           /* daemon, or -1 */
+/* Whether the daemon still runs, said for a failure message: "xenstored
+ * runs", or how it ended and the end of its log (a client's "Connection
+ * reset by peer" then was the daemon's death, not a dropped connection). */
+const char *xs_harness_health(xs_harness *h);
 
 /* Last failure of any xs_harness_* call in this process ("" if none). */
 const char *xs_harness_error(void);

@@ -361,8 +361,9 @@ START_TEST(test_store_watch_follows_a_burst)
         for (int i = 0; i < 2; i++)
             if (pids[i] > 0 && waitpid(pids[i], &status, WNOHANG) == pids[i]) {
                 ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                              "burst writer %d failed (%d)", i,
-                              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                              "burst writer %d failed (%d); %s", i,
+                              WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                              xs_harness_health(xs_harness_current()));
                 pids[i] = 0;
                 live--;
             }

@@ -96,6 +96,25 @@ START_TEST(test_xs_harness_instances_are_isolated)
 }
 END_TEST
 
+/* A daemon dead behind the harness's back (SIGSEGV, as xenstored under
+ * TCG) is said as such, not taken for a running one. */
+START_TEST(test_xs_harness_health_names_a_crash)
+{
+    xs_harness *h = NULL;
+
+    ck_assert_msg(xs_harness_start(&h, NULL) == 0, "%s", xs_harness_error());
+    ck_assert_str_eq(xs_harness_health(h), "xenstored runs");
+    ck_assert_int_eq(kill(xs_harness_pid(h), SIGSEGV), 0);
+    for (int i = 0; i < 1200 && !strstr(xs_harness_health(h), "signal");
+         i++)
+        usleep(100000);
+    ck_assert_msg(strstr(xs_harness_health(h), "killed by signal 11"),
+                  "%s", xs_harness_health(h));
+    ck_assert_int_eq(xs_harness_pid(h), -1);
+    xs_harness_stop(h);
+}
+END_TEST
+
 START_TEST(test_xs_harness_kill_then_restart)
 {
     xs_harness *h = NULL;
@@ -250,6 +269,7 @@ static Suite *harness_suite(void)
     tcase_add_test(tc, test_xs_harness_start_write_read_stop);
     tcase_add_test(tc, test_xs_harness_instances_are_isolated);
     tcase_add_test(tc, test_xs_harness_kill_then_restart);
+    tcase_add_test(tc, test_xs_harness_health_names_a_crash);
     tcase_add_test(tc, test_xs_harness_domains);
     tcase_add_test(tc, test_xs_harness_missing_daemon_is_clear);
     tcase_add_test(tc, test_xs_harness_daemon_dies_with_starter);
