@@ -52,7 +52,10 @@ xl() {
         echo "xl $* crashed (exit $rc, TCG): once more" >&2
         if [ "$1" = create ]; then
             dom=$(sed -n 's/^name = "\(.*\)"$/\1/p' "$2")
-            /usr/lib/xen-4.17/bin/xl domid "$dom" >/dev/null 2>&1 && return 0
+            # The crashed try may have made the domain (xl's child dies
+            # after it), and `xl domid` can crash too: asked 3 times.
+            xen_settled 3 /usr/lib/xen-4.17/bin/xl domid "$dom" \
+                >/dev/null && return 0
         elif ! /usr/lib/xen-4.17/bin/xl domid "$2" >/dev/null 2>&1; then
             return 0
         fi
@@ -173,6 +176,18 @@ xen_store_init() {
     xen-sriov-store init
 }
 
+# xen_domu_cpus: the physical CPUs a domU may run on.  When dom0 has one
+# vCPU, pinned to CPU 0 (run-vm.sh), domUs get CPU 1: under TCG, dom0's
+# programs lose their FS base when Xen switches a CPU between dom0's and a
+# domU's vCPUs (docs/vm-tests.md).
+xen_domu_cpus() {
+    if [ "$(grep -c '^processor' /proc/cpuinfo)" = 1 ]; then
+        echo 1
+    else
+        echo all
+    fi
+}
+
 # xen_create_domu NAME VF: a tiny PV guest given the VF.
 xen_create_domu() {
     cat >"/tmp/$1.cfg" <<EOF
@@ -183,6 +198,7 @@ ramdisk = "/vm/domu.cpio"
 extra = "console=hvc0 rdinit=/init quiet"
 memory = 160
 vcpus = 1
+cpus = "$(xen_domu_cpus)"
 pci = [ "$2" ]
 EOF
     xl create "/tmp/$1.cfg"
@@ -200,6 +216,7 @@ ramdisk = "/vm/domu.cpio"
 extra = "console=hvc0 rdinit=/init quiet $3"
 memory = 160
 vcpus = 1
+cpus = "$(xen_domu_cpus)"
 ${4:-}
 EOF
     xl create "/tmp/$1.cfg"

@@ -3,7 +3,8 @@
 # The reproduction of dom0's crashes under TCG (docs/vm-tests.md), not a
 # test: a PV domU spins while dom0 runs 2 x 400 rounds of busybox
 # `true` and `echo x | grep -q x`; prints how many segfaults the kernel
-# saw.  Run it by hand, with and without VM_SVM=1:
+# saw.  Run it by hand; VM_DOM0_VCPUS=dom0_max_vcpus=2 lets dom0 share the
+# CPUs with the domU (the crashes), VM_SVM=1 gives Xen SVM (more crashes):
 #   top_srcdir=... top_builddir=... tests/vm/run-vm.sh --name tcg-crash \
 #       --kind xen --timeout 900 xen-tcg-crash.sh
 # shellcheck source=tests/vm/guest/xen-steps.sh
