@@ -3,20 +3,18 @@
 # real Xen with real passthrough.  Each *.vmtest boots one VM and reports
 # its checks as TAP; the VMs run one at a time.
 
+# The seed flow on igb under Xen: also alone with `make check-vm-igb`.
+VM_IGB_TESTS = \
+	tests/vm/xen-igb.vmtest \
+	tests/vm/xen-igb-restore.vmtest
+
 VM_TESTS = \
 	tests/vm/runner.vmtest \
 	tests/vm/kernel.vmtest \
 	tests/vm/kernel-igb.vmtest \
 	tests/vm/xen.vmtest \
-	tests/vm/xen-noiommu.vmtest
-
-# The seed flow on igb under Xen (`make check-vm-igb`): not yet in
-# check-vm, see docs/vm-tests.md (xenstored resets a client's connection
-# during a vif-plug there, and dom0's programs crash under TCG while a domU
-# runs).
-VM_IGB_TESTS = \
-	tests/vm/xen-igb.vmtest \
-	tests/vm/xen-igb-restore.vmtest
+	tests/vm/xen-noiommu.vmtest \
+	$(VM_IGB_TESTS)
 
 # Programs copied into the guests (built by `make check`, run only in VMs).
 VM_GUEST_BINS = \
@@ -70,7 +68,7 @@ check-vm-igb: all
 		VM_GUEST_BINS='$(VM_GUEST_BINS)' VM_DOMU_BINS='$(VM_DOMU_BINS)'
 .PHONY: check-vm check-vm-igb
 
-EXTRA_DIST += $(VM_TESTS) $(VM_IGB_TESTS) docs/vm-tests.md \
+EXTRA_DIST += $(VM_TESTS) docs/vm-tests.md \
 	tests/vm/vm-lib.sh tests/vm/image.sh tests/vm/run-vm.sh \
 	tests/vm/guest/init tests/vm/guest/domu-init tests/vm/guest/tap.sh \
 	tests/vm/guest/xen-steps.sh tests/vm/guest/xen-passthrough.sh \
@@ -83,5 +81,4 @@ EXTRA_DIST += $(VM_TESTS) $(VM_IGB_TESTS) docs/vm-tests.md \
 	tests/vm/guest/xen-tcg-crash.sh
 CLEANFILES += tests/vm/*.console.log tests/vm/*.wire.pcap tests/vm/test-suite.log \
 	tests/vm/test-suite-igb.log \
-	$(VM_TESTS:.vmtest=.log) $(VM_TESTS:.vmtest=.trs) \
-	$(VM_IGB_TESTS:.vmtest=.log) $(VM_IGB_TESTS:.vmtest=.trs)
+	$(VM_TESTS:.vmtest=.log) $(VM_TESTS:.vmtest=.trs)
