@@ -67,8 +67,9 @@ case $VM_BOOT in
     }
     check "igb made the VFs again (sriov_numvfs 2, virtfn0-1)" vfs_back
     vf0=$(xen_vf "$pf" 0)
+    xen_start_sriovd
     check "xen-sriovd started (watching domains)" \
-        xen_start_sriovd || { xen_sriovd_log 30; return 0; }
+        xen_sriovd_ready || { xen_sriovd_log 30; return 0; }
     check "xl create restored (uuid $VM, passthrough=\"enabled\")" \
         xen_create_vm restored $VM "xs_test=igb xs_mac=$MAC \
 xs_ips=169.254.30.1" 'passthrough = "enabled"' ||
@@ -89,7 +90,8 @@ xs_ips=169.254.30.1" 'passthrough = "enabled"' ||
     check "xl destroy restored" xl destroy restored
     check "the store checks clean (xen-sriov-store check)" \
         xen-sriov-store check
-    kill "$sriovd" 2>/dev/null
+    check "xen-sriovd stops on SIGTERM" xen_sriovd_stop
+    xen_sriovd_log 10
     ;;
 esac
 :

@@ -74,7 +74,8 @@ vif2=$(xe vif-list vm-uuid=$VM2 --minimal)
 before=$(xen_vf_line "$pfif" 0)
 tap_comment "VF 0 before any VM: $before"
 
-check "xen-sriovd started (watching domains)" xen_start_sriovd || {
+xen_start_sriovd
+check "xen-sriovd started (watching domains)" xen_sriovd_ready || {
     xen_sriovd_log 30
     return 0
 }
@@ -210,8 +211,6 @@ check "xl pci-assignable-remove -r $vf0" xl pci-assignable-remove -r "$vf0"
 check "xen-sriovd released $vf1" wait_for 600 sh -c \
     "xen-sriovd --status | grep -q '2 of 2 VFs free'" || xen_sriovd_log 30
 check "the store checks clean (xen-sriov-store check)" xen-sriov-store check
-gone() { ! kill -0 "$sriovd" 2>/dev/null; }
-stop() { kill "$sriovd" && wait_for 900 gone; }
-check "xen-sriovd stops on SIGTERM" stop
+check "xen-sriovd stops on SIGTERM" xen_sriovd_stop
 xen_sriovd_log 20
 :

@@ -119,12 +119,27 @@ xen_vf_line() {
 }
 
 # xen_start_sriovd: xen-sriovd as its systemd unit runs it (verbose, its
-# log in /tmp/sriovd.log); $sriovd is its pid.
+# log in /tmp/sriovd.log); $sriovd is its pid.  Call it from the script's
+# own shell, not through check (which runs a function in a subshell: the
+# script would not know $sriovd, and `kill ""` signals the whole process
+# group), then check xen_sriovd_ready.
 xen_start_sriovd() {
     xen-sriovd --foreground --verbose >/tmp/sriovd.log 2>&1 &
     # shellcheck disable=SC2034 # the scripts stop it
     sriovd=$!
+}
+xen_sriovd_ready() {
     wait_for 600 grep -q 'watching domains' /tmp/sriovd.log
+}
+
+# xen_sriovd_stop: SIGTERM, then wait until it has exited (a zombie not yet
+# reaped by the shell counts as exited).
+xen_sriovd_gone() {
+    [ ! -e "/proc/$sriovd" ] || grep -q '^State:.*Z' "/proc/$sriovd/status"
+}
+xen_sriovd_stop() {
+    [ -n "$sriovd" ] || { echo "xen-sriovd's pid is unknown"; return 1; }
+    kill "$sriovd" && wait_for 900 xen_sriovd_gone
 }
 
 # xen_sriovd_log [N]: the last N lines of its log, as comments, then
