@@ -426,25 +426,65 @@ static int xl_pci_attach(plugin *p, unsigned domid, const char *bdf)
     return 0;
 }
 
+/* Whether libxl still lists the VF among the domain's PCI devices. */
+static bool still_listed(struct xl_state *s, unsigned domid,
+                         const libxl_device_pci *pci)
+{
+    libxl_device_pci *l;
+    bool found = false;
+    int n = 0;
+
+    l = libxl_device_pci_list(s->ctx, domid, &n);
+    for (int i = 0; l && i < n; i++)
+        if (l[i].domain == pci->domain && l[i].bus == pci->bus &&
+            l[i].dev == pci->dev && l[i].func == pci->func)
+            found = true;
+    if (l)
+        libxl_device_pci_list_free(l, n);
+    return found;
+}
+
+/*
+ * libxl 4.17 takes a PV guest's device away from Xen, then waits 10 s for
+ * the guest's pcifront to answer before it removes the device's xenstore
+ * nodes; a guest slower than that (a loaded host) leaves the device listed
+ * while libxl reports success, and a later plug of the VF fails.  The
+ * removal is asked again (the guest has had its time meanwhile), and a
+ * device still listed is an error, not a success.
+ */
+#define DETACH_TRIES 3
+
 static int xl_pci_detach(plugin *p, unsigned domid, const char *bdf,
                          bool force)
 {
     struct xl_state *s = state_of(p);
     libxl_device_pci pci;
-    int r, rc;
+    int r, rc = 0, i;
 
     if (!s)
         return -EOPNOTSUPP;
     r = plugin_libxl_pci_init(p, &pci, bdf);
     if (r < 0)
         return r;
-    rc = force ? libxl_device_pci_destroy(s->ctx, domid, &pci, NULL) :
-                 libxl_device_pci_remove(s->ctx, domid, &pci, NULL);
+    for (i = 0; i < DETACH_TRIES; i++) {
+        rc = force ? libxl_device_pci_destroy(s->ctx, domid, &pci, NULL) :
+                     libxl_device_pci_remove(s->ctx, domid, &pci, NULL);
+        if (rc || !still_listed(s, domid, &pci))
+            break;
+        plugin_log(p, LOG_NOTICE, "VF %s still listed in domain %u after "
+                   "libxl removed it (the guest answered late): removing "
+                   "it again", bdf, domid);
+    }
     libxl_device_pci_dispose(&pci);
     if (rc)
         return plugin_fail(p, -EIO, "libxl cannot detach VF %s from domain "
                            "%u (%s)%s", bdf, domid, last(s),
                            force ? "" : ": retry with force=true");
+    if (i == DETACH_TRIES)
+        return plugin_fail(p, -ETIMEDOUT, "VF %s is still listed in domain "
+                           "%u after %d removals (its pcifront does not "
+                           "answer): retry, or destroy the domain", bdf,
+                           domid, DETACH_TRIES);
     return 0;
 }
 
