@@ -9,7 +9,8 @@
 int sriovd_api_setup(struct xapi *api, void *userdata)
 {
     struct sriovd_options *o = userdata;
-    struct xapi_store_options so = { .root = o->plugin.root };
+    struct xapi_store_options so = { .root = o->plugin.root,
+                                     .no_xen = o->plugin.dry_run };
     int r;
 
 #ifdef XEN_SRIOV_TEST_HOOKS

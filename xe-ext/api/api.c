@@ -9,6 +9,7 @@
 #include "libsriov/macro.h"
 #include "xe-ext/api/api.h"
 #include "xe-ext/api/jsonrpc.h"
+#include "xe-ext/api/role.h"
 #include "xe-ext/api/xmlrpc.h"
 
 struct xapi {
@@ -67,6 +68,8 @@ int xapi_new(struct xapi **ret, const struct xapi_config *cfg)
         r = xapi_events_register(api->events, api->reg);
     if (r == 0)
         r = xapi_registry_add(api->reg, &list);
+    if (r == 0)
+        r = xapi_roles_register(api->reg);
     if (r == 0)
         r = xapi_tasks_new(&api->tasks, api, &cfg->tasks);
     if (r == 0)
@@ -222,7 +225,8 @@ static int login_too_big(struct xapi *api, const char *method, size_t len,
     int n;
 
     if (len <= XAPI_LOGIN_MAX_BODY ||
-        strcmp(method, "session.login_with_password") != 0)
+        (strcmp(method, "session.login_with_password") != 0 &&
+         strcmp(method, "session_login_with_password") != 0))
         return 0;
     xapi_log(&api->log, LOG_NOTICE, "login request of %zu bytes from %s is "
              "over the limit of %d bytes", len, client, XAPI_LOGIN_MAX_BODY);

@@ -215,6 +215,33 @@ static int count_mismatch(struct xapi_error *err, const char *method,
                           method, e, g, NULL);
 }
 
+/*
+ * XAPI's alternative wire name of a sync call, "<class>_<message>"
+ * (DU.alternative_wire_name: "event_from", "VM_get_all_records",
+ * "network_sriov_create"): the '_' that ends a registered class.  Not for
+ * Async (server_helpers.ml: "X_y api call format does not work with
+ * Async") nor system.listMethods, which is no datamodel message.
+ */
+static int find_alternative(struct xapi_registry *reg, const char *method,
+                            struct xapi_method *ret)
+{
+    char name[256];
+    size_t len = strlen(method);
+
+    if (strchr(method, '.') || len >= sizeof(name))
+        return -ENOENT;
+    for (size_t k = 1; k + 1 < len; k++) {
+        if (method[k] != '_')
+            continue;
+        memcpy(name, method, len + 1);
+        name[k] = '.';
+        if (strncmp(name, "system.", 7) != 0 &&
+            xapi_registry_find(reg, name, ret) == 0)
+            return 0;
+    }
+    return -ENOENT;
+}
+
 int xapi_registry_call(struct xapi_registry *reg, struct xapi *api,
                        xapi_session_check_fn check, void *check_userdata,
                        const char *method, const struct xv *params,
@@ -232,7 +259,8 @@ int xapi_registry_call(struct xapi_registry *reg, struct xapi *api,
 
     if (!params || params->type != XV_ARRAY)
         return xapi_error_internal(err, -EINVAL, "params are not an array");
-    if (xapi_registry_find(reg, method, &m) < 0) {
+    if (xapi_registry_find(reg, method, &m) < 0 &&
+        find_alternative(reg, method, &m) < 0) {
         /* Async.<name>: the checks of <name>, then a task. */
         if (strncmp(method, "Async.", 6) == 0 &&
             xapi_registry_find(reg, method + 6, &m) == 0 &&

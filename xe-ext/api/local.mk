@@ -12,6 +12,7 @@ xe_ext_api_libxapi_la_SOURCES = \
 	xe-ext/api/auth.h xe-ext/api/auth.c \
 	xe-ext/api/session.h xe-ext/api/session.c \
 	xe-ext/api/class.h xe-ext/api/class.c \
+	xe-ext/api/role.h xe-ext/api/role.c \
 	xe-ext/api/event.h xe-ext/api/event.c \
 	xe-ext/api/task.h xe-ext/api/task.c \
 	xe-ext/api/api.h xe-ext/api/api.c \
@@ -20,10 +21,10 @@ xe_ext_api_libxapi_la_SOURCES = \
 	xe-ext/api/daemon.h xe-ext/api/daemon.c
 xe_ext_api_libxapi_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
 	$(LIBXML_CFLAGS) $(JSONC_CFLAGS) $(MHD_CFLAGS) $(PAM_CFLAGS) \
-	$(LIBCRYPT_CFLAGS)
+	$(LIBCRYPT_CFLAGS) $(GNUTLS_CFLAGS)
 xe_ext_api_libxapi_la_LIBADD = ops/libops.la \
 	$(LIBXML_LIBS) $(JSONC_LIBS) $(MHD_LIBS) $(PAM_LIBS) $(LIBCRYPT_LIBS) \
-	$(PTHREAD_LIBS)
+	$(GNUTLS_LIBS) $(PTHREAD_LIBS)
 
 sbin_PROGRAMS += xe-ext/api/xen-sriov-api
 xe_ext_api_xen_sriov_api_SOURCES = xe-ext/api/main.c

@@ -24,6 +24,7 @@ struct session {
     char *user;
     char *originator;
     double last_used;              /* monotonic seconds */
+    time_t created;                /* wall clock: validation_time */
 };
 
 struct failures {
@@ -46,6 +47,7 @@ struct xapi_sessions {
     struct xapi_registry *reg;     /* for the permission list */
     void (*on_logout)(void *userdata, const char *ref);
     void *on_logout_userdata;
+    char host[XAPI_REF_MAX];       /* this_host; the null ref until set */
 };
 
 static double now(void)
@@ -462,6 +464,7 @@ int xapi_sessions_login(struct xapi_sessions *s, const char *user,
     ns->user = TAKE_PTR(u);
     ns->originator = TAKE_PTR(o);
     ns->last_used = t;
+    ns->created = time(NULL);
     pthread_mutex_unlock(&s->lock);
     xapi_log(&s->log, LOG_INFO, "session opened for user '%s' from %s",
              user, client);
@@ -593,26 +596,134 @@ static int m_is_superuser(const struct xapi_call *call,
 }
 
 /* Permissions of a superuser: every method, lower-cased as XAPI's. */
-static int m_rbac(const struct xapi_call *call, struct xv *const *args,
-                  size_t n, struct xv **ret, struct xapi_error *err)
+static int permissions(struct xapi_sessions *s, struct xv **ret)
 {
-    _cleanup_xv_ struct xv *tmp = NULL, *all = NULL;
-    struct xapi_registry *reg;
+    _cleanup_xv_ struct xv *all = NULL;
     size_t k;
     char *p;
     int r;
 
-    r = self_field(call, args, "uuid", &tmp, err);
-    if (r < 0)
-        return r;
-    reg = ((struct xapi_sessions *)call->userdata)->reg;
-    r = xapi_registry_list(reg, &all);
+    r = xapi_registry_list(s->reg, &all);
     if (r < 0)
         return r;
     for (k = 0; k < all->a.n; k++)
         for (p = all->a.items[k]->s; *p; p++)
             *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
     *ret = TAKE_PTR(all);
+    return 0;
+}
+
+static int m_rbac(const struct xapi_call *call, struct xv *const *args,
+                  size_t n, struct xv **ret, struct xapi_error *err)
+{
+    _cleanup_xv_ struct xv *tmp = NULL;
+    int r;
+
+    r = self_field(call, args, "uuid", &tmp, err);
+    if (r < 0)
+        return r;
+    return permissions(call->userdata, ret);
+}
+
+void xapi_sessions_set_host(struct xapi_sessions *s, const char *host_ref)
+{
+    pthread_mutex_lock(&s->lock);
+    snprintf(s->host, sizeof(s->host), "%s", host_ref ? host_ref : "");
+    pthread_mutex_unlock(&s->lock);
+}
+
+static struct xv *date_of(time_t t)
+{
+    struct tm tm;
+    char buf[32];
+
+    if (!gmtime_r(&t, &tm))
+        return NULL;
+    strftime(buf, sizeof(buf), "%Y%m%dT%H:%M:%SZ", &tm);
+    return xv_new_date(buf);
+}
+
+/* session.get_this_host(self): the host this server is. */
+static int m_this_host(const struct xapi_call *call, struct xv *const *args,
+                       size_t n, struct xv **ret, struct xapi_error *err)
+{
+    struct xapi_sessions *s = call->userdata;
+    _cleanup_xv_ struct xv *tmp = NULL;
+    int r;
+
+    r = self_field(call, args, "uuid", &tmp, err);
+    if (r < 0)
+        return r;
+    pthread_mutex_lock(&s->lock);
+    *ret = xv_new_string(*s->host ? s->host : "OpaqueRef:NULL");
+    pthread_mutex_unlock(&s->lock);
+    return *ret ? 0 : -ENOMEM;
+}
+
+/* session.get_this_user(self): XAPI's this_user, the null ref for a
+ * local user (the user class is deprecated). */
+static int m_this_user(const struct xapi_call *call, struct xv *const *args,
+                       size_t n, struct xv **ret, struct xapi_error *err)
+{
+    _cleanup_xv_ struct xv *tmp = NULL;
+    int r;
+
+    r = self_field(call, args, "uuid", &tmp, err);
+    if (r < 0)
+        return r;
+    *ret = xv_new_string("OpaqueRef:NULL");
+    return *ret ? 0 : -ENOMEM;
+}
+
+/* session.get_record(self): XAPI's session fields. */
+static int m_get_record(const struct xapi_call *call, struct xv *const *args,
+                        size_t n, struct xv **ret, struct xapi_error *err)
+{
+    struct xapi_sessions *s = call->userdata;
+    _cleanup_xv_ struct xv *rec = xv_new_struct(), *perms = NULL;
+    _cleanup_free_ char *user = NULL, *originator = NULL;
+    char uuid[37], host[XAPI_REF_MAX];
+    const char *self;
+    time_t created = 0;
+    ssize_t k;
+    int r;
+
+    r = xapi_arg_string(args, 0, "self", &self, err);
+    if (r < 0)
+        return r;
+    if (!rec || (r = permissions(s, &perms)) < 0)
+        return -ENOMEM;
+    pthread_mutex_lock(&s->lock);
+    k = session_find(s, self, now());
+    if (k >= 0) {
+        memcpy(uuid, s->s[k].uuid, sizeof(uuid));
+        user = strdup(s->s[k].user);
+        originator = strdup(s->s[k].originator);
+        created = s->s[k].created;
+    }
+    snprintf(host, sizeof(host), "%s", *s->host ? s->host : "OpaqueRef:NULL");
+    pthread_mutex_unlock(&s->lock);
+    if (k < 0)
+        return xapi_handle_invalid(err, "session", self);
+    if (!user || !originator ||
+        xv_struct_set_string(rec, "uuid", uuid) < 0 ||
+        xv_struct_set_string(rec, "this_host", host) < 0 ||
+        xv_struct_set_string(rec, "this_user", "OpaqueRef:NULL") < 0 ||
+        xv_struct_set(rec, "last_active", date_of(time(NULL))) < 0 ||
+        xv_struct_set_bool(rec, "pool", false) < 0 ||
+        xv_struct_set(rec, "other_config", xv_new_struct()) < 0 ||
+        xv_struct_set_bool(rec, "is_local_superuser", true) < 0 ||
+        xv_struct_set_string(rec, "subject", "OpaqueRef:NULL") < 0 ||
+        xv_struct_set(rec, "validation_time", date_of(created)) < 0 ||
+        xv_struct_set_string(rec, "auth_user_sid", "") < 0 ||
+        xv_struct_set_string(rec, "auth_user_name", user) < 0 ||
+        xv_struct_set(rec, "rbac_permissions", TAKE_PTR(perms)) < 0 ||
+        xv_struct_set(rec, "tasks", xv_new_array()) < 0 ||
+        xv_struct_set_string(rec, "parent", "OpaqueRef:NULL") < 0 ||
+        xv_struct_set_string(rec, "originator", originator) < 0 ||
+        xv_struct_set_bool(rec, "client_certificate", false) < 0)
+        return -ENOMEM;
+    *ret = TAKE_PTR(rec);
     return 0;
 }
 
@@ -628,6 +739,9 @@ int xapi_sessions_register(struct xapi_sessions *s,
         { "session.get_originator", 1, 1, 0, m_get_originator, s },
         { "session.get_is_local_superuser", 1, 1, 0, m_is_superuser, s },
         { "session.get_rbac_permissions", 1, 1, 0, m_rbac, s },
+        { "session.get_this_host", 1, 1, 0, m_this_host, s },
+        { "session.get_this_user", 1, 1, 0, m_this_user, s },
+        { "session.get_record", 1, 1, 0, m_get_record, s },
     };
     size_t k;
     int r;

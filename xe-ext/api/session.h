@@ -77,10 +77,15 @@ unsigned xapi_sessions_count(struct xapi_sessions *s);
  * Register session.login_with_password (2 to 4 args, no session),
  * session.logout, session.get_is_local_superuser,
  * session.get_rbac_permissions, session.get_auth_user_name,
- * session.get_originator and session.get_uuid.
+ * session.get_originator, session.get_uuid, session.get_this_host,
+ * session.get_this_user and session.get_record.
  */
 int xapi_sessions_register(struct xapi_sessions *s,
                            struct xapi_registry *reg);
+
+/* The host ref session.get_this_host and get_record answer (the null ref
+ * until set; xapi_store_new sets it). */
+void xapi_sessions_set_host(struct xapi_sessions *s, const char *host_ref);
 
 /* The dispatcher's session check (userdata: the sessions). */
 int xapi_sessions_check_cb(void *userdata, const char *ref);

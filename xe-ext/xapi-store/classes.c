@@ -61,7 +61,8 @@ static int get_record(void *userdata, const char *ref, struct xv **ret,
         ;                       /* no such object: err stays clear */
     else if (r < 0)
         r = xapi_error_internal(err, r, "%s", store_last_error(c->st));
-    else if ((r = xapi_store_record(rec, ret)) < 0)
+    else if ((r = xapi_store_record(rec, ret)) < 0 ||
+             (r = xstore__decorate(k->xs, k->cls->name, uuid, *ret)) < 0)
         r = xapi_error_internal(err, r, "out of memory");
     store_record_free(rec);
     xstore__release(k->xs, c);
@@ -95,6 +96,8 @@ static int all_records(void *userdata, struct xv **ret,
 
         ops_ref(ref, store_record_uuid(v[i]));
         if (xapi_store_record(v[i], &rec) < 0 ||
+            xstore__decorate(k->xs, k->cls->name, store_record_uuid(v[i]),
+                             rec) < 0 ||
             xv_struct_append(all, ref, strlen(ref), rec) < 0)
             all = xv_free(all);
     }
@@ -110,6 +113,38 @@ out:
     return r;
 }
 
+/* The schema's fields, plus the ones xstore__decorate() adds. */
+#define MAX_WIRE_FIELDS 48
+static const char *wire_fields[XSTORE_MAX_CLASSES][MAX_WIRE_FIELDS];
+
+const char *const *xstore__fields(const struct schema_class *c)
+{
+    const char *const *base = xapi_store_fields(c);
+    const char *const *more = NULL;
+    static const char *const host_more[] = { "metrics", "license_params",
+                                             NULL };
+    static const char *const pif_more[] = { "metrics", NULL };
+    size_t i, n = 0;
+
+    if (strcmp(c->name, "host") == 0)
+        more = host_more;
+    else if (strcmp(c->name, "PIF") == 0)
+        more = pif_more;
+    if (!more || !base)
+        return base;
+    for (i = 0; i < schema_n_classes && schema_classes[i] != c; i++)
+        ;
+    if (i >= XSTORE_MAX_CLASSES)
+        return base;
+    /* Same content on every call: racing writers write the same. */
+    for (size_t k = 0; base[k] && n < MAX_WIRE_FIELDS - 1; k++)
+        wire_fields[i][n++] = base[k];
+    for (size_t k = 0; more[k] && n < MAX_WIRE_FIELDS - 1; k++)
+        wire_fields[i][n++] = more[k];
+    wire_fields[i][n] = NULL;
+    return wire_fields[i];
+}
+
 int xstore__register_classes(struct xapi_store *xs)
 {
     for (size_t i = 0; i < schema_n_classes && i < XSTORE_MAX_CLASSES; i++) {
@@ -119,7 +154,7 @@ int xstore__register_classes(struct xapi_store *xs)
         k->xs = xs;
         k->cls = schema_classes[i];
         r = xapi_add_class(xs->api, &(struct xapi_class){
-                               k->cls->name, xapi_store_fields(k->cls),
+                               k->cls->name, xstore__fields(k->cls),
                                list_refs, get_record, k, all_records });
         if (r < 0)
             return r;

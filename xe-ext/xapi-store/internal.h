@@ -63,8 +63,12 @@ struct xapi_store {
     ops_uuid_fn new_uuid;
     void *uuid_userdata;
     unsigned max_idle;
+    char host_uuid[37];
+    bool no_xen;                /* never ask Xen (dry run) */
+    struct libxl__ctx *xl;      /* NULL: Xen did not answer (xencenter.c) */
+    char xen_version[64];       /* libxl's "4.17.3", or "" */
 
-    pthread_mutex_t lock;       /* the idle list */
+    pthread_mutex_t lock;       /* also serialises calls on xl */       /* the idle list */
     struct xstore_conn *idle;
     unsigned n_idle;
 
@@ -166,6 +170,17 @@ void xstore__vif_args_done(struct xstore_vif_args *a);
 int xstore__register_classes(struct xapi_store *xs);
 int xstore__register_setters(struct xapi_store *xs);
 int xstore__register_methods(struct xapi_store *xs);
+
+/* XenCenter's reads (xencenter.c): Xen's handle, the fields the store
+ * does not hold (host.metrics, license_params, software_version's
+ * platform keys, PIF.metrics) added to a record of cls, and the classes
+ * host_metrics, PIF_metrics, the empty ones, host.get_servertime. */
+void xstore__xen_open(struct xapi_store *xs);
+void xstore__xen_close(struct xapi_store *xs);
+int xstore__decorate(struct xapi_store *xs, const char *cls,
+                     const char *uuid, struct xv *rec);
+const char *const *xstore__fields(const struct schema_class *c);
+int xstore__register_xencenter(struct xapi_store *xs);
 
 /* The session's caller text for the ops log ("xapi <client>"). */
 void xstore__caller(const struct xapi_call *call, char *buf, size_t size);

@@ -13,11 +13,13 @@ xe_ext_xapi_store_libxapistore_la_SOURCES = \
 	xe-ext/xapi-store/classes.c \
 	xe-ext/xapi-store/setters.c \
 	xe-ext/xapi-store/methods.c \
-	xe-ext/xapi-store/feed.c
+	xe-ext/xapi-store/feed.c \
+	xe-ext/xapi-store/xencenter.c
 xe_ext_xapi_store_libxapistore_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
-	$(XENSTORE_CFLAGS)
+	$(XENSTORE_CFLAGS) $(XENLIGHT_CFLAGS)
 xe_ext_xapi_store_libxapistore_la_LIBADD = xe-ext/api/libxapi.la \
-	ops/libops.la xenstore-schema/libschema.la $(PTHREAD_LIBS)
+	ops/libops.la xenstore-schema/libschema.la $(XENLIGHT_LIBS) \
+	$(PTHREAD_LIBS)
 
 # Its golden files, records and event feed against a real xenstored and a
 # simulated host.
@@ -37,9 +39,12 @@ EXTRA_DIST += tests/data/xapi-store
 # Real clients against the real xen-sriovd serving the store: Python's
 # xmlrpc.client and Xen Orchestra's npm xen-api (skipped without Node.js).
 TESTS += tests/integration/test-xapi-store-python.sh \
+	tests/integration/test-xapi-xencenter.sh \
 	tests/integration/test-xapi-store-npm.sh \
 	tests/integration/test-xapi-harden.sh
 EXTRA_DIST += tests/integration/test-xapi-store-python.sh \
+	tests/integration/test-xapi-xencenter.sh \
+	tests/integration/test-xapi-xencenter.py \
 	tests/integration/test-xapi-store-python.py \
 	tests/integration/test-xapi-harden.sh \
 	tests/integration/test-xapi-harden.py \

@@ -27,6 +27,7 @@ int xapi_store_new(struct xapi_store **ret, struct xapi *api,
     xs->feed_stop_fd = -1;
     xs->max_idle = opts && opts->max_idle ? opts->max_idle : 64;
     if (opts) {
+        xs->no_xen = opts->no_xen;
         xs->new_uuid = opts->new_uuid;
         xs->uuid_userdata = opts->uuid_userdata;
         if ((opts->root && !(xs->root = strdup(opts->root))) ||
@@ -49,9 +50,11 @@ int xapi_store_new(struct xapi_store **ret, struct xapi *api,
         xapi_error_clear(&err);
         goto fail;
     }
-    /* Tasks run here: their resident_on. */
+    /* Tasks and sessions run here: their resident_on, this_host. */
+    memcpy(xs->host_uuid, host_uuid, sizeof(host_uuid));
     snprintf(host_ref, sizeof(host_ref), "OpaqueRef:%s", host_uuid);
     r = xapi_tasks_set_host(xapi_get_tasks(api), host_ref);
+    xapi_sessions_set_host(xapi_get_sessions(api), host_ref);
     if (r < 0)
         goto fail;
     xstore__release(xs, c);
@@ -61,6 +64,10 @@ int xapi_store_new(struct xapi_store **ret, struct xapi *api,
         r = xstore__register_setters(xs);
     if (r >= 0)
         r = xstore__register_methods(xs);
+    if (r >= 0) {
+        xstore__xen_open(xs);
+        r = xstore__register_xencenter(xs);
+    }
     if (r < 0) {
         xapi_log(log, LOG_ERR, "cannot register the XenAPI classes: %s",
                  strerror(-r));
@@ -85,6 +92,7 @@ struct xapi_store *xapi_store_free(struct xapi_store *xs)
         xs->idle = c->next;
         xstore__conn_close(c);
     }
+    xstore__xen_close(xs);
     pthread_cond_destroy(&xs->feed_cond);
     pthread_mutex_destroy(&xs->lock);
     free(xs->setters);

@@ -29,6 +29,9 @@ struct xapi_store_options {
     ops_uuid_fn new_uuid;       /* NULL: random uuids (tests pin them) */
     void *uuid_userdata;
     unsigned max_idle;          /* store handles kept open; 0: 64 */
+    bool no_xen;                /* never ask Xen (xen-sriovd --dry-run):
+                                   host memory from the kernel, no "xen"
+                                   version key */
 };
 
 struct xapi_store;
