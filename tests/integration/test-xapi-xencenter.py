@@ -17,7 +17,7 @@ import re
 import sys
 import urllib.parse
 
-from xapi_client import Checks, Failure, Session
+from xapi_client import Checks, Failure, Session, UnixTransport
 
 URL, SOCK, ROOT, USER, PASSWORD = sys.argv[1:6]
 check = Checks()
@@ -303,7 +303,34 @@ def records(c, proto, master, by_class):
                    c.call, "Async.network_create", {})
 
 
+def xapi_local():
+    """XenAPI.py's xapi_local(): root on the unix socket, no password."""
+    local = Session("http://_var_run_xen-sriov/", UnixTransport(SOCK))
+    local.xenapi.login_with_password("root", "", "2.21", "xapi_local")
+    me = local._session
+    check("xapi_local: superuser",
+          local.xenapi.session.get_is_local_superuser(me) is True and
+          local.xenapi.session.get_auth_user_name(me) == "root")
+    check("xapi_local: pool", len(local.xenapi.pool.get_all()) == 1)
+    local.xenapi.session.logout()
+    # Over TCP the same empty password is a failed login.
+    expect_failure("no password over TCP", ["SESSION_AUTHENTICATION_FAILED",
+                                            "root", "Authentication failure"],
+                   Session(URL).xenapi.login_with_password, "root", "",
+                   "2.21", "tcp")
+
+
 def main():
+    if len(sys.argv) > 6 and sys.argv[6] == "--not-root":
+        # Run by a uid other than 0: the socket names it, no way in.
+        s = Session("http://_var_run_xen-sriov/", UnixTransport(SOCK))
+        expect_failure("not root on the socket",
+                       ["SESSION_AUTHENTICATION_FAILED", "root",
+                        "Authentication failure"],
+                       s.xenapi.login_with_password, "root", "", "2.21", "x")
+        print("%d checks passed" % check.passed)
+        return
+    xapi_local()
     for proto, client in (("json", JsonRpcV2(URL)), ("xml", XmlRpc(URL))):
         master, by_class = connect(client, proto)
         records(client, proto, master, by_class)

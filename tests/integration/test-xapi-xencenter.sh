@@ -13,4 +13,24 @@ PYTHONPATH=$top_srcdir/tests/integration python3 \
     "$top_srcdir/tests/integration/test-xapi-xencenter.py" \
     "$url" "$sock" "$SRIOV_ROOT" "$xapi_test_user" "$xapi_test_password" ||
     { cat "$tmp/sriovd.log"; fail "XenCenter's sequence"; }
+# A uid other than 0 on the unix socket (opened to it for this): refused.
+# Needs a uid to switch to: real root, not a one-uid user namespace.  As
+# tests/xe/root-only.sh, nobody keeps CAP_DAC_READ_SEARCH to reach the
+# tree; the socket's peer credentials say uid 65534 all the same.
+py=$(command -v python3)
+if [ -x /usr/bin/python3 ]; then py=/usr/bin/python3; fi
+if command -v setpriv >/dev/null 2>&1 &&
+    setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+    chmod 0666 "$sock"
+    setpriv --reuid=65534 --regid=65534 --clear-groups \
+        --inh-caps=+dac_read_search --ambient-caps=+dac_read_search \
+        "$py" "$top_srcdir/tests/integration/test-xapi-xencenter.py" \
+        "$url" "$sock" "$SRIOV_ROOT" x x --not-root ||
+        { cat "$tmp/sriovd.log"; fail "a non-root uid on the socket"; }
+    grep -q "login failed for user 'root' from unix:uid=65534" \
+        "$tmp/sriovd.log" || fail "the refusal names uid 65534"
+else
+    echo "# not run: a non-root uid on the socket (no uid to switch to" \
+        "in this user namespace; test-xapi-session checks the rule)"
+fi
 stop_daemon

@@ -157,6 +157,36 @@ START_TEST(test_xapi_session_users_file)
 }
 END_TEST
 
+/* xapi_local(): root on the unix socket logs in without a password
+ * (http.c names a unix peer by its SO_PEERCRED uid); nobody else does. */
+START_TEST(test_xapi_session_local_root)
+{
+    struct xapi_sessions *s = new_sessions(0, 0);
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char ref[XAPI_REF_MAX];
+
+    ck_assert_int_eq(login(s, "root", "", "unix:uid=0", ref, &err), 0);
+    ck_assert_int_eq(xapi_sessions_check(s, ref), 0);
+    /* Any name, as XAPI's: the socket vouches for the caller. */
+    ck_assert_int_eq(login(s, "", "", "unix:uid=0", ref, &err), 0);
+    /* Another uid, an unknown peer, TCP: the password is checked. */
+    ck_assert_int_eq(login(s, "root", "", "unix:uid=1000", ref, &err),
+                     -EACCES);
+    ck_assert_str_eq(err.code, "SESSION_AUTHENTICATION_FAILED");
+    ck_assert_int_eq(login(s, "root", "", "unix", ref, &err), -EACCES);
+    ck_assert_int_eq(login(s, "root", "", "127.0.0.1", ref, &err), -EACCES);
+    ck_assert_int_eq(login(s, "alice", "", "unix:uid=01", ref, &err),
+                     -EACCES);
+    /* A password given by root is checked as anyone's. */
+    ck_assert_int_eq(login(s, "alice", "wrong", "unix:uid=0", ref, &err),
+                     -EACCES);
+    ck_assert_int_eq(login(s, "alice", "s3cret", "unix:uid=0", ref, &err),
+                     0);
+    xapi_error_clear(&err);
+    xapi_sessions_free(s);
+}
+END_TEST
+
 START_TEST(test_xapi_session_unsafe_users_file)
 {
     struct xapi_sessions *s = new_sessions(0, 0);
@@ -493,6 +523,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_xapi_session_users_file);
     tcase_add_test(tc, test_xapi_session_unsafe_users_file);
+    tcase_add_test(tc, test_xapi_session_local_root);
     tcase_add_test(tc, test_xapi_session_rate_limit);
     tcase_add_test(tc, test_xapi_session_eviction);
     tcase_add_test(tc, test_xapi_session_pam);

@@ -50,7 +50,10 @@ int xapi_sessions_check(struct xapi_sessions *s, const char *ref);
 
 /*
  * Authenticate and open a session; ret_ref gets its ref.  Failure:
- * SESSION_AUTHENTICATION_FAILED [user, message] in err.
+ * SESSION_AUTHENTICATION_FAILED [user, message] in err.  client
+ * "unix:uid=0" (root on the unix socket, by SO_PEERCRED) with an empty
+ * password is let in unchecked, as XAPI lets in its local socket
+ * (xapi_local()).
  */
 int xapi_sessions_login(struct xapi_sessions *s, const char *user,
                         const char *password, const char *originator,
