@@ -80,6 +80,7 @@ FUZZ_STORE_LIB_SRC = \
 	$(top_srcdir)/store/tx.c \
 	$(top_srcdir)/store/tree.c \
 	$(top_srcdir)/store/check.c \
+	$(top_srcdir)/store/index.c \
 	$(top_srcdir)/store/xml.c \
 	$(top_srcdir)/store/snapshot.c \
 	$(top_srcdir)/store/log.c \

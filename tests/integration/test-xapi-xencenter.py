@@ -144,7 +144,7 @@ def connect(c, proto):
           "role.get_all_records" in perms)
     roles = c.call("role.get_all_records")
     check_roles(proto, roles)
-    # XenConnection.cs:1175 -> XenObjectDownloader.cs:73, 85: the roles
+    # XenConnection.cs:1175 -> XenObjectDownloader.cs:73, 99: the roles
     # again, then every object through event.from("*", "", 30).
     c.call("role.get_all_records")
     batch = c.call("event.from", ["*"], "", 30.0)
@@ -173,7 +173,7 @@ def connect(c, proto):
     check(proto + ": brand is ours",
           snap_host["software_version"].get("product_brand") == "xen-sriov")
     c.call("task.get_all_records")
-    # The event loop (XenConnection.cs:1184 -> XenObjectDownloader.cs:85)
+    # The event loop (XenConnection.cs:1184 -> XenObjectDownloader.cs:99)
     # on a duplicate session (the same ref), then the heartbeat
     # (Heartbeat.cs:125, 182): host.get_servertime after event.from.
     batch2 = c.call("event.from", ["*"], batch["token"], 1.0)
