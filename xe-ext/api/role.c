@@ -102,16 +102,18 @@ static struct xv *ref_of(const char *uuid)
     return xv_new_string(ref);
 }
 
+/* Takes subroles, also on failure. */
 static struct xv *record(const char *uuid, const char *label,
                          const char *description, struct xv *subroles,
                          bool internal)
 {
+    _cleanup_xv_ struct xv *sub = subroles;
     struct xv *r = xv_new_struct();
 
     if (!r || xv_struct_set_string(r, "uuid", uuid) < 0 ||
         xv_struct_set_string(r, "name_label", label) < 0 ||
         xv_struct_set_string(r, "name_description", description) < 0 ||
-        xv_struct_set(r, "subroles", subroles) < 0 ||
+        xv_struct_set(r, "subroles", TAKE_PTR(sub)) < 0 ||
         xv_struct_set_bool(r, "is_internal", internal) < 0)
         return xv_free(r);
     return r;
