@@ -13,6 +13,10 @@ PYTHONPATH=$top_srcdir/tests/integration python3 \
     "$top_srcdir/tests/integration/test-xapi-xencenter.py" \
     "$url" "$sock" "$SRIOV_ROOT" "$xapi_test_user" "$xapi_test_password" ||
     { cat "$tmp/sriovd.log"; fail "XenCenter's sequence"; }
+# One session per connection: XenCenter's login retries (a new session
+# each, never logged out) would show here as more "session opened" lines.
+n=$(grep -c "session opened for user '$xapi_test_user'" "$tmp/sriovd.log")
+[ "$n" -eq 2 ] || fail "$n sessions opened for the 2 connections"
 # A uid other than 0 on the unix socket (opened to it for this): refused.
 # Needs a uid to switch to: real root, not a one-uid user namespace.  As
 # tests/xe/root-only.sh, nobody keeps CAP_DAC_READ_SEARCH to reach the
