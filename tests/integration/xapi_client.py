@@ -22,6 +22,16 @@ class Checks:
             sys.exit(1)
         self.passed += 1
 
+    def failure(self, what, details, fn, *args):
+        """fn(*args) must raise Failure with exactly these details."""
+        try:
+            fn(*args)
+        except Failure as f:
+            self("%s: %s == %s" % (what, f.details, details),
+                 f.details == details)
+            return
+        self("%s: no failure" % what, False)
+
 
 class Failure(Exception):
     """A XenAPI failure: details is ErrorDescription."""

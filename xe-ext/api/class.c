@@ -243,3 +243,41 @@ int xapi_class_register(struct xapi_registry *reg, struct xapi_events *events,
     }
     return 0;
 }
+
+int xapi_class_list_of_all(xapi_class_all_fn all_fn, void *userdata,
+                           char ***ret, struct xapi_error *err)
+{
+    _cleanup_xv_ struct xv *all = NULL;
+    char **refs;
+    int r;
+
+    r = all_fn(userdata, &all, err);
+    if (r < 0)
+        return r;
+    refs = calloc(all->st.n + 1, sizeof(*refs));
+    for (size_t k = 0; refs && k < all->st.n; k++)
+        if (!(refs[k] = strdup(all->st.m[k].name)))
+            refs = strv_free(refs);
+    if (!refs)
+        return xapi_error_internal(err, -ENOMEM, "out of memory");
+    *ret = refs;
+    return 0;
+}
+
+int xapi_class_get_of_all(xapi_class_all_fn all_fn, void *userdata,
+                          const char *ref, struct xv **ret,
+                          struct xapi_error *err)
+{
+    _cleanup_xv_ struct xv *all = NULL;
+    struct xv *rec;
+    int r;
+
+    r = all_fn(userdata, &all, err);
+    if (r < 0)
+        return r;
+    rec = xv_struct_get(all, ref);
+    if (!rec)
+        return -ENOENT;
+    *ret = xv_copy(rec);
+    return *ret ? 0 : xapi_error_internal(err, -ENOMEM, "out of memory");
+}

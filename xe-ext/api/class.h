@@ -48,6 +48,19 @@ struct xapi_class {
 struct xapi_events;
 
 /*
+ * list and get of a class made from its all(): the refs, or the record
+ * of ref (-ENOENT, err untouched, if there is none).  For classes that
+ * build every record at once anyway (role, the metrics).
+ */
+typedef int (*xapi_class_all_fn)(void *userdata, struct xv **ret,
+                                 struct xapi_error *err);
+int xapi_class_list_of_all(xapi_class_all_fn all, void *userdata,
+                           char ***ret, struct xapi_error *err);
+int xapi_class_get_of_all(xapi_class_all_fn all, void *userdata,
+                          const char *ref, struct xv **ret,
+                          struct xapi_error *err);
+
+/*
  * Register the generated messages of cls in reg and the class in events
  * (either may be NULL).  cls is copied.  -EEXIST if a message name is
  * taken.

@@ -182,40 +182,13 @@ static int all_roles(void *userdata, struct xv **ret, struct xapi_error *err)
 
 static int list_roles(void *userdata, char ***ret, struct xapi_error *err)
 {
-    _cleanup_xv_ struct xv *all = NULL;
-    char **refs;
-    int r;
-
-    r = all_roles(userdata, &all, err);
-    if (r < 0)
-        return r;
-    refs = calloc(all->st.n + 1, sizeof(*refs));
-    if (!refs)
-        return xapi_error_internal(err, -ENOMEM, "out of memory");
-    for (size_t k = 0; k < all->st.n; k++)
-        if (!(refs[k] = strdup(all->st.m[k].name))) {
-            strv_free(refs);
-            return xapi_error_internal(err, -ENOMEM, "out of memory");
-        }
-    *ret = refs;
-    return 0;
+    return xapi_class_list_of_all(all_roles, userdata, ret, err);
 }
 
 static int get_role(void *userdata, const char *ref, struct xv **ret,
                     struct xapi_error *err)
 {
-    _cleanup_xv_ struct xv *all = NULL;
-    struct xv *rec;
-    int r;
-
-    r = all_roles(userdata, &all, err);
-    if (r < 0)
-        return r;
-    rec = xv_struct_get(all, ref);
-    if (!rec)
-        return -ENOENT;
-    *ret = xv_copy(rec);
-    return *ret ? 0 : xapi_error_internal(err, -ENOMEM, "out of memory");
+    return xapi_class_get_of_all(all_roles, userdata, ref, ret, err);
 }
 
 /* role.get_by_name_label(label) -> [ref] (XAPI's, for roles). */

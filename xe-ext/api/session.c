@@ -554,6 +554,10 @@ static int self_field(const struct xapi_call *call, struct xv *const *args,
             v = xv_new_string(s->s[k].uuid);
         else if (strcmp(field, "auth_user_name") == 0)
             v = xv_new_string(s->s[k].user);
+        else if (strcmp(field, "this_host") == 0)
+            v = xv_new_string(*s->host ? s->host : "OpaqueRef:NULL");
+        else if (strcmp(field, "this_user") == 0)
+            v = xv_new_string("OpaqueRef:NULL");
         else
             v = xv_new_string(s->s[k].originator);
     }
@@ -640,47 +644,19 @@ void xapi_sessions_set_host(struct xapi_sessions *s, const char *host_ref)
     pthread_mutex_unlock(&s->lock);
 }
 
-static struct xv *date_of(time_t t)
-{
-    struct tm tm;
-    char buf[32];
-
-    if (!gmtime_r(&t, &tm))
-        return NULL;
-    strftime(buf, sizeof(buf), "%Y%m%dT%H:%M:%SZ", &tm);
-    return xv_new_date(buf);
-}
-
-/* session.get_this_host(self): the host this server is. */
+/* session.get_this_host(self): the host this server is;
+ * session.get_this_user(self): XAPI's this_user, the null ref for a
+ * local user (the user class is deprecated). */
 static int m_this_host(const struct xapi_call *call, struct xv *const *args,
                        size_t n, struct xv **ret, struct xapi_error *err)
 {
-    struct xapi_sessions *s = call->userdata;
-    _cleanup_xv_ struct xv *tmp = NULL;
-    int r;
-
-    r = self_field(call, args, "uuid", &tmp, err);
-    if (r < 0)
-        return r;
-    pthread_mutex_lock(&s->lock);
-    *ret = xv_new_string(*s->host ? s->host : "OpaqueRef:NULL");
-    pthread_mutex_unlock(&s->lock);
-    return *ret ? 0 : -ENOMEM;
+    return self_field(call, args, "this_host", ret, err);
 }
 
-/* session.get_this_user(self): XAPI's this_user, the null ref for a
- * local user (the user class is deprecated). */
 static int m_this_user(const struct xapi_call *call, struct xv *const *args,
                        size_t n, struct xv **ret, struct xapi_error *err)
 {
-    _cleanup_xv_ struct xv *tmp = NULL;
-    int r;
-
-    r = self_field(call, args, "uuid", &tmp, err);
-    if (r < 0)
-        return r;
-    *ret = xv_new_string("OpaqueRef:NULL");
-    return *ret ? 0 : -ENOMEM;
+    return self_field(call, args, "this_user", ret, err);
 }
 
 /* session.get_record(self): XAPI's session fields. */
@@ -717,12 +693,14 @@ static int m_get_record(const struct xapi_call *call, struct xv *const *args,
         xv_struct_set_string(rec, "uuid", uuid) < 0 ||
         xv_struct_set_string(rec, "this_host", host) < 0 ||
         xv_struct_set_string(rec, "this_user", "OpaqueRef:NULL") < 0 ||
-        xv_struct_set(rec, "last_active", date_of(time(NULL))) < 0 ||
+        xv_struct_set(rec, "last_active",
+                      xv_new_date_of(time(NULL), false)) < 0 ||
         xv_struct_set_bool(rec, "pool", false) < 0 ||
         xv_struct_set(rec, "other_config", xv_new_struct()) < 0 ||
         xv_struct_set_bool(rec, "is_local_superuser", true) < 0 ||
         xv_struct_set_string(rec, "subject", "OpaqueRef:NULL") < 0 ||
-        xv_struct_set(rec, "validation_time", date_of(created)) < 0 ||
+        xv_struct_set(rec, "validation_time",
+                      xv_new_date_of(created, false)) < 0 ||
         xv_struct_set_string(rec, "auth_user_sid", "") < 0 ||
         xv_struct_set_string(rec, "auth_user_name", user) < 0 ||
         xv_struct_set(rec, "rbac_permissions", TAKE_PTR(perms)) < 0 ||

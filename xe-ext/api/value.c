@@ -69,6 +69,18 @@ struct xv *xv_new_date(const char *iso8601)
     return v;
 }
 
+struct xv *xv_new_date_of(time_t t, bool local)
+{
+    struct tm tm;
+    char buf[32];
+
+    if (local ? !localtime_r(&t, &tm) : !gmtime_r(&t, &tm))
+        return NULL;
+    strftime(buf, sizeof(buf), local ? "%Y%m%dT%H:%M:%S" : "%Y%m%dT%H:%M:%SZ",
+             &tm);
+    return xv_new_date(buf);
+}
+
 struct xv *xv_new_double(double d)
 {
     struct xv *v = xv_alloc(XV_DOUBLE);

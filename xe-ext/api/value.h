@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 enum xv_type {
     XV_NIL,
@@ -75,6 +76,9 @@ struct xv *xv_new_double(double d);
  * wraps in <dateTime.iso8601> (JSON-RPC sends the same text as a string).
  */
 struct xv *xv_new_date(const char *iso8601);
+/* The date of t as XAPI's Date.to_rfc3339 writes it: UTC with a "Z", or
+ * local time without a zone (local, as host.get_server_localtime). */
+struct xv *xv_new_date_of(time_t t, bool local);
 struct xv *xv_new_bool(bool b);
 struct xv *xv_new_array(void);
 struct xv *xv_new_struct(void);

@@ -61,43 +61,41 @@ static int get_record(void *userdata, const char *ref, struct xv **ret,
         ;                       /* no such object: err stays clear */
     else if (r < 0)
         r = xapi_error_internal(err, r, "%s", store_last_error(c->st));
-    else if ((r = xapi_store_record(rec, ret)) < 0 ||
-             (r = xstore__decorate(k->xs, k->cls->name, uuid, *ret)) < 0)
+    else if ((r = xapi_store_record(rec, ret)) < 0)
         r = xapi_error_internal(err, r, "out of memory");
+    else if ((r = xstore__decorate(k->xs, k->cls->name, uuid, *ret)) < 0) {
+        *ret = xv_free(*ret);
+        r = xapi_error_internal(err, r, "out of memory");
+    }
     store_record_free(rec);
     xstore__release(k->xs, c);
     return r;
 }
 
-/* Every record in one consistent read (get_all_records, get_by_uuid). */
-static int all_records(void *userdata, struct xv **ret,
-                       struct xapi_error *err)
+int xstore__all_of(struct xapi_store *xs, const char *cls,
+                   xstore_build_fn build, void *userdata, struct xv **ret,
+                   struct xapi_error *err)
 {
-    struct xstore_class *k = userdata;
     struct xstore_conn *c = NULL;
     store_record **v = NULL;
     struct xv *all = NULL;
     size_t n = 0;
     int r;
 
-    r = xstore__acquire(k->xs, "xapi", &c, err);
+    r = xstore__acquire(xs, "xapi", &c, err);
     if (r < 0)
         return r;
-    r = store_list(c->st, k->cls->name, NULL, 0, STORE_LIST_SKIP_INVALID,
-                   &v, &n);
+    r = store_list(c->st, cls, NULL, 0, STORE_LIST_SKIP_INVALID, &v, &n);
     if (r < 0) {
         r = xapi_error_internal(err, r, "%s", store_last_error(c->st));
         goto out;
     }
     all = xv_new_struct();
     for (size_t i = 0; all && i < n; i++) {
-        char ref[OPS_REF_SIZE];
+        char ref[XAPI_REF_MAX];
         struct xv *rec = NULL;
 
-        ops_ref(ref, store_record_uuid(v[i]));
-        if (xapi_store_record(v[i], &rec) < 0 ||
-            xstore__decorate(k->xs, k->cls->name, store_record_uuid(v[i]),
-                             rec) < 0 ||
+        if (build(userdata, c, v[i], ref, &rec) < 0 ||
             xv_struct_append(all, ref, strlen(ref), rec) < 0)
             all = xv_free(all);
     }
@@ -109,8 +107,34 @@ static int all_records(void *userdata, struct xv **ret,
     r = 0;
 out:
     store_record_list_free(v, n);
-    xstore__release(k->xs, c);
+    xstore__release(xs, c);
     return r;
+}
+
+/* A store record as its XenAPI record, under its own ref. */
+static int build_record(void *userdata, struct xstore_conn *c,
+                        const store_record *rec, char ref[XAPI_REF_MAX],
+                        struct xv **ret)
+{
+    struct xstore_class *k = userdata;
+    int r;
+
+    snprintf(ref, XAPI_REF_MAX, "%s%s", OPS_REF_PREFIX,
+             store_record_uuid(rec));
+    r = xapi_store_record(rec, ret);
+    if (r >= 0 && (r = xstore__decorate(k->xs, k->cls->name,
+                                        store_record_uuid(rec), *ret)) < 0)
+        *ret = xv_free(*ret);
+    return r;
+}
+
+/* Every record in one consistent read (get_all_records, get_by_uuid). */
+static int all_records(void *userdata, struct xv **ret,
+                       struct xapi_error *err)
+{
+    struct xstore_class *k = userdata;
+
+    return xstore__all_of(k->xs, k->cls->name, build_record, k, ret, err);
 }
 
 /* The schema's fields, plus the ones xstore__decorate() adds. */

@@ -182,6 +182,15 @@ int xstore__decorate(struct xapi_store *xs, const char *cls,
 const char *const *xstore__fields(const struct schema_class *c);
 int xstore__register_xencenter(struct xapi_store *xs);
 
+/* Every record of cls in one read, each made by build (its ref in ref):
+ * {ref: record}. */
+typedef int (*xstore_build_fn)(void *userdata, struct xstore_conn *c,
+                               const store_record *rec,
+                               char ref[XAPI_REF_MAX], struct xv **ret);
+int xstore__all_of(struct xapi_store *xs, const char *cls,
+                   xstore_build_fn build, void *userdata, struct xv **ret,
+                   struct xapi_error *err);
+
 /* The session's caller text for the ops log ("xapi <client>"). */
 void xstore__caller(const struct xapi_call *call, char *buf, size_t size);
 

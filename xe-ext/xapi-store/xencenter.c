@@ -104,22 +104,6 @@ static int host_memory(struct xapi_store *xs, int64_t *total, int64_t *freem)
     return 0;
 }
 
-/* ---- dates, as XAPI's Date.to_rfc3339 --------------------------------- */
-
-static struct xv *date_value(bool local)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    char buf[32];
-
-    if (local ? !localtime_r(&t, &tm) : !gmtime_r(&t, &tm))
-        return NULL;
-    /* UTC ends in Z; localtime () strips the zone: no suffix. */
-    strftime(buf, sizeof(buf), local ? "%Y%m%dT%H:%M:%S"
-                                     : "%Y%m%dT%H:%M:%SZ", &tm);
-    return xv_new_date(buf);
-}
-
 /* ---- metrics refs ------------------------------------------------------ */
 
 /* The metrics object of an object: a uuid made from its class and uuid
@@ -192,7 +176,7 @@ static int host_date(const struct xapi_call *call, struct xv *const *args,
     xstore__release(xs, c);
     if (r < 0)
         return r;
-    *ret = date_value(local);
+    *ret = xv_new_date_of(time(NULL), local);
     return *ret ? 0 : xapi_error_internal(err, -ENOMEM, "out of memory");
 }
 
@@ -233,7 +217,8 @@ static int host_metrics_all(void *userdata, struct xv **ret,
         xv_struct_set_int(rec, "memory_total", total) < 0 ||
         xv_struct_set_int(rec, "memory_free", freem) < 0 ||
         xv_struct_set_bool(rec, "live", true) < 0 ||
-        xv_struct_set(rec, "last_updated", date_value(false)) < 0 ||
+        xv_struct_set(rec, "last_updated",
+                      xv_new_date_of(time(NULL), false)) < 0 ||
         xv_struct_set(rec, "other_config", xv_new_struct()) < 0 ||
         xv_struct_append(all, ref, strlen(ref), TAKE_PTR(rec)) < 0)
         return xapi_error_internal(err, -ENOMEM, "out of memory");
@@ -311,7 +296,8 @@ static int pif_metrics_record(struct xapi_store *xs, struct xstore_conn *c,
         xv_struct_set_int(rec, "speed", mbps > 0 ? mbps : 0) < 0 ||
         xv_struct_set_bool(rec, "duplex", strcmp(duplex, "full") == 0) < 0 ||
         xv_struct_set_string(rec, "pci_bus_path", PCI_FIELD("pci_id")) < 0 ||
-        xv_struct_set(rec, "last_updated", date_value(false)) < 0 ||
+        xv_struct_set(rec, "last_updated",
+                      xv_new_date_of(time(NULL), false)) < 0 ||
         xv_struct_set(rec, "other_config", xv_new_struct()) < 0)
         r = -ENOMEM;
 #undef PCI_FIELD
@@ -322,106 +308,41 @@ static int pif_metrics_record(struct xapi_store *xs, struct xstore_conn *c,
     return 0;
 }
 
+static int build_pif_metrics(void *userdata, struct xstore_conn *c,
+                             const store_record *pif,
+                             char ref[XAPI_REF_MAX], struct xv **ret)
+{
+    metrics_ref("PIF_metrics", store_record_uuid(pif), ref, NULL);
+    return pif_metrics_record(userdata, c, pif, ret);
+}
+
 static int pif_metrics_all(void *userdata, struct xv **ret,
                            struct xapi_error *err)
 {
-    struct xapi_store *xs = userdata;
-    struct xstore_conn *c = NULL;
-    store_record **v = NULL;
-    struct xv *all = NULL;
-    size_t n = 0;
-    int r;
-
-    r = xstore__acquire(xs, "xapi", &c, err);
-    if (r < 0)
-        return r;
-    r = store_list(c->st, "PIF", NULL, 0, STORE_LIST_SKIP_INVALID, &v, &n);
-    if (r < 0) {
-        r = xapi_error_internal(err, r, "%s", store_last_error(c->st));
-        goto out;
-    }
-    all = xv_new_struct();
-    for (size_t i = 0; all && i < n; i++) {
-        char ref[XAPI_REF_MAX];
-        struct xv *rec = NULL;
-
-        metrics_ref("PIF_metrics", store_record_uuid(v[i]), ref, NULL);
-        if (pif_metrics_record(xs, c, v[i], &rec) < 0 ||
-            xv_struct_append(all, ref, strlen(ref), rec) < 0)
-            all = xv_free(all);
-    }
-    if (!all) {
-        r = xapi_error_internal(err, -ENOMEM, "out of memory");
-        goto out;
-    }
-    *ret = all;
-    r = 0;
-out:
-    store_record_list_free(v, n);
-    xstore__release(xs, c);
-    return r;
-}
-
-/* ---- list and get over an all() --------------------------------------- */
-
-static int list_of(int (*all_fn)(void *, struct xv **, struct xapi_error *),
-                   void *userdata, char ***ret, struct xapi_error *err)
-{
-    _cleanup_xv_ struct xv *all = NULL;
-    char **refs;
-    int r;
-
-    r = all_fn(userdata, &all, err);
-    if (r < 0)
-        return r;
-    refs = calloc(all->st.n + 1, sizeof(*refs));
-    for (size_t k = 0; refs && k < all->st.n; k++)
-        if (!(refs[k] = strdup(all->st.m[k].name)))
-            refs = strv_free(refs);
-    if (!refs)
-        return xapi_error_internal(err, -ENOMEM, "out of memory");
-    *ret = refs;
-    return 0;
-}
-
-static int get_of(int (*all_fn)(void *, struct xv **, struct xapi_error *),
-                  void *userdata, const char *ref, struct xv **ret,
-                  struct xapi_error *err)
-{
-    _cleanup_xv_ struct xv *all = NULL;
-    struct xv *rec;
-    int r;
-
-    r = all_fn(userdata, &all, err);
-    if (r < 0)
-        return r;
-    rec = xv_struct_get(all, ref);
-    if (!rec)
-        return -ENOENT;
-    *ret = xv_copy(rec);
-    return *ret ? 0 : xapi_error_internal(err, -ENOMEM, "out of memory");
+    return xstore__all_of(userdata, "PIF", build_pif_metrics, userdata, ret,
+                          err);
 }
 
 static int host_metrics_list(void *u, char ***ret, struct xapi_error *err)
 {
-    return list_of(host_metrics_all, u, ret, err);
+    return xapi_class_list_of_all(host_metrics_all, u, ret, err);
 }
 
 static int host_metrics_get(void *u, const char *ref, struct xv **ret,
                             struct xapi_error *err)
 {
-    return get_of(host_metrics_all, u, ref, ret, err);
+    return xapi_class_get_of_all(host_metrics_all, u, ref, ret, err);
 }
 
 static int pif_metrics_list(void *u, char ***ret, struct xapi_error *err)
 {
-    return list_of(pif_metrics_all, u, ret, err);
+    return xapi_class_list_of_all(pif_metrics_all, u, ret, err);
 }
 
 static int pif_metrics_get(void *u, const char *ref, struct xv **ret,
                            struct xapi_error *err)
 {
-    return get_of(pif_metrics_all, u, ref, ret, err);
+    return xapi_class_get_of_all(pif_metrics_all, u, ref, ret, err);
 }
 
 /* ---- classes with nothing to report ------------------------------------ */
