@@ -47,8 +47,10 @@ static void quiet_destroy(xentoollog_logger *logger)
 {
 }
 
-static xentoollog_logger quiet = { quiet_vmessage, quiet_progress,
-                                   quiet_destroy };
+/* libxl's messages: a host without Xen is not an error here. */
+static xentoollog_logger quiet = { .vmessage = quiet_vmessage,
+                                   .progress = quiet_progress,
+                                   .destroy = quiet_destroy };
 
 void xstore__xen_open(struct xapi_store *xs)
 {
