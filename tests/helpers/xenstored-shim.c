@@ -23,8 +23,9 @@
  *
  * oxenstored (the OCaml daemon, Debian's default) needs two more things:
  * its socket and database paths are compiled in (/var/run/xenstored), so
- * with XENSTORED_RUNDIR set, bind(), unlink(), mkdir() and open() of a
- * path under it are redirected into XENSTORED_RUNDIR; and it raises its
+ * with XENSTORED_RUNDIR set, bind(), unlink(), mkdir(), rename() and
+ * open() of a path under it are redirected into XENSTORED_RUNDIR (so a
+ * test's daemon never touches a real dom0's); and it raises its
  * open-file limit to fs.nr_open, which an unprivileged user may not, so a
  * refused setrlimit(RLIMIT_NOFILE) is retried within the hard limit.
  */
@@ -423,52 +424,31 @@ int setrlimit(__rlimit_resource_t resource, const struct rlimit *rl)
     return real_setrlimit(resource, &lower);
 }
 
-typedef int open_fn(const char *, int, ...);
-
-static int shim_open(open_fn **real_open, const char *name, const char *path,
-                     int flags, mode_t mode)
+int open(const char *path, int flags, ...)
 {
+    static int (*real_open)(const char *, int, ...);
     char buf[4096];
+    mode_t mode = 0;
+    va_list ap;
 
+    if (flags & (O_CREAT | O_TMPFILE)) {
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
     if (strcmp(path, "/proc/xen/xsd_port") == 0)
         return memfd_with("xsd_port", "1", 1, 1); /* no newline, as xenfs */
     if (strcmp(path, "/proc/xen/xsd_kva") == 0)
         return memfd_with("xsd_kva", NULL, 0, SHIM_PAGE);
-    if (!*real_open)
-        *real_open = (open_fn *)next_symbol(name);
-    if (!*real_open)
+    if (!real_open)
+        real_open = (int (*)(const char *, int, ...))next_symbol("open");
+    if (!real_open)
         return -1;
-    return (*real_open)(redirect(path, buf, sizeof(buf)), flags, mode);
+    return real_open(redirect(path, buf, sizeof(buf)), flags, mode);
 }
 
-int open(const char *path, int flags, ...)
-{
-    static open_fn *real_open;
-    mode_t mode = 0;
-    va_list ap;
-
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    return shim_open(&real_open, "open", path, flags, mode);
-}
-
-/* oxenstored's OCaml runtime opens its files with open64. */
-int open64(const char *path, int flags, ...)
-{
-    static open_fn *real_open64;
-    mode_t mode = 0;
-    va_list ap;
-
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    return shim_open(&real_open64, "open64", path, flags, mode);
-}
+/* oxenstored's OCaml runtime opens its files with open64, the same call. */
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
 
 int rename(const char *from, const char *to)
 {

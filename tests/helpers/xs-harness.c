@@ -163,6 +163,20 @@ static int write_file_atomic(const char *path, const char *text)
     return 0;
 }
 
+/* Write text (NULL: out of memory) to path atomically, then free it. */
+static int write_text(const char *path, char *text)
+{
+    int r;
+
+    if (!text)
+        return hfail(-ENOMEM, "out of memory");
+    r = write_file_atomic(path, text);
+    free(text);
+    if (r < 0)
+        return hfail(r, "'%s': %s", path, strerror(-r));
+    return 0;
+}
+
 /* The whole log, for the message when the daemon dies at start. */
 static void read_log(const xs_harness *h, char *buf, size_t size)
 {
@@ -412,24 +426,15 @@ static char *make_dir(void)
  */
 static int write_oxenstored_conf(xs_harness *h)
 {
-    char *text;
-    int r;
-
     h->conf = strdup_printf("%s/oxenstored.conf", h->dir);
-    text = strdup_printf("pid-file = %s/xenstored.pid\n"
-                         "xenstored-log-file = %s/oxenstored.log\n"
-                         "xenstored-kva = /proc/xen/xsd_kva\n"
-                         "xenstored-port = /proc/xen/xsd_port\n"
-                         "persistent = false\n", h->dir, h->dir);
-    if (!h->conf || !text) {
-        free(text);
+    if (!h->conf)
         return hfail(-ENOMEM, "out of memory");
-    }
-    r = write_file_atomic(h->conf, text);
-    free(text);
-    if (r < 0)
-        return hfail(r, "'%s': %s", h->conf, strerror(-r));
-    return 0;
+    return write_text(h->conf, strdup_printf(
+                          "pid-file = %s/xenstored.pid\n"
+                          "xenstored-log-file = %s/oxenstored.log\n"
+                          "xenstored-kva = /proc/xen/xsd_kva\n"
+                          "xenstored-port = /proc/xen/xsd_port\n"
+                          "persistent = false\n", h->dir, h->dir));
 }
 
 int xs_harness_start(xs_harness **ret, const struct xs_harness_opts *opts)
@@ -538,22 +543,12 @@ int xs_harness_restart(xs_harness *h)
 
 int xs_harness_set_domains(xs_harness *h, const char *domids)
 {
-    char *text;
-    int r;
-
     if (!h || !domids)
         return hfail(-EINVAL, "xs_harness_set_domains: no harness or list");
     if (h->domains_env[0] != '@')
         return hfail(-EINVAL, "domains were fixed at start ('%s'): start with "
                     "opts.domains NULL to change them", h->domains_env);
-    text = strdup_printf("%s\n", domids);
-    if (!text)
-        return hfail(-ENOMEM, "out of memory");
-    r = write_file_atomic(h->domains_file, text);
-    free(text);
-    if (r < 0)
-        return hfail(r, "'%s': %s", h->domains_file, strerror(-r));
-    return 0;
+    return write_text(h->domains_file, strdup_printf("%s\n", domids));
 }
 
 const char *xs_harness_socket(const xs_harness *h)
