@@ -17,7 +17,8 @@
 #define TX_ATTEMPTS 64
 #define BACKOFF_MIN_NS 500000L          /* 0.5 ms */
 #define BACKOFF_MAX_NS 64000000L        /* 64 ms */
-#define JOURNAL_VALUE_MAX 3000          /* longer: "*" (flush everything) */
+/* Longer: "*" (flush everything); oxenstored takes at most 2048 bytes. */
+#define JOURNAL_VALUE_MAX SCHEMA_VALUE_MAX
 #define WRITERS_LOCK "store.writers"    /* in the state directory */
 
 int store__tx_begin(store *s, uint32_t *ret)

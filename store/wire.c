@@ -28,8 +28,15 @@
 
 #define WIN_REQS 128            /* requests in flight */
 #define WIN_BYTES 32768         /* request bytes in flight */
-#define MSG_MAX 16384           /* longer replies are protocol errors */
-#define RBUF_SIZE 65536
+/*
+ * The C xenstored never sends more than XENSTORE_PAYLOAD_MAX (a bigger
+ * directory is E2BIG, then read with XS_DIRECTORY_PART).  oxenstored has
+ * no XS_DIRECTORY_PART and answers a directory whole on a socket: 37
+ * bytes per UUID, 370 KB for 10,000 networks.  Longer replies are
+ * protocol errors.
+ */
+#define MSG_MAX (64u << 20)
+#define RBUF_SIZE 65536         /* the read buffer grows for longer ones */
 
 struct event {
     uint32_t type;
@@ -44,7 +51,7 @@ struct wire {
     uint32_t next_id;
     uint64_t requests, round_trips;
     char *rbuf;
-    size_t rstart, rend;
+    size_t rsize, rstart, rend;
     struct event *events;       /* watch events read during a batch */
     size_t n_events;
 };
@@ -133,6 +140,7 @@ int store__wire_open(struct wire **ret, const char *path, char *msg,
     if (w) {
         w->path = strdup(path);
         w->rbuf = malloc(RBUF_SIZE);
+        w->rsize = RBUF_SIZE;
     }
     if (!w || !w->path || !w->rbuf) {
         close(fd);
@@ -235,13 +243,21 @@ static int fill(struct wire *w, size_t want, bool nonblock)
             w->rend -= w->rstart;
             w->rstart = 0;
         }
+        if (want > w->rsize) {
+            char *b = realloc(w->rbuf, want);
+
+            if (!b)
+                return -ENOMEM;
+            w->rbuf = b;
+            w->rsize = want;
+        }
         if (nonblock) {
             struct pollfd p = { .fd = w->fd, .events = POLLIN };
 
             if (poll(&p, 1, 0) == 0)
                 return -EAGAIN;
         }
-        k = read(w->fd, w->rbuf + w->rend, RBUF_SIZE - w->rend);
+        k = read(w->fd, w->rbuf + w->rend, w->rsize - w->rend);
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0)

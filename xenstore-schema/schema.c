@@ -368,7 +368,7 @@ int schema_value_check(const struct schema_field *f, const char *value,
         return -EINVAL;
     }
     if (strlen(value) > SCHEMA_VALUE_MAX) {
-        *why = "longer than 3072 bytes";
+        *why = "longer than 2048 bytes";
         return -EINVAL;
     }
     switch (f->type) {

@@ -46,8 +46,13 @@
 #define SCHEMA_NODE_RESTORING "restoring"
 #define SCHEMA_NODE_INDEX "index"
 
-/* Longest stored value: xenstore's payload (4096) minus path room. */
-#define SCHEMA_VALUE_MAX 3072
+/*
+ * Longest stored value: oxenstored (Debian's and XenServer's default
+ * daemon) refuses a longer one with E2BIG whoever writes it (its
+ * quota-maxsize, 2048 by default); the C xenstored takes up to its 4096-byte
+ * payload minus the path.
+ */
+#define SCHEMA_VALUE_MAX 2048
 /* Longest map key before escaping. */
 #define SCHEMA_KEY_MAX 128
 

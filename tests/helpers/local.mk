@@ -23,6 +23,7 @@ tests_helpers_libxs_harness_la_SOURCES = \
 tests_helpers_libxs_harness_la_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_helpers_libxs_harness_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DXS_HARNESS_XENSTORED='"$(XENSTORED)"' \
+	-DXS_HARNESS_OXENSTORED='"$(OXENSTORED)"' \
 	-DXS_HARNESS_SHIM='"$(abs_top_builddir)/tests/helpers/.libs/xenstored-shim.so"'
 tests_helpers_libxs_harness_la_LIBADD = $(CHECK_LIBS)
 
@@ -30,6 +31,7 @@ noinst_SCRIPTS += tests/helpers/xs-run
 tests/helpers/xs-run: tests/helpers/xs-run.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) tests/helpers && \
 	sed -e 's|@XENSTORED[@]|$(XENSTORED)|g' \
+	    -e 's|@OXENSTORED[@]|$(OXENSTORED)|g' \
 	    -e 's|@abs_top_builddir[@]|$(abs_top_builddir)|g' \
 	    $(top_srcdir)/tests/helpers/xs-run.in >$@.tmp && \
 	chmod +x $@.tmp && mv $@.tmp $@

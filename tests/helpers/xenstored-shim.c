@@ -20,6 +20,14 @@
  * Introduced domains (xs_introduce_domain) get a private zeroed ring page
  * and an event channel that never fires.  This is a test double: it is
  * never installed.
+ *
+ * oxenstored (the OCaml daemon, Debian's default) needs two more things:
+ * its socket and database paths are compiled in (/var/run/xenstored), so
+ * with XENSTORED_RUNDIR set, bind(), unlink(), mkdir(), rename() and
+ * open() of a path under it are redirected into XENSTORED_RUNDIR (so a
+ * test's daemon never touches a real dom0's); and it raises its
+ * open-file limit to fs.nr_open, which an unprivileged user may not, so a
+ * refused setrlimit(RLIMIT_NOFILE) is retried within the hard limit.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -31,8 +39,13 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#define XC_WANT_COMPAT_MAP_FOREIGN_API 1 /* xc_map_foreign_range */
 #include <xenctrl.h>
 #include <xenevtchn.h>
 #include <xengnttab.h>
@@ -169,6 +182,21 @@ int xc_domain_getinfo(xc_interface *xch, uint32_t first_domid,
     return (int)n;
 }
 
+/* oxenstored maps an introduced domain's ring with xc_map_foreign_range. */
+void *xc_map_foreign_range(xc_interface *xch, uint32_t dom, int size,
+                           int prot, unsigned long mfn)
+{
+    void *p;
+
+    if (!domain_exists(dom)) {
+        errno = ESRCH;
+        return NULL;
+    }
+    p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
 /* libxengnttab: every mapped grant is a private zeroed page (idle ring). */
 
 xengnttab_handle *xengnttab_open(struct xentoollog_logger *logger,
@@ -295,9 +323,111 @@ static int memfd_with(const char *name, const void *data, size_t len,
     return fd;
 }
 
+/*
+ * The compiled-in run directory of oxenstored, redirected into
+ * XENSTORED_RUNDIR: the redirected path in buf, or path itself.
+ */
+#define COMPILED_RUNDIR "/var/run/xenstored"
+
+static const char *redirect(const char *path, char *buf, size_t size)
+{
+    const char *rundir = getenv("XENSTORED_RUNDIR");
+    size_t n = strlen(COMPILED_RUNDIR);
+
+    if (!path || !rundir || !*rundir ||
+        strncmp(path, COMPILED_RUNDIR, n) != 0 ||
+        (path[n] != '\0' && path[n] != '/'))
+        return path;
+    if ((size_t)snprintf(buf, size, "%s%s", rundir, path + n) >= size)
+        return path;
+    return buf;
+}
+
+static void *next_symbol(const char *name)
+{
+    void *f = dlsym(RTLD_NEXT, name);
+
+    if (!f)
+        errno = ENOSYS;
+    return f;
+}
+
+int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    static int (*real_bind)(int, const struct sockaddr *, socklen_t);
+    struct sockaddr_un un;
+    char buf[sizeof(un.sun_path)];
+    const char *p;
+
+    if (!real_bind)
+        real_bind = (int (*)(int, const struct sockaddr *, socklen_t))
+            next_symbol("bind");
+    if (!real_bind)
+        return -1;
+    if (addr && addr->sa_family == AF_UNIX && len <= sizeof(un)) {
+        memset(&un, 0, sizeof(un));
+        memcpy(&un, addr, len);
+        un.sun_path[sizeof(un.sun_path) - 1] = '\0';
+        p = redirect(un.sun_path, buf, sizeof(buf));
+        if (p != un.sun_path) {
+            strcpy(un.sun_path, p);
+            return real_bind(fd, (struct sockaddr *)&un, sizeof(un));
+        }
+    }
+    return real_bind(fd, addr, len);
+}
+
+int unlink(const char *path)
+{
+    static int (*real_unlink)(const char *);
+    char buf[4096];
+
+    if (!real_unlink)
+        real_unlink = (int (*)(const char *))next_symbol("unlink");
+    if (!real_unlink)
+        return -1;
+    return real_unlink(redirect(path, buf, sizeof(buf)));
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+    static int (*real_mkdir)(const char *, mode_t);
+    char buf[4096];
+
+    if (!real_mkdir)
+        real_mkdir = (int (*)(const char *, mode_t))next_symbol("mkdir");
+    if (!real_mkdir)
+        return -1;
+    return real_mkdir(redirect(path, buf, sizeof(buf)), mode);
+}
+
+int setrlimit(__rlimit_resource_t resource, const struct rlimit *rl)
+{
+    static int (*real_setrlimit)(__rlimit_resource_t, const struct rlimit *);
+    struct rlimit cur, lower;
+
+    if (!real_setrlimit)
+        real_setrlimit = (int (*)(__rlimit_resource_t,
+                                  const struct rlimit *))
+            next_symbol("setrlimit");
+    if (!real_setrlimit)
+        return -1;
+    if (real_setrlimit(resource, rl) == 0)
+        return 0;
+    if (errno != EPERM || resource != RLIMIT_NOFILE ||
+        getrlimit(resource, &cur) < 0)
+        return -1;
+    lower.rlim_max = rl->rlim_max < cur.rlim_max ? rl->rlim_max
+                                                 : cur.rlim_max;
+    lower.rlim_cur = rl->rlim_cur < lower.rlim_max ? rl->rlim_cur
+                                                   : lower.rlim_max;
+    return real_setrlimit(resource, &lower);
+}
+
 int open(const char *path, int flags, ...)
 {
     static int (*real_open)(const char *, int, ...);
+    char buf[4096];
     mode_t mode = 0;
     va_list ap;
 
@@ -307,14 +437,29 @@ int open(const char *path, int flags, ...)
         va_end(ap);
     }
     if (strcmp(path, "/proc/xen/xsd_port") == 0)
-        return memfd_with("xsd_port", "1\n", 2, 2);
+        return memfd_with("xsd_port", "1", 1, 1); /* no newline, as xenfs */
     if (strcmp(path, "/proc/xen/xsd_kva") == 0)
         return memfd_with("xsd_kva", NULL, 0, SHIM_PAGE);
     if (!real_open)
-        real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
-    if (!real_open) {
-        errno = ENOSYS;
+        real_open = (int (*)(const char *, int, ...))next_symbol("open");
+    if (!real_open)
         return -1;
-    }
-    return real_open(path, flags, mode);
+    return real_open(redirect(path, buf, sizeof(buf)), flags, mode);
+}
+
+/* oxenstored's OCaml runtime opens its files with open64, the same call. */
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+
+int rename(const char *from, const char *to)
+{
+    static int (*real_rename)(const char *, const char *);
+    char buf1[4096], buf2[4096];
+
+    if (!real_rename)
+        real_rename = (int (*)(const char *, const char *))
+            next_symbol("rename");
+    if (!real_rename)
+        return -1;
+    return real_rename(redirect(from, buf1, sizeof(buf1)),
+                       redirect(to, buf2, sizeof(buf2)));
 }

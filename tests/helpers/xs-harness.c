@@ -31,6 +31,7 @@ struct xs_harness {
     char *log;
     char *domains_file;
     char *domains_env;           /* value of XS_SHIM_DOMAINS for the child */
+    char *conf;                  /* oxenstored's config file, or NULL */
     const char *const *extra_args;
     unsigned timeout_s;
     int lock_fd;
@@ -73,12 +74,36 @@ static char *strdup_printf(const char *fmt, ...)
     return n < 0 ? NULL : s;
 }
 
+/*
+ * Which daemon: XS_HARNESS_XENSTORED=oxenstored starts the OCaml one
+ * (Debian's and XenServer's default), anything else unset, "" or
+ * "xenstored" the C one.  1 for oxenstored, 0 for C, -1 for a bad value.
+ */
+static int daemon_is_ocaml(void)
+{
+    const char *k = getenv("XS_HARNESS_XENSTORED");
+
+    if (!k || !*k || strcmp(k, "xenstored") == 0 || strcmp(k, "c") == 0)
+        return 0;
+    if (strcmp(k, "oxenstored") == 0)
+        return 1;
+    return -1;
+}
+
 static const char *daemon_path(void)
 {
-    const char *p = getenv("XENSTORED");
+    const char *p = getenv(daemon_is_ocaml() > 0 ? "OXENSTORED"
+                                                  : "XENSTORED");
 
     if (p && *p)
         return p;
+    if (daemon_is_ocaml() > 0) {
+#ifdef XS_HARNESS_OXENSTORED
+        return XS_HARNESS_OXENSTORED;
+#else
+        return "";
+#endif
+    }
 #ifdef XS_HARNESS_XENSTORED
     return XS_HARNESS_XENSTORED;
 #else
@@ -135,6 +160,20 @@ static int write_file_atomic(const char *path, const char *text)
     close(fd);
     if (rename(tmp, path) < 0)
         return -errno;
+    return 0;
+}
+
+/* Write text (NULL: out of memory) to path atomically, then free it. */
+static int write_text(const char *path, char *text)
+{
+    int r;
+
+    if (!text)
+        return hfail(-ENOMEM, "out of memory");
+    r = write_file_atomic(path, text);
+    free(text);
+    if (r < 0)
+        return hfail(r, "'%s': %s", path, strerror(-r));
     return 0;
 }
 
@@ -199,8 +238,16 @@ static void exec_daemon(const xs_harness *h, const char *xenstored,
     env[ne] = NULL;
 
     argv[n++] = xenstored;
-    argv[n++] = "-N";
-    argv[n++] = "-P";
+    if (h->conf) {
+        /* Prints a line once its socket is made, then reads requests. */
+        argv[n++] = "--no-fork";
+        argv[n++] = "--no-access-log";
+        argv[n++] = "--config-file";
+        argv[n++] = h->conf;
+    } else {
+        argv[n++] = "-N";
+        argv[n++] = "-P";
+    }
     for (i = 0; h->extra_args && h->extra_args[i] && i < MAX_ARGS; i++)
         argv[n++] = h->extra_args[i];
     argv[n] = NULL;
@@ -239,7 +286,7 @@ static int wait_pid_line(xs_harness *h, const char *xenstored)
                   ((t.tv_sec - t0.tv_sec) * 1000 +
                    (t.tv_nsec - t0.tv_nsec) / 1000000);
         if (left_ms <= 0)
-            return hfail(-ETIMEDOUT, "xenstored '%s' printed no pid within "
+            return hfail(-ETIMEDOUT, "xenstored '%s' printed no line within "
                         "%u s (log '%s')", xenstored, h->timeout_s, h->log);
         r = poll(&pfd, 1, (int)left_ms);
         if (r < 0 && errno == EINTR)
@@ -264,8 +311,8 @@ static int wait_pid_line(xs_harness *h, const char *xenstored)
         if (strchr(buf, '\n'))
             return 0;
         if (len >= sizeof(buf) - 1)
-            return hfail(-EPROTO, "xenstored '%s' printed '%s' instead of "
-                        "its pid", xenstored, buf);
+            return hfail(-EPROTO, "xenstored '%s' printed '%s' and no "
+                        "end of line", xenstored, buf);
     }
 }
 
@@ -275,9 +322,13 @@ static int spawn(xs_harness *h)
     char *shim = NULL;
     int out[2] = { -1, -1 }, log_fd = -1, r;
 
+    if (daemon_is_ocaml() < 0)
+        return hfail(-EINVAL, "XS_HARNESS_XENSTORED='%s': say xenstored "
+                    "(the C daemon, the default) or oxenstored",
+                    getenv("XS_HARNESS_XENSTORED"));
     if (!*xenstored)
-        return hfail(-ENOENT, "no xenstored: set XENSTORED or install "
-                    "xen-utils-4.17 and run ./configure again");
+        return hfail(-ENOENT, "no xenstored: set XENSTORED (OXENSTORED) or "
+                    "install xen-utils-4.17 and run ./configure again");
     if (access(xenstored, X_OK) < 0)
         return hfail(-ENOENT, "xenstored '%s' is not executable: install "
                     "xen-utils-4.17 or set XENSTORED", xenstored);
@@ -343,6 +394,7 @@ static xs_harness *harness_free(xs_harness *h)
     free(h->log);
     free(h->domains_file);
     free(h->domains_env);
+    free(h->conf);
     free(h);
     return NULL;
 }
@@ -361,6 +413,28 @@ static char *make_dir(void)
         return NULL;
     }
     return dir;
+}
+
+/*
+ * oxenstored reads its pid file and log paths, and dom0's ring and event
+ * channel (which the shim makes), from its config file; its
+ * quotas stay the daemon's defaults, which are Debian's
+ * (/etc/xen/oxenstored.conf): 2048 bytes a value, 1024 requests in a
+ * transaction of a guest, 1000 nodes a guest.  The socket and the
+ * database are under the compiled-in /var/run/xenstored, which the shim
+ * redirects into the directory (XENSTORED_RUNDIR).
+ */
+static int write_oxenstored_conf(xs_harness *h)
+{
+    h->conf = strdup_printf("%s/oxenstored.conf", h->dir);
+    if (!h->conf)
+        return hfail(-ENOMEM, "out of memory");
+    return write_text(h->conf, strdup_printf(
+                          "pid-file = %s/xenstored.pid\n"
+                          "xenstored-log-file = %s/oxenstored.log\n"
+                          "xenstored-kva = /proc/xen/xsd_kva\n"
+                          "xenstored-port = /proc/xen/xsd_port\n"
+                          "persistent = false\n", h->dir, h->dir));
 }
 
 int xs_harness_start(xs_harness **ret, const struct xs_harness_opts *opts)
@@ -413,6 +487,11 @@ int xs_harness_start(xs_harness **ret, const struct xs_harness_opts *opts)
         hfail(r, "'%s': %s", h->domains_file, strerror(-r));
         goto err;
     }
+    if (daemon_is_ocaml() > 0) {
+        r = write_oxenstored_conf(h);
+        if (r < 0)
+            goto err;
+    }
     r = spawn(h);
     if (r < 0)
         goto err;
@@ -464,22 +543,12 @@ int xs_harness_restart(xs_harness *h)
 
 int xs_harness_set_domains(xs_harness *h, const char *domids)
 {
-    char *text;
-    int r;
-
     if (!h || !domids)
         return hfail(-EINVAL, "xs_harness_set_domains: no harness or list");
     if (h->domains_env[0] != '@')
         return hfail(-EINVAL, "domains were fixed at start ('%s'): start with "
                     "opts.domains NULL to change them", h->domains_env);
-    text = strdup_printf("%s\n", domids);
-    if (!text)
-        return hfail(-ENOMEM, "out of memory");
-    r = write_file_atomic(h->domains_file, text);
-    free(text);
-    if (r < 0)
-        return hfail(r, "'%s': %s", h->domains_file, strerror(-r));
-    return 0;
+    return write_text(h->domains_file, strdup_printf("%s\n", domids));
 }
 
 const char *xs_harness_socket(const xs_harness *h)

@@ -18,9 +18,16 @@
  * The daemon is started with PR_SET_PDEATHSIG: it dies with the thread that
  * started it, even if a test crashes before its teardown.
  *
+ * Which daemon: XS_HARNESS_XENSTORED=oxenstored starts the OCaml
+ * oxenstored (Debian's default) with --no-fork and a
+ * config file in <dir> (pid file, log; quotas its defaults, which are
+ * Debian's); it prints a line once its socket is ready.  Unset (or
+ * "xenstored") starts the C daemon.
+ *
  * Where things are found:
- *   XENSTORED  the daemon (make check exports configure's value), else the
- *              path configure found when the harness was built
+ *   XENSTORED  the C daemon (make check exports configure's value), else
+ *              the path configure found when the harness was built
+ *   OXENSTORED the OCaml daemon, likewise
  *   XS_SHIM    the preload library, else
  *              $top_builddir/tests/helpers/.libs/xenstored-shim.so, else
  *              the build tree the harness was built in

@@ -617,14 +617,14 @@ END_TEST
 
 START_TEST(test_snapshot_log_is_folded_into_the_base)
 {
-    char net[37], big[3001], *base;
+    char net[37], big[SCHEMA_VALUE_MAX + 1], *base;
     off_t most = 0, now;
     int i;
 
     created(st, rec_new("network", NULL), net);
-    memset(big, 'x', 3000);
-    big[3000] = '\0';
-    for (i = 0; i < 120; i++) {
+    memset(big, 'x', SCHEMA_VALUE_MAX);
+    big[SCHEMA_VALUE_MAX] = '\0';
+    for (i = 0; i < 180; i++) {
         big[0] = (char)('a' + i % 26);
         ck_store(store_set_field(st, "network", net, "name_description",
                                  big));
@@ -807,16 +807,16 @@ END_TEST
  */
 START_TEST(test_snapshot_write_needs_one_extra_copy)
 {
-    char net[37], big[3001];
+    char net[37], big[SCHEMA_VALUE_MAX + 1];
     store_record *r;
     off_t base;
     int i;
 
     if (!small_fs("size=1m"))
         return;
-    memset(big, 'x', 3000);
-    big[3000] = '\0';
-    for (i = 0; i < 40; i++)
+    memset(big, 'x', SCHEMA_VALUE_MAX);
+    big[SCHEMA_VALUE_MAX] = '\0';
+    for (i = 0; i < 60; i++)
         created(st, rec_new("network", "name_description", big, NULL), net);
     ck_store(store_snapshot_write(st));
     ck_store(store_snapshot_write(st));
@@ -826,9 +826,9 @@ START_TEST(test_snapshot_write_needs_one_extra_copy)
                      base - 4096);
     fill((unsigned long long)base / 2);
     ck_assert_msg(store_snapshot_write(st) == 0, "%s", store_last_error(st));
-    ck_assert_int_eq(store_snapshot_verify(st, NULL), 40);
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 60);
     ck_assert_int_eq(store_snapshot_verify(st, state_file(
-                                               STORE_SNAPSHOT_PREVIOUS)), 40);
+                                               STORE_SNAPSHOT_PREVIOUS)), 60);
     /* No room at all: a change is not saved, and the message says which
      * file to delete; done, the next change saves it. */
     fill(0);
@@ -838,10 +838,10 @@ START_TEST(test_snapshot_write_needs_one_extra_copy)
     ck_assert_ptr_nonnull(strstr(store_last_error(st), "delete '"));
     ck_assert_ptr_nonnull(strstr(store_last_error(st),
                                  state_file(STORE_SNAPSHOT_PREVIOUS)));
-    ck_assert_int_eq(store_snapshot_verify(st, NULL), 40);
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 60);
     ck_assert_int_eq(unlink(state_file(STORE_SNAPSHOT_PREVIOUS)), 0);
     ck_store(store_set_field(st, "network", net, "MTU", "9000"));
-    ck_assert_int_eq(store_snapshot_verify(st, NULL), 41);
+    ck_assert_int_eq(store_snapshot_verify(st, NULL), 61);
 }
 END_TEST
 

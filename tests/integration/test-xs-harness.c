@@ -96,19 +96,31 @@ START_TEST(test_xs_harness_instances_are_isolated)
 }
 END_TEST
 
+/* XS_HARNESS_XENSTORED=oxenstored: the OCaml daemon runs (xs-harness.h). */
+static bool ocaml_daemon(void)
+{
+    const char *k = getenv("XS_HARNESS_XENSTORED");
+
+    return k && strcmp(k, "oxenstored") == 0;
+}
+
 /* A daemon dead behind the harness's back (SIGSEGV, as xenstored under
- * TCG) is said as such, not taken for a running one. */
+ * TCG) is said as such, not taken for a running one.  oxenstored's OCaml
+ * runtime catches a SIGSEGV sent by kill(), so it gets a SIGABRT. */
 START_TEST(test_xs_harness_health_names_a_crash)
 {
     xs_harness *h = NULL;
+    int sig = ocaml_daemon() ? SIGABRT : SIGSEGV;
+    char want[32];
 
     ck_assert_msg(xs_harness_start(&h, NULL) == 0, "%s", xs_harness_error());
     ck_assert_str_eq(xs_harness_health(h), "xenstored runs");
-    ck_assert_int_eq(kill(xs_harness_pid(h), SIGSEGV), 0);
+    ck_assert_int_eq(kill(xs_harness_pid(h), sig), 0);
     for (int i = 0; i < 1200 && !strstr(xs_harness_health(h), "signal");
          i++)
         usleep(100000);
-    ck_assert_msg(strstr(xs_harness_health(h), "killed by signal 11"),
+    snprintf(want, sizeof(want), "killed by signal %d", sig);
+    ck_assert_msg(strstr(xs_harness_health(h), want),
                   "%s", xs_harness_health(h));
     ck_assert_int_eq(xs_harness_pid(h), -1);
     xs_harness_stop(h);
@@ -156,10 +168,16 @@ START_TEST(test_xs_harness_domains)
     ck_assert_msg(xs_harness_start(&h, NULL) == 0, "%s", xs_harness_error());
     xs = xs_open(0);
     ck_assert(xs_write(xs, XBT_NULL, "/p", "", 0));
-    /* Dom0 only: a permission naming domain 5 is refused. */
-    errno = 0;
-    ck_assert(!xs_set_permissions(xs, XBT_NULL, "/p", perm, 2));
-    ck_assert_int_eq(errno, ENOENT);
+    /*
+     * Dom0 only: a permission naming domain 5 is refused by the C daemon
+     * (oxenstored does not ask the hypervisor), and domain 5 cannot be
+     * introduced.
+     */
+    if (!ocaml_daemon()) {
+        errno = 0;
+        ck_assert(!xs_set_permissions(xs, XBT_NULL, "/p", perm, 2));
+        ck_assert_int_eq(errno, ENOENT);
+    }
     ck_assert(!xs_introduce_domain(xs, 5, 1234, 7));
 
     ck_assert_int_eq(xs_harness_set_domains(h, "0 5"), 0);
@@ -191,14 +209,15 @@ END_TEST
 START_TEST(test_xs_harness_missing_daemon_is_clear)
 {
     xs_harness *h = NULL;
-    char *saved = strdup(getenv("XENSTORED") ? getenv("XENSTORED") : "");
+    const char *var = ocaml_daemon() ? "OXENSTORED" : "XENSTORED";
+    char *saved = strdup(getenv(var) ? getenv(var) : "");
 
-    setenv("XENSTORED", "/nonexistent/xenstored", 1);
+    setenv(var, "/nonexistent/xenstored", 1);
     ck_assert_int_eq(xs_harness_start(&h, NULL), -ENOENT);
     ck_assert_ptr_null(h);
     ck_assert_ptr_nonnull(strstr(xs_harness_error(), "/nonexistent/xenstored"));
     ck_assert_ptr_nonnull(strstr(xs_harness_error(), "install"));
-    setenv("XENSTORED", saved, 1);
+    setenv(var, saved, 1);
     free(saved);
 }
 END_TEST

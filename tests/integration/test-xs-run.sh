@@ -22,20 +22,29 @@ if "$xs_run" xenstore-read /x 2>/dev/null; then
     fail "a second xs-run saw the first one's data"
 fi
 
-# Domains: dom0 only unless the list says otherwise.
-"$xs_run" sh -c 'xenstore-write /p "" && ! xenstore-chmod /p n5 2>/dev/null &&
-    echo "0 5" >"$XS_RUN_DIR/domains" && xenstore-chmod /p n0 r5' ||
+# Domains: dom0 only unless the list says otherwise (oxenstored does not
+# ask the hypervisor whether a permission's domain exists).
+daemon_var=XENSTORED
+if [ "${XS_HARNESS_XENSTORED:-}" = oxenstored ]; then
+    refused=true
+    daemon_var=OXENSTORED
+else
+    refused='! xenstore-chmod /p n5 2>/dev/null'
+fi
+"$xs_run" sh -c "xenstore-write /p '' && $refused &&
+    echo '0 5' >\"\$XS_RUN_DIR/domains\" && xenstore-chmod /p n0 r5" ||
     fail "domain list not honoured"
 
 # A missing daemon is a clear error (status 125), not a hang.
 status=0
-err=$(XENSTORED=/nonexistent/xenstored "$xs_run" true 2>&1) || status=$?
+err=$(env "$daemon_var=/nonexistent/xenstored" "$xs_run" true 2>&1) ||
+    status=$?
 [ "$status" -eq 125 ] || fail "status $status with no daemon, expected 125"
 case $err in *install*) ;; *) fail "unclear message: $err" ;; esac
 
 # A daemon that dies at start is reported with its log.
 status=0
-err=$(XENSTORED=/bin/false "$xs_run" true 2>&1) || status=$?
+err=$(env "$daemon_var=/bin/false" "$xs_run" true 2>&1) || status=$?
 [ "$status" -eq 125 ] || fail "status $status with a failing daemon"
 case $err in *"did not start"*) ;; *) fail "unclear message: $err" ;; esac
 echo "PASS: xs-run"

@@ -129,12 +129,13 @@ mkdir -p "$base/lib/modules/$kver/extra"
 cp "$nsim/netdevsim.ko" "$base/lib/modules/$kver/extra/netdevsim.ko"
 { cat "$base/etc/modlist/psample"
   echo "/lib/modules/$kver/extra/netdevsim.ko"; } >"$base/etc/modlist/netdevsim"
-# iproute2 (busybox's ip has no "vf"), xl and the C xenstored.
+# iproute2 (busybox's ip has no "vf"), xl, the C xenstored and oxenstored
+# (Debian's default, with Debian's /etc/xen/oxenstored.conf).
 vm_copy_elf "$base" /usr/sbin/ip
 vm_copy_elf "$base" /usr/sbin/devlink
 xenbin=/usr/lib/xen-4.17/bin
-for p in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper \
-         xenstore-control; do
+for p in xl xenstored oxenstored xenconsoled xen-init-dom0 \
+         libxl-save-helper xenstore-control; do
     vm_copy_elf "$base" "$xenbin/$p"
 done
 for p in /usr/bin/xenstore-read /usr/bin/xenstore-write /usr/bin/xenstore-ls \
@@ -147,6 +148,7 @@ vm_copy_file "$base" /lib/x86_64-linux-gnu/libgcc_s.so.1
 mkdir -p "$base/etc/xen"
 cp /etc/xen/xl.conf "$base/etc/xen/xl.conf" 2>/dev/null ||
     : >"$base/etc/xen/xl.conf"
+vm_copy_file "$base" /etc/xen/oxenstored.conf
 mkdir -p "$base/vm"
 cp "$out/vmlinuz" "$base/vm/vmlinuz"     # the domU kernel
 echo "$kver" >"$base/etc/vm-kernel"

@@ -14,14 +14,18 @@
 CHECK_TIMEOUT=300
 VM=5a5a5a5a-0000-4000-8000-0000000019e1
 MAC=02:5a:00:00:19:e1
+# On oxenstored, Debian's default daemon (the other Xen VMs run the C one).
+XEN_XENSTORED=oxenstored
 
 state_on_disk() {
     mkdir -p /persist/xen-sriov /var/lib &&
         ln -sfn /persist/xen-sriov /var/lib/xen-sriov
 }
 
-check "dom0 toolstack up (modules, xenstored, xen-init-dom0, xenconsoled)" \
+check "dom0 toolstack up (modules, $XEN_XENSTORED, xen-init-dom0, xenconsoled)" \
     xen_start_toolstack || return 0
+check "xenstored is oxenstored" \
+    sh -c "xenstore-read /tool/xenstored | grep -q '/oxenstored\$'"
 check "the state directory /var/lib/xen-sriov is on the persistent disk" \
     state_on_disk || return 0
 xen_igb_up || return 0

@@ -6,8 +6,11 @@
 
 XS_DEV=/sys/bus/pci/devices
 
-# dom0 userland: modules, xenfs, the C xenstored, xen-init-dom0, and
-# xenconsoled logging each guest's console to guest-<name>.log.
+# dom0 userland: modules, xenfs, xenstored, xen-init-dom0, and
+# xenconsoled logging each guest's console to guest-<name>.log.  The C
+# xenstored, or with XEN_XENSTORED=oxenstored the OCaml one, Debian's
+# default (/etc/default/xen), with Debian's /etc/xen/oxenstored.conf; both
+# fork and write /var/run/xenstored.pid, as /etc/init.d/xen starts them.
 xen_start_toolstack() {
     for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs \
              xen-pciback nvme; do
@@ -16,8 +19,13 @@ xen_start_toolstack() {
     mkdir -p /proc/xen /var/run/xen /var/run/xenstored /var/lib/xen \
         /var/lib/xenstored /var/log/xen/console /var/lock
     mount -t xenfs xenfs /proc/xen || return 1
-    /usr/lib/xen-4.17/bin/xenstored --pid-file /var/run/xenstored.pid ||
-        return 1
+    case ${XEN_XENSTORED:-xenstored} in
+    xenstored | oxenstored) ;;
+    *) echo "XEN_XENSTORED='$XEN_XENSTORED': xenstored or oxenstored"
+       return 1 ;;
+    esac
+    "/usr/lib/xen-4.17/bin/${XEN_XENSTORED:-xenstored}" \
+        --pid-file /var/run/xenstored.pid || return 1
     i=0
     while [ ! -S /var/run/xenstored/socket ] && [ $i -lt 100 ]; do
         sleep 0.1
