@@ -117,6 +117,13 @@ static double mean(const double *v, int n)
     return s / n;
 }
 
+/* "  LABEL median X ms, mean Y ms", with digits decimals. */
+static void print_ms(const char *label, double *v, int n, int digits)
+{
+    printf("  %-29s median %8.*f ms, mean %8.*f ms\n", label, digits,
+           median(v, n) * 1e3, digits, mean(v, n) * 1e3);
+}
+
 struct fill {
     int from, to;
     char last[37];              /* a network_sriov uuid */
@@ -276,12 +283,8 @@ static void bench_create(int networks, int runs)
     unsetenv("LD_PRELOAD");
     printf("\non a simulated X710 (kernel-sim.so), beside the %d networks "
            "(%d runs):\n", networks, runs);
-    printf("  xe network-sriov-create (8 VFs) median %8.2f ms, mean "
-           "%8.2f ms\n", median(t_create, runs) * 1e3,
-           mean(t_create, runs) * 1e3);
-    printf("  xe network-sriov-destroy      median %8.2f ms, mean "
-           "%8.2f ms\n", median(t_destroy, runs) * 1e3,
-           mean(t_destroy, runs) * 1e3);
+    print_ms("xe network-sriov-create (8 VFs)", t_create, runs, 2);
+    print_ms("xe network-sriov-destroy", t_destroy, runs, 2);
     free(t_create);
     free(t_destroy);
 }
@@ -347,15 +350,10 @@ int main(int argc, char **argv)
         }
         printf("\nper call, whole processes (%d runs; list: %d):\n", runs,
                list_runs);
-        printf("  xe network-sriov-list (%d)   median %8.2f ms, mean "
-               "%8.2f ms\n", networks, median(t_list, list_runs) * 1e3,
-               mean(t_list, list_runs) * 1e3);
-        printf("  xe network-sriov-param-get   median %8.3f ms, mean "
-               "%8.3f ms\n", median(t_get, runs) * 1e3,
-               mean(t_get, runs) * 1e3);
-        printf("  xenstore-read                median %8.3f ms, mean "
-               "%8.3f ms\n", median(t_read, runs) * 1e3,
-               mean(t_read, runs) * 1e3);
+        snprintf(buf, sizeof(buf), "xe network-sriov-list (%d)", networks);
+        print_ms(buf, t_list, list_runs, 2);
+        print_ms("xe network-sriov-param-get", t_get, runs, 3);
+        print_ms("xenstore-read", t_read, runs, 3);
         printf("  param-get / xenstore-read    %.2fx (median), %.2fx "
                "(mean); target: within 2x\n",
                median(t_get, runs) / median(t_read, runs),
