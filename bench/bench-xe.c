@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* What one xe command costs: list and param-get next to xenstore-read. */
+/* What one xe command costs: list and param-get next to xenstore-read,
+ * and network-sriov-create/destroy on a simulated host. */
 /*
  * bench-xe [NETWORKS [RUNS]]   (defaults 1024 and 200)
  *
@@ -13,6 +14,9 @@
  * and prints the time per call (median and mean), the param-get /
  * xenstore-read ratio (target: within 2x), and the xenstore requests and
  * round trips per call, counted by running the same commands in process.
+ * Then, beside those networks, on a simulated X710 (tests/fixtures/sysfs,
+ * kernel-sim.so preloaded into xe): xe network-sriov-create with 8 VFs and
+ * xe network-sriov-destroy, RUNS / 10 times each (at least 5).
  * It prints figures only: nothing here asserts a speed.
  */
 #include <errno.h>
@@ -28,6 +32,7 @@
 
 #include "store/store.h"
 #include "bench/bench-common.h"
+#include "tests/helpers/sim-host.h"
 #include "xe-ext/cli/frontend.h"
 #include "xe-ext/cli/run.h"
 
@@ -64,6 +69,39 @@ static double run(char *const argv[])
     return now() - t0;
 }
 
+/* run() with stdout (its first line, newline cut) into out. */
+static double run_out(char *const argv[], char *out, size_t size)
+{
+    double t0 = now();
+    int fds[2], status;
+    ssize_t n, got = 0;
+    pid_t pid;
+
+    if (pipe(fds) < 0)
+        die("pipe", "cannot make a pipe");
+    pid = fork();
+    if (pid < 0)
+        die("fork", "cannot fork");
+    if (pid == 0) {
+        if (dup2(fds[1], 1) < 0)
+            _exit(127);
+        close(fds[0]);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    while ((size_t)got < size - 1 &&
+           (n = read(fds[0], out + got, size - 1 - (size_t)got)) > 0)
+        got += n;
+    close(fds[0]);
+    out[got] = '\0';
+    out[strcspn(out, "\n")] = '\0';
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0)
+        die(argv[0], "failed (run it by hand to see why)");
+    return now() - t0;
+}
+
 static double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof(*v), bench_cmp_double);
@@ -77,6 +115,13 @@ static double mean(const double *v, int n)
     for (int i = 0; i < n; i++)
         s += v[i];
     return s / n;
+}
+
+/* "  LABEL median X ms, mean Y ms", with digits decimals. */
+static void print_ms(const char *label, double *v, int n, int digits)
+{
+    printf("  %-29s median %8.*f ms, mean %8.*f ms\n", label, digits,
+           median(v, n) * 1e3, digits, mean(v, n) * 1e3);
 }
 
 struct fill {
@@ -184,6 +229,66 @@ static void count_in_process(int argc, char **argv, const char *label,
     fclose(null);
 }
 
+/*
+ * network-sriov-create and -destroy as whole processes, on a simulated
+ * X710 under $SRIOV_ROOT/host with kernel-sim.so preloaded into xe: the
+ * enable writes sriov_numvfs and the kernel's VFs appear.
+ */
+static void bench_create(int networks, int runs)
+{
+    char root[512], err[512], host[64], pif[64], net[64], sriov[64];
+    char host_arg[128], pif_arg[128], net_arg[128], uuid_arg[128];
+    double *t_create, *t_destroy;
+
+    snprintf(root, sizeof(root), "%s/host", state_root);
+    if (sim_host_create(root) < 0 ||
+        sim_host_load_file(root, BENCH_FIXTURES "/x710-2pf.tree", err,
+                           sizeof(err)) < 0)
+        die("simulated host", err);
+    setenv("SRIOV_ROOT", root, 1);
+    setenv("LD_PRELOAD", BENCH_KERNEL_SIM, 1);
+    {
+        char *hosts[] = { BENCH_XE, "host-list", "--minimal", NULL };
+        char *pifs[] = { BENCH_XE, "pif-list", "device=enp59s0f1",
+                         "--minimal", NULL };
+        char *mknet[] = { BENCH_XE, "network-create",
+                          "name-label=bench-sriov", NULL };
+
+        run_out(hosts, host, sizeof(host));
+        snprintf(host_arg, sizeof(host_arg), "host-uuid=%s", host);
+        {
+            char *scan[] = { BENCH_XE, "pif-scan", host_arg, NULL };
+
+            run(scan);
+        }
+        run_out(pifs, pif, sizeof(pif));
+        run_out(mknet, net, sizeof(net));
+    }
+    snprintf(pif_arg, sizeof(pif_arg), "pif-uuid=%s", pif);
+    snprintf(net_arg, sizeof(net_arg), "network-uuid=%s", net);
+    t_create = calloc((size_t)runs, sizeof(double));
+    t_destroy = calloc((size_t)runs, sizeof(double));
+    if (!t_create || !t_destroy)
+        die("bench", "out of memory");
+    for (int i = 0; i < runs; i++) {
+        char *create[] = { BENCH_XE, "network-sriov-create", pif_arg, net_arg,
+                           "num-vfs=8", NULL };
+        char *destroy[] = { BENCH_XE, "network-sriov-destroy", uuid_arg,
+                            NULL };
+
+        t_create[i] = run_out(create, sriov, sizeof(sriov));
+        snprintf(uuid_arg, sizeof(uuid_arg), "uuid=%s", sriov);
+        t_destroy[i] = run(destroy);
+    }
+    unsetenv("LD_PRELOAD");
+    printf("\non a simulated X710 (kernel-sim.so), beside the %d networks "
+           "(%d runs):\n", networks, runs);
+    print_ms("xe network-sriov-create (8 VFs)", t_create, runs, 2);
+    print_ms("xe network-sriov-destroy", t_destroy, runs, 2);
+    free(t_create);
+    free(t_destroy);
+}
+
 int main(int argc, char **argv)
 {
     int networks = argc > 1 ? atoi(argv[1]) : 1024;
@@ -245,15 +350,10 @@ int main(int argc, char **argv)
         }
         printf("\nper call, whole processes (%d runs; list: %d):\n", runs,
                list_runs);
-        printf("  xe network-sriov-list (%d)   median %8.2f ms, mean "
-               "%8.2f ms\n", networks, median(t_list, list_runs) * 1e3,
-               mean(t_list, list_runs) * 1e3);
-        printf("  xe network-sriov-param-get   median %8.3f ms, mean "
-               "%8.3f ms\n", median(t_get, runs) * 1e3,
-               mean(t_get, runs) * 1e3);
-        printf("  xenstore-read                median %8.3f ms, mean "
-               "%8.3f ms\n", median(t_read, runs) * 1e3,
-               mean(t_read, runs) * 1e3);
+        snprintf(buf, sizeof(buf), "xe network-sriov-list (%d)", networks);
+        print_ms(buf, t_list, list_runs, 2);
+        print_ms("xe network-sriov-param-get", t_get, runs, 3);
+        print_ms("xenstore-read", t_read, runs, 3);
         printf("  param-get / xenstore-read    %.2fx (median), %.2fx "
                "(mean); target: within 2x\n",
                median(t_get, runs) / median(t_read, runs),
@@ -270,6 +370,7 @@ int main(int argc, char **argv)
         count_in_process(2, list, "network-sriov-list", ctx);
         count_in_process(4, get, "network-sriov-param-get", ctx);
     }
+    bench_create(networks, runs / 10 > 5 ? runs / 10 : 5);
     free(t_list);
     free(t_get);
     free(t_read);

@@ -58,16 +58,19 @@ bench-store: all
 
 # bench-xe: one xe command as a whole process on 1,024 networks with their
 # network-sriovs (list; param-get next to xenstore-read, the ratio), and
-# the requests and round trips of each; `make bench` or `make bench-xe`
+# the requests and round trips of each; network-sriov-create and -destroy
+# beside them on a simulated X710; `make bench` or `make bench-xe`
 # (BENCH_XE_FLAGS: NETWORKS RUNS).
 noinst_PROGRAMS += bench/bench-xe
 bench_bench_xe_SOURCES = bench/bench-xe.c bench/bench-common.h
 bench_bench_xe_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 bench_bench_xe_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DBENCH_XE='"$(abs_top_builddir)/xe-ext/.libs/xe"' \
-	-DBENCH_LIBDIR='"$(abs_top_builddir)/libsriov/.libs"'
+	-DBENCH_LIBDIR='"$(abs_top_builddir)/libsriov/.libs"' \
+	-DBENCH_FIXTURES='"$(abs_top_srcdir)/tests/fixtures/sysfs"' \
+	-DBENCH_KERNEL_SIM='"$(abs_top_builddir)/tests/helpers/.libs/kernel-sim.so"'
 bench_bench_xe_LDADD = xe-ext/libxecli.la tests/helpers/libxs-harness.la \
-	$(CHECK_LIBS)
+	tests/helpers/libsimhost.la $(CHECK_LIBS)
 .PHONY: bench-xe
 bench: bench-xe
 bench-xe: all

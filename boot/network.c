@@ -120,7 +120,7 @@ static void restore_sysfs(struct restore *rs, struct net *n, sriov_pf *pf,
         n->numvfs = target;
     } else {
         restore__sysfs_begin(rs);
-        r = sriov_pf_set_numvfs(rs->ctx, n->bdf, target, 0);
+        r = sriov_pf_set_numvfs(pf, target, 0);
         restore__sysfs_end(rs);
         if (r < 0) {
             restore__say(rs, true, "%s: %u VFs not enabled: %s", n->what,

@@ -97,6 +97,13 @@ _hidden_ int sriov__pf_read(sriov_host *host, int dirfd, const char *dirpath,
                             const char *bdf, int devices_fd,
                             const char *devices_path, sriov_pf **ret);
 _hidden_ sriov_pf *sriov__pf_free(sriov_pf *pf);
+/*
+ * pf.c: read sriov_numvfs and the VFs of @pf again after its VF count
+ * changed (sriov_totalvfs and the PF's own attributes cannot have): the
+ * old VFs are freed, the host's interface map and the IOMMU groups of the
+ * PF and its old VFs forgotten.
+ */
+_hidden_ int sriov__pf_reread_vfs(sriov_pf *pf);
 
 /* vf.c: read the VF named @bdf under the devices directory. */
 _hidden_ int sriov__vf_read(sriov_pf *pf, int devices_fd,

@@ -7,9 +7,8 @@
 
 #include "libsriov/host-internal.h"
 
-/* Read one SR-IOV PF (-EOPNOTSUPP if it is not one); free the host. */
-_hidden_ int sriov__pf_open(sriov_ctx *ctx, const char *bdf,
-                            sriov_host **ret_host, sriov_pf **ret_pf);
+/* 0 for an SR-IOV PF; -EOPNOTSUPP with a message for a plain NIC. */
+_hidden_ int sriov__pf_check_sriov(const sriov_pf *pf);
 
 /* How a driver takes its VF count as a module option. */
 struct sriov__modprobe_info {

@@ -54,20 +54,17 @@ static int get_info(sriov_ctx *ctx, const sriov_pf *pf,
     return sriov__modprobe_info_get(ctx, pf->driver, mi);
 }
 
-SRIOV_EXPORT int sriov_pf_detect_mode(sriov_ctx *ctx, const char *bdf,
-                                      int *ret_mode)
+SRIOV_EXPORT int sriov_pf_detect_mode(const sriov_pf *pf, int *ret_mode)
 {
-    _cleanup_host_ sriov_host *host = NULL;
     _cleanup_(info_disposep) struct sriov__modprobe_info mi = { 0 };
-    sriov_pf *pf;
     int r;
 
-    assert_return(ctx, -EINVAL);
+    assert_return(pf, -EINVAL);
     assert_return(ret_mode, -EINVAL);
-    r = sriov__pf_open(ctx, bdf, &host, &pf);
+    r = sriov__pf_check_sriov(pf);
     if (r < 0)
         return r;
-    r = get_info(ctx, pf, &mi);
+    r = get_info(pf->host->ctx, pf, &mi);
     if (r < 0)
         return r;
     *ret_mode = modprobe_first(&mi) ? SRIOV_MODE_MODPROBE : SRIOV_MODE_SYSFS;
@@ -110,22 +107,44 @@ static int enable_modprobe(sriov_ctx *ctx, const sriov_pf *pf,
     return 0;
 }
 
-SRIOV_EXPORT int sriov_pf_enable(sriov_ctx *ctx, const char *bdf,
-                                 unsigned numvfs, int mode, unsigned flags,
+SRIOV_EXPORT int sriov_pf_enable_options_init(sriov_pf_enable_options *opts,
+                                              unsigned version)
+{
+    assert_return(opts, -EINVAL);
+    if (version == 0 || version > SRIOV_PF_ENABLE_OPTIONS_VERSION)
+        return -EINVAL;
+    *opts = (sriov_pf_enable_options) SRIOV_PF_ENABLE_OPTIONS_INIT;
+    return 0;
+}
+
+SRIOV_EXPORT int sriov_pf_enable(sriov_pf *pf,
+                                 const sriov_pf_enable_options *opts,
                                  int *ret_mode, int *ret_requires_reboot,
                                  unsigned *ret_numvfs)
 {
-    _cleanup_host_ sriov_host *host = NULL;
+    static const sriov_pf_enable_options defaults =
+        SRIOV_PF_ENABLE_OPTIONS_INIT;
     _cleanup_(info_disposep) struct sriov__modprobe_info mi = { 0 };
-    unsigned got = 0;
-    int reboot = 0, used, r;
-    sriov_pf *pf;
+    unsigned got = 0, numvfs, flags;
+    int reboot = 0, used, mode, r;
+    sriov_ctx *ctx;
 
-    assert_return(ctx, -EINVAL);
+    assert_return(pf, -EINVAL);
+    ctx = pf->host->ctx;
+    if (!opts)
+        opts = &defaults;
+    if (opts->version == 0 || opts->version > SRIOV_PF_ENABLE_OPTIONS_VERSION)
+        return sriov__fail(ctx, -EINVAL, "enable options of version %u, this "
+                           "libsriov knows version %u: initialise them with "
+                           "SRIOV_PF_ENABLE_OPTIONS_INIT", opts->version,
+                           SRIOV_PF_ENABLE_OPTIONS_VERSION);
+    numvfs = opts->numvfs;
+    mode = (int)opts->mode;
+    flags = opts->flags;
     if (mode < SRIOV_MODE_UNKNOWN || mode > SRIOV_MODE_MANUAL)
         return sriov__fail(ctx, -EINVAL, "unknown configuration mode %d",
                            mode);
-    r = sriov__pf_open(ctx, bdf, &host, &pf);
+    r = sriov__pf_check_sriov(pf);
     if (r < 0)
         return r;
     r = get_info(ctx, pf, &mi);
@@ -145,7 +164,7 @@ SRIOV_EXPORT int sriov_pf_enable(sriov_ctx *ctx, const char *bdf,
         used = SRIOV_MODE_MANUAL;
         r = 0;
     } else {
-        r = sriov_pf_set_numvfs(ctx, pf->bdf, numvfs, flags);
+        r = sriov_pf_set_numvfs(pf, numvfs, flags);
         used = SRIOV_MODE_SYSFS;
         if (r >= 0)
             got = (unsigned)r;
@@ -177,19 +196,19 @@ SRIOV_EXPORT int sriov_pf_enable(sriov_ctx *ctx, const char *bdf,
     return 0;
 }
 
-SRIOV_EXPORT int sriov_pf_disable(sriov_ctx *ctx, const char *bdf, int mode,
-                                  unsigned flags, int *ret_requires_reboot)
+SRIOV_EXPORT int sriov_pf_disable(sriov_pf *pf, int mode, unsigned flags,
+                                  int *ret_requires_reboot)
 {
-    _cleanup_host_ sriov_host *host = NULL;
     _cleanup_(info_disposep) struct sriov__modprobe_info mi = { 0 };
-    sriov_pf *pf;
+    sriov_ctx *ctx;
     int r;
 
-    assert_return(ctx, -EINVAL);
+    assert_return(pf, -EINVAL);
+    ctx = pf->host->ctx;
     if (mode < SRIOV_MODE_UNKNOWN || mode > SRIOV_MODE_MANUAL)
         return sriov__fail(ctx, -EINVAL, "unknown configuration mode %d",
                            mode);
-    r = sriov__pf_open(ctx, bdf, &host, &pf);
+    r = sriov__pf_check_sriov(pf);
     if (r < 0)
         return r;
     r = get_info(ctx, pf, &mi);
@@ -213,7 +232,7 @@ SRIOV_EXPORT int sriov_pf_disable(sriov_ctx *ctx, const char *bdf, int mode,
             *ret_requires_reboot = pf->numvfs != 0;
         return r;
     default:
-        r = sriov_pf_set_numvfs(ctx, pf->bdf, 0, flags);
+        r = sriov_pf_set_numvfs(pf, 0, flags);
         break;
     }
     if (r < 0)

@@ -18,28 +18,14 @@
 #define LINK_WAIT_STEP_NS (25 * 1000 * 1000)
 
 
-int sriov__pf_open(sriov_ctx *ctx, const char *bdf, sriov_host **ret_host,
-                   sriov_pf **ret_pf)
+int sriov__pf_check_sriov(const sriov_pf *pf)
 {
-    sriov_host *host = NULL;
-    sriov_pf *pf;
-    int r;
-
-    r = sriov_host_scan_device(&host, ctx, bdf, 0);
-    if (r < 0)
-        return r;
-    pf = host->pfs[0];
-    if (!pf->sriov) {
-        r = sriov__fail(ctx, -EOPNOTSUPP, "%s is not SR-IOV capable (no "
-                        "sriov_totalvfs; driver %s): pick a PF that "
-                        "sriov-info lists", pf->bdf,
-                        pf->driver ? pf->driver : "none");
-        sriov_host_free(host);
-        return r;
-    }
-    *ret_host = host;
-    *ret_pf = pf;
-    return 0;
+    if (pf->sriov)
+        return 0;
+    return sriov__fail(pf->host->ctx, -EOPNOTSUPP, "%s is not SR-IOV capable "
+                       "(no sriov_totalvfs; driver %s): pick a PF that "
+                       "sriov-info lists", pf->bdf,
+                       pf->driver ? pf->driver : "none");
 }
 
 /* One line saying what the kernel's answer means and what to do. */
@@ -184,17 +170,30 @@ static int wait_links(sriov_ctx *ctx, const sriov_pf *pf, unsigned asked)
                        missing < got ? "missing" : "still there");
 }
 
-SRIOV_EXPORT int sriov_pf_set_numvfs(sriov_ctx *ctx, const char *bdf,
-                                     unsigned numvfs, unsigned flags)
+/* After a write: the handle shows the VFs the kernel now has. */
+static int reread(sriov_ctx *ctx, sriov_pf *pf, int r)
 {
-    _cleanup_host_ sriov_host *host = NULL;
-    sriov_pf *pf;
+    struct error_saved e;
+
+    if (r >= 0)
+        return sriov__pf_reread_vfs(pf);
+    /* Failed: best effort, keeping the failure's message. */
+    ERROR_SAVE(&e, ctx);
+    sriov__pf_reread_vfs(pf);
+    ERROR_RESTORE(&e, ctx);
+    return r;
+}
+
+SRIOV_EXPORT int sriov_pf_set_numvfs(sriov_pf *pf, unsigned numvfs,
+                                     unsigned flags)
+{
+    sriov_ctx *ctx;
     unsigned cur;
-    int r;
+    int r, got;
 
-    assert_return(ctx, -EINVAL);
-
-    r = sriov__pf_open(ctx, bdf, &host, &pf);
+    assert_return(pf, -EINVAL);
+    ctx = pf->host->ctx;
+    r = sriov__pf_check_sriov(pf);
     if (r < 0)
         return r;
     if (numvfs == SRIOV_NUMVFS_MAX)
@@ -213,7 +212,7 @@ SRIOV_EXPORT int sriov_pf_set_numvfs(sriov_ctx *ctx, const char *bdf,
         if (numvfs > 0) {
             r = write_numvfs(ctx, pf, 0);
             if (r < 0)
-                return r;
+                return reread(ctx, pf, r);
         }
     }
     r = write_numvfs(ctx, pf, numvfs);
@@ -225,12 +224,17 @@ SRIOV_EXPORT int sriov_pf_set_numvfs(sriov_ctx *ctx, const char *bdf,
             ERROR_SAVE(&e, ctx);
             if (sriov__sysfs_write_uint(ctx, pf->bdf, "sriov_numvfs",
                                         cur) < 0)
-                return sriov__fail(ctx, e.r, "%s (and restoring the "
-                                   "previous %u VFs failed too)", e.message,
-                                   cur);
-            ERROR_RESTORE(&e, ctx);
+                r = sriov__fail(ctx, e.r, "%s (and restoring the "
+                                "previous %u VFs failed too)", e.message,
+                                cur);
+            else
+                ERROR_RESTORE(&e, ctx);
         }
-        return r;
+        return reread(ctx, pf, r);
     }
-    return wait_links(ctx, pf, numvfs);
+    got = wait_links(ctx, pf, numvfs);
+    if (got < 0)
+        return reread(ctx, pf, got);
+    r = reread(ctx, pf, 0);
+    return r < 0 ? r : got;
 }

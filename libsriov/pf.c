@@ -194,6 +194,63 @@ static int read_vfs(sriov_pf *pf, int pfd, const char *pfpath, char **entries,
     return 0;
 }
 
+/* Forget the cached IOMMU groups the PF's VFs change: its own, its VFs'. */
+static void forget_groups(sriov_pf *pf)
+{
+    sriov_host *host = pf->host;
+    unsigned k = 0;
+
+    for (unsigned i = 0; i < host->n_groups; i++) {
+        struct sriov__iommu_group *g = &host->groups[i];
+        bool changed = g->number == pf->iommu_group;
+
+        for (unsigned v = 0; !changed && v < pf->n_vfs; v++)
+            changed = g->number == pf->vfs[v].iommu_group;
+        if (changed)
+            strv_free(g->members);
+        else
+            host->groups[k++] = *g;
+    }
+    host->n_groups = k;
+}
+
+int sriov__pf_reread_vfs(sriov_pf *pf)
+{
+    _cleanup_strv_free_ char **entries = NULL;
+    _cleanup_free_ char *dpath = NULL, *pfpath = NULL;
+    _cleanup_close_ int dfd = -1, pfd = -1;
+    sriov_ctx *ctx = pf->host->ctx;
+    int r;
+
+    r = sriov__dir_open(ctx, "sys/bus/pci/devices", &dfd, &dpath);
+    if (r < 0)
+        return r;
+    if (asprintf(&pfpath, "%s/%s", dpath, pf->bdf) < 0)
+        return -ENOMEM;
+    r = sriov__dir_openat(ctx, dfd, dpath, pf->bdf, &pfd);
+    if (r >= 0)
+        r = sriov__list_at(ctx, pfd, pfpath, ".", &entries, NULL);
+    if (r < 0)
+        return sriov__fail(ctx, r == -ENOENT ? -ENODEV : r, "cannot read "
+                           "'%s' again after changing its VFs: %s", pfpath,
+                           strerror(-r));
+    /* The old VFs are gone (any change removes them all), and with them
+     * their interfaces and IOMMU groups: read the new ones afresh. */
+    forget_groups(pf);
+    for (unsigned i = 0; i < pf->n_vfs; i++)
+        sriov__vf_dispose(&pf->vfs[i]);
+    free(pf->vfs);
+    pf->vfs = NULL;
+    pf->n_vfs = 0;
+    sriov__netmap_free(pf->host);
+    pf->host->netmap_loaded = false;
+    pf->host->netmap_error = 0;
+    r = read_uint(pf, pfd, pfpath, "sriov_numvfs", 10, &pf->numvfs);
+    if (r < 0)
+        return r;
+    return read_vfs(pf, pfd, pfpath, entries, dfd, dpath);
+}
+
 static int read_ids(sriov_pf *pf, int pfd, const char *pfpath, char **entries)
 {
     unsigned v;

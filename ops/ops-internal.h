@@ -153,14 +153,11 @@ int ops__check_record(const store_record *r, struct xapi_error *err);
 /* ---- shared by sriov create/destroy and the scan ---- */
 
 /*
- * Refresh the PCI records of one PF and its VFs from sysfs (after its VF
- * count changed), in batches.
+ * Refresh the PCI records of one PF and its VFs (after its VF count
+ * changed), in batches, from the caller's scan of it: the lifecycle calls
+ * keep it current, so no second look at the hardware.
  */
-int ops__sync_pf(struct ops_ctx *ops, const char *host_uuid,
-                 const char *pf_bdf, struct xapi_error *err);
-
-/* The PCI address of a PIF's PCI record ("" if it has none). */
-int ops__pif_bdf(struct ops_ctx *ops, store_tx *tx, const store_record *pif,
-                 char ret[16], struct xapi_error *err);
+int ops__sync_pf(struct ops_ctx *ops, const char *host_uuid, sriov_pf *pf,
+                 struct xapi_error *err);
 
 #endif

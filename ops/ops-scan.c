@@ -588,11 +588,25 @@ static int scan_lock(struct ops_ctx *ops, struct xapi_error *err)
     return fd;
 }
 
+/* A PF and its VFs, as the scan saw them. */
+static int add_pf(struct plan *p, sriov_pf *pf)
+{
+    int r;
+
+    r = add_dev(p, sriov_pf_bdf(pf), pf, NULL);
+    for (unsigned k = 0; r >= 0 && k < sriov_pf_vf_count(pf); k++)
+        r = add_dev(p, sriov_vf_bdf(sriov_pf_vf(pf, k)), pf,
+                    sriov_pf_vf(pf, k));
+    return r;
+}
+
+/* The records of the scan h (every PF and PIF), or of only_pf alone. */
 static int sync_host(struct ops_ctx *ops, const char *host_uuid,
-                     sriov_host *h, const char *only_pf,
+                     sriov_host *h, sriov_pf *only_pf,
                      struct xapi_error *err)
 {
-    struct plan p = { .ops = ops, .host = host_uuid, .only_pf = only_pf };
+    struct plan p = { .ops = ops, .host = host_uuid,
+                      .only_pf = only_pf ? sriov_pf_bdf(only_pf) : NULL };
     _cleanup_close_ int lock = -1;
     int r;
 
@@ -600,14 +614,11 @@ static int sync_host(struct ops_ctx *ops, const char *host_uuid,
     if (lock < 0)
         return lock;
     r = read_existing(&p, err);
-    for (unsigned i = 0; r >= 0 && i < sriov_host_pf_count(h); i++) {
-        sriov_pf *pf = sriov_host_pf(h, i);
-
-        r = add_dev(&p, sriov_pf_bdf(pf), pf, NULL);
-        for (unsigned k = 0; r >= 0 && k < sriov_pf_vf_count(pf); k++)
-            r = add_dev(&p, sriov_vf_bdf(sriov_pf_vf(pf, k)), pf,
-                        sriov_pf_vf(pf, k));
-    }
+    if (r >= 0 && only_pf)
+        r = add_pf(&p, only_pf);
+    for (unsigned i = 0; r >= 0 && !only_pf && i < sriov_host_pf_count(h);
+         i++)
+        r = add_pf(&p, sriov_host_pf(h, i));
     if (r >= 0)
         r = plan_pcis(&p);
     if (r >= 0 && !only_pf)
@@ -654,16 +665,8 @@ int ops_pif_scan(struct ops_ctx *ops, const char *host_uuid,
     return r;
 }
 
-int ops__sync_pf(struct ops_ctx *ops, const char *host_uuid,
-                 const char *pf_bdf, struct xapi_error *err)
+int ops__sync_pf(struct ops_ctx *ops, const char *host_uuid, sriov_pf *pf,
+                 struct xapi_error *err)
 {
-    sriov_host *h = NULL;
-    int r;
-
-    r = sriov_host_scan_device(&h, ops->sriov, pf_bdf, 0);
-    if (r < 0)
-        return scan_fail(ops, r, err);
-    r = sync_host(ops, host_uuid, h, pf_bdf, err);
-    sriov_host_free(h);
-    return r;
+    return sync_host(ops, host_uuid, NULL, pf, err);
 }

@@ -16,22 +16,29 @@
 /* xapi_network_sriov.ml network_sriov_mac: the logical PIF's MAC. */
 #define LOGICAL_PIF_MAC "fe:ff:ff:ff:ff:ff"
 
-/* What the hardware says about the PF, read before the transaction. */
+/* What the hardware says about the PF: one scan, made in the transaction
+ * (each try scans afresh) and handed to the enable and the records. */
 struct pf_info {
     char bdf[16];
-    bool scanned;               /* scan_error is "" */
+    sriov_host *scan;           /* NULL: scan_error says why */
+    sriov_pf *pf;               /* the scan's PF */
     char scan_error[256];
-    unsigned totalvfs;
     int mode;                   /* forced or detected */
     bool forced;
     char device[64];            /* interface, for messages */
 };
 
+static void pf_info_done(struct pf_info *hw)
+{
+    hw->scan = sriov_host_free(hw->scan);
+    hw->pf = NULL;
+}
+
 struct create_args {
     struct ops_ctx *ops;
     const char *pif_uuid, *net_uuid;
     unsigned num_vfs;
-    const struct pf_info *hw;
+    struct pf_info *hw;
     char host[37];
     char sriov_uuid[37], logical_uuid[37];
     struct ops_undo undo;
@@ -124,55 +131,61 @@ static int refd(struct xapi_error *err, int r, const char *code,
     return xapi_error_set(err, r, code, ops_ref(ref, uuid), NULL);
 }
 
-/* The PCI address of a PIF's PCI record, outside a transaction. */
-static int pif_bdf(struct ops_ctx *ops, const store_record *pif,
-                   char ret[16])
+/* The PCI address of a PIF's PCI record, in the transaction. */
+static int pif_bdf(store_tx *tx, const store_record *pif, char ret[16])
 {
     _cleanup_record_ store_record *pci = NULL;
     const char *u = ops__get(pif, "PCI");
+    int r;
 
     ret[0] = '\0';
-    if (!*u || store_get(ops->st, "PCI", u, &pci) < 0)
+    if (!*u)
         return -ENOENT;
+    r = store_tx_get(tx, "PCI", u, &pci);
+    if (r < 0)
+        return r;
     snprintf(ret, 16, "%s", ops__get(pci, "pci_id"));
     return 0;
 }
 
-/* Read the PF behind the PIF: totalvfs and the mode to use. */
-static void read_hw(struct ops_ctx *ops, const store_record *pif,
-                    struct pf_info *hw)
+/*
+ * Scan the PF behind the PIF, in the transaction: the checks judge what
+ * the hardware says now, and the enable acts on this scan.  A failed scan
+ * is not an error of the transaction: check_hw reports it.
+ */
+static int read_hw(struct ops_ctx *ops, store_tx *tx,
+                   const store_record *pif, struct pf_info *hw)
 {
     const char *forced = store_record_map_get(pif, "other_config",
                                               "sriov-configuration-mode");
-    sriov_host *h = NULL;
-    sriov_pf *pf;
     int r;
 
+    pf_info_done(hw);
     memset(hw, 0, sizeof(*hw));
     snprintf(hw->device, sizeof(hw->device), "%s", ops__get(pif, "device"));
-    if (pif_bdf(ops, pif, hw->bdf) < 0) {
+    r = pif_bdf(tx, pif, hw->bdf);
+    if (r == -ENOENT) {
         snprintf(hw->scan_error, sizeof(hw->scan_error), "PIF %s (%s) has "
                  "no PCI record: run xe pif-scan", store_record_uuid(pif),
                  hw->device);
-        return;
+        return 0;
     }
-    r = sriov_host_scan_device(&h, ops->sriov, hw->bdf, 0);
+    if (r < 0)
+        return r;                   /* the store's: retried or reported */
+    r = sriov_host_scan_device(&hw->scan, ops->sriov, hw->bdf, 0);
+    if (r >= 0) {
+        hw->pf = sriov_host_pf(hw->scan, 0);
+        if (forced && sriov_mode_from_string(forced, &hw->mode) >= 0)
+            hw->forced = true;
+        else
+            r = sriov_pf_detect_mode(hw->pf, &hw->mode);
+    }
     if (r < 0) {
         snprintf(hw->scan_error, sizeof(hw->scan_error), "%s",
                  sriov_ctx_last_error(ops->sriov));
-        return;
+        pf_info_done(hw);
     }
-    pf = sriov_host_pf(h, 0);
-    hw->totalvfs = sriov_pf_totalvfs(pf);
-    sriov_host_free(h);
-    if (forced && sriov_mode_from_string(forced, &hw->mode) >= 0) {
-        hw->forced = true;
-    } else if (sriov_pf_detect_mode(ops->sriov, hw->bdf, &hw->mode) < 0) {
-        snprintf(hw->scan_error, sizeof(hw->scan_error), "%s",
-                 sriov_ctx_last_error(ops->sriov));
-        return;
-    }
-    hw->scanned = true;
+    return 0;
 }
 
 /* XAPI's checks, in XAPI's order (xapi_network_sriov.ml create). */
@@ -265,16 +278,18 @@ static int check_hw(struct create_args *a, const store_record *pif)
                               XAPI_NETWORK_SRIOV_ENABLE_FAILED,
                               ops_ref(ref, a->pif_uuid), msg, NULL);
     }
-    if (!hw->scanned)
+    if (!hw->pf)
         return xapi_error_set(a->err, -ENODEV,
                               XAPI_NETWORK_SRIOV_ENABLE_FAILED,
                               ops_ref(ref, a->pif_uuid), hw->scan_error,
                               NULL);
-    if (a->num_vfs > hw->totalvfs) {
+    if (a->num_vfs > sriov_pf_totalvfs(hw->pf)) {
+        unsigned total = sriov_pf_totalvfs(hw->pf);
+
         snprintf(n, sizeof(n), "%u", a->num_vfs);
         snprintf(why, sizeof(why), "%s supports at most %u VFs: ask for 1 "
                  "to %u, or leave num-vfs out for all of them", hw->device,
-                 hw->totalvfs, hw->totalvfs);
+                 total, total);
         return xapi_error_set(a->err, -ERANGE, XAPI_VALUE_NOT_SUPPORTED,
                               "num-vfs", n, why, NULL);
     }
@@ -314,7 +329,8 @@ static int create_records(store_tx *tx, struct create_args *a,
         r = ops__tx_create(tx, &a->undo, lp);
     if (r < 0)
         return r;
-    snprintf(n, sizeof(n), "%u", a->num_vfs ? a->num_vfs : a->hw->totalvfs);
+    snprintf(n, sizeof(n), "%u", a->num_vfs ? a->num_vfs
+                                            : sriov_pf_totalvfs(a->hw->pf));
     r = store_record_new(&ns, "network_sriov");
     if (r >= 0)
         r = ops__set(ns, "physical_PIF", a->pif_uuid);
@@ -350,6 +366,8 @@ static int create_fn(store_tx *tx, void *userdata)
         r = ops__tx_lookup(tx, "network", a->net_uuid, &net, a->err);
     if (r >= 0)
         r = check_create(tx, a, net, pif);
+    if (r >= 0)
+        r = read_hw(a->ops, tx, pif, a->hw);
     if (r >= 0)
         r = check_hw(a, pif);
     if (r >= 0)
@@ -407,9 +425,10 @@ int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
                              .net_uuid = network_uuid, .num_vfs = num_vfs,
                              .undo.ops = ops, .err = err };
     struct enabled_args e = { .undo.ops = ops, .err = err };
+    sriov_pf_enable_options opts = SRIOV_PF_ENABLE_OPTIONS_INIT;
     _cleanup_record_ store_record *pif = NULL, *net = NULL;
     char ref[OPS_REF_SIZE], *mark = NULL;
-    struct pf_info hw;
+    struct pf_info hw = { .scan = NULL };
     int r, k, mark_fd = -1;
 
     r = ops_host_ensure(ops, a.host, err);
@@ -421,7 +440,6 @@ int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
         r = ops_lookup(ops, "network", network_uuid, &net, err);
     if (r < 0)
         return r;
-    read_hw(ops, pif, &hw);
     a.hw = &hw;
     /* Marked while at work: a crash from here on is finished by
      * ops_network_sriov_finish (the next xe, the restore, xen-sriovd). */
@@ -440,10 +458,12 @@ int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
     }
     ops__step(ops, "sriov-create:records");
 
-    r = sriov_pf_enable(ops->sriov, hw.bdf,
-                        num_vfs ? num_vfs : SRIOV_NUMVFS_MAX,
-                        hw.forced ? hw.mode : SRIOV_MODE_UNKNOWN, 0, &e.mode,
-                        &e.reboot, &e.numvfs);
+    /* The transaction's scan: no second look at the hardware. */
+    if (num_vfs)
+        opts.numvfs = num_vfs;
+    if (hw.forced)
+        opts.mode = (enum sriov_mode)hw.mode;
+    r = sriov_pf_enable(hw.pf, &opts, &e.mode, &e.reboot, &e.numvfs);
     if (r < 0) {
         _cleanup_free_ char *msg = strdup(sriov_ctx_last_error(ops->sriov));
 
@@ -487,7 +507,7 @@ int ops_network_sriov_create(struct ops_ctx *ops, const char *pif_uuid,
     }
     /* The VFs' PCI records: without them no VF can be given.  A failure
      * keeps the mark: the next xe command makes them. */
-    k = ops__sync_pf(ops, a.host, hw.bdf, err);
+    k = ops__sync_pf(ops, a.host, hw.pf, err);
     if (k < 0) {
         ops__log(ops, "network-sriov-create %s: making the PCI records "
                  "of %s's VFs failed (the next xe command makes them): %s",
@@ -506,6 +526,7 @@ out:
     if (mark_fd >= 0)
         close(mark_fd);             /* left for the finisher */
     free(mark);
+    pf_info_done(&hw);
     ops__undo_reset(&a.undo);
     ops__undo_reset(&e.undo);
     return r;
@@ -541,26 +562,24 @@ static void finish_say(struct finish *f, const char *fmt, ...)
         f->report(f->userdata, line);
 }
 
-/* VFs of the PF at bdf (pf_pci: its PCI record) without a PCI record. */
+/* VFs of the PF at bdf (pf_pci: its PCI record) without a PCI record;
+ * *ret_scan is the PF's scan, for the records made then. */
 static int vfs_unrecorded(struct ops_ctx *ops, const char *bdf,
-                          const char *pf_pci, unsigned *ret_vfs)
+                          const char *pf_pci, sriov_host **ret_scan)
 {
     _cleanup_records_ struct ops_records recs = { 0 };
     struct store_match m = { "physical_function", pf_pci };
-    sriov_host *h = NULL;
     sriov_pf *pf;
     int r, missing = 0;
 
-    *ret_vfs = 0;
     r = store_list(ops->st, "PCI", &m, 1, STORE_LIST_SKIP_INVALID, &recs.v,
                    &recs.n);
     if (r < 0)
         return r;
-    r = sriov_host_scan_device(&h, ops->sriov, bdf, 0);
+    r = sriov_host_scan_device(ret_scan, ops->sriov, bdf, 0);
     if (r < 0)
         return r;
-    pf = sriov_host_pf(h, 0);
-    *ret_vfs = sriov_pf_vf_count(pf);
+    pf = sriov_host_pf(*ret_scan, 0);
     for (unsigned i = 0; i < sriov_pf_vf_count(pf); i++) {
         const char *vf = sriov_vf_bdf(sriov_pf_vf(pf, i));
         bool found = false;
@@ -569,46 +588,40 @@ static int vfs_unrecorded(struct ops_ctx *ops, const char *bdf,
             found = strcmp(ops__get(recs.v[k], "pci_id"), vf) == 0;
         missing += !found;
     }
-    sriov_host_free(h);
     return missing;
 }
 
-/*
- * Finish the create of the network-sriov ns (on its PF at bdf): the VFs
- * enabled as recorded when there are none, the state recorded, the VF
- * PCI records made.
- */
-static int finish_one(struct finish *f, const store_record *ns,
-                      const store_record *phys, const char *bdf,
-                      struct xapi_error *err)
+/* finish_one on the scan of its PF. */
+static int finish_pf(struct finish *f, const store_record *ns,
+                     const store_record *phys, sriov_pf *pf,
+                     struct xapi_error *err)
 {
     struct ops_ctx *ops = f->ops;
     struct enabled_args e = { .undo.ops = ops, .err = err,
                               .sriov_uuid = store_record_uuid(ns),
                               .logical_uuid = ops__get(ns, "logical_PIF") };
-    int mode = SRIOV_MODE_UNKNOWN, r;
+    sriov_pf_enable_options opts = SRIOV_PF_ENABLE_OPTIONS_INIT;
     unsigned want = (unsigned)strtoul(ops__get(ns, "num_vfs"), NULL, 10);
-    sriov_host *h = NULL;
+    const char *bdf = sriov_pf_bdf(pf);
+    int mode = SRIOV_MODE_UNKNOWN, r = 0;
     bool enabled = false;
 
     sriov_mode_from_string(ops__get(ns, "configuration_mode"), &mode);
-    r = sriov_host_scan_device(&h, ops->sriov, bdf, 0);
-    if (r >= 0) {
-        e.numvfs = sriov_pf_numvfs(sriov_host_pf(h, 0));
-        sriov_host_free(h);
-    }
-    if (r >= 0 && e.numvfs == 0 && (mode == SRIOV_MODE_SYSFS ||
-                                     mode == SRIOV_MODE_MODPROBE) &&
+    e.numvfs = sriov_pf_numvfs(pf);
+    if (e.numvfs == 0 && (mode == SRIOV_MODE_SYSFS ||
+                          mode == SRIOV_MODE_MODPROBE) &&
         (f->flags & OPS_FINISH_NO_SYSFS)) {
         finish_say(f, "network-sriov %s (%s, %s): its interrupted create "
                    "has no VFs yet: a dry run does not enable them",
                    store_record_uuid(ns), ops__get(phys, "device"), bdf);
         return -ECANCELED;
     }
-    if (r >= 0 && e.numvfs == 0 && (mode == SRIOV_MODE_SYSFS ||
-                                     mode == SRIOV_MODE_MODPROBE)) {
-        r = sriov_pf_enable(ops->sriov, bdf, want ? want : SRIOV_NUMVFS_MAX,
-                            mode, 0, &e.mode, &e.reboot, &e.numvfs);
+    if (e.numvfs == 0 && (mode == SRIOV_MODE_SYSFS ||
+                          mode == SRIOV_MODE_MODPROBE)) {
+        if (want)
+            opts.numvfs = want;
+        opts.mode = (enum sriov_mode)mode;
+        r = sriov_pf_enable(pf, &opts, &e.mode, &e.reboot, &e.numvfs);
         enabled = r >= 0;
     } else {
         e.mode = mode;
@@ -624,7 +637,7 @@ static int finish_one(struct finish *f, const store_record *ns,
     r = ops__transact(ops, enabled_fn, &e, &e.undo, err);
     ops__undo_reset(&e.undo);
     if (r >= 0)
-        r = ops__sync_pf(ops, f->host, bdf, err);
+        r = ops__sync_pf(ops, f->host, pf, err);
     if (r < 0)
         return r;
     finish_say(f, "network-sriov %s (%s, %s): its interrupted create is "
@@ -634,6 +647,30 @@ static int finish_one(struct finish *f, const store_record *ns,
                sriov_mode_to_string(e.mode));
     f->done++;
     return 0;
+}
+
+/*
+ * Finish the create of the network-sriov ns (on its PF at bdf): the VFs
+ * enabled as recorded when there are none, the state recorded, the VF
+ * PCI records made.  One scan of the PF serves all three.
+ */
+static int finish_one(struct finish *f, const store_record *ns,
+                      const store_record *phys, const char *bdf,
+                      struct xapi_error *err)
+{
+    sriov_host *h = NULL;
+    int r;
+
+    r = sriov_host_scan_device(&h, f->ops->sriov, bdf, 0);
+    if (r < 0)
+        return xapi_error_internal(err, r, "network-sriov %s (%s, %s): the "
+                                   "VFs of its interrupted create cannot be "
+                                   "enabled: %s", store_record_uuid(ns),
+                                   ops__get(phys, "device"), bdf,
+                                   sriov_ctx_last_error(f->ops->sriov));
+    r = finish_pf(f, ns, phys, sriov_host_pf(h, 0), err);
+    sriov_host_free(h);
+    return r;
 }
 
 /* The network-sriov of a physical PIF, with the PIF and its PF's PCI
@@ -848,7 +885,7 @@ static int finish_all(struct finish *f, struct xapi_error *err)
         return ops__store_fail(f->ops, r, err);
     for (size_t i = 0; i < all.n; i++) {
         _cleanup_record_ store_record *ns = NULL, *phys = NULL, *pci = NULL;
-        unsigned vfs = 0;
+        sriov_host *h = NULL;
         int missing;
 
         r = sriov_of_pif(f->ops, ops__get(all.v[i], "physical_PIF"), &ns,
@@ -856,18 +893,23 @@ static int finish_all(struct finish *f, struct xapi_error *err)
         if (r <= 0 || strcmp(ops__get(phys, "host"), f->host) != 0)
             continue;
         missing = vfs_unrecorded(f->ops, ops__get(pci, "pci_id"),
-                                 store_record_uuid(pci), &vfs);
+                                 store_record_uuid(pci), &h);
+        if (missing > 0) {
+            r = ops_host_ensure(f->ops, f->host, err);
+            if (r >= 0)
+                r = ops__sync_pf(f->ops, f->host, sriov_host_pf(h, 0), err);
+            if (r >= 0)
+                finish_say(f, "network-sriov %s (%s, %s): PCI records made "
+                           "for %d of its %u VFs that had none",
+                           store_record_uuid(ns), ops__get(phys, "device"),
+                           ops__get(pci, "pci_id"), missing,
+                           sriov_pf_vf_count(sriov_host_pf(h, 0)));
+        }
+        sriov_host_free(h);
         if (missing <= 0)
             continue;
-        r = ops_host_ensure(f->ops, f->host, err);
-        if (r >= 0)
-            r = ops__sync_pf(f->ops, f->host, ops__get(pci, "pci_id"), err);
         if (r < 0)
             return r;
-        finish_say(f, "network-sriov %s (%s, %s): PCI records made for %d "
-                   "of its %u VFs that had none", store_record_uuid(ns),
-                   ops__get(phys, "device"), ops__get(pci, "pci_id"),
-                   missing, vfs);
         f->done++;
     }
     return 0;
@@ -1013,10 +1055,17 @@ static void reset_skipped(struct ops_ctx *ops, const char *bdf,
         return;
     for (size_t i = 0; i < n; i++) {
         const char *other = ops__get(v[i], "pci_id");
+        sriov_host *h = NULL;
+        int r;
 
-        if (strcmp(other, bdf) != 0 &&
-            sriov_pf_disable(ops->sriov, other, SRIOV_MODE_MODPROBE, 0,
-                             NULL) < 0)
+        if (strcmp(other, bdf) == 0)
+            continue;
+        r = sriov_host_scan_device(&h, ops->sriov, other, 0);
+        if (r >= 0)
+            r = sriov_pf_disable(sriov_host_pf(h, 0), SRIOV_MODE_MODPROBE, 0,
+                                 NULL);
+        sriov_host_free(h);
+        if (r < 0)
             ops__log(ops, "resetting the %s option of %s failed: %s",
                      driver, other, sriov_ctx_last_error(ops->sriov));
     }
@@ -1031,9 +1080,11 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
     struct destroy_args d = { .uuid = uuid, .undo.ops = ops, .err = err };
     char host[37], ref[OPS_REF_SIZE], bdf[16] = "";
     const char *pif_uuid;
-    int mode = SRIOV_MODE_UNKNOWN, reboot = 0, r, k;
+    int mode = SRIOV_MODE_UNKNOWN, reboot = 0, r, k, scanned = -ENODEV;
     _cleanup_free_ char *mark = NULL;
     _cleanup_close_ int mark_fd = -1;
+    sriov_host *scan = NULL;
+    sriov_pf *pf = NULL;
     unsigned numvfs;
     bool disable;
 
@@ -1074,31 +1125,42 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
     }
     if (disable && !*bdf)
         disable = false;
+    /* One scan of the PF for the disable, the undo and the records. */
+    if (*bdf)
+        scanned = sriov_host_scan_device(&scan, ops->sriov, bdf, 0);
+    if (scanned >= 0)
+        pf = sriov_host_pf(scan, 0);
     if (disable) {
         /* Marked while the VFs are gone and the records not: a crash
          * there is finished by ops_network_sriov_finish. */
         mark = mark_path(ops, MARK_DESTROY, pif_uuid);
         mark_fd = mark ? mark_take(mark, true, true) : -ENOMEM;
-        if (mark_fd < 0)
-            return xapi_error_internal(err, mark_fd, "cannot mark the "
-                                       "destroy in '%s': %s: make the state "
-                                       "directory writable", mark ? mark :
-                                       "", strerror(-mark_fd));
-        r = sriov_pf_disable(ops->sriov, bdf, mode, 0, &reboot);
+        if (mark_fd < 0) {
+            r = xapi_error_internal(err, mark_fd, "cannot mark the destroy "
+                                    "in '%s': %s: make the state directory "
+                                    "writable", mark ? mark : "",
+                                    strerror(-mark_fd));
+            goto out;
+        }
+        r = pf ? sriov_pf_disable(pf, mode, 0, &reboot) : scanned;
         if (r < 0) {
             mark_drop(mark, &mark_fd);
-            return xapi_error_set(err, r, XAPI_NETWORK_SRIOV_DISABLE_FAILED,
-                                  ops_ref(ref, pif_uuid),
-                                  sriov_ctx_last_error(ops->sriov), NULL);
+            r = xapi_error_set(err, r, XAPI_NETWORK_SRIOV_DISABLE_FAILED,
+                               ops_ref(ref, pif_uuid),
+                               sriov_ctx_last_error(ops->sriov), NULL);
+            goto out;
         }
         ops__step(ops, "sriov-destroy:disabled");
     }
     r = ops__transact(ops, destroy_fn, &d, &d.undo, err);
     ops__undo_reset(&d.undo);
     if (r < 0 && disable) {
+        sriov_pf_enable_options opts = SRIOV_PF_ENABLE_OPTIONS_INIT;
+
         /* Give the NIC its VFs back: the records still say so. */
-        k = sriov_pf_enable(ops->sriov, bdf, numvfs, mode, 0, NULL, NULL,
-                            NULL);
+        opts.numvfs = numvfs;
+        opts.mode = (enum sriov_mode)mode;
+        k = sriov_pf_enable(pf, &opts, NULL, NULL, NULL);
         if (k < 0)
             ops__log(ops, "network-sriov-destroy %s: re-enabling %u VFs on "
                      "%s failed: %s (the boot restore does it)", uuid,
@@ -1106,14 +1168,17 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
         mark_drop(mark, &mark_fd);
     }
     if (r < 0)
-        return r;
+        goto out;
     if (disable && mode == SRIOV_MODE_MODPROBE)
         reset_skipped(ops, bdf, ops__get(pci, "driver_name"));
-    if (*bdf && ops__sync_pf(ops, host, bdf, err) < 0)
+    if (pf && ops__sync_pf(ops, host, pf, err) < 0)
         xapi_error_clear(err);
     if (mark)
         mark_drop(mark, &mark_fd);
     ops__log(ops, "network-sriov-destroy %s on PIF %s (%s)", uuid, pif_uuid,
              ops__get(pif, "device"));
-    return 0;
+    r = 0;
+out:
+    sriov_host_free(scan);
+    return r;
 }

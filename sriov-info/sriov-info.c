@@ -119,9 +119,24 @@ static int cmd_show(sriov_ctx *ctx, const struct info_opts *o, int argc,
     return 0;
 }
 
+/* The PF the lifecycle commands act on, scanned just before. */
+static int scan_pf(sriov_ctx *ctx, const char *bdf, sriov_host **ret_host,
+                   sriov_pf **ret_pf)
+{
+    int r;
+
+    r = sriov_host_scan_device(ret_host, ctx, bdf, 0);
+    if (r < 0)
+        return r;
+    *ret_pf = sriov_host_pf(*ret_host, 0);
+    return 0;
+}
+
 static int cmd_set_numvfs(sriov_ctx *ctx, const struct info_opts *o,
                           unsigned flags, int argc, char **argv)
 {
+    sriov_host *host = NULL;
+    sriov_pf *pf;
     unsigned n;
     int r;
 
@@ -130,7 +145,10 @@ static int cmd_set_numvfs(sriov_ctx *ctx, const struct info_opts *o,
     if (parse_count(argv[1], &n) < 0)
         return usage_error("'%s' is not a VF count (a number or 'max')",
                            argv[1]);
-    r = sriov_pf_set_numvfs(ctx, argv[0], n, flags);
+    r = scan_pf(ctx, argv[0], &host, &pf);
+    if (r >= 0)
+        r = sriov_pf_set_numvfs(pf, n, flags);
+    sriov_host_free(host);
     if (r < 0)
         return fail(ctx, r);
     if (!o->quiet)
@@ -141,15 +159,23 @@ static int cmd_set_numvfs(sriov_ctx *ctx, const struct info_opts *o,
 static int cmd_enable(sriov_ctx *ctx, const struct info_opts *o, int mode,
                       unsigned flags, int argc, char **argv)
 {
-    unsigned n = SRIOV_NUMVFS_MAX, got = 0;
+    sriov_pf_enable_options opts = SRIOV_PF_ENABLE_OPTIONS_INIT;
+    sriov_host *host = NULL;
+    sriov_pf *pf;
+    unsigned got = 0;
     int used = 0, reboot = 0, r;
 
     if (argc < 1 || argc > 2)
         return usage_error("enable wants a PF and maybe a VF count%s", "");
-    if (argc == 2 && parse_count(argv[1], &n) < 0)
+    if (argc == 2 && parse_count(argv[1], &opts.numvfs) < 0)
         return usage_error("'%s' is not a VF count (a number or 'max')",
                            argv[1]);
-    r = sriov_pf_enable(ctx, argv[0], n, mode, flags, &used, &reboot, &got);
+    opts.mode = (enum sriov_mode)mode;
+    opts.flags = flags;
+    r = scan_pf(ctx, argv[0], &host, &pf);
+    if (r >= 0)
+        r = sriov_pf_enable(pf, &opts, &used, &reboot, &got);
+    sriov_host_free(host);
     if (r < 0)
         return fail(ctx, r);
     if (!o->quiet)
@@ -162,11 +188,16 @@ static int cmd_enable(sriov_ctx *ctx, const struct info_opts *o, int mode,
 static int cmd_disable(sriov_ctx *ctx, const struct info_opts *o, int mode,
                        unsigned flags, int argc, char **argv)
 {
+    sriov_host *host = NULL;
+    sriov_pf *pf;
     int reboot = 0, r;
 
     if (argc != 1)
         return usage_error("disable wants one PF%s", "");
-    r = sriov_pf_disable(ctx, argv[0], mode, flags, &reboot);
+    r = scan_pf(ctx, argv[0], &host, &pf);
+    if (r >= 0)
+        r = sriov_pf_disable(pf, mode, flags, &reboot);
+    sriov_host_free(host);
     if (r < 0)
         return fail(ctx, r);
     if (!o->quiet)
@@ -177,11 +208,16 @@ static int cmd_disable(sriov_ctx *ctx, const struct info_opts *o, int mode,
 
 static int cmd_mode(sriov_ctx *ctx, int argc, char **argv)
 {
+    sriov_host *host = NULL;
+    sriov_pf *pf;
     int mode, r;
 
     if (argc != 1)
         return usage_error("mode wants one PF%s", "");
-    r = sriov_pf_detect_mode(ctx, argv[0], &mode);
+    r = scan_pf(ctx, argv[0], &host, &pf);
+    if (r >= 0)
+        r = sriov_pf_detect_mode(pf, &mode);
+    sriov_host_free(host);
     if (r < 0)
         return fail(ctx, r);
     printf("%s\n", sriov_mode_to_string(mode));

@@ -370,154 +370,202 @@ static int build_record(const struct schema_class *c, const char *uuid,
     return 1;
 }
 
+/*
+ * What store__read_records() reads, in two batches: stage 1 every stored
+ * field of every selected record (a directory listing for maps and sets),
+ * stage 2 the value of every map entry stage 1 listed.
+ */
+struct read_plan {
+    store *s;
+    uint32_t tx;
+    const struct schema_class *c;
+    unsigned flags;
+    char **sel;                      /* the records to read */
+    size_t n_sel;
+    size_t n_stored;                 /* fields read per record */
+    struct store_batch fields;       /* stage 1: n_stored per record */
+    struct store_batch entries;      /* stage 2: map entries, in order */
+    size_t *first_entry;             /* per record: its first in entries */
+    int skipped;                     /* records left out (SKIP_INVALID) */
+    char why[STORE_ERROR_MAX];
+};
+
+/* One record that cannot be read: an error, or skipped with the first
+ * reason kept as the store's last error. */
+static int skip_or_fail(struct read_plan *rp, int r)
+{
+    if (!(rp->flags & STORE_LIST_SKIP_INVALID))
+        return store__fail(rp->s, r, "%s", rp->why);
+    if (!rp->skipped++)
+        store__fail(rp->s, r, "%s", rp->why);
+    return 0;
+}
+
+/* The names that are UUIDs (others are not records), borrowed. */
+static int keep_uuids(struct read_plan *rp, char **uuids, size_t n_uuids,
+                      char ***ret, size_t *ret_n)
+{
+    char **good;
+    size_t n = 0;
+    int r;
+
+    good = calloc(n_uuids + 1, sizeof(*good));
+    if (!good)
+        return -ENOMEM;
+    for (size_t i = 0; i < n_uuids; i++) {
+        if (schema_uuid_valid(uuids[i])) {
+            good[n++] = uuids[i];
+            continue;
+        }
+        snprintf(rp->why, sizeof(rp->why), "%s: node '%s/%s/%s' is not a "
+                 "UUID: remove it (xenstore-rm)", rp->c->name, SCHEMA_ROOT,
+                 rp->c->name, uuids[i]);
+        r = skip_or_fail(rp, -EBADMSG);
+        if (r < 0) {
+            free(good);
+            return r;
+        }
+    }
+    *ret = good;
+    *ret_n = n;
+    return 0;
+}
+
+/* Stage 1: every stored field of every selected record. */
+static int read_fields(struct read_plan *rp)
+{
+    const struct schema_class *c = rp->c;
+    int r = 0;
+
+    for (size_t i = 0; i < rp->n_sel && r >= 0; i++)
+        for (size_t k = 1; k < c->n_fields && r >= 0; k++) {
+            const struct schema_field *f = &c->fields[k];
+            char *p;
+
+            if (skip_field(c, k, rp->flags))
+                continue;
+            p = store__path_field(c, rp->sel[i], f->name);
+            r = schema_field_is_dir(f) ? store__batch_dir(&rp->fields,
+                                                          rp->tx, p)
+                                       : store__batch_read(&rp->fields,
+                                                           rp->tx, p);
+        }
+    return r < 0 ? r : store__batch_run(rp->s, &rp->fields);
+}
+
+/* Stage 2: the value of each entry of each map stage 1 listed, noting
+ * where each record's entries begin. */
+static int read_map_entries(struct read_plan *rp)
+{
+    const struct schema_class *c = rp->c;
+    const struct wire_req *q = rp->fields.q;
+    int r = 0;
+
+    rp->first_entry = calloc(rp->n_sel + 1, sizeof(*rp->first_entry));
+    if (!rp->first_entry)
+        return -ENOMEM;
+    for (size_t i = 0; r >= 0 && i < rp->n_sel; i++) {
+        rp->first_entry[i] = rp->entries.n;
+        for (size_t k = 1; k < c->n_fields && r >= 0; k++) {
+            const struct schema_field *f = &c->fields[k];
+            const char *p, *end;
+
+            if (skip_field(c, k, rp->flags))
+                continue;
+            if (f->type != SCHEMA_MAP || q->err) {
+                q++;
+                continue;
+            }
+            for (p = q->reply, end = q->reply + q->reply_len;
+                 p < end && r >= 0; p += strlen(p) + 1)
+                r = store__batch_read(&rp->entries, rp->tx,
+                                      store__path_child(c, rp->sel[i],
+                                                        f->name, p));
+            q++;
+        }
+    }
+    return r < 0 ? r : store__batch_run(rp->s, &rp->entries);
+}
+
+/* The records from the replies; the gone and (when skipped) the bad left
+ * out. */
+static int build_records(struct read_plan *rp, bool missing_is_error,
+                         store_record ***ret, size_t *n)
+{
+    store_record **out;
+    size_t n_out = 0;
+    int r;
+
+    out = calloc(rp->n_sel + 1, sizeof(*out));
+    if (!out)
+        return -ENOMEM;
+    for (size_t i = 0; i < rp->n_sel; i++) {
+        const struct wire_req *entries = rp->entries.q + rp->first_entry[i];
+        store_record *rec = NULL;
+
+        r = build_record(rp->c, rp->sel[i],
+                         &rp->fields.q[i * rp->n_stored], &entries,
+                         rp->flags, &rec, rp->why, sizeof(rp->why));
+        if (r == 0 && missing_is_error)
+            r = store__fail(rp->s, -ENOENT, "%s %s does not exist",
+                            rp->c->name, rp->sel[i]);
+        else if (r == 0)
+            continue;                   /* gone meanwhile */
+        else if (r < 0 && r != -ENOMEM)
+            r = skip_or_fail(rp, r);
+        if (r < 0) {
+            store_record_list_free(out, n_out);
+            return r;
+        }
+        if (rec)
+            out[n_out++] = rec;
+    }
+    *ret = out;
+    *n = n_out;
+    return 0;
+}
+
 int store__read_records(store *s, uint32_t tx, const struct schema_class *c,
                         char **uuids, size_t n_uuids,
                         const struct store_match *match, size_t n_match,
                         unsigned flags, bool missing_is_error,
                         store_record ***ret, size_t *n)
 {
-    struct store_batch b1 = { 0 }, b2 = { 0 };
-    char **sel = NULL, **good = NULL;
-    store_record **out = NULL;
-    size_t n_sel = 0, n_stored = 0, n_out = 0, n_good = 0, i, j;
-    const struct wire_req *q2;
-    char why[STORE_ERROR_MAX] = "";
-    int r = 0, skipped = 0;
+    struct read_plan rp = { .s = s, .tx = tx, .c = c, .flags = flags };
+    char **good = NULL;
+    size_t n_good = 0;
+    int r;
 
-    /* Names that are not UUIDs are not records. */
-    good = calloc(n_uuids + 1, sizeof(*good));
-    if (!good)
-        return -ENOMEM;
-    for (i = 0; i < n_uuids; i++) {
-        if (schema_uuid_valid(uuids[i])) {
-            good[n_good++] = uuids[i];
-            continue;
-        }
-        snprintf(why, sizeof(why), "%s: node '%s/%s/%s' is not a UUID: "
-                 "remove it (xenstore-rm)", c->name, SCHEMA_ROOT, c->name,
-                 uuids[i]);
-        if (!(flags & STORE_LIST_SKIP_INVALID)) {
-            free(good);
-            return store__fail(s, -EBADMSG, "%s", why);
-        }
-        if (!skipped++)
-            store__fail(s, -EBADMSG, "%s", why);
-    }
+    r = keep_uuids(&rp, uuids, n_uuids, &good, &n_good);
+    if (r < 0)
+        return r;
     if (n_match) {
-        r = filter_uuids(s, tx, c, good, n_good, match, n_match, &sel,
-                         &n_sel);
+        r = filter_uuids(s, tx, c, good, n_good, match, n_match, &rp.sel,
+                         &rp.n_sel);
         free(good);
         good = NULL;
         if (r < 0)
             return r;
     } else {
-        sel = good;
-        n_sel = n_good;
+        rp.sel = good;
+        rp.n_sel = n_good;
     }
-
-    for (i = 1; i < c->n_fields; i++)
-        n_stored += !skip_field(c, i, flags);
-    /* Stage 1: every field of every record. */
-    for (i = 0; i < n_sel && r >= 0; i++)
-        for (j = 1; j < c->n_fields && r >= 0; j++) {
-            const struct schema_field *f = &c->fields[j];
-            char *p;
-
-            if (skip_field(c, j, flags))
-                continue;
-            p = store__path_field(c, sel[i], f->name);
-            r = schema_field_is_dir(f) ? store__batch_dir(&b1, tx, p)
-                                       : store__batch_read(&b1, tx, p);
-        }
+    for (size_t i = 1; i < c->n_fields; i++)
+        rp.n_stored += !skip_field(c, i, flags);
+    r = read_fields(&rp);
     if (r >= 0)
-        r = store__batch_run(s, &b1);
-    /* Stage 2: the values of map entries. */
-    for (i = 0, j = 0; r >= 0 && i < n_sel; i++) {
-        size_t k;
-
-        for (k = 1; k < c->n_fields && r >= 0; k++) {
-            const struct schema_field *f = &c->fields[k];
-            const struct wire_req *q;
-            const char *p, *end;
-
-            if (skip_field(c, k, flags))
-                continue;
-            q = &b1.q[j++];
-            if (f->type != SCHEMA_MAP || q->err)
-                continue;
-            for (p = q->reply, end = q->reply + q->reply_len; p < end && r >= 0;
-                 p += strlen(p) + 1)
-                r = store__batch_read(&b2, tx,
-                                      store__path_child(c, sel[i], f->name,
-                                                        p));
-        }
-    }
+        r = read_map_entries(&rp);
     if (r >= 0)
-        r = store__batch_run(s, &b2);
-    if (r < 0)
-        goto out;
-
-    out = calloc(n_sel + 1, sizeof(*out));
-    if (!out) {
-        r = -ENOMEM;
-        goto out;
-    }
-    q2 = b2.q;
-    for (i = 0; i < n_sel; i++) {
-        store_record *rec = NULL;
-        const struct wire_req *q2_next = q2;
-        size_t k, m = 0;
-
-        /* Where this record's map replies end, whatever build does. */
-        for (k = 1; k < c->n_fields; k++) {
-            const struct schema_field *f = &c->fields[k];
-            const struct wire_req *q;
-            const char *p, *end;
-
-            if (skip_field(c, k, flags))
-                continue;
-            q = &b1.q[i * n_stored + m++];
-            if (f->type != SCHEMA_MAP || q->err)
-                continue;
-            for (p = q->reply, end = q->reply + q->reply_len; p < end;
-                 p += strlen(p) + 1)
-                q2_next++;
-        }
-        r = build_record(c, sel[i], &b1.q[i * n_stored], &q2, flags, &rec,
-                         why, sizeof(why));
-        q2 = q2_next;
-        if (r == -ENOMEM)
-            goto out;
-        if (r == 0) {
-            if (missing_is_error) {
-                r = store__fail(s, -ENOENT, "%s %s does not exist", c->name,
-                                sel[i]);
-                goto out;
-            }
-            continue;
-        }
-        if (r < 0) {
-            if (!(flags & STORE_LIST_SKIP_INVALID)) {
-                r = store__fail(s, r, "%s", why);
-                goto out;
-            }
-            if (!skipped++)
-                store__fail(s, r, "%s", why);
-            continue;
-        }
-        out[n_out++] = rec;
-    }
-    r = skipped;
-    *ret = TAKE_PTR(out);
-    *n = n_out;
-out:
-    store_record_list_free(out, n_out);
-    if (sel != good)
-        strv_free(sel);
+        r = build_records(&rp, missing_is_error, ret, n);
+    if (r >= 0)
+        r = rp.skipped;
+    if (good)
+        free(good);                     /* rp.sel borrowed its names */
     else
-        free(good);
-    store__batch_free(&b1);
-    store__batch_free(&b2);
+        strv_free(rp.sel);
+    free(rp.first_entry);
+    store__batch_free(&rp.fields);
+    store__batch_free(&rp.entries);
     return r;
 }
 

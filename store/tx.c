@@ -493,20 +493,57 @@ int store_tx_list(store_tx *tx, const char *cls,
 /* ---- writes ---- */
 
 /*
- * What a write needs to know before writing, read in one batch: whether
- * the object exists, whether each referenced object exists, the current
- * value of changed references (to fix the old target's inverse) and of
- * one-to-one inverse fields of the new targets.
+ * A write goes in stages, each one batch of requests:
+ *   A  (reads)         whether the object exists, whether each referenced
+ *                      object (and each member of a set of references)
+ *                      exists, the one-to-one inverse fields of the new
+ *                      targets, and the current value of changed
+ *                      references (to fix the old target's inverse);
+ *   judge              refuse what the reads forbid;
+ *   A2 (inverse reads) the old targets' one-to-one inverse fields, cleared
+ *                      only while they still name us;
+ *   B  (writes)        the fields, the inverse fields of old and new
+ *                      targets, the indexes, the journal.
+ * A read is remembered as its index in its batch (the batch grows, so no
+ * pointer): NOT_READ when it was not asked.
  */
+#define NOT_READ ((size_t)-1)
+
 struct plan_ref {
     size_t field;                    /* index in the class */
     const char *target_uuid;         /* new value ("" = null) */
     char *old;                       /* update: stored value */
-    size_t q_exists, q_old, q_inv;   /* request indices, NONE = none */
-    size_t q_oldinv;                 /* stage A2: old target's inverse */
+    size_t q_exists;                 /* A: the new target's object */
+    size_t q_inv;                    /* A: its one-to-one inverse field */
+    size_t q_old;                    /* A: our stored value */
+    size_t q_oldinv;                 /* A2: the old target's inverse */
 };
 
-#define NONE ((size_t)-1)
+struct write_plan {
+    store_tx *tx;
+    store_record *rec;
+    bool creating;
+    struct store_batch reads, inverse_reads, writes;    /* A, A2, B */
+    size_t q_self;                   /* A: the object itself */
+    size_t *q_members;               /* A: members of sets of references */
+    size_t n_members;
+    struct plan_ref *refs;           /* one per reference field written */
+    size_t n_refs;
+};
+
+/* The answer to read q of batch b, or NULL when it was not asked. */
+static const struct wire_req *answer(const struct store_batch *b, size_t q)
+{
+    return q == NOT_READ ? NULL : &b->q[q];
+}
+
+/* True when read q was asked and found its node. */
+static bool found(const struct store_batch *b, size_t q)
+{
+    const struct wire_req *a = answer(b, q);
+
+    return a && !a->err;
+}
 
 static int value_problem(store *s, const store_record *r,
                          const struct schema_field *f, const char *value,
@@ -619,140 +656,140 @@ static int check_errs(store *s, const struct store_batch *b)
     return 0;
 }
 
-/*
- * Create (creating) or update the object: references and inverse fields.
- * Members of non-maintained sets of references must exist as well.
- */
-static int write_record(store_tx *tx, store_record *r, bool creating)
+/* Stage A, a set of references that is ours: each member must exist. */
+static int read_members(struct write_plan *wp, size_t i)
 {
-    const struct schema_class *c = r->cls;
-    struct store_batch a = { 0 }, a2 = { 0 }, w = { 0 };
-    struct plan_ref *refs = NULL;
-    size_t n_refs = 0, i, j, q_self;
-    size_t *q_members = NULL, n_qm = 0;
-    store *s = tx->s;
-    int k;
+    const struct store_rfield *v = &wp->rec->f[i];
+    const struct schema_class *tc =
+        schema_class_find_exact(wp->rec->cls->fields[i].target);
+    int r = 0;
 
-    k = validate(s, r, creating);
-    if (k < 0)
-        return k;
-    refs = calloc(c->n_fields, sizeof(*refs));
-    q_members = calloc(1, sizeof(*q_members));
-    if (!refs || !q_members) {
-        k = -ENOMEM;
-        goto out;
+    for (size_t j = 0; tc && r >= 0 && j < v->n_members; j++) {
+        size_t *t = realloc(wp->q_members,
+                            (wp->n_members + 1) * sizeof(*t));
+
+        if (!t)
+            return -ENOMEM;
+        wp->q_members = t;
+        wp->q_members[wp->n_members++] = wp->reads.n;
+        r = store__batch_read(&wp->reads, wp->tx->id,
+                              store__path_object(tc, v->members[j]));
     }
+    return r;
+}
 
-    /* Stage A: reads. */
-    q_self = a.n;
-    k = store__batch_read(&a, tx->id, store__path_object(c, r->uuid));
-    for (i = 1; k >= 0 && i < c->n_fields; i++) {
+/* Stage A, a reference: its target, the target's inverse, our old value. */
+static int read_ref(struct write_plan *wp, size_t i)
+{
+    const store_record *rec = wp->rec;
+    const struct schema_field *f = &rec->cls->fields[i];
+    const struct schema_class *tc = schema_class_find_exact(f->target);
+    const struct schema_field *inv = schema_field_inverse(f, &tc);
+    struct plan_ref *p = &wp->refs[wp->n_refs++];
+    uint32_t id = wp->tx->id;
+    int r = 0;
+
+    p->field = i;
+    p->target_uuid = rec->f[i].present && rec->f[i].value ? rec->f[i].value
+                                                          : "";
+    p->q_exists = p->q_old = p->q_inv = p->q_oldinv = NOT_READ;
+    if (*p->target_uuid && tc) {
+        p->q_exists = wp->reads.n;
+        r = store__batch_read(&wp->reads, id,
+                              store__path_object(tc, p->target_uuid));
+        if (r >= 0 && inv && inv->type == SCHEMA_REF) {
+            p->q_inv = wp->reads.n;
+            r = store__batch_read(&wp->reads, id, store__path_field(
+                                      tc, p->target_uuid, inv->name));
+        }
+    }
+    if (r >= 0 && !wp->creating && inv) {
+        p->q_old = wp->reads.n;
+        r = store__batch_read(&wp->reads, id, store__path_field(
+                                  rec->cls, rec->uuid, f->name));
+    }
+    return r;
+}
+
+/* Stage A: every read the checks need, in one batch. */
+static int read_before(struct write_plan *wp)
+{
+    const store_record *rec = wp->rec;
+    const struct schema_class *c = rec->cls;
+    int r;
+
+    wp->q_self = wp->reads.n;
+    r = store__batch_read(&wp->reads, wp->tx->id,
+                          store__path_object(c, rec->uuid));
+    for (size_t i = 1; r >= 0 && i < c->n_fields; i++) {
         const struct schema_field *f = &c->fields[i];
-        const struct schema_class *tc;
-        const struct schema_field *inv;
-        struct plan_ref *p;
 
-        if (!creating && !r->f[i].dirty)
+        if (!wp->creating && !rec->f[i].dirty)
             continue;
         if (f->type == SCHEMA_SET_REF &&
-            !schema_field_maintained_by(c, f, NULL)) {
-            tc = schema_class_find_exact(f->target);
-            for (j = 0; tc && k >= 0 && j < r->f[i].n_members; j++) {
-                size_t *t = realloc(q_members, (n_qm + 1) * sizeof(*t));
+            !schema_field_maintained_by(c, f, NULL))
+            r = read_members(wp, i);
+        else if (f->type == SCHEMA_REF)
+            r = read_ref(wp, i);
+    }
+    if (r >= 0)
+        r = store__batch_run(wp->tx->s, &wp->reads);
+    return r;
+}
 
-                if (!t) {
-                    k = -ENOMEM;
-                    break;
-                }
-                q_members = t;
-                q_members[n_qm++] = a.n;
-                k = store__batch_read(&a, tx->id, store__path_object(
-                                          tc, r->f[i].members[j]));
-            }
-            continue;
-        }
-        if (f->type != SCHEMA_REF)
-            continue;
-        p = &refs[n_refs++];
-        p->field = i;
-        p->target_uuid = r->f[i].present && r->f[i].value ? r->f[i].value
-                                                          : "";
-        p->q_exists = p->q_old = p->q_inv = p->q_oldinv = NONE;
-        tc = schema_class_find_exact(f->target);
-        inv = schema_field_inverse(f, &tc);
-        if (*p->target_uuid && tc) {
-            p->q_exists = a.n;
-            k = store__batch_read(&a, tx->id,
-                                  store__path_object(tc, p->target_uuid));
-            if (k >= 0 && inv && inv->type == SCHEMA_REF) {
-                p->q_inv = a.n;
-                k = store__batch_read(&a, tx->id, store__path_field(
-                                          tc, p->target_uuid, inv->name));
-            }
-        }
-        if (k >= 0 && !creating && inv) {
-            p->q_old = a.n;
-            k = store__batch_read(&a, tx->id,
-                                  store__path_field(c, r->uuid, f->name));
-        }
-    }
-    if (k >= 0)
-        k = store__batch_run(s, &a);
-    if (k < 0)
-        goto out;
+/* Refuse what stage A forbids; keep the old values of references. */
+static int judge_reads(struct write_plan *wp)
+{
+    const store_record *rec = wp->rec;
+    const struct schema_class *c = rec->cls;
+    const struct store_batch *a = &wp->reads;
+    store *s = wp->tx->s;
 
-    /* Decide. */
-    if (creating && !a.q[q_self].err) {
-        k = store__fail(s, -EEXIST, "%s %s already exists", c->name,
-                        r->uuid);
-        goto out;
-    }
-    if (!creating && a.q[q_self].err) {
-        k = store__fail(s, -ENOENT, "%s %s does not exist (destroyed "
-                        "meanwhile?)", c->name, r->uuid);
-        goto out;
-    }
-    for (j = 0; j < n_qm; j++) {
-        const struct wire_req *q = &a.q[q_members[j]];
-
-        if (q->err) {
-            k = store__fail(s, -ENOENT, "%s %s: a member of a set refers to "
-                            "'%s', which does not exist", c->name, r->uuid,
-                            strrchr(q->path, '/') + 1);
-            goto out;
-        }
-    }
-    for (j = 0; j < n_refs; j++) {
-        struct plan_ref *p = &refs[j];
+    if (wp->creating && found(a, wp->q_self))
+        return store__fail(s, -EEXIST, "%s %s already exists", c->name,
+                           rec->uuid);
+    if (!wp->creating && !found(a, wp->q_self))
+        return store__fail(s, -ENOENT, "%s %s does not exist (destroyed "
+                           "meanwhile?)", c->name, rec->uuid);
+    for (size_t j = 0; j < wp->n_members; j++)
+        if (!found(a, wp->q_members[j]))
+            return store__fail(s, -ENOENT, "%s %s: a member of a set refers "
+                               "to '%s', which does not exist", c->name,
+                               rec->uuid, strrchr(answer(
+                                   a, wp->q_members[j])->path, '/') + 1);
+    for (size_t j = 0; j < wp->n_refs; j++) {
+        struct plan_ref *p = &wp->refs[j];
         const struct schema_field *f = &c->fields[p->field];
+        const struct wire_req *inv = answer(a, p->q_inv);
 
-        if (p->q_exists != NONE && a.q[p->q_exists].err) {
-            k = store__fail(s, -ENOENT, "%s %s: field '%s' refers to %s %s, "
-                            "which does not exist", c->name, r->uuid,
-                            f->name, f->target, p->target_uuid);
-            goto out;
-        }
-        if (p->q_inv != NONE && !a.q[p->q_inv].err &&
-            *a.q[p->q_inv].reply &&
-            strcmp(a.q[p->q_inv].reply, r->uuid) != 0) {
-            k = store__fail(s, -EBUSY, "%s %s is already taken by %s %s "
-                            "(%s.%s): release it first", f->target,
-                            p->target_uuid, c->name, a.q[p->q_inv].reply,
-                            f->target, f->inverse);
-            goto out;
-        }
-        if (p->q_old != NONE && !a.q[p->q_old].err) {
-            p->old = strdup(a.q[p->q_old].reply);
-            if (!p->old) {
-                k = -ENOMEM;
-                goto out;
-            }
+        if (answer(a, p->q_exists) && !found(a, p->q_exists))
+            return store__fail(s, -ENOENT, "%s %s: field '%s' refers to %s "
+                               "%s, which does not exist", c->name,
+                               rec->uuid, f->name, f->target,
+                               p->target_uuid);
+        if (inv && !inv->err && *inv->reply &&
+            strcmp(inv->reply, rec->uuid) != 0)
+            return store__fail(s, -EBUSY, "%s %s is already taken by %s %s "
+                               "(%s.%s): release it first", f->target,
+                               p->target_uuid, c->name, inv->reply,
+                               f->target, f->inverse);
+        if (found(a, p->q_old)) {
+            p->old = strdup(answer(a, p->q_old)->reply);
+            if (!p->old)
+                return -ENOMEM;
         }
     }
+    return 0;
+}
 
-    /* Stage A2: a one-to-one inverse is cleared only if it is still us. */
-    for (j = 0; k >= 0 && j < n_refs; j++) {
-        struct plan_ref *p = &refs[j];
+/* Stage A2: a one-to-one inverse is cleared only if it is still us. */
+static int read_old_inverses(struct write_plan *wp)
+{
+    const struct schema_class *c = wp->rec->cls;
+    int r = 0;
+
+    for (size_t j = 0; r >= 0 && j < wp->n_refs; j++) {
+        struct plan_ref *p = &wp->refs[j];
         const struct schema_class *tc = NULL;
         const struct schema_field *inv =
             schema_field_inverse(&c->fields[p->field], &tc);
@@ -760,91 +797,150 @@ static int write_record(store_tx *tx, store_record *r, bool creating)
         if (!inv || inv->type != SCHEMA_REF || !p->old ||
             !schema_uuid_valid(p->old) || !strcmp(p->old, p->target_uuid))
             continue;
-        p->q_oldinv = a2.n;
-        k = store__batch_read(&a2, tx->id,
+        p->q_oldinv = wp->inverse_reads.n;
+        r = store__batch_read(&wp->inverse_reads, wp->tx->id,
                               store__path_field(tc, p->old, inv->name));
     }
-    if (k >= 0)
-        k = store__batch_run(s, &a2);
-    if (k < 0)
-        goto out;
+    if (r >= 0)
+        r = store__batch_run(wp->tx->s, &wp->inverse_reads);
+    return r;
+}
 
-    /* Stage B: writes. */
-    if (creating)
-        k = store__batch_write(&w, tx->id,
-                               store__path_field(c, r->uuid, "uuid"),
-                               r->uuid);
-    for (i = 1; k >= 0 && i < c->n_fields; i++) {
+/* Stage B: the object's own fields. */
+static int write_fields(struct write_plan *wp)
+{
+    const store_record *rec = wp->rec;
+    const struct schema_class *c = rec->cls;
+    struct store_batch *w = &wp->writes;
+    uint32_t id = wp->tx->id;
+    int r = 0;
+
+    if (wp->creating)
+        r = store__batch_write(w, id, store__path_field(c, rec->uuid,
+                                                        "uuid"), rec->uuid);
+    for (size_t i = 1; r >= 0 && i < c->n_fields; i++) {
         const struct schema_field *f = &c->fields[i];
 
-        if (!schema_field_stored(f) || (!creating && !r->f[i].dirty))
+        if (!schema_field_stored(f) || (!wp->creating && !rec->f[i].dirty))
             continue;
-        if (schema_field_maintained_by(c, f, NULL)) {
-            /* Nobody refers to a new object yet: empty. */
-            if (creating && f->type == SCHEMA_SET_REF)
-                k = store__batch_add(&w, XS_MKDIR, tx->id,
-                                     store__path_field(c, r->uuid, f->name),
-                                     NULL, 0, false);
-            else if (creating)
-                k = store__batch_write(&w, tx->id, store__path_field(
-                                           c, r->uuid, f->name), "");
-            continue;
-        }
-        k = put_field(&w, tx->id, r, i, !creating);
+        if (!schema_field_maintained_by(c, f, NULL))
+            r = put_field(w, id, rec, i, !wp->creating);
+        /* Maintained by others: nobody refers to a new object yet. */
+        else if (wp->creating && f->type == SCHEMA_SET_REF)
+            r = store__batch_add(w, XS_MKDIR, id, store__path_field(
+                                     c, rec->uuid, f->name), NULL, 0, false);
+        else if (wp->creating)
+            r = store__batch_write(w, id, store__path_field(
+                                       c, rec->uuid, f->name), "");
     }
-    for (j = 0; k >= 0 && j < n_refs; j++) {
-        struct plan_ref *p = &refs[j];
-        const struct schema_field *f = &c->fields[p->field];
+    return r;
+}
+
+/* Stage B: the targets' inverse fields, old target out, new target in. */
+static int write_inverses(struct write_plan *wp)
+{
+    const store_record *rec = wp->rec;
+    struct store_batch *w = &wp->writes;
+    uint32_t id = wp->tx->id;
+    int r = 0;
+
+    for (size_t j = 0; r >= 0 && j < wp->n_refs; j++) {
+        struct plan_ref *p = &wp->refs[j];
+        const struct schema_field *f = &rec->cls->fields[p->field];
         const struct schema_class *tc = NULL;
         const struct schema_field *inv = schema_field_inverse(f, &tc);
+        const struct wire_req *oldinv = answer(&wp->inverse_reads,
+                                               p->q_oldinv);
         const char *old = p->old ? p->old : "";
 
         if (!inv || strcmp(old, p->target_uuid) == 0)
             continue;
         if (*old && schema_uuid_valid(old)) {
             if (inv->type == SCHEMA_SET_REF)
-                k = store__batch_rm(&w, tx->id, store__path_child(
-                                        tc, old, inv->name, r->uuid));
-            else if (p->q_oldinv != NONE && !a2.q[p->q_oldinv].err &&
-                     strcmp(a2.q[p->q_oldinv].reply, r->uuid) == 0)
-                k = store__batch_write(&w, tx->id, store__path_field(
+                r = store__batch_rm(w, id, store__path_child(
+                                        tc, old, inv->name, rec->uuid));
+            else if (oldinv && !oldinv->err &&
+                     strcmp(oldinv->reply, rec->uuid) == 0)
+                r = store__batch_write(w, id, store__path_field(
                                            tc, old, inv->name), "");
         }
-        if (k >= 0 && *p->target_uuid) {
+        if (r >= 0 && *p->target_uuid) {
             if (inv->type == SCHEMA_SET_REF)
-                k = store__batch_write(&w, tx->id, store__path_child(
+                r = store__batch_write(w, id, store__path_child(
                                            tc, p->target_uuid, inv->name,
-                                           r->uuid), "");
+                                           rec->uuid), "");
             else
-                k = store__batch_write(&w, tx->id, store__path_field(
+                r = store__batch_write(w, id, store__path_field(
                                            tc, p->target_uuid, inv->name),
-                                       r->uuid);
+                                       rec->uuid);
         }
     }
+    return r;
+}
+
+/* Stage B, sent: with the indexes and the journal entry. */
+static int write_run(struct write_plan *wp)
+{
+    store *s = wp->tx->s;
+    int r;
+
     /* The indexes, before the new values are written (an update reads
      * the old ones). */
-    if (k >= 0)
-        k = store__index_write(tx, r, creating);
+    r = store__index_write(wp->tx, wp->rec, wp->creating);
     /* Only this object goes to the journal: the inverse fields of the
      * targets and the indexes are not in the snapshot (rebuilt when it is
      * loaded). */
-    if (k >= 0)
-        k = store__tx_touch(tx, c, r->uuid);
-    if (k >= 0)
-        k = store__batch_run(s, &w);
-    if (k >= 0)
-        k = check_errs(s, &w);
-    if (k >= 0)
-        store__record_clear_dirty(r);
-out:
-    for (j = 0; refs && j < n_refs; j++)
-        free(refs[j].old);
-    free(refs);
-    free(q_members);
-    store__batch_free(&a);
-    store__batch_free(&a2);
-    store__batch_free(&w);
-    return k;
+    if (r >= 0)
+        r = store__tx_touch(wp->tx, wp->rec->cls, wp->rec->uuid);
+    if (r >= 0)
+        r = store__batch_run(s, &wp->writes);
+    if (r >= 0)
+        r = check_errs(s, &wp->writes);
+    if (r >= 0)
+        store__record_clear_dirty(wp->rec);
+    return r;
+}
+
+static void write_plan_done(struct write_plan *wp)
+{
+    for (size_t j = 0; wp->refs && j < wp->n_refs; j++)
+        free(wp->refs[j].old);
+    free(wp->refs);
+    free(wp->q_members);
+    store__batch_free(&wp->reads);
+    store__batch_free(&wp->inverse_reads);
+    store__batch_free(&wp->writes);
+}
+
+/*
+ * Create (creating) or update the object: references and inverse fields.
+ * Members of non-maintained sets of references must exist as well.
+ */
+static int write_record(store_tx *tx, store_record *rec, bool creating)
+{
+    struct write_plan wp = { .tx = tx, .rec = rec, .creating = creating };
+    int r;
+
+    r = validate(tx->s, rec, creating);
+    if (r < 0)
+        return r;
+    wp.refs = calloc(rec->cls->n_fields, sizeof(*wp.refs));
+    if (!wp.refs)
+        r = -ENOMEM;
+    if (r >= 0)
+        r = read_before(&wp);
+    if (r >= 0)
+        r = judge_reads(&wp);
+    if (r >= 0)
+        r = read_old_inverses(&wp);
+    if (r >= 0)
+        r = write_fields(&wp);
+    if (r >= 0)
+        r = write_inverses(&wp);
+    if (r >= 0)
+        r = write_run(&wp);
+    write_plan_done(&wp);
+    return r;
 }
 
 int store_tx_create(store_tx *tx, store_record *r)

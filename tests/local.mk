@@ -69,6 +69,7 @@ XE_SCRIPT_TESTS = \
 	tests/golden/run.sh \
 	tests/golden/flow.sh \
 	tests/xe/root-only.sh \
+	tests/xe/hw-reads.sh \
 	tests/xe/completion.sh \
 	tests/xe/manpage.sh
 TESTS += $(XE_SCRIPT_TESTS)

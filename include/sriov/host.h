@@ -234,7 +234,7 @@ SRIOV_EXPORT const char *sriov_vf_iommu_group_member(sriov_vf *vf,
  * Why the VF is in use, or NULL if it is free.  In use means: bound to
  * pciback (assignable to or assigned to a Xen guest) or to vfio-pci, or
  * its dom0 interface is administratively up.  The answer is the one of
- * the scan; the lifecycle functions check again before acting.
+ * the scan, which the lifecycle functions judge: scan right before them.
  */
 SRIOV_EXPORT const char *sriov_vf_busy_reason(const sriov_vf *vf);
 

@@ -12,16 +12,24 @@
  * - manual:   the VFs were created by the administrator (or firmware) and
  *             sriov_numvfs cannot be changed: they are adopted as they are.
  *
- * Every function works on a (ctx, PCI address) pair, without a scan, and
- * re-reads sysfs before acting.  Errors are negative errnos with one line
- * in sriov_ctx_last_error() naming the device and what to do.  A failed
- * change leaves the previous state when the kernel allows it (see each
- * function).
+ * Every function works on a PF the caller has scanned (sriov_host_scan()
+ * or sriov_host_scan_device()) and judges the facts of that scan:
+ * sriov_totalvfs, sriov_numvfs, the driver and the VFs in use.  Scan right
+ * before the call; what changed since is refused by the kernel (EBUSY when
+ * VFs were enabled meanwhile).  After a change of the VF count the PF is
+ * read again (sriov_numvfs and its VFs, not sriov_totalvfs, which the
+ * change cannot move), so the same handle shows the new VFs: sriov_vf
+ * pointers taken from it before the change are no longer valid.
+ *
+ * Errors are negative errnos with one line in sriov_ctx_last_error() of
+ * the scan's context, naming the device and what to do.  A failed change
+ * leaves the previous state when the kernel allows it (see each function).
  */
 #ifndef SRIOV_LIFECYCLE_H
 #define SRIOV_LIFECYCLE_H
 
 #include <sriov/ctx.h>
+#include <sriov/host.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,14 +72,14 @@ SRIOV_EXPORT int sriov_mode_from_string(const char *s, int *ret);
  * is refused while one of them is in use, unless SRIOV_NUMVFS_FORCE.  After
  * the write it checks that the kernel created (or removed) the virtfnN
  * links.  If writing N fails after 0 was written, it tries to restore M.
- * @param bdf     the PF's PCI address
+ * @param pf      the PF, from a scan; read again after a change
  * @param numvfs  VFs wanted, or SRIOV_NUMVFS_MAX for sriov_totalvfs
  * @param flags   enum sriov_numvfs_flags
  * @return the number of VFs now enabled (the driver may enable fewer than
  *         asked: compare), or a negative errno:
- *   -EINVAL   @p bdf is not a PCI address, or the driver refused N;
- *   -ENODEV   no such device;
- *   -EOPNOTSUPP the device is not SR-IOV capable (or is a VF);
+ *   -EINVAL   the driver refused N;
+ *   -ENODEV   the device vanished;
+ *   -EOPNOTSUPP the device is not SR-IOV capable (a plain NIC);
  *   -ERANGE   N > sriov_totalvfs;
  *   -EBUSY    a VF that would be removed is in use (the message names it);
  *   -ENOENT   no driver bound, or the driver cannot configure VFs through
@@ -81,8 +89,8 @@ SRIOV_EXPORT int sriov_mode_from_string(const char *s, int *ret);
  *   -EIO      the device failed, or the kernel did not create the links;
  *   -EACCES, -EPERM   not allowed (run as root in dom0).
  */
-SRIOV_EXPORT int sriov_pf_set_numvfs(sriov_ctx *ctx, const char *bdf,
-                                     unsigned numvfs, unsigned flags);
+SRIOV_EXPORT int sriov_pf_set_numvfs(sriov_pf *pf, unsigned numvfs,
+                                     unsigned flags);
 
 /**
  * Which mode an enable of this PF tries first, without writing anything:
@@ -93,31 +101,66 @@ SRIOV_EXPORT int sriov_pf_set_numvfs(sriov_ctx *ctx, const char *bdf,
  * back to modprobe when sriov_numvfs answers ENOENT and the running module
  * shows a max_vfs/num_vfs option, and to manual when VFs are present.
  * @param[out] ret_mode  enum sriov_mode
- * @return 0, or -ENODEV/-EOPNOTSUPP/-EINVAL as sriov_pf_set_numvfs()
+ * @return 0, or -EOPNOTSUPP (not SR-IOV capable), -ENOMEM
  */
-SRIOV_EXPORT int sriov_pf_detect_mode(sriov_ctx *ctx, const char *bdf,
-                                      int *ret_mode);
+SRIOV_EXPORT int sriov_pf_detect_mode(const sriov_pf *pf, int *ret_mode);
+
+/** Current version of struct sriov_pf_enable_options. */
+#define SRIOV_PF_ENABLE_OPTIONS_VERSION 1u
+
+/**
+ * What sriov_pf_enable() is asked for.  Initialise with
+ * SRIOV_PF_ENABLE_OPTIONS_INIT (or sriov_pf_enable_options_init()), then
+ * change the fields wanted: fields added by later versions keep their
+ * defaults for callers built against this one.
+ */
+typedef struct sriov_pf_enable_options {
+    unsigned version;       /**< SRIOV_PF_ENABLE_OPTIONS_VERSION */
+    /**
+     * VFs wanted, or SRIOV_NUMVFS_MAX (the default): sriov_totalvfs; in
+     * modprobe mode the "VFs-maxvfs-by-default/by-user" comment of the
+     * driver's modprobe.d file when there is one.
+     */
+    unsigned numvfs;
+    /**
+     * SRIOV_MODE_UNKNOWN (the default) to detect it: sysfs first, and when
+     * the sysfs write fails but VFs are present they are adopted as
+     * manual, as xcp-networkd does.  Another mode forces it.
+     */
+    enum sriov_mode mode;
+    unsigned flags;         /**< enum sriov_numvfs_flags, or'ed */
+} sriov_pf_enable_options;
+
+/** Initialiser: all of sriov_totalvfs, the mode detected, no flag. */
+#define SRIOV_PF_ENABLE_OPTIONS_INIT \
+    { SRIOV_PF_ENABLE_OPTIONS_VERSION, SRIOV_NUMVFS_MAX, SRIOV_MODE_UNKNOWN, \
+      0u }
+
+/**
+ * Set @p opts to SRIOV_PF_ENABLE_OPTIONS_INIT, for callers that cannot use
+ * the macro (bindings to other languages).
+ * @param version  SRIOV_PF_ENABLE_OPTIONS_VERSION
+ * @return 0, or -EINVAL for a version this libsriov does not know
+ */
+SRIOV_EXPORT int sriov_pf_enable_options_init(sriov_pf_enable_options *opts,
+                                              unsigned version);
 
 /**
  * Enable VFs on a PF: XenAPI's network-sriov-create on the host.
- * @param numvfs  VFs wanted, or SRIOV_NUMVFS_MAX (sriov_totalvfs; in
- *                modprobe mode the "VFs-maxvfs-by-default/by-user" comment
- *                of the driver's modprobe.d file when there is one)
- * @param mode    SRIOV_MODE_UNKNOWN to detect it (sysfs first: when the
- *                sysfs write fails but VFs are present, they are adopted
- *                as manual, as xcp-networkd does), or a mode to force
- * @param flags   enum sriov_numvfs_flags
- * @param[out] ret_mode            mode used (may be NULL)
+ * @param pf    the PF, from a scan; read again when VFs were enabled
+ * @param opts  what is asked (NULL: SRIOV_PF_ENABLE_OPTIONS_INIT)
+ * @param[out] ret_mode            enum sriov_mode used (may be NULL)
  * @param[out] ret_requires_reboot 1 when the VFs appear only after the
  *                                 module is reloaded (may be NULL)
  * @param[out] ret_numvfs          VFs enabled now, or after the reboot in
  *                                 modprobe mode (may be NULL)
- * @return 0, or a negative errno as sriov_pf_set_numvfs(); in modprobe
- *         mode also -EOPNOTSUPP (driver's option not known) and the errno
- *         of writing modprobe.d (the old file is then left intact).
+ * @return 0, or a negative errno as sriov_pf_set_numvfs(); -EINVAL for
+ *         options of an unknown version or mode; in modprobe mode also
+ *         -EOPNOTSUPP (driver's option not known) and the errno of writing
+ *         modprobe.d (the old file is then left intact).
  */
-SRIOV_EXPORT int sriov_pf_enable(sriov_ctx *ctx, const char *bdf,
-                                 unsigned numvfs, int mode, unsigned flags,
+SRIOV_EXPORT int sriov_pf_enable(sriov_pf *pf,
+                                 const sriov_pf_enable_options *opts,
                                  int *ret_mode, int *ret_requires_reboot,
                                  unsigned *ret_numvfs);
 
@@ -126,12 +169,13 @@ SRIOV_EXPORT int sriov_pf_enable(sriov_ctx *ctx, const char *bdf,
  * a VF is in use unless SRIOV_NUMVFS_FORCE); modprobe sets the module
  * option back to 0 for this PF (requires_reboot when VFs are still there);
  * manual changes nothing (the VFs were not ours).
+ * @param pf    the PF, from a scan; read again when VFs were removed
  * @param mode  the mode enable used, or SRIOV_MODE_UNKNOWN to detect it
  * @param[out] ret_requires_reboot  may be NULL
  * @return 0, or a negative errno as sriov_pf_enable()
  */
-SRIOV_EXPORT int sriov_pf_disable(sriov_ctx *ctx, const char *bdf, int mode,
-                                  unsigned flags, int *ret_requires_reboot);
+SRIOV_EXPORT int sriov_pf_disable(sriov_pf *pf, int mode, unsigned flags,
+                                  int *ret_requires_reboot);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,7 @@
 #include "libsriov/macro.h"
 #include "tests/helpers/fixture.h"
 #include "tests/helpers/sim-host.h"
+#include "tests/helpers/lifecycle-test.h"
 #include "tests/helpers/xs-harness.h"
 #include "ops/ops.h"
 #include "ops/xapi-errors.h"
@@ -500,7 +501,7 @@ START_TEST(test_ops_scan_in_batches_is_completed_and_idempotent)
     int status;
     pid_t pid;
 
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, PF1, 20, 0), 20);
+    ck_assert_int_eq(test_set_numvfs(ctx, PF1, 20, 0), 20);
     pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
@@ -545,7 +546,7 @@ START_TEST(test_ops_scan_failed_save_says_what_stayed)
     char dir[1024];
     int r;
 
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, PF1, 20, 0), 20);
+    ck_assert_int_eq(test_set_numvfs(ctx, PF1, 20, 0), 20);
     snprintf(dir, sizeof(dir), "%s/var/lib/xen-sriov", root);
     ops.step = break_state_dir;
     ops.step_userdata = dir;

@@ -17,6 +17,7 @@ tests_unit_test_lifecycle_SOURCES = tests/unit/test-lifecycle.c
 tests_unit_test_lifecycle_CFLAGS = $(HOST_TEST_CFLAGS)
 tests_unit_test_lifecycle_LDADD = $(HOST_TEST_LIBS)
 TESTS += tests/unit/test-lifecycle
+EXTRA_DIST += tests/helpers/lifecycle-test.h
 
 check_PROGRAMS += tests/unit/test-modprobe
 tests_unit_test_modprobe_SOURCES = tests/unit/test-modprobe.c

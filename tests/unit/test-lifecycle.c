@@ -10,6 +10,7 @@
 
 #include "libsriov/internal.h"
 #include "tests/helpers/fixture.h"
+#include "tests/helpers/lifecycle-test.h"
 #include "tests/helpers/sim-host.h"
 
 static char *root, *log_text;
@@ -82,7 +83,7 @@ START_TEST(test_numvfs_enable_from_zero)
 {
     root = fixture_new("x710-2pf", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 3, 0), 3);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 3, 0), 3);
     ck_assert_str_eq(attr("0000:3b:00.1", "sriov_numvfs"), "3");
     ck_assert_int_eq(count_vfs("0000:3b:00.1"), 3);
     /* port 1: offset 79 from devfn 1 = devfn 80 = 0a.0 */
@@ -95,10 +96,10 @@ START_TEST(test_numvfs_change_goes_through_zero)
 {
     root = fixture_new("x710-2pf", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 2, 0), 2);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 2, 0), 2);
     free(log_text);
     log_text = NULL;
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 5, 0), 5);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 5, 0), 5);
     ck_assert_int_eq(writes_of("0"), 1);
     ck_assert_int_eq(writes_of("5"), 1);
     {
@@ -110,9 +111,9 @@ START_TEST(test_numvfs_change_goes_through_zero)
     /* same count: nothing written */
     free(log_text);
     log_text = NULL;
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 5, 0), 5);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 5, 0), 5);
     ck_assert_ptr_null(log_text ? strstr(log_text, "write '") : NULL);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 0, 0), 0);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 0, 0), 0);
     ck_assert_int_eq(count_vfs("0000:3b:00.1"), 0);
     ck_assert_ptr_null(attr("0000:3b:0a.0", "physfn"));
 }
@@ -122,8 +123,8 @@ START_TEST(test_numvfs_max)
 {
     root = fixture_new("nvme-sriov", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:01:00.0",
-                                         SRIOV_NUMVFS_MAX, 0), 2);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:01:00.0",
+                                     SRIOV_NUMVFS_MAX, 0), 2);
     /* QEMU's NVMe VFs have the PF's id: nvme probes them */
     ck_assert_str_eq(attr("0000:01:00.1", "device"), "0x0010");
 }
@@ -133,7 +134,7 @@ START_TEST(test_numvfs_above_total)
 {
     root = fixture_new("x710-2pf", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 65, 0),
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 65, 0),
                      -ERANGE);
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx),
                                  "at most 64"));
@@ -146,10 +147,10 @@ START_TEST(test_numvfs_refuses_in_use)
     root = fixture_new("x710-2pf", NULL);
     open_ctx();
     /* port 0 has VF 3 on pciback */
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.0", 8, 0), -EBUSY);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.0", 8, 0), -EBUSY);
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "0000:3b:02.3"));
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "force"));
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.0", 0, 0), -EBUSY);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.0", 0, 0), -EBUSY);
     ck_assert_str_eq(attr("0000:3b:00.0", "sriov_numvfs"), "4");
     ck_assert_int_eq(count_vfs("0000:3b:00.0"), 4);
 }
@@ -159,14 +160,14 @@ START_TEST(test_numvfs_refuses_interface_up)
 {
     root = fixture_new("x710-2pf", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 2, 0), 2);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 2, 0), 2);
     /* someone brings VF 1's interface up (IFF_UP) */
     ck_assert_int_eq(sim_set_file(root, "sys/class/net/enp59s0f1v1/flags",
                                   "0x1003\n"), 0);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 0, 0), -EBUSY);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 0, 0), -EBUSY);
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "enp59s0f1v1"));
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 0,
-                                         SRIOV_NUMVFS_FORCE), 0);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 0,
+                                     SRIOV_NUMVFS_FORCE), 0);
 }
 END_TEST
 
@@ -174,8 +175,8 @@ START_TEST(test_numvfs_force_releases_pciback)
 {
     root = fixture_new("x710-2pf", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.0", 2,
-                                         SRIOV_NUMVFS_FORCE), 2);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.0", 2,
+                                     SRIOV_NUMVFS_FORCE), 2);
     /* as xcp-networkd: the pciback slot went with it */
     ck_assert_ptr_nonnull(strstr(log_text, "remove_slot' = '0000:3b:02.3'"));
     ck_assert_int_eq(count_vfs("0000:3b:00.0"), 2);
@@ -186,7 +187,7 @@ START_TEST(test_numvfs_no_sriov_configure)
 {
     root = fixture_new("82599-xenserver-oot", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:04:00.0", 4, 0), -ENOENT);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:04:00.0", 4, 0), -ENOENT);
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "modprobe"));
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "ixgbe"));
 }
@@ -198,7 +199,7 @@ START_TEST(test_numvfs_no_driver)
         "device 0000:3b:00.0 vendor=0x8086 device=0x1572 class=0x020000 "
         "totalvfs=64 offset=16 stride=1 vf_device=0x154c\n");
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.0", 4, 0), -ENOENT);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.0", 4, 0), -ENOENT);
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "no driver"));
 }
 END_TEST
@@ -212,9 +213,9 @@ START_TEST(test_numvfs_bus_exhausted)
         "driver=i40e totalvfs=256 offset=16 stride=1 vf_device=0x154c "
         "bus_end=0x3b\n");
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.0", 240, 0), 240);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.0", 0, 0), 0);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.0", 241, 0),
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.0", 240, 0), 240);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.0", 0, 0), 0);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.0", 241, 0),
                      -ENOMEM);
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "pci=realloc"));
     ck_assert_str_eq(attr("0000:3b:00.0", "sriov_numvfs"), "0");
@@ -229,7 +230,7 @@ START_TEST(test_numvfs_no_mmio)
         "driver=i40e totalvfs=64 offset=16 stride=1 vf_device=0x154c "
         "vf_bars=unassigned\n");
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.0", 1, 0), -ENOMEM);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.0", 1, 0), -ENOMEM);
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "MMIO"));
 }
 END_TEST
@@ -238,12 +239,12 @@ START_TEST(test_numvfs_eio_restores_previous)
 {
     root = fixture_new("x710-2pf", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 2, 0), 2);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 2, 0), 2);
     /* 0 is written, then 6 fails: the 2 VFs are put back */
     free(log_text);
     log_text = NULL;
     setenv("SIM_FAIL", "0000:3b:00.1/sriov_numvfs=6:EIO", 1);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 6, 0), -EIO);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 6, 0), -EIO);
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "kernel log"));
     ck_assert_int_eq(writes_of("0"), 1);
     ck_assert_int_eq(writes_of("2"), 1);
@@ -251,9 +252,9 @@ START_TEST(test_numvfs_eio_restores_previous)
     ck_assert_int_eq(count_vfs("0000:3b:00.1"), 2);
     /* the write of 0 itself fails, once: nothing changed at all */
     setenv("SIM_FAIL", "*/0000:3b:00.1/sriov_numvfs:EIO:1", 1);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 0, 0), -EIO);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 0, 0), -EIO);
     ck_assert_int_eq(count_vfs("0000:3b:00.1"), 2);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.1", 0, 0), 0);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.1", 0, 0), 0);
     unsetenv("SIM_FAIL");
 }
 END_TEST
@@ -262,14 +263,14 @@ START_TEST(test_numvfs_bad_input)
 {
     root = fixture_new("x710-2pf", "plain-nic", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "zz", 1, 0), -EINVAL);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:99:00.0", 1, 0),
+    ck_assert_int_eq(test_set_numvfs(ctx, "zz", 1, 0), -EINVAL);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:99:00.0", 1, 0),
                      -ENODEV);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:00:1f.6", 1, 0),
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:00:1f.6", 1, 0),
                      -EOPNOTSUPP);
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx),
                                  "not SR-IOV capable"));
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:02.0", 1, 0),
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:02.0", 1, 0),
                      -EOPNOTSUPP);
 }
 END_TEST
@@ -285,7 +286,7 @@ START_TEST(test_numvfs_autoprobe_off)
         "driver=i40e totalvfs=64 offset=16 stride=1 vf_device=0x154c "
         "autoprobe=0\n");
     open_ctx();
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, "0000:3b:00.0", 2, 0), 2);
+    ck_assert_int_eq(test_set_numvfs(ctx, "0000:3b:00.0", 2, 0), 2);
     ck_assert_int_eq(sriov_host_scan(&h, ctx, 0), 0);
     ck_assert_ptr_null(sriov_vf_driver(sriov_pf_vf(sriov_host_pf(h, 0), 0)));
     ck_assert_ptr_null(sriov_vf_netdev(sriov_pf_vf(sriov_host_pf(h, 0), 0)));
@@ -300,14 +301,14 @@ START_TEST(test_enable_sysfs)
 
     root = fixture_new("e810-2pf", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:5e:00.0", 16,
-                                     SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
-                                     &n), 0);
+    ck_assert_int_eq(test_enable(ctx, "0000:5e:00.0", 16,
+                                 SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
+                                 &n), 0);
     ck_assert_int_eq(mode, SRIOV_MODE_SYSFS);
     ck_assert_int_eq(reboot, 0);
     ck_assert_uint_eq(n, 16);
     ck_assert_int_eq(count_vfs("0000:5e:00.0"), 16);
-    ck_assert_int_eq(sriov_pf_disable(ctx, "0000:5e:00.0", mode, 0, &reboot),
+    ck_assert_int_eq(test_disable(ctx, "0000:5e:00.0", mode, 0, &reboot),
                      0);
     ck_assert_int_eq(count_vfs("0000:5e:00.0"), 0);
 }
@@ -325,22 +326,66 @@ START_TEST(test_enable_adopts_manual)
         "driver=acme totalvfs=8 offset=1 stride=1 vf_device=0x0002 "
         "numvfs=3\n");
     open_ctx();
-    ck_assert_int_eq(sriov_pf_detect_mode(ctx, "0000:3b:00.0", &detected), 0);
+    ck_assert_int_eq(test_detect_mode(ctx, "0000:3b:00.0", &detected), 0);
     ck_assert_int_eq(detected, SRIOV_MODE_SYSFS);
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:3b:00.0", SRIOV_NUMVFS_MAX,
-                                     SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
-                                     &n), 0);
+    ck_assert_int_eq(test_enable(ctx, "0000:3b:00.0", SRIOV_NUMVFS_MAX,
+                                 SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
+                                 &n), 0);
     ck_assert_int_eq(mode, SRIOV_MODE_MANUAL);
     ck_assert_uint_eq(n, 3);
     ck_assert_int_eq(sriov_ctx_last_errno(ctx), 0);
     /* disabling a manual configuration leaves the VFs alone */
-    ck_assert_int_eq(sriov_pf_disable(ctx, "0000:3b:00.0", SRIOV_MODE_MANUAL,
-                                      0, &reboot), 0);
+    ck_assert_int_eq(test_disable(ctx, "0000:3b:00.0", SRIOV_MODE_MANUAL,
+                                  0, &reboot), 0);
     ck_assert_int_eq(count_vfs("0000:3b:00.0"), 3);
     /* a forced mode is not second-guessed: the kernel's ENOENT */
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:3b:00.0", 2,
-                                     SRIOV_MODE_SYSFS, 0, &mode, &reboot,
-                                     &n), -ENOENT);
+    ck_assert_int_eq(test_enable(ctx, "0000:3b:00.0", 2,
+                                 SRIOV_MODE_SYSFS, 0, &mode, &reboot,
+                                 &n), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_handle_follows_the_change)
+{
+    sriov_pf_enable_options opts = SRIOV_PF_ENABLE_OPTIONS_INIT;
+    sriov_host *h = NULL;
+    sriov_pf *pf;
+    unsigned n = 0;
+
+    root = fixture_new("x710-2pf", NULL);
+    open_ctx();
+    ck_assert_int_eq(sriov_host_scan_device(&h, ctx, "0000:3b:00.1", 0), 0);
+    pf = sriov_host_pf(h, 0);
+    /* the same handle shows the VFs each change made, without a scan */
+    ck_assert_int_eq(sriov_pf_set_numvfs(pf, 3, 0), 3);
+    ck_assert_uint_eq(sriov_pf_numvfs(pf), 3);
+    ck_assert_uint_eq(sriov_pf_vf_count(pf), 3);
+    ck_assert_str_eq(sriov_vf_bdf(sriov_pf_vf(pf, 2)), "0000:3b:0a.2");
+    ck_assert_str_eq(sriov_netdev_name(sriov_vf_netdev(sriov_pf_vf(pf, 0))),
+                     "enp59s0f1v0");
+    opts.numvfs = 5;
+    ck_assert_int_eq(sriov_pf_enable(pf, &opts, NULL, NULL, &n), 0);
+    ck_assert_uint_eq(n, 5);
+    ck_assert_uint_eq(sriov_pf_vf_count(pf), 5);
+    ck_assert_int_eq(sriov_pf_disable(pf, SRIOV_MODE_SYSFS, 0, NULL), 0);
+    ck_assert_uint_eq(sriov_pf_numvfs(pf), 0);
+    ck_assert_uint_eq(sriov_pf_vf_count(pf), 0);
+    /* options of an unknown version: refused, nothing written */
+    opts.version = SRIOV_PF_ENABLE_OPTIONS_VERSION + 1;
+    ck_assert_int_eq(sriov_pf_enable(pf, &opts, NULL, NULL, NULL), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx),
+                                 "SRIOV_PF_ENABLE_OPTIONS_INIT"));
+    ck_assert_int_eq(sriov_pf_enable_options_init(&opts, 0), -EINVAL);
+    ck_assert_int_eq(sriov_pf_enable_options_init(&opts, 2), -EINVAL);
+    ck_assert_int_eq(sriov_pf_enable_options_init(&opts, 1), 0);
+    ck_assert_uint_eq(opts.numvfs, SRIOV_NUMVFS_MAX);
+    ck_assert_int_eq(opts.mode, SRIOV_MODE_UNKNOWN);
+    ck_assert_str_eq(attr("0000:3b:00.1", "sriov_numvfs"), "0");
+    /* NULL options: all of sriov_totalvfs, mode detected */
+    ck_assert_int_eq(sriov_pf_enable(pf, NULL, NULL, NULL, &n), 0);
+    ck_assert_uint_eq(n, 64);
+    ck_assert_uint_eq(sriov_pf_vf_count(pf), 64);
+    sriov_host_free(h);
 }
 END_TEST
 
@@ -348,12 +393,12 @@ START_TEST(test_enable_manual_needs_vfs)
 {
     root = fixture_new("x710-2pf", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:3b:00.1", 4, SRIOV_MODE_MANUAL,
-                                     0, NULL, NULL, NULL), -ENOENT);
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:3b:00.0", 4, SRIOV_MODE_MANUAL,
-                                     0, NULL, NULL, NULL), 0);
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:3b:00.0", 4, 42, 0, NULL,
-                                     NULL, NULL), -EINVAL);
+    ck_assert_int_eq(test_enable(ctx, "0000:3b:00.1", 4, SRIOV_MODE_MANUAL,
+                                 0, NULL, NULL, NULL), -ENOENT);
+    ck_assert_int_eq(test_enable(ctx, "0000:3b:00.0", 4, SRIOV_MODE_MANUAL,
+                                 0, NULL, NULL, NULL), 0);
+    ck_assert_int_eq(test_enable(ctx, "0000:3b:00.0", 4, 42, 0, NULL,
+                                 NULL, NULL), -EINVAL);
 }
 END_TEST
 
@@ -399,6 +444,7 @@ static Suite *lifecycle_suite(void)
     tcase_add_test(tc, test_enable_sysfs);
     tcase_add_test(tc, test_enable_adopts_manual);
     tcase_add_test(tc, test_enable_manual_needs_vfs);
+    tcase_add_test(tc, test_handle_follows_the_change);
     tcase_add_test(tc, test_mode_strings);
     suite_add_tcase(s, tc);
     return s;

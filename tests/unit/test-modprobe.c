@@ -10,6 +10,7 @@
 
 #include "libsriov/internal.h"
 #include "tests/helpers/fixture.h"
+#include "tests/helpers/lifecycle-test.h"
 #include "tests/helpers/sim-host.h"
 
 static char *root;
@@ -78,12 +79,12 @@ START_TEST(test_modprobe_xenserver_package)
 
     root = fixture_new("82599-xenserver-oot", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_detect_mode(ctx, "0000:04:00.0", &mode), 0);
+    ck_assert_int_eq(test_detect_mode(ctx, "0000:04:00.0", &mode), 0);
     ck_assert_int_eq(mode, SRIOV_MODE_MODPROBE);
     /* max: the package's "VFs-maxvfs-by-default: 40" */
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:04:00.0", SRIOV_NUMVFS_MAX,
-                                     SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
-                                     &n), 0);
+    ck_assert_int_eq(test_enable(ctx, "0000:04:00.0", SRIOV_NUMVFS_MAX,
+                                 SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
+                                 &n), 0);
     ck_assert_int_eq(mode, SRIOV_MODE_MODPROBE);
     ck_assert_int_eq(reboot, 1);
     ck_assert_uint_eq(n, 40);
@@ -95,12 +96,12 @@ START_TEST(test_modprobe_xenserver_package)
                      "options ixgbe max_vfs=40,0 allow_unsupported_sfp=1\n");
     ck_assert_ptr_null(conf("ixgbe-sriov.conf"));
     /* the second port is the second entry */
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:04:00.1", 8,
-                                     SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
-                                     &n), 0);
+    ck_assert_int_eq(test_enable(ctx, "0000:04:00.1", 8,
+                                 SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
+                                 &n), 0);
     ck_assert_ptr_nonnull(strstr(conf("ixgbe.conf"), "max_vfs=40,8 "));
-    ck_assert_int_eq(sriov_pf_disable(ctx, "0000:04:00.0", SRIOV_MODE_MODPROBE,
-                                      0, &reboot), 0);
+    ck_assert_int_eq(test_disable(ctx, "0000:04:00.0", SRIOV_MODE_MODPROBE,
+                                  0, &reboot), 0);
     ck_assert_ptr_nonnull(strstr(conf("ixgbe.conf"), "max_vfs=0,8 "));
     ck_assert_int_eq(reboot, 0);      /* no VFs now, none after a boot */
     ck_assert_uint_eq(files_in_modprobe_d(), 1);
@@ -117,8 +118,8 @@ START_TEST(test_modprobe_user_limit)
              "# VFs-maxvfs-by-user: 16\n"
              "options ixgbe max_vfs=0\n");
     open_ctx();
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:04:00.0", SRIOV_NUMVFS_MAX,
-                                     SRIOV_MODE_UNKNOWN, 0, NULL, NULL, &n),
+    ck_assert_int_eq(test_enable(ctx, "0000:04:00.0", SRIOV_NUMVFS_MAX,
+                                 SRIOV_MODE_UNKNOWN, 0, NULL, NULL, &n),
                      0);
     ck_assert_uint_eq(n, 16);
     /* a single value stays single (upstream drivers take one number) */
@@ -137,21 +138,21 @@ START_TEST(test_modprobe_mlx4_own_file)
     put_conf("mlx4.conf", "options mlx4_core log_num_mgm_entry_size=-1\n");
     open_ctx();
     sriov_ctx_set_log_fn(ctx, fixture_record_log, &log, SRIOV_LOG_DEBUG);
-    ck_assert_int_eq(sriov_pf_detect_mode(ctx, "0000:81:00.0", &mode), 0);
+    ck_assert_int_eq(test_detect_mode(ctx, "0000:81:00.0", &mode), 0);
     ck_assert_int_eq(mode, SRIOV_MODE_MODPROBE);
     /* the running module already made 4: no reboot needed */
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:81:00.0", 4,
-                                     SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
-                                     &n), 0);
+    ck_assert_int_eq(test_enable(ctx, "0000:81:00.0", 4,
+                                 SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
+                                 &n), 0);
     ck_assert_int_eq(mode, SRIOV_MODE_MODPROBE);
     ck_assert_int_eq(reboot, 0);
     ck_assert_str_eq(conf("mlx4_core-sriov.conf"),
                      "options mlx4_core num_vfs=4\n");
     ck_assert_str_eq(conf("mlx4.conf"),
                      "options mlx4_core log_num_mgm_entry_size=-1\n");
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:81:00.0", 8,
-                                     SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
-                                     &n), 0);
+    ck_assert_int_eq(test_enable(ctx, "0000:81:00.0", 8,
+                                 SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
+                                 &n), 0);
     ck_assert_int_eq(reboot, 1);
     ck_assert_str_eq(conf("mlx4_core-sriov.conf"),
                      "options mlx4_core num_vfs=8\n");
@@ -159,8 +160,8 @@ START_TEST(test_modprobe_mlx4_own_file)
     ck_assert_ptr_nonnull(strstr(log, "loaded with num_vfs=4, 8 after"));
     sriov_ctx_set_log_fn(ctx, NULL, NULL, 0);
     free(log);
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:81:00.0", 17,
-                                     SRIOV_MODE_UNKNOWN, 0, NULL, NULL, NULL),
+    ck_assert_int_eq(test_enable(ctx, "0000:81:00.0", 17,
+                                 SRIOV_MODE_UNKNOWN, 0, NULL, NULL, NULL),
                      -ERANGE);
     ck_assert_str_eq(conf("mlx4_core-sriov.conf"),
                      "options mlx4_core num_vfs=8\n");
@@ -175,9 +176,9 @@ START_TEST(test_modprobe_edits_the_effective_file)
              "options mlx4_core num_vfs=2 port_type_array=2,2\n"
              "options mlx4_en pfctx=3\n");
     open_ctx();
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:81:00.0", 6,
-                                     SRIOV_MODE_MODPROBE, 0, NULL, NULL,
-                                     NULL), 0);
+    ck_assert_int_eq(test_enable(ctx, "0000:81:00.0", 6,
+                                 SRIOV_MODE_MODPROBE, 0, NULL, NULL,
+                                 NULL), 0);
     ck_assert_str_eq(conf("mellanox.conf"),
                      "# site settings\n"
                      "options mlx4_core num_vfs=6 port_type_array=2,2\n"
@@ -193,15 +194,15 @@ START_TEST(test_modprobe_unchanged_not_rewritten)
 
     root = fixture_new("connectx3-mlx4", NULL);
     open_ctx();
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:81:00.0", 4,
-                                     SRIOV_MODE_MODPROBE, 0, NULL, NULL,
-                                     NULL), 0);
+    ck_assert_int_eq(test_enable(ctx, "0000:81:00.0", 4,
+                                 SRIOV_MODE_MODPROBE, 0, NULL, NULL,
+                                 NULL), 0);
     snprintf(path, sizeof(path), "%s/etc/modprobe.d/mlx4_core-sriov.conf",
              root);
     ck_assert_int_eq(stat(path, &before), 0);
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:81:00.0", 4,
-                                     SRIOV_MODE_MODPROBE, 0, NULL, NULL,
-                                     NULL), 0);
+    ck_assert_int_eq(test_enable(ctx, "0000:81:00.0", 4,
+                                 SRIOV_MODE_MODPROBE, 0, NULL, NULL,
+                                 NULL), 0);
     ck_assert_int_eq(stat(path, &after), 0);
     ck_assert_uint_eq(before.st_ino, after.st_ino);
 }
@@ -217,8 +218,8 @@ START_TEST(test_modprobe_disk_full_keeps_old_file)
     root = fixture_new("82599-xenserver-oot", NULL);
     open_ctx();
     setenv("SIM_FAIL", "etc/modprobe.d/*:ENOSPC", 1);
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:04:00.0", 8,
-                                     SRIOV_MODE_UNKNOWN, 0, NULL, NULL, NULL),
+    ck_assert_int_eq(test_enable(ctx, "0000:04:00.0", 8,
+                                 SRIOV_MODE_UNKNOWN, 0, NULL, NULL, NULL),
                      -ENOSPC);
     unsetenv("SIM_FAIL");
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "ixgbe.conf"));
@@ -226,8 +227,8 @@ START_TEST(test_modprobe_disk_full_keeps_old_file)
     ck_assert_str_eq(conf("ixgbe.conf"), old);
     ck_assert_uint_eq(files_in_modprobe_d(), 1);     /* no temp file left */
     /* and the next attempt works */
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:04:00.0", 8,
-                                     SRIOV_MODE_UNKNOWN, 0, NULL, NULL, NULL),
+    ck_assert_int_eq(test_enable(ctx, "0000:04:00.0", 8,
+                                 SRIOV_MODE_UNKNOWN, 0, NULL, NULL, NULL),
                      0);
 }
 END_TEST
@@ -245,11 +246,11 @@ START_TEST(test_modprobe_after_sysfs_enoent)
         "device 0000:3b:00.0 vendor=0x1234 device=0x0001 class=0x020000 "
         "driver=acme totalvfs=8 offset=1 stride=1 vf_device=0x0002\n");
     open_ctx();
-    ck_assert_int_eq(sriov_pf_detect_mode(ctx, "0000:3b:00.0", &mode), 0);
+    ck_assert_int_eq(test_detect_mode(ctx, "0000:3b:00.0", &mode), 0);
     ck_assert_int_eq(mode, SRIOV_MODE_SYSFS);
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:3b:00.0", 5,
-                                     SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
-                                     &n), 0);
+    ck_assert_int_eq(test_enable(ctx, "0000:3b:00.0", 5,
+                                 SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
+                                 &n), 0);
     ck_assert_int_eq(mode, SRIOV_MODE_MODPROBE);
     ck_assert_int_eq(reboot, 1);
     ck_assert_str_eq(conf("acme-sriov.conf"), "options acme max_vfs=5\n");
@@ -263,13 +264,13 @@ START_TEST(test_modprobe_unknown_option)
         "device 0000:3b:00.0 vendor=0x1234 device=0x0001 class=0x020000 "
         "driver=acme totalvfs=8 offset=1 stride=1 vf_device=0x0002\n");
     open_ctx();
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:3b:00.0", 5,
-                                     SRIOV_MODE_MODPROBE, 0, NULL, NULL,
-                                     NULL), -EOPNOTSUPP);
+    ck_assert_int_eq(test_enable(ctx, "0000:3b:00.0", 5,
+                                 SRIOV_MODE_MODPROBE, 0, NULL, NULL,
+                                 NULL), -EOPNOTSUPP);
     ck_assert_ptr_nonnull(strstr(sriov_ctx_last_error(ctx), "manual"));
     /* auto: sysfs says ENOENT, no option, no VFs: the kernel's error */
-    ck_assert_int_eq(sriov_pf_enable(ctx, "0000:3b:00.0", 5,
-                                     SRIOV_MODE_UNKNOWN, 0, NULL, NULL, NULL),
+    ck_assert_int_eq(test_enable(ctx, "0000:3b:00.0", 5,
+                                 SRIOV_MODE_UNKNOWN, 0, NULL, NULL, NULL),
                      -ENOENT);
     ck_assert_uint_eq(files_in_modprobe_d(), 0);
 }

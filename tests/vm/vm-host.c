@@ -20,6 +20,8 @@
 
 #include <sriov/sriov.h>
 
+#include "tests/helpers/lifecycle-test.h"
+
 static const char *pf_bdf, *pf_driver, *pf_net, *vf_driver;
 static unsigned pf_vendor, totalvfs, vf_device;
 static sriov_ctx *ctx;
@@ -65,7 +67,7 @@ static sriov_host *scan(void)
 
 static void numvfs(unsigned n)
 {
-    int r = sriov_pf_set_numvfs(ctx, pf_bdf, n, SRIOV_NUMVFS_FORCE);
+    int r = test_set_numvfs(ctx, pf_bdf, n, SRIOV_NUMVFS_FORCE);
 
     ck_assert_msg(r == (int)n, "set_numvfs %u: %d %s", n, r,
                   sriov_ctx_last_error(ctx));
@@ -159,7 +161,7 @@ START_TEST(test_vm_host_numvfs_creates_vfs_in_own_groups)
     sriov_vf *v0, *v1;
 
     numvfs(0);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, pf_bdf, SRIOV_NUMVFS_MAX, 0),
+    ck_assert_int_eq(test_set_numvfs(ctx, pf_bdf, SRIOV_NUMVFS_MAX, 0),
                      (int)totalvfs);
     h = scan();
     pf = sriov_host_find_pf(h, pf_bdf);
@@ -225,7 +227,7 @@ START_TEST(test_vm_host_numvfs_changes_through_zero)
 {
     numvfs(2);
     /* The kernel answers EBUSY to 2 -> 1; the library goes through 0. */
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, pf_bdf, 1, 0), 1);
+    ck_assert_int_eq(test_set_numvfs(ctx, pf_bdf, 1, 0), 1);
     numvfs(0);
 }
 END_TEST
@@ -235,7 +237,7 @@ START_TEST(test_vm_host_numvfs_above_total_is_erange)
     sriov_host *h;
 
     numvfs(1);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, pf_bdf, totalvfs + 1, 0),
+    ck_assert_int_eq(test_set_numvfs(ctx, pf_bdf, totalvfs + 1, 0),
                      -ERANGE);
     ERR_HAS(pf_bdf);
     h = scan();
@@ -275,7 +277,7 @@ START_TEST(test_vm_host_bind_vf_elsewhere_and_back)
     v = sriov_host_find_vf(h, vf);
     ck_assert_ptr_nonnull(sriov_vf_busy_reason(v));
     sriov_host_free(h);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, pf_bdf, 0, 0), -EBUSY);
+    ck_assert_int_eq(test_set_numvfs(ctx, pf_bdf, 0, 0), -EBUSY);
     ERR_HAS(vf);
 
     ck_assert_int_eq(sriov_pci_unbind(ctx, vf, &prev), 0);
@@ -295,17 +297,17 @@ START_TEST(test_vm_host_enable_disable_sysfs_mode)
     unsigned n = 0;
 
     numvfs(0);
-    ck_assert_int_eq(sriov_pf_detect_mode(ctx, pf_bdf, &mode), 0);
+    ck_assert_int_eq(test_detect_mode(ctx, pf_bdf, &mode), 0);
     ck_assert_int_eq(mode, SRIOV_MODE_SYSFS);
-    ck_assert_msg(sriov_pf_enable(ctx, pf_bdf, SRIOV_NUMVFS_MAX,
-                                  SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
-                                  &n) == 0, "%s", sriov_ctx_last_error(ctx));
+    ck_assert_msg(test_enable(ctx, pf_bdf, SRIOV_NUMVFS_MAX,
+                              SRIOV_MODE_UNKNOWN, 0, &mode, &reboot,
+                              &n) == 0, "%s", sriov_ctx_last_error(ctx));
     ck_assert_int_eq(mode, SRIOV_MODE_SYSFS);
     ck_assert_int_eq(reboot, 0);
     ck_assert_uint_eq(n, totalvfs);
-    ck_assert_int_eq(sriov_pf_disable(ctx, pf_bdf, mode, 0, &reboot), 0);
+    ck_assert_int_eq(test_disable(ctx, pf_bdf, mode, 0, &reboot), 0);
     ck_assert_int_eq(reboot, 0);
-    ck_assert_int_eq(sriov_pf_set_numvfs(ctx, pf_bdf, 0, 0), 0);
+    ck_assert_int_eq(test_set_numvfs(ctx, pf_bdf, 0, 0), 0);
 }
 END_TEST
 
