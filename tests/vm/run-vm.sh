@@ -158,7 +158,7 @@ stage_debs() {
     vm_copy_elf "$1" /sbin/ldconfig /sbin/ldconfig
     for p in perl-base init-system-helpers; do
         dpkg -L "$p" | grep -v -E '^/usr/share/(man|doc)/' | while read -r f; do
-            [ -f "$f" ] && [ ! -L "$f" ] && vm_copy_file "$1" "$f"
+            if [ -f "$f" ] && [ ! -L "$f" ]; then vm_copy_file "$1" "$f"; fi
         done
     done
     : >"$1/var/lib/dpkg/available"
