@@ -33,8 +33,8 @@
 #               programs then lose theirs (docs/vm-tests.md)
 # --debs        stage the Debian packages of `make deb` (VM_DEBS: their
 #               directory) in the guest's /xs/deb with what `dpkg -i` needs
-#               there (dpkg, perl-base, init-system-helpers, a dpkg status
-#               with this host's entries for the packages they depend on);
+#               there (dpkg, perl-base, init-system-helpers, this host's
+#               dpkg status);
 #               the guest script installs them.  Without built packages
 #               nothing is staged and the guest says so
 # --host-check CMD  run on the host after the last boot of a try (CMD is
@@ -139,9 +139,8 @@ stage_programs "$ov" "${VM_GUEST_BINS:-}"
 
 # --debs: the packages and what dpkg -i and their maintainer scripts run
 # (update-rc.d and deb-systemd-helper are perl-base scripts).  The dpkg
-# status holds this host's entries for the packages the .debs depend on:
-# the image's files come from those packages (the staged programs bring
-# the same libraries).
+# status is this host's: the image's files come from its packages (the
+# staged programs bring the libraries the .debs depend on).
 stage_debs() {
     d=${VM_DEBS:-}
     [ -n "$d" ] && ls "$d"/xen-sriov_*.deb "$d"/libsriov1_*.deb >/dev/null 2>&1 ||
@@ -162,17 +161,10 @@ stage_debs() {
         done
     done
     : >"$1/var/lib/dpkg/available"
-    deps=$(for f in "$1"/xs/deb/*.deb; do dpkg-deb -f "$f" Depends Pre-Depends; done |
-        sed 's/^[A-Za-z-]*: //' | tr ',|' '\n' |
-        sed -n 's/^ *\([a-z0-9][a-z0-9+.-]*\).*/\1/p' |
-        grep -v -x -E 'xen-sriov|libsriov1|libsriov-xl0' |
-        LC_ALL=C sort -u)
-    # shellcheck disable=SC2086 # one package name a word
-    dpkg-query -s $deps init-system-helpers perl-base >"$1/var/lib/dpkg/status" ||
-        vm_die "dpkg-query: a package the .debs depend on is not installed here"
-    # Their file lists, empty: dpkg then does not warn of each one missing.
-    # shellcheck disable=SC2086
-    dpkg-query -W -f='${binary:Package}\n' $deps init-system-helpers perl-base |
+    # This host's whole dpkg status (dpkg checks the dependencies of the
+    # dependencies too), each package with an empty file list.
+    cp /var/lib/dpkg/status "$1/var/lib/dpkg/status"
+    dpkg-query -W -f='${binary:Package}\n' |
         while read -r p; do : >"$1/var/lib/dpkg/info/$p.list"; done
 }
 [ "$debs" = 0 ] || stage_debs "$ov"
