@@ -12,12 +12,13 @@ if ! ls /xs/deb/xen-sriov_*.deb >/dev/null 2>&1; then
     return 0
 fi
 tap_comment "packages: $(cd /xs/deb && echo *.deb)"
+# Full paths: busybox's shell runs its own dpkg applet for a bare `dpkg`.
 check "dpkg -i libsriov1 libsriov-xl0 xen-sriov" \
-    dpkg -i /xs/deb/libsriov1_*.deb /xs/deb/libsriov-xl0_*.deb \
+    /usr/bin/dpkg -i /xs/deb/libsriov1_*.deb /xs/deb/libsriov-xl0_*.deb \
     /xs/deb/xen-sriov_*.deb || return 0
 installed() {
     for p in libsriov1 libsriov-xl0 xen-sriov; do
-        s=$(dpkg-query -W -f='${Status}' "$p") || return 1
+        s=$(/usr/bin/dpkg-query -W -f='${Status}' "$p") || return 1
         echo "$p: $s"
         [ "$s" = "install ok installed" ] || return 1
     done
