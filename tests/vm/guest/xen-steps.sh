@@ -12,6 +12,8 @@ XS_DEV=/sys/bus/pci/devices
 if [ -f /var/lib/dpkg/info/xen-sriov.list ]; then
     PATH=/usr/sbin:/usr/bin:$PATH
     unset LD_LIBRARY_PATH
+    tap_comment "installed programs: $(command -v xe) $(command -v xen-sriovd)" \
+        "$(command -v xen-sriov-restore) $(command -v sriov-info)"
 fi
 
 # dom0 userland: modules, xenfs, the C xenstored, xen-init-dom0, and
