@@ -20,6 +20,8 @@ boot/xen-sriovd.service: boot/xen-sriovd.service.in Makefile
 	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@docdir[@]|$(docdir)|g' \
 	    $(top_srcdir)/boot/xen-sriovd.service.in >$@.tmp && mv $@.tmp $@
 CLEANFILES += boot/xen-sriovd.service
+# The unit's Documentation= points here.
+dist_doc_DATA += docs/plugin.md
 EXTRA_DIST += boot/xen-sriovd.service.in
 
 check_PROGRAMS += tests/integration/test-xen-sriovd

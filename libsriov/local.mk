@@ -2,14 +2,16 @@
 # libsriov: the internal convenience library (tests link it to reach hidden
 # sriov__ functions) and the installed shared library built from it.
 
-nobase_include_HEADERS += \
+# Installed as <sriov/...>, the way they are included.
+sriovincludedir = $(includedir)/sriov
+sriovinclude_HEADERS = \
 	include/sriov/sriov.h \
 	include/sriov/ctx.h \
 	include/sriov/host.h \
 	include/sriov/lifecycle.h \
 	include/sriov/bind.h \
 	include/sriov/vf-config.h
-nodist_include_HEADERS = include/sriov/version.h
+nodist_sriovinclude_HEADERS = include/sriov/version.h
 include_HEADERS =
 
 noinst_LTLIBRARIES += libsriov/libsriov-internal.la

@@ -29,7 +29,7 @@ plugin_libplugin_la_LIBADD = store/libstore.la \
 
 # The cold-plug API for libxl toolstacks (include/sriov/xl.h), installed:
 # only the sriov_xl_* symbols are exported.
-nobase_include_HEADERS += include/sriov/xl.h
+sriovinclude_HEADERS += include/sriov/xl.h
 lib_LTLIBRARIES += plugin/libsriov-xl.la
 plugin_libsriov_xl_la_SOURCES =
 plugin_libsriov_xl_la_LIBADD = plugin/libplugin.la

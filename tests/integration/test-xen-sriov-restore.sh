@@ -38,7 +38,7 @@ numvfs() { cat "$root/sys/bus/pci/devices/$1/sriov_numvfs"; }
 # The unit and the init script: ordered after xenstored, before domains.
 unit=$top_builddir/boot/xen-sriov-restore.service
 for l in "Type=oneshot" "RemainAfterExit=yes" \
-         "After=xenstored.service xen-init-dom0.service" \
+         "After=xenstored.service xen-init-dom0.service xen.service" \
          "Before=xendomains.service xen-sriovd.service"; do
     grep -qx "$l" "$unit" || fail "$unit has no '$l'"
 done

@@ -60,11 +60,13 @@ check-vm: all
 	$(MAKE) $(AM_MAKEFLAGS) $(check_PROGRAMS)
 	$(MAKE) $(AM_MAKEFLAGS) -j1 check-TESTS TESTS='$(VM_TESTS)' \
 		TEST_SUITE_LOG=tests/vm/test-suite.log \
+		VM_DEBS='$(abs_top_builddir)/$(DEB_DIR)' \
 		VM_GUEST_BINS='$(VM_GUEST_BINS)' VM_DOMU_BINS='$(VM_DOMU_BINS)'
 check-vm-igb: all
 	$(MAKE) $(AM_MAKEFLAGS) $(check_PROGRAMS)
 	$(MAKE) $(AM_MAKEFLAGS) -j1 check-TESTS TESTS='$(VM_IGB_TESTS)' \
 		TEST_SUITE_LOG=tests/vm/test-suite-igb.log \
+		VM_DEBS='$(abs_top_builddir)/$(DEB_DIR)' \
 		VM_GUEST_BINS='$(VM_GUEST_BINS)' VM_DOMU_BINS='$(VM_DOMU_BINS)'
 .PHONY: check-vm check-vm-igb
 
@@ -78,7 +80,8 @@ EXTRA_DIST += $(VM_TESTS) docs/vm-tests.md \
 	tests/vm/guest/selftest-persist.sh tests/vm/vm-wire.sh \
 	tests/vm/guest/xen-igb.sh tests/vm/guest/xen-igb-restore.sh \
 	tests/vm/guest/domu-igb.sh tests/vm/guest/domu-spin.sh \
-	tests/vm/guest/xen-tcg-crash.sh
+	tests/vm/guest/xen-tcg-crash.sh \
+	tests/vm/guest/deb-install.sh tests/vm/guest/deb-remove.sh
 CLEANFILES += tests/vm/*.console.log tests/vm/*.wire.pcap tests/vm/test-suite.log \
 	tests/vm/test-suite-igb.log \
 	$(VM_TESTS:.vmtest=.log) $(VM_TESTS:.vmtest=.trs)

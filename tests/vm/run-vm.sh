@@ -31,6 +31,12 @@
 #               also get a CPU without SVM (`-svm`): with it Xen switches
 #               PV vCPUs' FS/GS bases with VMLOAD, and under TCG dom0's
 #               programs then lose theirs (docs/vm-tests.md)
+# --debs        stage the Debian packages of `make deb` (VM_DEBS: their
+#               directory) in the guest's /xs/deb with what `dpkg -i` needs
+#               there (dpkg, perl-base, init-system-helpers, this host's
+#               dpkg status);
+#               the guest script installs them.  Without built packages
+#               nothing is staged and the guest says so
 # --host-check CMD  run on the host after the last boot of a try (CMD is
 #               split on spaces, words are not globbed); it sees VM_NAME,
 #               VM_RUN_DIR, VM_CONSOLE and VM_WIRE_PCAP (the last boot's
@@ -56,7 +62,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/vm-lib.sh"
 
 name='' kind=linux timeout=300 xen_iommu=1,verbose boots=1
-igb=0 wire_pcap=0 no_x2apic=0 host_check=
+igb=0 wire_pcap=0 no_x2apic=0 host_check='' debs=0
 while [ $# -gt 0 ]; do
     case $1 in
     --name) name=$2; shift 2 ;;
@@ -67,6 +73,7 @@ while [ $# -gt 0 ]; do
     --igb) igb=1; shift ;;
     --wire-pcap) wire_pcap=1; shift ;;
     --no-x2apic) no_x2apic=1; shift ;;
+    --debs) debs=1; shift ;;
     --host-check) host_check=$2; shift 2 ;;
     --) shift; break ;;
     -*) vm_die "unknown option '$1' (see the comment atop $0)" ;;
@@ -129,6 +136,38 @@ cp "$guest/init" "$ov/init"
 cp "$guest"/*.sh "$ov/xs/tests/"
 chmod +x "$ov/init"
 stage_programs "$ov" "${VM_GUEST_BINS:-}"
+
+# --debs: the packages and what dpkg -i and their maintainer scripts run
+# (update-rc.d and deb-systemd-helper are perl-base scripts).  The dpkg
+# status is this host's: the image's files come from its packages (the
+# staged programs bring the libraries the .debs depend on).
+stage_debs() {
+    d=${VM_DEBS:-}
+    [ -n "$d" ] && ls "$d"/xen-sriov_*.deb "$d"/libsriov1_*.deb >/dev/null 2>&1 ||
+        return 0
+    mkdir -p "$1/xs/deb" "$1/var/lib/dpkg/info" "$1/var/lib/dpkg/updates" \
+        "$1/var/lib/dpkg/triggers" "$1/etc/dpkg" "$1/etc/systemd/system"
+    for p in xen-sriov libsriov1 libsriov-xl0; do
+        cp "$d/${p}"_*.deb "$1/xs/deb/"
+    done
+    # dpkg-deb runs GNU tar (busybox's lacks its options).
+    for b in dpkg dpkg-deb dpkg-split dpkg-query perl tar; do
+        vm_copy_elf "$1" "$(command -v "$b")" "/usr/bin/$b"
+    done
+    vm_copy_elf "$1" /sbin/ldconfig /sbin/ldconfig
+    for p in perl-base init-system-helpers; do
+        dpkg -L "$p" | grep -v -E '^/usr/share/(man|doc)/' | while read -r f; do
+            if [ -f "$f" ] && [ ! -L "$f" ]; then vm_copy_file "$1" "$f"; fi
+        done
+    done
+    : >"$1/var/lib/dpkg/available"
+    # This host's whole dpkg status (dpkg checks the dependencies of the
+    # dependencies too), each package with an empty file list.
+    cp /var/lib/dpkg/status "$1/var/lib/dpkg/status"
+    dpkg-query -W -f='${binary:Package}\n' |
+        while read -r p; do : >"$1/var/lib/dpkg/info/$p.list"; done
+}
+[ "$debs" = 0 ] || stage_debs "$ov"
 
 if [ "$kind" = xen ]; then
     dov=$work/domu-overlay

@@ -6,6 +6,16 @@
 
 XS_DEV=/sys/bus/pci/devices
 
+# Installed packages (deb-install.sh ran earlier in this VM): the programs
+# of /usr/sbin and /usr/bin on the packaged libraries, not the build
+# tree's copies in /xs/bin.
+if [ -f /var/lib/dpkg/info/xen-sriov.list ]; then
+    PATH=/usr/sbin:/usr/bin:$PATH
+    unset LD_LIBRARY_PATH
+    tap_comment "installed programs: $(command -v xe) $(command -v xen-sriovd)" \
+        "$(command -v xen-sriov-restore) $(command -v sriov-info)"
+fi
+
 # dom0 userland: modules, xenfs, xenstored, xen-init-dom0, and
 # xenconsoled logging each guest's console to guest-<name>.log.  The C
 # xenstored, or with XEN_XENSTORED=oxenstored the OCaml one, Debian's
@@ -132,7 +142,12 @@ xen_vf_line() {
 # script would not know $sriovd, and `kill ""` signals the whole process
 # group), then check xen_sriovd_ready.
 xen_start_sriovd() {
-    xen-sriovd --foreground --verbose >/tmp/sriovd.log 2>&1 &
+    cmd="xen-sriovd --foreground"
+    unit=/lib/systemd/system/xen-sriovd.service
+    # Installed: the command line of the unit's ExecStart.
+    [ ! -f "$unit" ] || cmd=$(sed -n 's/^ExecStart=//p' "$unit")
+    # shellcheck disable=SC2086 # the unit's words
+    $cmd --verbose >/tmp/sriovd.log 2>&1 &
     # shellcheck disable=SC2034 # the scripts stop it
     sriovd=$!
 }
