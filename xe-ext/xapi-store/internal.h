@@ -107,6 +107,11 @@ int xstore__resolve(struct xstore_conn *c, const char *cls,
                     struct xv *const *args, size_t i,
                     const char **ret_uuid, struct xapi_error *err);
 
+/* A VM (ops_vm_find) by its uuid: HANDLE_INVALID [VM; OpaqueRef:uuid]
+ * when there is none. */
+int xstore__vm_exists(struct xstore_conn *c, const char *uuid,
+                      struct xapi_error *err);
+
 /* The same for a ref given as text (a record member). */
 int xstore__resolve_ref(struct xstore_conn *c, const char *cls,
                         const char *ref, const char **ret_uuid,
