@@ -134,7 +134,18 @@ int ops_vm_parse_config(const char *data, size_t len, const char *path,
         ops_vm_done(&vm);
         return -ENOMEM;
     }
-    /* The scanner takes an int length; CONFIG_MAX keeps callers far below. */
+    /*
+     * libxlutil (4.17) aborts on a NUL byte inside a quoted string (an
+     * assert in xlu__cfgl_dequote, found by fuzz/fuzz-vm-config.c): text
+     * with NULs is not a config, and is never handed to it.  The scanner
+     * takes an int length; CONFIG_MAX keeps callers far below.
+     */
+    if (memchr(data, '\0', len)) {
+        if (asprintf(&vm.problem, "%s holds NUL bytes: it is not an xl "
+                     "config (a text file)", path) < 0)
+            vm.problem = NULL, r = -ENOMEM;
+        goto out;
+    }
     e = len > INT32_MAX ? EFBIG : xlu_cfg_readdata(cfg, data, (int)len);
     fflush(rf);
     if (e) {

@@ -127,6 +127,7 @@ END_TEST
 
 START_TEST(test_parse_junk)
 {
+    static const char nul[] = "uuid = \"\\\0\"\n";
     char junk[4096];
     struct ops_vm vm;
     unsigned s = 7;
@@ -139,7 +140,21 @@ START_TEST(test_parse_junk)
     ck_assert_int_eq(ops_vm_parse_config(junk, sizeof(junk), "/j.cfg", &vm),
                      0);
     ck_assert_str_eq(vm.uuid, "");
-    ck_assert_ptr_nonnull(strstr(vm.problem, "cannot be parsed"));
+    ck_assert_ptr_nonnull(strstr(vm.problem, "NUL bytes"));
+    ops_vm_done(&vm);
+    /* A NUL inside a quoted string: libxlutil 4.17 would abort on it. */
+    ck_assert_int_eq(ops_vm_parse_config(nul, sizeof(nul) - 1, "/n.cfg",
+                                         &vm), 0);
+    ck_assert_ptr_nonnull(strstr(vm.problem, "NUL bytes"));
+    ops_vm_done(&vm);
+    /* Junk without NULs reaches the parser and is refused by it. */
+    for (size_t i = 0; i < sizeof(junk); i++)
+        if (!junk[i])
+            junk[i] = '"';
+    ck_assert_int_eq(ops_vm_parse_config(junk, sizeof(junk), "/j.cfg", &vm),
+                     0);
+    ck_assert_str_eq(vm.uuid, "");
+    ck_assert_ptr_nonnull(vm.problem);
     ops_vm_done(&vm);
     vm = parse("name = \"x\nuuid = \"" U1 "\"\n");  /* unterminated */
     ck_assert_str_eq(vm.uuid, "");
