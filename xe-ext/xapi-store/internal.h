@@ -171,6 +171,8 @@ void xstore__vif_args_done(struct xstore_vif_args *a);
 int xstore__register_classes(struct xapi_store *xs);
 int xstore__register_setters(struct xapi_store *xs);
 int xstore__register_methods(struct xapi_store *xs);
+/* The VM class, read from Xen (vm.c). */
+int xstore__register_vm(struct xapi_store *xs);
 
 /* The session's caller text for the ops log ("xapi <client>"). */
 void xstore__caller(const struct xapi_call *call, char *buf, size_t size);

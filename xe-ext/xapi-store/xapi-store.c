@@ -61,6 +61,8 @@ int xapi_store_new(struct xapi_store **ret, struct xapi *api,
         r = xstore__register_setters(xs);
     if (r >= 0)
         r = xstore__register_methods(xs);
+    if (r >= 0)
+        r = xstore__register_vm(xs);
     if (r < 0) {
         xapi_log(log, LOG_ERR, "cannot register the XenAPI classes: %s",
                  strerror(-r));
