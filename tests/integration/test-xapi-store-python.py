@@ -182,6 +182,22 @@ def main():
     check("VM.get_VIFs", s.call("VM.get_VIFs", VM) == [vif])
     check("VM.get_is_control_domain",
           s.call("VM.get_is_control_domain", dom0[0]) is True)
+    # A domain starting and dying (written as libxl writes it: the test's
+    # xenstored has no hypervisor) is a mod of its VM.
+    vm2 = "OpaqueRef:11111111-2222-4333-8444-555555555502"
+    u2 = vm2[len("OpaqueRef:"):]
+    subprocess.run(["xenstore-write", "/local/domain/6/vm", "/vm/" + u2,
+                    "/local/domain/6/name", "vm2", "/vm/" + u2 + "/name",
+                    "vm2"], check=True)
+    e = ev.wait(vm2, "mod", lambda r: r and r["power_state"] == "Running")
+    check("domain start: mod of its VM, running as domain 6",
+          e is not None and e["snapshot"]["domid"] in (6, "6") and
+          e["snapshot"]["resident_on"] != "OpaqueRef:NULL")
+    subprocess.run(["xenstore-rm", "/local/domain/6"], check=True)
+    subprocess.run(["xenstore-rm", "/vm/" + u2], check=True)
+    e = ev.wait(vm2, "mod", lambda r: r and r["power_state"] == "Halted")
+    check("domain death: mod of its VM, halted",
+          e is not None and e["snapshot"]["domid"] in (-1, "-1"))
     nobody = "OpaqueRef:0e9d2c4a-1b3f-4a5e-8c7d-6f5e4d3c2b1a"
     expect_failure("VM.get_record of no VM", ["HANDLE_INVALID", "VM", nobody],
                    s.call, "VM.get_record", nobody)

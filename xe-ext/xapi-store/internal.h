@@ -80,6 +80,9 @@ struct xapi_store {
     int feed_stop_fd;
     pthread_cond_t feed_cond;   /* under lock: feed_ready changed */
     bool feed_ready;            /* the first watch is armed (or failed) */
+    /* The VMs' watch (vm.c), stopped with the feed. */
+    pthread_t vm_thread;
+    bool vm_running;
 };
 
 /*
@@ -171,8 +174,11 @@ void xstore__vif_args_done(struct xstore_vif_args *a);
 int xstore__register_classes(struct xapi_store *xs);
 int xstore__register_setters(struct xapi_store *xs);
 int xstore__register_methods(struct xapi_store *xs);
-/* The VM class, read from Xen (vm.c). */
+/* The VM class, read from Xen (vm.c), and its events: a thread started
+ * and stopped with the feed. */
 int xstore__register_vm(struct xapi_store *xs);
+int xstore__vm_watch_start(struct xapi_store *xs);
+void xstore__vm_watch_stop(struct xapi_store *xs);
 
 /* The session's caller text for the ops log ("xapi <client>"). */
 void xstore__caller(const struct xapi_call *call, char *buf, size_t size);

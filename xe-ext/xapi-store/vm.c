@@ -6,10 +6,13 @@
  * hold XAPI's defaults.  A VM without uuid has no ref and is not here.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <xenstore.h>
 
 #include "xe-ext/xapi-store/internal.h"
 
@@ -375,4 +378,170 @@ int xstore__register_vm(struct xapi_store *xs)
                                 "VM.get_by_name_label", 1, 1, 0,
                                 get_by_name_label, xs });
     return r;
+}
+
+/* ---- events: a domain starting or dying is a change of its VM ---- */
+
+/* What an event compares of a VM. */
+struct vm_state {
+    char uuid[37];
+    int64_t domid;
+    const char *power_state;
+    char *name;
+};
+
+static void states_free(struct vm_state *s, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++)
+        free(s[i].name);
+    free(s);
+}
+
+static int states_read(struct xstore_conn *c, struct vm_state **ret,
+                       size_t *n_ret)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct ops_vm *vms = NULL;
+    struct vm_state *s;
+    size_t n = 0, k = 0;
+    int r;
+
+    r = ops_vm_list(&c->ops, &vms, &n, &err);
+    xapi_error_clear(&err);
+    if (r < 0)
+        return r;
+    s = calloc(n + 1, sizeof(*s));
+    for (size_t i = 0; s && i < n; i++) {
+        if (!*vms[i].uuid)
+            continue;
+        memcpy(s[k].uuid, vms[i].uuid, 37);
+        s[k].domid = vms[i].domid;
+        s[k].power_state = vms[i].power_state;
+        s[k].name = TAKE_PTR(vms[i].name_label);
+        k++;
+    }
+    ops_vm_list_free(vms, n);
+    if (!s)
+        return -ENOMEM;
+    *ret = s;
+    *n_ret = k;
+    return 0;
+}
+
+static const struct vm_state *state_find(const struct vm_state *s, size_t n,
+                                         const char *uuid)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s[i].uuid, uuid) == 0)
+            return &s[i];
+    return NULL;
+}
+
+/* add, mod or del for what differs between before and now. */
+static void states_notify(struct xapi_store *xs, const struct vm_state *a,
+                          size_t na, const struct vm_state *b, size_t nb)
+{
+    char ref[OPS_REF_SIZE];
+
+    for (size_t i = 0; i < nb; i++) {
+        const struct vm_state *o = state_find(a, na, b[i].uuid);
+
+        if (!o)
+            xapi_notify(xs->api, "VM", ops_ref(ref, b[i].uuid),
+                        XAPI_EVENT_ADD);
+        else if (o->domid != b[i].domid ||
+                 strcmp(o->power_state, b[i].power_state) ||
+                 strcmp(o->name, b[i].name))
+            xapi_notify(xs->api, "VM", ops_ref(ref, b[i].uuid),
+                        XAPI_EVENT_MOD);
+    }
+    for (size_t i = 0; i < na; i++)
+        if (!state_find(b, nb, a[i].uuid))
+            xapi_notify(xs->api, "VM", ops_ref(ref, a[i].uuid),
+                        XAPI_EVENT_DEL);
+}
+
+/*
+ * Watch the domains (@introduceDomain, @releaseDomain, and /vm, which only
+ * the toolstack writes: libxl makes /vm/<uuid> before the domain runs and
+ * removes it when it is destroyed; a private xenstored of the tests has
+ * no hypervisor to fire the two special watches).  Stops when
+ * xs->feed_stop_fd is readable.
+ */
+static void *vm_thread(void *arg)
+{
+    struct xapi_store *xs = arg;
+    struct xstore_conn *c = NULL;
+    struct xs_handle *h = NULL;
+    struct vm_state *now = NULL;
+    size_t n_now = 0;
+    bool have = false;
+    char msg[512];
+
+    for (;;) {
+        struct pollfd p[2] = { { xs->feed_stop_fd, POLLIN, 0 },
+                               { -1, POLLIN, 0 } };
+        struct vm_state *next = NULL;
+        size_t n_next = 0;
+        char **w;
+
+        if (!h) {
+            h = xs_open(0);
+            if (h && (!xs_watch(h, "@introduceDomain", "vm") ||
+                      !xs_watch(h, "@releaseDomain", "vm") ||
+                      !xs_watch(h, "/vm", "vm"))) {
+                xs_close(h);
+                h = NULL;
+            }
+        }
+        if (!c && xstore__conn_open(xs, &c, msg, sizeof(msg)) < 0)
+            c = NULL;
+        /* What runs before the first event: what it is compared with. */
+        if (c && !have && states_read(c, &now, &n_now) >= 0)
+            have = true;
+        p[1].fd = h ? xs_fileno(h) : -1;
+        if (poll(p, 2, h && c ? -1 : 1000) < 0 && errno != EINTR)
+            break;
+        if (p[0].revents)
+            break;
+        if (p[1].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+            xs_close(h);        /* xenstored went away: watch again */
+            h = NULL;
+            continue;
+        }
+        /* Take every pending event, then look once. */
+        while (h && p[1].revents && (w = xs_check_watch(h)))
+            free(w);
+        if (!c || states_read(c, &next, &n_next) < 0)
+            continue;
+        if (have)
+            states_notify(xs, now, n_now, next, n_next);
+        have = true;
+        states_free(now, n_now);
+        now = next;
+        n_now = n_next;
+    }
+    states_free(now, n_now);
+    if (h)
+        xs_close(h);
+    xstore__conn_close(c);
+    return NULL;
+}
+
+int xstore__vm_watch_start(struct xapi_store *xs)
+{
+    int r = pthread_create(&xs->vm_thread, NULL, vm_thread, xs);
+
+    if (r)
+        return -r;
+    xs->vm_running = true;
+    return 0;
+}
+
+void xstore__vm_watch_stop(struct xapi_store *xs)
+{
+    if (!xs->vm_running)
+        return;
+    pthread_join(xs->vm_thread, NULL);
+    xs->vm_running = false;
 }
