@@ -454,8 +454,14 @@ static int add_domain(struct vmlist *l, struct xs_handle *xs, unsigned domid)
                 return -ENOMEM;
             }
         }
-        if (t)                  /* two domains, one uuid: keep both apart */
+        if (t) {                /* two domains, one uuid: keep both apart */
             vm.uuid[0] = '\0';
+            if (asprintf(&vm.problem, "domain %u has the uuid of domain "
+                         "%" PRId64 " (%s)", domid, t->domid, uuid) < 0) {
+                vm.problem = NULL;
+                return -ENOMEM;
+            }
+        }
         if (vmlist_add(l, &vm) < 0)
             return -ENOMEM;
         t = &l->v[l->n - 1];

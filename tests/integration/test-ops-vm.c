@@ -322,6 +322,27 @@ START_TEST(test_list_configs_and_domains)
 }
 END_TEST
 
+START_TEST(test_list_two_domains_one_uuid)
+{
+    struct ops_vm *v;
+    size_t n, without = 0;
+
+    /* A migration's two ends, or a toolstack's mistake: one VM keeps the
+     * uuid, the other domain is listed without it and says why. */
+    domain(3, U1, "a");
+    domain(8, U1, "a--incoming");
+    v = list(&n);
+    ck_assert_uint_eq(n, 3);
+    for (size_t i = 0; i < n; i++)
+        if (!*v[i].uuid) {
+            without++;
+            ck_assert_ptr_nonnull(strstr(v[i].problem, "has the uuid of"));
+        }
+    ck_assert_uint_eq(without, 1);
+    ops_vm_list_free(v, n);
+}
+END_TEST
+
 START_TEST(test_list_hostile_files)
 {
     char path[4096];
@@ -400,6 +421,7 @@ static Suite *suite(void)
     tcase_set_timeout(xs, 120);
     tcase_add_test(xs, test_list_dom0_only);
     tcase_add_test(xs, test_list_configs_and_domains);
+    tcase_add_test(xs, test_list_two_domains_one_uuid);
     tcase_add_test(xs, test_list_hostile_files);
     tcase_add_test(xs, test_list_more_dirs);
     suite_add_tcase(s, xs);
