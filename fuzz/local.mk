@@ -126,3 +126,21 @@ fuzz/fuzz-xapi-store: $(FUZZ_XSTORE_SRC)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-sanitize-recover=all $(LIBXML_CFLAGS) \
 		$(JSONC_CFLAGS) $(XENSTORE_CFLAGS) -o $@ $(FUZZ_XSTORE_SRC) \
 		$(LIBXML_LIBS) $(JSONC_LIBS) $(XENSTORE_LIBS) -lpthread -lm
+
+# The xl config reader (ops/ops-vm.c on libxlutil): same `make fuzz`, run
+# by `make fuzz-run` (run-fuzz.sh) seeded from fuzz/corpus-vm-config.
+FUZZ_VM_SRC = \
+	$(top_srcdir)/fuzz/fuzz-vm-config.c \
+	$(top_srcdir)/ops/ops-vm.c \
+	$(top_srcdir)/ops/xapi-error.c \
+	$(top_srcdir)/xenstore-schema/schema.c
+EXTRA_DIST += fuzz/fuzz-vm-config.c fuzz/corpus-vm-config fuzz/lsan-xlutil.supp
+CLEANFILES += fuzz/fuzz-vm-config
+fuzz: fuzz/fuzz-vm-config
+fuzz-run-xapi: fuzz/fuzz-vm-config
+
+fuzz/fuzz-vm-config: $(FUZZ_VM_SRC)
+	@$(MKDIR_P) fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-sanitize-recover=all $(XENSTORE_CFLAGS) \
+		$(XLUTIL_CFLAGS) -o $@ $(FUZZ_VM_SRC) $(XLUTIL_LIBS) \
+		$(XENSTORE_LIBS) -lm

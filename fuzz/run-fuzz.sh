@@ -39,3 +39,10 @@ printf '\002\004uuid=00000000-0000-4000-8000-00000000000c\ndevice=eth0\ncapabili
 printf '\002\006uuid=00000000-0000-4000-8000-000000000050\nVM=11111111-2222-4333-8444-555555555501\nother_config:vlan=100\n' \
     >"$corpus/seed-vif"
 run xapi-store "$corpus" ""
+
+# fuzz-vm-config: xl config files.
+corpus="$top_builddir/fuzz/corpus-vm-config"
+mkdir -p "$corpus"
+cp "$top_srcdir/fuzz/corpus-vm-config"/* "$corpus/"
+LSAN_OPTIONS=suppressions=$top_srcdir/fuzz/lsan-xlutil.supp \
+    run vm-config "$corpus"

@@ -19,8 +19,9 @@ ops_libops_la_SOURCES = \
 	ops/ops-sriov.c \
 	ops/ops-capacity.c \
 	ops/ops-vif.c \
+	ops/ops-vm.c \
 	ops/plugin-error.h \
 	ops/plugin-error.c
-ops_libops_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
+ops_libops_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XLUTIL_CFLAGS)
 ops_libops_la_LIBADD = store/libstore.la libsriov/libsriov.la \
-	$(XENSTORE_LIBS)
+	$(XENSTORE_LIBS) $(XLUTIL_LIBS)

@@ -8,8 +8,6 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include <xenstore.h>
-
 #include "ops/ops-internal.h"
 
 /* Helpers.is_valid_MAC: six pairs of hex digits separated by ':'. */
@@ -214,15 +212,15 @@ int ops_vif_create(struct ops_ctx *ops, const struct ops_vif_args *a,
                              .err = err };
     _cleanup_record_ store_record *net = NULL;
     const char *mac = a->mac ? a->mac : "";
+    struct ops_vm vm;
     int r;
 
-    /* xe resolves the VM first; ours is a domain UUID, any case. */
-    if (!a->vm_uuid || strlen(a->vm_uuid) != 36)
-        return ops__uuid_invalid("VM", a->vm_uuid, err);
-    for (size_t i = 0; i < 36; i++)
-        c.vm[i] = (char)tolower((unsigned char)a->vm_uuid[i]);
-    if (!schema_uuid_valid(c.vm))
-        return ops__uuid_invalid("VM", a->vm_uuid, err);
+    /* xe resolves the VM first: an xl config or a domain (any case). */
+    r = ops_vm_find(ops, a->vm_uuid, &vm, err);
+    if (r < 0)
+        return r;
+    memcpy(c.vm, vm.uuid, sizeof(c.vm));
+    ops_vm_done(&vm);
     /* Then the network, as xe resolves it before calling VIF.create. */
     r = ops_lookup(ops, "network", a->network_uuid, &net, err);
     if (r < 0)
@@ -307,24 +305,13 @@ int ops_vif_destroy(struct ops_ctx *ops, const char *uuid,
 int ops_vm_name_label(struct ops_ctx *ops, const char *vm_uuid, char **ret,
                       struct xapi_error *err)
 {
-    struct xs_handle *xs;
-    char path[64];
-    unsigned len = 0;
-    char *name;
+    struct ops_vm vm;
+    int r;
 
-    if (!vm_uuid || !schema_uuid_valid(vm_uuid))
-        return ops__uuid_invalid("VM", vm_uuid, err);
-    xs = xs_open(XS_UNWATCH_FILTER);
-    if (!xs)
-        return xapi_error_internal(err, negative_errno(), "cannot connect "
-                                   "to xenstored: %s", strerror(errno));
-    /* libxl writes /vm/<uuid>/name for a running domain. */
-    snprintf(path, sizeof(path), "/vm/%s/name", vm_uuid);
-    name = xs_read(xs, XBT_NULL, path, &len);
-    xs_close(xs);
-    if (!name)
-        return xapi_error_internal(err, -ENOENT, "no domain with UUID %s "
-                                   "runs", vm_uuid);
-    *ret = name;
+    r = ops_vm_find(ops, vm_uuid, &vm, err);
+    if (r < 0)
+        return r;
+    *ret = TAKE_PTR(vm.name_label);
+    ops_vm_done(&vm);
     return 0;
 }

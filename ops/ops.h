@@ -290,7 +290,8 @@ struct ops_vif_args {
 };
 
 /*
- * VIF.create.  UUID_INVALID [VM; uuid] for a malformed VM uuid,
+ * VIF.create.  UUID_INVALID [VM; uuid] when no VM has that uuid
+ * (ops_vm_find: no xl config, no domain),
  * INVALID_DEVICE [device] (not a decimal 0..65535), DEVICE_ALREADY_EXISTS
  * [device] (another VIF of the VM has it), MAC_INVALID [MAC].  Without a
  * MAC one is derived from the VM uuid and device in Xen's OUI
@@ -308,10 +309,64 @@ int ops_vif_destroy(struct ops_ctx *ops, const char *uuid,
                     struct xapi_error *err);
 
 /*
- * The name of a running domain by its UUID (what libxl writes in
- * /vm/<uuid>/name).  -ENOENT when no such domain runs.
+ * The name-label of the VM with this uuid (ops_vm_find): the running
+ * domain's name, else its config's name=.  -ENOENT (UUID_INVALID [VM;
+ * uuid]) when there is no such VM.
  */
 int ops_vm_name_label(struct ops_ctx *ops, const char *vm_uuid, char **ret,
                       struct xapi_error *err);
+
+/* ---- VMs (ops-vm.c) ---- */
+
+/*
+ * A VM as Xen knows it (docs/xe.md "VMs"): an xl config file, a running
+ * domain, or both (matched by uuid).  Memory in bytes as XAPI counts it.
+ */
+struct ops_vm {
+    char uuid[37];              /* lower case; "" when there is none */
+    char *name_label;           /* name=, the domain's name, the file's */
+    char *problem;              /* why there is no uuid (NULL: none) */
+    char *config;               /* the config file's path, NULL: none */
+    char domain_type[8];        /* "pv", "hvm", "pvh", "unspecified" */
+    int64_t memory_static_max;  /* maxmem= (or memory=), bytes */
+    int64_t memory_dynamic_max; /* memory=, bytes */
+    int64_t memory_actual;      /* the running domain's target, or -1 */
+    int64_t vcpus_max;          /* maxvcpus= (or vcpus=) */
+    int64_t vcpus_at_startup;   /* vcpus= (1 by default, as xl) */
+    int64_t domid;              /* -1 when no domain runs */
+    const char *power_state;    /* "Running", "Paused" or "Halted" */
+    bool is_control_domain;     /* dom0 */
+};
+
+void ops_vm_done(struct ops_vm *vm);
+void ops_vm_list_free(struct ops_vm *v, size_t n);
+
+/*
+ * Parse one xl config file's text (libxlutil's parser, as xl reads it):
+ * uuid, name, type/builder, memory/maxmem, vcpus/maxvcpus.  A text that
+ * does not parse or has no valid uuid= still gives a VM, without uuid,
+ * with the reason in problem.  path names the file in that reason.
+ * @return 0, -ENOMEM
+ */
+int ops_vm_parse_config(const char *data, size_t len, const char *path,
+                        struct ops_vm *ret);
+
+/*
+ * Every VM: the configs in $root/etc/xen/ *.cfg, $root/etc/xen/auto/ and
+ * the directories listed in $root/etc/xen-sriov/vm-config-dirs, joined with
+ * the domains in xenstore (/local/domain/<id>/vm -> /vm/<uuid>); dom0 is
+ * the control domain.  Sorted: dom0 first, then by name-label.  Power
+ * state from libxl where Xen runs, else xenstore's "the domain exists"
+ * (Running).
+ */
+int ops_vm_list(struct ops_ctx *ops, struct ops_vm **ret, size_t *n,
+                struct xapi_error *err);
+
+/*
+ * The VM with this uuid (any case): UUID_INVALID [VM; uuid] when none.
+ * ret is filled only on success; free it with ops_vm_done().
+ */
+int ops_vm_find(struct ops_ctx *ops, const char *uuid, struct ops_vm *ret,
+                struct xapi_error *err);
 
 #endif

@@ -64,6 +64,16 @@ tests_integration_test_xe_ops_LDADD = ops/libops.la \
 	$(XENSTORE_LIBS) $(CHECK_LIBS)
 TESTS += tests/integration/test-xe-ops
 
+# VMs from xl configs (libxlutil) and domains in a real xenstored.
+check_PROGRAMS += tests/integration/test-ops-vm
+tests_integration_test_ops_vm_SOURCES = tests/integration/test-ops-vm.c
+tests_integration_test_ops_vm_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
+	$(XENSTORE_CFLAGS)
+tests_integration_test_ops_vm_LDADD = ops/libops.la \
+	tests/helpers/libxs-harness.la tests/helpers/libfixture.la \
+	$(XENSTORE_LIBS) $(CHECK_LIBS)
+TESTS += tests/integration/test-ops-vm
+
 # xe as a program: golden outputs, root-only commands, completion, man page.
 XE_SCRIPT_TESTS = \
 	tests/golden/run.sh \

@@ -28,6 +28,7 @@ xe_ext_libxecli_la_SOURCES = \
 	xe-ext/cli/frontend.h \
 	xe-ext/cli/frontend.c \
 	xe-ext/cli/reader.c \
+	xe-ext/cli/reader-vm.c \
 	xe-ext/cli/help.h \
 	xe-ext/cli/help.c \
 	xe-ext/cli/run.h \

@@ -228,6 +228,12 @@ class Host:
                        env=self.env())
 
     def boot_hardware(self):
+        # The VMs' xl configs (a VIF's VM must exist: docs/xe.md "VMs").
+        os.makedirs(os.path.join(self.root, "etc/xen"), exist_ok=True)
+        for i, vm in enumerate(VMS):
+            with open(os.path.join(self.root, "etc/xen/vm%d.cfg" % i),
+                      "w") as f:
+                f.write('name = "vm%d"\nuuid = "%s"\n' % (i, vm))
         shutil.rmtree(os.path.join(self.root, "sys"), ignore_errors=True)
         shutil.rmtree(os.path.join(self.root, ".kernel-sim"),
                       ignore_errors=True)

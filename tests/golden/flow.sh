@@ -13,6 +13,9 @@
 #   show CMD...    runs CMD; the transcript gets "+ CMD" and its output
 #   sim_store P V  a write into the simulated sysfs, as the kernel takes it
 #   xs_write P V   xenstore-write P V (what the plugin or libxl would write)
+#   xl_config N T  writes T to $SRIOV_ROOT/etc/xen/N (an xl config file)
+#   domain I U N   a running domain I with uuid U and name N, as libxl
+#                  writes it; domain_dies I U removes it again
 # The transcript is compared with flows/NAME.out.  New objects get pinned
 # uuids 00000000-0000-4000-8000-<n> (XEN_SRIOV_TEST_UUIDS, test only) and
 # the host is called "dom0" (XEN_SRIOV_TEST_HOSTNAME, test only); paths of
@@ -52,6 +55,10 @@ run_flow() {
         return 1
     }
     xenstore-rm /tool/xen-sriov 2>/dev/null
+    # Domains a flow simulated (as xl writes them) end with it.
+    for d in /local/domain /vm /libxl; do
+        xenstore-rm "$d" 2>/dev/null
+    done
     # The helpers are called by the flow sourced at the end.
     # shellcheck disable=SC2317,SC2034
     (
@@ -91,6 +98,24 @@ run_flow() {
                 dd of="$SRIOV_ROOT/$1" status=none 2>>"$transcript"
         }
         xs_write() { xenstore-write "$1" "$2"; }
+        # xl_config NAME TEXT: $SRIOV_ROOT/etc/xen/NAME holds TEXT
+        xl_config() {
+            mkdir -p "$(dirname "$SRIOV_ROOT/etc/xen/$1")"
+            printf '%s\n' "$2" >"$SRIOV_ROOT/etc/xen/$1"
+        }
+        # domain ID UUID NAME [TYPE]: a running domain as libxl writes it
+        domain() {
+            xenstore-write /local/domain/"$1"/vm /vm/"$2" \
+                /local/domain/"$1"/name "$3" /local/domain/"$1"/domid "$1" \
+                /vm/"$2"/name "$3" /vm/"$2"/uuid "$2" \
+                /libxl/"$1"/type "${4:-pv}"
+        }
+        # domain_dies ID UUID: what libxl removes when a domain is destroyed
+        domain_dies() {
+            xenstore-rm /local/domain/"$1"
+            xenstore-rm /vm/"$2"
+            xenstore-rm /libxl/"$1"
+        }
         # shellcheck source=/dev/null
         . "$file"
     ) </dev/null

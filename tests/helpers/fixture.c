@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/helpers/fixture.h"
@@ -120,4 +121,20 @@ void fixture_record_log(void *userdata, int level, const char *file,
     grown[old + add - 1] = '\n';
     grown[old + add] = '\0';
     *log = grown;
+}
+
+void fixture_xl_config(const char *root, const char *name, const char *uuid)
+{
+    char path[4096];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/etc", root);
+    mkdir(path, 0755);
+    snprintf(path, sizeof(path), "%s/etc/xen", root);
+    mkdir(path, 0755);
+    snprintf(path, sizeof(path), "%s/etc/xen/%s.cfg", root, name);
+    f = fopen(path, "we");
+    ck_assert_msg(f, "cannot write %s: %s", path, strerror(errno));
+    fprintf(f, "name = \"%s\"\nuuid = \"%s\"\nmemory = 256\n", name, uuid);
+    ck_assert_int_eq(fclose(f), 0);
 }

@@ -19,6 +19,12 @@ char *fixture_new_text(const char *text);
 /* Remove the tree and free the path.  Accepts NULL. */
 void fixture_free(char *root);
 
+/*
+ * An xl config $root/etc/xen/<name>.cfg with name= and uuid= (a VM, as
+ * docs/xe.md "VMs" reads them); aborts the test on failure.
+ */
+void fixture_xl_config(const char *root, const char *name, const char *uuid);
+
 /* Path of a fixture manifest (static buffer). */
 const char *fixture_manifest_path(const char *name);
 

@@ -74,6 +74,7 @@ static void host_new(const char *a, const char *b)
 {
     xs_harness_setup();
     pt_root = fixture_new_text("");
+    fixture_xl_config(pt_root, "vm1", VM);
     load_host(a, b);
     ck_assert_int_eq(sriov_ctx_new(&ctx), 0);
     ck_assert_int_eq(sriov_ctx_set_root(ctx, pt_root), 0);

@@ -147,6 +147,58 @@ def main():
     vrec = s.call("VIF.get_record", vif)
     check("VIF record", vrec["VM"] == VM and vrec["network"] == net and
           vrec["other_config"] == {"vlan": "100"})
+
+    # The VM class: the VMs of Xen (xl configs vm1..vm4 and dom0).
+    vms = s.call("VM.get_all_records")
+    check("VM.get_all_records: dom0 and the 4 configs", len(vms) == 5)
+    dom0 = [r for r, v in vms.items() if v["is_control_domain"]]
+    check("one control domain, dom-id 0, running",
+          len(dom0) == 1 and vms[dom0[0]]["domid"] in (0, "0") and
+          vms[dom0[0]]["power_state"] == "Running")
+    vm = vms.get(VM, {})
+    check("VM record: XAPI's names and types",
+          vm.get("uuid") == VM[len("OpaqueRef:"):] and
+          vm.get("name_label") == "vm1" and
+          vm.get("power_state") == "Halted" and
+          vm.get("is_a_template") is False and
+          vm.get("VIFs") == [vif] and
+          vm.get("resident_on") == "OpaqueRef:NULL" and
+          vm.get("other_config") == {})
+    check("VM.get_all", sorted(s.call("VM.get_all")) == sorted(vms))
+    check("VM.get_record", s.call("VM.get_record", VM) == vm)
+    check("VM.get_by_uuid",
+          s.call("VM.get_by_uuid", vm.get("uuid", "")) == VM)
+    check("VM.get_by_name_label",
+          s.call("VM.get_by_name_label", "vm1") == [VM] and
+          s.call("VM.get_by_name_label", "nobody") == [])
+    check("VM.get_name_label", s.call("VM.get_name_label", VM) == "vm1")
+    check("VM.get_VIFs", s.call("VM.get_VIFs", VM) == [vif])
+    check("VM.get_is_control_domain",
+          s.call("VM.get_is_control_domain", dom0[0]) is True)
+    # A domain starting and dying (written as libxl writes it: the test's
+    # xenstored has no hypervisor) is a mod of its VM.
+    vm2 = "OpaqueRef:11111111-2222-4333-8444-555555555502"
+    u2 = vm2[len("OpaqueRef:"):]
+    subprocess.run(["xenstore-write", "/local/domain/6/vm", "/vm/" + u2,
+                    "/local/domain/6/name", "vm2", "/vm/" + u2 + "/name",
+                    "vm2"], check=True)
+    e = ev.wait(vm2, "mod", lambda r: r and r["power_state"] == "Running")
+    check("domain start: mod of its VM, running as domain 6",
+          e is not None and e["snapshot"]["domid"] in (6, "6") and
+          e["snapshot"]["resident_on"] != "OpaqueRef:NULL")
+    subprocess.run(["xenstore-rm", "/local/domain/6"], check=True)
+    subprocess.run(["xenstore-rm", "/vm/" + u2], check=True)
+    e = ev.wait(vm2, "mod", lambda r: r and r["power_state"] == "Halted")
+    check("domain death: mod of its VM, halted",
+          e is not None and e["snapshot"]["domid"] in (-1, "-1"))
+    nobody = "OpaqueRef:0e9d2c4a-1b3f-4a5e-8c7d-6f5e4d3c2b1a"
+    expect_failure("VM.get_record of no VM", ["HANDLE_INVALID", "VM", nobody],
+                   s.call, "VM.get_record", nobody)
+    expect_failure("VIF.create for no VM", ["HANDLE_INVALID", "VM", nobody],
+                   s.call, "VIF.create",
+                   {"VM": nobody, "network": net, "device": "1", "MAC": "",
+                    "MTU": "1500", "other_config": {},
+                    "qos_algorithm_type": "", "qos_algorithm_params": {}})
     s.call("VIF.destroy", vif)
     check("VIF del event", ev.wait(vif, "del") is not None)
     expect_failure("VIF gone", ["HANDLE_INVALID", "VIF", vif],

@@ -94,6 +94,8 @@ static void setup(void)
     xs_rm(h, XBT_NULL, SCHEMA_ROOT);
     xs_close(h);
     root = fixture_new("x710-2pf", "plain-nic", NULL);
+    fixture_xl_config(root, "vm1", "11111111-2222-4333-8444-555555555501");
+    fixture_xl_config(root, "vm2", "11111111-2222-4333-8444-555555555502");
     snprintf(uuid_file, sizeof(uuid_file), "%s/uuids", root);
     ck_assert_int_eq(xapi_auth_hash("secret", &hash), 0);
     snprintf(users, sizeof(users), "%s/users", root);

@@ -26,7 +26,7 @@ check = Checks()
 POOL_ADMIN_UUID = "0165f154-ba3e-034e-6b27-5d271af109ba"
 ROLES = ["pool-admin", "pool-operator", "vm-power-admin", "vm-admin",
          "vm-operator", "read-only"]
-EMPTY = ["VM", "SR", "PBD", "message", "Bond", "VLAN", "tunnel"]
+EMPTY = ["SR", "PBD", "message", "Bond", "VLAN", "tunnel"]
 
 
 def role_uuid(name):
@@ -151,7 +151,7 @@ def connect(c, proto):
                 "pci"):
         check(proto + ": event.from has " + cls, cls in by_class)
     counts = batch["valid_ref_counts"]
-    for cls in EMPTY + ["PIF_metrics", "host_metrics"]:
+    for cls in EMPTY + ["VM", "PIF_metrics", "host_metrics"]:
         check(proto + ": valid_ref_counts." + cls.lower(),
               cls.lower() in counts)
     # XenConnection.cs:1258 -> 1447: the coordinator's clock.
@@ -276,8 +276,12 @@ def records(c, proto, master, by_class):
               c.call(cls + ".get_all_records") == {})
         check(proto + ": %s.get_all" % cls, c.call(cls + ".get_all") == [])
     # XAPI's alternative wire names (gen_server.ml name_pattern_match).
+    # The VM class is read from Xen: dom0 is the control domain.
+    vms = c.call("VM.get_all_records")
+    check(proto + ": VM.get_all_records has the control domain",
+          any(v["is_control_domain"] for v in vms.values()))
     check(proto + ": VM_get_all_records",
-          c.call("VM_get_all_records") == {})
+          c.call("VM_get_all_records") == vms)
     check(proto + ": PIF_metrics_get_all",
           sorted(c.call("PIF_metrics_get_all")) == sorted(pm))
     check(proto + ": network_sriov_get_all_records",

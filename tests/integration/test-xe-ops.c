@@ -68,6 +68,7 @@ static void setup(void)
     xs_rm(xs, XBT_NULL, SCHEMA_ROOT);
     xs_close(xs);
     root = fixture_new("x710-2pf", NULL);
+    fixture_xl_config(root, "web1", "6b3f1c2e-8a1d-4f0e-9b7c-1d2e3f4a5b6c");
     ck_assert_int_eq(sriov_ctx_new(&ctx), 0);
     ck_assert_int_eq(sriov_ctx_set_root(ctx, root), 0);
     ops = (struct ops_ctx){ .sriov = ctx, .caller = "test",

@@ -67,8 +67,11 @@ st=0; out=$(XENSTORED_PATH="$root/no-socket" "$tool" 2>&1) || st=$?
 case $out in *"cannot connect to xenstored at '$root/no-socket'"*"start xenstored"*) ;;
     *) fail "unclear: $out" ;; esac
 
-# Boot 1: an SR-IOV network with 4 VFs and a VIF.
+# Boot 1: an SR-IOV network with 4 VFs and a VIF of a VM (its xl config).
 boot
+mkdir -p "$root/etc/xen"
+printf 'name = "vm1"\nuuid = "7d3c6a51-8a38-4bb1-9cf1-3a6b4e0a0c01"\n' \
+    >"$root/etc/xen/vm1.cfg"
 export LD_PRELOAD="$preload"
 "$xs_run" sh -eu -c '
     h=$("$xe" host-list --minimal)

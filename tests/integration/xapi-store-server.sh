@@ -47,6 +47,12 @@ fail() { echo "FAIL: $*"; exit 1; }
     fail "make-sim-host: $(cat "$tmp/sim.log")"
 SRIOV_ROOT=$tmp/host
 export SRIOV_ROOT
+# The clients' VMs (xl configs: docs/xe.md "VMs").
+mkdir -p "$SRIOV_ROOT/etc/xen"
+for i in 1 2 3 4; do
+    printf 'name = "vm%s"\nuuid = "11111111-2222-4333-8444-55555555550%s"\n' \
+        "$i" "$i" >"$SRIOV_ROOT/etc/xen/vm$i.cfg"
+done
 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 export ASAN_OPTIONS
 host=$(LD_PRELOAD=$preload "$xe" host-list --minimal) || fail "xe host-list"

@@ -9,12 +9,16 @@
 #include "xe-ext/cli/records.h"
 #include "xenstore-schema/schema.h"
 
-/* Every displayed field comes from a schema field of a matching type. */
+/* Every displayed field comes from a schema field of a matching type
+ * (but the VM's: read from Xen, docs/xe.md "VMs"). */
 START_TEST(test_records_match_schema)
 {
     for (size_t c = 0; c < xe_n_classes; c++) {
         const struct xe_class_def *cls = xe_classes[c];
         const struct schema_class *sc = schema_class_find(cls->api_class);
+
+        if (cls == &xe_class_vm)
+            continue;
 
         ck_assert_msg(sc, "%s: no schema class %s", cls->name,
                       cls->api_class);
@@ -85,7 +89,8 @@ START_TEST(test_records_list_columns)
         }
     }
     ck_assert_ptr_eq(xe_class_find("network-sriov"), &xe_class_network_sriov);
-    ck_assert_ptr_null(xe_class_find("vm"));
+    ck_assert_ptr_eq(xe_class_find("vm"), &xe_class_vm);
+    ck_assert_ptr_null(xe_class_find("template"));
 }
 END_TEST
 

@@ -25,6 +25,19 @@ static void ensure_host(struct xe_call *call)
         xapi_error_clear(&err);
 }
 
+/* Whether a *-list has a filter (anything but params=, --minimal...). */
+static bool filtered(const struct xe_args *args)
+{
+    for (size_t i = 0; i < args->n_params; i++) {
+        const char *k = args->params[i].key;
+
+        if (!streq_ptr(k, "params") && !xe_is_std_param(k) &&
+            strncmp(k, "database:", 9) != 0)
+            return true;
+    }
+    return false;
+}
+
 int xe_cmd_list(struct xe_call *call)
 {
     struct xe_records recs = { 0 };
@@ -37,6 +50,11 @@ int xe_cmd_list(struct xe_call *call)
         return r;
     r = xe_generic_list(call->cmd->cls, recs.v, recs.n, call->args,
                         call->printer, call->err);
+    /* What the records cannot show (a VM without uuid, and why), on an
+     * unfiltered list. */
+    for (size_t j = 0; r >= 0 && !filtered(call->args) && recs.notes &&
+                       recs.notes[j]; j++)
+        xe_print_stderr(call->printer, recs.notes[j]);
     xe_records_free(&recs);
     return r;
 }

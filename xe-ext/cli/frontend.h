@@ -52,6 +52,8 @@ struct xe_records {
     struct xe_record **v;
     size_t n;
     struct xe_reader *reader;   /* resolves refs and computed fields */
+    char **notes;               /* NULL-terminated; what the list cannot
+                                   show (a VM without uuid and why) */
 };
 
 /*
@@ -65,5 +67,13 @@ int xe_read_records(struct xe_frontend *fe, const struct xe_class_def *cls,
                     const char *uuid, struct xe_records *ret,
                     struct xapi_error *err);
 void xe_records_free(struct xe_records *r);
+
+/*
+ * The VM records (xe-ext/cli/reader-vm.c): not stored, read from Xen by
+ * ops_vm_list(); one VM when uuid is given (UUID_INVALID [VM; uuid]).
+ * A VM without uuid is listed with uuid "" and its reason in ret->notes.
+ */
+int xe_read_vm_records(struct xe_frontend *fe, const char *uuid,
+                       struct xe_records *ret, struct xapi_error *err);
 
 #endif

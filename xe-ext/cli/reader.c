@@ -200,10 +200,13 @@ static int compute(void *userdata, const struct xe_record *rec,
             else
                 r = (text = strdup("")) ? 0 : -ENOMEM;
         } else {
-            /* vm-name-label: the running domain's name. */
+            /* vm-name-label: the VM's name; a VM gone reads as XAPI's
+             * dangling ref. */
             r = ops_vm_name_label(&rd->fe->ops,
                                   store_record_get(x->sr, "VM"), &text,
                                   &err);
+            if (r == -ENOENT)
+                r = (text = strdup(XE_NOT_IN_DATABASE)) ? 0 : -ENOMEM;
         }
         xapi_error_clear(&err);
         break;
@@ -280,6 +283,7 @@ void xe_records_free(struct xe_records *r)
     for (size_t i = 0; r->v && i < r->n; i++)
         xe_record_free(r->v[i]);
     free(r->v);
+    strv_free(r->notes);
     if (rd) {
         for (size_t i = 0; i < schema_n_classes; i++)
             store_record_list_free(rd->cache[i].v, rd->cache[i].n);
@@ -301,6 +305,8 @@ int xe_read_records(struct xe_frontend *fe, const struct xe_class_def *cls,
     struct cache *own;
     int r;
 
+    if (cls == &xe_class_vm)
+        return xe_read_vm_records(fe, uuid, ret, err);
     r = xe_frontend_ops(fe, &ops, err);
     if (r < 0)
         return r;

@@ -27,6 +27,22 @@ int xstore__resolve_ref(struct xstore_conn *c, const char *cls,
     return 0;
 }
 
+int xstore__vm_exists(struct xstore_conn *c, const char *uuid,
+                      struct xapi_error *err)
+{
+    struct ops_vm vm;
+    char ref[OPS_REF_SIZE];
+    int r = ops_vm_find(&c->ops, uuid, &vm, err);
+
+    if (r == -ENOENT) {
+        xapi_error_clear(err);
+        return xapi_handle_invalid(err, "VM", ops_ref(ref, uuid));
+    }
+    if (r >= 0)
+        ops_vm_done(&vm);
+    return r;
+}
+
 int xstore__resolve(struct xstore_conn *c, const char *cls,
                     struct xv *const *args, size_t i,
                     const char **ret_uuid, struct xapi_error *err)

@@ -170,6 +170,10 @@ int xapi_store_feed_start(struct xapi_store *xs)
         return -r;
     }
     xs->feed_running = true;
+    r = xstore__vm_watch_start(xs);
+    if (r < 0)
+        xapi_log(xapi_get_logger(xs->api), LOG_WARNING, "no VM events: "
+                 "cannot start their thread: %s", strerror(-r));
     /* Changes made once this returns are reported: wait (5 s at most)
      * until the watch knows what exists. */
     clock_gettime(CLOCK_REALTIME, &until);
@@ -188,6 +192,7 @@ void xapi_store_feed_stop(struct xapi_store *xs)
         return;
     eventfd_write(xs->feed_stop_fd, 1);
     pthread_join(xs->feed_thread, NULL);
+    xstore__vm_watch_stop(xs);
     close(xs->feed_stop_fd);
     xs->feed_stop_fd = -1;
     xs->feed_running = false;

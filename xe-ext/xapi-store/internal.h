@@ -84,6 +84,9 @@ struct xapi_store {
     int feed_stop_fd;
     pthread_cond_t feed_cond;   /* under lock: feed_ready changed */
     bool feed_ready;            /* the first watch is armed (or failed) */
+    /* The VMs' watch (vm.c), stopped with the feed. */
+    pthread_t vm_thread;
+    bool vm_running;
 };
 
 /*
@@ -110,6 +113,11 @@ const char *xstore__ref_uuid(const char *ref);
 int xstore__resolve(struct xstore_conn *c, const char *cls,
                     struct xv *const *args, size_t i,
                     const char **ret_uuid, struct xapi_error *err);
+
+/* A VM (ops_vm_find) by its uuid: HANDLE_INVALID [VM; OpaqueRef:uuid]
+ * when there is none. */
+int xstore__vm_exists(struct xstore_conn *c, const char *uuid,
+                      struct xapi_error *err);
 
 /* The same for a ref given as text (a record member). */
 int xstore__resolve_ref(struct xstore_conn *c, const char *cls,
@@ -170,6 +178,11 @@ void xstore__vif_args_done(struct xstore_vif_args *a);
 int xstore__register_classes(struct xapi_store *xs);
 int xstore__register_setters(struct xapi_store *xs);
 int xstore__register_methods(struct xapi_store *xs);
+/* The VM class, read from Xen (vm.c), and its events: a thread started
+ * and stopped with the feed. */
+int xstore__register_vm(struct xapi_store *xs);
+int xstore__vm_watch_start(struct xapi_store *xs);
+void xstore__vm_watch_stop(struct xapi_store *xs);
 
 /* XenCenter's reads (xencenter.c): Xen's handle, the fields the store
  * does not hold (host.metrics, license_params, software_version's

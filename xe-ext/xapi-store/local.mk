@@ -10,6 +10,7 @@ xe_ext_xapi_store_libxapistore_la_SOURCES = \
 	xe-ext/xapi-store/record.c \
 	xe-ext/xapi-store/args.c \
 	xe-ext/xapi-store/decode.c \
+	xe-ext/xapi-store/vm.c \
 	xe-ext/xapi-store/classes.c \
 	xe-ext/xapi-store/setters.c \
 	xe-ext/xapi-store/methods.c \

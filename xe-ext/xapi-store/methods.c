@@ -119,6 +119,8 @@ static int vif_create(struct xstore_conn *c, struct xv *const *args,
 
     r = xstore__decode_vif(args[0], &a, err);
     if (r >= 0)
+        r = xstore__vm_exists(c, a.ops.vm_uuid, err);
+    if (r >= 0)
         r = xstore__resolve_ref(c, "network", a.network_ref,
                                 &a.ops.network_uuid, err);
     if (r >= 0)

@@ -64,6 +64,8 @@ int xapi_store_new(struct xapi_store **ret, struct xapi *api,
         r = xstore__register_setters(xs);
     if (r >= 0)
         r = xstore__register_methods(xs);
+    if (r >= 0)
+        r = xstore__register_vm(xs);
     if (r >= 0) {
         xstore__xen_open(xs);
         r = xstore__register_xencenter(xs);

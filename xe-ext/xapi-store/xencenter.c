@@ -369,9 +369,8 @@ static int empty_all(void *u, struct xv **ret, struct xapi_error *err)
 
 /*
  * Classes XenCenter (or XO's cache) lists that this host has none of.
- * VM stands here until the VM class lands (issue 13's VM part).
  */
-static const char *const empty_classes[] = { "VM", "SR", "PBD",
+static const char *const empty_classes[] = { "SR", "PBD",
     "message", "Bond", "VLAN", "tunnel", NULL };
 
 static const char *const uuid_field[] = { "uuid", NULL };

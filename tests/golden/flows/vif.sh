@@ -10,6 +10,9 @@ net=$OUT
 xe network-sriov-create pif-uuid="$p1" network-uuid="$net" num-vfs=2
 sriov=$OUT
 vm=6b3f1c2e-8a1d-4f0e-9b7c-1d2e3f4a5b6c
+xl_config web1.cfg "name = \"web1\"
+uuid = \"$vm\"
+memory = 512"
 
 xe vif-create vm-uuid=$vm network-uuid="$net" device=0
 vif0=$OUT
@@ -26,9 +29,11 @@ xe vif-list
 xe vif-list vm-uuid=$vm device=1 --minimal
 xe vif-list MAC=02:00:00:aa:bb:cc --minimal
 xe vif-param-list uuid="$vif0"
-note "a running domain gives vm-name-label (libxl writes /vm/<uuid>/name)"
-xs_write /vm/$vm/name web1
 xe vif-param-get uuid="$vif0" param-name=vm-name-label
+note "a running domain gives vm-name-label (its name in xenstore)"
+domain 3 $vm web1-running
+xe vif-param-get uuid="$vif0" param-name=vm-name-label
+domain_dies 3 $vm
 xe vif-param-get uuid="$vif0" param-name=MTU
 
 note "VF settings"
@@ -59,6 +64,7 @@ xe vif-param-get uuid="$vif1" param-name=other-config
 note "bad input to vif-create"
 xe vif-create vm-uuid=$vm network-uuid="$net" device=0
 xe vif-create vm-uuid=not-a-vm network-uuid="$net" device=5
+xe vif-create vm-uuid=0e9d2c4a-1b3f-4a5e-8c7d-6f5e4d3c2b1a network-uuid="$net" device=5
 xe vif-create vm-uuid=$vm network-uuid="$p1" device=5
 xe vif-create vm-uuid=$vm network-uuid="$net" device=five
 xe vif-create vm-uuid=$vm network-uuid="$net" device=007

@@ -38,6 +38,7 @@ case $VM_BOOT in
             net=$(xe network-create name-label=igb-sriov) &&
             xe network-sriov-create network-uuid="$net" pif-uuid="$pif" \
                 num-vfs=2 &&
+            xen_vm_config restored $VM &&
             vif=$(xe vif-create vm-uuid=$VM network-uuid="$net" device=0 \
                 mac=$MAC) &&
             xe vif-param-set uuid="$vif" other-config:vlan=300 &&

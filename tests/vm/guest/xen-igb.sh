@@ -60,7 +60,9 @@ check "xe network-sriov-create num-vfs=1: igb made VF 0 (sriov_numvfs 1)" \
 ns=$(xe network-sriov-list --minimal)
 vf0=$(xen_vf "$pf" 0)
 vifs() {
-    vif1=$(xe vif-create vm-uuid=$VM1 network-uuid="$net" device=0 \
+    xen_vm_config sriov1 $VM1 && xen_vm_config sriov2 $VM2 &&
+        xe vm-list params=uuid,name-label,power-state &&
+        vif1=$(xe vif-create vm-uuid=$VM1 network-uuid="$net" device=0 \
         mac=$MAC1) &&
         xe vif-param-set uuid="$vif1" other-config:vlan=100 &&
         vif2=$(xe vif-create vm-uuid=$VM2 network-uuid="$net" device=0 \

@@ -242,6 +242,13 @@ EOF
     xl create "/tmp/$1.cfg"
 }
 
+# xen_vm_config NAME UUID: the VM defined in /etc/xen before it runs (a
+# VIF's VM must exist: docs/xe.md "VMs"); xen_create_vm rewrites it whole.
+xen_vm_config() {
+    mkdir -p /etc/xen &&
+        printf 'name = "%s"\nuuid = "%s"\n' "$1" "$2" >"/etc/xen/$1.cfg"
+}
+
 # xen_create_vm NAME UUID KERNEL_ARGS [CONFIG_LINES]: a tiny PV domU of
 # that uuid, without pci=[] (xen-sriovd gives it the VFs of its VIFs).
 xen_create_vm() {
