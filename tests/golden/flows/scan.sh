@@ -6,8 +6,14 @@ xe host-list
 xe pif-scan host-uuid=not-a-uuid
 xe host-list --minimal
 host=$OUT
+note "enp59s0f1 is a port of the Linux bridge lanbr (a plain Xen host's setup)"
+port=$(readlink -f "$SRIOV_ROOT/sys/class/net/enp59s0f1")
+mkdir "$port/brport" && ln -s ../../../../../../virtual/net/lanbr "$port/brport/bridge"
 xe pif-scan host-uuid="$host"
 xe pif-list
+note "every physical PIF has its network (XAPI xapi_pif.ml introduce_internal)"
+xe network-list
+xe network-list bridge=lanbr params=name-label,PIF-uuids,MTU,managed
 xe pif-list params=device,capabilities,pci-bus-path
 xe pif-list capabilities:contains=sriov --minimal
 xe pif-list device=eno1 --minimal
@@ -62,6 +68,15 @@ xe host-param-add uuid="$host" param-name=other-config site=lab
 xe host-param-remove uuid="$host" param-name=other-config param-key=site
 xe host-param-clear uuid="$host" param-name=name-description
 xe pif-param-get uuid="$eno" param-name=host-name-label
+
+note "eno1 renamed eth3 (the same NIC, its MAC): the PIF and its network stay"
+d=$(readlink "$SRIOV_ROOT/sys/class/net/eno1")
+mv "$SRIOV_ROOT/sys/class/net/${d}" "$SRIOV_ROOT/sys/class/net/${d%/eno1}/eth3"
+rm "$SRIOV_ROOT/sys/class/net/eno1"
+ln -s "${d%/eno1}/eth3" "$SRIOV_ROOT/sys/class/net/eth3"
+xe pif-scan host-uuid="$host"
+xe pif-list MAC=d8:9e:f3:12:34:56 params=uuid,device,network-uuid,network-name-label
+xe network-list --minimal
 
 note "bad input"
 xe pif-scan
