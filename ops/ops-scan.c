@@ -23,7 +23,7 @@ static const char *const pci_fields[] = {
 static const char *const deps_fields[] = { "dependencies", NULL };
 static const char *const pif_fields[] = {
     "device", "MAC", "host", "PCI", "capabilities", "currently_attached",
-    "disappeared", "network", NULL
+    "disappeared", "network", "MTU", NULL
 };
 /* A network the scan creates for a PIF (the rest are users'). */
 static const char *const network_fields[] = {
@@ -321,6 +321,27 @@ static void pif_bridge(struct plan *p, const char *dev, char ret[37])
         snprintf(ret, 37, "br%.34s", dev);
 }
 
+/* The interface's MTU as the kernel has it (sysfs), 1500 if unreadable. */
+static const char *pif_mtu(struct plan *p, const char *dev, char buf[16])
+{
+    _cleanup_free_ char *path = NULL;
+    const char *root = sriov_ctx_get_root(p->ops->sriov);
+    FILE *f = NULL;
+    long v = 0;
+
+    if (!strchr(dev, '/') &&
+        asprintf(&path, "%s/sys/class/net/%s/mtu",
+                 strcmp(root, "/") ? root : "", dev) >= 0)
+        f = fopen(path, "re");
+    if (f) {
+        if (fscanf(f, "%ld", &v) != 1)
+            v = 0;
+        fclose(f);
+    }
+    snprintf(buf, 16, "%ld", v >= 68 && v <= 65535 ? v : 1500L);
+    return buf;
+}
+
 /*
  * The network of a physical PIF, as XAPI's introduce_internal: the one it
  * has (kept when the NIC moves slot or is renamed), else the network with
@@ -394,7 +415,7 @@ static int pif_want(struct plan *p, sriov_pf *pf, const store_record *have,
     sriov_netdev *nd = sriov_pf_netdev(pf, 0);
     const char *mac = sriov_netdev_mac(nd);
     struct dev *d = dev_by_bdf(p, sriov_pf_bdf(pf));
-    char net[37];
+    char net[37], mtu[16];
     int r;
 
     r = pif_network(p, have, sriov_netdev_name(nd), net);
@@ -419,6 +440,11 @@ static int pif_want(struct plan *p, sriov_pf *pf, const store_record *have,
         r = ops__set(w, "disappeared", "false");
     if (r >= 0)
         r = ops__set(w, "network", net);
+    if (r >= 0)
+        r = ops__set(w, "MTU", pif_mtu(p, sriov_netdev_name(nd), mtu));
+    /* XAPI's default_properties of a new physical PIF (xapi_pif.ml). */
+    if (r >= 0 && !have)
+        r = store_record_map_put(w, "properties", "gro", "on");
     if (r >= 0)
         *ret = TAKE_PTR(w);
     return r;

@@ -17,6 +17,16 @@ static const char *const sriov_modes[] = {
     "sysfs", "modprobe", "manual", "unknown", NULL
 };
 
+/* datamodel.ml's enums of the PIF's IP settings and IGMP snooping. */
+static const char *const ip_modes[] = { "None", "DHCP", "Static", NULL };
+static const char *const ipv6_modes[] = {
+    "None", "DHCP", "Static", "Autoconf", NULL
+};
+static const char *const address_types[] = { "IPv4", "IPv6", NULL };
+static const char *const igmp_statuses[] = {
+    "enabled", "disabled", "unknown", NULL
+};
+
 /* The values XenAPI's VIF.locking_mode takes. */
 static const char *const vif_locking_modes[] = {
     "network_default", "locked", "unlocked", "disabled", NULL
@@ -73,6 +83,33 @@ static const struct schema_field pif_fields[] = {
     { "currently_attached", SCHEMA_BOOL, R, NULL, NULL, NULL, "true", "plugged (false also when the NIC vanished)" },
     { "managed", SCHEMA_BOOL, R, NULL, NULL, NULL, "true", "managed by the toolstack" },
     { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "free-form" },
+    /* XAPI's other PIF fields (datamodel.ml PIF), with its defaults:
+     * not required, so records stored before them still load. */
+    { "metrics", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "PIF_metrics ref: none here (null)" },
+    { "ip_configuration_mode", SCHEMA_ENUM, 0, NULL, NULL, ip_modes, "None", "IPv4 configuration mode" },
+    { "IP", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "IPv4 address" },
+    { "netmask", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "IPv4 netmask" },
+    { "gateway", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "IPv4 gateway" },
+    { "DNS", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "DNS servers, ','-separated" },
+    { "bond_slave_of", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "Bond ref: none here (null)" },
+    { "bond_master_of", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "Bond refs: none here" },
+    { "VLAN_master_of", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "VLAN ref: none here (null)" },
+    { "VLAN_slave_of", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "VLAN refs: none here" },
+    { "management", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "the management interface" },
+    { "disallow_unplug", SCHEMA_BOOL, W, NULL, NULL, NULL, "false", "refuse PIF.unplug" },
+    { "tunnel_access_PIF_of", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "tunnel refs: none here" },
+    { "tunnel_transport_PIF_of", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "tunnel refs: none here" },
+    { "ipv6_configuration_mode", SCHEMA_ENUM, 0, NULL, NULL, ipv6_modes, "None", "IPv6 configuration mode" },
+    { "IPv6", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "IPv6 addresses" },
+    { "ipv6_gateway", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "IPv6 gateway" },
+    { "primary_address_type", SCHEMA_ENUM, 0, NULL, NULL, address_types, "IPv4", "address type of the management interface" },
+    { "properties", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "gro=on|off (physical PIFs)" },
+    { "igmp_snooping_status", SCHEMA_ENUM, 0, NULL, NULL, igmp_statuses, "unknown", "IGMP snooping on the bridge" },
+    { "carrier", SCHEMA_BOOL, C, NULL, NULL, NULL, NULL, "link carrier, read live (PIF_metrics in XAPI)" },
+    { "speed", SCHEMA_INT, C, NULL, NULL, NULL, NULL, "link speed in Mbit/s, read live (PIF_metrics)" },
+    { "duplex", SCHEMA_STRING, C, NULL, NULL, NULL, NULL, "full, half or unknown, read live (PIF_metrics)" },
+    { "io_read_kbs", SCHEMA_STRING, C, NULL, NULL, NULL, NULL, "receive rate (an RRD data source in XAPI)" },
+    { "io_write_kbs", SCHEMA_STRING, C, NULL, NULL, NULL, NULL, "transmit rate (an RRD data source in XAPI)" },
     { "disappeared", SCHEMA_BOOL, I, NULL, NULL, NULL, "false", "the NIC was not found by the last pif-scan" },
 };
 

@@ -66,8 +66,12 @@ CLASS(xe_class_network, "network", "network", network_fields,
       network_columns, true);
 
 /*
- * records.ml pif_record.  vendor-id .. device-name and pci-bus-path come
- * from PIF_metrics in XAPI; here from the PCI record behind the PIF.
+ * records.ml pif_record, all of its fields in its order.  vendor-id ..
+ * device-name and pci-bus-path come from PIF_metrics in XAPI; here from
+ * the PCI record behind the PIF.  carrier, speed and duplex (PIF_metrics)
+ * are read live from the interface; io_read_kbs/io_write_kbs are XAPI's
+ * RRD data sources, "<unknown>" here as in XAPI without one.  The links to
+ * classes xen-sriov does not have (VLAN, Bond, tunnel) are null/empty.
  */
 static const struct xe_field_def pif_fields[] = {
     S("uuid", "uuid", 0),
@@ -78,19 +82,43 @@ static const struct xe_field_def pif_fields[] = {
     S("currently-attached", "currently_attached", 0),
     S("MTU", "MTU", 0),
     S("VLAN", "VLAN", 0),
+    COMPUTED("vlan-master-of", "VLAN_master_of", 0),
+    COMPUTED("vlan-slave-of", "VLAN_slave_of", 0),
+    COMPUTED("bond-master-of", "bond_master_of", 0),
+    COMPUTED("bond-slave-of", "bond_slave_of", 0),
     REFS("sriov-physical-PIF-of", "sriov_physical_PIF_of"),
     REFS("sriov-logical-PIF-of", "sriov_logical_PIF_of"),
+    COMPUTED("tunnel-access-PIF-of", "tunnel_access_PIF_of", 0),
+    COMPUTED("tunnel-transport-PIF-of", "tunnel_transport_PIF_of", 0),
+    S("management", "management", 0),
     REF("network-uuid", "network"),
     REFF("network-name-label", "network", "name_label"),
     REF("host-uuid", "host"),
     REFF("host-name-label", "host", "name_label"),
+    S("IP-configuration-mode", "ip_configuration_mode", 0),
+    S("IP", "IP", 0),
+    S("netmask", "netmask", 0),
+    S("gateway", "gateway", 0),
+    S("IPv6-configuration-mode", "ipv6_configuration_mode", 0),
+    COMPUTED("IPv6", "IPv6", 0),
+    S("IPv6-gateway", "ipv6_gateway", 0),
+    S("primary-address-type", "primary_address_type", 0),
+    S("DNS", "DNS", 0),
+    MAP("properties", "properties", 0),
     SET("capabilities", "capabilities", 0),
+    COMPUTED("io_read_kbs", "io_read_kbs", XE_EXPENSIVE),
+    COMPUTED("io_write_kbs", "io_write_kbs", XE_EXPENSIVE),
+    COMPUTED("carrier", "carrier", 0),
     REFF("vendor-id", "PCI", "vendor_id"),
     REFF("vendor-name", "PCI", "vendor_name"),
     REFF("device-id", "PCI", "device_id"),
     REFF("device-name", "PCI", "device_name"),
+    COMPUTED("speed", "speed", 0),
+    COMPUTED("duplex", "duplex", 0),
+    S("disallow-unplug", "disallow_unplug", XE_RW),
     REFF("pci-bus-path", "PCI", "pci_id"),
     MAP("other-config", "other_config", XE_RW),
+    S("igmp-snooping-status", "igmp_snooping_status", 0),
 };
 static const char *const pif_columns[] = {
     "uuid", "device", "VLAN", "MAC", "network-uuid", "currently-attached",

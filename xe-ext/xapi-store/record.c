@@ -107,7 +107,8 @@ static struct xv *map_value(const store_record *r, const char *field)
 static struct xv *field_value(const store_record *r,
                               const struct schema_field *f)
 {
-    const char *v = store_record_get(r, f->name);
+    /* A field added after the record was stored reads as its default. */
+    const char *v = store_record_get(r, f->name) ?: f->default_value;
 
     switch (f->type) {
     case SCHEMA_INT:

@@ -21,6 +21,15 @@ eno=$OUT
 xe pif-param-list uuid="$eno"
 xe pif-param-get uuid="$eno" param-name=device
 xe pif-param-get uuid="$eno" param-name=capabilities
+note "XAPI's whole PIF record (records.ml pif_record): its defaults, the kernel's MTU and link"
+xe pif-param-get uuid="$eno" param-name=IP-configuration-mode
+xe pif-param-get uuid="$eno" param-name=properties param-key=gro
+xe pif-list params=device,MTU,carrier,speed,duplex,io_read_kbs
+xe pif-param-set uuid="$eno" disallow-unplug=true
+xe pif-param-get uuid="$eno" param-name=disallow-unplug
+xe pif-param-set uuid="$eno" disallow-unplug=maybe
+xe pif-param-set uuid="$eno" disallow-unplug=false
+xe pif-param-set uuid="$eno" management=true
 xe pci-list
 xe pci-list pci-id=0000:3b:02.3 --minimal
 vf3=$OUT
