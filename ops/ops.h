@@ -136,6 +136,7 @@ struct ops_network_args {
     const char *bridge;             /* NULL/"": the first free "xapiN" */
     int managed;                    /* -1: default (true), 0, 1 */
     const char *const *other_config;/* key, value, ..., NULL (may be NULL) */
+    const char *const *tags;        /* NULL-ended (may be NULL), kept */
 };
 
 /*

@@ -27,6 +27,11 @@ static const char *const igmp_statuses[] = {
     "enabled", "disabled", "unknown", NULL
 };
 
+/* datamodel.ml network_default_locking_mode. */
+static const char *const network_locking_modes[] = {
+    "unlocked", "disabled", NULL
+};
+
 /* The values XenAPI's VIF.locking_mode takes. */
 static const char *const vif_locking_modes[] = {
     "network_default", "locked", "unlocked", "disabled", NULL
@@ -65,6 +70,15 @@ static const struct schema_field network_fields[] = {
     { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "free-form" },
     { "PIFs", SCHEMA_SET_REF, R, "PIF", NULL, NULL, NULL, "PIFs connected to this network" },
     { "VIFs", SCHEMA_SET_REF, R, "VIF", NULL, NULL, NULL, "VIFs connected to this network" },
+    /* XAPI's other network fields (datamodel.ml Network), with its
+     * defaults: not required, so records stored before them still load. */
+    { "allowed_operations", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "operations allowed now (none: no async network operations here)" },
+    { "current_operations", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "task -> operation in progress" },
+    { "blobs", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "name -> blob (none here)" },
+    { "tags", SCHEMA_SET_STRING, W, NULL, NULL, NULL, NULL, "user tags" },
+    { "default_locking_mode", SCHEMA_ENUM, W, NULL, NULL, network_locking_modes, "unlocked", "locking mode of VIFs with network_default" },
+    { "assigned_ips", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "VIF -> IP given by the host (none here)" },
+    { "purpose", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "nbd, insecure_nbd" },
 };
 
 static const struct schema_field pif_fields[] = {

@@ -46,7 +46,8 @@ static const char *const host_columns[] = {
 };
 CLASS(xe_class_host, "host", "host", host_fields, host_columns, false);
 
-/* records.ml net_record. */
+/* records.ml net_record, all of its fields (purpose is SRW in xe, with
+ * XAPI's add_purpose: read-only here, docs/xe.md). */
 static const struct xe_field_def network_fields[] = {
     S("uuid", "uuid", 0),
     S("name-label", "name_label", XE_RW),
@@ -57,6 +58,10 @@ static const struct xe_field_def network_fields[] = {
     S("bridge", "bridge", 0),
     S("managed", "managed", 0),
     MAP("other-config", "other_config", XE_RW),
+    COMPUTED("blobs", "blobs", 0),
+    SET("tags", "tags", XE_RW | XE_COMMA),
+    S("default-locking-mode", "default_locking_mode", XE_RW),
+    SET("purpose", "purpose", XE_COMMA),
 };
 static const char *const network_columns[] = {
     "uuid", "name-label", "name-description", "bridge", NULL

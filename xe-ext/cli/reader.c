@@ -284,6 +284,24 @@ static int compute(void *userdata, const struct xe_record *rec,
 
             r = (text = strdup(v && *v ? v : XE_NOT_IN_DATABASE)) ? 0
                                                                   : -ENOMEM;
+        } else if (sf->type == SCHEMA_MAP) {
+            /* A map xe shows without get_map (network blobs): "k: v; ...",
+             * "( RO)". */
+            size_t n = store_record_map_count(x->sr, sf->name);
+
+            r = (text = strdup("")) ? 0 : -ENOMEM;
+            for (size_t i = 0; r >= 0 && i < n; i++) {
+                char *next;
+
+                if (asprintf(&next, "%s%s%s: %s", text, i ? "; " : "",
+                             store_record_map_key(x->sr, sf->name, i),
+                             store_record_map_value(x->sr, sf->name, i)) < 0)
+                    r = -ENOMEM;
+                else {
+                    free(text);
+                    text = next;
+                }
+            }
         } else if (sf->type == SCHEMA_SET_STRING) {
             r = words_text(store_record_get(x->sr, sf->name), &text);
         } else if (strcmp(sf->name, "carrier") == 0 ||

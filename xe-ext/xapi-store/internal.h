@@ -133,6 +133,7 @@ int xstore__map_pairs(const struct xv *v, const char *what,
 struct xstore_network_args {
     struct ops_network_args ops;
     const char **other_config;
+    const char **tags;
     char buf[5][32];
 };
 
