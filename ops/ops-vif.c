@@ -191,6 +191,12 @@ static int create_fn(store_tx *tx, void *userdata)
         r = ops__set(vif, "qos_algorithm_type", c->a->qos_algorithm_type);
     if (r >= 0 && c->a->locking_mode)
         r = ops__set(vif, "locking_mode", c->a->locking_mode);
+    if (r >= 0 && c->a->ipv4_allowed)
+        r = ops__set(vif, "ipv4_allowed", c->a->ipv4_allowed);
+    if (r >= 0 && c->a->ipv6_allowed)
+        r = ops__set(vif, "ipv6_allowed", c->a->ipv6_allowed);
+    if (r >= 0 && c->a->trunks)
+        r = ops__set(vif, "trunks", c->a->trunks);
     if (r >= 0)
         r = ops__put_pairs(vif, "other_config", c->a->other_config, c->err);
     if (r >= 0)

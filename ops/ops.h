@@ -288,6 +288,8 @@ struct ops_vif_args {
     const char *qos_algorithm_type;   /* NULL: none */
     const char *const *qos_algorithm_params;  /* key, value, ..., NULL */
     const char *locking_mode;   /* NULL: network_default */
+    /* Sets as stored, ','-joined (NULL: empty): kept as given. */
+    const char *ipv4_allowed, *ipv6_allowed, *trunks;
 };
 
 /*

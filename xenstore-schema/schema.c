@@ -32,6 +32,9 @@ static const char *const network_locking_modes[] = {
     "unlocked", "disabled", NULL
 };
 
+/* datamodel.ml vif_ipv4_configuration_mode / vif_ipv6_... */
+static const char *const vif_ip_modes[] = { "None", "Static", NULL };
+
 /* The values XenAPI's VIF.locking_mode takes. */
 static const char *const vif_locking_modes[] = {
     "network_default", "locked", "unlocked", "disabled", NULL
@@ -173,6 +176,26 @@ static const struct schema_field vif_fields[] = {
     { "qos_algorithm_type", SCHEMA_STRING, W, NULL, NULL, NULL, NULL, "'ratelimit' or empty" },
     { "qos_algorithm_params", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "kbps=N for ratelimit" },
     { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "VF settings: vlan, vlan-qos, spoofchk, trust, link-state, min-tx-rate, max-tx-rate" },
+    /* XAPI's other VIF fields (datamodel.ml VIF), with its defaults: not
+     * required, so records stored before them still load. */
+    { "allowed_operations", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "operations allowed now" },
+    { "current_operations", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "task -> operation in progress" },
+    { "status_code", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "error code of the last attach" },
+    { "status_detail", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "error text of the last attach" },
+    { "runtime_properties", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "device runtime properties" },
+    { "qos_supported_algorithms", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "QoS algorithms the backend supports" },
+    { "metrics", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "VIF_metrics ref: none here (null)" },
+    { "ipv4_allowed", SCHEMA_SET_STRING, W, NULL, NULL, NULL, NULL, "IPv4 addresses the VIF may use when locked" },
+    { "ipv6_allowed", SCHEMA_SET_STRING, W, NULL, NULL, NULL, NULL, "IPv6 addresses the VIF may use when locked" },
+    { "ipv4_configuration_mode", SCHEMA_ENUM, 0, NULL, NULL, vif_ip_modes, "None", "IPv4 configuration given to the guest" },
+    { "ipv4_addresses", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "IPv4 addresses given to the guest (CIDR)" },
+    { "ipv4_gateway", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "IPv4 gateway given to the guest" },
+    { "ipv6_configuration_mode", SCHEMA_ENUM, 0, NULL, NULL, vif_ip_modes, "None", "IPv6 configuration given to the guest" },
+    { "ipv6_addresses", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "IPv6 addresses given to the guest (CIDR)" },
+    { "ipv6_gateway", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "IPv6 gateway given to the guest" },
+    { "trunks", SCHEMA_SET_STRING, W, NULL, NULL, NULL, NULL, "VLANs trunked to the VIF (integers)" },
+    { "io_read_kbs", SCHEMA_STRING, C, NULL, NULL, NULL, NULL, "receive rate (an RRD data source in XAPI)" },
+    { "io_write_kbs", SCHEMA_STRING, C, NULL, NULL, NULL, NULL, "transmit rate (an RRD data source in XAPI)" },
     { "reserved_pci", SCHEMA_REF, I, "PCI", "reserved_by", NULL, NULL, "the VF reserved for this VIF (XenAPI internal_only)" },
     { "domid", SCHEMA_INT, I, NULL, NULL, NULL, "-1", "domid holding the VF, -1 when none" },
     { "vf_saved_config", SCHEMA_MAP, I, NULL, NULL, NULL, NULL, "VF settings before we changed them (restored on release)" },

@@ -152,6 +152,7 @@ struct xstore_vif_args {
     struct ops_vif_args ops;
     const char *network_ref;
     const char **other_config, **qos_params;
+    char *sets[3];              /* ipv4_allowed, ipv6_allowed, trunks */
     char vm[37];
     char buf[6][32];
 };
