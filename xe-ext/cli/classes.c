@@ -140,7 +140,8 @@ static const struct xe_field_def pci_fields[] = {
     REF("host-uuid", "host"),
     REFF("host-name-label", "host", "name_label"),
     S("pci-id", "pci_id", 0),
-    SET("dependencies", "dependencies", 0),
+    /* xe shows the pci-ids of the dependencies (records.ml pci_record). */
+    { "dependencies", XE_SET, 0, XE_SRC_COMPUTED, "dependencies", NULL },
     MAP("other-config", "other_config", XE_RW),
 };
 static const char *const pci_columns[] = {

@@ -284,6 +284,25 @@ static int compute(void *userdata, const struct xe_record *rec,
 
             r = (text = strdup(v && *v ? v : XE_NOT_IN_DATABASE)) ? 0
                                                                   : -ENOMEM;
+        } else if (sf->type == SCHEMA_SET_REF) {
+            /* PCI dependencies: their pci-ids, "; "-joined. */
+            size_t n = store_record_set_count(x->sr, sf->name);
+
+            r = (text = strdup("")) ? 0 : -ENOMEM;
+            for (size_t i = 0; r >= 0 && i < n; i++) {
+                const store_record *t = lookup(
+                    rd, sf->target, store_record_set_member(x->sr, sf->name, i));
+                const char *id = t ? store_record_get(t, "pci_id") : NULL;
+                char *next;
+
+                if (asprintf(&next, "%s%s%s", text, i ? "; " : "",
+                             id ? id : XE_NOT_IN_DATABASE) < 0)
+                    r = -ENOMEM;
+                else {
+                    free(text);
+                    text = next;
+                }
+            }
         } else if (sf->type == SCHEMA_MAP) {
             /* A map xe shows without get_map (network blobs): "k: v; ...",
              * "( RO)". */
