@@ -2,9 +2,10 @@
 /*
  * The records xe shows, transcribed from xapi-project/xen-api
  * ocaml/xapi-cli-server/records.ml (field names, order, markers, flags) and
- * cli_operations.ml gen_cmds (default *-list columns).  Only the fields
- * xen-sriov has are listed, in xe's order; docs/xe.md lists the ones left
- * out and the deviations (configuration-mode, PIF vendor/device names).
+ * cli_operations.ml gen_cmds (default *-list columns).  PIF, network and
+ * VIF have all of XAPI's fields in xe's order (host and PCI only those
+ * xen-sriov has); docs/xe.md says where each value comes from and lists
+ * the deviations (configuration-mode, reserved-pci, network purpose).
  */
 #include "libsriov/macro.h"
 #include "xe-ext/cli/records.h"
