@@ -143,6 +143,50 @@ struct apply_args {
     struct xapi_error *err;
 };
 
+/* Add or remove a member of a set of strings (one ','-separated node):
+ * network tags, as XAPI's add_tags/remove_tags (adding one twice, or
+ * removing one that is not there, changes nothing). */
+static int words_change(store_record *r, const struct ops_change *c,
+                        struct xapi_error *err)
+{
+    const char *cur = ops__get(r, c->field), *key = c->key ? c->key : "";
+    _cleanup_free_ char *out = strdup("");
+    size_t klen = strlen(key);
+    bool had = false;
+
+    if (!*key || strchr(key, ','))
+        return not_supported(err, c->field, key, "a value without ','");
+    for (const char *p = cur; out && *p;) {
+        size_t n = strcspn(p, ",");
+        char *next = NULL;
+
+        if (n == klen && strncmp(p, key, n) == 0) {
+            had = true;
+            if (c->op == OPS_SET_REMOVE) {
+                p += n + (p[n] == ',');
+                continue;
+            }
+        }
+        if (n && asprintf(&next, "%s%s%.*s", out, *out ? "," : "", (int)n,
+                          p) < 0)
+            return -ENOMEM;
+        if (next) {
+            free(out);
+            out = next;
+        }
+        p += n + (p[n] == ',');
+    }
+    if (out && c->op == OPS_SET_ADD && !had) {
+        char *next;
+
+        if (asprintf(&next, "%s%s%s", out, *out ? "," : "", key) < 0)
+            return -ENOMEM;
+        free(out);
+        out = next;
+    }
+    return out ? ops__set(r, c->field, out) : -ENOMEM;
+}
+
 static int apply_one(store_record *r, const struct ops_change *c,
                      struct xapi_error *err)
 {
@@ -186,6 +230,8 @@ static int apply_one(store_record *r, const struct ops_change *c,
         return store_record_map_put(r, c->field, c->key, NULL);
     case OPS_SET_ADD:
     case OPS_SET_REMOVE:
+        if (f->type == SCHEMA_SET_STRING)
+            return words_change(r, c, err);
         if (f->type != SCHEMA_SET_REF)
             return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
                                   c->field, NULL);

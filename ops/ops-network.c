@@ -102,6 +102,30 @@ static int free_bridge(store_tx *tx, char ret[32])
     return 0;
 }
 
+/* The tags, a set of strings (one ','-separated node), duplicates once. */
+static int put_tags(store_record *n, const char *const *tags)
+{
+    _cleanup_free_ char *joined = strdup("");
+
+    for (size_t i = 0; joined && tags && tags[i]; i++) {
+        bool dup = false;
+        char *next;
+
+        if (!*tags[i])
+            continue;
+        for (size_t k = 0; k < i; k++)
+            dup = dup || strcmp(tags[k], tags[i]) == 0;
+        if (dup)
+            continue;
+        if (asprintf(&next, "%s%s%s", joined, *joined ? "," : "",
+                     tags[i]) < 0)
+            return -ENOMEM;
+        free(joined);
+        joined = next;
+    }
+    return joined ? ops__set(n, "tags", joined) : -ENOMEM;
+}
+
 static int create_fn(store_tx *tx, void *userdata)
 {
     struct create_args *c = userdata;
@@ -140,6 +164,8 @@ static int create_fn(store_tx *tx, void *userdata)
     if (r >= 0)
         r = ops__put_pairs(n, "other_config", a->other_config, c->err);
     if (r >= 0)
+        r = put_tags(n, a->tags);
+    if (r >= 0)
         r = ops__tx_create(tx, &c->undo, n);
     if (r >= 0)
         memcpy(c->uuid, store_record_uuid(n), 37);
@@ -154,6 +180,11 @@ int ops_network_create(struct ops_ctx *ops, const struct ops_network_args *a,
     int r;
 
     r = parse_mtu(a->mtu, &c.mtu, err);
+    for (size_t i = 0; r >= 0 && a->tags && a->tags[i]; i++)
+        if (strchr(a->tags[i], ','))
+            r = xapi_error_set(err, -EINVAL, XAPI_VALUE_NOT_SUPPORTED,
+                               "tags", a->tags[i], "a tag without ','",
+                               NULL);
     if (r >= 0 && a->bridge && *a->bridge)
         r = check_bridge(a->bridge, err);
     if (r >= 0)

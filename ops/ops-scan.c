@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
+#include <unistd.h>
 
 #include "ops/ops-internal.h"
 
@@ -22,7 +23,11 @@ static const char *const pci_fields[] = {
 static const char *const deps_fields[] = { "dependencies", NULL };
 static const char *const pif_fields[] = {
     "device", "MAC", "host", "PCI", "capabilities", "currently_attached",
-    "disappeared", NULL
+    "disappeared", "network", "MTU", NULL
+};
+/* A network the scan creates for a PIF (the rest are users'). */
+static const char *const network_fields[] = {
+    "name_label", "name_description", "bridge", "MTU", "managed", NULL
 };
 static const char *const gone_fields[] = {
     "currently_attached", "disappeared", NULL
@@ -57,6 +62,10 @@ struct plan {
     struct dev *devs;
     size_t n_devs;
     struct ops_records pcis, pifs;  /* as stored before */
+    struct ops_records nets;        /* networks as stored before */
+    char (*new_nets)[2][37];        /* networks this scan creates: bridge,
+                                     * uuid */
+    size_t n_new_nets;
     struct job *jobs;
     size_t n_jobs;
 };
@@ -67,6 +76,8 @@ static void plan_done(struct plan *p)
         store_record_free(p->jobs[i].want);
     free(p->jobs);
     free(p->devs);
+    free(p->new_nets);
+    ops_records_done(&p->nets);
     ops_records_done(&p->pcis);
     ops_records_done(&p->pifs);
 }
@@ -277,6 +288,126 @@ static int plan_pcis(struct plan *p)
     return 0;
 }
 
+/*
+ * The bridge of a NIC's network: the Linux bridge the interface is a port
+ * of (sysfs brport/bridge, how plain Xen hosts are set up), else XAPI's
+ * bridge_naming_convention (xapi_pif.ml before CP-53614): "xenbrN" for
+ * ethN, "br<device>" otherwise.
+ */
+static void pif_bridge(struct plan *p, const char *dev, char ret[37])
+{
+    _cleanup_free_ char *path = NULL;
+    const char *root = sriov_ctx_get_root(p->ops->sriov);
+    char link[256];
+    ssize_t n = -1;
+
+    if (!strchr(dev, '/') &&
+        asprintf(&path, "%s/sys/class/net/%s/brport/bridge",
+                 strcmp(root, "/") ? root : "", dev) >= 0)
+        n = readlink(path, link, sizeof(link) - 1);
+    if (n > 0) {
+        const char *base;
+
+        link[n] = '\0';
+        base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+        if (*base && strlen(base) < 37) {
+            snprintf(ret, 37, "%s", base);
+            return;
+        }
+    }
+    if (strncmp(dev, "eth", 3) == 0)
+        snprintf(ret, 37, "xenbr%.31s", dev + 3);
+    else
+        snprintf(ret, 37, "br%.34s", dev);
+}
+
+/* The interface's MTU as the kernel has it (sysfs), 1500 if unreadable. */
+static const char *pif_mtu(struct plan *p, const char *dev, char buf[16])
+{
+    _cleanup_free_ char *path = NULL;
+    const char *root = sriov_ctx_get_root(p->ops->sriov);
+    FILE *f = NULL;
+    long v = 0;
+
+    if (!strchr(dev, '/') &&
+        asprintf(&path, "%s/sys/class/net/%s/mtu",
+                 strcmp(root, "/") ? root : "", dev) >= 0)
+        f = fopen(path, "re");
+    if (f) {
+        if (fscanf(f, "%ld", &v) != 1)
+            v = 0;
+        fclose(f);
+    }
+    snprintf(buf, 16, "%ld", v >= 68 && v <= 65535 ? v : 1500L);
+    return buf;
+}
+
+/*
+ * The network of a physical PIF, as XAPI's introduce_internal: the one it
+ * has (kept when the NIC moves slot or is renamed), else the network with
+ * its bridge (find_or_create_network), else a new one, "Pool-wide network
+ * associated with <device>" (helpers.ml choose_network_name_for_pif),
+ * MTU 1500, managed.
+ */
+static int pif_network(struct plan *p, const store_record *have,
+                       const char *dev, char ret[37])
+{
+    const char *cur = have ? ops__get(have, "network") : "";
+    _cleanup_free_ char *label = NULL;
+    store_record *w = NULL;
+    char bridge[37], (*v)[2][37];
+    int r;
+
+    for (size_t i = 0; *cur && i < p->nets.n; i++)
+        if (strcmp(store_record_uuid(p->nets.v[i]), cur) == 0) {
+            snprintf(ret, 37, "%s", cur);
+            return 0;
+        }
+    pif_bridge(p, dev, bridge);
+    for (size_t i = 0; i < p->nets.n; i++)
+        if (strcmp(ops__get(p->nets.v[i], "bridge"), bridge) == 0) {
+            snprintf(ret, 37, "%s", store_record_uuid(p->nets.v[i]));
+            return 0;
+        }
+    for (size_t i = 0; i < p->n_new_nets; i++)
+        if (strcmp(p->new_nets[i][0], bridge) == 0) {
+            snprintf(ret, 37, "%s", p->new_nets[i][1]);
+            return 0;
+        }
+    v = realloc(p->new_nets, (p->n_new_nets + 1) * sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    p->new_nets = v;
+    v = &v[p->n_new_nets];
+    r = ops__new_uuid(p->ops, v[0][1]);
+    if (r < 0)
+        return r;
+    snprintf(v[0][0], 37, "%s", bridge);
+    if (asprintf(&label, "Pool-wide network associated with %s", dev) < 0)
+        return -ENOMEM;
+    r = store_record_new(&w, "network");
+    if (r >= 0)
+        r = store_record_set_uuid(w, v[0][1]);
+    if (r >= 0)
+        r = ops__set(w, "name_label", label);
+    if (r >= 0)
+        r = ops__set(w, "name_description", "");
+    if (r >= 0)
+        r = ops__set(w, "bridge", bridge);
+    if (r >= 0)
+        r = ops__set(w, "MTU", "1500");
+    if (r >= 0)
+        r = ops__set(w, "managed", "true");
+    if (r < 0) {
+        store_record_free(w);
+        return r;
+    }
+    p->n_new_nets++;
+    snprintf(ret, 37, "%s", v[0][1]);
+    /* Before the PIFs (pass 2), which refer to it. */
+    return want_write(p, 1, w, NULL, network_fields);
+}
+
 static int pif_want(struct plan *p, sriov_pf *pf, const store_record *have,
                     store_record **ret)
 {
@@ -284,9 +415,12 @@ static int pif_want(struct plan *p, sriov_pf *pf, const store_record *have,
     sriov_netdev *nd = sriov_pf_netdev(pf, 0);
     const char *mac = sriov_netdev_mac(nd);
     struct dev *d = dev_by_bdf(p, sriov_pf_bdf(pf));
+    char net[37], mtu[16];
     int r;
 
-    r = store_record_new(&w, "PIF");
+    r = pif_network(p, have, sriov_netdev_name(nd), net);
+    if (r >= 0)
+        r = store_record_new(&w, "PIF");
     if (r >= 0 && have)
         r = store_record_set_uuid(w, store_record_uuid(have));
     if (r >= 0)
@@ -304,6 +438,13 @@ static int pif_want(struct plan *p, sriov_pf *pf, const store_record *have,
         r = ops__set(w, "currently_attached", "true");
     if (r >= 0)
         r = ops__set(w, "disappeared", "false");
+    if (r >= 0)
+        r = ops__set(w, "network", net);
+    if (r >= 0)
+        r = ops__set(w, "MTU", pif_mtu(p, sriov_netdev_name(nd), mtu));
+    /* XAPI's default_properties of a new physical PIF (xapi_pif.ml). */
+    if (r >= 0 && !have)
+        r = store_record_map_put(w, "properties", "gro", "on");
     if (r >= 0)
         *ret = TAKE_PTR(w);
     return r;
@@ -540,6 +681,10 @@ static int read_existing(struct plan *p, struct xapi_error *err)
         return ops__store_fail(p->ops, r, err);
     if (!p->only_pf) {
         p->pcis = all;
+        r = store_list(p->ops->st, "network", NULL, 0,
+                       STORE_LIST_SKIP_INVALID, &p->nets.v, &p->nets.n);
+        if (r < 0)
+            return ops__store_fail(p->ops, r, err);
         r = store_list(p->ops->st, "PIF", (struct store_match[]){
                            { "host", p->host }, { "physical", "true" } },
                        2, STORE_LIST_SKIP_INVALID, &p->pifs.v, &p->pifs.n);

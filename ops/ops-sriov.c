@@ -944,14 +944,16 @@ struct destroy_args {
     struct xapi_error *err;
 };
 
-/* A VIF of the network holding a VF of this PF: refuse, naming it. */
+/* A VIF of the network holding a VF of this PF: refuse with XAPI's
+ * VIF_IN_USE [network; VIF] (xapi_network_attach_helpers.ml, raised when
+ * the network's VIF is attached to a live VM). */
 static int check_vifs(store_tx *tx, struct destroy_args *d,
                       const store_record *net)
 {
     for (size_t i = 0; i < store_record_set_count(net, "VIFs"); i++) {
         _cleanup_record_ store_record *vif = NULL, *vf = NULL;
         const char *u = store_record_set_member(net, "VIFs", i);
-        char why[512];
+        char net_ref[OPS_REF_SIZE], vif_ref[OPS_REF_SIZE];
         int r;
 
         r = store_tx_get(tx, "VIF", u, &vif);
@@ -966,12 +968,9 @@ static int check_vifs(store_tx *tx, struct destroy_args *d,
             return r;
         if (strcmp(ops__get(vf, "physical_function"), d->pf_pci) != 0)
             continue;
-        snprintf(why, sizeof(why), "VIF %s (device %s of VM %s) holds VF %s "
-                 "of this network-sriov: shut the VM down or unplug the VIF "
-                 "first", u, ops__get(vif, "device"), ops__get(vif, "VM"),
-                 ops__get(vf, "pci_id"));
-        return xapi_error_set(d->err, -EBUSY, XAPI_OPERATION_NOT_ALLOWED, why,
-                              NULL);
+        return xapi_error_set(d->err, -EBUSY, XAPI_VIF_IN_USE,
+                              ops_ref(net_ref, store_record_uuid(net)),
+                              ops_ref(vif_ref, u), NULL);
     }
     return 0;
 }

@@ -21,32 +21,116 @@ static bool mac_valid(const char *s)
     return true;
 }
 
-/* FNV-1a, 64 bits: a stable hash of (VM, device, attempt). */
-static uint64_t fnv1a(const char *s, uint64_t h)
+/* MD5 (RFC 1321), OCaml's Digest.string, for XAPI's gen_mac. */
+static uint32_t rol(uint32_t x, unsigned c)
 {
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
+    return (x << c) | (x >> (32 - c));
+}
+
+static void md5_block(uint32_t h[4], const unsigned char *p)
+{
+    static const uint32_t k[64] = {
+        0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf,
+        0x4787c62a, 0xa8304613, 0xfd469501, 0x698098d8, 0x8b44f7af,
+        0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e,
+        0x49b40821, 0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa,
+        0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6,
+        0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8,
+        0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122,
+        0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+        0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039,
+        0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244, 0x432aff97,
+        0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d,
+        0x85845dd1, 0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
+        0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
+    };
+    static const unsigned char r[64] = {
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+        5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+        4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+        6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+    };
+    uint32_t w[16], a = h[0], b = h[1], c = h[2], d = h[3];
+
+    for (unsigned i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
+               (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+    for (unsigned i = 0; i < 64; i++) {
+        uint32_t f, t;
+        unsigned g;
+
+        if (i < 16) {
+            f = (b & c) | (~b & d);
+            g = i;
+        } else if (i < 32) {
+            f = (d & b) | (~d & c);
+            g = (5 * i + 1) % 16;
+        } else if (i < 48) {
+            f = b ^ c ^ d;
+            g = (3 * i + 5) % 16;
+        } else {
+            f = c ^ (b | ~d);
+            g = (7 * i) % 16;
+        }
+        t = d;
+        d = c;
+        c = b;
+        b = b + rol(a + f + k[i] + w[g], r[i]);
+        a = t;
     }
-    return h;
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+}
+
+static void md5(const unsigned char *msg, size_t len, unsigned char out[16])
+{
+    uint32_t h[4] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476 };
+    unsigned char tail[128] = { 0 };
+    size_t full = len / 64 * 64, rest = len - full, n;
+    uint64_t bits = (uint64_t)len * 8;
+
+    for (size_t i = 0; i < full; i += 64)
+        md5_block(h, msg + i);
+    memcpy(tail, msg + full, rest);
+    tail[rest] = 0x80;
+    n = rest < 56 ? 64 : 128;
+    for (unsigned i = 0; i < 8; i++)
+        tail[n - 8 + i] = (unsigned char)(bits >> (8 * i));
+    md5_block(h, tail);
+    if (n == 128)
+        md5_block(h, tail + 64);
+    for (unsigned i = 0; i < 16; i++)
+        out[i] = (unsigned char)(h[i / 4] >> (8 * (i % 4)));
 }
 
 /*
- * A MAC in Xen's OUI 00:16:3e derived from the VM and device, as XAPI's
- * gen_mac derives one from the VM's seed and the device; the fourth byte
- * below 0x80 as libxl makes them.  attempt > 0 after a collision.
+ * XAPI's gen_mac (xapi_vif_helpers.ml): MD5 applied 2*device+1 times to
+ * the seed, then once more; bytes 0-3 of the first digest and 1-2 of the
+ * second, made locally administered and unicast (Record_util
+ * mac_from_int_array).  The seed is the VM's uuid (XAPI: the VM's
+ * other_config:mac_seed, a uuid made with the VM).  attempt > 0 after a
+ * collision: the seed gets "/attempt" appended (XAPI does not look).
  */
 static void mac_for(const char *vm, const char *device, unsigned attempt,
                     char ret[18])
 {
-    char salt[32];
-    uint64_t h = 0xcbf29ce484222325ULL;
+    unsigned char d1[16], d2[16];
+    char seed[64];
+    unsigned long dev = strtoul(device, NULL, 10);
 
-    snprintf(salt, sizeof(salt), "/%s/%u", device, attempt);
-    h = fnv1a(salt, fnv1a(vm, h));
-    snprintf(ret, 18, "00:16:3e:%02x:%02x:%02x",
-             (unsigned)(h >> 40) & 0x7f, (unsigned)(h >> 32) & 0xff,
-             (unsigned)(h >> 24) & 0xff);
+    if (attempt)
+        snprintf(seed, sizeof(seed), "%s/%u", vm, attempt);
+    else
+        snprintf(seed, sizeof(seed), "%s", vm);
+    md5((const unsigned char *)seed, strlen(seed), d1);
+    for (unsigned long i = 0; i < 2 * dev; i++)
+        md5(d1, sizeof(d1), d1);
+    md5(d1, sizeof(d1), d2);
+    snprintf(ret, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+             (unsigned)((d1[0] | 0x02) & ~0x01), d1[1], d1[2], d1[3], d2[1],
+             d2[2]);
 }
 
 /* Record_util.random_mac_local: random, locally administered, unicast. */
@@ -62,12 +146,13 @@ static int mac_random(char ret[18])
     return 0;
 }
 
-/* A device number: decimal 0..65535 without leading zeros. */
+/* A device number: decimal digits (XAPI's Scanf "%u": "007" too), at
+ * most 65535 (ours: Xen's devid). */
 static bool device_valid(const char *s)
 {
     size_t len = strlen(s);
 
-    if (len == 0 || len > 5 || (s[0] == '0' && len > 1))
+    if (len == 0 || len > 16)
         return false;
     for (size_t i = 0; i < len; i++)
         if (!isdigit((unsigned char)s[i]))
@@ -189,6 +274,12 @@ static int create_fn(store_tx *tx, void *userdata)
         r = ops__set(vif, "qos_algorithm_type", c->a->qos_algorithm_type);
     if (r >= 0 && c->a->locking_mode)
         r = ops__set(vif, "locking_mode", c->a->locking_mode);
+    if (r >= 0 && c->a->ipv4_allowed)
+        r = ops__set(vif, "ipv4_allowed", c->a->ipv4_allowed);
+    if (r >= 0 && c->a->ipv6_allowed)
+        r = ops__set(vif, "ipv6_allowed", c->a->ipv6_allowed);
+    if (r >= 0 && c->a->trunks)
+        r = ops__set(vif, "trunks", c->a->trunks);
     if (r >= 0)
         r = ops__put_pairs(vif, "other_config", c->a->other_config, c->err);
     if (r >= 0)
@@ -236,8 +327,9 @@ int ops_vif_create(struct ops_ctx *ops, const struct ops_vif_args *a,
             return xapi_error_internal(err, r, "no randomness for a MAC: %s",
                                        strerror(-r));
     } else if (mac_valid(mac)) {
-        for (size_t i = 0; i < 17; i++)
-            c.mac[i] = (char)tolower((unsigned char)mac[i]);
+        /* Kept as typed, as XAPI keeps it. */
+        memcpy(c.mac, mac, 17);
+        c.mac[17] = '\0';
     } else {
         return xapi_error_set(err, -EINVAL, XAPI_MAC_INVALID, mac, NULL);
     }

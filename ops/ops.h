@@ -136,6 +136,7 @@ struct ops_network_args {
     const char *bridge;             /* NULL/"": the first free "xapiN" */
     int managed;                    /* -1: default (true), 0, 1 */
     const char *const *other_config;/* key, value, ..., NULL (may be NULL) */
+    const char *const *tags;        /* NULL-ended (may be NULL), kept */
 };
 
 /*
@@ -287,6 +288,8 @@ struct ops_vif_args {
     const char *qos_algorithm_type;   /* NULL: none */
     const char *const *qos_algorithm_params;  /* key, value, ..., NULL */
     const char *locking_mode;   /* NULL: network_default */
+    /* Sets as stored, ','-joined (NULL: empty): kept as given. */
+    const char *ipv4_allowed, *ipv6_allowed, *trunks;
 };
 
 /*

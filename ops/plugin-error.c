@@ -36,8 +36,11 @@ int ops_plugin_error(struct xapi_error *err, int r,
                        NULL);
         break;
     case -EBUSY:
+        /* XAPI's four parameters (xapi_vm_lifecycle.ml): the other
+         * operation is a VF attach or release holding the VM's lock, by
+         * another process, with no task. */
         xapi_error_set(err, why, XAPI_OTHER_OPERATION_IN_PROGRESS, "VM",
-                       f->vm, NULL);
+                       f->vm, "attach", "OpaqueRef:NULL", NULL);
         break;
     case -ESRCH:
         if (*f->vm) {

@@ -7,7 +7,8 @@
  *   -ENOSPC           NETWORK_SRIOV_INSUFFICIENT_CAPACITY [network ref]
  *   -EPERM, -EINVAL   OPERATION_NOT_ALLOWED [message]
  *   -EPERM + a VIF    VM_HAS_SRIOV_VIF [vm] (plugin_vm_check_migrate)
- *   -EBUSY            OTHER_OPERATION_IN_PROGRESS [VM; vm]
+ *   -EBUSY            OTHER_OPERATION_IN_PROGRESS [VM; vm; attach;
+ *                     OpaqueRef:NULL]
  *   -ESRCH + a VM     VM_BAD_POWER_STATE [vm; running; halted]
  *   -ENOENT + a VIF   UUID_INVALID [VIF; vif]
  *   -EALREADY + a VIF DEVICE_ALREADY_ATTACHED / _DETACHED [vif ref]

@@ -38,7 +38,9 @@ static const char *const p_none[] = { NULL };
 static const char *const p_token[] = { "token", NULL };
 static const char *const p_subscription[] = { "subscription", NULL };
 static const char *const p_reason[] = { "reason", NULL };
-static const char *const p_class_object[] = { "class", "object", NULL };
+static const char *const p_class_object[] = {
+    "class", "object", "operation_type", "operation_ref", NULL
+};
 static const char *const p_handle[] = { "handle", NULL };
 static const char *const p_msg[] = { "msg", NULL };
 static const char *const p_type_uuid[] = { "type", "uuid", NULL };

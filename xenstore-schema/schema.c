@@ -17,6 +17,24 @@ static const char *const sriov_modes[] = {
     "sysfs", "modprobe", "manual", "unknown", NULL
 };
 
+/* datamodel.ml's enums of the PIF's IP settings and IGMP snooping. */
+static const char *const ip_modes[] = { "None", "DHCP", "Static", NULL };
+static const char *const ipv6_modes[] = {
+    "None", "DHCP", "Static", "Autoconf", NULL
+};
+static const char *const address_types[] = { "IPv4", "IPv6", NULL };
+static const char *const igmp_statuses[] = {
+    "enabled", "disabled", "unknown", NULL
+};
+
+/* datamodel.ml network_default_locking_mode. */
+static const char *const network_locking_modes[] = {
+    "unlocked", "disabled", NULL
+};
+
+/* datamodel.ml vif_ipv4_configuration_mode / vif_ipv6_... */
+static const char *const vif_ip_modes[] = { "None", "Static", NULL };
+
 /* The values XenAPI's VIF.locking_mode takes. */
 static const char *const vif_locking_modes[] = {
     "network_default", "locked", "unlocked", "disabled", NULL
@@ -55,6 +73,15 @@ static const struct schema_field network_fields[] = {
     { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "free-form" },
     { "PIFs", SCHEMA_SET_REF, R, "PIF", NULL, NULL, NULL, "PIFs connected to this network" },
     { "VIFs", SCHEMA_SET_REF, R, "VIF", NULL, NULL, NULL, "VIFs connected to this network" },
+    /* XAPI's other network fields (datamodel.ml Network), with its
+     * defaults: not required, so records stored before them still load. */
+    { "allowed_operations", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "operations allowed now (none: no async network operations here)" },
+    { "current_operations", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "task -> operation in progress" },
+    { "blobs", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "name -> blob (none here)" },
+    { "tags", SCHEMA_SET_STRING, W, NULL, NULL, NULL, NULL, "user tags" },
+    { "default_locking_mode", SCHEMA_ENUM, W, NULL, NULL, network_locking_modes, "unlocked", "locking mode of VIFs with network_default" },
+    { "assigned_ips", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "VIF -> IP given by the host (none here)" },
+    { "purpose", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "nbd, insecure_nbd" },
 };
 
 static const struct schema_field pif_fields[] = {
@@ -73,6 +100,32 @@ static const struct schema_field pif_fields[] = {
     { "currently_attached", SCHEMA_BOOL, R, NULL, NULL, NULL, "true", "plugged (false also when the NIC vanished)" },
     { "managed", SCHEMA_BOOL, R, NULL, NULL, NULL, "true", "managed by the toolstack" },
     { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "free-form" },
+    /* XAPI's other PIF fields (datamodel.ml PIF), with its defaults:
+     * not required, so records stored before them still load. */
+    { "ip_configuration_mode", SCHEMA_ENUM, 0, NULL, NULL, ip_modes, "None", "IPv4 configuration mode" },
+    { "IP", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "IPv4 address" },
+    { "netmask", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "IPv4 netmask" },
+    { "gateway", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "IPv4 gateway" },
+    { "DNS", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "DNS servers, ','-separated" },
+    { "bond_slave_of", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "Bond ref: none here (null)" },
+    { "bond_master_of", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "Bond refs: none here" },
+    { "VLAN_master_of", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "VLAN ref: none here (null)" },
+    { "VLAN_slave_of", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "VLAN refs: none here" },
+    { "management", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "the management interface" },
+    { "disallow_unplug", SCHEMA_BOOL, W, NULL, NULL, NULL, "false", "refuse PIF.unplug" },
+    { "tunnel_access_PIF_of", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "tunnel refs: none here" },
+    { "tunnel_transport_PIF_of", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "tunnel refs: none here" },
+    { "ipv6_configuration_mode", SCHEMA_ENUM, 0, NULL, NULL, ipv6_modes, "None", "IPv6 configuration mode" },
+    { "IPv6", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "IPv6 addresses" },
+    { "ipv6_gateway", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "IPv6 gateway" },
+    { "primary_address_type", SCHEMA_ENUM, 0, NULL, NULL, address_types, "IPv4", "address type of the management interface" },
+    { "properties", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "gro=on|off (physical PIFs)" },
+    { "igmp_snooping_status", SCHEMA_ENUM, 0, NULL, NULL, igmp_statuses, "unknown", "IGMP snooping on the bridge" },
+    { "carrier", SCHEMA_BOOL, C, NULL, NULL, NULL, NULL, "link carrier, read live (PIF_metrics in XAPI)" },
+    { "speed", SCHEMA_INT, C, NULL, NULL, NULL, NULL, "link speed in Mbit/s, read live (PIF_metrics)" },
+    { "duplex", SCHEMA_STRING, C, NULL, NULL, NULL, NULL, "full, half or unknown, read live (PIF_metrics)" },
+    { "io_read_kbs", SCHEMA_STRING, C, NULL, NULL, NULL, NULL, "receive rate (an RRD data source in XAPI)" },
+    { "io_write_kbs", SCHEMA_STRING, C, NULL, NULL, NULL, NULL, "transmit rate (an RRD data source in XAPI)" },
     { "disappeared", SCHEMA_BOOL, I, NULL, NULL, NULL, "false", "the NIC was not found by the last pif-scan" },
 };
 
@@ -122,6 +175,26 @@ static const struct schema_field vif_fields[] = {
     { "qos_algorithm_type", SCHEMA_STRING, W, NULL, NULL, NULL, NULL, "'ratelimit' or empty" },
     { "qos_algorithm_params", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "kbps=N for ratelimit" },
     { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "VF settings: vlan, vlan-qos, spoofchk, trust, link-state, min-tx-rate, max-tx-rate" },
+    /* XAPI's other VIF fields (datamodel.ml VIF), with its defaults: not
+     * required, so records stored before them still load. */
+    { "allowed_operations", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "operations allowed now" },
+    { "current_operations", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "task -> operation in progress" },
+    { "status_code", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "error code of the last attach" },
+    { "status_detail", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "error text of the last attach" },
+    { "runtime_properties", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "device runtime properties" },
+    { "qos_supported_algorithms", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "QoS algorithms the backend supports" },
+    { "metrics", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "VIF_metrics ref: none here (null)" },
+    { "ipv4_allowed", SCHEMA_SET_STRING, W, NULL, NULL, NULL, NULL, "IPv4 addresses the VIF may use when locked" },
+    { "ipv6_allowed", SCHEMA_SET_STRING, W, NULL, NULL, NULL, NULL, "IPv6 addresses the VIF may use when locked" },
+    { "ipv4_configuration_mode", SCHEMA_ENUM, 0, NULL, NULL, vif_ip_modes, "None", "IPv4 configuration given to the guest" },
+    { "ipv4_addresses", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "IPv4 addresses given to the guest (CIDR)" },
+    { "ipv4_gateway", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "IPv4 gateway given to the guest" },
+    { "ipv6_configuration_mode", SCHEMA_ENUM, 0, NULL, NULL, vif_ip_modes, "None", "IPv6 configuration given to the guest" },
+    { "ipv6_addresses", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "IPv6 addresses given to the guest (CIDR)" },
+    { "ipv6_gateway", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "IPv6 gateway given to the guest" },
+    { "trunks", SCHEMA_SET_STRING, W, NULL, NULL, NULL, NULL, "VLANs trunked to the VIF (integers)" },
+    { "io_read_kbs", SCHEMA_STRING, C, NULL, NULL, NULL, NULL, "receive rate (an RRD data source in XAPI)" },
+    { "io_write_kbs", SCHEMA_STRING, C, NULL, NULL, NULL, NULL, "transmit rate (an RRD data source in XAPI)" },
     { "reserved_pci", SCHEMA_REF, I, "PCI", "reserved_by", NULL, NULL, "the VF reserved for this VIF (XenAPI internal_only)" },
     { "domid", SCHEMA_INT, I, NULL, NULL, NULL, "-1", "domid holding the VF, -1 when none" },
     { "vf_saved_config", SCHEMA_MAP, I, NULL, NULL, NULL, NULL, "VF settings before we changed them (restored on release)" },

@@ -39,7 +39,7 @@
 
 /* Pinned uuids of the objects the golden files name. */
 #define HOST "OpaqueRef:00000000-0000-4000-8000-000000000001"
-#define PIF_SRIOV "OpaqueRef:00000000-0000-4000-8000-00000000000c"
+#define PIF_SRIOV "OpaqueRef:00000000-0000-4000-8000-00000000000f"
 
 static char *root;
 static char uuid_file[4200];

@@ -445,8 +445,8 @@ START_TEST(test_ops_reservations_count_as_used)
     ck_ops(ops_network_sriov_remaining_capacity(&ops, sriov, &cap, &err));
     ck_assert_int_eq(cap, 1);
     expect_code(ops_network_sriov_destroy(&ops, sriov, &err),
-                XAPI_OPERATION_NOT_ALLOWED);
-    ck_assert_ptr_nonnull(strstr(err.params[0], "0000:3b:0a.1"));
+                XAPI_VIF_IN_USE);
+    ck_assert_ptr_nonnull(strstr(err.params[1], vu));
     ck_assert_uint_eq(numvfs(PF1), 2);
     expect_code(ops_vif_destroy(&ops, vu, &err), XAPI_OPERATION_NOT_ALLOWED);
 }

@@ -91,10 +91,10 @@ boot
     fail() { echo "FAIL: $*"; exit 1; }
     st=0; out=$("$tool" --dry-run) || st=$?
     [ $st -eq 0 ] || fail "dry run on an empty xenstore gave $st: $out"
-    case $out in *"store: would load 18 objects from"*) ;; *) fail "dry run: $out" ;; esac
+    case $out in *"store: would load 20 objects from"*) ;; *) fail "dry run: $out" ;; esac
     ! xenstore-read /tool/xen-sriov >/dev/null 2>&1 || fail "the dry run wrote"
     out=$("$tool") || fail "restore gave $?: $out"
-    printf "%s\n" "$out" | grep -q "^store: 18 objects loaded from" || fail "load: $out"
+    printf "%s\n" "$out" | grep -q "^store: 20 objects loaded from" || fail "load: $out"
     printf "%s\n" "$out" | grep -q "(enp59s0f1, 0000:3b:00.1): 4 VFs enabled (sysfs)$" || fail "VFs: $out"
     printf "%s\n" "$out" | tail -n 1 | grep -Eq "^restore: 1 network, 4 VFs in [0-9.]+ ms \(sysfs writes [0-9.]+ ms, store load [0-9.]+ ms, own work [0-9.]+ ms\); [1-9][0-9]* sysfs writes, [0-9]+ store changes; all restored$" || fail "summary: $out"
     "$xe" network-sriov-list params=uuid,configuration-mode,requires-reboot >"$SRIOV_ROOT/after.txt"

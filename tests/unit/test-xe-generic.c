@@ -203,7 +203,8 @@ START_TEST(test_generic_list_filter_errors)
     parse("network-sriov-list", "all=maybe", NULL);
     ck_assert_int_eq(run(LIST, false), -EINVAL);
     ck_assert_str_eq(err.params[0], "Failed to parse parameter 'all': "
-                     "expecting a boolean (true or false)");
+                     "Expected 'true','t','yes','y','1','false','f','no',"
+                     "'n','0' got maybe");
 }
 END_TEST
 
@@ -401,7 +402,8 @@ START_TEST(test_generic_plan_types_and_sets)
 
     parse("network-param-set", "uuid=" U2, "MTU=big", NULL);
     ck_assert_int_eq(xe_plan_param_set(net, &args, &plan, &err), -EINVAL);
-    ck_assert_str_eq(err.params[0], "Parameter MTU must be an integer");
+    ck_assert_str_eq(err.params[0],
+                     "Failed to parse parameter 'MTU': expecting an integer");
     xapi_error_clear(&err);
 
     parse("network-param-set", "uuid=" U2, "PIF-uuids:x=1", NULL);

@@ -86,7 +86,7 @@ START_TEST(test_cmdtable_params_as_xe)
           "remaining-capacity, configuration-mode" },
         { "network-sriov-param-get", "uuid, param-name", "param-key" },
         { "network-param-set", "uuid",
-          "name-label, name-description, MTU, other-config:" },
+          "name-label, name-description, MTU, default-locking-mode, other-config:" },
         { "vif-param-set", "uuid",
           "qos_algorithm_type, locking-mode, qos_algorithm_params:, "
           "other-config:" },
@@ -105,7 +105,7 @@ START_TEST(test_cmdtable_params_as_xe)
     ck_assert_str_eq(cmd("network-param-clear")->help,
                      "Clears the specified parameter (param-name can be "
                      "name-label,name-description,VIF-uuids,PIF-uuids,MTU,"
-                     "other-config).");
+                     "other-config,tags,default-locking-mode,purpose).");
     ck_assert_str_eq(cmd("pif-list")->help,
                      "Lists all the pifs, filtering on the optional "
                      "arguments. To filter on map parameters, use the "

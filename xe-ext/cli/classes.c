@@ -2,9 +2,10 @@
 /*
  * The records xe shows, transcribed from xapi-project/xen-api
  * ocaml/xapi-cli-server/records.ml (field names, order, markers, flags) and
- * cli_operations.ml gen_cmds (default *-list columns).  Only the fields
- * xen-sriov has are listed, in xe's order; docs/xe.md lists the ones left
- * out and the deviations (configuration-mode, PIF vendor/device names).
+ * cli_operations.ml gen_cmds (default *-list columns).  PIF, network and
+ * VIF have all of XAPI's fields in xe's order (host and PCI only those
+ * xen-sriov has); docs/xe.md says where each value comes from and lists
+ * the deviations (configuration-mode, reserved-pci, network purpose).
  */
 #include "libsriov/macro.h"
 #include "xe-ext/cli/records.h"
@@ -46,7 +47,8 @@ static const char *const host_columns[] = {
 };
 CLASS(xe_class_host, "host", "host", host_fields, host_columns, false);
 
-/* records.ml net_record. */
+/* records.ml net_record, all of its fields (purpose is SRW in xe, with
+ * XAPI's add_purpose: read-only here, docs/xe.md). */
 static const struct xe_field_def network_fields[] = {
     S("uuid", "uuid", 0),
     S("name-label", "name_label", XE_RW),
@@ -57,6 +59,10 @@ static const struct xe_field_def network_fields[] = {
     S("bridge", "bridge", 0),
     S("managed", "managed", 0),
     MAP("other-config", "other_config", XE_RW),
+    COMPUTED("blobs", "blobs", 0),
+    SET("tags", "tags", XE_RW | XE_COMMA),
+    S("default-locking-mode", "default_locking_mode", XE_RW),
+    SET("purpose", "purpose", XE_COMMA),
 };
 static const char *const network_columns[] = {
     "uuid", "name-label", "name-description", "bridge", NULL
@@ -66,8 +72,12 @@ CLASS(xe_class_network, "network", "network", network_fields,
       network_columns, true);
 
 /*
- * records.ml pif_record.  vendor-id .. device-name and pci-bus-path come
- * from PIF_metrics in XAPI; here from the PCI record behind the PIF.
+ * records.ml pif_record, all of its fields in its order.  vendor-id ..
+ * device-name and pci-bus-path come from PIF_metrics in XAPI; here from
+ * the PCI record behind the PIF.  carrier, speed and duplex (PIF_metrics)
+ * are read live from the interface; io_read_kbs/io_write_kbs are XAPI's
+ * RRD data sources, "<unknown>" here as in XAPI without one.  The links to
+ * classes xen-sriov does not have (VLAN, Bond, tunnel) are null/empty.
  */
 static const struct xe_field_def pif_fields[] = {
     S("uuid", "uuid", 0),
@@ -78,19 +88,43 @@ static const struct xe_field_def pif_fields[] = {
     S("currently-attached", "currently_attached", 0),
     S("MTU", "MTU", 0),
     S("VLAN", "VLAN", 0),
+    COMPUTED("vlan-master-of", "VLAN_master_of", 0),
+    COMPUTED("vlan-slave-of", "VLAN_slave_of", 0),
+    COMPUTED("bond-master-of", "bond_master_of", 0),
+    COMPUTED("bond-slave-of", "bond_slave_of", 0),
     REFS("sriov-physical-PIF-of", "sriov_physical_PIF_of"),
     REFS("sriov-logical-PIF-of", "sriov_logical_PIF_of"),
+    COMPUTED("tunnel-access-PIF-of", "tunnel_access_PIF_of", 0),
+    COMPUTED("tunnel-transport-PIF-of", "tunnel_transport_PIF_of", 0),
+    S("management", "management", 0),
     REF("network-uuid", "network"),
     REFF("network-name-label", "network", "name_label"),
     REF("host-uuid", "host"),
     REFF("host-name-label", "host", "name_label"),
+    S("IP-configuration-mode", "ip_configuration_mode", 0),
+    S("IP", "IP", 0),
+    S("netmask", "netmask", 0),
+    S("gateway", "gateway", 0),
+    S("IPv6-configuration-mode", "ipv6_configuration_mode", 0),
+    COMPUTED("IPv6", "IPv6", 0),
+    S("IPv6-gateway", "ipv6_gateway", 0),
+    S("primary-address-type", "primary_address_type", 0),
+    S("DNS", "DNS", 0),
+    MAP("properties", "properties", 0),
     SET("capabilities", "capabilities", 0),
+    COMPUTED("io_read_kbs", "io_read_kbs", XE_EXPENSIVE),
+    COMPUTED("io_write_kbs", "io_write_kbs", XE_EXPENSIVE),
+    COMPUTED("carrier", "carrier", 0),
     REFF("vendor-id", "PCI", "vendor_id"),
     REFF("vendor-name", "PCI", "vendor_name"),
     REFF("device-id", "PCI", "device_id"),
     REFF("device-name", "PCI", "device_name"),
+    COMPUTED("speed", "speed", 0),
+    COMPUTED("duplex", "duplex", 0),
+    S("disallow-unplug", "disallow_unplug", XE_RW),
     REFF("pci-bus-path", "PCI", "pci_id"),
     MAP("other-config", "other_config", XE_RW),
+    S("igmp-snooping-status", "igmp_snooping_status", 0),
 };
 static const char *const pif_columns[] = {
     "uuid", "device", "VLAN", "MAC", "network-uuid", "currently-attached",
@@ -107,7 +141,8 @@ static const struct xe_field_def pci_fields[] = {
     REF("host-uuid", "host"),
     REFF("host-name-label", "host", "name_label"),
     S("pci-id", "pci_id", 0),
-    SET("dependencies", "dependencies", 0),
+    /* xe shows the pci-ids of the dependencies (records.ml pci_record). */
+    { "dependencies", XE_SET, 0, XE_SRC_COMPUTED, "dependencies", NULL },
     MAP("other-config", "other_config", XE_RW),
 };
 static const char *const pci_columns[] = {
@@ -136,11 +171,19 @@ static const char *const network_sriov_columns[] = {
 CLASS(xe_class_network_sriov, "network-sriov", "network_sriov",
       network_sriov_fields, network_sriov_columns, false);
 
-/* records.ml vif_record.  vm-name-label is computed from the domain. */
+/*
+ * records.ml vif_record, all of its fields in its order (vm-name-label is
+ * computed from the domain; io_read_kbs/io_write_kbs are XAPI's RRD data
+ * sources, "<unknown>" here), then reserved-pci, ours.
+ */
 static const struct xe_field_def vif_fields[] = {
     S("uuid", "uuid", 0),
     S("vm-uuid", "VM", 0),
     COMPUTED("vm-name-label", "VM", 0),
+    SET("allowed-operations", "allowed_operations", 0),
+    /* xe shows the map's operations as a set (get_set): "(SRO)". */
+    { "current-operations", XE_SET, 0, XE_SRC_COMPUTED, "current_operations",
+      NULL },
     S("device", "device", 0),
     S("MAC", "MAC", XE_NOCASE),
     S("MAC-autogenerated", "MAC_autogenerated", 0),
@@ -148,10 +191,22 @@ static const struct xe_field_def vif_fields[] = {
     S("currently-attached", "currently_attached", 0),
     S("qos_algorithm_type", "qos_algorithm_type", XE_RW),
     MAP("qos_algorithm_params", "qos_algorithm_params", XE_RW),
+    SET("qos_supported_algorithms", "qos_supported_algorithms", 0),
     MAP("other-config", "other_config", XE_RW),
     REF("network-uuid", "network"),
     REFF("network-name-label", "network", "name_label"),
+    COMPUTED("io_read_kbs", "io_read_kbs", XE_EXPENSIVE),
+    COMPUTED("io_write_kbs", "io_write_kbs", XE_EXPENSIVE),
     S("locking-mode", "locking_mode", XE_RW),
+    SET("ipv4-allowed", "ipv4_allowed", XE_RW),
+    SET("ipv6-allowed", "ipv6_allowed", XE_RW),
+    S("ipv4-configuration-mode", "ipv4_configuration_mode", 0),
+    COMPUTED("ipv4-addresses", "ipv4_addresses", 0),
+    S("ipv4-gateway", "ipv4_gateway", 0),
+    S("ipv6-configuration-mode", "ipv6_configuration_mode", 0),
+    COMPUTED("ipv6-addresses", "ipv6_addresses", 0),
+    S("ipv6-gateway", "ipv6_gateway", 0),
+    SET("trunks", "trunks", XE_RW),
     /* Ours (XAPI's reserved_PCI is internal): the PCI address of the VF
      * the plugin reserved for the VIF, empty when none. */
     COMPUTED("reserved-pci", "reserved_pci", 0),

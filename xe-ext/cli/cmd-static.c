@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Handlers of the static commands: scan, create, destroy, diagnose. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,10 +40,27 @@ static int bool_param(struct xe_call *call, const char *name, int *ret)
         return 0;
     if (xe_bool_of_string(v, &b) == 0)
         return *ret = b, 0;
-    return xapi_error_set(call->err, -EINVAL, XE_ERR_FAILURE,
-                          name[0] == 'm' ? "Failed to parse parameter "
-                          "'managed': expecting a boolean (true or false)"
-                          : "Failed to parse a boolean parameter", NULL);
+    /* cli_operations.ml get_bool_param, Record_util.bool_of_string. */
+    return xe_failf(call->err, "Failed to parse parameter '%s': Expected "
+                    "'true','t','yes','y','1','false','f','no','n','0' got "
+                    "%s", name, v);
+}
+
+/* OCaml's Int64.of_string on a decimal (net_create's MTU): its failure
+ * reaches xe as INTERNAL_ERROR "Failure: Int64.of_string". */
+static int int64_param(struct xe_call *call, const char *name)
+{
+    const char *v = xe_args_get(call->args, name);
+    char *end;
+
+    if (!v)
+        return 0;
+    errno = 0;
+    (void)strtoll(v, &end, 10);
+    if (*v && !*end && !errno && !isspace((unsigned char)*v))
+        return 0;
+    return xapi_error_set(call->err, -EINVAL, XAPI_INTERNAL_ERROR,
+                          "Failure: Int64.of_string", NULL);
 }
 
 int xe_cmd_pif_scan(struct xe_call *call)
@@ -67,7 +85,9 @@ int xe_cmd_network_create(struct xe_call *call)
     char uuid[37];
     int r;
 
-    r = bool_param(call, "managed", &a.managed);
+    r = int64_param(call, "MTU");
+    if (r >= 0)
+        r = bool_param(call, "managed", &a.managed);
     if (r >= 0)
         r = ops_of(call, &ops);
     if (r >= 0)

@@ -20,8 +20,9 @@ static int oom(struct xapi_error *err)
 
 int xe_bool_of_string(const char *s, bool *ret)
 {
-    static const char *const yes[] = { "true", "t", "yes", "y", "1", "on" };
-    static const char *const no[] = { "false", "f", "no", "n", "0", "off" };
+    /* Record_util.bool_of_string, any case. */
+    static const char *const yes[] = { "true", "t", "yes", "y", "1" };
+    static const char *const no[] = { "false", "f", "no", "n", "0" };
 
     for (size_t i = 0; s && i < ELEMENTSOF(yes); i++) {
         if (strcasecmp(s, yes[i]) == 0) {
@@ -41,8 +42,10 @@ static int parse_bool(const char *name, const char *s, bool *ret,
 {
     if (xe_bool_of_string(s, ret) == 0)
         return 0;
-    return xe_failf(err, "Failed to parse parameter '%s': expecting a "
-                    "boolean (true or false)", name);
+    /* cli_operations.ml get_bool_param: Record_util's text. */
+    return xe_failf(err, "Failed to parse parameter '%s': Expected 'true',"
+                    "'t','yes','y','1','false','f','no','n','0' got %s",
+                    name, s ? s : "");
 }
 
 enum ftype { FT_NORMAL, FT_SET, FT_MAP };
@@ -406,11 +409,13 @@ static int check_scalar(const struct xe_record *rec,
     if (!sf || schema_value_check(sf, v, &why) >= 0)
         return 0;
     switch (sf->type) {
+    /* records.ml safe_i64_of_string / safe_bool_of_string. */
     case SCHEMA_INT:
-        return xe_failf(err, "Parameter %s must be an integer", f->name);
+        return xe_failf(err, "Failed to parse parameter '%s': expecting an "
+                        "integer", f->name);
     case SCHEMA_BOOL:
-        return xe_failf(err, "Parameter %s must be a boolean (true or false)",
-                     f->name);
+        return xe_failf(err, "Failed to parse parameter '%s': expecting a "
+                        "boolean (true or false)", f->name);
     case SCHEMA_ENUM: {
         _cleanup_free_ char *list = strdup("");
 

@@ -159,6 +159,84 @@ static int refs_text(struct xe_reader *rd, const store_record *sr,
     return 0;
 }
 
+/* One line of the PIF's interface's sysfs file (sys/class/net/<dev>/<f>). */
+static bool read_netdev(struct xe_reader *rd, const store_record *pif,
+                        const char *file, char *buf, size_t size)
+{
+    const char *root = sriov_ctx_get_root(rd->fe->ops.sriov);
+    const char *dev = store_record_get(pif, "device");
+    _cleanup_free_ char *path = NULL;
+    FILE *f;
+    bool ok;
+
+    if (!dev || !*dev || strchr(dev, '/') ||
+        asprintf(&path, "%s/sys/class/net/%s/%s",
+                 strcmp(root, "/") ? root : "", dev, file) < 0)
+        return false;
+    f = fopen(path, "re");
+    if (!f)
+        return false;
+    ok = fgets(buf, (int)size, f) != NULL;
+    fclose(f);
+    if (ok)
+        buf[strcspn(buf, "\n")] = '\0';
+    return ok;
+}
+
+/*
+ * PIF_metrics as XAPI shows it (records.ml): carrier "true"/"false",
+ * speed "N Mbit/s", duplex "full", "half" (with carrier) or "unknown";
+ * read from the interface now, the defaults when it cannot be read.
+ */
+static int pif_metric(struct xe_reader *rd, const store_record *pif,
+                      const char *name, char **ret)
+{
+    char carrier[16] = "", speed[32] = "", duplex[16] = "";
+    bool up = read_netdev(rd, pif, "carrier", carrier, sizeof(carrier)) &&
+              strcmp(carrier, "1") == 0;
+    long mbps;
+
+    if (strcmp(name, "carrier") == 0)
+        *ret = strdup(up ? "true" : "false");
+    else if (strcmp(name, "speed") == 0) {
+        mbps = read_netdev(rd, pif, "speed", speed, sizeof(speed))
+                   ? strtol(speed, NULL, 10) : 0;
+        if (asprintf(ret, "%ld Mbit/s", mbps > 0 ? mbps : 0) < 0)
+            *ret = NULL;
+    } else {
+        bool full = read_netdev(rd, pif, "duplex", duplex, sizeof(duplex)) &&
+                    strcmp(duplex, "full") == 0;
+
+        *ret = strdup(full ? "full" : up ? "half" : "unknown");
+    }
+    return *ret ? 0 : -ENOMEM;
+}
+
+/* A set of strings shown as one "; "-joined value (records.ml's
+ * concat_with_semi of a field without get_set). */
+static int words_text(const char *list, char **ret)
+{
+    char *out = strdup(list ? list : ""), *p;
+
+    if (!out)
+        return -ENOMEM;
+    /* Stored ','-separated: "a,b" becomes "a; b". */
+    for (p = strchr(out, ','); p; p = strchr(p + 2, ',')) {
+        char *wider;
+        size_t at = (size_t)(p - out);
+
+        if (asprintf(&wider, "%.*s; %s", (int)at, out, p + 1) < 0) {
+            free(out);
+            return -ENOMEM;
+        }
+        free(out);
+        out = wider;
+        p = out + at;
+    }
+    *ret = out;
+    return 0;
+}
+
 static int compute(void *userdata, const struct xe_record *rec,
                    const struct xe_field_def *f, struct xe_value *out)
 {
@@ -199,6 +277,60 @@ static int compute(void *userdata, const struct xe_record *rec,
                 r = follow(rd, sf, pci, "pci_id", &text);
             else
                 r = (text = strdup("")) ? 0 : -ENOMEM;
+        } else if (sf->type == SCHEMA_UUID && strcmp(sf->name, "VM") != 0) {
+            /* A ref to a class xen-sriov does not have (VLAN, Bond): its
+             * uuid, or XAPI's "<not in database>" for the null ref. */
+            const char *v = store_record_get(x->sr, sf->name);
+
+            r = (text = strdup(v && *v ? v : XE_NOT_IN_DATABASE)) ? 0
+                                                                  : -ENOMEM;
+        } else if (sf->type == SCHEMA_SET_REF) {
+            /* PCI dependencies: their pci-ids, "; "-joined. */
+            size_t n = store_record_set_count(x->sr, sf->name);
+
+            r = (text = strdup("")) ? 0 : -ENOMEM;
+            for (size_t i = 0; r >= 0 && i < n; i++) {
+                const store_record *t = lookup(
+                    rd, sf->target, store_record_set_member(x->sr, sf->name, i));
+                const char *id = t ? store_record_get(t, "pci_id") : NULL;
+                char *next;
+
+                if (asprintf(&next, "%s%s%s", text, i ? "; " : "",
+                             id ? id : XE_NOT_IN_DATABASE) < 0)
+                    r = -ENOMEM;
+                else {
+                    free(text);
+                    text = next;
+                }
+            }
+        } else if (sf->type == SCHEMA_MAP) {
+            /* A map xe shows without get_map (network blobs): "k: v; ...",
+             * "( RO)". */
+            size_t n = store_record_map_count(x->sr, sf->name);
+
+            r = (text = strdup("")) ? 0 : -ENOMEM;
+            for (size_t i = 0; r >= 0 && i < n; i++) {
+                char *next;
+
+                if (asprintf(&next, "%s%s%s: %s", text, i ? "; " : "",
+                             store_record_map_key(x->sr, sf->name, i),
+                             store_record_map_value(x->sr, sf->name, i)) < 0)
+                    r = -ENOMEM;
+                else {
+                    free(text);
+                    text = next;
+                }
+            }
+        } else if (sf->type == SCHEMA_SET_STRING) {
+            r = words_text(store_record_get(x->sr, sf->name), &text);
+        } else if (strcmp(sf->name, "carrier") == 0 ||
+                   strcmp(sf->name, "speed") == 0 ||
+                   strcmp(sf->name, "duplex") == 0) {
+            r = pif_metric(rd, x->sr, sf->name, &text);
+        } else if (strncmp(sf->name, "io_", 3) == 0) {
+            /* XAPI's RRD data sources: none here, "<unknown>" as XAPI
+             * shows a missing one. */
+            r = -ENODATA;
         } else {
             /* vm-name-label: the VM's name; a VM gone reads as XAPI's
              * dangling ref. */
@@ -270,7 +402,9 @@ static int fill_stored(struct xe_record *rec, const store_record *sr)
         } else if (f->kind == XE_SET) {
             r = set_words(v, store_record_get(sr, sf->name) ?: "");
         } else {
-            r = xe_value_set_text(v, store_record_get(sr, sf->name) ?: "");
+            /* A field added after the record was stored: its default. */
+            r = xe_value_set_text(v, store_record_get(sr, sf->name)
+                                         ?: sf->default_value ?: "");
         }
     }
     return r;

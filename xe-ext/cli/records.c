@@ -176,7 +176,7 @@ char *xe_value_format(const struct xe_field_def *f, const struct xe_value *v)
     if (v->text || f->kind == XE_SCALAR)
         return strdup(v->text ? v->text : "");
     if (f->kind == XE_SET)
-        return join(v->items, v->n, "; ");
+        return join(v->items, v->n, f->flags & XE_COMMA ? ", " : "; ");
     /* Record_util.s2sm_to_string "; ": "k: v; k2: v2". */
     {
         _cleanup_free_ char **pairs = calloc(v->n ? v->n : 1,

@@ -36,7 +36,9 @@ enum xe_field_flag {
     XE_EXPENSIVE = 1u << 1,     /* "<expensive field>" in *-list */
     XE_HIDDEN = 1u << 2,        /* only shown when asked for by name */
     XE_NOCASE = 1u << 3,        /* filters compare case-insensitively */
-    XE_DEPRECATED = 1u << 4     /* " [DEPRECATED]" after the marker */
+    XE_DEPRECATED = 1u << 4,    /* " [DEPRECATED]" after the marker */
+    XE_COMMA = 1u << 5          /* a set shown joined with ", " (xe's
+                                 * concat_with_comma), not "; " */
 };
 
 /* Where a field's value comes from, for xe_record_fill(). */

@@ -26,26 +26,6 @@ bool xe_server_is_local(const char *server, const char *hostname)
     return hostname && *hostname && strcasecmp(server, hostname) == 0;
 }
 
-/* Ours: a parameter the command takes must be given once. */
-static int check_duplicates(const struct xe_command *c,
-                            const struct xe_args *args,
-                            struct xapi_error *err)
-{
-    if (c->op == XE_OP_LIST)
-        return 0;           /* filters may repeat, as in xe */
-    for (size_t i = 0; i < args->n_params; i++) {
-        const char *k = args->params[i].key;
-
-        if (!xe_command_declares(c, k))
-            continue;
-        for (size_t j = 0; j < i; j++)
-            if (streq_ptr(args->params[j].key, k))
-                return xe_failf(err, "Parameter %s is defined multiple times, "
-                             "define it only once.", k);
-    }
-    return 0;
-}
-
 static int ignored_mode(const struct xe_args *args, bool *warn,
                         struct xapi_error *err)
 {
@@ -94,9 +74,8 @@ static int run_command(const struct xe_env *env, struct xe_args *args,
         if (!xe_args_peek(args, *k))
             return xapi_error_set(err, -EINVAL, XE_ERR_PARAM_NOT_FOUND, *k,
                                   NULL);
-    r = check_duplicates(c, args, err);
-    if (r >= 0)
-        r = ignored_mode(args, &warn, err);
+    /* A parameter given twice: the first wins (xe's List.assoc). */
+    r = ignored_mode(args, &warn, err);
     if (r < 0)
         return r;
     if ((c->flags & XE_CMD_CHANGES_STATE) && !env->is_root) {

@@ -85,6 +85,75 @@ static int member_map(const struct xv *rec, const char *name,
     return v ? xstore__map_pairs(v, name, ret, err) : 0;
 }
 
+/* A set(string) member as a NULL-ended array (NULL if absent). */
+static int member_strings(const struct xv *rec, const char *name,
+                          const char ***ret, struct xapi_error *err)
+{
+    const struct xv *v = xv_struct_get(rec, name);
+    const char **s;
+
+    *ret = NULL;
+    if (!v)
+        return 0;
+    if (v->type != XV_ARRAY)
+        return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, name,
+                              NULL);
+    s = calloc(v->a.n + 1, sizeof(*s));
+    if (!s)
+        return xapi_error_internal(err, -ENOMEM, "out of memory");
+    for (size_t i = 0; i < v->a.n; i++) {
+        if (v->a.items[i]->type != XV_STRING) {
+            free(s);
+            return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, name,
+                                  NULL);
+        }
+        s[i] = v->a.items[i]->s;
+    }
+    *ret = s;
+    return 0;
+}
+
+/* A set member (strings, or ints for trunks) as one ','-joined text, as
+ * the store keeps a set of strings (NULL if absent). */
+static int member_joined(const struct xv *rec, const char *name, char **ret,
+                         struct xapi_error *err)
+{
+    const struct xv *v = xv_struct_get(rec, name);
+    char *out;
+
+    *ret = NULL;
+    if (!v)
+        return 0;
+    if (v->type != XV_ARRAY || !(out = strdup("")))
+        return v->type != XV_ARRAY
+                   ? xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
+                                    name, NULL)
+                   : xapi_error_internal(err, -ENOMEM, "out of memory");
+    for (size_t i = 0; i < v->a.n; i++) {
+        const struct xv *m = v->a.items[i];
+        char num[32], *next;
+        const char *t = m->type == XV_STRING ? m->s : NULL;
+
+        if (m->type == XV_INT) {
+            snprintf(num, sizeof(num), "%" PRId64, m->i);
+            t = num;
+        }
+        if (!t || !*t || strchr(t, ',')) {
+            free(out);
+            return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, name,
+                                  NULL);
+        }
+        if (asprintf(&next, "%s%s%s", out, *out ? "," : "", t) < 0) {
+            free(out);
+            return xapi_error_internal(err, -ENOMEM, "out of memory");
+        }
+        free(out);
+        out = next;
+    }
+    *ret = out;
+    return 0;
+}
+
 static int record_arg(const struct xv *rec, struct xapi_error *err)
 {
     if (!rec || rec->type != XV_STRUCT)
@@ -143,6 +212,8 @@ int xstore__decode_network(const struct xv *rec,
         r = member_text(rec, "managed", a->buf[4], &m, err);
     if (r >= 0)
         r = member_map(rec, "other_config", &a->other_config, err);
+    if (r >= 0)
+        r = member_strings(rec, "tags", &a->tags, err);
     if (r < 0) {
         xstore__network_args_done(a);
         return r;
@@ -150,6 +221,7 @@ int xstore__decode_network(const struct xv *rec,
     if (m)
         a->ops.managed = streq_ptr(m, "true");
     a->ops.other_config = a->other_config;
+    a->ops.tags = a->tags;
     if (!a->ops.name_label)
         a->ops.name_label = "";
     return 0;
@@ -158,7 +230,9 @@ int xstore__decode_network(const struct xv *rec,
 void xstore__network_args_done(struct xstore_network_args *a)
 {
     free(a->other_config);
+    free(a->tags);
     a->other_config = NULL;
+    a->tags = NULL;
 }
 
 int xstore__decode_vif(const struct xv *rec, struct xstore_vif_args *a,
@@ -188,6 +262,12 @@ int xstore__decode_vif(const struct xv *rec, struct xstore_vif_args *a,
         r = member_map(rec, "other_config", &a->other_config, err);
     if (r >= 0)
         r = member_map(rec, "qos_algorithm_params", &a->qos_params, err);
+    if (r >= 0)
+        r = member_joined(rec, "ipv4_allowed", &a->sets[0], err);
+    if (r >= 0)
+        r = member_joined(rec, "ipv6_allowed", &a->sets[1], err);
+    if (r >= 0)
+        r = member_joined(rec, "trunks", &a->sets[2], err);
     if (r < 0) {
         xstore__vif_args_done(a);
         return r;
@@ -196,6 +276,9 @@ int xstore__decode_vif(const struct xv *rec, struct xstore_vif_args *a,
         a->ops.device = "";
     a->ops.other_config = a->other_config;
     a->ops.qos_algorithm_params = a->qos_params;
+    a->ops.ipv4_allowed = a->sets[0];
+    a->ops.ipv6_allowed = a->sets[1];
+    a->ops.trunks = a->sets[2];
     return 0;
 }
 
@@ -204,4 +287,8 @@ void xstore__vif_args_done(struct xstore_vif_args *a)
     free(a->other_config);
     free(a->qos_params);
     a->other_config = a->qos_params = NULL;
+    for (size_t i = 0; i < ELEMENTSOF(a->sets); i++) {
+        free(a->sets[i]);
+        a->sets[i] = NULL;
+    }
 }

@@ -145,6 +145,7 @@ int xstore__map_pairs(const struct xv *v, const char *what,
 struct xstore_network_args {
     struct ops_network_args ops;
     const char **other_config;
+    const char **tags;
     char buf[5][32];
 };
 
@@ -163,6 +164,7 @@ struct xstore_vif_args {
     struct ops_vif_args ops;
     const char *network_ref;
     const char **other_config, **qos_params;
+    char *sets[3];              /* ipv4_allowed, ipv6_allowed, trunks */
     char vm[37];
     char buf[6][32];
 };

@@ -92,6 +92,20 @@ static struct xv *set_of_words(const char *text)
     return a;
 }
 
+static struct xv *set_of_ints(const char *text)
+{
+    struct xv *words = set_of_words(text), *a = xv_new_array();
+
+    if (!words)
+        a = xv_free(a);
+    for (size_t i = 0; a && words && i < words->a.n; i++)
+        if (xv_array_append(a, xv_new_int(strtoll(words->a.items[i]->s,
+                                                  NULL, 10))) < 0)
+            a = xv_free(a);
+    xv_free(words);
+    return a;
+}
+
 static struct xv *map_value(const store_record *r, const char *field)
 {
     struct xv *m = xv_new_struct();
@@ -107,7 +121,8 @@ static struct xv *map_value(const store_record *r, const char *field)
 static struct xv *field_value(const store_record *r,
                               const struct schema_field *f)
 {
-    const char *v = store_record_get(r, f->name);
+    /* A field added after the record was stored reads as its default. */
+    const char *v = store_record_get(r, f->name) ?: f->default_value;
 
     switch (f->type) {
     case SCHEMA_INT:
@@ -123,7 +138,9 @@ static struct xv *field_value(const store_record *r,
     case SCHEMA_SET_REF:
         return set_of_refs(r, f->name);
     case SCHEMA_SET_STRING:
-        return set_of_words(v);
+        /* VIF.trunks is a set of ints in XAPI. */
+        return strcmp(f->name, "trunks") == 0 ? set_of_ints(v)
+                                              : set_of_words(v);
     case SCHEMA_MAP:
         return map_value(r, f->name);
     case SCHEMA_STRING:

@@ -17,6 +17,13 @@ xe network-param-get uuid="$blue" param-name=other-config
 xe network-param-get uuid="$blue" param-name=other-config param-key=xo:ip
 xe network-param-remove uuid="$blue" param-name=other-config param-key=owner
 xe network-param-clear uuid="$blue" param-name=name-description
+note "XAPI's whole network record (records.ml net_record): tags, default-locking-mode, blobs, purpose"
+xe network-param-add uuid="$blue" param-name=tags param-key=lab
+xe network-param-add uuid="$blue" param-name=tags param-key=rack4
+xe network-param-get uuid="$blue" param-name=tags
+xe network-param-remove uuid="$blue" param-name=tags param-key=lab
+xe network-param-set uuid="$blue" default-locking-mode=disabled
+xe network-param-set uuid="$blue" default-locking-mode=locked
 xe network-param-list uuid="$blue"
 
 note "bad input: nothing changes"

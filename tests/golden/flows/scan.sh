@@ -6,8 +6,14 @@ xe host-list
 xe pif-scan host-uuid=not-a-uuid
 xe host-list --minimal
 host=$OUT
+note "enp59s0f1 is a port of the Linux bridge lanbr (a plain Xen host's setup)"
+port=$(readlink -f "$SRIOV_ROOT/sys/class/net/enp59s0f1")
+mkdir "$port/brport" && ln -s ../../../../../../virtual/net/lanbr "$port/brport/bridge"
 xe pif-scan host-uuid="$host"
 xe pif-list
+note "every physical PIF has its network (XAPI xapi_pif.ml introduce_internal)"
+xe network-list
+xe network-list bridge=lanbr params=name-label,PIF-uuids,MTU,managed
 xe pif-list params=device,capabilities,pci-bus-path
 xe pif-list capabilities:contains=sriov --minimal
 xe pif-list device=eno1 --minimal
@@ -15,6 +21,15 @@ eno=$OUT
 xe pif-param-list uuid="$eno"
 xe pif-param-get uuid="$eno" param-name=device
 xe pif-param-get uuid="$eno" param-name=capabilities
+note "XAPI's whole PIF record (records.ml pif_record): its defaults, the kernel's MTU and link"
+xe pif-param-get uuid="$eno" param-name=IP-configuration-mode
+xe pif-param-get uuid="$eno" param-name=properties param-key=gro
+xe pif-list params=device,MTU,carrier,speed,duplex,io_read_kbs
+xe pif-param-set uuid="$eno" disallow-unplug=true
+xe pif-param-get uuid="$eno" param-name=disallow-unplug
+xe pif-param-set uuid="$eno" disallow-unplug=maybe
+xe pif-param-set uuid="$eno" disallow-unplug=false
+xe pif-param-set uuid="$eno" management=true
 xe pci-list
 xe pci-list pci-id=0000:3b:02.3 --minimal
 vf3=$OUT
@@ -62,6 +77,15 @@ xe host-param-add uuid="$host" param-name=other-config site=lab
 xe host-param-remove uuid="$host" param-name=other-config param-key=site
 xe host-param-clear uuid="$host" param-name=name-description
 xe pif-param-get uuid="$eno" param-name=host-name-label
+
+note "eno1 renamed eth3 (the same NIC, its MAC): the PIF and its network stay"
+d=$(readlink "$SRIOV_ROOT/sys/class/net/eno1")
+mv "$SRIOV_ROOT/sys/class/net/${d}" "$SRIOV_ROOT/sys/class/net/${d%/eno1}/eth3"
+rm "$SRIOV_ROOT/sys/class/net/eno1"
+ln -s "${d%/eno1}/eth3" "$SRIOV_ROOT/sys/class/net/eth3"
+xe pif-scan host-uuid="$host"
+xe pif-list MAC=d8:9e:f3:12:34:56 params=uuid,device,network-uuid,network-name-label
+xe network-list --minimal
 
 note "bad input"
 xe pif-scan
