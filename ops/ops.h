@@ -330,7 +330,7 @@ struct ops_vm {
     char *name_label;           /* name=, the domain's name, the file's */
     char *problem;              /* why there is no uuid (NULL: none) */
     char *config;               /* the config file's path, NULL: none */
-    char domain_type[8];        /* "pv", "hvm", "pvh", "unspecified" */
+    char domain_type[16];       /* "pv", "hvm", "pvh", "unspecified" */
     int64_t memory_static_max;  /* maxmem= (or memory=), bytes */
     int64_t memory_dynamic_max; /* memory=, bytes */
     int64_t memory_actual;      /* the running domain's target, or -1 */

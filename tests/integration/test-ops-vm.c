@@ -81,6 +81,13 @@ START_TEST(test_parse_defaults_and_builder)
     ck_assert_str_eq(vm.domain_type, "hvm");
     ck_assert_int_eq(vm.memory_static_max, 512 * MIB);
     ops_vm_done(&vm);
+    /* A type libxl does not know: "unspecified", and nothing beside it
+     * overwritten (the defaults stay). */
+    vm = parse("type = \"hvm-ish\"\nuuid=\"" U2 "\"\n");
+    ck_assert_str_eq(vm.domain_type, "unspecified");
+    ck_assert_int_eq(vm.memory_static_max, 32 * MIB);
+    ck_assert_int_eq(vm.memory_dynamic_max, 32 * MIB);
+    ops_vm_done(&vm);
     /* Nonsense numbers keep the defaults. */
     vm = parse("memory = -5\nvcpus = 0\nmaxmem = \"big\"\nuuid=\"" U2 "\"\n");
     ck_assert_int_eq(vm.memory_static_max, 32 * MIB);
