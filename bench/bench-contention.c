@@ -40,8 +40,8 @@
 
 #include "store/store.h"
 #include "bench/bench-common.h"
-#include "xe-ext/cli/frontend.h"
-#include "xe-ext/cli/run.h"
+#include "xe/frontend.h"
+#include "xe/run.h"
 
 /* The VM of the VIFs of one run: its number in the last 12 digits. */
 #define VM_UUID "5f1e2d3c-4b5a-4697-8877-%012x"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "xe-ext/cli/generic.h"
+#include "xe/generic.h"
 
 static double now(void)
 {

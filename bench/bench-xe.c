@@ -35,8 +35,8 @@
 #include "store/store.h"
 #include "bench/bench-common.h"
 #include "tests/helpers/sim-host.h"
-#include "xe-ext/cli/frontend.h"
-#include "xe-ext/cli/run.h"
+#include "xe/frontend.h"
+#include "xe/run.h"
 
 
 

@@ -2,14 +2,14 @@
 # Benchmarks: built by `make`, run by hand; they print their figures.
 noinst_PROGRAMS += bench/bench-xe-list
 bench_bench_xe_list_SOURCES = bench/bench-xe-list.c
-bench_bench_xe_list_LDADD = xe-ext/libxecli.la
+bench_bench_xe_list_LDADD = xe/libxecli.la
 
 # XenAPI endpoint load test: 50 keep-alive clients for 60 s, zero errors
 # expected; `make bench` runs it (BENCH_CLIENTS, BENCH_SECONDS tune it).
 noinst_PROGRAMS += bench/xapi-load
 bench_xapi_load_SOURCES = bench/xapi-load.c
 bench_xapi_load_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(LIBXML_CFLAGS)
-bench_xapi_load_LDADD = tests/helpers/libxapitest.la xe-ext/api/libxapi.la \
+bench_xapi_load_LDADD = tests/helpers/libxapitest.la api/libxapi.la \
 	$(LIBXML_LIBS) $(PTHREAD_LIBS)
 BENCH_CLIENTS = 50
 BENCH_SECONDS = 60
@@ -65,11 +65,11 @@ noinst_PROGRAMS += bench/bench-xe
 bench_bench_xe_SOURCES = bench/bench-xe.c bench/bench-common.h
 bench_bench_xe_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 bench_bench_xe_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DBENCH_XE='"$(abs_top_builddir)/xe-ext/.libs/xe"' \
+	-DBENCH_XE='"$(abs_top_builddir)/xe/.libs/xe"' \
 	-DBENCH_LIBDIR='"$(abs_top_builddir)/libsriov/.libs"' \
 	-DBENCH_FIXTURES='"$(abs_top_srcdir)/tests/fixtures/sysfs"' \
 	-DBENCH_KERNEL_SIM='"$(abs_top_builddir)/tests/helpers/.libs/kernel-sim.so"'
-bench_bench_xe_LDADD = xe-ext/libxecli.la tests/helpers/libxs-harness.la \
+bench_bench_xe_LDADD = xe/libxecli.la tests/helpers/libxs-harness.la \
 	tests/helpers/libsimhost.la $(CHECK_LIBS)
 .PHONY: bench-xe
 bench: bench-xe
@@ -86,7 +86,7 @@ bench-xe: all
 noinst_PROGRAMS += bench/bench-contention
 bench_bench_contention_SOURCES = bench/bench-contention.c bench/bench-common.h
 bench_bench_contention_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-bench_bench_contention_LDADD = xe-ext/libxecli.la \
+bench_bench_contention_LDADD = xe/libxecli.la \
 	tests/helpers/libxs-harness.la $(CHECK_LIBS)
 .PHONY: bench-contention
 bench: bench-contention

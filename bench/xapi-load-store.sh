@@ -15,7 +15,7 @@ fi
 if [ -z "${XS_RUN_DIR:-}" ]; then
     exec "$top_builddir/tests/helpers/xs-run" "$0" "$@"
 fi
-xe=$top_builddir/xe-ext/xe
+xe=$top_builddir/xe/xe
 preload=$top_builddir/tests/helpers/.libs/kernel-sim.so
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/xapi-load-store-XXXXXX")
 pid=
@@ -34,7 +34,7 @@ pif=$("$xe" pif-list device=enp59s0f1 --minimal)
 LD_PRELOAD=$preload "$xe" network-sriov-create pif-uuid="$pif" \
     network-uuid="$net" >/dev/null
 umask 077
-printf 'bench-pw\n' | "$top_builddir/xe-ext/api/xen-sriov-api" \
+printf 'bench-pw\n' | "$top_builddir/api/xen-sriov-api" \
     --hash-password | sed 's/^/bench:/' >"$tmp/users"
 : >"$tmp/log"
 LD_PRELOAD=$preload "$top_builddir/daemon/xen-sriovd" --foreground \

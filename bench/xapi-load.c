@@ -34,8 +34,8 @@
 
 #include "tests/helpers/http-client.h"
 #include "tests/helpers/xapi-fixture.h"
-#include "xe-ext/api/auth.h"
-#include "xe-ext/api/http.h"
+#include "api/auth.h"
+#include "api/http.h"
 
 struct client {
     pthread_t t;

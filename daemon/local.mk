@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # xen-sriovd: the domain watcher (plugin/) and the XenAPI endpoint
-# (xe-ext/api) in one daemon, and its systemd unit.
+# (api) in one daemon, and its systemd unit.
 sbin_PROGRAMS += daemon/xen-sriovd
 daemon_xen_sriovd_SOURCES = \
 	daemon/sriovd.h \
@@ -10,7 +10,7 @@ daemon_xen_sriovd_SOURCES = \
 	daemon/main.c
 daemon_xen_sriovd_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(XENSTORE_CFLAGS)
 daemon_xen_sriovd_LDADD = plugin/libplugin.la \
-	xe-ext/xapi-store/libxapistore.la xe-ext/api/libxapi.la \
+	api/classes/libxapistore.la api/libxapi.la \
 	$(XENSTORE_LIBS) $(PTHREAD_LIBS)
 
 sriovdunitdir = $(systemdsystemunitdir)

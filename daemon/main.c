@@ -17,7 +17,7 @@
 
 #include "daemon/sriovd.h"
 #include "libsriov/macro.h"
-#include "xe-ext/api/log.h"
+#include "api/log.h"
 
 static bool use_syslog;
 static int max_level = LOG_INFO;

@@ -8,8 +8,8 @@
 
 #include "ops/plugin-error.h"
 #include "plugin/plugin.h"
-#include "xe-ext/api/daemon.h"
-#include "xe-ext/xapi-store/xapi-store.h"
+#include "api/daemon.h"
+#include "api/classes/xapi-store.h"
 
 #define SRIOVD "xen-sriovd"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libFuzzer target: the store-backed XenAPI classes without xenstored
- * (xe-ext/xapi-store).  The first byte picks what the rest is:
+ * (api/classes).  The first byte picks what the rest is:
  *   0  an XML-RPC call, 1  a JSON-RPC request: every parameter is decoded
  *      as network.create's and VIF.create's record, as a scalar and as a
  *      map, as the calls decode them; failures must carry a XenAPI error;
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/api/jsonrpc.h"
-#include "xe-ext/api/xmlrpc.h"
-#include "xe-ext/xapi-store/internal.h"
+#include "api/jsonrpc.h"
+#include "api/xmlrpc.h"
+#include "api/classes/internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/cli/generic.h"
-#include "xe-ext/cli/run.h"
+#include "xe/generic.h"
+#include "xe/run.h"
 
 #define MAX_ARGS 64
 

@@ -10,16 +10,16 @@ FUZZ_CFLAGS = -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined \
 FUZZ_TIME = 60
 FUZZ_XE_SRC = \
 	$(top_srcdir)/fuzz/fuzz-xe.c \
-	$(top_srcdir)/xe-ext/cli/args.c \
-	$(top_srcdir)/xe-ext/cli/printer.c \
-	$(top_srcdir)/xe-ext/cli/errprint.c \
-	$(top_srcdir)/xe-ext/cli/records.c \
-	$(top_srcdir)/xe-ext/cli/records-fill.c \
-	$(top_srcdir)/xe-ext/cli/classes.c \
-	$(top_srcdir)/xe-ext/cli/generic.c \
-	$(top_srcdir)/xe-ext/cli/cmdtable.c \
-	$(top_srcdir)/xe-ext/cli/help.c \
-	$(top_srcdir)/xe-ext/cli/run.c \
+	$(top_srcdir)/xe/args.c \
+	$(top_srcdir)/xe/printer.c \
+	$(top_srcdir)/xe/errprint.c \
+	$(top_srcdir)/xe/records.c \
+	$(top_srcdir)/xe/records-fill.c \
+	$(top_srcdir)/xe/classes.c \
+	$(top_srcdir)/xe/generic.c \
+	$(top_srcdir)/xe/cmdtable.c \
+	$(top_srcdir)/xe/help.c \
+	$(top_srcdir)/xe/run.c \
 	$(top_srcdir)/ops/xapi-error.c \
 	$(top_srcdir)/ops/xapi-errors.c \
 	$(top_srcdir)/xenstore-schema/schema.c
@@ -36,10 +36,10 @@ fuzz-run: fuzz/fuzz-xe
 	ASAN_OPTIONS=detect_leaks=1 ./fuzz/fuzz-xe -max_total_time=$(FUZZ_TIME) \
 	    -max_len=4096 -timeout=10 fuzz/corpus-xe
 
-# The XenAPI endpoint's parsers (xe-ext/api): same `make fuzz`; `make
+# The XenAPI endpoint's parsers (api): same `make fuzz`; `make
 # fuzz-run` runs them first for FUZZ_TIME seconds each, seeded with the
 # golden requests of tests/data/{xmlrpc,jsonrpc}.
-FUZZ_XAPI_COMMON = $(top_srcdir)/xe-ext/api/value.c
+FUZZ_XAPI_COMMON = $(top_srcdir)/api/value.c
 EXTRA_DIST += fuzz/fuzz-xmlrpc.c fuzz/fuzz-jsonrpc.c fuzz/run-fuzz.sh \
 	fuzz/xmlrpc.dict fuzz/jsonrpc.dict
 CLEANFILES += fuzz/fuzz-xmlrpc fuzz/fuzz-jsonrpc
@@ -48,18 +48,18 @@ fuzz: fuzz/fuzz-xmlrpc fuzz/fuzz-jsonrpc
 fuzz-run: fuzz-run-xapi
 
 fuzz/fuzz-xmlrpc: $(top_srcdir)/fuzz/fuzz-xmlrpc.c $(FUZZ_XAPI_COMMON) \
-		$(top_srcdir)/xe-ext/api/xmlrpc.c
+		$(top_srcdir)/api/xmlrpc.c
 	@$(MKDIR_P) fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-sanitize-recover=all $(LIBXML_CFLAGS) \
 		-o $@ $(top_srcdir)/fuzz/fuzz-xmlrpc.c $(FUZZ_XAPI_COMMON) \
-		$(top_srcdir)/xe-ext/api/xmlrpc.c $(LIBXML_LIBS) -lm
+		$(top_srcdir)/api/xmlrpc.c $(LIBXML_LIBS) -lm
 
 fuzz/fuzz-jsonrpc: $(top_srcdir)/fuzz/fuzz-jsonrpc.c $(FUZZ_XAPI_COMMON) \
-		$(top_srcdir)/xe-ext/api/jsonrpc.c
+		$(top_srcdir)/api/jsonrpc.c
 	@$(MKDIR_P) fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-sanitize-recover=all $(JSONC_CFLAGS) \
 		-o $@ $(top_srcdir)/fuzz/fuzz-jsonrpc.c $(FUZZ_XAPI_COMMON) \
-		$(top_srcdir)/xe-ext/api/jsonrpc.c $(JSONC_LIBS) -lm
+		$(top_srcdir)/api/jsonrpc.c $(JSONC_LIBS) -lm
 
 fuzz-run-xapi: fuzz/fuzz-xmlrpc fuzz/fuzz-jsonrpc
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
@@ -104,16 +104,16 @@ fuzz-run-store: fuzz/fuzz-snapshot
 	./fuzz/fuzz-snapshot -max_total_time=$(FUZZ_TIME) -max_len=65536 \
 	    -timeout=10 -dict=$(top_srcdir)/fuzz/snapshot.dict fuzz/corpus-store
 
-# The store-backed XenAPI classes (xe-ext/xapi-store) without xenstored:
+# The store-backed XenAPI classes (api/classes) without xenstored:
 # argument decoding of the calls and record building; same `make fuzz`,
 # run by `make fuzz-run` (run-fuzz.sh) seeded from tests/data/xapi-store.
 FUZZ_XSTORE_SRC = \
 	$(top_srcdir)/fuzz/fuzz-xapi-store.c \
-	$(top_srcdir)/xe-ext/xapi-store/decode.c \
-	$(top_srcdir)/xe-ext/xapi-store/record.c \
-	$(top_srcdir)/xe-ext/api/value.c \
-	$(top_srcdir)/xe-ext/api/xmlrpc.c \
-	$(top_srcdir)/xe-ext/api/jsonrpc.c \
+	$(top_srcdir)/api/classes/decode.c \
+	$(top_srcdir)/api/classes/record.c \
+	$(top_srcdir)/api/value.c \
+	$(top_srcdir)/api/xmlrpc.c \
+	$(top_srcdir)/api/jsonrpc.c \
 	$(top_srcdir)/ops/xapi-error.c \
 	$(FUZZ_STORE_LIB_SRC)
 EXTRA_DIST += fuzz/fuzz-xapi-store.c

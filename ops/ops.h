@@ -2,7 +2,7 @@
 /*
  * The operations behind every xe command and XenAPI call that changes or
  * computes something: one implementation of each, shared by `xe`
- * (xe-ext/cli) and the XenAPI endpoint (xe-ext/api).  Neither keeps a
+ * (xe) and the XenAPI endpoint (api).  Neither keeps a
  * check of its own: the checks, their order and their errors are here.
  *
  * Each function takes an ops context (the libsriov context giving the host

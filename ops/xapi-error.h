@@ -33,7 +33,7 @@ int xapi_error_set(struct xapi_error *err, int r, const char *code, ...)
     __attribute__((sentinel));
 
 /* code [message], message printf-formatted (xe's Cli_failure:
- * xe_failf() in xe-ext/cli/cli-error.h). */
+ * xe_failf() in xe/cli-error.h). */
 int xapi_error_setf(struct xapi_error *err, int r, const char *code,
                     const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -101,7 +101,7 @@ TESTS += tests/integration/test-plugin-noxen
 # System tests (make check-vm): xen-sriovd on real Xen, VF settings on
 # netdevsim (tests/vm/guest/xen-plugin.sh).
 VM_TESTS += tests/vm/xen-plugin.vmtest
-VM_GUEST_BINS += daemon/xen-sriovd xe-ext/xe tests/vm/vm-plugin-setup \
+VM_GUEST_BINS += daemon/xen-sriovd xe/xe tests/vm/vm-plugin-setup \
 	tests/vm/vm-plugin-settings
 EXTRA_DIST += tests/vm/xen-plugin.vmtest tests/vm/guest/xen-plugin.sh
 

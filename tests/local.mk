@@ -19,8 +19,8 @@ tests_unit_test_xapi_error_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_xapi_error_LDADD = ops/libops.la $(CHECK_LIBS)
 TESTS += tests/unit/test-xapi-error
 
-# The xe front end: one binary per module of xe-ext/cli and ops/.
-XE_TEST_LIBS = xe-ext/libxecli.la $(CHECK_LIBS)
+# The xe front end: one binary per module of xe and ops/.
+XE_TEST_LIBS = xe/libxecli.la $(CHECK_LIBS)
 XE_UNIT_TESTS = \
 	tests/unit/test-xe-args \
 	tests/unit/test-xe-printer \
@@ -85,15 +85,15 @@ XE_SCRIPT_TESTS = \
 TESTS += $(XE_SCRIPT_TESTS)
 EXTRA_DIST += $(XE_SCRIPT_TESTS) tests/golden/cases tests/golden/flows
 
-# XenAPI endpoint (xe-ext/api): helpers shared by its tests and bench.
+# XenAPI endpoint (api): helpers shared by its tests and bench.
 check_LTLIBRARIES += tests/helpers/libxapitest.la
 tests_helpers_libxapitest_la_SOURCES = \
 	tests/helpers/memclass.h tests/helpers/memclass.c \
 	tests/helpers/xapi-fixture.h tests/helpers/xapi-fixture.c \
 	tests/helpers/http-client.h tests/helpers/http-client.c
 tests_helpers_libxapitest_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
-tests_helpers_libxapitest_la_LIBADD = xe-ext/api/libxapi.la
-XAPI_TEST_LIBS = tests/helpers/libxapitest.la xe-ext/api/libxapi.la \
+tests_helpers_libxapitest_la_LIBADD = api/libxapi.la
+XAPI_TEST_LIBS = tests/helpers/libxapitest.la api/libxapi.la \
 	$(CHECK_LIBS) $(LIBXML_LIBS) $(PTHREAD_LIBS)
 XAPI_TEST_CFLAGS = $(TEST_CFLAGS) $(PTHREAD_CFLAGS) $(LIBXML_CFLAGS)
 

@@ -37,7 +37,7 @@ import time
 SRCDIR = os.environ["top_srcdir"]
 BUILDDIR = os.environ["top_builddir"]
 XENSTORED = os.environ.get("XENSTORED") or "/usr/sbin/xenstored"
-XE = os.path.join(BUILDDIR, "xe-ext/xe")
+XE = os.path.join(BUILDDIR, "xe/xe")
 STORE_TOOL = os.path.join(BUILDDIR, "store/xen-sriov-store")
 SRIOVD = os.path.join(BUILDDIR, "daemon/xen-sriovd")
 RESTORE = os.path.join(BUILDDIR, "boot/xen-sriov-restore")

@@ -36,7 +36,7 @@ fi
 if [ -z "${XS_RUN_DIR:-}" ]; then
     exec "$top_builddir/tests/helpers/xs-run" "$0" "$@"
 fi
-xe_bin=$top_builddir/xe-ext/xe
+xe_bin=$top_builddir/xe/xe
 flows=$top_srcdir/tests/golden/flows
 sim=$top_builddir/tests/helpers/make-sim-host
 preload=$top_builddir/tests/helpers/.libs/kernel-sim.so

@@ -26,7 +26,8 @@ fi
 # The testable-root rule: only libsriov/sysfs.c may spell a /sys path, in
 # every folder of the product (tests, benchmarks and fuzzers may).
 src=$(find "$top_srcdir"/libsriov "$top_srcdir"/store "$top_srcdir"/plugin \
-    "$top_srcdir"/daemon "$top_srcdir"/boot "$top_srcdir"/xe-ext \
+    "$top_srcdir"/daemon "$top_srcdir"/boot "$top_srcdir"/ops \
+    "$top_srcdir"/xe "$top_srcdir"/api \
     "$top_srcdir"/sriov-info "$top_srcdir"/include \
     -name '*.[ch]' ! -path '*/libsriov/sysfs.c')
 [ "$(echo "$src" | wc -l)" -gt 50 ] || {

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * An in-memory XenAPI class for tests: a table of ref -> record behind the
- * class callbacks of xe-ext/api/class.h, pushing each change into the
+ * class callbacks of api/class.h, pushing each change into the
  * endpoint's event feed as the store on xenstore will.  It stands in for
  * the store (not yet merged) in protocol-level tests only.
  */
 #ifndef XEN_SRIOV_TESTS_MEMCLASS_H
 #define XEN_SRIOV_TESTS_MEMCLASS_H
 
-#include "xe-ext/api/api.h"
+#include "api/api.h"
 
 struct memclass;
 

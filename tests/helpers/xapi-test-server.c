@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "tests/helpers/xapi-fixture.h"
-#include "xe-ext/api/daemon.h"
+#include "api/daemon.h"
 
 int main(int argc, char **argv)
 {

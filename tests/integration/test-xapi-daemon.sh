@@ -6,7 +6,7 @@
 # and removes the socket.
 set -eu
 : "${top_builddir:?}"
-api="$top_builddir/xe-ext/api/xen-sriov-api"
+api="$top_builddir/api/xen-sriov-api"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/xapi-daemon-XXXXXX")
 pid=
 cleanup() {

@@ -27,8 +27,8 @@
 
 #include "tests/helpers/http-client.h"
 #include "tests/helpers/xapi-fixture.h"
-#include "xe-ext/api/auth.h"
-#include "xe-ext/api/http.h"
+#include "api/auth.h"
+#include "api/http.h"
 
 static char tmpdir[256];
 static char sock_path[300];

@@ -24,7 +24,7 @@ cleanup() {
 trap cleanup EXIT
 
 umask 077
-api="$top_builddir/xe-ext/api/xen-sriov-api"
+api="$top_builddir/api/xen-sriov-api"
 printf 'xo-secret\n' | "$api" --hash-password \
     | sed 's/^/xo:/' >"$tmp/users"
 

@@ -9,4 +9,4 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 exec python3 "$top_srcdir/tests/integration/test-xapi-python.py" \
     "$top_builddir/tests/helpers/xapi-test-server" \
-    "$top_builddir/xe-ext/api/xen-sriov-api"
+    "$top_builddir/api/xen-sriov-api"

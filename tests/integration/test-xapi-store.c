@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The store-backed XenAPI classes (xe-ext/xapi-store) against a real
+ * The store-backed XenAPI classes (api/classes) against a real
  * xenstored and a simulated host (x710-2pf + plain-nic, kernel-sim.so):
  *
  * - golden request/reply files of both protocols
@@ -34,8 +34,8 @@
 #include "tests/helpers/fixture.h"
 #include "tests/helpers/http-client.h"
 #include "tests/helpers/xs-harness.h"
-#include "xe-ext/api/auth.h"
-#include "xe-ext/xapi-store/xapi-store.h"
+#include "api/auth.h"
+#include "api/classes/xapi-store.h"
 
 /* Pinned uuids of the objects the golden files name. */
 #define HOST "OpaqueRef:00000000-0000-4000-8000-000000000001"
@@ -344,7 +344,7 @@ START_TEST(test_events_follow_xe_and_the_sriov_life_cycle)
     json_object_put(res);
     json_object_put(wait_event(&token, ref, "add"));
     /* xe changes state as uid 0 only: a user namespace gives it. */
-    snprintf(cmd, sizeof(cmd), "%sSRIOV_ROOT='%s' '%s/xe-ext/xe' "
+    snprintf(cmd, sizeof(cmd), "%sSRIOV_ROOT='%s' '%s/xe/xe' "
              "network-param-set uuid=%s name-label=after",
              geteuid() ? "unshare --map-root-user env " : "", root,
              b ? b : ".", ref + strlen(OPS_REF_PREFIX));

@@ -15,7 +15,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 77
 fi
 tool=$top_builddir/boot/xen-sriov-restore
-xe=$top_builddir/xe-ext/xe
+xe=$top_builddir/xe/xe
 sim=$top_builddir/tests/helpers/make-sim-host
 xs_run=$top_builddir/tests/helpers/xs-run
 preload=$top_builddir/tests/helpers/.libs/kernel-sim.so

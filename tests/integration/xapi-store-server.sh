@@ -28,7 +28,7 @@ fi
 if [ -z "${XS_RUN_DIR:-}" ]; then
     exec "$top_builddir/tests/helpers/xs-run" "$0" "$@"
 fi
-xe=$top_builddir/xe-ext/xe
+xe=$top_builddir/xe/xe
 preload=$top_builddir/tests/helpers/.libs/kernel-sim.so
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/xapi-store-XXXXXX")
 daemon_pid=
@@ -60,7 +60,7 @@ LD_PRELOAD=$preload "$xe" pif-scan host-uuid="$host" || fail "xe pif-scan"
 
 umask 077
 printf '%s\n' "$xapi_test_password" |
-    "$top_builddir/xe-ext/api/xen-sriov-api" --hash-password |
+    "$top_builddir/api/xen-sriov-api" --hash-password |
     sed "s/^/$xapi_test_user:/" >"$tmp/users"
 : >"$tmp/sriovd.log"
 LD_PRELOAD=$preload "$top_builddir/daemon/xen-sriovd" --foreground \

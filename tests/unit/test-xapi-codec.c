@@ -8,8 +8,8 @@
 #include <libxml/parser.h>
 
 #include "libsriov/macro.h"
-#include "xe-ext/api/jsonrpc.h"
-#include "xe-ext/api/xmlrpc.h"
+#include "api/jsonrpc.h"
+#include "api/xmlrpc.h"
 
 /* A value with every type, nested. */
 static struct xv *sample(void)

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "xe-ext/api/session.h"
+#include "api/session.h"
 
 static char tmpdir[256], users[300];
 static char logged[65536];

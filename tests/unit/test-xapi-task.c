@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "libsriov/macro.h"
-#include "xe-ext/api/api.h"
-#include "xe-ext/api/xmlrpc.h"
+#include "api/api.h"
+#include "api/xmlrpc.h"
 
 #define SESSION "OpaqueRef:00000000-0000-4000-8000-0000000000aa"
 #define OTHER "OpaqueRef:00000000-0000-4000-8000-0000000000bb"

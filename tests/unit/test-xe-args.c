@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/cli/args.h"
-#include "xe-ext/cli/cli-error.h"
+#include "xe/args.h"
+#include "xe/cli-error.h"
 
 #define ARGV(...) ((char *const[]){ "xe", __VA_ARGS__, NULL })
 #define ARGC(v) ((int)(sizeof(v) / sizeof(v[0])) - 1)

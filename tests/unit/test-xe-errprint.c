@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/cli/cli-error.h"
-#include "xe-ext/cli/errprint.h"
+#include "xe/cli-error.h"
+#include "xe/errprint.h"
 #include "ops/xapi-errors.h"
 
 static char *buf;

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/cli/cli-error.h"
-#include "xe-ext/cli/generic.h"
+#include "xe/cli-error.h"
+#include "xe/generic.h"
 #include "ops/xapi-errors.h"
 
 #define U1 "9a3c54b2-0d55-6a4e-4c3b-2f1c3e0a9b11"

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/cli/cmdtable.h"
-#include "xe-ext/cli/help.h"
+#include "xe/cmdtable.h"
+#include "xe/help.h"
 
 static struct xe_cmdtable *t;
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/cli/printer.h"
+#include "xe/printer.h"
 
 static char *out_buf, *err_buf;
 static size_t out_len, err_len;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/cli/records.h"
+#include "xe/records.h"
 #include "xenstore-schema/schema.h"
 
 /* Every displayed field comes from a schema field of a matching type

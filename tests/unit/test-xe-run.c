@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xe-ext/cli/run.h"
+#include "xe/run.h"
 #include "ops/xapi-errors.h"
 
 static struct xe_cmdtable *table;

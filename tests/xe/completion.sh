@@ -3,9 +3,9 @@
 # bash completion of xe: commands, parameter names, values, word breaks.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
-xe=$top_builddir/xe-ext/xe
+xe=$top_builddir/xe/xe
 # shellcheck source=/dev/null
-. "$top_srcdir/xe-ext/cli/xe.bash-completion"
+. "$top_srcdir/xe/xe.bash-completion"
 export XE_EXTRA_ARGS=
 failed=0
 

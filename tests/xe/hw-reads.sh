@@ -37,12 +37,12 @@ export LD_PRELOAD=$top_builddir/tests/helpers/.libs/kernel-sim.so
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=0
 failed=0
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-xe() { "$top_builddir/xe-ext/xe" "$@"; }
+xe() { "$top_builddir/xe/xe" "$@"; }
 
 # Opens of any sriov_totalvfs while xe runs ARGS (one PF is involved).
 totalvfs_opens() {
     strace -f -qq -o "$tmp/trace" -e trace=open,openat \
-        "$top_builddir/xe-ext/xe" "$@" >"$tmp/out" 2>"$tmp/err" || {
+        "$top_builddir/xe/xe" "$@" >"$tmp/out" 2>"$tmp/err" || {
         fail "xe $*: $(cat "$tmp/err")"; echo 0; return; }
     grep -c 'sriov_totalvfs"' "$tmp/trace"
 }

@@ -4,7 +4,7 @@
 # `xe help --all --minimal` lists.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
-xe=$top_builddir/xe-ext/xe
+xe=$top_builddir/xe/xe
 page=$top_srcdir/man/xe.1
 command -v groff >/dev/null 2>&1 || { echo "SKIP: groff is missing"; exit 77; }
 tmp=$(mktemp -d)

@@ -10,7 +10,7 @@ set -u
 if [ -z "${XS_RUN_DIR:-}" ]; then
     exec "$top_builddir/tests/helpers/xs-run" "$0" "$@"
 fi
-xe=$top_builddir/xe-ext/xe
+xe=$top_builddir/xe/xe
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"

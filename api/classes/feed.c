@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The event feed: a xenstore watch on the store's root, in a thread of its
+ * own, turned into xapi_notify() calls.  Every committed change shows,
+ * whoever made it (this endpoint, a separate xe, the boot restore).  When
+ * the whole tree was rewritten (a restore: RESET) every object is
+ * reported modified; when xenstored goes away the watch is opened again.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/classes/internal.h"
+
+static enum xapi_event_op event_op(enum store_event_op op)
+{
+    return op == STORE_EVENT_ADD ? XAPI_EVENT_ADD
+         : op == STORE_EVENT_DEL ? XAPI_EVENT_DEL : XAPI_EVENT_MOD;
+}
+
+/* true when asked to stop within ms milliseconds. */
+static bool stop_requested(struct xapi_store *xs, int ms)
+{
+    struct pollfd p = { xs->feed_stop_fd, POLLIN, 0 };
+
+    return poll(&p, 1, ms) > 0;
+}
+
+/* After a RESET: every object, as modified. */
+static void notify_all(struct xapi_store *xs, store *st)
+{
+    for (size_t i = 0; i < schema_n_classes; i++) {
+        char **uuids = NULL;
+        size_t n = 0;
+
+        int r;
+
+        /* A restore still writing the tree makes readers wait (EAGAIN). */
+        for (int tries = 0; tries < 500; tries++) {
+            r = store_list_uuids(st, schema_classes[i]->name, &uuids, &n);
+            if (r != -EAGAIN || stop_requested(xs, 10))
+                break;
+        }
+        if (r < 0)
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            char ref[OPS_REF_SIZE];
+
+            xapi_notify(xs->api, schema_classes[i]->name,
+                        ops_ref(ref, uuids[k]), XAPI_EVENT_MOD);
+        }
+        strv_free(uuids);
+    }
+}
+
+static void deliver(struct xapi_store *xs, store *st,
+                    const struct store_event *ev, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char ref[OPS_REF_SIZE];
+
+        if (ev[i].op == STORE_EVENT_RESET) {
+            notify_all(xs, st);
+            continue;
+        }
+        xapi_notify(xs->api, ev[i].cls, ops_ref(ref, ev[i].uuid),
+                    event_op(ev[i].op));
+    }
+}
+
+/* The first watch is armed (or could not be): feed_start may return. */
+static void set_ready(struct xapi_store *xs)
+{
+    pthread_mutex_lock(&xs->lock);
+    xs->feed_ready = true;
+    pthread_cond_broadcast(&xs->feed_cond);
+    pthread_mutex_unlock(&xs->lock);
+}
+
+/* Watch until stopped (true) or the connection broke (false). */
+static bool watch_once(struct xapi_store *xs, struct xstore_conn *c)
+{
+    const struct xapi_logger *log = xapi_get_logger(xs->api);
+    store_watch *w = NULL;
+    int r;
+
+    r = store_watch_new(&w, c->st, NULL);
+    set_ready(xs);
+    if (r < 0) {
+        xapi_log(log, LOG_WARNING, "cannot watch the store: %s",
+                 store_last_error(c->st));
+        return false;
+    }
+    for (;;) {
+        struct pollfd p[2] = {
+            { xs->feed_stop_fd, POLLIN, 0 },
+            { store_watch_fd(w), POLLIN, 0 },
+        };
+        struct store_event *ev = NULL;
+        size_t n = 0;
+
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (p[0].revents) {
+            store_watch_free(w);
+            return true;
+        }
+        r = store_watch_read(w, &ev, &n);
+        if (r < 0) {
+            xapi_log(log, LOG_WARNING, "the store watch stopped (%s): "
+                     "watching again", strerror(-r));
+            break;
+        }
+        deliver(xs, c->st, ev, n);
+        free(ev);
+    }
+    store_watch_free(w);
+    return false;
+}
+
+static void *feed_thread(void *arg)
+{
+    struct xapi_store *xs = arg;
+
+    for (;;) {
+        struct xstore_conn *c = NULL;
+        char msg[512];
+        bool stopped;
+
+        if (xstore__conn_open(xs, &c, msg, sizeof(msg)) < 0) {
+            set_ready(xs);
+            if (stop_requested(xs, 1000))
+                return NULL;
+            continue;
+        }
+        stopped = watch_once(xs, c);
+        xstore__conn_close(c);
+        if (stopped || stop_requested(xs, 200))
+            return NULL;
+        /* Changes made while the watch was down: report everything. */
+        if (xstore__conn_open(xs, &c, msg, sizeof(msg)) >= 0) {
+            notify_all(xs, c->st);
+            xstore__conn_close(c);
+        }
+    }
+}
+
+int xapi_store_feed_start(struct xapi_store *xs)
+{
+    struct timespec until;
+    int r;
+
+    if (xs->feed_running)
+        return 0;
+    xs->feed_stop_fd = eventfd(0, EFD_CLOEXEC);
+    if (xs->feed_stop_fd < 0)
+        return -errno;
+    r = pthread_create(&xs->feed_thread, NULL, feed_thread, xs);
+    if (r) {
+        close(xs->feed_stop_fd);
+        xs->feed_stop_fd = -1;
+        return -r;
+    }
+    xs->feed_running = true;
+    r = xstore__vm_watch_start(xs);
+    if (r < 0)
+        xapi_log(xapi_get_logger(xs->api), LOG_WARNING, "no VM events: "
+                 "cannot start their thread: %s", strerror(-r));
+    /* Changes made once this returns are reported: wait (5 s at most)
+     * until the watch knows what exists. */
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 5;
+    pthread_mutex_lock(&xs->lock);
+    while (!xs->feed_ready &&
+           pthread_cond_timedwait(&xs->feed_cond, &xs->lock, &until) == 0)
+        ;
+    pthread_mutex_unlock(&xs->lock);
+    return 0;
+}
+
+void xapi_store_feed_stop(struct xapi_store *xs)
+{
+    if (!xs || !xs->feed_running)
+        return;
+    eventfd_write(xs->feed_stop_fd, 1);
+    pthread_join(xs->feed_thread, NULL);
+    xstore__vm_watch_stop(xs);
+    close(xs->feed_stop_fd);
+    xs->feed_stop_fd = -1;
+    xs->feed_running = false;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VM records for display, from Xen's configs and domains (ops_vm_list). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libsriov/macro.h"
+#include "xe/frontend.h"
+
+static int set_int(struct xe_record *rec, const char *name, int64_t v)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%" PRId64, v);
+    return xe_record_set(rec, name, buf);
+}
+
+/* records.ml vm_record of one VM; host is this dom0's uuid. */
+static int vm_record(struct xe_record *rec, const struct ops_vm *vm,
+                     const char *host)
+{
+    _cleanup_free_ char *power = strdup(vm->power_state);
+    bool running = vm->domid >= 0;
+    int r;
+
+    if (!power)
+        return -ENOMEM;
+    /* Record_util.vm_power_state_to_lowercase_string */
+    power[0] = (char)(power[0] - 'A' + 'a');
+    r = xe_record_set(rec, "uuid", vm->uuid);
+    if (r >= 0)
+        r = xe_record_set(rec, "name-label", vm->name_label);
+    if (r >= 0)
+        r = xe_record_set(rec, "name-description", "");
+    if (r >= 0)
+        r = xe_record_set(rec, "is-a-template", "false");
+    if (r >= 0)
+        r = xe_record_set(rec, "is-control-domain",
+                          vm->is_control_domain ? "true" : "false");
+    if (r >= 0)
+        r = xe_record_set(rec, "power-state", power);
+    if (r >= 0)
+        r = vm->memory_actual >= 0
+                ? set_int(rec, "memory-actual", vm->memory_actual)
+                : xe_record_set(rec, "memory-actual", XE_NOT_IN_DATABASE);
+    if (r >= 0)
+        r = set_int(rec, "memory-static-max", vm->memory_static_max);
+    if (r >= 0)
+        r = set_int(rec, "memory-dynamic-max", vm->memory_dynamic_max);
+    if (r >= 0)
+        r = set_int(rec, "memory-dynamic-min", vm->memory_dynamic_max);
+    if (r >= 0)
+        r = set_int(rec, "VCPUs-max", vm->vcpus_max);
+    if (r >= 0)
+        r = set_int(rec, "VCPUs-at-startup", vm->vcpus_at_startup);
+    if (r >= 0)
+        r = xe_record_set(rec, "domain-type", vm->domain_type);
+    if (r >= 0)
+        r = xe_record_set(rec, "resident-on",
+                          running ? host : XE_NOT_IN_DATABASE);
+    if (r >= 0)
+        r = xe_record_set_items(rec, "other-config", NULL, 0);
+    if (r >= 0)
+        r = set_int(rec, "dom-id", vm->domid);
+    return r;
+}
+
+static int add_note(struct xe_records *out, const char *text)
+{
+    size_t n = 0;
+    char **v;
+
+    while (out->notes && out->notes[n])
+        n++;
+    v = realloc(out->notes, (n + 2) * sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    out->notes = v;
+    v[n] = strdup(text);
+    v[n + 1] = NULL;
+    return v[n] ? 0 : -ENOMEM;
+}
+
+int xe_read_vm_records(struct xe_frontend *fe, const char *uuid,
+                       struct xe_records *ret, struct xapi_error *err)
+{
+    struct xe_records out = { 0 };
+    struct ops_vm *vms = NULL, one;
+    struct ops_ctx *ops;
+    size_t n = 0;
+    char host[37];
+    int r;
+
+    r = xe_frontend_ops(fe, &ops, err);
+    if (r >= 0)
+        r = ops_host_uuid(ops, host, err);
+    if (r >= 0 && uuid) {
+        r = ops_vm_find(ops, uuid, &one, err);
+        if (r >= 0) {
+            vms = malloc(sizeof(*vms));
+            if (!vms)
+                ops_vm_done(&one);
+            else
+                vms[n++] = one;
+            r = vms ? 0 : -ENOMEM;
+        }
+    } else if (r >= 0) {
+        r = ops_vm_list(ops, &vms, &n, err);
+    }
+    if (r >= 0) {
+        out.v = calloc(n + 1, sizeof(*out.v));
+        if (!out.v)
+            r = -ENOMEM;
+    }
+    for (size_t i = 0; r >= 0 && i < n; i++) {
+        r = xe_record_new(&out.v[out.n], &xe_class_vm);
+        if (r < 0)
+            break;
+        out.n++;
+        r = vm_record(out.v[out.n - 1], &vms[i], host);
+        if (r >= 0 && vms[i].problem)
+            r = add_note(&out, vms[i].problem);
+    }
+    ops_vm_list_free(vms, n);
+    if (r < 0) {
+        xe_records_free(&out);
+        return xapi_error_is_set(err) ? r
+                                      : xapi_error_internal(err, r,
+                                                            "out of memory");
+    }
+    *ret = out;
+    return 0;
+}

@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Records for display: stored fields at once, the rest when asked for. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libsriov/macro.h"
+#include "xe/frontend.h"
+#include "ops/xapi-errors.h"
+
+/* Objects of one class read so far (sorted by uuid when loaded whole). */
+struct cache {
+    bool loaded;                /* every object of the class is in v */
+    store_record **v;
+    size_t n;
+};
+
+/* What the compute callback of one record needs. */
+struct rctx {
+    struct xe_reader *rd;
+    store_record *sr;
+};
+
+struct xe_reader {
+    struct xe_frontend *fe;
+    bool many;                  /* a list: read referred classes whole */
+    struct cache *cache;        /* one per schema class */
+    struct rctx *ctxs;
+};
+
+static size_t class_index(const struct schema_class *c)
+{
+    for (size_t i = 0; i < schema_n_classes; i++)
+        if (schema_classes[i] == c)
+            return i;
+    return 0;
+}
+
+static int cache_add(struct cache *c, store_record *r)
+{
+    store_record **v = realloc(c->v, (c->n + 1) * sizeof(*v));
+
+    if (!v)
+        return -ENOMEM;
+    c->v = v;
+    v[c->n++] = r;
+    return 0;
+}
+
+/* The object (cls, uuid), or NULL when it does not exist. */
+static const store_record *lookup(struct xe_reader *rd, const char *cls,
+                                  const char *uuid)
+{
+    const struct schema_class *c = schema_class_find(cls);
+    struct cache *k;
+    store_record *r = NULL;
+
+    if (!c || !schema_uuid_valid(uuid))
+        return NULL;
+    k = &rd->cache[class_index(c)];
+    for (size_t i = 0; i < k->n; i++)
+        if (strcmp(store_record_uuid(k->v[i]), uuid) == 0)
+            return k->v[i];
+    if (k->loaded)
+        return NULL;
+    if (rd->many) {
+        /* One pipelined read of the class beats one read per record. */
+        store_record **v = NULL;
+        size_t n = 0;
+
+        if (store_list(rd->fe->st, c->name, NULL, 0, STORE_LIST_SKIP_INVALID,
+                       &v, &n) < 0)
+            return NULL;
+        for (size_t i = 0; i < n; i++)
+            if (cache_add(k, v[i]) < 0)
+                store_record_free(v[i]);
+        free(v);
+        k->loaded = true;
+        for (size_t i = 0; i < k->n; i++)
+            if (strcmp(store_record_uuid(k->v[i]), uuid) == 0)
+                return k->v[i];
+        return NULL;
+    }
+    if (store_get(rd->fe->st, c->name, uuid, &r) < 0)
+        return NULL;
+    if (cache_add(k, r) < 0) {
+        store_record_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static const struct schema_field *schema_of(const struct xe_record *rec,
+                                            const struct xe_field_def *f)
+{
+    return schema_field_find(schema_class_find(rec->cls->api_class),
+                             f->api_field);
+}
+
+/* A ref shown as the target's uuid (or one of its fields). */
+static int follow(struct xe_reader *rd, const struct schema_field *sf,
+                  const char *ref, const char *target_field, char **ret)
+{
+    const store_record *t;
+    const char *v;
+
+    if (!*ref)
+        goto nid;
+    /* A ref the store keeps an inverse of cannot dangle. */
+    if (!target_field && sf->inverse) {
+        *ret = strdup(ref);
+        return *ret ? 0 : -ENOMEM;
+    }
+    t = lookup(rd, sf->target, ref);
+    if (!t)
+        goto nid;
+    v = target_field ? store_record_get(t, target_field) : ref;
+    *ret = strdup(v ? v : "");
+    return *ret ? 0 : -ENOMEM;
+nid:
+    *ret = strdup(XE_NOT_IN_DATABASE);
+    return *ret ? 0 : -ENOMEM;
+}
+
+static int refs_text(struct xe_reader *rd, const store_record *sr,
+                     const struct schema_field *sf, char **ret)
+{
+    size_t n = store_record_set_count(sr, sf->name), len = 1;
+    _cleanup_free_ char **shown = calloc(n + 1, sizeof(*shown));
+    char *out, *p;
+    int r = 0;
+
+    if (!shown)
+        return -ENOMEM;
+    for (size_t i = 0; r >= 0 && i < n; i++) {
+        const char *m = store_record_set_member(sr, sf->name, i);
+        const store_record *t = lookup(rd, sf->target, m);
+
+        shown[i] = strdup(t ? m : XE_NOT_IN_DATABASE);
+        if (!shown[i])
+            r = -ENOMEM;
+        else
+            len += strlen(shown[i]) + 2;
+    }
+    out = r >= 0 ? malloc(len) : NULL;
+    if (out) {
+        p = out;
+        *p = '\0';
+        for (size_t i = 0; i < n; i++)
+            p = stpcpy(stpcpy(p, i ? "; " : ""), shown[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(shown[i]);
+    if (!out)
+        return -ENOMEM;
+    *ret = out;
+    return 0;
+}
+
+/* One line of the PIF's interface's sysfs file (sys/class/net/<dev>/<f>). */
+static bool read_netdev(struct xe_reader *rd, const store_record *pif,
+                        const char *file, char *buf, size_t size)
+{
+    const char *root = sriov_ctx_get_root(rd->fe->ops.sriov);
+    const char *dev = store_record_get(pif, "device");
+    _cleanup_free_ char *path = NULL;
+    FILE *f;
+    bool ok;
+
+    if (!dev || !*dev || strchr(dev, '/') ||
+        asprintf(&path, "%s/sys/class/net/%s/%s",
+                 strcmp(root, "/") ? root : "", dev, file) < 0)
+        return false;
+    f = fopen(path, "re");
+    if (!f)
+        return false;
+    ok = fgets(buf, (int)size, f) != NULL;
+    fclose(f);
+    if (ok)
+        buf[strcspn(buf, "\n")] = '\0';
+    return ok;
+}
+
+/*
+ * PIF_metrics as XAPI shows it (records.ml): carrier "true"/"false",
+ * speed "N Mbit/s", duplex "full", "half" (with carrier) or "unknown";
+ * read from the interface now, the defaults when it cannot be read.
+ */
+static int pif_metric(struct xe_reader *rd, const store_record *pif,
+                      const char *name, char **ret)
+{
+    char carrier[16] = "", speed[32] = "", duplex[16] = "";
+    bool up = read_netdev(rd, pif, "carrier", carrier, sizeof(carrier)) &&
+              strcmp(carrier, "1") == 0;
+    long mbps;
+
+    if (strcmp(name, "carrier") == 0)
+        *ret = strdup(up ? "true" : "false");
+    else if (strcmp(name, "speed") == 0) {
+        mbps = read_netdev(rd, pif, "speed", speed, sizeof(speed))
+                   ? strtol(speed, NULL, 10) : 0;
+        if (asprintf(ret, "%ld Mbit/s", mbps > 0 ? mbps : 0) < 0)
+            *ret = NULL;
+    } else {
+        bool full = read_netdev(rd, pif, "duplex", duplex, sizeof(duplex)) &&
+                    strcmp(duplex, "full") == 0;
+
+        *ret = strdup(full ? "full" : up ? "half" : "unknown");
+    }
+    return *ret ? 0 : -ENOMEM;
+}
+
+/* A set of strings shown as one "; "-joined value (records.ml's
+ * concat_with_semi of a field without get_set). */
+static int words_text(const char *list, char **ret)
+{
+    char *out = strdup(list ? list : ""), *p;
+
+    if (!out)
+        return -ENOMEM;
+    /* Stored ','-separated: "a,b" becomes "a; b". */
+    for (p = strchr(out, ','); p; p = strchr(p + 2, ',')) {
+        char *wider;
+        size_t at = (size_t)(p - out);
+
+        if (asprintf(&wider, "%.*s; %s", (int)at, out, p + 1) < 0) {
+            free(out);
+            return -ENOMEM;
+        }
+        free(out);
+        out = wider;
+        p = out + at;
+    }
+    *ret = out;
+    return 0;
+}
+
+static int compute(void *userdata, const struct xe_record *rec,
+                   const struct xe_field_def *f, struct xe_value *out)
+{
+    struct rctx *x = userdata;
+    struct xe_reader *rd = x->rd;
+    const struct schema_field *sf = schema_of(rec, f);
+    struct xapi_error err = XAPI_ERROR_INIT;
+    _cleanup_free_ char *text = NULL;
+    int r;
+
+    if (!sf)
+        return -ENOENT;
+    switch (f->source) {
+    case XE_SRC_REF_UUID:
+        r = follow(rd, sf, store_record_get(x->sr, sf->name) ?: "", NULL,
+                   &text);
+        break;
+    case XE_SRC_REF_FIELD:
+        r = follow(rd, sf, store_record_get(x->sr, sf->name) ?: "",
+                   f->target_field, &text);
+        break;
+    case XE_SRC_REFS:
+        r = refs_text(rd, x->sr, sf, &text);
+        break;
+    case XE_SRC_COMPUTED:
+        if (strcmp(sf->name, "remaining_capacity") == 0) {
+            int64_t n = 0;
+
+            r = ops_network_sriov_remaining_capacity(
+                &rd->fe->ops, store_record_uuid(x->sr), &n, &err);
+            if (r >= 0 && asprintf(&text, "%" PRId64, n) < 0)
+                r = -ENOMEM;
+        } else if (strcmp(sf->name, "reserved_pci") == 0) {
+            /* The reserved VF's address (docs/plugin.md), "" for none. */
+            const char *pci = store_record_get(x->sr, sf->name);
+
+            if (pci && *pci)
+                r = follow(rd, sf, pci, "pci_id", &text);
+            else
+                r = (text = strdup("")) ? 0 : -ENOMEM;
+        } else if (sf->type == SCHEMA_UUID && strcmp(sf->name, "VM") != 0) {
+            /* A ref to a class xen-sriov does not have (VLAN, Bond): its
+             * uuid, or XAPI's "<not in database>" for the null ref. */
+            const char *v = store_record_get(x->sr, sf->name);
+
+            r = (text = strdup(v && *v ? v : XE_NOT_IN_DATABASE)) ? 0
+                                                                  : -ENOMEM;
+        } else if (sf->type == SCHEMA_SET_REF) {
+            /* PCI dependencies: their pci-ids, "; "-joined. */
+            size_t n = store_record_set_count(x->sr, sf->name);
+
+            r = (text = strdup("")) ? 0 : -ENOMEM;
+            for (size_t i = 0; r >= 0 && i < n; i++) {
+                const store_record *t = lookup(
+                    rd, sf->target, store_record_set_member(x->sr, sf->name, i));
+                const char *id = t ? store_record_get(t, "pci_id") : NULL;
+                char *next;
+
+                if (asprintf(&next, "%s%s%s", text, i ? "; " : "",
+                             id ? id : XE_NOT_IN_DATABASE) < 0)
+                    r = -ENOMEM;
+                else {
+                    free(text);
+                    text = next;
+                }
+            }
+        } else if (sf->type == SCHEMA_MAP) {
+            /* A map xe shows without get_map (network blobs): "k: v; ...",
+             * "( RO)". */
+            size_t n = store_record_map_count(x->sr, sf->name);
+
+            r = (text = strdup("")) ? 0 : -ENOMEM;
+            for (size_t i = 0; r >= 0 && i < n; i++) {
+                char *next;
+
+                if (asprintf(&next, "%s%s%s: %s", text, i ? "; " : "",
+                             store_record_map_key(x->sr, sf->name, i),
+                             store_record_map_value(x->sr, sf->name, i)) < 0)
+                    r = -ENOMEM;
+                else {
+                    free(text);
+                    text = next;
+                }
+            }
+        } else if (sf->type == SCHEMA_SET_STRING) {
+            r = words_text(store_record_get(x->sr, sf->name), &text);
+        } else if (strcmp(sf->name, "carrier") == 0 ||
+                   strcmp(sf->name, "speed") == 0 ||
+                   strcmp(sf->name, "duplex") == 0) {
+            r = pif_metric(rd, x->sr, sf->name, &text);
+        } else if (strncmp(sf->name, "io_", 3) == 0) {
+            /* XAPI's RRD data sources: none here, "<unknown>" as XAPI
+             * shows a missing one. */
+            r = -ENODATA;
+        } else {
+            /* vm-name-label: the VM's name; a VM gone reads as XAPI's
+             * dangling ref. */
+            r = ops_vm_name_label(&rd->fe->ops,
+                                  store_record_get(x->sr, "VM"), &text,
+                                  &err);
+            if (r == -ENOENT)
+                r = (text = strdup(XE_NOT_IN_DATABASE)) ? 0 : -ENOMEM;
+        }
+        xapi_error_clear(&err);
+        break;
+    default:
+        return -EINVAL;
+    }
+    return r < 0 ? r : xe_value_set_text(out, text);
+}
+
+/* Split "a,b" (a set of strings as stored) into members. */
+static int set_words(struct xe_value *v, const char *list)
+{
+    _cleanup_free_ char *copy = strdup(list);
+    _cleanup_free_ const char **items = NULL;
+    size_t n = 0;
+    char *save = NULL;
+
+    if (!copy)
+        return -ENOMEM;
+    items = calloc(strlen(list) + 1, sizeof(*items));
+    if (!items)
+        return -ENOMEM;
+    for (char *t = strtok_r(copy, ",", &save); t;
+         t = strtok_r(NULL, ",", &save))
+        items[n++] = t;
+    return xe_value_set_items(v, XE_SET, items, n);
+}
+
+static int fill_stored(struct xe_record *rec, const store_record *sr)
+{
+    int r = 0;
+
+    for (size_t i = 0; r >= 0 && i < rec->cls->n_fields; i++) {
+        const struct xe_field_def *f = &rec->cls->fields[i];
+        const struct schema_field *sf = schema_of(rec, f);
+        struct xe_value *v = &rec->values[i];
+        size_t n;
+
+        if (f->source != XE_SRC_FIELD || !sf)
+            continue;
+        if (f->kind == XE_MAP) {
+            n = store_record_map_count(sr, sf->name);
+            _cleanup_free_ const char **kv = calloc(2 * n + 1, sizeof(*kv));
+
+            if (!kv)
+                return -ENOMEM;
+            for (size_t k = 0; k < n; k++) {
+                kv[2 * k] = store_record_map_key(sr, sf->name, k);
+                kv[2 * k + 1] = store_record_map_value(sr, sf->name, k);
+            }
+            r = xe_value_set_items(v, XE_MAP, kv, n);
+        } else if (f->kind == XE_SET && sf->type == SCHEMA_SET_REF) {
+            n = store_record_set_count(sr, sf->name);
+            _cleanup_free_ const char **m = calloc(n + 1, sizeof(*m));
+
+            if (!m)
+                return -ENOMEM;
+            for (size_t k = 0; k < n; k++)
+                m[k] = store_record_set_member(sr, sf->name, k);
+            r = xe_value_set_items(v, XE_SET, m, n);
+        } else if (f->kind == XE_SET) {
+            r = set_words(v, store_record_get(sr, sf->name) ?: "");
+        } else {
+            /* A field added after the record was stored: its default. */
+            r = xe_value_set_text(v, store_record_get(sr, sf->name)
+                                         ?: sf->default_value ?: "");
+        }
+    }
+    return r;
+}
+
+void xe_records_free(struct xe_records *r)
+{
+    struct xe_reader *rd = r->reader;
+
+    for (size_t i = 0; r->v && i < r->n; i++)
+        xe_record_free(r->v[i]);
+    free(r->v);
+    strv_free(r->notes);
+    if (rd) {
+        for (size_t i = 0; i < schema_n_classes; i++)
+            store_record_list_free(rd->cache[i].v, rd->cache[i].n);
+        free(rd->cache);
+        free(rd->ctxs);
+        free(rd);
+    }
+    memset(r, 0, sizeof(*r));
+}
+
+int xe_read_records(struct xe_frontend *fe, const struct xe_class_def *cls,
+                    const char *uuid, struct xe_records *ret,
+                    struct xapi_error *err)
+{
+    const struct schema_class *c = schema_class_find(cls->api_class);
+    struct xe_records out = { 0 };
+    struct ops_ctx *ops;
+    struct xe_reader *rd;
+    struct cache *own;
+    int r;
+
+    if (cls == &xe_class_vm)
+        return xe_read_vm_records(fe, uuid, ret, err);
+    r = xe_frontend_ops(fe, &ops, err);
+    if (r < 0)
+        return r;
+    rd = calloc(1, sizeof(*rd));
+    if (rd)
+        rd->cache = calloc(schema_n_classes, sizeof(*rd->cache));
+    out.reader = rd;
+    if (!rd || !rd->cache) {
+        xe_records_free(&out);
+        return xapi_error_internal(err, -ENOMEM, "out of memory");
+    }
+    rd->fe = fe;
+    rd->many = !uuid;
+    own = &rd->cache[class_index(c)];
+    if (uuid) {
+        store_record *sr = NULL;
+
+        r = ops_lookup(ops, c->name, uuid, &sr, err);
+        if (r >= 0 && (r = cache_add(own, sr)) < 0)
+            store_record_free(sr);
+    } else {
+        r = store_list(fe->st, c->name, NULL, 0, STORE_LIST_SKIP_INVALID,
+                       &own->v, &own->n);
+        if (r < 0)
+            r = xapi_error_internal(err, r, "%s", store_last_error(fe->st));
+        own->loaded = true;
+    }
+    if (r >= 0) {
+        out.v = calloc(own->n + 1, sizeof(*out.v));
+        rd->ctxs = calloc(own->n + 1, sizeof(*rd->ctxs));
+        if (!out.v || !rd->ctxs)
+            r = -ENOMEM;
+    }
+    for (size_t i = 0; r >= 0 && i < own->n; i++) {
+        r = xe_record_new(&out.v[i], cls);
+        if (r < 0)
+            break;
+        out.n++;
+        rd->ctxs[i] = (struct rctx){ rd, own->v[i] };
+        out.v[i]->compute = compute;
+        out.v[i]->compute_userdata = &rd->ctxs[i];
+        r = fill_stored(out.v[i], own->v[i]);
+    }
+    if (r < 0) {
+        xe_records_free(&out);
+        return xapi_error_is_set(err) ? r
+                                      : xapi_error_internal(err, r,
+                                                            "out of memory");
+    }
+    *ret = out;
+    return 0;
+}
