@@ -30,4 +30,5 @@ sbin_PROGRAMS += api/xen-sriov-api
 api_xen_sriov_api_SOURCES = api/main.c
 api_xen_sriov_api_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 api_xen_sriov_api_LDADD = api/libxapi.la $(PTHREAD_LIBS)
+dist_man_MANS += man/xen-sriov-api.8
 EXTRA_DIST += docs/xenapi.md

@@ -12,6 +12,7 @@ daemon_xen_sriovd_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(XENSTORE_CFLAGS)
 daemon_xen_sriovd_LDADD = plugin/libplugin.la \
 	api/classes/libxapistore.la api/libxapi.la \
 	$(XENSTORE_LIBS) $(PTHREAD_LIBS)
+dist_man_MANS += man/xen-sriovd.8
 
 sriovdunitdir = $(systemdsystemunitdir)
 sriovdunit_DATA = boot/xen-sriovd.service

@@ -68,6 +68,7 @@ TESTS += tests/integration/test-store-migrate
 sbin_PROGRAMS += store/xen-sriov-store
 store_xen_sriov_store_SOURCES = store/xen-sriov-store.c
 store_xen_sriov_store_LDADD = store/libstore.la
+dist_man_MANS += man/xen-sriov-store.8
 
 TESTS += tests/integration/test-xen-sriov-store.sh
 EXTRA_DIST += tests/integration/test-xen-sriov-store.sh
