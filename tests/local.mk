@@ -85,6 +85,11 @@ XE_SCRIPT_TESTS = \
 TESTS += $(XE_SCRIPT_TESTS)
 EXTRA_DIST += $(XE_SCRIPT_TESTS) tests/golden/cases tests/golden/flows
 
+# The other programs' man pages: one per installed program, rendered
+# without a groff warning, every option and command of their --help.
+TESTS += tests/unit/test-man-pages.sh
+EXTRA_DIST += tests/unit/test-man-pages.sh
+
 # XenAPI endpoint (api): helpers shared by its tests and bench.
 check_LTLIBRARIES += tests/helpers/libxapitest.la
 tests_helpers_libxapitest_la_SOURCES = \
