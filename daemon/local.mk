@@ -9,7 +9,7 @@ daemon_xen_sriovd_SOURCES = \
 	daemon/api-setup.c \
 	daemon/main.c
 daemon_xen_sriovd_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(XENSTORE_CFLAGS)
-daemon_xen_sriovd_LDADD = plugin/libplugin.la \
+daemon_xen_sriovd_LDADD = plugin/libplugin.la pool/libpool.la \
 	api/classes/libxapistore.la api/libxapi.la \
 	$(XENSTORE_LIBS) $(PTHREAD_LIBS)
 

@@ -34,7 +34,7 @@ xe_libxecli_la_SOURCES = \
 	xe/run.h \
 	xe/run.c
 xe_libxecli_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
-xe_libxecli_la_LIBADD = ops/libops.la xenstore-schema/libschema.la \
+xe_libxecli_la_LIBADD = ops/libops.la pool/libpool.la xenstore-schema/libschema.la \
 	plugin/libplugin.la
 
 # `xe`, installed under the name --program-prefix/-transform-name give it.
