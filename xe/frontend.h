@@ -15,6 +15,7 @@
 
 #include "xe/records.h"
 #include "ops/ops.h"
+#include "pool/pool.h"
 
 struct xe_frontend {
     sriov_ctx *ctx;
@@ -23,6 +24,9 @@ struct xe_frontend {
     struct ops_ctx ops;
     char caller[64];
     bool plugin_dry_run;        /* vif-plug/-unplug touch nothing (tests) */
+    pool *pool;                 /* NULL until xe_frontend_pool() */
+    int pool_state;             /* 0 not asked, 1 in a pool, -1 not */
+    bool pool_warned;           /* "showing this host only" said once */
 };
 
 /*
@@ -39,6 +43,23 @@ void xe_frontend_done(struct xe_frontend *fe);
  */
 int xe_frontend_ops(struct xe_frontend *fe, struct ops_ctx **ret,
                     struct xapi_error *err);
+
+/*
+ * The pool this host is in ($SRIOV_ROOT/etc/xen-sriov/pool.conf,
+ * docs/pool.md), opened on first use: 1 with *ret set, 0 when the host
+ * is in no pool, < 0 (err set) when pool.conf cannot be read.
+ */
+int xe_frontend_pool(struct xe_frontend *fe, pool **ret,
+                     struct xapi_error *err);
+
+/*
+ * The objects of a class as this command shows them: the pool's (etcd)
+ * for the mirrored classes of a host in a pool, else this host's store.
+ * When etcd cannot answer, this host's records, and one line on stderr
+ * saying the list is this host's only.
+ */
+int xe_frontend_list(struct xe_frontend *fe, const char *cls,
+                     store_record ***ret, size_t *n, struct xapi_error *err);
 
 /*
  * xe's error parameter display (xe_describe_fn): "OpaqueRef:<uuid>"

@@ -25,6 +25,7 @@ xe_libxecli_la_SOURCES = \
 	xe/cmd-generic.c \
 	xe/cmd-static.c \
 	xe/cmd-vif-plug.c \
+	xe/cmd-pool.c \
 	xe/frontend.h \
 	xe/frontend.c \
 	xe/reader.c \
