@@ -7,6 +7,7 @@ daemon_xen_sriovd_SOURCES = \
 	daemon/options.c \
 	daemon/watch.c \
 	daemon/api-setup.c \
+	daemon/pool-mirror.c \
 	daemon/main.c
 daemon_xen_sriovd_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(XENSTORE_CFLAGS)
 daemon_xen_sriovd_LDADD = plugin/libplugin.la pool/libpool.la \

@@ -97,7 +97,10 @@ int xe_frontend_list(struct xe_frontend *fe, const char *cls,
     r = xe_frontend_pool(fe, &p, err);
     if (r < 0)
         return r;
-    if (r > 0 && (pool_class_mirrored(cls) || strcmp(cls, "pool") == 0)) {
+    /* etcd failed once in this command: not asked again (a member
+     * without quorum answers after its timeout). */
+    if (r > 0 && !fe->pool_warned &&
+        (pool_class_mirrored(cls) || strcmp(cls, "pool") == 0)) {
         r = pool_list(p, cls, ret, n);
         if (r >= 0)
             return r;
