@@ -492,21 +492,27 @@ static bool wanted(const struct want *w, size_t n, const char *k)
 }
 
 /* One pass: 1 done, 0 a compare failed (read again), < 0 failure. */
-static int mirror_once(pool *p, const struct want *w, size_t nw,
-                       const struct etcd_kv *have, size_t nh, int *changed)
+static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
+                       size_t nw, const struct etcd_kv *have, size_t nh,
+                       int *changed)
 {
     _cleanup_free_ char *kv = key(p, "schema-version");
+    _cleanup_free_ char *ke = key(p, "eject/%s", host_uuid);
     etcd_txn *t = NULL;
     int r = 0, ok = 1;
     size_t i = 0, j = 0;
 
-    if (!kv)
+    if (!kv || !ke)
         return fail(p, -ENOMEM, "out of memory");
     *changed = 0;
     while (r >= 0 && ok && (i < nw || j < nh)) {
         r = etcd_txn_new(&t);
         if (r >= 0)
             r = etcd_txn_cmp_value(t, kv, POOL_SCHEMA_VERSION);
+        /* An ejected host writes nothing back (pool-eject wins a race
+         * with a round in flight). */
+        if (r >= 0)
+            r = etcd_txn_cmp_mod(t, ke, 0);
         for (; r >= 0 && i < nw && etcd_txn_ops(t) < TXN_OPS; i++) {
             const struct etcd_kv *h = find_kv(have, nh, w[i].key);
 
@@ -553,7 +559,7 @@ int pool_mirror(pool *p, store *st, const char *host_uuid)
         r = remote_have(p, host_uuid, &have, &nh);
         if (r < 0)
             break;
-        r = mirror_once(p, w, nw, have, nh, &changed);
+        r = mirror_once(p, host_uuid, w, nw, have, nh, &changed);
         etcd_kv_list_free(have, nh);
         if (r == 1) {
             r = changed;
@@ -561,7 +567,13 @@ int pool_mirror(pool *p, store *st, const char *host_uuid)
         }
         if (r == 0) {
             /* Another writer, or the schema version changed. */
-            r = check_version(p);
+            r = pool_is_ejected(p, host_uuid);
+            if (r > 0)
+                r = fail(p, -ESHUTDOWN, "host %s was ejected from the "
+                         "pool: run xe pool-join again to rejoin",
+                         host_uuid);
+            if (r == 0)
+                r = check_version(p);
             if (r == 0)
                 r = fail(p, -ENOENT, "the pool at %s is gone (no schema "
                          "version): run xe pool-join again",
@@ -601,6 +613,13 @@ int pool_heartbeat(pool *p, const char *host_uuid, const char *hostname,
     if (r >= 0)
         r = etcd_put(p->e, k, hostname ? hostname : "", *lease);
     return r < 0 ? etcd_fail(p, r) : 1;
+}
+
+int pool_lease_end(pool *p, int64_t lease)
+{
+    int r = etcd_lease_revoke(p->e, lease);
+
+    return r < 0 ? etcd_fail(p, r) : 0;
 }
 
 /* ---- reads ------------------------------------------------------------- */

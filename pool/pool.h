@@ -102,6 +102,9 @@ int pool_mirror(pool *p, store *st, const char *host_uuid);
 int pool_heartbeat(pool *p, const char *host_uuid, const char *hostname,
                    int64_t *lease);
 
+/* A clean stop: end the lease, so the host shows not live at once. */
+int pool_lease_end(pool *p, int64_t lease);
+
 /* Every object of a mirrored class in the pool (records for reading,
  * sorted by uuid); the pool record for "pool". */
 int pool_list(pool *p, const char *cls, store_record ***ret, size_t *n);
