@@ -179,6 +179,26 @@ static const char *key_part(const char *k, int from_end, char buf[64])
     return buf;
 }
 
+/* Read the key (a prefix: every key under it) that fmt names; etcd's
+ * failure reported. */
+static int range_at(pool *p, bool prefix, struct etcd_kv **ret, size_t *n,
+                    const char *fmt, ...) _printf_(5, 6);
+static int range_at(pool *p, bool prefix, struct etcd_kv **ret, size_t *n,
+                    const char *fmt, ...)
+{
+    _cleanup_free_ char *tail = NULL, *k = NULL;
+    va_list ap;
+    int r;
+
+    va_start(ap, fmt);
+    r = vasprintf(&tail, fmt, ap);
+    va_end(ap);
+    if (r < 0 || asprintf(&k, "%s/%s", p->conf.prefix, tail) < 0)
+        return fail(p, -ENOMEM, "out of memory");
+    r = etcd_range(p->e, k, prefix, ret, n, NULL);
+    return r < 0 ? etcd_fail(p, r) : 0;
+}
+
 /* ---- records as JSON --------------------------------------------------- */
 
 static char *record_json(const store_record *r)
@@ -288,16 +308,13 @@ out:
 /* The pool's schema version: 1 ours, 0 none yet, -EPROTO another. */
 static int check_version(pool *p)
 {
-    _cleanup_free_ char *k = key(p, "schema-version");
     struct etcd_kv *kv = NULL;
     size_t n = 0;
     int r;
 
-    if (!k)
-        return fail(p, -ENOMEM, "out of memory");
-    r = etcd_range(p->e, k, false, &kv, &n, NULL);
+    r = range_at(p, false, &kv, &n, "schema-version");
     if (r < 0)
-        return etcd_fail(p, r);
+        return r;
     if (n == 0)
         r = 0;
     else if (strcmp(kv[0].value, POOL_SCHEMA_VERSION) == 0)
@@ -445,13 +462,12 @@ static int remote_have(pool *p, const char *host_uuid, struct etcd_kv **ret,
     size_t n = 0;
 
     for (size_t c = 0; pool_classes[c]; c++) {
-        _cleanup_free_ char *k = key(p, "obj/%s/%s/", pool_classes[c],
-                                     host_uuid);
         struct etcd_kv *v = NULL, *g;
         size_t m = 0;
         int r;
 
-        r = k ? etcd_range(p->e, k, true, &v, &m, NULL) : -ENOMEM;
+        r = range_at(p, true, &v, &m, "obj/%s/%s/", pool_classes[c],
+                     host_uuid);
         if (r >= 0 && m) {
             g = realloc(all, (n + m) * sizeof(*all));
             if (!g) {
@@ -466,7 +482,7 @@ static int remote_have(pool *p, const char *host_uuid, struct etcd_kv **ret,
         }
         if (r < 0) {
             etcd_kv_list_free(all, n);
-            return etcd_fail(p, r);
+            return r == -ENOMEM ? fail(p, r, "out of memory") : r;
         }
     }
     *ret = all;
@@ -633,7 +649,6 @@ static int cmp_record(const void *a, const void *b)
 int pool_list(pool *p, const char *cls, store_record ***ret, size_t *n_ret)
 {
     const struct schema_class *c = schema_class_find(cls);
-    _cleanup_free_ char *k = NULL;
     struct etcd_kv *v = NULL;
     store_record **out;
     size_t n = 0, m = 0;
@@ -642,12 +657,10 @@ int pool_list(pool *p, const char *cls, store_record ***ret, size_t *n_ret)
 
     if (!c || (!is_pool && !pool_class_mirrored(c->name)))
         return fail(p, -EINVAL, "class %s is not kept in the pool", cls);
-    k = is_pool ? key(p, "pool") : key(p, "obj/%s/", c->name);
-    if (!k)
-        return fail(p, -ENOMEM, "out of memory");
-    r = etcd_range(p->e, k, !is_pool, &v, &n, NULL);
+    r = is_pool ? range_at(p, false, &v, &n, "pool")
+                : range_at(p, true, &v, &n, "obj/%s/", c->name);
     if (r < 0)
-        return etcd_fail(p, r);
+        return r;
     out = calloc(n + 1, sizeof(*out));
     if (!out) {
         etcd_kv_list_free(v, n);
@@ -667,17 +680,14 @@ int pool_list(pool *p, const char *cls, store_record ***ret, size_t *n_ret)
 
 int pool_live_hosts(pool *p, char ***ret, size_t *n_ret)
 {
-    _cleanup_free_ char *k = key(p, "live/");
     struct etcd_kv *v = NULL;
     char **out, part[64];
     size_t n = 0;
     int r;
 
-    if (!k)
-        return fail(p, -ENOMEM, "out of memory");
-    r = etcd_range(p->e, k, true, &v, &n, NULL);
+    r = range_at(p, true, &v, &n, "live/");
     if (r < 0)
-        return etcd_fail(p, r);
+        return r;
     out = calloc(n + 1, sizeof(*out));
     for (size_t i = 0; out && i < n; i++)
         if (!(out[i] = strdup(key_part(v[i].key, 0, part)))) {
@@ -694,17 +704,14 @@ int pool_live_hosts(pool *p, char ***ret, size_t *n_ret)
 
 int pool_owner(pool *p, const char *cls, const char *uuid, char ret[37])
 {
-    _cleanup_free_ char *k = key(p, "obj/%s/", cls);
     struct etcd_kv *v = NULL;
     char part[64];
     size_t n = 0;
     int r;
 
-    if (!k)
-        return fail(p, -ENOMEM, "out of memory");
-    r = etcd_range(p->e, k, true, &v, &n, NULL);
+    r = range_at(p, true, &v, &n, "obj/%s/", cls);
     if (r < 0)
-        return etcd_fail(p, r);
+        return r;
     r = fail(p, -ENOENT, "no %s %s in the pool", cls, uuid);
     for (size_t i = 0; i < n; i++)
         if (strcmp(key_part(v[i].key, 0, part), uuid) == 0) {
@@ -724,7 +731,6 @@ int pool_owner(pool *p, const char *cls, const char *uuid, char ret[37])
 static int moved_master(pool *p, const char *leaving, char **ret_json,
                         int64_t *ret_rev)
 {
-    _cleanup_free_ char *kp = key(p, "pool");
     _cleanup_record_ store_record *rec = NULL;
     store_record **hosts = NULL;
     struct etcd_kv *v = NULL;
@@ -733,11 +739,9 @@ static int moved_master(pool *p, const char *leaving, char **ret_json,
     int r;
 
     *ret_json = NULL;
-    if (!kp)
-        return fail(p, -ENOMEM, "out of memory");
-    r = etcd_range(p->e, kp, false, &v, &n, NULL);
+    r = range_at(p, false, &v, &n, "pool");
     if (r < 0)
-        return etcd_fail(p, r);
+        return r;
     if (n == 0 || record_from_json("pool", v[0].value, &rec) < 0 ||
         strcmp(store_record_get(rec, "master") ?: "", leaving) != 0) {
         etcd_kv_list_free(v, n);
@@ -807,17 +811,14 @@ static int remove_host(pool *p, const char *host_uuid, bool mark)
 
 int pool_eject(pool *p, const char *host_uuid)
 {
-    _cleanup_free_ char *k = key(p, "obj/host/%s/%s", host_uuid, host_uuid);
     struct etcd_kv *v = NULL;
     size_t n = 0;
     int r;
 
-    if (!k)
-        return fail(p, -ENOMEM, "out of memory");
-    r = etcd_range(p->e, k, false, &v, &n, NULL);
+    r = range_at(p, false, &v, &n, "obj/host/%s/%s", host_uuid, host_uuid);
     etcd_kv_list_free(v, n);
     if (r < 0)
-        return etcd_fail(p, r);
+        return r;
     if (n == 0)
         return fail(p, -ENOENT, "host %s is not in the pool", host_uuid);
     return remove_host(p, host_uuid, true);
@@ -825,16 +826,13 @@ int pool_eject(pool *p, const char *host_uuid)
 
 int pool_is_ejected(pool *p, const char *host_uuid)
 {
-    _cleanup_free_ char *k = key(p, "eject/%s", host_uuid);
     struct etcd_kv *v = NULL;
     size_t n = 0;
     int r;
 
-    if (!k)
-        return fail(p, -ENOMEM, "out of memory");
-    r = etcd_range(p->e, k, false, &v, &n, NULL);
+    r = range_at(p, false, &v, &n, "eject/%s", host_uuid);
     etcd_kv_list_free(v, n);
-    return r < 0 ? etcd_fail(p, r) : n > 0;
+    return r < 0 ? r : n > 0;
 }
 
 int pool_leave(pool *p, const char *host_uuid)
