@@ -10,7 +10,7 @@ daemon_xen_sriovd_SOURCES = \
 	daemon/pool-mirror.c \
 	daemon/main.c
 daemon_xen_sriovd_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(XENSTORE_CFLAGS)
-daemon_xen_sriovd_LDADD = plugin/libplugin.la pool/libpool.la \
+daemon_xen_sriovd_LDADD = xe/libxecli.la plugin/libplugin.la pool/libpool.la \
 	api/classes/libxapistore.la api/libxapi.la \
 	$(XENSTORE_LIBS) $(PTHREAD_LIBS)
 

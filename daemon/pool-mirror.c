@@ -9,14 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <sriov/sriov.h>
 
 #include "daemon/sriovd.h"
 #include "libsriov/macro.h"
 #include "pool/pool.h"
+#include "xe/frontend.h"
 
 /* Out of a pool: look for a pool.conf this often. */
 #define IDLE_MS 1000
+/* In a pool: look for forwarded calls this often. */
+#define CALLS_MS 200
 
 struct mirror {
     const struct sriovd_options *o;
@@ -27,6 +33,7 @@ struct mirror {
     char host[37];
     char hostname[256];
     char last_error[640];       /* said once until it changes */
+    struct timespec last_round;
 };
 
 static void report(struct mirror *m, int level, const char *msg)
@@ -36,6 +43,66 @@ static void report(struct mirror *m, int level, const char *msg)
     snprintf(m->last_error, sizeof(m->last_error), "%s", msg);
     if (*msg)
         sriovd_log(level, "pool: %s", msg);
+}
+
+static long ms_since(const struct timespec *t)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - t->tv_sec) * 1000 +
+           (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* Run one forwarded xe command line as xe would here (xe/forward.c). */
+static int serve(struct mirror *m, const char *request, char **answer)
+{
+    struct xe_cmdtable *table = NULL;
+    struct xe_frontend fe;
+    sriov_ctx *ctx = NULL;
+    const char *root = m->o->plugin.root;
+    int r;
+
+    r = sriov_ctx_new(&ctx);
+    if (r >= 0 && root && *root)
+        r = sriov_ctx_set_root(ctx, root);
+    if (r >= 0)
+        r = xe_frontend_init(&fe, ctx, root, "xen-sriovd (pool call)");
+    if (r < 0) {
+        sriov_ctx_free(ctx);
+        return r;
+    }
+    r = xe_cmdtable_new(&table, xe_handlers, xe_generic_handlers);
+    if (r >= 0)
+        r = xe_frontend_serve_call(&fe, table, m->hostname, request, answer);
+    xe_cmdtable_free(table);
+    xe_frontend_done(&fe);
+    sriov_ctx_free(ctx);
+    return r;
+}
+
+/* The calls other hosts forwarded here, each run once. */
+static void serve_calls(struct mirror *m)
+{
+    char id[37];
+    char *req = NULL, *ans = NULL;
+    int r;
+
+    while (m->p && m->lease &&
+           (r = pool_take_call(m->p, m->host, id, &req)) > 0) {
+        r = serve(m, req, &ans);
+        sriovd_log(LOG_INFO, "pool: ran a forwarded call: %s", req);
+        if (r < 0) {
+            free(ans);
+            ans = strdup("{\"status\":1,\"out\":\"\",\"err\":\"Error: "
+                         "the host could not run the forwarded command\\n\"}");
+        }
+        if (ans && pool_answer(m->p, id, ans, m->lease) < 0)
+            report(m, LOG_WARNING, pool_last_error(m->p));
+        free(req);
+        free(ans);
+        req = ans = NULL;
+    }
 }
 
 static void drop_pool(struct mirror *m)
@@ -124,8 +191,10 @@ int sriovd_pool_mirror(const struct sriovd_options *o, int stop_fd)
     for (;;) {
         struct pollfd fds[2] = { { .fd = stop_fd, .events = POLLIN },
                                  { .fd = -1, .events = POLLIN } };
-        int timeout = m.p ? (int)(pool_get_conf(m.p)->lease_ttl * 1000 / 3)
-                          : IDLE_MS;
+        long round_ms = m.p ? pool_get_conf(m.p)->lease_ttl * 1000 / 3
+                            : IDLE_MS;
+        int timeout = m.p ? CALLS_MS : IDLE_MS;
+        bool changed = false;
 
         /* Changes are mirrored when they are made: a watch of its own. */
         if (m.p && !m.w && store_watch_new(&m.w, m.st, NULL) < 0)
@@ -147,8 +216,13 @@ int sriovd_pool_mirror(const struct sriovd_options *o, int stop_fd)
             if (store_watch_read(m.w, &ev, &n) < 0)
                 m.w = store_watch_free(m.w);
             free(ev);
+            changed = n > 0 || !m.w;
         }
-        round_trip(&m);
+        if (changed || !m.p || ms_since(&m.last_round) >= round_ms) {
+            clock_gettime(CLOCK_MONOTONIC, &m.last_round);
+            round_trip(&m);
+        }
+        serve_calls(&m);
     }
     drop_pool(&m);
     store_watch_free(m.w);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -838,4 +839,165 @@ int pool_is_ejected(pool *p, const char *host_uuid)
 int pool_leave(pool *p, const char *host_uuid)
 {
     return remove_host(p, host_uuid, false);
+}
+
+/* ---- forwarding -------------------------------------------------------- */
+
+int pool_find_owner(pool *p, const char *uuid, char ret[37])
+{
+    for (size_t c = 0; pool_classes[c]; c++) {
+        int r = pool_owner(p, pool_classes[c], uuid, ret);
+
+        if (r != -ENOENT)
+            return r;
+    }
+    return fail(p, -ENOENT, "no object %s in the pool", uuid);
+}
+
+static int is_live(pool *p, const char *host)
+{
+    struct etcd_kv *v = NULL;
+    size_t n = 0;
+    int r = range_at(p, false, &v, &n, "live/%s", host);
+
+    etcd_kv_list_free(v, n);
+    return r < 0 ? r : n > 0;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+    nanosleep(&ts, NULL);
+}
+
+int pool_call(pool *p, const char *host, const char *request, int timeout_s,
+              char **ret)
+{
+    _cleanup_free_ char *kc = NULL, *kr = NULL;
+    struct timespec start, now;
+    int64_t lease = 0;
+    char id[37];
+    long wait_ms = 20, waited_live = 0;
+    int r;
+
+    r = is_live(p, host);
+    if (r == 0)
+        return fail(p, -EHOSTDOWN, "host %s is not live (its xen-sriovd "
+                    "holds no lease)", host);
+    if (r < 0)
+        return r;
+    r = store_uuid_new(id);
+    if (r < 0)
+        return fail(p, r, "cannot make a call id: %s", strerror(-r));
+    kc = key(p, "call/%s/%s", host, id);
+    kr = key(p, "result/%s", id);
+    if (!kc || !kr)
+        return fail(p, -ENOMEM, "out of memory");
+    r = etcd_lease_grant(p->e, timeout_s + 5, &lease);
+    if (r >= 0)
+        r = etcd_put(p->e, kc, request, lease);
+    if (r < 0) {
+        r = etcd_fail(p, r);
+        goto out;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        struct etcd_kv *v = NULL;
+        size_t n = 0;
+
+        r = etcd_range(p->e, kr, false, &v, &n, NULL);
+        if (r < 0) {
+            r = etcd_fail(p, r);
+            goto out;
+        }
+        if (n) {
+            *ret = TAKE_PTR(v[0].value);
+            etcd_kv_list_free(v, n);
+            etcd_txn *t = NULL;
+
+            /* The answer is read: remove it (its lease would too). */
+            if (etcd_txn_new(&t) >= 0 && etcd_txn_delete(t, kr, false) >= 0)
+                etcd_txn_commit(p->e, t);
+            etcd_txn_free(t);
+            r = 0;
+            goto out;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (now.tv_sec - start.tv_sec) * 1000 +
+                  (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (ms >= timeout_s * 1000L) {
+            r = fail(p, -ETIME, "host %s did not answer in %d s", host,
+                     timeout_s);
+            goto out;
+        }
+        /* The host died meanwhile: no answer will come. */
+        if (ms - waited_live >= 1000) {
+            waited_live = ms;
+            r = is_live(p, host);
+            if (r == 0) {
+                r = fail(p, -EHOSTDOWN, "host %s stopped being live",
+                         host);
+                goto out;
+            }
+            if (r < 0)
+                goto out;
+        }
+        sleep_ms(wait_ms);
+        wait_ms = wait_ms < 200 ? wait_ms * 2 : 200;
+    }
+out:
+    if (lease)
+        etcd_lease_revoke(p->e, lease);     /* the call goes with it */
+    return r;
+}
+
+int pool_take_call(pool *p, const char *host, char ret_id[37],
+                   char **ret_request)
+{
+    struct etcd_kv *v = NULL;
+    size_t n = 0;
+    char part[64];
+    int r;
+
+    r = range_at(p, true, &v, &n, "call/%s/", host);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < n; i++) {
+        etcd_txn *t = NULL;
+
+        r = etcd_txn_new(&t);
+        if (r >= 0)
+            r = etcd_txn_cmp_mod(t, v[i].key, v[i].mod_revision);
+        if (r >= 0)
+            r = etcd_txn_delete(t, v[i].key, false);
+        if (r >= 0)
+            r = etcd_txn_commit(p->e, t);
+        etcd_txn_free(t);
+        if (r < 0) {
+            etcd_kv_list_free(v, n);
+            return etcd_fail(p, r);
+        }
+        if (r > 0) {
+            key_part(v[i].key, 0, part);
+            part[36] = '\0';
+            memcpy(ret_id, part, 37);
+            *ret_request = TAKE_PTR(v[i].value);
+            etcd_kv_list_free(v, n);
+            return 1;
+        }
+    }
+    etcd_kv_list_free(v, n);
+    return 0;
+}
+
+int pool_answer(pool *p, const char *id, const char *answer, int64_t lease)
+{
+    _cleanup_free_ char *k = key(p, "result/%s", id);
+    int r;
+
+    if (!k)
+        return fail(p, -ENOMEM, "out of memory");
+    r = etcd_put(p->e, k, answer, lease);
+    return r < 0 ? etcd_fail(p, r) : 0;
 }

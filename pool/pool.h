@@ -127,4 +127,33 @@ int pool_is_ejected(pool *p, const char *host_uuid);
  * caller's). */
 int pool_leave(pool *p, const char *host_uuid);
 
+/* ---- forwarding (docs/pool.md) ---- */
+
+/*
+ * Find the host that owns an object of the pool, whatever its class
+ * (one range per mirrored class): 0 with ret set, -ENOENT.
+ */
+int pool_find_owner(pool *p, const char *uuid, char ret[37]);
+
+/*
+ * Ask @p host to run @p request (JSON text) and wait for its answer:
+ * the call is put at <prefix>/call/<host>/<id> on a lease of the caller
+ * (it vanishes if the caller dies or gives up), the answer read from
+ * <prefix>/result/<id>.
+ * @return 0 with *ret the answer (free()); -EHOSTDOWN when the host is
+ *         not live or stops being live; -ETIME after @p timeout_s
+ */
+int pool_call(pool *p, const char *host, const char *request, int timeout_s,
+              char **ret);
+
+/*
+ * The callee: the calls waiting for @p host, claimed (deleted in a
+ * transaction, so each runs once), one at a time: 1 with *ret_id (37
+ * bytes) and *ret_request (free()), 0 when none waits.
+ */
+int pool_take_call(pool *p, const char *host, char ret_id[37],
+                   char **ret_request);
+/* Put the answer for call @p id (on @p lease: gone with the callee). */
+int pool_answer(pool *p, const char *id, const char *answer, int64_t lease);
+
 #endif

@@ -16,6 +16,7 @@
 #include "xe/records.h"
 #include "ops/ops.h"
 #include "pool/pool.h"
+#include "xe/run.h"
 
 struct xe_frontend {
     sriov_ctx *ctx;
@@ -27,6 +28,7 @@ struct xe_frontend {
     pool *pool;                 /* NULL until xe_frontend_pool() */
     int pool_state;             /* 0 not asked, 1 in a pool, -1 not */
     bool pool_warned;           /* "showing this host only" said once */
+    bool no_forward;            /* a forwarded call: run it here */
 };
 
 /*
@@ -60,6 +62,27 @@ int xe_frontend_pool(struct xe_frontend *fe, pool **ret,
  */
 int xe_frontend_list(struct xe_frontend *fe, const char *cls,
                      store_record ***ret, size_t *n, struct xapi_error *err);
+
+/*
+ * Forwarding (xe/forward.c, docs/pool.md), xe_env.forward: in a pool, a
+ * command that changes state and names (uuid=, pif-uuid=, host-uuid=,
+ * network-uuid=) an object of another host is run by that host's
+ * xen-sriovd; its output and exit status are this command's.
+ * HOST_OFFLINE [host] when that host is not live or stops answering.
+ */
+int xe_frontend_forward(void *userdata, const struct xe_args *args, int argc,
+                        char *const *argv, FILE *out, FILE *err,
+                        int *status, struct xapi_error *xerr);
+
+/*
+ * The callee's side: run a forwarded request ({"argv": [...]}) here as
+ * root, answer {"status", "out", "err"} (free()).  -EBADMSG for a
+ * request that is not one.
+ */
+int xe_frontend_serve_call(struct xe_frontend *fe,
+                           const struct xe_cmdtable *table,
+                           const char *hostname, const char *request,
+                           char **ret_answer);
 
 /*
  * xe's error parameter display (xe_describe_fn): "OpaqueRef:<uuid>"

@@ -7,7 +7,9 @@
 # killed etcd member (commands still work), a killed host daemon (not live
 # once its lease ends), etcd out of quorum (local lists still work,
 # pool-wide changes refused) and restarted (the pool converges), and
-# pool-eject of another host (its daemon leaves).
+# a command on another host's object forwarded to its xen-sriovd
+# (HOST_OFFLINE when it is not live), and pool-eject of another host (its
+# daemon leaves).
 set -eu
 : "${top_builddir:?}" "${top_srcdir:?}"
 command -v etcd >/dev/null 2>&1 || { echo "SKIP: no etcd (apt-get install etcd-server)"; exit 77; }
@@ -133,6 +135,19 @@ ns=$(on 2 network-sriov-create pif-uuid="$pif2" network-uuid="$net" num-vfs=2)
 seen_on_1() { on 1 network-sriov-list --minimal | grep -q "$ns"; }
 wait_until "host 2's network-sriov seen on host 1" seen_on_1
 
+# ---- forwarding: host 1 acts on host 3's PIF, host 3's daemon runs it ----
+net3a=$(on 3 network-create name-label=sriov3)
+seen_net3a() { on 1 network-list --minimal | grep -q "$net3a"; }
+wait_until "host 3's network on host 1" seen_net3a
+ns3=$(on 1 network-sriov-create pif-uuid="$pif3" network-uuid="$net3a" num-vfs=2) ||
+    fail "network-sriov-create forwarded to host 3"
+[ "$(on 3 network-sriov-param-get uuid="$ns3" param-name=physical-PIF)" = "$pif3" ] ||
+    fail "the forwarded network-sriov is not host 3's"
+# The other host's error comes back as it is.
+on 1 network-sriov-create pif-uuid="$pif3" network-uuid="$net3a" 2>"$tmp/err" &&
+    fail "a second network-sriov on the PIF"
+[ -s "$tmp/err" ] || fail "no error forwarded back"
+
 # ---- one etcd member killed: every command still works ----
 kill -KILL "$e1"; wait "$e1" 2>/dev/null || :
 [ "$(on 1 host-list --minimal | count)" = 3 ] || fail "host-list with a member down"
@@ -146,6 +161,8 @@ etcd_pids="$e1 $e2 $e3"
 kill -KILL "$d3"
 dead3() { [ "$(on 1 host-param-get uuid="$u3" param-name=host-metrics-live)" = false ]; }
 wait_until "host 3 not live" dead3
+on 1 network-sriov-destroy uuid="$ns3" 2>"$tmp/err" && fail "forwarded to a dead host"
+grep -q "could not be contacted" "$tmp/err" || fail "no HOST_OFFLINE: $(cat "$tmp/err")"
 [ "$(on 1 host-list --minimal | count)" = 3 ] || fail "a dead host left the list"
 start_daemon 3
 wait_until "host 3 live again" all_live
