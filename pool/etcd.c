@@ -260,7 +260,7 @@ static bool no_quorum(const char *msg)
 static int post_one(etcd *e, const char *endpoint, const char *path,
                     const char *body, json_object **ret)
 {
-    char url[1024], cerr[CURL_ERROR_SIZE] = "";
+    char url[1024];
     struct buf b = { 0 };
     struct curl_slist *hdr = NULL;
     json_object *j = NULL, *v;
@@ -275,7 +275,6 @@ static int post_one(etcd *e, const char *endpoint, const char *path,
     curl_easy_setopt(e->curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(e->curl, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(e->curl, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(e->curl, CURLOPT_ERRORBUFFER, cerr);
     curl_easy_setopt(e->curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e->curl, CURLOPT_TIMEOUT_MS, e->timeout_ms);
     curl_easy_setopt(e->curl, CURLOPT_CONNECTTIMEOUT_MS,
@@ -292,7 +291,8 @@ static int post_one(etcd *e, const char *endpoint, const char *path,
     curl_slist_free_all(hdr);
     if (rc != CURLE_OK) {
         free(b.p);
-        fail(e, 0, "%s: %s", endpoint, *cerr ? cerr : curl_easy_strerror(rc));
+        /* curl's own words, without its timings (stable messages). */
+        fail(e, 0, "%s: %s", endpoint, curl_easy_strerror(rc));
         return -EAGAIN;
     }
     curl_easy_getinfo(e->curl, CURLINFO_RESPONSE_CODE, &status);
