@@ -87,9 +87,15 @@ on() {
     SRIOV_ROOT=$tmp/h$n XENSTORED_PATH=$(cat "$tmp/h$n.xs") \
     XEN_SRIOV_TEST_HOSTNAME=host$n LD_PRELOAD=$preload "$xe" "$@"
 }
+umask 077
+printf 'pw\n' | "$b/api/xen-sriov-api" --hash-password | sed 's/^/u:/' >"$tmp/users"
+umask 022
+# Host 1 serves XenAPI (on a free port); the others do not.
 start_daemon() {
+    if [ "$1" = 1 ]; then api="--users $tmp/users --no-socket --listen 127.0.0.1:0"
+    else api=--no-api; fi
     SRIOV_ROOT=$tmp/h$1 XENSTORED_PATH=$(cat "$tmp/h$1.xs") \
-    LD_PRELOAD=$preload "$sriovd" --foreground --dry-run --no-api \
+    LD_PRELOAD=$preload "$sriovd" --foreground --dry-run $api \
         >>"$tmp/h$1/sriovd.log" 2>&1 &
     eval "d$1=\$!"
     daemon_pids="$daemon_pids $!"
@@ -127,6 +133,25 @@ wait_until "every host live" all_live
 pif3=$(on 3 pif-list host-uuid="$u3" --minimal | cut -d, -f1)
 [ "$(on 1 pif-param-get uuid="$pif3" param-name=host-uuid)" = "$u3" ] ||
     fail "pif-param-get of host 3's PIF on host 1"
+
+# ---- XenAPI on host 1 shows the whole pool ----
+wait_until "host 1's XenAPI" grep -q 'listening on http' "$tmp/h1/sriovd.log"
+port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/h1/sriovd.log" | head -n 1)
+url=http://127.0.0.1:$port/
+python3 - "$url" "$u1" "$u2" "$u3" <<'PY' || fail "XenAPI pool-wide view"
+import sys, xmlrpc.client
+url, hosts = sys.argv[1], set(sys.argv[2:])
+s = xmlrpc.client.ServerProxy(url)
+ses = s.session.login_with_password("u", "pw", "1.0", "test-pool")["Value"]
+got = s.host.get_all_records(ses)["Value"]
+seen = {r["uuid"] for r in got.values()}
+assert seen == hosts, (seen, hosts)
+pifs = s.PIF.get_all_records(ses)["Value"]
+assert {r["host"] for r in pifs.values()} == {"OpaqueRef:" + h for h in hosts}, pifs
+one = next(iter(hosts - {sys.argv[2]}))
+rec = s.host.get_record(ses, "OpaqueRef:" + one)
+assert rec["Status"] == "Success" and rec["Value"]["uuid"] == one, rec
+PY
 
 # ---- a change on host 2, seen on host 1 (the daemon mirrors it) ----
 pif2=$(on 2 pif-list host-uuid="$u2" device="$(on 2 pif-list host-uuid="$u2" params=device --minimal | cut -d, -f1)" --minimal)
