@@ -101,5 +101,6 @@ bench-contention: all
 bench: bench-pool
 bench-pool: all
 	@$(MAKE) $(AM_MAKEFLAGS) tests/helpers/make-sim-host tests/helpers/xs-run
-	top_builddir='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/pool-bench.sh
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    $(SHELL) $(top_srcdir)/bench/pool-bench.sh
 EXTRA_DIST += bench/pool-bench.sh

@@ -7,12 +7,13 @@
 # own counters), and the time for a change on host 1 to be seen on the
 # last host (its xen-sriovd mirrors it; median of 5).
 set -eu
-: "${top_builddir:?}"
+: "${top_builddir:?}" "${top_srcdir:?}"
 command -v etcd >/dev/null 2>&1 || { echo "bench-pool: no etcd (apt-get install etcd-server)"; exit 0; }
 b=$top_builddir
 n_hosts=${BENCH_POOL_HOSTS:-16}
 preload=$b/tests/helpers/.libs/kernel-sim.so
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pool-bench-XXXXXX")
+. "$top_srcdir/tests/pool/pool-lib.sh"
 pids=""
 cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null || :; done
@@ -22,11 +23,7 @@ trap cleanup EXIT
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
-set -- $(python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(" ".join(str(x.getsockname()[1]) for x in s))')
+set -- $(free_ports 2)
 ep=http://127.0.0.1:$1
 etcd --name b --data-dir "$tmp/etcd" --listen-client-urls "$ep" \
     --advertise-client-urls "$ep" --listen-peer-urls "http://127.0.0.1:$2" \
@@ -39,11 +36,6 @@ until ETCDCTL_API=3 etcdctl --endpoints "$ep" --command-timeout=2s put /probe ok
     sleep 0.2
 done
 
-on() {
-    h=$1; shift
-    SRIOV_ROOT=$tmp/h$h XENSTORED_PATH=$(cat "$tmp/h$h.xs") \
-    XEN_SRIOV_TEST_HOSTNAME=host$h LD_PRELOAD=$preload "$b/xe/xe" "$@"
-}
 for h in $(seq "$n_hosts"); do
     "$b/tests/helpers/make-sim-host" x710-2pf 82599-2pf "$tmp/h$h"
     "$b/tests/helpers/xs-run" sh -c "echo \"\$XENSTORED_PATH\" >'$tmp/h$h.xs'; \

@@ -18,6 +18,7 @@ xe=$b/xe/xe
 sriovd=$b/daemon/xen-sriovd
 preload=$b/tests/helpers/.libs/kernel-sim.so
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pool-XXXXXX")
+. "$top_srcdir/tests/pool/pool-lib.sh"
 etcd_pids="" host_pids="" daemon_pids=""
 cleanup() {
     for p in $daemon_pids $host_pids $etcd_pids; do kill "$p" 2>/dev/null || :; done
@@ -40,11 +41,7 @@ wait_until() {
 }
 
 # ---- etcd: three members, free ports ----
-ports=$(python3 -c '
-import socket
-s = [socket.socket() for _ in range(6)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(" ".join(str(x.getsockname()[1]) for x in s))')
+ports=$(free_ports 6)
 set -- $ports
 c1=$1 c2=$2 c3=$3 p1=$4 p2=$5 p3=$6
 cluster="m1=http://127.0.0.1:$p1,m2=http://127.0.0.1:$p2,m3=http://127.0.0.1:$p3"
@@ -81,12 +78,6 @@ for fixture in x710-2pf 82599-2pf connectx5-2pf; do
 done
 for i in 1 2 3; do wait_until "xenstored $i" test -s "$tmp/h$i.xs"; done
 
-# on N XE-ARGS...: xe on host N.
-on() {
-    n=$1; shift
-    SRIOV_ROOT=$tmp/h$n XENSTORED_PATH=$(cat "$tmp/h$n.xs") \
-    XEN_SRIOV_TEST_HOSTNAME=host$n LD_PRELOAD=$preload "$xe" "$@"
-}
 umask 077
 printf 'pw\n' | "$b/api/xen-sriov-api" --hash-password | sed 's/^/u:/' >"$tmp/users"
 umask 022
