@@ -92,3 +92,15 @@ bench_bench_contention_LDADD = xe/libxecli.la \
 bench: bench-contention
 bench-contention: all
 	$(AM_V_at)$(top_builddir)/bench/bench-contention $(BENCH_CONTENTION_FLAGS)
+
+# bench-pool: 16 simulated hosts x 4 PFs in one pool on etcd (docs/pool.md):
+# pool-wide list latency, etcd requests per command, and the time for a
+# change on one host to be seen on another; `make bench` or `make
+# bench-pool` (BENCH_POOL_HOSTS tunes the count).
+.PHONY: bench-pool
+bench: bench-pool
+bench-pool: all
+	@$(MAKE) $(AM_MAKEFLAGS) tests/helpers/make-sim-host tests/helpers/xs-run
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    $(SHELL) $(top_srcdir)/bench/pool-bench.sh
+EXTRA_DIST += bench/pool-bench.sh

@@ -7,9 +7,10 @@ daemon_xen_sriovd_SOURCES = \
 	daemon/options.c \
 	daemon/watch.c \
 	daemon/api-setup.c \
+	daemon/pool-mirror.c \
 	daemon/main.c
 daemon_xen_sriovd_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(XENSTORE_CFLAGS)
-daemon_xen_sriovd_LDADD = plugin/libplugin.la \
+daemon_xen_sriovd_LDADD = xe/libxecli.la plugin/libplugin.la pool/libpool.la \
 	api/classes/libxapistore.la api/libxapi.la \
 	$(XENSTORE_LIBS) $(PTHREAD_LIBS)
 dist_man_MANS += man/xen-sriovd.8

@@ -175,6 +175,14 @@ struct watcher {
     int result;
 };
 
+static void *pool_thread(void *arg)
+{
+    struct watcher *w = arg;
+
+    w->result = sriovd_pool_mirror(w->o, w->stop_fd);
+    return NULL;
+}
+
 static void *watch_thread(void *arg)
 {
     struct watcher *w = arg;
@@ -251,9 +259,9 @@ static int daemonize(void)
 
 static int run(struct sriovd_options *o)
 {
-    struct watcher w = { .o = o };
+    struct watcher w = { .o = o }, pw = { .o = o };
     _cleanup_close_ int pidfd = -1, ready = -1;
-    pthread_t th;
+    pthread_t th, pth;
     sigset_t mask;
     int r, sig;
 
@@ -283,6 +291,12 @@ static int run(struct sriovd_options *o)
         sriovd_log(LOG_ERR, "cannot start the domain watcher");
         return 1;
     }
+    /* The pool mirror: a pool member's failures are logged, not fatal. */
+    pw.stop_fd = eventfd(0, EFD_CLOEXEC);
+    if (pw.stop_fd < 0 || pthread_create(&pth, NULL, pool_thread, &pw)) {
+        sriovd_log(LOG_ERR, "cannot start the pool mirror");
+        return 1;
+    }
     if (ready >= 0) {
         char c = 0;
 
@@ -298,8 +312,11 @@ static int run(struct sriovd_options *o)
         r = sigwait(&mask, &sig) ? -EINTR : 0;
     }
     eventfd_write(w.stop_fd, 1);
+    eventfd_write(pw.stop_fd, 1);
     pthread_join(th, NULL);
+    pthread_join(pth, NULL);
     close(w.stop_fd);
+    close(pw.stop_fd);
     unlink(o->pidfile);
     if (r == 0 && w.result == 0)
         sriovd_log(LOG_NOTICE, "stopped");

@@ -75,4 +75,13 @@ int sriovd_finish_creates(plugin *p, bool dry_run,
                           void (*report)(void *, const char *),
                           void *userdata);
 
+/*
+ * The pool mirror (daemon/pool-mirror.c, docs/pool.md): while
+ * $SRIOV_ROOT/etc/xen-sriov/pool.conf names a pool, mirror this host's
+ * objects into its etcd and keep the host's lease; leave the pool when
+ * pool-eject marked this host.  Runs in its own thread until @p stop_fd
+ * is readable; etcd being away is logged, not fatal.
+ */
+int sriovd_pool_mirror(const struct sriovd_options *o, int stop_fd);
+
 #endif

@@ -35,6 +35,7 @@ static const char *const p_PIF_network[] = { "PIF", "network", NULL };
 static const char *const p_PIF_msg[] = { "PIF", "msg", NULL };
 static const char *const p_function[] = { "function", NULL };
 static const char *const p_none[] = { NULL };
+static const char *const p_host[] = { "host", NULL };
 static const char *const p_token[] = { "token", NULL };
 static const char *const p_subscription[] = { "subscription", NULL };
 static const char *const p_reason[] = { "reason", NULL };
@@ -98,6 +99,9 @@ const struct xapi_error_info xapi_error_infos[] = {
       "You gave an invalid object reference. The object may have recently"
       " been deleted. The class parameter gives the type of reference "
       "given, and the handle parameter echoes the bad value given." },
+    { "HOST_OFFLINE", p_host,
+      "You attempted an operation which involves a host which could not "
+      "be contacted." },
     { "INTERNAL_ERROR", p_message,
       "The server failed to handle your request, due to an internal "
       "error. The given message may give details useful for debugging the"

@@ -278,6 +278,22 @@ oom:
     return -ENOMEM;
 }
 
+int store_record_load_value(store_record *r, const char *field,
+                            const char *value)
+{
+    int i = field_index(r, field);
+    const struct schema_field *f;
+
+    if (i <= 0 || !value)
+        return -EINVAL;
+    f = &r->cls->fields[i];
+    if (f->type == SCHEMA_MAP || !schema_field_stored(f))
+        return -EINVAL;
+    if (f->type == SCHEMA_SET_REF)
+        return store__record_members_set(r, (size_t)i, value, false);
+    return store__record_put_value(r, (size_t)i, value);
+}
+
 int store_record_set(store_record *r, const char *field, const char *value)
 {
     int i = field_index(r, field);

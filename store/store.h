@@ -160,6 +160,17 @@ const char *store_record_get(const store_record *r, const char *field);
  */
 int store_record_set(store_record *r, const char *field, const char *value);
 
+/*
+ * Set a stored field as read from elsewhere than this host's xenstore (a
+ * pool member's record mirrored in etcd, pool/): scalar fields, and
+ * set(ref) fields with members joined by ',', store-maintained ones
+ * (inverses) included.  Such a record is for reading: writing it back
+ * would be refused for the maintained fields.  -EINVAL for an unknown,
+ * map or computed field.
+ */
+int store_record_load_value(store_record *r, const char *field,
+                            const char *value);
+
 /* Set fields (set(ref)): member count, i-th member (sorted), membership;
  * add/remove (-EPERM for store-maintained sets). */
 size_t store_record_set_count(const store_record *r, const char *field);

@@ -168,3 +168,13 @@ EXTRA_DIST += tests/crash/crash-campaign.py
 check-crash: all $(check_PROGRAMS) $(check_LTLIBRARIES) $(check_SCRIPTS)
 	$(AM_TESTS_ENVIRONMENT) python3 $(srcdir)/tests/crash/crash-campaign.py
 .PHONY: check-crash
+
+# make check-pool: pools on etcd (docs/pool.md): a real 3-member etcd on
+# loopback and three simulated hosts; a minute or two.
+EXTRA_DIST += tests/pool/test-pool.sh tests/pool/pool-lib.sh
+check-pool: all
+	@$(MAKE) $(AM_MAKEFLAGS) tests/helpers/make-sim-host tests/helpers/xs-run
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	XENSTORED='$(XENSTORED)' OXENSTORED='$(OXENSTORED)' \
+	$(SHELL) $(abs_top_srcdir)/tests/pool/test-pool.sh
+.PHONY: check-pool

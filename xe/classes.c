@@ -41,6 +41,9 @@ static const struct xe_field_def host_fields[] = {
     MAP("other-config", "other_config", XE_RW),
     S("hostname", "hostname", 0),
     S("address", "address", 0),
+    /* records.ml's host-metrics-live: the lease of its xen-sriovd in the
+     * pool's etcd (docs/pool.md). */
+    COMPUTED("host-metrics-live", "live", 0),
 };
 static const char *const host_columns[] = {
     "uuid", "name-label", "name-description", NULL
@@ -247,8 +250,23 @@ static const char *const vm_columns[] = {
 };
 CLASS(xe_class_vm, "vm", "VM", vm_fields, vm_columns, true);
 
+/* records.ml pool_record (uuid .. master; no SRs here). */
+static const struct xe_field_def pool_fields[] = {
+    S("uuid", "uuid", 0),
+    S("name-label", "name_label", XE_RW),
+    S("name-description", "name_description", XE_RW),
+    REF("master", "master"),
+    MAP("other-config", "other_config", XE_RW),
+};
+/* cli_operations.ml gen_cmds: uuid, name-label, name-description, master
+ * (and default-SR, which xen-sriov has not). */
+static const char *const pool_columns[] = {
+    "uuid", "name-label", "name-description", "master", NULL
+};
+CLASS(xe_class_pool, "pool", "pool", pool_fields, pool_columns, false);
+
 const struct xe_class_def *const xe_classes[] = {
-    &xe_class_host, &xe_class_network, &xe_class_pif, &xe_class_pci,
+    &xe_class_pool, &xe_class_host, &xe_class_network, &xe_class_pif, &xe_class_pci,
     &xe_class_network_sriov, &xe_class_vif, &xe_class_vm,
 };
 const size_t xe_n_classes = ELEMENTSOF(xe_classes);

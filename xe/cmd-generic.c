@@ -19,7 +19,8 @@ static void ensure_host(struct xe_call *call)
     struct xapi_error err = XAPI_ERROR_INIT;
     struct ops_ctx *ops;
 
-    if (call->cmd->cls != &xe_class_host ||
+    if ((call->cmd->cls != &xe_class_host &&
+         call->cmd->cls != &xe_class_pool) ||
         xe_frontend_ops(call->userdata, &ops, &err) < 0 ||
         ops_host_ensure(ops, NULL, &err) < 0)
         xapi_error_clear(&err);

@@ -50,6 +50,16 @@ static const struct static_cmd static_cmds[] = {
       XE_CMD_CHANGES_STATE },
     { "vif-destroy", L("uuid"), NONE, "Destroy a VIF.",
       XE_CMD_CHANGES_STATE },
+    /* Ours: a pool on etcd (docs/pool.md), where xe's pool-join takes
+     * master-address=, master-username=, master-password=. */
+    { "pool-join", L("etcd-endpoints"),
+      L("prefix", "lease-ttl", "etcd-cacert", "etcd-cert", "etcd-key"),
+      "Instruct host to join an existing pool: etcd-endpoints= names the "
+      "pool's etcd members (http://host:2379,...); the etcd-cacert, "
+      "etcd-cert and etcd-key files are for a cluster with TLS.",
+      XE_CMD_CHANGES_STATE },
+    { "pool-eject", L("host-uuid"), NONE,
+      "Instruct host to leave an existing pool.", XE_CMD_CHANGES_STATE },
     { "vif-plug", L("uuid"), NONE,
       "Attempt to attach the VIF while the VM is in the running state.",
       XE_CMD_CHANGES_STATE },

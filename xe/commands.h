@@ -29,6 +29,8 @@ int xe_cmd_vif_create(struct xe_call *call);
 int xe_cmd_vif_destroy(struct xe_call *call);
 
 /* The plugin's (cmd-vif-plug.c). */
+int xe_cmd_pool_join(struct xe_call *call);
+int xe_cmd_pool_eject(struct xe_call *call);
 int xe_cmd_vif_plug(struct xe_call *call);
 int xe_cmd_vif_unplug(struct xe_call *call);
 

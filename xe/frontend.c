@@ -29,6 +29,7 @@ int xe_frontend_init(struct xe_frontend *fe, sriov_ctx *ctx,
 void xe_frontend_done(struct xe_frontend *fe)
 {
     fe->st = store_close(fe->st);
+    fe->pool = pool_close(fe->pool);
     free(fe->root);
     fe->root = NULL;
 }
@@ -68,6 +69,53 @@ int xe_frontend_ops(struct xe_frontend *fe, struct ops_ctx **ret,
     }
     *ret = &fe->ops;
     return 0;
+}
+
+int xe_frontend_pool(struct xe_frontend *fe, pool **ret,
+                     struct xapi_error *err)
+{
+    char msg[512] = "";
+    int r;
+
+    if (fe->pool_state == 0) {
+        r = pool_open(&fe->pool, fe->root, msg, sizeof(msg));
+        if (r < 0)
+            return xapi_error_set(err, r, XE_ERR_FAILURE, msg, NULL);
+        fe->pool_state = r > 0 ? 1 : -1;
+    }
+    *ret = fe->pool;
+    return fe->pool_state > 0;
+}
+
+int xe_frontend_list(struct xe_frontend *fe, const char *cls,
+                     store_record ***ret, size_t *n, struct xapi_error *err)
+{
+    struct ops_ctx *ops;
+    pool *p = NULL;
+    int r;
+
+    r = xe_frontend_pool(fe, &p, err);
+    if (r < 0)
+        return r;
+    /* etcd failed once in this command: not asked again (a member
+     * without quorum answers after its timeout). */
+    if (r > 0 && !fe->pool_warned &&
+        (pool_class_mirrored(cls) || strcmp(cls, "pool") == 0)) {
+        r = pool_list(p, cls, ret, n);
+        if (r >= 0)
+            return r;
+        if (!fe->pool_warned)
+            fprintf(stderr, "xe: the pool's view is unavailable (%s): "
+                    "showing this host only\n", pool_last_error(p));
+        fe->pool_warned = true;
+    }
+    r = xe_frontend_ops(fe, &ops, err);
+    if (r < 0)
+        return r;
+    r = store_list(fe->st, cls, NULL, 0, STORE_LIST_SKIP_INVALID, ret, n);
+    if (r < 0)
+        return xapi_error_internal(err, r, "%s", store_last_error(fe->st));
+    return r;
 }
 
 char *xe_frontend_describe(void *userdata, const char *value)

@@ -15,6 +15,8 @@
 
 #include "xe/records.h"
 #include "ops/ops.h"
+#include "pool/pool.h"
+#include "xe/run.h"
 
 struct xe_frontend {
     sriov_ctx *ctx;
@@ -23,6 +25,10 @@ struct xe_frontend {
     struct ops_ctx ops;
     char caller[64];
     bool plugin_dry_run;        /* vif-plug/-unplug touch nothing (tests) */
+    pool *pool;                 /* NULL until xe_frontend_pool() */
+    int pool_state;             /* 0 not asked, 1 in a pool, -1 not */
+    bool pool_warned;           /* "showing this host only" said once */
+    bool no_forward;            /* a forwarded call: run it here */
 };
 
 /*
@@ -39,6 +45,44 @@ void xe_frontend_done(struct xe_frontend *fe);
  */
 int xe_frontend_ops(struct xe_frontend *fe, struct ops_ctx **ret,
                     struct xapi_error *err);
+
+/*
+ * The pool this host is in ($SRIOV_ROOT/etc/xen-sriov/pool.conf,
+ * docs/pool.md), opened on first use: 1 with *ret set, 0 when the host
+ * is in no pool, < 0 (err set) when pool.conf cannot be read.
+ */
+int xe_frontend_pool(struct xe_frontend *fe, pool **ret,
+                     struct xapi_error *err);
+
+/*
+ * The objects of a class as this command shows them: the pool's (etcd)
+ * for the mirrored classes of a host in a pool, else this host's store.
+ * When etcd cannot answer, this host's records, and one line on stderr
+ * saying the list is this host's only.
+ */
+int xe_frontend_list(struct xe_frontend *fe, const char *cls,
+                     store_record ***ret, size_t *n, struct xapi_error *err);
+
+/*
+ * Forwarding (xe/forward.c, docs/pool.md), xe_env.forward: in a pool, a
+ * command that changes state and names (uuid=, pif-uuid=, host-uuid=,
+ * network-uuid=) an object of another host is run by that host's
+ * xen-sriovd; its output and exit status are this command's.
+ * HOST_OFFLINE [host] when that host is not live or stops answering.
+ */
+int xe_frontend_forward(void *userdata, const struct xe_args *args, int argc,
+                        char *const *argv, FILE *out, FILE *err,
+                        int *status, struct xapi_error *xerr);
+
+/*
+ * The callee's side: run a forwarded request ({"argv": [...]}) here as
+ * root, answer {"status", "out", "err"} (free()).  -EBADMSG for a
+ * request that is not one.
+ */
+int xe_frontend_serve_call(struct xe_frontend *fe,
+                           const struct xe_cmdtable *table,
+                           const char *hostname, const char *request,
+                           char **ret_answer);
 
 /*
  * xe's error parameter display (xe_describe_fn): "OpaqueRef:<uuid>"

@@ -20,6 +20,8 @@ const struct xe_handler_entry xe_handlers[] = {
     { "vif-destroy", xe_cmd_vif_destroy },
     { "vif-plug", xe_cmd_vif_plug },
     { "vif-unplug", xe_cmd_vif_unplug },
+    { "pool-join", xe_cmd_pool_join },
+    { "pool-eject", xe_cmd_pool_eject },
     { NULL, NULL }
 };
 

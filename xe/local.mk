@@ -25,6 +25,8 @@ xe_libxecli_la_SOURCES = \
 	xe/cmd-generic.c \
 	xe/cmd-static.c \
 	xe/cmd-vif-plug.c \
+	xe/cmd-pool.c \
+	xe/forward.c \
 	xe/frontend.h \
 	xe/frontend.c \
 	xe/reader.c \
@@ -33,8 +35,8 @@ xe_libxecli_la_SOURCES = \
 	xe/help.c \
 	xe/run.h \
 	xe/run.c
-xe_libxecli_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
-xe_libxecli_la_LIBADD = ops/libops.la xenstore-schema/libschema.la \
+xe_libxecli_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(JSONC_CFLAGS)
+xe_libxecli_la_LIBADD = ops/libops.la pool/libpool.la $(JSONC_LIBS) xenstore-schema/libschema.la \
 	plugin/libplugin.la
 
 # `xe`, installed under the name --program-prefix/-transform-name give it.

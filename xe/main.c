@@ -98,6 +98,7 @@ int main(int argc, char **argv)
         .table = table,
         .describe = xe_frontend_describe,
         .userdata = &fe,
+        .forward = xe_frontend_forward,
     };
     status = xe_run(&env, argc, argv);
     xe_cmdtable_free(table);

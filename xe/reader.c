@@ -28,6 +28,8 @@ struct xe_reader {
     bool many;                  /* a list: read referred classes whole */
     struct cache *cache;        /* one per schema class */
     struct rctx *ctxs;
+    char **live;                /* in a pool: the hosts whose lease lives */
+    bool live_read;
 };
 
 static size_t class_index(const struct schema_class *c)
@@ -65,13 +67,17 @@ static const store_record *lookup(struct xe_reader *rd, const char *cls,
             return k->v[i];
     if (k->loaded)
         return NULL;
-    if (rd->many) {
-        /* One pipelined read of the class beats one read per record. */
+    if (rd->many || rd->fe->pool_state > 0) {
+        /* One pipelined read of the class beats one read per record (and
+         * in a pool, the class is one etcd range). */
+        struct xapi_error err = XAPI_ERROR_INIT;
         store_record **v = NULL;
         size_t n = 0;
 
-        if (store_list(rd->fe->st, c->name, NULL, 0, STORE_LIST_SKIP_INVALID,
-                       &v, &n) < 0)
+        int rc = xe_frontend_list(rd->fe, c->name, &v, &n, &err);
+
+        xapi_error_clear(&err);
+        if (rc < 0)
             return NULL;
         for (size_t i = 0; i < n; i++)
             if (cache_add(k, v[i]) < 0)
@@ -90,6 +96,26 @@ static const store_record *lookup(struct xe_reader *rd, const char *cls,
         return NULL;
     }
     return r;
+}
+
+/* In a pool: whether the host's lease lives ("true" out of a pool). */
+static int host_live(struct xe_reader *rd, const char *uuid, char **ret)
+{
+    bool live = true;
+
+    if (rd->fe->pool_state > 0) {
+        size_t n = 0;
+
+        if (!rd->live_read &&
+            pool_live_hosts(rd->fe->pool, &rd->live, &n) < 0)
+            return -ENODATA;    /* etcd away: XAPI's "<unknown>" */
+        rd->live_read = true;
+        live = false;
+        for (size_t i = 0; rd->live && rd->live[i]; i++)
+            live = live || strcmp(rd->live[i], uuid) == 0;
+    }
+    *ret = strdup(live ? "true" : "false");
+    return *ret ? 0 : -ENOMEM;
 }
 
 static const struct schema_field *schema_of(const struct xe_record *rec,
@@ -327,6 +353,8 @@ static int compute(void *userdata, const struct xe_record *rec,
                    strcmp(sf->name, "speed") == 0 ||
                    strcmp(sf->name, "duplex") == 0) {
             r = pif_metric(rd, x->sr, sf->name, &text);
+        } else if (strcmp(sf->name, "live") == 0) {
+            r = host_live(rd, store_record_uuid(x->sr), &text);
         } else if (strncmp(sf->name, "io_", 3) == 0) {
             /* XAPI's RRD data sources: none here, "<unknown>" as XAPI
              * shows a missing one. */
@@ -423,6 +451,7 @@ void xe_records_free(struct xe_records *r)
             store_record_list_free(rd->cache[i].v, rd->cache[i].n);
         free(rd->cache);
         free(rd->ctxs);
+        strv_free(rd->live);
         free(rd);
     }
     memset(r, 0, sizeof(*r));
@@ -441,7 +470,9 @@ int xe_read_records(struct xe_frontend *fe, const struct xe_class_def *cls,
 
     if (cls == &xe_class_vm)
         return xe_read_vm_records(fe, uuid, ret, err);
-    r = xe_frontend_ops(fe, &ops, err);
+    r = xe_frontend_pool(fe, &(pool *){ NULL }, err);
+    if (r >= 0)
+        r = xe_frontend_ops(fe, &ops, err);
     if (r < 0)
         return r;
     rd = calloc(1, sizeof(*rd));
@@ -458,14 +489,25 @@ int xe_read_records(struct xe_frontend *fe, const struct xe_class_def *cls,
     if (uuid) {
         store_record *sr = NULL;
 
+        const store_record *found;
+
         r = ops_lookup(ops, c->name, uuid, &sr, err);
         if (r >= 0 && (r = cache_add(own, sr)) < 0)
             store_record_free(sr);
+        /* Another host's object, in the pool's view. */
+        if (r == -ENOENT && fe->pool_state > 0 &&
+            (found = lookup(rd, c->name, uuid))) {
+            xapi_error_clear(err);
+            /* The one asked for first; the class stays cached. */
+            for (size_t i = 0; i < own->n; i++)
+                if (own->v[i] == found) {
+                    own->v[i] = own->v[0];
+                    own->v[0] = (store_record *)found;
+                }
+            r = 0;
+        }
     } else {
-        r = store_list(fe->st, c->name, NULL, 0, STORE_LIST_SKIP_INVALID,
-                       &own->v, &own->n);
-        if (r < 0)
-            r = xapi_error_internal(err, r, "%s", store_last_error(fe->st));
+        r = xe_frontend_list(fe, c->name, &own->v, &own->n, err);
         own->loaded = true;
     }
     if (r >= 0) {
@@ -474,7 +516,7 @@ int xe_read_records(struct xe_frontend *fe, const struct xe_class_def *cls,
         if (!out.v || !rd->ctxs)
             r = -ENOMEM;
     }
-    for (size_t i = 0; r >= 0 && i < own->n; i++) {
+    for (size_t i = 0; r >= 0 && i < (uuid ? 1 : own->n); i++) {
         r = xe_record_new(&out.v[i], cls);
         if (r < 0)
             break;

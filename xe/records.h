@@ -76,6 +76,7 @@ extern const struct xe_class_def xe_class_pci;
 extern const struct xe_class_def xe_class_network_sriov;
 extern const struct xe_class_def xe_class_vif;
 extern const struct xe_class_def xe_class_vm;
+extern const struct xe_class_def xe_class_pool;
 extern const struct xe_class_def *const xe_classes[];
 extern const size_t xe_n_classes;
 

@@ -154,6 +154,22 @@ int xe_run(const struct xe_env *env, int argc, char *const *argv)
             goto fail;
         }
     } else {
+        const struct xe_command *c = xe_cmdtable_find(env->table, args.cmd);
+        int fwd = 0, fstatus = 1;
+
+        /* In a pool, another host's object: that host runs it. */
+        if (c && env->forward && env->is_root &&
+            (c->flags & XE_CMD_CHANGES_STATE))
+            fwd = env->forward(env->userdata, &args, argc, argv, env->out,
+                               env->err, &fstatus, &err);
+        if (fwd < 0) {
+            r = fwd;
+            goto fail;
+        }
+        if (fwd > 0) {
+            status = fstatus;
+            goto out;
+        }
         r = run_command(env, &args, &p, &err);
         if (r < 0)
             goto fail;

@@ -35,6 +35,12 @@ struct xe_env {
     const struct xe_cmdtable *table;
     xe_describe_fn describe;    /* optional, for error parameters */
     void *userdata;             /* handed to handlers in xe_call */
+    /* A command that changes state, before its handler: 1 when it ran
+     * elsewhere (output written, *status set), 0 to run it here, < 0
+     * with xerr set.  May be NULL (xe_frontend_forward). */
+    int (*forward)(void *userdata, const struct xe_args *args, int argc,
+                   char *const *argv, FILE *out, FILE *err, int *status,
+                   struct xapi_error *xerr);
 };
 
 /* Run argv (argv[0] is the program) and return the exit status. */

@@ -53,6 +53,7 @@ static const struct schema_field host_fields[] = {
     { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "free-form" },
     { "PIFs", SCHEMA_SET_REF, R, "PIF", NULL, NULL, NULL, "PIFs of this host" },
     { "PCIs", SCHEMA_SET_REF, R, "PCI", NULL, NULL, NULL, "PCI functions of this host" },
+    { "live", SCHEMA_BOOL, C | I, NULL, NULL, NULL, NULL, "computed: in a pool, its xen-sriovd holds its etcd lease (docs/pool.md); true out of a pool" },
 };
 
 static const struct schema_field pool_fields[] = {

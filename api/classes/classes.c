@@ -7,6 +7,33 @@
 
 #include "api/classes/internal.h"
 
+int xstore__list(struct xapi_store *xs, struct xstore_conn *c,
+                 const char *cls, store_record ***ret, size_t *n)
+{
+    char msg[512] = "";
+    int r;
+
+    /* pool.conf is looked at on every call: a pool-join or pool-eject
+     * after the endpoint started counts at once. */
+    if (c->pool)
+        c->pool = pool_close(c->pool);
+    if (pool_class_mirrored(cls) || strcmp(cls, "pool") == 0) {
+        r = pool_open(&c->pool, xs->root, msg, sizeof(msg));
+        if (r < 0)
+            xapi_log(xapi_get_logger(xs->api), LOG_WARNING, "pool: %s", msg);
+        if (r > 0) {
+            r = pool_list(c->pool, cls, ret, n);
+            if (r >= 0)
+                return r;
+            xapi_log(xapi_get_logger(xs->api), LOG_WARNING,
+                     "pool: showing this host only: %s",
+                     pool_last_error(c->pool));
+        }
+    }
+    r = store_list(c->st, cls, NULL, 0, STORE_LIST_SKIP_INVALID, ret, n);
+    return r;
+}
+
 static int list_refs(void *userdata, char ***ret, struct xapi_error *err)
 {
     struct xstore_class *k = userdata;
@@ -18,8 +45,22 @@ static int list_refs(void *userdata, char ***ret, struct xapi_error *err)
     r = xstore__acquire(k->xs, "xapi", &c, err);
     if (r < 0)
         return r;
-    /* The directory only: event.from counts every class each time. */
-    r = store_list_uuids(c->st, k->cls->name, &uuids, &n);
+    /* The directory only: event.from counts every class each time
+     * (in a pool, the class from etcd). */
+    if (pool_class_mirrored(k->cls->name) || strcmp(k->cls->name, "pool") == 0) {
+        store_record **v = NULL;
+
+        r = xstore__list(k->xs, c, k->cls->name, &v, &n);
+        uuids = r >= 0 ? calloc(n + 1, sizeof(*uuids)) : NULL;
+        for (size_t i = 0; uuids && i < n; i++)
+            if (!(uuids[i] = strdup(store_record_uuid(v[i]))))
+                uuids = strv_free(uuids);
+        store_record_list_free(v, n);
+        if (r >= 0 && !uuids)
+            r = -ENOMEM;
+    } else {
+        r = store_list_uuids(c->st, k->cls->name, &uuids, &n);
+    }
     if (r < 0) {
         r = xapi_error_internal(err, r, "%s", store_last_error(c->st));
         goto out;
@@ -57,6 +98,21 @@ static int get_record(void *userdata, const char *ref, struct xv **ret,
     if (r < 0)
         return r;
     r = store_get(c->st, k->cls->name, uuid, &rec);
+    if (r == -ENOENT) {
+        /* Another host's, in the pool's view. */
+        store_record **v = NULL;
+        size_t n = 0;
+
+        if (xstore__list(k->xs, c, k->cls->name, &v, &n) >= 0)
+            for (size_t i = 0; i < n; i++)
+                if (strcmp(store_record_uuid(v[i]), uuid) == 0) {
+                    rec = v[i];
+                    v[i] = NULL;
+                    r = 0;
+                    break;
+                }
+        store_record_list_free(v, n);
+    }
     if (r == -ENOENT)
         ;                       /* no such object: err stays clear */
     else if (r < 0)
@@ -85,7 +141,7 @@ int xstore__all_of(struct xapi_store *xs, const char *cls,
     r = xstore__acquire(xs, "xapi", &c, err);
     if (r < 0)
         return r;
-    r = store_list(c->st, cls, NULL, 0, STORE_LIST_SKIP_INVALID, &v, &n);
+    r = xstore__list(xs, c, cls, &v, &n);
     if (r < 0) {
         r = xapi_error_internal(err, r, "%s", store_last_error(c->st));
         goto out;

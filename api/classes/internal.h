@@ -15,8 +15,23 @@
 
 /* One connection's worth: a store handle, a libsriov context, the ops
  * context over both.  Borrowed by one call at a time. */
+#include "pool/pool.h"
+
+struct xstore_conn;
+
+/*
+ * The records of a class as XenAPI shows them (classes.c): in a pool
+ * (pool.conf), the mirrored classes and the pool record are the pool's,
+ * read from etcd (docs/pool.md); else, or when etcd cannot answer (then
+ * logged), this host's store.
+ */
+int xstore__list(struct xapi_store *xs, struct xstore_conn *c,
+                 const char *cls, store_record ***ret, size_t *n);
+
 struct xstore_conn {
     store *st;
+    pool *pool;                 /* the pool's etcd while pool.conf names
+                                   one (xstore__list) */
     sriov_ctx *sriov;
     struct ops_ctx ops;
     char caller[128];

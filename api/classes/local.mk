@@ -19,7 +19,7 @@ api_classes_libxapistore_la_SOURCES = \
 api_classes_libxapistore_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
 	$(XENSTORE_CFLAGS) $(XENLIGHT_CFLAGS)
 api_classes_libxapistore_la_LIBADD = api/libxapi.la \
-	ops/libops.la xenstore-schema/libschema.la $(XENLIGHT_LIBS) \
+	ops/libops.la pool/libpool.la xenstore-schema/libschema.la $(XENLIGHT_LIBS) \
 	$(PTHREAD_LIBS)
 
 # Its golden files, records and event feed against a real xenstored and a

@@ -11,6 +11,7 @@ struct xstore_conn *xstore__conn_close(struct xstore_conn *c)
 {
     if (c) {
         store_close(c->st);
+        pool_close(c->pool);
         sriov_ctx_free(c->sriov);
         free(c);
     }

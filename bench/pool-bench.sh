@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# make bench-pool: a pool of BENCH_POOL_HOSTS (16) simulated hosts with 4
+# PFs each (x710-2pf + 82599-2pf, a network-sriov on every PF) on one
+# etcd member on loopback.  Prints the latency of pool-wide xe lists (a
+# whole xe process, median of 20), the etcd requests each makes (etcd's
+# own counters), and the time for a change on host 1 to be seen on the
+# last host (its xen-sriovd mirrors it; median of 5).
+set -eu
+: "${top_builddir:?}" "${top_srcdir:?}"
+command -v etcd >/dev/null 2>&1 || { echo "bench-pool: no etcd (apt-get install etcd-server)"; exit 0; }
+b=$top_builddir
+n_hosts=${BENCH_POOL_HOSTS:-16}
+preload=$b/tests/helpers/.libs/kernel-sim.so
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pool-bench-XXXXXX")
+. "$top_srcdir/tests/pool/pool-lib.sh"
+pids=""
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null || :; done
+    touch "$tmp/stop"; wait 2>/dev/null || :; rm -rf "$tmp"
+}
+trap cleanup EXIT
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+set -- $(free_ports 2)
+ep=http://127.0.0.1:$1
+etcd --name b --data-dir "$tmp/etcd" --listen-client-urls "$ep" \
+    --advertise-client-urls "$ep" --listen-peer-urls "http://127.0.0.1:$2" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$2" \
+    --initial-cluster "b=http://127.0.0.1:$2" >"$tmp/etcd.log" 2>&1 &
+pids="$pids $!"
+i=0
+until ETCDCTL_API=3 etcdctl --endpoints "$ep" --command-timeout=2s put /probe ok >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -le 600 ] || { echo "bench-pool: etcd did not start"; exit 1; }
+    sleep 0.2
+done
+
+for h in $(seq "$n_hosts"); do
+    "$b/tests/helpers/make-sim-host" x710-2pf 82599-2pf "$tmp/h$h"
+    "$b/tests/helpers/xs-run" sh -c "echo \"\$XENSTORED_PATH\" >'$tmp/h$h.xs'; \
+        while [ ! -e '$tmp/stop' ]; do sleep 0.5; done" &
+    pids="$pids $!"
+done
+start=$(now_ms)
+for h in $(seq "$n_hosts"); do
+    while [ ! -s "$tmp/h$h.xs" ]; do sleep 0.1; done
+    u=$(on "$h" host-list --minimal)
+    on "$h" pif-scan host-uuid="$u"
+    for pif in $(on "$h" pif-list --minimal | tr ',' ' '); do
+        net=$(on "$h" network-create name-label="sriov-$pif")
+        on "$h" network-sriov-create pif-uuid="$pif" network-uuid="$net" num-vfs=2 >/dev/null
+    done
+    on "$h" pool-join etcd-endpoints="$ep"
+done
+echo "bench-pool: $n_hosts hosts x 4 PFs joined in $(( ($(now_ms) - start) / 1000 )) s"
+
+# etcd's count of range, txn and put requests.
+requests() {
+    curl -s "$ep/metrics" | awk '/^etcd_debugging_mvcc_(range|txn|put)_total /{s+=$2} END {print s+0}'
+}
+measure() {
+    what=$1; shift
+    for k in $(seq 20); do
+        t=$(now_ms); on "$n_hosts" "$@" >/dev/null; echo $(($(now_ms) - t))
+    done | median >"$tmp/ms"
+    r0=$(requests); on "$n_hosts" "$@" >"$tmp/out"; r1=$(requests)
+    case "$*" in
+    *--minimal*) count=$(tr ',' '\n' <"$tmp/out" | grep -c . || :) ;;
+    *) count=$(grep -c '^uuid' "$tmp/out" || :) ;;
+    esac
+    printf '  %-28s %5s ms (median of 20), %3s objects, %s etcd requests\n' \
+        "$what" "$(cat "$tmp/ms")" "$count" "$((r1 - r0))"
+}
+echo "bench-pool: pool-wide lists on host $n_hosts (a whole xe process):"
+measure "host-list --minimal" host-list --minimal
+measure "pif-list --minimal" pif-list --minimal
+measure "network-sriov-list --minimal" network-sriov-list --minimal
+measure "pif-list (default columns)" pif-list
+
+# A change on host 1, seen on the last host: its xen-sriovd mirrors it.
+SRIOV_ROOT=$tmp/h1 XENSTORED_PATH=$(cat "$tmp/h1.xs") LD_PRELOAD=$preload \
+    "$b/daemon/xen-sriovd" --foreground --dry-run --no-api >"$tmp/sriovd.log" 2>&1 &
+pids="$pids $!"
+until grep -q "mirrored to etcd" "$tmp/sriovd.log"; do sleep 0.1; done
+for k in $(seq 5); do
+    t=$(now_ms)
+    net=$(on 1 network-create name-label="bench$k")
+    until on "$n_hosts" network-list --minimal | grep -q "$net"; do :; done
+    echo $(($(now_ms) - t))
+done | median >"$tmp/prop"
+echo "bench-pool: a change on host 1 seen on host $n_hosts: $(cat "$tmp/prop") ms (median of 5; network-create, the daemon's mirror, a list on the other host)"

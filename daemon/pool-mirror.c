@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The pool mirror (docs/pool.md): while pool.conf names a pool, keep this
+ * host's objects in its etcd (on every store change, and every third of
+ * the lease) and its lease alive; leave when pool-eject marked it. */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sriov/sriov.h>
+
+#include "daemon/sriovd.h"
+#include "libsriov/macro.h"
+#include "pool/pool.h"
+#include "xe/frontend.h"
+
+/* Out of a pool: look for a pool.conf this often. */
+#define IDLE_MS 1000
+/* In a pool: look for forwarded calls this often. */
+#define CALLS_MS 200
+
+struct mirror {
+    const struct sriovd_options *o;
+    store *st;
+    store_watch *w;
+    pool *p;
+    int64_t lease;
+    char host[37];
+    char hostname[256];
+    char last_error[640];       /* said once until it changes */
+    struct timespec last_round;
+};
+
+static void report(struct mirror *m, int level, const char *msg)
+{
+    if (strcmp(m->last_error, msg) == 0)
+        return;
+    snprintf(m->last_error, sizeof(m->last_error), "%s", msg);
+    if (*msg)
+        sriovd_log(level, "pool: %s", msg);
+}
+
+static long ms_since(const struct timespec *t)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - t->tv_sec) * 1000 +
+           (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* Run one forwarded xe command line as xe would here (xe/forward.c). */
+static int serve(struct mirror *m, const char *request, char **answer)
+{
+    struct xe_cmdtable *table = NULL;
+    struct xe_frontend fe;
+    sriov_ctx *ctx = NULL;
+    const char *root = m->o->plugin.root;
+    int r;
+
+    r = sriov_ctx_new(&ctx);
+    if (r >= 0 && root && *root)
+        r = sriov_ctx_set_root(ctx, root);
+    if (r >= 0)
+        r = xe_frontend_init(&fe, ctx, root, "xen-sriovd (pool call)");
+    if (r < 0) {
+        sriov_ctx_free(ctx);
+        return r;
+    }
+    r = xe_cmdtable_new(&table, xe_handlers, xe_generic_handlers);
+    if (r >= 0)
+        r = xe_frontend_serve_call(&fe, table, m->hostname, request, answer);
+    xe_cmdtable_free(table);
+    xe_frontend_done(&fe);
+    sriov_ctx_free(ctx);
+    return r;
+}
+
+/* The calls other hosts forwarded here, each run once. */
+static void serve_calls(struct mirror *m)
+{
+    char id[37];
+    char *req = NULL, *ans = NULL;
+    int r;
+
+    while (m->p && m->lease &&
+           (r = pool_take_call(m->p, m->host, id, &req)) > 0) {
+        r = serve(m, req, &ans);
+        sriovd_log(LOG_INFO, "pool: ran a forwarded call: %s", req);
+        if (r < 0) {
+            free(ans);
+            ans = strdup("{\"status\":1,\"out\":\"\",\"err\":\"Error: "
+                         "the host could not run the forwarded command\\n\"}");
+        }
+        if (ans && pool_answer(m->p, id, ans, m->lease) < 0)
+            report(m, LOG_WARNING, pool_last_error(m->p));
+        free(req);
+        free(ans);
+        req = ans = NULL;
+    }
+}
+
+static void drop_pool(struct mirror *m)
+{
+    if (m->p && m->lease)
+        pool_lease_end(m->p, m->lease);
+    m->lease = 0;
+    m->p = pool_close(m->p);
+}
+
+/* The pool named by pool.conf now: 1 in one, 0 not, < 0 (reported). */
+static int find_pool(struct mirror *m)
+{
+    struct ops_ctx ops = { .st = m->st };
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char msg[512] = "";
+    int r;
+
+    if (m->p)
+        return 1;
+    r = pool_open(&m->p, m->o->plugin.root, msg, sizeof(msg));
+    if (r < 0)
+        report(m, LOG_ERR, msg);
+    if (r <= 0)
+        return r;
+    r = ops_host_uuid(&ops, m->host, &err);
+    if (r < 0) {
+        report(m, LOG_ERR, err.n_params ? err.params[err.n_params - 1]
+                                        : strerror(-r));
+        xapi_error_clear(&err);
+        m->p = pool_close(m->p);
+        return r;
+    }
+    sriovd_log(LOG_NOTICE, "pool: host %s mirrored to etcd at %s", m->host,
+               pool_get_conf(m->p)->endpoints[0]);
+    return 1;
+}
+
+/* One round: eject mark, lease, mirror. */
+static void round_trip(struct mirror *m)
+{
+    int r;
+
+    if (find_pool(m) <= 0)
+        return;
+    r = pool_is_ejected(m->p, m->host);
+    if (r > 0) {
+        r = pool_leave(m->p, m->host);
+        if (r >= 0)
+            r = pool_conf_remove(m->o->plugin.root);
+        if (r >= 0) {
+            sriovd_log(LOG_NOTICE, "pool: host %s was ejected: left the "
+                       "pool", m->host);
+            drop_pool(m);
+            m->last_error[0] = '\0';
+            return;
+        }
+    }
+    if (r >= 0)
+        r = pool_heartbeat(m->p, m->host, m->hostname, &m->lease);
+    if (r >= 0)
+        r = pool_mirror(m->p, m->st, m->host);
+    if (r < 0) {
+        report(m, LOG_WARNING, pool_last_error(m->p));
+        return;
+    }
+    if (r > 0)
+        sriovd_log(LOG_DEBUG, "pool: %d keys written", r);
+    report(m, LOG_NOTICE, "");
+}
+
+int sriovd_pool_mirror(const struct sriovd_options *o, int stop_fd)
+{
+    struct store_opts so = { .root = o->plugin.root };
+    struct mirror m = { .o = o };
+    char msg[512] = "";
+    int r;
+
+    r = store_open(&m.st, &so, msg, sizeof(msg));
+    if (r < 0) {
+        sriovd_log(LOG_ERR, "pool: %s", msg);
+        return r;
+    }
+    if (gethostname(m.hostname, sizeof(m.hostname) - 1) < 0)
+        m.hostname[0] = '\0';
+    for (;;) {
+        struct pollfd fds[2] = { { .fd = stop_fd, .events = POLLIN },
+                                 { .fd = -1, .events = POLLIN } };
+        long round_ms = m.p ? pool_get_conf(m.p)->lease_ttl * 1000 / 3
+                            : IDLE_MS;
+        int timeout = m.p ? CALLS_MS : IDLE_MS;
+        bool changed = false;
+
+        /* Changes are mirrored when they are made: a watch of its own. */
+        if (m.p && !m.w && store_watch_new(&m.w, m.st, NULL) < 0)
+            report(&m, LOG_WARNING, store_last_error(m.st));
+        if (m.w)
+            fds[1].fd = store_watch_fd(m.w);
+        if (poll(fds, 2, timeout) < 0 && errno != EINTR) {
+            r = -errno;
+            break;
+        }
+        if (fds[0].revents & POLLIN) {
+            r = 0;
+            break;
+        }
+        if (m.w && (fds[1].revents & POLLIN)) {
+            struct store_event *ev = NULL;
+            size_t n = 0;
+
+            if (store_watch_read(m.w, &ev, &n) < 0)
+                m.w = store_watch_free(m.w);
+            free(ev);
+            changed = n > 0 || !m.w;
+        }
+        if (changed || !m.p || ms_since(&m.last_round) >= round_ms) {
+            clock_gettime(CLOCK_MONOTONIC, &m.last_round);
+            round_trip(&m);
+        }
+        serve_calls(&m);
+    }
+    drop_pool(&m);
+    store_watch_free(m.w);
+    store_close(m.st);
+    return r;
+}

@@ -1,0 +1,1003 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The pool's view in etcd: join, mirror, liveness, lists, eject
+ * (pool/pool.h, docs/pool.md). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "libsriov/macro.h"
+#include "pool/etcd.h"
+#include "pool/pool.h"
+
+#define _cleanup_record_ _cleanup_(store_record_freep)
+
+/* etcd's default --max-txn-ops is 128; leave room for the compares. */
+#define TXN_OPS 100
+#define RETRIES 16
+
+struct pool {
+    struct pool_conf conf;      /* owned copy */
+    etcd *e;
+    char error[640];
+};
+
+const char *const pool_classes[] = {
+    "host", "network", "PIF", "PCI", "network_sriov", "VIF", NULL
+};
+
+bool pool_class_mirrored(const char *cls)
+{
+    for (size_t i = 0; pool_classes[i]; i++)
+        if (strcmp(pool_classes[i], cls) == 0)
+            return true;
+    return false;
+}
+
+static int fail(pool *p, int r, const char *fmt, ...) _printf_(3, 4);
+static int fail(pool *p, int r, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(p->error, sizeof(p->error), fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+/* An etcd failure, its message kept. */
+static int etcd_fail(pool *p, int r)
+{
+    if (r == -ENOMEM)
+        return fail(p, r, "out of memory");
+    return fail(p, r, "%s", etcd_last_error(p->e));
+}
+
+const char *pool_last_error(const pool *p)
+{
+    return p->error;
+}
+
+const struct pool_conf *pool_get_conf(const pool *p)
+{
+    return &p->conf;
+}
+
+uint64_t pool_requests(const pool *p)
+{
+    return etcd_requests(p->e);
+}
+
+static int copy_conf(struct pool_conf *dst, const struct pool_conf *src)
+{
+    size_t n = 0;
+
+    while (src->endpoints && src->endpoints[n])
+        n++;
+    dst->endpoints = calloc(n + 1, sizeof(char *));
+    if (!dst->endpoints)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (!(dst->endpoints[i] = strdup(src->endpoints[i])))
+            return -ENOMEM;
+    dst->prefix = strdup(src->prefix ? src->prefix : POOL_DEFAULT_PREFIX);
+    dst->lease_ttl = src->lease_ttl ? src->lease_ttl
+                                    : POOL_DEFAULT_LEASE_TTL;
+    if (!dst->prefix || (src->cacert && !(dst->cacert = strdup(src->cacert))) ||
+        (src->cert && !(dst->cert = strdup(src->cert))) ||
+        (src->key && !(dst->key = strdup(src->key))))
+        return -ENOMEM;
+    return 0;
+}
+
+int pool_open_conf(pool **ret, const struct pool_conf *c, char *errbuf,
+                   size_t errbuf_size)
+{
+    struct etcd_tls tls;
+    pool *p = calloc(1, sizeof(*p));
+    int r;
+
+    if (!p || copy_conf(&p->conf, c) < 0) {
+        snprintf(errbuf, errbuf_size, "out of memory");
+        pool_close(p);
+        return -ENOMEM;
+    }
+    tls = (struct etcd_tls){ p->conf.cacert, p->conf.cert, p->conf.key };
+    r = etcd_new(&p->e, (const char *const *)p->conf.endpoints, &tls, 0,
+                 errbuf, errbuf_size);
+    if (r < 0) {
+        pool_close(p);
+        return r;
+    }
+    *ret = p;
+    return 1;
+}
+
+int pool_open(pool **ret, const char *root, char *errbuf,
+              size_t errbuf_size)
+{
+    struct pool_conf c = { 0 };
+    int r;
+
+    *ret = NULL;
+    r = pool_conf_load(root, &c, errbuf, errbuf_size);
+    if (r <= 0)
+        return r;
+    r = pool_open_conf(ret, &c, errbuf, errbuf_size);
+    pool_conf_done(&c);
+    return r;
+}
+
+pool *pool_close(pool *p)
+{
+    if (!p)
+        return NULL;
+    etcd_free(p->e);
+    pool_conf_done(&p->conf);
+    free(p);
+    return NULL;
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+static char *key(pool *p, const char *fmt, ...) _printf_(2, 3);
+static char *key(pool *p, const char *fmt, ...)
+{
+    _cleanup_free_ char *tail = NULL;
+    char *k = NULL;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vasprintf(&tail, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    if (asprintf(&k, "%s/%s", p->conf.prefix, tail) < 0)
+        return NULL;
+    return k;
+}
+
+/* The last '/'-separated part of a key, and the one before it. */
+static const char *key_part(const char *k, int from_end, char buf[64])
+{
+    const char *end = k + strlen(k), *start;
+
+    for (int i = 0; i < from_end; i++) {
+        end = end > k ? end - 1 : k;
+        while (end > k && *end != '/')
+            end--;
+    }
+    start = end;
+    while (start > k && start[-1] != '/')
+        start--;
+    snprintf(buf, 64, "%.*s", (int)(end - start), start);
+    return buf;
+}
+
+/* Read the key (a prefix: every key under it) that fmt names; etcd's
+ * failure reported. */
+static int range_at(pool *p, bool prefix, struct etcd_kv **ret, size_t *n,
+                    const char *fmt, ...) _printf_(5, 6);
+static int range_at(pool *p, bool prefix, struct etcd_kv **ret, size_t *n,
+                    const char *fmt, ...)
+{
+    _cleanup_free_ char *tail = NULL, *k = NULL;
+    va_list ap;
+    int r;
+
+    va_start(ap, fmt);
+    r = vasprintf(&tail, fmt, ap);
+    va_end(ap);
+    if (r < 0 || asprintf(&k, "%s/%s", p->conf.prefix, tail) < 0)
+        return fail(p, -ENOMEM, "out of memory");
+    r = etcd_range(p->e, k, prefix, ret, n, NULL);
+    return r < 0 ? etcd_fail(p, r) : 0;
+}
+
+/* ---- records as JSON --------------------------------------------------- */
+
+static char *record_json(const store_record *r)
+{
+    const struct schema_class *c = store_record_class(r);
+    json_object *o = json_object_new_object();
+    char *out = NULL;
+
+    if (!o)
+        return NULL;
+    json_object_object_add(o, "uuid",
+                           json_object_new_string(store_record_uuid(r)));
+    for (size_t i = 1; i < c->n_fields; i++) {
+        const struct schema_field *f = &c->fields[i];
+        json_object *v;
+
+        if (!schema_field_stored(f))
+            continue;
+        if (f->type == SCHEMA_MAP) {
+            v = json_object_new_object();
+            for (size_t k = 0; v && k < store_record_map_count(r, f->name); k++)
+                json_object_object_add(v, store_record_map_key(r, f->name, k),
+                                       json_object_new_string(
+                                           store_record_map_value(r, f->name,
+                                                                  k)));
+        } else if (f->type == SCHEMA_SET_REF) {
+            v = json_object_new_array();
+            for (size_t k = 0; v && k < store_record_set_count(r, f->name); k++)
+                json_object_array_add(v, json_object_new_string(
+                                             store_record_set_member(r, f->name,
+                                                                     k)));
+        } else {
+            const char *s = store_record_get(r, f->name);
+
+            if (!s)
+                continue;       /* absent: the reader's default */
+            v = json_object_new_string(s);
+        }
+        json_object_object_add(o, f->name, v);
+    }
+    out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+    return out;
+}
+
+static int record_from_json(const char *cls, const char *text,
+                            store_record **ret)
+{
+    _cleanup_record_ store_record *r = NULL;
+    json_object *o = json_tokener_parse(text), *v;
+    int k = -EBADMSG;
+
+    if (!o || !json_object_is_type(o, json_type_object) ||
+        !json_object_object_get_ex(o, "uuid", &v))
+        goto out;
+    k = store_record_new(&r, cls);
+    if (k >= 0)
+        k = store_record_set_uuid(r, json_object_get_string(v));
+    if (k < 0)
+        goto out;
+    json_object_object_foreach(o, name, val) {
+        const struct schema_field *f =
+            schema_field_find(store_record_class(r), name);
+
+        if (!f || strcmp(name, "uuid") == 0 || !schema_field_stored(f))
+            continue;           /* a newer writer's field: skipped */
+        if (f->type == SCHEMA_MAP && json_object_is_type(val, json_type_object)) {
+            json_object_object_foreach(val, mk, mv)
+                if ((k = store_record_map_put(r, name, mk,
+                                              json_object_get_string(mv))) < 0)
+                    goto out;
+        } else if (f->type == SCHEMA_SET_REF &&
+                   json_object_is_type(val, json_type_array)) {
+            for (size_t i = 0; i < json_object_array_length(val); i++) {
+                const char *m = json_object_get_string(
+                    json_object_array_get_idx(val, i));
+                const char *now = store_record_get(r, name);
+                _cleanup_free_ char *joined = NULL;
+
+                if (asprintf(&joined, "%s%s%s", now ? now : "",
+                             now && *now ? "," : "", m) < 0) {
+                    k = -ENOMEM;
+                    goto out;
+                }
+                if ((k = store_record_load_value(r, name, joined)) < 0)
+                    goto out;
+            }
+            if (json_object_array_length(val) == 0 &&
+                (k = store_record_load_value(r, name, "")) < 0)
+                goto out;
+        } else if (json_object_is_type(val, json_type_string)) {
+            if ((k = store_record_load_value(r, name,
+                                             json_object_get_string(val))) < 0)
+                goto out;
+        }
+    }
+    *ret = TAKE_PTR(r);
+    k = 0;
+out:
+    json_object_put(o);
+    return k;
+}
+
+/* ---- join -------------------------------------------------------------- */
+
+/* The pool's schema version: 1 ours, 0 none yet, -EPROTO another. */
+static int check_version(pool *p)
+{
+    struct etcd_kv *kv = NULL;
+    size_t n = 0;
+    int r;
+
+    r = range_at(p, false, &kv, &n, "schema-version");
+    if (r < 0)
+        return r;
+    if (n == 0)
+        r = 0;
+    else if (strcmp(kv[0].value, POOL_SCHEMA_VERSION) == 0)
+        r = 1;
+    else
+        r = fail(p, -EPROTO, "the pool at %s has schema version %s, this "
+                 "host speaks %s: upgrade xen-sriov on the older hosts",
+                 p->conf.prefix, kv[0].value, POOL_SCHEMA_VERSION);
+    etcd_kv_list_free(kv, n);
+    return r;
+}
+
+/* Make the pool: version and pool record, unless someone did first. */
+static int create_pool(pool *p, const char *host_uuid)
+{
+    _cleanup_free_ char *kv = key(p, "schema-version"), *kp = key(p, "pool");
+    _cleanup_free_ char *json = NULL;
+    _cleanup_record_ store_record *rec = NULL;
+    etcd_txn *t = NULL;
+    char uuid[37];
+    int r;
+
+    if (!kv || !kp)
+        return fail(p, -ENOMEM, "out of memory");
+    r = store_uuid_new(uuid);
+    if (r >= 0)
+        r = store_record_new(&rec, "pool");
+    if (r >= 0)
+        r = store_record_set_uuid(rec, uuid);
+    if (r >= 0)
+        r = store_record_set(rec, "master", host_uuid);
+    if (r < 0)
+        return fail(p, r, "cannot make the pool record: %s", strerror(-r));
+    json = record_json(rec);
+    r = json ? etcd_txn_new(&t) : -ENOMEM;
+    if (r >= 0)
+        r = etcd_txn_cmp_mod(t, kv, 0);
+    if (r >= 0)
+        r = etcd_txn_put(t, kv, POOL_SCHEMA_VERSION, 0);
+    if (r >= 0)
+        r = etcd_txn_put(t, kp, json, 0);
+    if (r >= 0)
+        r = etcd_txn_commit(p->e, t);
+    etcd_txn_free(t);
+    return r < 0 ? etcd_fail(p, r) : 0;  /* 0: made by another host */
+}
+
+int pool_join(pool *p, store *st, const char *host_uuid)
+{
+    _cleanup_free_ char *ke = key(p, "eject/%s", host_uuid);
+    etcd_txn *t = NULL;
+    int r;
+
+    if (!ke)
+        return fail(p, -ENOMEM, "out of memory");
+    r = check_version(p);
+    if (r == 0)
+        r = create_pool(p, host_uuid);
+    if (r >= 0)
+        r = check_version(p);
+    if (r < 0)
+        return r;
+    r = etcd_txn_new(&t);
+    if (r >= 0)
+        r = etcd_txn_delete(t, ke, false);
+    if (r >= 0)
+        r = etcd_txn_commit(p->e, t);
+    etcd_txn_free(t);
+    if (r < 0)
+        return etcd_fail(p, r);
+    r = pool_mirror(p, st, host_uuid);
+    return r < 0 ? r : 0;
+}
+
+/* ---- mirror ------------------------------------------------------------ */
+
+struct want {
+    char *key;
+    char *value;
+};
+
+static void wants_free(struct want *w, size_t n)
+{
+    for (size_t i = 0; w && i < n; i++) {
+        free(w[i].key);
+        free(w[i].value);
+    }
+    free(w);
+}
+
+/* What etcd should hold for this host: one key per local object. */
+static int local_wants(pool *p, store *st, const char *host_uuid,
+                       struct want **ret, size_t *n_ret)
+{
+    struct want *w = NULL;
+    size_t n = 0;
+    int r = 0;
+
+    for (size_t c = 0; r >= 0 && pool_classes[c]; c++) {
+        store_record **v = NULL;
+        size_t m = 0;
+
+        r = store_list(st, pool_classes[c], NULL, 0, STORE_LIST_SKIP_INVALID,
+                       &v, &m);
+        if (r < 0) {
+            r = fail(p, r, "%s", store_last_error(st));
+            break;
+        }
+        for (size_t i = 0; r >= 0 && i < m; i++) {
+            struct want *g;
+
+            /* This host's record only: others' belong to their hosts. */
+            if (strcmp(pool_classes[c], "host") == 0 &&
+                strcmp(store_record_uuid(v[i]), host_uuid) != 0)
+                continue;
+            g = realloc(w, (n + 1) * sizeof(*w));
+            if (!g) {
+                r = -ENOMEM;
+                break;
+            }
+            w = g;
+            w[n].key = key(p, "obj/%s/%s/%s", pool_classes[c], host_uuid,
+                           store_record_uuid(v[i]));
+            w[n].value = record_json(v[i]);
+            n++;
+            if (!w[n - 1].key || !w[n - 1].value)
+                r = -ENOMEM;
+        }
+        store_record_list_free(v, m);
+    }
+    if (r < 0) {
+        wants_free(w, n);
+        return r == -ENOMEM ? fail(p, r, "out of memory") : r;
+    }
+    *ret = w;
+    *n_ret = n;
+    return 0;
+}
+
+/* etcd's keys of this host, all classes (one range per class). */
+static int remote_have(pool *p, const char *host_uuid, struct etcd_kv **ret,
+                       size_t *n_ret)
+{
+    struct etcd_kv *all = NULL;
+    size_t n = 0;
+
+    for (size_t c = 0; pool_classes[c]; c++) {
+        struct etcd_kv *v = NULL, *g;
+        size_t m = 0;
+        int r;
+
+        r = range_at(p, true, &v, &m, "obj/%s/%s/", pool_classes[c],
+                     host_uuid);
+        if (r >= 0 && m) {
+            g = realloc(all, (n + m) * sizeof(*all));
+            if (!g) {
+                etcd_kv_list_free(v, m);
+                r = -ENOMEM;
+            } else {
+                all = g;
+                memcpy(all + n, v, m * sizeof(*v));
+                n += m;
+                free(v);
+            }
+        }
+        if (r < 0) {
+            etcd_kv_list_free(all, n);
+            return r == -ENOMEM ? fail(p, r, "out of memory") : r;
+        }
+    }
+    *ret = all;
+    *n_ret = n;
+    return 0;
+}
+
+static const struct etcd_kv *find_kv(const struct etcd_kv *v, size_t n,
+                                     const char *k)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].key, k) == 0)
+            return &v[i];
+    return NULL;
+}
+
+static bool wanted(const struct want *w, size_t n, const char *k)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(w[i].key, k) == 0)
+            return true;
+    return false;
+}
+
+/* One pass: 1 done, 0 a compare failed (read again), < 0 failure. */
+static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
+                       size_t nw, const struct etcd_kv *have, size_t nh,
+                       int *changed)
+{
+    _cleanup_free_ char *kv = key(p, "schema-version");
+    _cleanup_free_ char *ke = key(p, "eject/%s", host_uuid);
+    etcd_txn *t = NULL;
+    int r = 0, ok = 1;
+    size_t i = 0, j = 0;
+
+    if (!kv || !ke)
+        return fail(p, -ENOMEM, "out of memory");
+    *changed = 0;
+    while (r >= 0 && ok && (i < nw || j < nh)) {
+        r = etcd_txn_new(&t);
+        if (r >= 0)
+            r = etcd_txn_cmp_value(t, kv, POOL_SCHEMA_VERSION);
+        /* An ejected host writes nothing back (pool-eject wins a race
+         * with a round in flight). */
+        if (r >= 0)
+            r = etcd_txn_cmp_mod(t, ke, 0);
+        for (; r >= 0 && i < nw && etcd_txn_ops(t) < TXN_OPS; i++) {
+            const struct etcd_kv *h = find_kv(have, nh, w[i].key);
+
+            if (h && strcmp(h->value, w[i].value) == 0)
+                continue;
+            r = etcd_txn_cmp_mod(t, w[i].key, h ? h->mod_revision : 0);
+            if (r >= 0)
+                r = etcd_txn_put(t, w[i].key, w[i].value, 0);
+        }
+        for (; r >= 0 && i >= nw && j < nh && etcd_txn_ops(t) < TXN_OPS;
+             j++) {
+            if (wanted(w, nw, have[j].key))
+                continue;
+            r = etcd_txn_cmp_mod(t, have[j].key, have[j].mod_revision);
+            if (r >= 0)
+                r = etcd_txn_delete(t, have[j].key, false);
+        }
+        if (r >= 0 && etcd_txn_ops(t)) {
+            *changed += (int)etcd_txn_ops(t);
+            r = etcd_txn_commit(p->e, t);
+            if (r < 0)
+                r = etcd_fail(p, r);
+            else
+                ok = r;
+        }
+        t = etcd_txn_free(t);
+    }
+    if (r == -ENOMEM)
+        return fail(p, r, "out of memory");
+    return r < 0 ? r : ok;
+}
+
+int pool_mirror(pool *p, store *st, const char *host_uuid)
+{
+    struct want *w = NULL;
+    size_t nw = 0;
+    int r, changed = 0;
+
+    r = local_wants(p, st, host_uuid, &w, &nw);
+    for (int attempt = 0; r >= 0 && attempt < RETRIES; attempt++) {
+        struct etcd_kv *have = NULL;
+        size_t nh = 0;
+
+        r = remote_have(p, host_uuid, &have, &nh);
+        if (r < 0)
+            break;
+        r = mirror_once(p, host_uuid, w, nw, have, nh, &changed);
+        etcd_kv_list_free(have, nh);
+        if (r == 1) {
+            r = changed;
+            break;
+        }
+        if (r == 0) {
+            /* Another writer, or the schema version changed. */
+            r = pool_is_ejected(p, host_uuid);
+            if (r > 0)
+                r = fail(p, -ESHUTDOWN, "host %s was ejected from the "
+                         "pool: run xe pool-join again to rejoin",
+                         host_uuid);
+            if (r == 0)
+                r = check_version(p);
+            if (r == 0)
+                r = fail(p, -ENOENT, "the pool at %s is gone (no schema "
+                         "version): run xe pool-join again",
+                         p->conf.prefix);
+            if (r < 0)
+                break;
+            r = attempt + 1 < RETRIES ? 0
+                : fail(p, -EAGAIN, "the pool's copy of this host kept "
+                       "changing under us: is another process mirroring "
+                       "host %s?", host_uuid);
+        }
+    }
+    wants_free(w, nw);
+    return r;
+}
+
+/* ---- liveness ---------------------------------------------------------- */
+
+int pool_heartbeat(pool *p, const char *host_uuid, const char *hostname,
+                   int64_t *lease)
+{
+    _cleanup_free_ char *k = key(p, "live/%s", host_uuid);
+    int64_t ttl = 0;
+    int r;
+
+    if (!k)
+        return fail(p, -ENOMEM, "out of memory");
+    if (*lease) {
+        r = etcd_lease_keepalive(p->e, *lease, &ttl);
+        if (r < 0)
+            return etcd_fail(p, r);
+        if (ttl > 0)
+            return 0;
+        *lease = 0;             /* expired while etcd was away */
+    }
+    r = etcd_lease_grant(p->e, p->conf.lease_ttl, lease);
+    if (r >= 0)
+        r = etcd_put(p->e, k, hostname ? hostname : "", *lease);
+    return r < 0 ? etcd_fail(p, r) : 1;
+}
+
+int pool_lease_end(pool *p, int64_t lease)
+{
+    int r = etcd_lease_revoke(p->e, lease);
+
+    return r < 0 ? etcd_fail(p, r) : 0;
+}
+
+/* ---- reads ------------------------------------------------------------- */
+
+static int cmp_record(const void *a, const void *b)
+{
+    return strcmp(store_record_uuid(*(store_record *const *)a),
+                  store_record_uuid(*(store_record *const *)b));
+}
+
+int pool_list(pool *p, const char *cls, store_record ***ret, size_t *n_ret)
+{
+    const struct schema_class *c = schema_class_find(cls);
+    struct etcd_kv *v = NULL;
+    store_record **out;
+    size_t n = 0, m = 0;
+    bool is_pool = c && strcmp(c->name, "pool") == 0;
+    int r;
+
+    if (!c || (!is_pool && !pool_class_mirrored(c->name)))
+        return fail(p, -EINVAL, "class %s is not kept in the pool", cls);
+    r = is_pool ? range_at(p, false, &v, &n, "pool")
+                : range_at(p, true, &v, &n, "obj/%s/", c->name);
+    if (r < 0)
+        return r;
+    out = calloc(n + 1, sizeof(*out));
+    if (!out) {
+        etcd_kv_list_free(v, n);
+        return fail(p, -ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        /* A record this version cannot read is left out, as the store's
+         * STORE_LIST_SKIP_INVALID does. */
+        if (record_from_json(c->name, v[i].value, &out[m]) >= 0)
+            m++;
+    etcd_kv_list_free(v, n);
+    qsort(out, m, sizeof(*out), cmp_record);
+    *ret = out;
+    *n_ret = m;
+    return 0;
+}
+
+int pool_live_hosts(pool *p, char ***ret, size_t *n_ret)
+{
+    struct etcd_kv *v = NULL;
+    char **out, part[64];
+    size_t n = 0;
+    int r;
+
+    r = range_at(p, true, &v, &n, "live/");
+    if (r < 0)
+        return r;
+    out = calloc(n + 1, sizeof(*out));
+    for (size_t i = 0; out && i < n; i++)
+        if (!(out[i] = strdup(key_part(v[i].key, 0, part)))) {
+            strv_free(out);
+            out = NULL;
+        }
+    etcd_kv_list_free(v, n);
+    if (!out)
+        return fail(p, -ENOMEM, "out of memory");
+    *ret = out;
+    *n_ret = n;
+    return 0;
+}
+
+int pool_owner(pool *p, const char *cls, const char *uuid, char ret[37])
+{
+    struct etcd_kv *v = NULL;
+    char part[64];
+    size_t n = 0;
+    int r;
+
+    r = range_at(p, true, &v, &n, "obj/%s/", cls);
+    if (r < 0)
+        return r;
+    r = fail(p, -ENOENT, "no %s %s in the pool", cls, uuid);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(key_part(v[i].key, 0, part), uuid) == 0) {
+            key_part(v[i].key, 1, part);
+            part[36] = '\0';
+            memcpy(ret, part, 37);
+            r = 0;
+            break;
+        }
+    etcd_kv_list_free(v, n);
+    return r;
+}
+
+/* ---- eject ------------------------------------------------------------- */
+
+/* The pool record with master moved off @p leaving, if it was there. */
+static int moved_master(pool *p, const char *leaving, char **ret_json,
+                        int64_t *ret_rev)
+{
+    _cleanup_record_ store_record *rec = NULL;
+    store_record **hosts = NULL;
+    struct etcd_kv *v = NULL;
+    size_t n = 0, nh = 0;
+    const char *next = "";
+    int r;
+
+    *ret_json = NULL;
+    r = range_at(p, false, &v, &n, "pool");
+    if (r < 0)
+        return r;
+    if (n == 0 || record_from_json("pool", v[0].value, &rec) < 0 ||
+        strcmp(store_record_get(rec, "master") ?: "", leaving) != 0) {
+        etcd_kv_list_free(v, n);
+        return 0;
+    }
+    *ret_rev = v[0].mod_revision;
+    etcd_kv_list_free(v, n);
+    r = pool_list(p, "host", &hosts, &nh);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < nh; i++)
+        if (strcmp(store_record_uuid(hosts[i]), leaving) != 0) {
+            next = store_record_uuid(hosts[i]);
+            break;
+        }
+    r = store_record_set(rec, "master", next);
+    store_record_list_free(hosts, nh);
+    if (r < 0)
+        return fail(p, r, "cannot move the pool's master: %s", strerror(-r));
+    *ret_json = record_json(rec);
+    return *ret_json ? 1 : fail(p, -ENOMEM, "out of memory");
+}
+
+static int remove_host(pool *p, const char *host_uuid, bool mark)
+{
+    _cleanup_free_ char *kl = key(p, "live/%s", host_uuid);
+    _cleanup_free_ char *ke = key(p, "eject/%s", host_uuid);
+    _cleanup_free_ char *kp = key(p, "pool"), *json = NULL;
+    int64_t rev = 0;
+    etcd_txn *t = NULL;
+    int r;
+
+    if (!kl || !ke || !kp)
+        return fail(p, -ENOMEM, "out of memory");
+    for (int attempt = 0; attempt < RETRIES; attempt++) {
+        free(json);
+        r = moved_master(p, host_uuid, &json, &rev);
+        if (r < 0)
+            return r;
+        r = etcd_txn_new(&t);
+        for (size_t c = 0; r >= 0 && pool_classes[c]; c++) {
+            _cleanup_free_ char *k = key(p, "obj/%s/%s/", pool_classes[c],
+                                         host_uuid);
+
+            r = k ? etcd_txn_delete(t, k, true) : -ENOMEM;
+        }
+        if (r >= 0)
+            r = etcd_txn_delete(t, kl, false);
+        if (r >= 0)
+            r = mark ? etcd_txn_put(t, ke, "", 0)
+                     : etcd_txn_delete(t, ke, false);
+        if (r >= 0 && json) {
+            r = etcd_txn_cmp_mod(t, kp, rev);
+            if (r >= 0)
+                r = etcd_txn_put(t, kp, json, 0);
+        }
+        if (r >= 0)
+            r = etcd_txn_commit(p->e, t);
+        t = etcd_txn_free(t);
+        if (r < 0)
+            return etcd_fail(p, r);
+        if (r > 0)
+            return 0;
+    }
+    return fail(p, -EAGAIN, "the pool record kept changing: try again");
+}
+
+int pool_eject(pool *p, const char *host_uuid)
+{
+    struct etcd_kv *v = NULL;
+    size_t n = 0;
+    int r;
+
+    r = range_at(p, false, &v, &n, "obj/host/%s/%s", host_uuid, host_uuid);
+    etcd_kv_list_free(v, n);
+    if (r < 0)
+        return r;
+    if (n == 0)
+        return fail(p, -ENOENT, "host %s is not in the pool", host_uuid);
+    return remove_host(p, host_uuid, true);
+}
+
+int pool_is_ejected(pool *p, const char *host_uuid)
+{
+    struct etcd_kv *v = NULL;
+    size_t n = 0;
+    int r;
+
+    r = range_at(p, false, &v, &n, "eject/%s", host_uuid);
+    etcd_kv_list_free(v, n);
+    return r < 0 ? r : n > 0;
+}
+
+int pool_leave(pool *p, const char *host_uuid)
+{
+    return remove_host(p, host_uuid, false);
+}
+
+/* ---- forwarding -------------------------------------------------------- */
+
+int pool_find_owner(pool *p, const char *uuid, char ret[37])
+{
+    for (size_t c = 0; pool_classes[c]; c++) {
+        int r = pool_owner(p, pool_classes[c], uuid, ret);
+
+        if (r != -ENOENT)
+            return r;
+    }
+    return fail(p, -ENOENT, "no object %s in the pool", uuid);
+}
+
+static int is_live(pool *p, const char *host)
+{
+    struct etcd_kv *v = NULL;
+    size_t n = 0;
+    int r = range_at(p, false, &v, &n, "live/%s", host);
+
+    etcd_kv_list_free(v, n);
+    return r < 0 ? r : n > 0;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+    nanosleep(&ts, NULL);
+}
+
+int pool_call(pool *p, const char *host, const char *request, int timeout_s,
+              char **ret)
+{
+    _cleanup_free_ char *kc = NULL, *kr = NULL;
+    struct timespec start, now;
+    int64_t lease = 0;
+    char id[37];
+    long wait_ms = 20, waited_live = 0;
+    int r;
+
+    r = is_live(p, host);
+    if (r == 0)
+        return fail(p, -EHOSTDOWN, "host %s is not live (its xen-sriovd "
+                    "holds no lease)", host);
+    if (r < 0)
+        return r;
+    r = store_uuid_new(id);
+    if (r < 0)
+        return fail(p, r, "cannot make a call id: %s", strerror(-r));
+    kc = key(p, "call/%s/%s", host, id);
+    kr = key(p, "result/%s", id);
+    if (!kc || !kr)
+        return fail(p, -ENOMEM, "out of memory");
+    r = etcd_lease_grant(p->e, timeout_s + 5, &lease);
+    if (r >= 0)
+        r = etcd_put(p->e, kc, request, lease);
+    if (r < 0) {
+        r = etcd_fail(p, r);
+        goto out;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        struct etcd_kv *v = NULL;
+        size_t n = 0;
+
+        r = etcd_range(p->e, kr, false, &v, &n, NULL);
+        if (r < 0) {
+            r = etcd_fail(p, r);
+            goto out;
+        }
+        if (n) {
+            *ret = TAKE_PTR(v[0].value);
+            etcd_kv_list_free(v, n);
+            etcd_txn *t = NULL;
+
+            /* The answer is read: remove it (its lease would too). */
+            if (etcd_txn_new(&t) >= 0 && etcd_txn_delete(t, kr, false) >= 0)
+                etcd_txn_commit(p->e, t);
+            etcd_txn_free(t);
+            r = 0;
+            goto out;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (now.tv_sec - start.tv_sec) * 1000 +
+                  (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (ms >= timeout_s * 1000L) {
+            r = fail(p, -ETIME, "host %s did not answer in %d s", host,
+                     timeout_s);
+            goto out;
+        }
+        /* The host died meanwhile: no answer will come. */
+        if (ms - waited_live >= 1000) {
+            waited_live = ms;
+            r = is_live(p, host);
+            if (r == 0) {
+                r = fail(p, -EHOSTDOWN, "host %s stopped being live",
+                         host);
+                goto out;
+            }
+            if (r < 0)
+                goto out;
+        }
+        sleep_ms(wait_ms);
+        wait_ms = wait_ms < 200 ? wait_ms * 2 : 200;
+    }
+out:
+    if (lease)
+        etcd_lease_revoke(p->e, lease);     /* the call goes with it */
+    return r;
+}
+
+int pool_take_call(pool *p, const char *host, char ret_id[37],
+                   char **ret_request)
+{
+    struct etcd_kv *v = NULL;
+    size_t n = 0;
+    char part[64];
+    int r;
+
+    r = range_at(p, true, &v, &n, "call/%s/", host);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < n; i++) {
+        etcd_txn *t = NULL;
+
+        r = etcd_txn_new(&t);
+        if (r >= 0)
+            r = etcd_txn_cmp_mod(t, v[i].key, v[i].mod_revision);
+        if (r >= 0)
+            r = etcd_txn_delete(t, v[i].key, false);
+        if (r >= 0)
+            r = etcd_txn_commit(p->e, t);
+        etcd_txn_free(t);
+        if (r < 0) {
+            etcd_kv_list_free(v, n);
+            return etcd_fail(p, r);
+        }
+        if (r > 0) {
+            key_part(v[i].key, 0, part);
+            part[36] = '\0';
+            memcpy(ret_id, part, 37);
+            *ret_request = TAKE_PTR(v[i].value);
+            etcd_kv_list_free(v, n);
+            return 1;
+        }
+    }
+    etcd_kv_list_free(v, n);
+    return 0;
+}
+
+int pool_answer(pool *p, const char *id, const char *answer, int64_t lease)
+{
+    _cleanup_free_ char *k = key(p, "result/%s", id);
+    int r;
+
+    if (!k)
+        return fail(p, -ENOMEM, "out of memory");
+    r = etcd_put(p->e, k, answer, lease);
+    return r < 0 ? etcd_fail(p, r) : 0;
+}

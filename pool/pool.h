@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Pools on etcd (docs/pool.md): a layer beside store/.  Each host keeps
+ * its own objects in its xenstore (store/); pool/ mirrors them into etcd
+ * under one prefix, reads the pool's view of every host, and keeps the
+ * host's liveness on a lease.  Used by xe (pool-join, pool-eject, the
+ * pool-wide lists) and xen-sriovd (the mirror and the lease).
+ *
+ * etcd keys, under <prefix> (pool.conf's prefix=, default /xen-sriov):
+ *   <prefix>/schema-version            POOL_SCHEMA_VERSION, compared by
+ *                                      every write transaction
+ *   <prefix>/pool                      the pool record (JSON)
+ *   <prefix>/obj/<class>/<host>/<uuid> a host's object (JSON), written by
+ *                                      that host only
+ *   <prefix>/live/<host>               its hostname, on the host's lease:
+ *                                      gone when its xen-sriovd is
+ *   <prefix>/eject/<host>              "pool-eject asked": the host leaves
+ *
+ * Conventions as store/: -errno, and pool_last_error() says what to do.
+ */
+#ifndef XEN_SRIOV_POOL_H
+#define XEN_SRIOV_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define POOL_SCHEMA_VERSION "1"
+#define POOL_CONF_REL "etc/xen-sriov/pool.conf"
+#define POOL_DEFAULT_PREFIX "/xen-sriov"
+#define POOL_DEFAULT_LEASE_TTL 10
+
+typedef struct pool pool;
+
+/* pool.conf: key=value lines, '#' comments. */
+struct pool_conf {
+    char **endpoints;           /* etcd-endpoints=, ','-separated */
+    char *prefix;               /* prefix= */
+    int64_t lease_ttl;          /* lease-ttl= (seconds) */
+    char *cacert, *cert, *key;  /* etcd-cacert=, etcd-cert=, etcd-key= */
+};
+
+void pool_conf_done(struct pool_conf *c);
+/* <root>/etc/xen-sriov/pool.conf (root NULL: "/"). */
+int pool_conf_path(const char *root, char **ret);
+/*
+ * @return 1 read; 0 there is none (this host is in no pool); < 0 with
+ *         the message in errbuf (a line it cannot read, and where)
+ */
+int pool_conf_load(const char *root, struct pool_conf *ret, char *errbuf,
+                   size_t errbuf_size);
+/* Parse "etcd-endpoints=a,b" style values into c (for pool-join). */
+int pool_conf_set(struct pool_conf *c, const char *key, const char *value,
+                  char *errbuf, size_t errbuf_size);
+/* Written atomically (temp file, rename), directories made. */
+int pool_conf_save(const char *root, const struct pool_conf *c,
+                   char *errbuf, size_t errbuf_size);
+int pool_conf_remove(const char *root);
+
+/*
+ * A handle on the pool this host is in.
+ * @return 1 with *ret set; 0 when pool.conf is absent (*ret NULL); < 0
+ *         with the message in errbuf
+ */
+int pool_open(pool **ret, const char *root, char *errbuf,
+              size_t errbuf_size);
+/* The same from a configuration (pool-join, before it is saved). */
+int pool_open_conf(pool **ret, const struct pool_conf *c, char *errbuf,
+                   size_t errbuf_size);
+pool *pool_close(pool *p);                     /* NULL-safe */
+const char *pool_last_error(const pool *p);
+const struct pool_conf *pool_get_conf(const pool *p);
+/* etcd requests sent through this handle (benchmarks). */
+uint64_t pool_requests(const pool *p);
+
+/* The classes a host mirrors (NULL-terminated), pool-wide in reads. */
+extern const char *const pool_classes[];
+bool pool_class_mirrored(const char *cls);
+
+/*
+ * Join: make the pool in etcd if it is new (schema version, pool record
+ * with master = this host), refuse a pool of another schema version
+ * (-EPROTO), clear an old eject mark, then mirror this host.
+ */
+int pool_join(pool *p, store *st, const char *host_uuid);
+
+/*
+ * Mirror this host's objects into etcd: what changed is written, what is
+ * gone deleted, in transactions that compare each key's mod_revision
+ * (retried on a conflict).  @return the number of keys written or
+ * deleted; -EPROTO if the pool's schema version is not ours.
+ */
+int pool_mirror(pool *p, store *st, const char *host_uuid);
+
+/*
+ * Liveness: grant the lease if there is none or it expired, renew it,
+ * and (re)write <prefix>/live/<host> on it.  Call every lease-ttl/3.
+ * @param[in,out] lease  0 at first
+ */
+int pool_heartbeat(pool *p, const char *host_uuid, const char *hostname,
+                   int64_t *lease);
+
+/* A clean stop: end the lease, so the host shows not live at once. */
+int pool_lease_end(pool *p, int64_t lease);
+
+/* Every object of a mirrored class in the pool (records for reading,
+ * sorted by uuid); the pool record for "pool". */
+int pool_list(pool *p, const char *cls, store_record ***ret, size_t *n);
+/* The uuids of the hosts whose lease is alive, NULL-terminated. */
+int pool_live_hosts(pool *p, char ***ret, size_t *n);
+/* The host an object of the pool belongs to (its key's <host>), or
+ * -ENOENT. */
+int pool_owner(pool *p, const char *cls, const char *uuid, char ret[37]);
+
+/*
+ * pool-eject: remove the host's objects and liveness from the pool and
+ * mark it ejected (its xen-sriovd then leaves: pool_left); the pool's
+ * master moves to another host.  -ENOENT when the host is not in the
+ * pool.
+ */
+int pool_eject(pool *p, const char *host_uuid);
+/* 1 when the host has been ejected (its mark is there). */
+int pool_is_ejected(pool *p, const char *host_uuid);
+/* This host leaves: its keys and mark deleted (pool.conf is the
+ * caller's). */
+int pool_leave(pool *p, const char *host_uuid);
+
+/* ---- forwarding (docs/pool.md) ---- */
+
+/*
+ * Find the host that owns an object of the pool, whatever its class
+ * (one range per mirrored class): 0 with ret set, -ENOENT.
+ */
+int pool_find_owner(pool *p, const char *uuid, char ret[37]);
+
+/*
+ * Ask @p host to run @p request (JSON text) and wait for its answer:
+ * the call is put at <prefix>/call/<host>/<id> on a lease of the caller
+ * (it vanishes if the caller dies or gives up), the answer read from
+ * <prefix>/result/<id>.
+ * @return 0 with *ret the answer (free()); -EHOSTDOWN when the host is
+ *         not live or stops being live; -ETIME after @p timeout_s
+ */
+int pool_call(pool *p, const char *host, const char *request, int timeout_s,
+              char **ret);
+
+/*
+ * The callee: the calls waiting for @p host, claimed (deleted in a
+ * transaction, so each runs once), one at a time: 1 with *ret_id (37
+ * bytes) and *ret_request (free()), 0 when none waits.
+ */
+int pool_take_call(pool *p, const char *host, char ret_id[37],
+                   char **ret_request);
+/* Put the answer for call @p id (on @p lease: gone with the callee). */
+int pool_answer(pool *p, const char *id, const char *answer, int64_t lease);
+
+#endif

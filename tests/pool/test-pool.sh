@@ -1,0 +1,211 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# make check-pool: a real 3-member etcd cluster on loopback (free ports,
+# data in a temp dir) and three simulated hosts, each with its own
+# SRIOV_ROOT, private xenstored (xs-run) and xen-sriovd --dry-run.  Checks
+# pool-join, the pool-wide lists, a change on one host seen on another, a
+# killed etcd member (commands still work), a killed host daemon (not live
+# once its lease ends), etcd out of quorum (local lists still work,
+# pool-wide changes refused) and restarted (the pool converges), and
+# a command on another host's object forwarded to its xen-sriovd
+# (HOST_OFFLINE when it is not live), and pool-eject of another host (its
+# daemon leaves).
+set -eu
+: "${top_builddir:?}" "${top_srcdir:?}"
+command -v etcd >/dev/null 2>&1 || { echo "SKIP: no etcd (apt-get install etcd-server)"; exit 77; }
+b=$top_builddir
+xe=$b/xe/xe
+sriovd=$b/daemon/xen-sriovd
+preload=$b/tests/helpers/.libs/kernel-sim.so
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pool-XXXXXX")
+. "$top_srcdir/tests/pool/pool-lib.sh"
+etcd_pids="" host_pids="" daemon_pids=""
+cleanup() {
+    for p in $daemon_pids $host_pids $etcd_pids; do kill "$p" 2>/dev/null || :; done
+    touch "$tmp/stop"
+    wait 2>/dev/null || :
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; for f in "$tmp"/h*/sriovd.log; do echo "== $f"; tail -5 "$f"; done; exit 1; }
+
+# Up to 120 s (a busy machine); a wait past 10 s is printed.
+wait_until() {
+    what=$1; shift
+    i=0
+    until "$@" >/dev/null 2>&1; do
+        i=$((i + 1)); [ $i -le 600 ] || fail "timed out waiting for $what"
+        sleep 0.2
+    done
+    [ $i -le 50 ] || echo "# slow: $((i / 5)) s for $what"
+}
+
+# ---- etcd: three members, free ports ----
+ports=$(free_ports 6)
+set -- $ports
+c1=$1 c2=$2 c3=$3 p1=$4 p2=$5 p3=$6
+cluster="m1=http://127.0.0.1:$p1,m2=http://127.0.0.1:$p2,m3=http://127.0.0.1:$p3"
+endpoints="http://127.0.0.1:$c1,http://127.0.0.1:$c2,http://127.0.0.1:$c3"
+start_member() {
+    n=$1 c=$2 p=$3 state=$4
+    etcd --name "m$n" --data-dir "$tmp/etcd$n" \
+        --listen-client-urls "http://127.0.0.1:$c" \
+        --advertise-client-urls "http://127.0.0.1:$c" \
+        --listen-peer-urls "http://127.0.0.1:$p" \
+        --initial-advertise-peer-urls "http://127.0.0.1:$p" \
+        --initial-cluster "$cluster" --initial-cluster-state "$state" \
+        --initial-cluster-token "xen-sriov-pool-test-$$" \
+        >>"$tmp/etcd$n.log" 2>&1 &
+    eval "e$n=\$!"
+}
+start_all() {
+    start_member 1 "$c1" "$p1" "$1"; start_member 2 "$c2" "$p2" "$1"
+    start_member 3 "$c3" "$p3" "$1"
+    etcd_pids="$e1 $e2 $e3"
+    wait_until "etcd quorum" env ETCDCTL_API=3 etcdctl --endpoints "$endpoints" \
+        --command-timeout=2s put /probe ok
+}
+start_all new
+
+# ---- three simulated hosts ----
+i=0
+for fixture in x710-2pf 82599-2pf connectx5-2pf; do
+    i=$((i + 1)); h=$tmp/h$i
+    "$b/tests/helpers/make-sim-host" "$fixture" "$h"
+    "$b/tests/helpers/xs-run" sh -c "echo \"\$XENSTORED_PATH\" >'$h.xs'; \
+        while [ ! -e '$tmp/stop' ]; do sleep 0.2; done" &
+    host_pids="$host_pids $!"
+done
+for i in 1 2 3; do wait_until "xenstored $i" test -s "$tmp/h$i.xs"; done
+
+umask 077
+printf 'pw\n' | "$b/api/xen-sriov-api" --hash-password | sed 's/^/u:/' >"$tmp/users"
+umask 022
+# Host 1 serves XenAPI (on a free port); the others do not.
+start_daemon() {
+    if [ "$1" = 1 ]; then api="--users $tmp/users --no-socket --listen 127.0.0.1:0"
+    else api=--no-api; fi
+    SRIOV_ROOT=$tmp/h$1 XENSTORED_PATH=$(cat "$tmp/h$1.xs") \
+    LD_PRELOAD=$preload "$sriovd" --foreground --dry-run $api \
+        >>"$tmp/h$1/sriovd.log" 2>&1 &
+    eval "d$1=\$!"
+    daemon_pids="$daemon_pids $!"
+}
+for i in 1 2 3; do
+    u=$(on $i host-list --minimal)
+    eval "u$i=$u"
+    on $i pif-scan host-uuid="$u"
+    start_daemon $i
+done
+
+# ---- join ----
+on 1 pool-join etcd-endpoints=nonsense 2>"$tmp/err" && fail "a bad endpoint joined"
+grep -q "etcd-endpoints" "$tmp/err" || fail "bad endpoint: $(cat "$tmp/err")"
+[ ! -e "$tmp/h1/etc/xen-sriov/pool.conf" ] || fail "a failed join left pool.conf"
+for i in 1 2 3; do on $i pool-join etcd-endpoints="$endpoints" lease-ttl=3; done
+on 2 pool-join etcd-endpoints="$endpoints" 2>"$tmp/err" && fail "joined twice"
+grep -q "in a pool already" "$tmp/err" || fail "join twice: $(cat "$tmp/err")"
+
+count() { tr ',' '\n' | grep -c . || :; }
+[ "$(on 1 pool-list --minimal | count)" = 1 ] || fail "pool-list: $(on 1 pool-list)"
+[ "$(on 2 pool-list params=master --minimal)" = "$u1" ] || fail "master is not the first host"
+hosts=$(on 3 host-list --minimal)
+for u in "$u1" "$u2" "$u3"; do
+    echo "$hosts" | grep -q "$u" || fail "host-list on host 3 lacks $u: $hosts"
+done
+all_live() {
+    for u in "$u1" "$u2" "$u3"; do
+        [ "$(on 1 host-param-get uuid="$u" param-name=host-metrics-live)" = true ] || return 1
+    done
+}
+wait_until "every host live" all_live
+[ "$(on 2 pif-list --minimal | count)" -ge 6 ] || fail "pif-list pool-wide: $(on 2 pif-list --minimal)"
+# Another host's PIF by uuid, with its host.
+pif3=$(on 3 pif-list host-uuid="$u3" --minimal | cut -d, -f1)
+[ "$(on 1 pif-param-get uuid="$pif3" param-name=host-uuid)" = "$u3" ] ||
+    fail "pif-param-get of host 3's PIF on host 1"
+
+# ---- XenAPI on host 1 shows the whole pool ----
+wait_until "host 1's XenAPI" grep -q 'listening on http' "$tmp/h1/sriovd.log"
+port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/h1/sriovd.log" | head -n 1)
+url=http://127.0.0.1:$port/
+python3 - "$url" "$u1" "$u2" "$u3" <<'PY' || fail "XenAPI pool-wide view"
+import sys, xmlrpc.client
+url, hosts = sys.argv[1], set(sys.argv[2:])
+s = xmlrpc.client.ServerProxy(url)
+ses = s.session.login_with_password("u", "pw", "1.0", "test-pool")["Value"]
+got = s.host.get_all_records(ses)["Value"]
+seen = {r["uuid"] for r in got.values()}
+assert seen == hosts, (seen, hosts)
+pifs = s.PIF.get_all_records(ses)["Value"]
+assert {r["host"] for r in pifs.values()} == {"OpaqueRef:" + h for h in hosts}, pifs
+one = next(iter(hosts - {sys.argv[2]}))
+rec = s.host.get_record(ses, "OpaqueRef:" + one)
+assert rec["Status"] == "Success" and rec["Value"]["uuid"] == one, rec
+PY
+
+# ---- a change on host 2, seen on host 1 (the daemon mirrors it) ----
+pif2=$(on 2 pif-list host-uuid="$u2" device="$(on 2 pif-list host-uuid="$u2" params=device --minimal | cut -d, -f1)" --minimal)
+net=$(on 2 network-create name-label=sriov2)
+ns=$(on 2 network-sriov-create pif-uuid="$pif2" network-uuid="$net" num-vfs=2)
+seen_on_1() { on 1 network-sriov-list --minimal | grep -q "$ns"; }
+wait_until "host 2's network-sriov seen on host 1" seen_on_1
+
+# ---- forwarding: host 1 acts on host 3's PIF, host 3's daemon runs it ----
+net3a=$(on 3 network-create name-label=sriov3)
+seen_net3a() { on 1 network-list --minimal | grep -q "$net3a"; }
+wait_until "host 3's network on host 1" seen_net3a
+ns3=$(on 1 network-sriov-create pif-uuid="$pif3" network-uuid="$net3a" num-vfs=2) ||
+    fail "network-sriov-create forwarded to host 3"
+[ "$(on 3 network-sriov-param-get uuid="$ns3" param-name=physical-PIF)" = "$pif3" ] ||
+    fail "the forwarded network-sriov is not host 3's"
+# The other host's error comes back as it is.
+on 1 network-sriov-create pif-uuid="$pif3" network-uuid="$net3a" 2>"$tmp/err" &&
+    fail "a second network-sriov on the PIF"
+[ -s "$tmp/err" ] || fail "no error forwarded back"
+
+# ---- one etcd member killed: every command still works ----
+kill -KILL "$e1"; wait "$e1" 2>/dev/null || :
+[ "$(on 1 host-list --minimal | count)" = 3 ] || fail "host-list with a member down"
+net3=$(on 3 network-create name-label=while-one-down)
+seen_net3() { on 1 network-list --minimal | grep -q "$net3"; }
+wait_until "a change with one member down" seen_net3
+start_member 1 "$c1" "$p1" existing
+etcd_pids="$e1 $e2 $e3"
+
+# ---- a host daemon killed: its host is not live after the lease ----
+kill -KILL "$d3"
+dead3() { [ "$(on 1 host-param-get uuid="$u3" param-name=host-metrics-live)" = false ]; }
+wait_until "host 3 not live" dead3
+on 1 network-sriov-destroy uuid="$ns3" 2>"$tmp/err" && fail "forwarded to a dead host"
+grep -q "could not be contacted" "$tmp/err" || fail "no HOST_OFFLINE: $(cat "$tmp/err")"
+[ "$(on 1 host-list --minimal | count)" = 3 ] || fail "a dead host left the list"
+start_daemon 3
+wait_until "host 3 live again" all_live
+
+# ---- etcd out of quorum: local reads work, pool-wide changes refused ----
+kill -KILL "$e2" "$e3"; wait "$e2" "$e3" 2>/dev/null || :
+on 1 host-list --minimal >"$tmp/out" 2>"$tmp/err" || fail "host-list without quorum: $(cat "$tmp/err")"
+grep -q "$u1" "$tmp/out" || fail "host-list without quorum lacks this host"
+grep -q "showing this host only" "$tmp/err" || fail "no warning: $(cat "$tmp/err")"
+on 1 pool-eject host-uuid="$u3" 2>"$tmp/err" && fail "pool-eject without quorum"
+grep -q "cannot eject host" "$tmp/err" || fail "eject without quorum: $(cat "$tmp/err")"
+# A change made meanwhile on host 2 reaches the pool when etcd is back.
+net2b=$(on 2 network-create name-label=during-outage)
+kill -KILL "$e1"; wait "$e1" 2>/dev/null || :
+start_all existing
+seen_net2b() { on 3 network-list --minimal | grep -q "$net2b"; }
+wait_until "the pool converged after etcd restarted" seen_net2b
+wait_until "every host live after etcd restarted" all_live
+
+# ---- pool-eject of another host: its daemon leaves ----
+on 1 pool-eject host-uuid="$u2"
+left2() { [ ! -e "$tmp/h2/etc/xen-sriov/pool.conf" ]; }
+wait_until "host 2 left" left2
+gone2() { ! on 1 host-list --minimal | grep -q "$u2"; }
+wait_until "host 2 gone from the pool" gone2
+on 1 pool-eject host-uuid="$u2" 2>"$tmp/err" && fail "ejected twice"
+grep -q "uuid you supplied was invalid" "$tmp/err" || fail "eject twice: $(cat "$tmp/err")"
+# Host 2 alone again: its lists are its own.
+[ "$(on 2 host-list --minimal)" = "$u2" ] || fail "host 2 after eject: $(on 2 host-list --minimal)"
+echo "PASS: pool on a 3-member etcd"
