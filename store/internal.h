@@ -174,6 +174,9 @@ _hidden_ char *store__path_child(const struct schema_class *c,
                                  const char *child);
 /* SCHEMA_ROOT/<node> for the nodes that are not classes */
 _hidden_ char *store__path_meta(const char *node);
+_hidden_ char *store__path_counter(const char *name);
+/* A counter's stored value (SCHEMA_ROOT/counter/<name>): >= 0, or -1. */
+_hidden_ int64_t store__counter_parse(const char *v);
 /* SCHEMA_ROOT/journal/<id> */
 _hidden_ char *store__path_journal(const char *id);
 /* SCHEMA_ROOT/index/<class>/<field>[/<key>[/<uuid>]] (key: an escaped

@@ -108,7 +108,18 @@ static void header(void)
 "`$VALUE` (escaped as a map key), for the indexed fields `network/bridge`,\n"
 "`VIF/VM` and `VIF/MAC`.  A write transaction reads one `$VALUE`\n"
 "directory instead of every record (docs/store.md).  Not in the snapshot:\n"
-"rebuilt when it is loaded.\n",
+"rebuilt when it is loaded.\n"
+"\n"
+"#### %s/%s = \"\" []\n"
+"\n"
+"#### %s/%s/network-bridge = INTEGER []\n"
+"\n"
+"The number N of the next `xapiN` bridge that `network-create` tries when\n"
+"given no bridge: one above the last it gave, so the bridge of a destroyed\n"
+"network is not given again (as XAPI's counter does while xapi runs).  A\n"
+"hint kept by the writes and checked against the bridges' index in the\n"
+"transaction; not in the snapshot: a load or a migration drops it and the\n"
+"next `network-create` sets it above the highest `xapiN` in use.\n",
         R, SCHEMA_VERSION, SCHEMA_KEY_MAX, SCHEMA_VALUE_MAX, R,
         R, SCHEMA_NODE_VERSION, SCHEMA_VERSION,
         R, SCHEMA_NODE_GENERATION,
@@ -116,7 +127,8 @@ static void header(void)
         R, SCHEMA_NODE_JOURNAL,
         R, SCHEMA_NODE_RESTORING,
         R, SCHEMA_NODE_INDEX, R, SCHEMA_NODE_INDEX, R, SCHEMA_NODE_INDEX,
-        R, SCHEMA_NODE_INDEX, R, SCHEMA_NODE_INDEX);
+        R, SCHEMA_NODE_INDEX, R, SCHEMA_NODE_INDEX,
+        R, SCHEMA_NODE_COUNTER, R, SCHEMA_NODE_COUNTER);
 }
 
 /* A doc string as a sentence: capital first letter, unless the first word
