@@ -212,6 +212,17 @@ _hidden_ int store__record_alloc(store_record **ret,
                                  bool defaults);
 _hidden_ void store__record_clear_dirty(store_record *r);
 /* Set a field's stored state when reading (not dirty, no checks). */
+/*
+ * Fields a create leaves out at their default (docs/store.md "Fewer nodes
+ * per object"): stored, not required, not kept by the store, not a set of
+ * references.  A missing node of such a field reads as
+ * store__field_default (a map: empty).
+ */
+_hidden_ bool store__field_omittable(const struct schema_class *c,
+                                     const struct schema_field *f);
+_hidden_ const char *store__field_default(const struct schema_field *f);
+/* Field fi of r is omittable and at its default: no node for it. */
+_hidden_ bool store__field_left_out(const store_record *r, size_t fi);
 _hidden_ int store__record_put_value(store_record *r, size_t fi,
                                      const char *value);
 _hidden_ int store__record_put_member(store_record *r, size_t fi,

@@ -408,6 +408,9 @@ int store_tx_get(store_tx *tx, const char *cls, const char *uuid,
     return 0;
 }
 
+static int exists(store *s, uint32_t id, const struct schema_class *c,
+                  const char *uuid);
+
 int store_tx_get_field(store_tx *tx, const char *cls, const char *uuid,
                        const char *field, char **ret)
 {
@@ -428,7 +431,15 @@ int store_tx_get_field(store_tx *tx, const char *cls, const char *uuid,
     r = store__batch_read(&b, tx->id, store__path_field(c, uuid, f->name));
     if (r >= 0)
         r = store__batch_run(tx->s, &b);
-    if (r >= 0 && b.q[0].err == ENOENT)
+    if (r >= 0 && b.q[0].err == ENOENT && store__field_omittable(c, f)) {
+        /* Left out at its default, if the object exists. */
+        r = exists(tx->s, tx->id, c, uuid);
+        if (r == 0)
+            r = store__fail(tx->s, -ENOENT, "%s %s does not exist "
+                            "(destroyed meanwhile?)", c->name, uuid);
+        else if (r > 0 && !(*ret = strdup(store__field_default(f))))
+            r = -ENOMEM;
+    } else if (r >= 0 && b.q[0].err == ENOENT)
         r = store__fail(tx->s, -ENOENT, "%s %s has no field '%s' (destroyed "
                         "meanwhile?)", c->name, uuid, f->name);
     else if (r >= 0 && b.q[0].err)
@@ -822,6 +833,10 @@ static int write_fields(struct write_plan *wp)
         const struct schema_field *f = &c->fields[i];
 
         if (!schema_field_stored(f) || (!wp->creating && !rec->f[i].dirty))
+            continue;
+        /* No node for a field at its default: fewer records for the C
+         * xenstored to allocate (docs/store.md). */
+        if (wp->creating && store__field_left_out(rec, i))
             continue;
         if (!schema_field_maintained_by(c, f, NULL))
             r = put_field(w, id, rec, i, !wp->creating);
