@@ -620,6 +620,12 @@ static int put_field(struct store_batch *b, uint32_t id, const store_record *r,
     size_t j;
     int k;
 
+    /* At its default: no node (the create left it out; an update that
+     * brings the default back removes it). */
+    if (store__field_left_out(r, i))
+        return replace ? store__batch_rm(b, id, store__path_field(
+                                             c, r->uuid, f->name))
+                       : 0;
     if (f->type == SCHEMA_SET_REF || f->type == SCHEMA_MAP) {
         if (replace) {
             k = store__batch_rm(b, id, store__path_field(c, r->uuid,
@@ -833,10 +839,6 @@ static int write_fields(struct write_plan *wp)
         const struct schema_field *f = &c->fields[i];
 
         if (!schema_field_stored(f) || (!wp->creating && !rec->f[i].dirty))
-            continue;
-        /* No node for a field at its default: fewer records for the C
-         * xenstored to allocate (docs/store.md). */
-        if (wp->creating && store__field_left_out(rec, i))
             continue;
         if (!schema_field_maintained_by(c, f, NULL))
             r = put_field(w, id, rec, i, !wp->creating);

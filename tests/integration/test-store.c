@@ -942,7 +942,7 @@ START_TEST(test_store_defaults_have_no_node)
     ck_store(store_transact(st, read_domid, &f));
     ck_assert_str_eq(f.value, "-1");
 
-    /* An update writes the node, whatever the value. */
+    /* An update writes the node; back at the default, it goes. */
     ck_store(store_set_field(st, "VIF", vif, "domid", "5"));
     ck_store(store_transact(st, read_domid, &f));
     ck_assert_str_eq(f.value, "5");
@@ -950,9 +950,18 @@ START_TEST(test_store_defaults_have_no_node)
     ck_assert_uint_eq(n, 0);
     store_record_list_free(l, n);
     ck_store(store_set_field(st, "VIF", vif, "domid", "-1"));
-    v = xs_get(node("VIF", vif, "domid"));
-    ck_assert_str_eq(v, "-1");
+    ck_assert_ptr_null(xs_get(node("VIF", vif, "domid")));
+    ck_store(store_get(st, "VIF", vif, &g));
+    ck_assert_str_eq(store_record_get(g, "domid"), "-1");
+    ck_store(store_record_map_put(g, "other_config", "a", "b"));
+    ck_store(store_update(st, g));
+    v = xs_get(node("VIF", vif, "other_config/a"));
+    ck_assert_str_eq(v, "b");
     free(v);
+    ck_store(store_record_map_put(g, "other_config", "a", NULL));
+    ck_store(store_update(st, g));
+    ck_assert_ptr_null(xs_get(node("VIF", vif, "other_config")));
+    store_record_free(g);
     free(f.value);
     ck_assert_int_eq(store_check(st, NULL, NULL), 0);
 
