@@ -152,7 +152,8 @@ static bool term_matches(const struct schema_class *c,
                          const struct wire_req *q, const char *value)
 {
     if (q->err == ENOENT && store__field_omittable(c, f))
-        return strcmp(store__field_default(f), value) == 0;
+        return f->type != SCHEMA_SET_STRING &&
+               strcmp(store__field_default(f), value) == 0;
     if (q->err)
         return false;
     if (f->type == SCHEMA_SET_REF)
