@@ -61,45 +61,82 @@ struct create_args {
     struct xapi_error *err;
 };
 
-/*
- * choose_bridge_name: the first xapiN no network has, from the bridges in
- * use read outside the transaction (one directory); the transaction then
- * checks that one name.
- */
-static int free_bridge(store_tx *tx, char ret[32])
+/* N of a bridge named xapiN (canonical digits), or -1. */
+static long long xapi_number(const char *b)
+{
+    char *end;
+    long long v;
+
+    if (strncmp(b, "xapi", 4) || !isdigit((unsigned char)b[4]) ||
+        (b[4] == '0' && b[5]))
+        return -1;
+    errno = 0;
+    v = strtoll(b + 4, &end, 10);
+    return *end || errno ? -1 : v;
+}
+
+/* One above the highest xapiN in use (one directory, outside the
+ * transaction): where the counter starts after a load or a migration. */
+static int bridge_above_used(store_tx *tx, int64_t *ret)
 {
     char **used = NULL;
     size_t n = 0;
-    bool *taken;
-    unsigned k;
+    int64_t top = 0;
     int r;
 
     r = store_index_values(store_tx_store(tx), "network", "bridge", &used,
                            &n);
     if (r < 0)
         return r;
-    taken = calloc(n + 1, sizeof(*taken));
-    if (!taken) {
-        strv_free(used);
-        return -ENOMEM;
-    }
     for (size_t i = 0; i < n; i++) {
-        char *end;
-        unsigned long v;
+        long long v = xapi_number(used[i]);
 
-        if (strncmp(used[i], "xapi", 4) || !isdigit((unsigned char)used[i][4])
-            || (used[i][4] == '0' && used[i][5]))
-            continue;
-        v = strtoul(used[i] + 4, &end, 10);
-        if (!*end && v <= n)
-            taken[v] = true;
+        if (v >= 0 && v + 1 > top)
+            top = v + 1;
     }
-    for (k = 0; taken[k]; k++)
-        ;
-    snprintf(ret, 32, "xapi%u", k);
-    free(taken);
     strv_free(used);
+    *ret = top;
     return 0;
+}
+
+/* Probes of taken names before the counter is worked out again. */
+#define BRIDGE_PROBES 8
+
+/*
+ * The bridge of a network created without one, as XAPI's
+ * choose_bridge_name (ocaml/xapi/xapi_network.ml:213 `counter`, :228-233):
+ * xapiN from a counter, skipping names in use.  XAPI's counter lives in
+ * xapi's memory: it gives increasing numbers, never a destroyed network's
+ * again while xapi runs, and starts from xapi0 when xapi restarts.  Each
+ * xe command being a process, ours is in the store (counter/network-bridge,
+ * xenstore-schema/paths.md), read and advanced in this transaction, so two
+ * creates never get the same name (they conflict in xenstore, or queue on
+ * the writers lock); it starts one above the highest xapiN in use when
+ * missing (after a load: a boot).  A create then costs a few reads
+ * whatever the store holds, where reading every bridge in use grew with it
+ * (docs/store.md).  A name taken meanwhile (a network made with that
+ * bridge by a restore or an import, which the counter does not see) is
+ * skipped; after BRIDGE_PROBES of them the counter starts again above the
+ * highest in use.
+ */
+static int free_bridge(store_tx *tx, char ret[32])
+{
+    int64_t next;
+    int r;
+
+    r = store_tx_counter_get(tx, "network-bridge", &next);
+    if (r >= 0 && next < 0)
+        r = bridge_above_used(tx, &next);
+    for (int probe = 0; r >= 0; probe++) {
+        if (probe == BRIDGE_PROBES && (r = bridge_above_used(tx, &next)) < 0)
+            break;
+        snprintf(ret, 32, "xapi%" PRId64, next);
+        r = ops__tx_indexed(tx, "network", "bridge", ret);
+        if (r == 0)
+            return store_tx_counter_set(tx, "network-bridge", next + 1);
+        next++;
+    }
+    return r;
 }
 
 /* The tags, a set of strings (one ','-separated node), duplicates once. */
@@ -137,18 +174,17 @@ static int create_fn(store_tx *tx, void *userdata)
     ops__undo_reset(&c->undo);
     xapi_error_clear(c->err);
     c->uuid[0] = '\0';
-    if (a->bridge && *a->bridge)
+    if (a->bridge && *a->bridge) {
         snprintf(bridge, sizeof(bridge), "%s", a->bridge);
-    else if ((r = free_bridge(tx, bridge)) < 0)
-        return r;
-    r = ops__tx_indexed(tx, "network", "bridge", bridge);
+        r = ops__tx_indexed(tx, "network", "bridge", bridge);
+        if (r > 0)
+            return xapi_error_set(c->err, -EEXIST, XAPI_BRIDGE_NAME_EXISTS,
+                                  a->bridge, NULL);
+    } else {
+        r = free_bridge(tx, bridge);
+    }
     if (r < 0)
         return r;
-    if (r > 0 && a->bridge && *a->bridge)
-        return xapi_error_set(c->err, -EEXIST, XAPI_BRIDGE_NAME_EXISTS,
-                              a->bridge, NULL);
-    if (r > 0)
-        return -EAGAIN;         /* taken meanwhile: choose again */
     snprintf(mtu, sizeof(mtu), "%" PRId64, c->mtu);
     r = store_record_new(&n, "network");
     if (r >= 0)

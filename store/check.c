@@ -118,6 +118,15 @@ static void check_meta(struct checker *k, const struct tnode *n)
                         n->name, n->children[i]->name);
     } else if (!strcmp(n->name, SCHEMA_NODE_INDEX)) {
         check_index(k, n);
+    } else if (!strcmp(n->name, SCHEMA_NODE_COUNTER)) {
+        for (i = 0; i < n->n_children; i++)
+            if (n->children[i]->n_children ||
+                store__counter_parse(n->children[i]->value) < 0)
+                problem(k, "'%s/%s/%s' = '%.32s' is not a counter (a "
+                        "number from 0): remove it (the next write that "
+                        "uses it works it out again)", SCHEMA_ROOT,
+                        n->name, n->children[i]->name,
+                        n->children[i]->value);
     } else if (strcmp(n->name, SCHEMA_NODE_RESTORING)) {
         problem(k, "'%s/%s' is not a node of the schema: remove it",
                 SCHEMA_ROOT, n->name);

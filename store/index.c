@@ -5,6 +5,7 @@
  * so a write checks a bridge name, a VM's devices or a MAC by reading one
  * directory instead of every record (docs/store.md).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +183,78 @@ int store_tx_index(store_tx *tx, const char *cls, const char *field,
     } else if (r >= 0) {
         r = store__dir_names(&b.q[0], ret, n);
     }
+    store__batch_free(&b);
+    return r;
+}
+
+/* ---- counters ---- */
+
+static bool counter_name_valid(const char *name)
+{
+    size_t n = name ? strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-")
+                    : 0;
+
+    return n > 0 && n <= 32 && !name[n];
+}
+
+/* A counter's value: a decimal number from 0, or -1. */
+int64_t store__counter_parse(const char *v)
+{
+    char *end;
+    long long k;
+
+    if (!v || !isdigit((unsigned char)*v) || (*v == '0' && v[1]))
+        return -1;
+    errno = 0;
+    k = strtoll(v, &end, 10);
+    return *end || errno ? -1 : (int64_t)k;
+}
+
+int store_tx_counter_get(store_tx *tx, const char *name, int64_t *ret)
+{
+    struct store_batch b = { 0 };
+    int r;
+
+    if (!tx || !ret)
+        return -EINVAL;
+    if (!counter_name_valid(name))
+        return store__fail(tx->s, -EINVAL, "'%.64s' is not a counter name",
+                           name ? name : "");
+    /* A missing node is read too: a transaction that makes it meanwhile
+     * conflicts with this one. */
+    r = store__batch_read(&b, tx->id, store__path_counter(name));
+    if (r >= 0)
+        r = store__batch_run(tx->s, &b);
+    if (r >= 0 && b.q[0].err == ENOENT)
+        *ret = -1;
+    else if (r >= 0 && b.q[0].err)
+        r = store__fail(tx->s, -b.q[0].err, "reading '%s': %s", b.q[0].path,
+                        strerror(b.q[0].err));
+    else if (r >= 0)
+        *ret = store__counter_parse(b.q[0].reply);
+    store__batch_free(&b);
+    return r;
+}
+
+int store_tx_counter_set(store_tx *tx, const char *name, int64_t value)
+{
+    struct store_batch b = { 0 };
+    char v[24];
+    int r;
+
+    if (!tx)
+        return -EINVAL;
+    if (!counter_name_valid(name) || value < 0)
+        return store__fail(tx->s, -EINVAL, "cannot set counter '%.64s' to "
+                           "%lld: a name of [a-z0-9-] and a value from 0",
+                           name ? name : "", (long long)value);
+    snprintf(v, sizeof(v), "%lld", (long long)value);
+    r = store__batch_write(&b, tx->id, store__path_counter(name), v);
+    if (r >= 0)
+        r = store__batch_run(tx->s, &b);
+    if (r >= 0 && b.q[0].err)
+        r = store__fail(tx->s, -b.q[0].err, "cannot write '%s': %s",
+                        b.q[0].path, strerror(b.q[0].err));
     store__batch_free(&b);
     return r;
 }

@@ -174,6 +174,9 @@ _hidden_ char *store__path_child(const struct schema_class *c,
                                  const char *child);
 /* SCHEMA_ROOT/<node> for the nodes that are not classes */
 _hidden_ char *store__path_meta(const char *node);
+_hidden_ char *store__path_counter(const char *name);
+/* A counter's stored value (SCHEMA_ROOT/counter/<name>): >= 0, or -1. */
+_hidden_ int64_t store__counter_parse(const char *v);
 /* SCHEMA_ROOT/journal/<id> */
 _hidden_ char *store__path_journal(const char *id);
 /* SCHEMA_ROOT/index/<class>/<field>[/<key>[/<uuid>]] (key: an escaped
@@ -209,6 +212,17 @@ _hidden_ int store__record_alloc(store_record **ret,
                                  bool defaults);
 _hidden_ void store__record_clear_dirty(store_record *r);
 /* Set a field's stored state when reading (not dirty, no checks). */
+/*
+ * Fields a create leaves out at their default (docs/store.md "Fewer nodes
+ * per object"): stored, not required, not kept by the store, not a set of
+ * references.  A missing node of such a field reads as
+ * store__field_default (a map: empty).
+ */
+_hidden_ bool store__field_omittable(const struct schema_class *c,
+                                     const struct schema_field *f);
+_hidden_ const char *store__field_default(const struct schema_field *f);
+/* Field fi of r is omittable and at its default: no node for it. */
+_hidden_ bool store__field_left_out(const store_record *r, size_t fi);
 _hidden_ int store__record_put_value(store_record *r, size_t fi,
                                      const char *value);
 _hidden_ int store__record_put_member(store_record *r, size_t fi,

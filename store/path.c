@@ -46,6 +46,11 @@ char *store__path_meta(const char *node)
     return printf_path("%s/%s", SCHEMA_ROOT, node);
 }
 
+char *store__path_counter(const char *name)
+{
+    return printf_path("%s/%s/%s", SCHEMA_ROOT, SCHEMA_NODE_COUNTER, name);
+}
+
 char *store__path_journal(const char *id)
 {
     return printf_path("%s/%s/%s", SCHEMA_ROOT, SCHEMA_NODE_JOURNAL, id);

@@ -147,9 +147,13 @@ out:
 }
 
 /* Does the record's stored text match one filter term? */
-static bool term_matches(const struct schema_field *f,
+static bool term_matches(const struct schema_class *c,
+                         const struct schema_field *f,
                          const struct wire_req *q, const char *value)
 {
+    if (q->err == ENOENT && store__field_omittable(c, f))
+        return f->type != SCHEMA_SET_STRING &&
+               strcmp(store__field_default(f), value) == 0;
     if (q->err)
         return false;
     if (f->type == SCHEMA_SET_REF)
@@ -223,7 +227,8 @@ static int filter_uuids(store *s, uint32_t tx, const struct schema_class *c,
         bool ok = true;
 
         for (j = 0; j < n_match && ok; j++)
-            ok = term_matches(fs[j], &b.q[i * n_match + j], match[j].value);
+            ok = term_matches(c, fs[j], &b.q[i * n_match + j],
+                              match[j].value);
         if (ok) {
             keep[k] = strdup(uuids[i]);
             if (!keep[k]) {
@@ -303,6 +308,11 @@ static int build_record(const struct schema_class *c, const char *uuid,
                 r = bad(why, why_size, c, uuid, f->name, NULL, "missing");
             if (f->type == SCHEMA_MAP && !(f->flags & SCHEMA_REQUIRED))
                 rec->f[i].present = true;       /* an empty map */
+            /* A create leaves fields at their default out. */
+            else if (store__field_omittable(c, f) &&
+                     store__record_put_value(rec, i,
+                                             store__field_default(f)) < 0)
+                return -ENOMEM;
             continue;
         }
         if (q->err) {

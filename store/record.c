@@ -525,6 +525,34 @@ int store_record_map_put(store_record *r, const char *field, const char *key,
     return 0;
 }
 
+bool store__field_omittable(const struct schema_class *c,
+                            const struct schema_field *f)
+{
+    return schema_field_stored(f) && !(f->flags & SCHEMA_REQUIRED) &&
+           f->type != SCHEMA_SET_REF &&
+           !schema_field_maintained_by(c, f, NULL);
+}
+
+const char *store__field_default(const struct schema_field *f)
+{
+    return f->type == SCHEMA_MAP || !f->default_value ? ""
+                                                      : f->default_value;
+}
+
+bool store__field_left_out(const store_record *r, size_t fi)
+{
+    const struct schema_field *f = &r->cls->fields[fi];
+    const struct store_rfield *v = &r->f[fi];
+
+    if (!store__field_omittable(r->cls, f))
+        return false;
+    if (f->type == SCHEMA_MAP)
+        return v->n_entries == 0;
+    return !strcmp(v->present && v->value ? v->value
+                                          : store__field_default(f),
+                   store__field_default(f));
+}
+
 int store__record_put_value(store_record *r, size_t fi, const char *value)
 {
     char *v = strdup(value);

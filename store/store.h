@@ -317,6 +317,19 @@ int store_tx_destroy(store_tx *tx, const char *cls, const char *uuid);
 int store_tx_index(store_tx *tx, const char *cls, const char *field,
                    const char *value, char ***ret, size_t *n);
 
+/*
+ * A counter of the store, SCHEMA_ROOT/counter/<name> (name: [a-z0-9-],
+ * 1 to 32 bytes; a decimal number from 0): a hint a write keeps to find a
+ * free value in a few reads (network-create's next xapiN), read and
+ * written in the transaction, so two transactions that advance it
+ * conflict.  Derived data like the indexes: not in snapshots, dropped by a
+ * load or a migration, so *ret is -1 when it does not exist (the caller
+ * then works it out once) and whoever uses it checks what it points at.
+ * A value that is not a number reads as -1 too (store_check reports it).
+ */
+int store_tx_counter_get(store_tx *tx, const char *name, int64_t *ret);
+int store_tx_counter_set(store_tx *tx, const char *name, int64_t value);
+
 /* ---- One-call helpers (each one transaction or one consistent read) --- */
 
 int store_get(store *s, const char *cls, const char *uuid,

@@ -165,7 +165,9 @@ int store__record_to_tnode(const store_record *r, struct tnode **ret)
         const struct store_rfield *v = &r->f[i];
         struct tnode *d;
 
-        if (!schema_field_stored(f) || !v->present)
+        /* As a create writes it: no node for a field at its default. */
+        if (!schema_field_stored(f) || !v->present ||
+            store__field_left_out(r, i))
             continue;
         if (!schema_field_is_dir(f)) {
             k = add_leaf(o, f->name, v->value ? v->value : "");

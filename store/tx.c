@@ -408,6 +408,9 @@ int store_tx_get(store_tx *tx, const char *cls, const char *uuid,
     return 0;
 }
 
+static int exists(store *s, uint32_t id, const struct schema_class *c,
+                  const char *uuid);
+
 int store_tx_get_field(store_tx *tx, const char *cls, const char *uuid,
                        const char *field, char **ret)
 {
@@ -428,7 +431,15 @@ int store_tx_get_field(store_tx *tx, const char *cls, const char *uuid,
     r = store__batch_read(&b, tx->id, store__path_field(c, uuid, f->name));
     if (r >= 0)
         r = store__batch_run(tx->s, &b);
-    if (r >= 0 && b.q[0].err == ENOENT)
+    if (r >= 0 && b.q[0].err == ENOENT && store__field_omittable(c, f)) {
+        /* Left out at its default, if the object exists. */
+        r = exists(tx->s, tx->id, c, uuid);
+        if (r == 0)
+            r = store__fail(tx->s, -ENOENT, "%s %s does not exist "
+                            "(destroyed meanwhile?)", c->name, uuid);
+        else if (r > 0 && !(*ret = strdup(store__field_default(f))))
+            r = -ENOMEM;
+    } else if (r >= 0 && b.q[0].err == ENOENT)
         r = store__fail(tx->s, -ENOENT, "%s %s has no field '%s' (destroyed "
                         "meanwhile?)", c->name, uuid, f->name);
     else if (r >= 0 && b.q[0].err)
@@ -609,6 +620,12 @@ static int put_field(struct store_batch *b, uint32_t id, const store_record *r,
     size_t j;
     int k;
 
+    /* At its default: no node (the create left it out; an update that
+     * brings the default back removes it). */
+    if (store__field_left_out(r, i))
+        return replace ? store__batch_rm(b, id, store__path_field(
+                                             c, r->uuid, f->name))
+                       : 0;
     if (f->type == SCHEMA_SET_REF || f->type == SCHEMA_MAP) {
         if (replace) {
             k = store__batch_rm(b, id, store__path_field(c, r->uuid,

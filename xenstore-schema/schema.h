@@ -25,6 +25,9 @@
  *                                               whose indexed field holds
  *                                               value (escaped as a map
  *                                               key): schema_indexes
+ *   SCHEMA_ROOT/counter/<name>                  a decimal hint kept by writes
+ *                                               (network-bridge: the next
+ *                                               xapiN to try)
  * Version 1 (the first layout) held sets of references in one node as
  * ','-separated UUIDs and map keys unescaped: a set bigger than about 110
  * members did not fit xenstore's 4096-byte payload.  Version 2 had no
@@ -45,6 +48,7 @@
 #define SCHEMA_NODE_JOURNAL "journal"
 #define SCHEMA_NODE_RESTORING "restoring"
 #define SCHEMA_NODE_INDEX "index"
+#define SCHEMA_NODE_COUNTER "counter"
 
 /*
  * Longest stored value: oxenstored (Debian's and XenServer's default

@@ -201,10 +201,12 @@ static void dump_node(struct xs_handle *xs, const char *path, char **buf,
     for (unsigned i = 0; i < n; i++) {
         char child[1024];
 
-        /* Bookkeeping that changes with every write, not the records. */
+        /* Bookkeeping that changes with every write, not the records;
+         * the counters go with a load (a hint worked out again). */
         if (strcmp(path, SCHEMA_ROOT) == 0 &&
             (strcmp(kids[i], "generation") == 0 ||
-             strcmp(kids[i], "journal") == 0))
+             strcmp(kids[i], "journal") == 0 ||
+             strcmp(kids[i], SCHEMA_NODE_COUNTER) == 0))
             continue;
         snprintf(child, sizeof(child), "%s/%s", path, kids[i]);
         dump_node(xs, child, buf, len, f);

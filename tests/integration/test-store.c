@@ -885,6 +885,93 @@ START_TEST(test_store_every_node_matches_paths_md)
 }
 END_TEST
 
+struct field_read {
+    const char *uuid;
+    char *value;
+};
+
+static int read_domid(store_tx *tx, void *userdata)
+{
+    struct field_read *f = userdata;
+
+    free(f->value);
+    f->value = NULL;
+    return store_tx_get_field(tx, "VIF", f->uuid, "domid", &f->value);
+}
+
+/* A field that is not required has no node at its default; every reader
+ * takes the default (docs/store.md "Fewer nodes per object"). */
+START_TEST(test_store_defaults_have_no_node)
+{
+    char net[37], vif[37], *v;
+    struct field_read f = { .uuid = vif };
+    store_record *g = NULL, **l = NULL;
+    struct store_match m = { "domid", "-1" };
+    size_t n;
+
+    created(st, rec_new("network", "name_label", "n", NULL), net);
+    created(st, rec_new("VIF", "VM", "00000000-0000-4000-8000-000000000001",
+                        "device", "0", "network", net, "MAC",
+                        "02:00:00:00:00:01", "qos_algorithm_type", "ratelimit",
+                        NULL), vif);
+    ck_assert_ptr_null(xs_get(node("VIF", vif, "domid")));
+    ck_assert_ptr_null(xs_get(node("VIF", vif, "status_detail")));
+    ck_assert_ptr_null(xs_get(node("VIF", vif, "other_config")));
+    ck_assert_ptr_null(xs_get(node("network", net, "default_locking_mode")));
+    v = xs_get(node("VIF", vif, "MTU"));            /* required: written */
+    ck_assert_str_eq(v, "1500");
+    free(v);
+    v = xs_get(node("VIF", vif, "qos_algorithm_type"));  /* not a default */
+    ck_assert_str_eq(v, "ratelimit");
+    free(v);
+
+    ck_store(store_get(st, "VIF", vif, &g));
+    ck_assert_str_eq(store_record_get(g, "domid"), "-1");
+    ck_assert_str_eq(store_record_get(g, "status_code"), "0");
+    ck_assert_str_eq(store_record_get(g, "ipv4_configuration_mode"), "None");
+    ck_assert_str_eq(store_record_get(g, "status_detail"), "");
+    ck_assert_uint_eq(store_record_map_count(g, "other_config"), 0);
+    store_record_free(g);
+    ck_store(store_get(st, "network", net, &g));
+    ck_assert_str_eq(store_record_get(g, "default_locking_mode"),
+                     "unlocked");
+    store_record_free(g);
+    ck_assert_int_eq(store_list(st, "VIF", &m, 1, 0, &l, &n), 0);
+    ck_assert_uint_eq(n, 1);
+    store_record_list_free(l, n);
+    ck_store(store_transact(st, read_domid, &f));
+    ck_assert_str_eq(f.value, "-1");
+
+    /* An update writes the node; back at the default, it goes. */
+    ck_store(store_set_field(st, "VIF", vif, "domid", "5"));
+    ck_store(store_transact(st, read_domid, &f));
+    ck_assert_str_eq(f.value, "5");
+    ck_assert_int_eq(store_list(st, "VIF", &m, 1, 0, &l, &n), 0);
+    ck_assert_uint_eq(n, 0);
+    store_record_list_free(l, n);
+    ck_store(store_set_field(st, "VIF", vif, "domid", "-1"));
+    ck_assert_ptr_null(xs_get(node("VIF", vif, "domid")));
+    ck_store(store_get(st, "VIF", vif, &g));
+    ck_assert_str_eq(store_record_get(g, "domid"), "-1");
+    ck_store(store_record_map_put(g, "other_config", "a", "b"));
+    ck_store(store_update(st, g));
+    v = xs_get(node("VIF", vif, "other_config/a"));
+    ck_assert_str_eq(v, "b");
+    free(v);
+    ck_store(store_record_map_put(g, "other_config", "a", NULL));
+    ck_store(store_update(st, g));
+    ck_assert_ptr_null(xs_get(node("VIF", vif, "other_config")));
+    store_record_free(g);
+    free(f.value);
+    ck_assert_int_eq(store_check(st, NULL, NULL), 0);
+
+    /* A missing object is still missing. */
+    f.uuid = "00000000-0000-4000-8000-0000000000ff";
+    f.value = NULL;
+    ck_assert_int_eq(store_transact(st, read_domid, &f), -ENOENT);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -907,6 +994,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_store_watch_events);
     tcase_add_test(tc, test_store_xenstored_down);
     tcase_add_test(tc, test_store_every_node_matches_paths_md);
+    tcase_add_test(tc, test_store_defaults_have_no_node);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -603,6 +603,150 @@ START_TEST(test_ops_vif_create_checks_what_the_api_passes)
 }
 END_TEST
 
+/* The bridge of a network made by ops_network_create with no bridge. */
+static void bridge_of(const char *uuid, char ret[32])
+{
+    store_record *r = NULL;
+
+    ck_assert_int_eq(store_get(st, "network", uuid, &r), 0);
+    snprintf(ret, 32, "%s", store_record_get(r, "bridge"));
+    store_record_free(r);
+}
+
+static void new_network(const char *bridge, char uuid[37], char ret[32])
+{
+    struct ops_network_args a = { .name_label = "n", .bridge = bridge,
+                                  .managed = -1 };
+
+    ck_ops(ops_network_create(&ops, &a, uuid, &err));
+    bridge_of(uuid, ret);
+}
+
+static void write_counter(const char *value)
+{
+    struct xs_handle *xs = xs_open(0);
+
+    ck_assert_ptr_nonnull(xs);
+    ck_assert(xs_write(xs, XBT_NULL, SCHEMA_ROOT "/counter/network-bridge",
+                       value, strlen(value)));
+    xs_close(xs);
+}
+
+static void no_problem(void *userdata, const char *problem)
+{
+    (void)userdata;
+    ck_abort_msg("store_check: %s", problem);
+}
+
+static void count_problem(void *userdata, const char *problem)
+{
+    (void)problem;
+    ++*(int *)userdata;
+}
+
+/*
+ * xapiN as XAPI's choose_bridge_name: from a counter, increasing, the
+ * bridge of a destroyed network not given again (docs/xe.md); the counter
+ * goes with a load (a boot) and starts above the highest in use; names
+ * taken behind its back are skipped.
+ */
+START_TEST(test_ops_network_bridges_from_a_counter)
+{
+    char a[37], b[37], c[37], d[37], x[37], ba[32], bb[32], bc[32], bx[32];
+    int problems = 0;
+
+    bridge_of(net, ba);
+    ck_assert_str_eq(ba, "xapi0");              /* setup's network */
+    new_network(NULL, a, ba);
+    new_network(NULL, b, bb);
+    ck_assert_str_eq(ba, "xapi1");
+    ck_assert_str_eq(bb, "xapi2");
+    ck_ops(ops_network_destroy(&ops, a, &err));
+    new_network(NULL, c, bc);
+    ck_assert_str_eq(bc, "xapi3");              /* not xapi1 again */
+    new_network("br-own", x, bx);               /* the counter stays */
+    new_network(NULL, d, bx);
+    ck_assert_str_eq(bx, "xapi4");
+    ck_assert_int_eq(store_check(st, no_problem, NULL), 0);
+
+    /* A boot: the counter is not in the snapshot; above the highest. */
+    ck_ops(ops_network_destroy(&ops, d, &err));
+    reboot();
+    new_network(NULL, d, bx);
+    ck_assert_str_eq(bx, "xapi4");
+
+    /* A counter behind names in use (a restore made them) skips them, the
+     * gap at xapi1 included; past BRIDGE_PROBES it starts above them. */
+    write_counter("0");
+    new_network(NULL, a, ba);
+    ck_assert_str_eq(ba, "xapi1");
+    for (int i = 0; i < 10; i++)
+        new_network(NULL, x, bx);
+    ck_assert_str_eq(bx, "xapi14");
+    write_counter("0");
+    new_network(NULL, x, bx);
+    ck_assert_str_eq(bx, "xapi15");
+
+    /* Not a number: store_check says so; the next create works it out. */
+    write_counter("many");
+    ck_assert_int_eq(store_check(st, count_problem, &problems), 1);
+    ck_assert_int_eq(problems, 1);
+    new_network(NULL, x, bx);
+    ck_assert_str_eq(bx, "xapi16");
+    ck_assert_int_eq(store_check(st, no_problem, NULL), 0);
+}
+END_TEST
+
+/* Writers at once, each its own process: every bridge given once. */
+START_TEST(test_ops_concurrent_network_creates_distinct_bridges)
+{
+    enum { WRITERS = 4, EACH = 6 };
+    pid_t pids[WRITERS];
+    store_record **v = NULL;
+    size_t n = 0;
+    int status;
+
+    for (int i = 0; i < WRITERS; i++) {
+        pids[i] = fork();
+        ck_assert_int_ge(pids[i], 0);
+        if (pids[i] == 0) {
+            struct ops_network_args a = { .name_label = "c", .managed = -1 };
+            char uuid[37];
+            int r = 0;
+
+            inherited_st = st;          /* own connection, as above */
+            open_store();
+            for (int k = 0; r >= 0 && k < EACH; k++)
+                r = ops_network_create(&ops, &a, uuid, &err);
+            if (r < 0)
+                fprintf(stderr, "create: %d %s\n", r,
+                        err.n_params ? err.params[err.n_params - 1] : "");
+            xapi_error_clear(&err);
+            st = store_close(st);
+            _exit(r < 0);
+        }
+    }
+    for (int i = 0; i < WRITERS; i++) {
+        ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    ck_assert_int_eq(store_list(st, "network", NULL, 0, 0, &v, &n), 0);
+    /* Distinct, and no gaps: xapi0 (setup's) to xapi24 (the PIFs'
+     * networks have their own bridges). */
+    for (size_t k = 0; k <= WRITERS * EACH; k++) {
+        char want[32];
+        size_t found = 0;
+
+        snprintf(want, sizeof(want), "xapi%zu", k);
+        for (size_t i = 0; i < n; i++)
+            found += !strcmp(store_record_get(v[i], "bridge"), want);
+        ck_assert_msg(found == 1, "%s: %zu networks", want, found);
+    }
+    ck_assert_uint_eq(count("network", "bridge", "xapi25"), 0);
+    store_record_list_free(v, n);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("xe-ops");
@@ -627,6 +771,8 @@ static Suite *suite(void)
     tcase_add_test(shared,
                    test_ops_scan_in_batches_is_completed_and_idempotent);
     tcase_add_test(shared, test_ops_scan_failed_save_says_what_stayed);
+    tcase_add_test(shared,
+                   test_ops_concurrent_network_creates_distinct_bridges);
     suite_add_tcase(s, shared);
 
     tcase_set_timeout(own, 120);
@@ -635,6 +781,7 @@ static Suite *suite(void)
     tcase_add_test(own,
         test_ops_xenstored_gone_after_records_boot_restore_completes);
     tcase_add_test(own, test_ops_snapshot_not_written_undoes_the_records);
+    tcase_add_test(own, test_ops_network_bridges_from_a_counter);
     suite_add_tcase(s, own);
     return s;
 }

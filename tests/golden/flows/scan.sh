@@ -50,12 +50,12 @@ note "eno1's driver goes away: its PIF is marked, not dropped"
 sim_store sys/bus/pci/drivers/e1000e/unbind 0000:00:1f.6
 xe pif-scan host-uuid="$host"
 xe pif-list device=eno1 params=uuid,currently-attached
-note "disappeared: $(xenstore-read /tool/xen-sriov/PIF/"$eno"/disappeared)"
+note "disappeared: $(xenstore-read /tool/xen-sriov/PIF/"$eno"/disappeared 2>/dev/null || echo "no node (its default, false)")"
 note "and comes back"
 sim_store sys/bus/pci/drivers/e1000e/bind 0000:00:1f.6
 xe pif-scan host-uuid="$host"
 xe pif-list device=eno1 params=uuid,currently-attached
-note "disappeared: $(xenstore-read /tool/xen-sriov/PIF/"$eno"/disappeared)"
+note "disappeared: $(xenstore-read /tool/xen-sriov/PIF/"$eno"/disappeared 2>/dev/null || echo "no node (its default, false)")"
 
 note "PIF other-config, and the SR-IOV mode key checked"
 xe pif-param-set uuid="$eno" other-config:sriov-configuration-mode=fast
