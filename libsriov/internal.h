@@ -68,6 +68,12 @@ _hidden_ int sriov__host_path(sriov_ctx *ctx, char **ret, const char *fmt, ...)
 _hidden_ int sriov__sysfs_dev_path(sriov_ctx *ctx, const char *bdf,
                                    const char *attr, char **ret);
 
+/* Path of a network interface's attribute: <root>/sys/class/net/<ifname>/
+ * <attr> (-EINVAL for a name the kernel would not give: empty, '/', '.',
+ * '..', longer than IFNAMSIZ - 1). */
+_hidden_ int sriov__sysfs_net_path(sriov_ctx *ctx, const char *ifname,
+                                   const char *attr, char **ret);
+
 /* Read a sysfs attribute of a PCI device, trailing newline stripped. */
 _hidden_ int sriov__sysfs_read_string(sriov_ctx *ctx, const char *bdf,
                                       const char *attr, char **ret);

@@ -246,3 +246,59 @@ void sriov__netmap_free(sriov_host *host)
     host->netmap = NULL;
     host->n_netmap = 0;
 }
+
+SRIOV_EXPORT int sriov_ifname_read(sriov_ctx *ctx, const char *ifname,
+                                   const char *attr, char *buf, size_t size)
+{
+    _cleanup_close_ int fd = -1;
+    _cleanup_free_ char *path = NULL;
+    int r;
+
+    assert_return(ctx && buf && size > 0 && attr && *attr &&
+                  !strchr(attr, '/') && strcmp(attr, "..") != 0, -EINVAL);
+    buf[0] = '\0';
+    r = sriov__sysfs_net_path(ctx, ifname, NULL, &path);
+    if (r < 0)
+        return r;
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return sriov__fail(ctx, negative_errno(), "cannot open '%s': %s",
+                           path, strerror(errno));
+    r = sriov__read_at(ctx, fd, path, attr, buf, size);
+    if (r < 0)
+        return sriov__fail(ctx, r, "cannot read '%s/%s': %s", path, attr,
+                           strerror(-r));
+    return r;
+}
+
+SRIOV_EXPORT int sriov_ifname_readlink(sriov_ctx *ctx, const char *ifname,
+                                       const char *attr, char *buf,
+                                       size_t size)
+{
+    _cleanup_close_ int fd = -1;
+    _cleanup_free_ char *path = NULL;
+    char target[512];
+    const char *base;
+    int r;
+
+    assert_return(ctx && buf && size > 0 && attr && *attr &&
+                  strstr(attr, "..") == NULL, -EINVAL);
+    buf[0] = '\0';
+    r = sriov__sysfs_net_path(ctx, ifname, NULL, &path);
+    if (r < 0)
+        return r;
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return sriov__fail(ctx, negative_errno(), "cannot open '%s': %s",
+                           path, strerror(errno));
+    r = sriov__readlink_at(ctx, fd, path, attr, target, sizeof(target));
+    if (r < 0)
+        return sriov__fail(ctx, r, "cannot read link '%s/%s': %s", path,
+                           attr, strerror(-r));
+    base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+    if (strlen(base) >= size)
+        return sriov__fail(ctx, -ENAMETOOLONG, "'%s/%s' -> '%s': too long",
+                           path, attr, target);
+    memcpy(buf, base, strlen(base) + 1);
+    return (int)strlen(base);
+}

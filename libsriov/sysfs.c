@@ -46,6 +46,20 @@ int sriov__sysfs_dev_path(sriov_ctx *ctx, const char *bdf, const char *attr,
     return sriov__host_path(ctx, ret, "sys/bus/pci/devices/%s", bdf);
 }
 
+int sriov__sysfs_net_path(sriov_ctx *ctx, const char *ifname,
+                          const char *attr, char **ret)
+{
+    /* dev_valid_name(), net/core/dev.c */
+    if (!ifname || !*ifname || strlen(ifname) >= 16 || strchr(ifname, '/') ||
+        strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0)
+        return sriov__fail(ctx, -EINVAL, "'%s' is not an interface name",
+                           ifname ? ifname : "");
+    if (attr && *attr)
+        return sriov__host_path(ctx, ret, "sys/class/net/%s/%s", ifname,
+                                attr);
+    return sriov__host_path(ctx, ret, "sys/class/net/%s", ifname);
+}
+
 int sriov__read_file(sriov_ctx *ctx, const char *path, char **ret)
 {
     _cleanup_close_ int fd = -1;

@@ -296,25 +296,9 @@ static int plan_pcis(struct plan *p)
  */
 static void pif_bridge(struct plan *p, const char *dev, char ret[37])
 {
-    _cleanup_free_ char *path = NULL;
-    const char *root = sriov_ctx_get_root(p->ops->sriov);
-    char link[256];
-    ssize_t n = -1;
-
-    if (!strchr(dev, '/') &&
-        asprintf(&path, "%s/sys/class/net/%s/brport/bridge",
-                 strcmp(root, "/") ? root : "", dev) >= 0)
-        n = readlink(path, link, sizeof(link) - 1);
-    if (n > 0) {
-        const char *base;
-
-        link[n] = '\0';
-        base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
-        if (*base && strlen(base) < 37) {
-            snprintf(ret, 37, "%s", base);
-            return;
-        }
-    }
+    if (sriov_ifname_readlink(p->ops->sriov, dev, "brport/bridge", ret,
+                              37) > 0)
+        return;
     if (strncmp(dev, "eth", 3) == 0)
         snprintf(ret, 37, "xenbr%.31s", dev + 3);
     else
@@ -324,20 +308,11 @@ static void pif_bridge(struct plan *p, const char *dev, char ret[37])
 /* The interface's MTU as the kernel has it (sysfs), 1500 if unreadable. */
 static const char *pif_mtu(struct plan *p, const char *dev, char buf[16])
 {
-    _cleanup_free_ char *path = NULL;
-    const char *root = sriov_ctx_get_root(p->ops->sriov);
-    FILE *f = NULL;
+    char text[32];
     long v = 0;
 
-    if (!strchr(dev, '/') &&
-        asprintf(&path, "%s/sys/class/net/%s/mtu",
-                 strcmp(root, "/") ? root : "", dev) >= 0)
-        f = fopen(path, "re");
-    if (f) {
-        if (fscanf(f, "%ld", &v) != 1)
-            v = 0;
-        fclose(f);
-    }
+    if (sriov_ifname_read(p->ops->sriov, dev, "mtu", text, sizeof(text)) > 0)
+        v = strtol(text, NULL, 10);
     snprintf(buf, 16, "%ld", v >= 68 && v <= 65535 ? v : 1500L);
     return buf;
 }

@@ -167,6 +167,47 @@ START_TEST(test_host_several_netdevs)
 }
 END_TEST
 
+START_TEST(test_host_ifname_read)
+{
+    char buf[64];
+
+    /* any interface by name, read now: what PIF_metrics shows */
+    root = fixture_new("connectx5-2pf", NULL);
+    open_ctx();
+    ck_assert_int_eq(sriov_ifname_read(ctx, "enp175s0f0np0", "carrier", buf,
+                                       sizeof(buf)), 1);
+    ck_assert_str_eq(buf, "1");
+    ck_assert_int_eq(sriov_ifname_read(ctx, "enp175s0f0np0", "speed", buf,
+                                       sizeof(buf)), 5);
+    ck_assert_str_eq(buf, "25000");
+    ck_assert_int_gt(sriov_ifname_read(ctx, "enp175s0f1np1", "duplex", buf,
+                                       sizeof(buf)), 0);
+    ck_assert_str_eq(buf, "unknown");
+    ck_assert_int_eq(sriov_ifname_read(ctx, "nope", "carrier", buf,
+                                       sizeof(buf)), -ENOENT);
+    ck_assert_str_eq(buf, "");
+    ck_assert_int_eq(sriov_ifname_read(ctx, "enp175s0f0np0", "nope", buf,
+                                       sizeof(buf)), -ENOENT);
+    /* names the kernel never gives do not escape class/net */
+    ck_assert_int_eq(sriov_ifname_read(ctx, "..", "carrier", buf,
+                                       sizeof(buf)), -EINVAL);
+    ck_assert_int_eq(sriov_ifname_read(ctx, "a/b", "carrier", buf,
+                                       sizeof(buf)), -EINVAL);
+    ck_assert_int_eq(sriov_ifname_read(ctx, "enp175s0f0np0", "../x", buf,
+                                       sizeof(buf)), -EINVAL);
+    ck_assert_int_eq(sriov_ifname_read(ctx, "0123456789abcdef", "mtu", buf,
+                                       sizeof(buf)), -EINVAL);
+    /* a link: its last component */
+    ck_assert_int_eq(sriov_ifname_readlink(ctx, "enp175s0f0np0", "subsystem",
+                                           buf, sizeof(buf)), 3);
+    ck_assert_str_eq(buf, "net");
+    ck_assert_int_eq(sriov_ifname_readlink(ctx, "enp175s0f0np0", "master",
+                                           buf, sizeof(buf)), -ENOENT);
+    ck_assert_int_eq(sriov_ifname_readlink(ctx, "enp175s0f0np0", "subsystem",
+                                           buf, 3), -ENAMETOOLONG);
+}
+END_TEST
+
 START_TEST(test_host_nvme_is_not_network)
 {
     sriov_pf *pf;
@@ -466,6 +507,7 @@ static Suite *host_suite(void)
     tcase_add_test(tc, test_host_vfs_on_next_bus);
     tcase_add_test(tc, test_host_interleaved_vfs);
     tcase_add_test(tc, test_host_several_netdevs);
+    tcase_add_test(tc, test_host_ifname_read);
     tcase_add_test(tc, test_host_nvme_is_not_network);
     tcase_add_test(tc, test_host_plain_nics_only_when_asked);
     tcase_add_test(tc, test_host_several_domains);
