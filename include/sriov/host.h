@@ -52,7 +52,8 @@ typedef struct sriov_netdev sriov_netdev;
 
 /** Flags of sriov_host_scan(). */
 enum sriov_scan_flags {
-    /** Also list plain NICs: non-VF network functions with an interface. */
+    /** Also list plain NICs: non-VF network-class functions, with an
+     *  interface or none (no driver, or a driver that gave it none). */
     SRIOV_SCAN_NICS = 1u << 0,
     /** Resolve vendor/device/class names from pci.ids during the scan. */
     SRIOV_SCAN_NAMES = 1u << 1

@@ -286,6 +286,30 @@ START_TEST(test_host_pf_without_netdev)
 }
 END_TEST
 
+START_TEST(test_host_nic_without_sriov_or_netdev)
+{
+    sriov_pf *pf;
+
+    /* A ConnectX-5's second function: network class, no SR-IOV, no
+     * driver: a plain NIC of its own (XAPI gives it a PCI record). */
+    root = fixture_new("connectx5-nosriov", NULL);
+    open_ctx();
+    scan(0);
+    ck_assert_uint_eq(sriov_host_pf_count(host), 1);
+    host = sriov_host_free(host);
+    scan(SRIOV_SCAN_NICS);
+    ck_assert_uint_eq(sriov_host_pf_count(host), 2);
+    pf = sriov_host_pf(host, 1);
+    ck_assert_str_eq(sriov_pf_bdf(pf), "0000:af:00.1");
+    ck_assert(sriov_pf_is_network(pf));
+    ck_assert(!sriov_pf_is_sriov_capable(pf));
+    ck_assert_uint_eq(sriov_pf_netdev_count(pf), 0);
+    ck_assert_ptr_null(sriov_pf_driver(pf));
+    /* the walk still skips what is neither: the bridge above it */
+    ck_assert_ptr_null(sriov_host_find_pf(host, "0000:ae:00.0"));
+}
+END_TEST
+
 START_TEST(test_host_iommu_group_members)
 {
     sriov_pf *pf;
@@ -512,6 +536,7 @@ static Suite *host_suite(void)
     tcase_add_test(tc, test_host_plain_nics_only_when_asked);
     tcase_add_test(tc, test_host_several_domains);
     tcase_add_test(tc, test_host_pf_without_netdev);
+    tcase_add_test(tc, test_host_nic_without_sriov_or_netdev);
     tcase_add_test(tc, test_host_iommu_group_members);
     tcase_add_test(tc, test_host_scan_device);
     tcase_add_test(tc, test_host_bdf_parse);
