@@ -17,7 +17,8 @@
 /* Fields the scan owns (the rest is the users' or the plugin's). */
 static const char *const pci_fields[] = {
     "pci_id", "class_id", "class_name", "vendor_id", "vendor_name",
-    "device_id", "device_name", "subsystem_device_name", "driver_name",
+    "device_id", "device_name", "subsystem_vendor_id", "subsystem_device_id",
+    "subsystem_device_name", "driver_name",
     "host", "physical_function", "iommu_group", NULL
 };
 static const char *const deps_fields[] = { "dependencies", NULL };
@@ -188,7 +189,7 @@ static int pci_want(struct plan *p, struct dev *d, store_record **ret)
     if (r >= 0)
         r = ops__set(w, "pci_id", d->bdf);
     if (r >= 0)
-        r = hex(w, "class_id", sriov_pf_class(pf), 6);
+        r = hex(w, "class_id", sriov_pf_class(pf) >> 8, 4);
     if (r >= 0)
         r = ops__set(w, "class_name", sriov_pf_class_name(pf));
     if (r >= 0)
@@ -202,6 +203,16 @@ static int pci_want(struct plan *p, struct dev *d, store_record **ret)
         r = ops__set(w, "device_name", d->is_vf
                                            ? sriov_vf_device_name(d->vf)
                                            : sriov_pf_device_name(pf));
+    /* The board's subsystem ids: a VF's are its PF's (iov.c reads them
+     * once from the PF, pci_read_vf_config_common()). */
+    if (r >= 0 && (sriov_pf_subsystem_vendor_id(pf) ||
+                   sriov_pf_subsystem_device_id(pf))) {
+        r = hex(w, "subsystem_vendor_id", sriov_pf_subsystem_vendor_id(pf),
+                4);
+        if (r >= 0)
+            r = hex(w, "subsystem_device_id",
+                    sriov_pf_subsystem_device_id(pf), 4);
+    }
     if (r >= 0)
         r = ops__set(w, "subsystem_device_name", sriov_pf_subsystem_name(pf));
     if (r >= 0)
