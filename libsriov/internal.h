@@ -68,12 +68,6 @@ _hidden_ int sriov__host_path(sriov_ctx *ctx, char **ret, const char *fmt, ...)
 _hidden_ int sriov__sysfs_dev_path(sriov_ctx *ctx, const char *bdf,
                                    const char *attr, char **ret);
 
-/* Path of a network interface's attribute: <root>/sys/class/net/<ifname>/
- * <attr> (-EINVAL for a name the kernel would not give: empty, '/', '.',
- * '..', longer than IFNAMSIZ - 1). */
-_hidden_ int sriov__sysfs_net_path(sriov_ctx *ctx, const char *ifname,
-                                   const char *attr, char **ret);
-
 /* Read a sysfs attribute of a PCI device, trailing newline stripped. */
 _hidden_ int sriov__sysfs_read_string(sriov_ctx *ctx, const char *bdf,
                                       const char *attr, char **ret);
@@ -118,6 +112,10 @@ _hidden_ int sriov__dir_openat(sriov_ctx *ctx, int dirfd, const char *dirpath,
                                const char *name, int *ret_fd);
 /* Read an attribute into @buf (NUL-terminated, trailing newline and
  * blanks stripped); returns its length. */
+/* Open <root>/sys/class/net/<ifname> (-EINVAL for a name the kernel
+ * would not give: empty, '/', '.', '..', longer than IFNAMSIZ - 1). */
+_hidden_ int sriov__net_dir_open(sriov_ctx *ctx, const char *ifname,
+                                 int *ret_fd, char **ret_path);
 _hidden_ int sriov__read_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
                             const char *name, char *buf, size_t size);
 /* Read a symlink's target into @buf; returns its length. */

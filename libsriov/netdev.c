@@ -247,6 +247,17 @@ void sriov__netmap_free(sriov_host *host)
     host->n_netmap = 0;
 }
 
+/* The interface's directory, for one of its attributes (ATTR may name a
+ * subdirectory's, "bonding/slaves", never a way out: ".."). */
+static int ifname_open(sriov_ctx *ctx, const char *ifname, const char *attr,
+                       char *buf, size_t size, int *ret_fd, char **ret_path)
+{
+    assert_return(ctx && buf && size > 0 && attr && *attr &&
+                  strstr(attr, "..") == NULL, -EINVAL);
+    buf[0] = '\0';
+    return sriov__net_dir_open(ctx, ifname, ret_fd, ret_path);
+}
+
 SRIOV_EXPORT int sriov_ifname_read(sriov_ctx *ctx, const char *ifname,
                                    const char *attr, char *buf, size_t size)
 {
@@ -254,16 +265,9 @@ SRIOV_EXPORT int sriov_ifname_read(sriov_ctx *ctx, const char *ifname,
     _cleanup_free_ char *path = NULL;
     int r;
 
-    assert_return(ctx && buf && size > 0 && attr && *attr &&
-                  !strchr(attr, '/') && strcmp(attr, "..") != 0, -EINVAL);
-    buf[0] = '\0';
-    r = sriov__sysfs_net_path(ctx, ifname, NULL, &path);
+    r = ifname_open(ctx, ifname, attr, buf, size, &fd, &path);
     if (r < 0)
         return r;
-    fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return sriov__fail(ctx, negative_errno(), "cannot open '%s': %s",
-                           path, strerror(errno));
     r = sriov__read_at(ctx, fd, path, attr, buf, size);
     if (r < 0)
         return sriov__fail(ctx, r, "cannot read '%s/%s': %s", path, attr,
@@ -281,16 +285,9 @@ SRIOV_EXPORT int sriov_ifname_readlink(sriov_ctx *ctx, const char *ifname,
     const char *base;
     int r;
 
-    assert_return(ctx && buf && size > 0 && attr && *attr &&
-                  strstr(attr, "..") == NULL, -EINVAL);
-    buf[0] = '\0';
-    r = sriov__sysfs_net_path(ctx, ifname, NULL, &path);
+    r = ifname_open(ctx, ifname, attr, buf, size, &fd, &path);
     if (r < 0)
         return r;
-    fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return sriov__fail(ctx, negative_errno(), "cannot open '%s': %s",
-                           path, strerror(errno));
     r = sriov__readlink_at(ctx, fd, path, attr, target, sizeof(target));
     if (r < 0)
         return sriov__fail(ctx, r, "cannot read link '%s/%s': %s", path,

@@ -46,20 +46,6 @@ int sriov__sysfs_dev_path(sriov_ctx *ctx, const char *bdf, const char *attr,
     return sriov__host_path(ctx, ret, "sys/bus/pci/devices/%s", bdf);
 }
 
-int sriov__sysfs_net_path(sriov_ctx *ctx, const char *ifname,
-                          const char *attr, char **ret)
-{
-    /* dev_valid_name(), net/core/dev.c */
-    if (!ifname || !*ifname || strlen(ifname) >= 16 || strchr(ifname, '/') ||
-        strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0)
-        return sriov__fail(ctx, -EINVAL, "'%s' is not an interface name",
-                           ifname ? ifname : "");
-    if (attr && *attr)
-        return sriov__host_path(ctx, ret, "sys/class/net/%s/%s", ifname,
-                                attr);
-    return sriov__host_path(ctx, ret, "sys/class/net/%s", ifname);
-}
-
 int sriov__read_file(sriov_ctx *ctx, const char *path, char **ret)
 {
     _cleanup_close_ int fd = -1;
@@ -234,6 +220,20 @@ int sriov__dir_open(sriov_ctx *ctx, const char *rel, int *ret_fd,
     if (ret_path)
         *ret_path = TAKE_PTR(path);
     return 0;
+}
+
+int sriov__net_dir_open(sriov_ctx *ctx, const char *ifname, int *ret_fd,
+                        char **ret_path)
+{
+    char rel[32];
+
+    /* dev_valid_name(), net/core/dev.c */
+    if (!ifname || !*ifname || strlen(ifname) >= 16 || strchr(ifname, '/') ||
+        strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0)
+        return sriov__fail(ctx, -EINVAL, "'%s' is not an interface name",
+                           ifname ? ifname : "");
+    snprintf(rel, sizeof(rel), "sys/class/net/%s", ifname);
+    return sriov__dir_open(ctx, rel, ret_fd, ret_path);
 }
 
 int sriov__dir_openat(sriov_ctx *ctx, int dirfd, const char *dirpath,

@@ -257,7 +257,7 @@ SRIOV_EXPORT const char *sriov_netdev_phys_port_name(sriov_netdev *nd);
 
 /**
  * Read attribute ATTR of any network interface (sys/class/net/IFNAME/ATTR,
- * e.g. "carrier", "speed", "duplex", "mtu"), read now, into BUF of SIZE
+ * e.g. "carrier", "speed", "duplex", "mtu", "bonding/slaves"), read now, into BUF of SIZE
  * bytes, trailing newline removed.  Returns its length, or -ENOENT (no
  * such interface or attribute), -EINVAL (a name that is not an
  * interface's, or the kernel's answer: "speed" of a link that is down),
