@@ -104,13 +104,17 @@ static int bdf_set_add(struct bdf_set *set, const char *bdf)
 
 /*
  * Is @name a candidate: SR-IOV capable, or (with SRIOV_SCAN_NICS) a
- * function with a net/ directory?  One faccessat per device keeps the walk
- * over thousands of functions cheap; the PF reader checks the rest.
+ * function with a net/ directory or of the network class (a NIC function
+ * with no driver bound, or one a driver gives no interface, as the second
+ * function of some ConnectX-5 boards)?  One faccessat per device keeps
+ * the walk over thousands of functions cheap, and the class is read only
+ * for the functions with neither; the PF reader checks the rest.
  */
 static int is_candidate(sriov_ctx *ctx, int dfd, const char *dpath,
                         const char *name, unsigned flags)
 {
-    char rel[SRIOV_BDF_SIZE + 32];
+    char rel[SRIOV_BDF_SIZE + 32], class[32];
+    unsigned v;
     int r;
 
     snprintf(rel, sizeof(rel), "%s/sriov_totalvfs", name);
@@ -118,7 +122,14 @@ static int is_candidate(sriov_ctx *ctx, int dfd, const char *dpath,
     if (r != 0 || !(flags & SRIOV_SCAN_NICS))
         return r;
     snprintf(rel, sizeof(rel), "%s/net", name);
-    return sriov__exists_at(ctx, dfd, dpath, rel);
+    r = sriov__exists_at(ctx, dfd, dpath, rel);
+    if (r != 0)
+        return r;
+    snprintf(rel, sizeof(rel), "%s/class", name);
+    if (sriov__read_at(ctx, dfd, dpath, rel, class, sizeof(class)) <= 0 ||
+        sriov__parse_uint(class, 16, &v) < 0)
+        return 0;                     /* unreadable: not one of ours */
+    return (v >> 16) == 0x02;
 }
 
 static int scan_one(sriov_host *host, int dfd, const char *dpath,
@@ -140,7 +151,7 @@ static int scan_one(sriov_host *host, int dfd, const char *dpath,
     r = sriov__pf_read(host, pfd, pfpath, name, dfd, dpath, &pf);
     if (r <= 0)
         return r;
-    if (!pf->sriov && (!(flags & SRIOV_SCAN_NICS) || !pf->n_netdevs ||
+    if (!pf->sriov && (!(flags & SRIOV_SCAN_NICS) ||
                        (pf->class >> 16) != 0x02)) {
         sriov__pf_free(pf);           /* neither SR-IOV nor a plain NIC */
         return 0;

@@ -112,6 +112,10 @@ _hidden_ int sriov__dir_openat(sriov_ctx *ctx, int dirfd, const char *dirpath,
                                const char *name, int *ret_fd);
 /* Read an attribute into @buf (NUL-terminated, trailing newline and
  * blanks stripped); returns its length. */
+/* Open <root>/sys/class/net/<ifname> (-EINVAL for a name the kernel
+ * would not give: empty, '/', '.', '..', longer than IFNAMSIZ - 1). */
+_hidden_ int sriov__net_dir_open(sriov_ctx *ctx, const char *ifname,
+                                 int *ret_fd, char **ret_path);
 _hidden_ int sriov__read_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
                             const char *name, char *buf, size_t size);
 /* Read a symlink's target into @buf; returns its length. */

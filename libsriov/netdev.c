@@ -246,3 +246,56 @@ void sriov__netmap_free(sriov_host *host)
     host->netmap = NULL;
     host->n_netmap = 0;
 }
+
+/* The interface's directory, for one of its attributes (ATTR may name a
+ * subdirectory's, "bonding/slaves", never a way out: ".."). */
+static int ifname_open(sriov_ctx *ctx, const char *ifname, const char *attr,
+                       char *buf, size_t size, int *ret_fd, char **ret_path)
+{
+    assert_return(ctx && buf && size > 0 && attr && *attr &&
+                  strstr(attr, "..") == NULL, -EINVAL);
+    buf[0] = '\0';
+    return sriov__net_dir_open(ctx, ifname, ret_fd, ret_path);
+}
+
+SRIOV_EXPORT int sriov_ifname_read(sriov_ctx *ctx, const char *ifname,
+                                   const char *attr, char *buf, size_t size)
+{
+    _cleanup_close_ int fd = -1;
+    _cleanup_free_ char *path = NULL;
+    int r;
+
+    r = ifname_open(ctx, ifname, attr, buf, size, &fd, &path);
+    if (r < 0)
+        return r;
+    r = sriov__read_at(ctx, fd, path, attr, buf, size);
+    if (r < 0)
+        return sriov__fail(ctx, r, "cannot read '%s/%s': %s", path, attr,
+                           strerror(-r));
+    return r;
+}
+
+SRIOV_EXPORT int sriov_ifname_readlink(sriov_ctx *ctx, const char *ifname,
+                                       const char *attr, char *buf,
+                                       size_t size)
+{
+    _cleanup_close_ int fd = -1;
+    _cleanup_free_ char *path = NULL;
+    char target[512];
+    const char *base;
+    int r;
+
+    r = ifname_open(ctx, ifname, attr, buf, size, &fd, &path);
+    if (r < 0)
+        return r;
+    r = sriov__readlink_at(ctx, fd, path, attr, target, sizeof(target));
+    if (r < 0)
+        return sriov__fail(ctx, r, "cannot read link '%s/%s': %s", path,
+                           attr, strerror(-r));
+    base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+    if (strlen(base) >= size)
+        return sriov__fail(ctx, -ENAMETOOLONG, "'%s/%s' -> '%s': too long",
+                           path, attr, target);
+    memcpy(buf, base, strlen(base) + 1);
+    return (int)strlen(base);
+}

@@ -222,6 +222,20 @@ int sriov__dir_open(sriov_ctx *ctx, const char *rel, int *ret_fd,
     return 0;
 }
 
+int sriov__net_dir_open(sriov_ctx *ctx, const char *ifname, int *ret_fd,
+                        char **ret_path)
+{
+    char rel[32];
+
+    /* dev_valid_name(), net/core/dev.c */
+    if (!ifname || !*ifname || strlen(ifname) >= 16 || strchr(ifname, '/') ||
+        strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0)
+        return sriov__fail(ctx, -EINVAL, "'%s' is not an interface name",
+                           ifname ? ifname : "");
+    snprintf(rel, sizeof(rel), "sys/class/net/%s", ifname);
+    return sriov__dir_open(ctx, rel, ret_fd, ret_path);
+}
+
 int sriov__dir_openat(sriov_ctx *ctx, int dirfd, const char *dirpath,
                       const char *name, int *ret_fd)
 {

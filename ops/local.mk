@@ -14,6 +14,7 @@ ops_libops_la_SOURCES = \
 	ops/ops-common.c \
 	ops/ops-host.c \
 	ops/ops-scan.c \
+	ops/ops-pif.c \
 	ops/ops-network.c \
 	ops/ops-changes.c \
 	ops/ops-sriov.c \

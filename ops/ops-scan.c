@@ -17,7 +17,8 @@
 /* Fields the scan owns (the rest is the users' or the plugin's). */
 static const char *const pci_fields[] = {
     "pci_id", "class_id", "class_name", "vendor_id", "vendor_name",
-    "device_id", "device_name", "subsystem_device_name", "driver_name",
+    "device_id", "device_name", "subsystem_vendor_id", "subsystem_device_id",
+    "subsystem_device_name", "driver_name",
     "host", "physical_function", "iommu_group", NULL
 };
 static const char *const deps_fields[] = { "dependencies", NULL };
@@ -188,7 +189,7 @@ static int pci_want(struct plan *p, struct dev *d, store_record **ret)
     if (r >= 0)
         r = ops__set(w, "pci_id", d->bdf);
     if (r >= 0)
-        r = hex(w, "class_id", sriov_pf_class(pf), 6);
+        r = hex(w, "class_id", sriov_pf_class(pf) >> 8, 4);
     if (r >= 0)
         r = ops__set(w, "class_name", sriov_pf_class_name(pf));
     if (r >= 0)
@@ -202,6 +203,16 @@ static int pci_want(struct plan *p, struct dev *d, store_record **ret)
         r = ops__set(w, "device_name", d->is_vf
                                            ? sriov_vf_device_name(d->vf)
                                            : sriov_pf_device_name(pf));
+    /* The board's subsystem ids: a VF's are its PF's (iov.c reads them
+     * once from the PF, pci_read_vf_config_common()). */
+    if (r >= 0 && (sriov_pf_subsystem_vendor_id(pf) ||
+                   sriov_pf_subsystem_device_id(pf))) {
+        r = hex(w, "subsystem_vendor_id", sriov_pf_subsystem_vendor_id(pf),
+                4);
+        if (r >= 0)
+            r = hex(w, "subsystem_device_id",
+                    sriov_pf_subsystem_device_id(pf), 4);
+    }
     if (r >= 0)
         r = ops__set(w, "subsystem_device_name", sriov_pf_subsystem_name(pf));
     if (r >= 0)
@@ -296,25 +307,9 @@ static int plan_pcis(struct plan *p)
  */
 static void pif_bridge(struct plan *p, const char *dev, char ret[37])
 {
-    _cleanup_free_ char *path = NULL;
-    const char *root = sriov_ctx_get_root(p->ops->sriov);
-    char link[256];
-    ssize_t n = -1;
-
-    if (!strchr(dev, '/') &&
-        asprintf(&path, "%s/sys/class/net/%s/brport/bridge",
-                 strcmp(root, "/") ? root : "", dev) >= 0)
-        n = readlink(path, link, sizeof(link) - 1);
-    if (n > 0) {
-        const char *base;
-
-        link[n] = '\0';
-        base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
-        if (*base && strlen(base) < 37) {
-            snprintf(ret, 37, "%s", base);
-            return;
-        }
-    }
+    if (sriov_ifname_readlink(p->ops->sriov, dev, "brport/bridge", ret,
+                              37) > 0)
+        return;
     if (strncmp(dev, "eth", 3) == 0)
         snprintf(ret, 37, "xenbr%.31s", dev + 3);
     else
@@ -324,20 +319,11 @@ static void pif_bridge(struct plan *p, const char *dev, char ret[37])
 /* The interface's MTU as the kernel has it (sysfs), 1500 if unreadable. */
 static const char *pif_mtu(struct plan *p, const char *dev, char buf[16])
 {
-    _cleanup_free_ char *path = NULL;
-    const char *root = sriov_ctx_get_root(p->ops->sriov);
-    FILE *f = NULL;
+    char text[32];
     long v = 0;
 
-    if (!strchr(dev, '/') &&
-        asprintf(&path, "%s/sys/class/net/%s/mtu",
-                 strcmp(root, "/") ? root : "", dev) >= 0)
-        f = fopen(path, "re");
-    if (f) {
-        if (fscanf(f, "%ld", &v) != 1)
-            v = 0;
-        fclose(f);
-    }
+    if (sriov_ifname_read(p->ops->sriov, dev, "mtu", text, sizeof(text)) > 0)
+        v = strtol(text, NULL, 10);
     snprintf(buf, 16, "%ld", v >= 68 && v <= 65535 ? v : 1500L);
     return buf;
 }

@@ -127,6 +127,25 @@ int ops_host_uuid(struct ops_ctx *ops, char ret_uuid[37],
 int ops_pif_scan(struct ops_ctx *ops, const char *host_uuid,
                  struct xapi_error *err);
 
+/* ---- a PIF's values read from the host now (ops-pif.c) ---- */
+
+/* PIF_metrics' link fields (datamodel.ml PIF_metrics). */
+struct ops_pif_link {
+    bool carrier;               /* sys/class/net/<dev>/carrier is 1 */
+    long long speed;            /* Mbit/s; 0 when unknown (down, none) */
+    const char *duplex;         /* "full", "half" or "unknown" */
+};
+
+/*
+ * The link of a physical PIF's interface, read now (sysfs carrier, speed,
+ * duplex through libsriov): what XAPI's PIF_metrics holds.  A PIF that is
+ * not physical, or whose interface cannot be read, has no carrier, speed
+ * 0 and duplex "unknown" (XAPI's defaults); a link that is up with no
+ * duplex reported is "half" as XAPI's records.ml shows it.  Never fails.
+ */
+void ops_pif_link(struct ops_ctx *ops, const store_record *pif,
+                  struct ops_pif_link *ret);
+
 /* ---- networks (ops-network.c) ---- */
 
 struct ops_network_args {

@@ -58,7 +58,8 @@ static const struct xe_field_def network_fields[] = {
     S("name-description", "name_description", XE_RW),
     SET("VIF-uuids", "VIFs", 0),
     SET("PIF-uuids", "PIFs", 0),
-    S("MTU", "MTU", XE_RW),
+    /* records.ml:1085-1090: set_MTU (Int64.of_string x). */
+    S("MTU", "MTU", XE_RW | XE_RAW_INT),
     S("bridge", "bridge", 0),
     S("managed", "managed", 0),
     MAP("other-config", "other_config", XE_RW),

@@ -185,56 +185,23 @@ static int refs_text(struct xe_reader *rd, const store_record *sr,
     return 0;
 }
 
-/* One line of the PIF's interface's sysfs file (sys/class/net/<dev>/<f>). */
-static bool read_netdev(struct xe_reader *rd, const store_record *pif,
-                        const char *file, char *buf, size_t size)
-{
-    const char *root = sriov_ctx_get_root(rd->fe->ops.sriov);
-    const char *dev = store_record_get(pif, "device");
-    _cleanup_free_ char *path = NULL;
-    FILE *f;
-    bool ok;
-
-    if (!dev || !*dev || strchr(dev, '/') ||
-        asprintf(&path, "%s/sys/class/net/%s/%s",
-                 strcmp(root, "/") ? root : "", dev, file) < 0)
-        return false;
-    f = fopen(path, "re");
-    if (!f)
-        return false;
-    ok = fgets(buf, (int)size, f) != NULL;
-    fclose(f);
-    if (ok)
-        buf[strcspn(buf, "\n")] = '\0';
-    return ok;
-}
-
 /*
  * PIF_metrics as XAPI shows it (records.ml): carrier "true"/"false",
- * speed "N Mbit/s", duplex "full", "half" (with carrier) or "unknown";
- * read from the interface now, the defaults when it cannot be read.
+ * speed "N Mbit/s", duplex "full", "half" or "unknown" (ops_pif_link).
  */
 static int pif_metric(struct xe_reader *rd, const store_record *pif,
                       const char *name, char **ret)
 {
-    char carrier[16] = "", speed[32] = "", duplex[16] = "";
-    bool up = read_netdev(rd, pif, "carrier", carrier, sizeof(carrier)) &&
-              strcmp(carrier, "1") == 0;
-    long mbps;
+    struct ops_pif_link link;
 
+    ops_pif_link(&rd->fe->ops, pif, &link);
     if (strcmp(name, "carrier") == 0)
-        *ret = strdup(up ? "true" : "false");
+        *ret = strdup(link.carrier ? "true" : "false");
     else if (strcmp(name, "speed") == 0) {
-        mbps = read_netdev(rd, pif, "speed", speed, sizeof(speed))
-                   ? strtol(speed, NULL, 10) : 0;
-        if (asprintf(ret, "%ld Mbit/s", mbps > 0 ? mbps : 0) < 0)
+        if (asprintf(ret, "%lld Mbit/s", link.speed) < 0)
             *ret = NULL;
-    } else {
-        bool full = read_netdev(rd, pif, "duplex", duplex, sizeof(duplex)) &&
-                    strcmp(duplex, "full") == 0;
-
-        *ret = strdup(full ? "full" : up ? "half" : "unknown");
-    }
+    } else
+        *ret = strdup(link.duplex);
     return *ret ? 0 : -ENOMEM;
 }
 

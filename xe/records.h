@@ -37,8 +37,12 @@ enum xe_field_flag {
     XE_HIDDEN = 1u << 2,        /* only shown when asked for by name */
     XE_NOCASE = 1u << 3,        /* filters compare case-insensitively */
     XE_DEPRECATED = 1u << 4,    /* " [DEPRECATED]" after the marker */
-    XE_COMMA = 1u << 5          /* a set shown joined with ", " (xe's
+    XE_COMMA = 1u << 5,         /* a set shown joined with ", " (xe's
                                  * concat_with_comma), not "; " */
+    XE_RAW_INT = 1u << 6        /* an int set with OCaml's Int64.of_string,
+                                 * not records.ml safe_i64_of_string: a
+                                 * bad value is INTERNAL_ERROR "Failure:
+                                 * Int64.of_string" */
 };
 
 /* Where a field's value comes from, for xe_record_fill(). */

@@ -235,50 +235,21 @@ static const char *const pif_metrics_fields[] = { "uuid", "io_read_kbs",
     "device_name", "speed", "duplex", "pci_bus_path", "last_updated",
     "other_config", NULL };
 
-/* One line of $root/sys/class/net/<dev>/<attr>, or "". */
-static void net_attr(struct xapi_store *xs, const char *dev,
-                     const char *attr, char *buf, size_t size)
-{
-    char path[512];
-    ssize_t n = -1;
-    int fd;
-
-    buf[0] = '\0';
-    if (!dev || !*dev || strchr(dev, '/'))
-        return;
-    snprintf(path, sizeof(path), "%s/sys/class/net/%s/%s",
-             xs->root && strcmp(xs->root, "/") != 0 ? xs->root : "", dev,
-             attr);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        n = read(fd, buf, size - 1);
-        close(fd);
-    }
-    buf[n > 0 ? n : 0] = '\0';
-    buf[strcspn(buf, "\n")] = '\0';
-}
-
-static int pif_metrics_record(struct xapi_store *xs, struct xstore_conn *c,
-                              const store_record *pif, struct xv **ret)
+static int pif_metrics_record(struct xstore_conn *c, const store_record *pif,
+                              struct xv **ret)
 {
     _cleanup_xv_ struct xv *rec = xv_new_struct();
-    const char *dev = store_record_get(pif, "device");
     const char *pci_uuid = store_record_get(pif, "PCI");
+    bool physical = streq_ptr(store_record_get(pif, "physical"), "true");
     store_record *pci = NULL;
-    char carrier[16], speed[32], duplex[16], uuid[37], ref[XAPI_REF_MAX];
-    long long mbps;
+    char uuid[37], ref[XAPI_REF_MAX];
+    struct ops_pif_link link;
     int r;
 
     if (!rec)
         return -ENOMEM;
-    /* Only a physical PIF has a NIC of its own. */
-    if (!streq_ptr(store_record_get(pif, "physical"), "true"))
-        dev = NULL;
-    net_attr(xs, dev, "carrier", carrier, sizeof(carrier));
-    net_attr(xs, dev, "speed", speed, sizeof(speed));
-    net_attr(xs, dev, "duplex", duplex, sizeof(duplex));
-    mbps = *speed ? strtoll(speed, NULL, 10) : 0;
-    if (dev && pci_uuid && *pci_uuid &&
+    ops_pif_link(&c->ops, pif, &link);
+    if (physical && pci_uuid && *pci_uuid &&
         store_get(c->st, "PCI", pci_uuid, &pci) < 0)
         pci = NULL;
     metrics_ref("PIF_metrics", store_record_uuid(pif), ref, uuid);
@@ -288,15 +259,16 @@ static int pif_metrics_record(struct xapi_store *xs, struct xstore_conn *c,
     if (xv_struct_set_string(rec, "uuid", uuid) < 0 ||
         xv_struct_set(rec, "io_read_kbs", xv_new_double(0)) < 0 ||
         xv_struct_set(rec, "io_write_kbs", xv_new_double(0)) < 0 ||
-        xv_struct_set_bool(rec, "carrier", strcmp(carrier, "1") == 0) < 0 ||
+        xv_struct_set_bool(rec, "carrier", link.carrier) < 0 ||
         xv_struct_set_string(rec, "vendor_id", PCI_FIELD("vendor_id")) < 0 ||
         xv_struct_set_string(rec, "vendor_name",
                              PCI_FIELD("vendor_name")) < 0 ||
         xv_struct_set_string(rec, "device_id", PCI_FIELD("device_id")) < 0 ||
         xv_struct_set_string(rec, "device_name",
                              PCI_FIELD("device_name")) < 0 ||
-        xv_struct_set_int(rec, "speed", mbps > 0 ? mbps : 0) < 0 ||
-        xv_struct_set_bool(rec, "duplex", strcmp(duplex, "full") == 0) < 0 ||
+        xv_struct_set_int(rec, "speed", link.speed) < 0 ||
+        xv_struct_set_bool(rec, "duplex",
+                           strcmp(link.duplex, "full") == 0) < 0 ||
         xv_struct_set_string(rec, "pci_bus_path", PCI_FIELD("pci_id")) < 0 ||
         xv_struct_set(rec, "last_updated",
                       xv_new_date_of(time(NULL), false)) < 0 ||
@@ -315,7 +287,8 @@ static int build_pif_metrics(void *userdata, struct xstore_conn *c,
                              char ref[XAPI_REF_MAX], struct xv **ret)
 {
     metrics_ref("PIF_metrics", store_record_uuid(pif), ref, NULL);
-    return pif_metrics_record(userdata, c, pif, ret);
+    (void)userdata;
+    return pif_metrics_record(c, pif, ret);
 }
 
 static int pif_metrics_all(void *userdata, struct xv **ret,

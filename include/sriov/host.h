@@ -29,6 +29,7 @@
 #ifndef SRIOV_HOST_H
 #define SRIOV_HOST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <sriov/ctx.h>
@@ -51,7 +52,8 @@ typedef struct sriov_netdev sriov_netdev;
 
 /** Flags of sriov_host_scan(). */
 enum sriov_scan_flags {
-    /** Also list plain NICs: non-VF network functions with an interface. */
+    /** Also list plain NICs: non-VF network-class functions, with an
+     *  interface or none (no driver, or a driver that gave it none). */
     SRIOV_SCAN_NICS = 1u << 0,
     /** Resolve vendor/device/class names from pci.ids during the scan. */
     SRIOV_SCAN_NAMES = 1u << 1
@@ -252,6 +254,28 @@ SRIOV_EXPORT int sriov_netdev_speed(sriov_netdev *nd);
 SRIOV_EXPORT int sriov_netdev_is_up(sriov_netdev *nd);
 /** phys_port_name ("p0", "pf0vf1"), or NULL if the driver has none. */
 SRIOV_EXPORT const char *sriov_netdev_phys_port_name(sriov_netdev *nd);
+
+/**
+ * Read attribute ATTR of any network interface (sys/class/net/IFNAME/ATTR,
+ * e.g. "carrier", "speed", "duplex", "mtu", "bonding/slaves"), read now, into BUF of SIZE
+ * bytes, trailing newline removed.  Returns its length, or -ENOENT (no
+ * such interface or attribute), -EINVAL (a name that is not an
+ * interface's, or the kernel's answer: "speed" of a link that is down),
+ * the kernel's other errnos.  The interface need not be a PCI function's
+ * (bridges, bonds, VLANs).
+ */
+SRIOV_EXPORT int sriov_ifname_read(sriov_ctx *ctx, const char *ifname,
+                                   const char *attr, char *buf, size_t size);
+
+/**
+ * The last component of link ATTR of a network interface (sys/class/net/
+ * IFNAME/ATTR: "master" -> the bond or bridge it is enslaved to,
+ * "brport/bridge" -> its bridge), into BUF of SIZE bytes.  Returns its
+ * length, or -ENOENT (no such link), -EINVAL, -ENAMETOOLONG.
+ */
+SRIOV_EXPORT int sriov_ifname_readlink(sriov_ctx *ctx, const char *ifname,
+                                       const char *attr, char *buf,
+                                       size_t size);
 
 #ifdef __cplusplus
 }

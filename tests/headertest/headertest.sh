@@ -36,4 +36,11 @@ src=$(find "$top_srcdir"/libsriov "$top_srcdir"/store "$top_srcdir"/plugin \
 if grep -n '"/sys' $src; then
     echo "FAIL: a '/sys' literal outside libsriov/sysfs.c"; exit 1
 fi
+# Above libsriov no sysfs path is spelled at all, rooted or not: the host is
+# read through libsriov (sriov_ifname_read() and the like).
+above=$(echo "$src" | grep -v '/libsriov/')
+# shellcheck disable=SC2086
+if grep -nE '"[^"]*sys/(class|bus|devices|module)/' $above; then
+    echo "FAIL: a sysfs path above libsriov: read it through libsriov"; exit 1
+fi
 echo "PASS: headers, exported symbols and the testable-root rule"

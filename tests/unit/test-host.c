@@ -167,6 +167,47 @@ START_TEST(test_host_several_netdevs)
 }
 END_TEST
 
+START_TEST(test_host_ifname_read)
+{
+    char buf[64];
+
+    /* any interface by name, read now: what PIF_metrics shows */
+    root = fixture_new("connectx5-2pf", NULL);
+    open_ctx();
+    ck_assert_int_eq(sriov_ifname_read(ctx, "enp175s0f0np0", "carrier", buf,
+                                       sizeof(buf)), 1);
+    ck_assert_str_eq(buf, "1");
+    ck_assert_int_eq(sriov_ifname_read(ctx, "enp175s0f0np0", "speed", buf,
+                                       sizeof(buf)), 5);
+    ck_assert_str_eq(buf, "25000");
+    ck_assert_int_gt(sriov_ifname_read(ctx, "enp175s0f1np1", "duplex", buf,
+                                       sizeof(buf)), 0);
+    ck_assert_str_eq(buf, "unknown");
+    ck_assert_int_eq(sriov_ifname_read(ctx, "nope", "carrier", buf,
+                                       sizeof(buf)), -ENOENT);
+    ck_assert_str_eq(buf, "");
+    ck_assert_int_eq(sriov_ifname_read(ctx, "enp175s0f0np0", "nope", buf,
+                                       sizeof(buf)), -ENOENT);
+    /* names the kernel never gives do not escape class/net */
+    ck_assert_int_eq(sriov_ifname_read(ctx, "..", "carrier", buf,
+                                       sizeof(buf)), -EINVAL);
+    ck_assert_int_eq(sriov_ifname_read(ctx, "a/b", "carrier", buf,
+                                       sizeof(buf)), -EINVAL);
+    ck_assert_int_eq(sriov_ifname_read(ctx, "enp175s0f0np0", "../x", buf,
+                                       sizeof(buf)), -EINVAL);
+    ck_assert_int_eq(sriov_ifname_read(ctx, "0123456789abcdef", "mtu", buf,
+                                       sizeof(buf)), -EINVAL);
+    /* a link: its last component */
+    ck_assert_int_eq(sriov_ifname_readlink(ctx, "enp175s0f0np0", "subsystem",
+                                           buf, sizeof(buf)), 3);
+    ck_assert_str_eq(buf, "net");
+    ck_assert_int_eq(sriov_ifname_readlink(ctx, "enp175s0f0np0", "master",
+                                           buf, sizeof(buf)), -ENOENT);
+    ck_assert_int_eq(sriov_ifname_readlink(ctx, "enp175s0f0np0", "subsystem",
+                                           buf, 3), -ENAMETOOLONG);
+}
+END_TEST
+
 START_TEST(test_host_nvme_is_not_network)
 {
     sriov_pf *pf;
@@ -242,6 +283,30 @@ START_TEST(test_host_pf_without_netdev)
     ck_assert_uint_eq(sriov_pf_netdev_count(pf), 0);
     ck_assert_int_eq(sriov_pf_iommu_group(pf), -1);
     ck_assert_uint_eq(sriov_pf_iommu_group_size(pf), 0);
+}
+END_TEST
+
+START_TEST(test_host_nic_without_sriov_or_netdev)
+{
+    sriov_pf *pf;
+
+    /* A ConnectX-5's second function: network class, no SR-IOV, no
+     * driver: a plain NIC of its own (XAPI gives it a PCI record). */
+    root = fixture_new("connectx5-nosriov", NULL);
+    open_ctx();
+    scan(0);
+    ck_assert_uint_eq(sriov_host_pf_count(host), 1);
+    host = sriov_host_free(host);
+    scan(SRIOV_SCAN_NICS);
+    ck_assert_uint_eq(sriov_host_pf_count(host), 2);
+    pf = sriov_host_pf(host, 1);
+    ck_assert_str_eq(sriov_pf_bdf(pf), "0000:af:00.1");
+    ck_assert(sriov_pf_is_network(pf));
+    ck_assert(!sriov_pf_is_sriov_capable(pf));
+    ck_assert_uint_eq(sriov_pf_netdev_count(pf), 0);
+    ck_assert_ptr_null(sriov_pf_driver(pf));
+    /* the walk still skips what is neither: the bridge above it */
+    ck_assert_ptr_null(sriov_host_find_pf(host, "0000:ae:00.0"));
 }
 END_TEST
 
@@ -466,10 +531,12 @@ static Suite *host_suite(void)
     tcase_add_test(tc, test_host_vfs_on_next_bus);
     tcase_add_test(tc, test_host_interleaved_vfs);
     tcase_add_test(tc, test_host_several_netdevs);
+    tcase_add_test(tc, test_host_ifname_read);
     tcase_add_test(tc, test_host_nvme_is_not_network);
     tcase_add_test(tc, test_host_plain_nics_only_when_asked);
     tcase_add_test(tc, test_host_several_domains);
     tcase_add_test(tc, test_host_pf_without_netdev);
+    tcase_add_test(tc, test_host_nic_without_sriov_or_netdev);
     tcase_add_test(tc, test_host_iommu_group_members);
     tcase_add_test(tc, test_host_scan_device);
     tcase_add_test(tc, test_host_bdf_parse);

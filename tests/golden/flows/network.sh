@@ -34,6 +34,7 @@ xe network-create name-label=x bridge=eth5
 xe network-create name-label=x bridge=br-red
 xe network-create name-label=x managed=maybe
 xe network-param-set uuid="$blue" MTU=20
+note "records.ml:1085-1090 sets MTU with Int64.of_string; its Failure is xapi_cli.ml:389's INTERNAL_ERROR, as network-create's"
 xe network-param-set uuid="$blue" MTU=abc
 xe network-param-set uuid="$blue" bridge=br0
 xe network-param-add uuid="$blue" param-name=other-config xo:ip=10.0.0.2
