@@ -372,4 +372,14 @@ int ops_vm_list(struct ops_ctx *ops, struct ops_vm **ret, size_t *n,
 int ops_vm_find(struct ops_ctx *ops, const char *uuid, struct ops_vm *ret,
                 struct xapi_error *err);
 
+/*
+ * What xen-sriov keeps of a VM (its other_config): the VM record of the
+ * store, or *ret = NULL when it has none (an empty other_config).  uuid
+ * as ops_vm gives it (lower case).  Changes go through
+ * ops_apply_changes(ops, "VM", ...): other_config:pci is checked there
+ * (ops-vm-config.c).
+ */
+int ops_vm_other_config(struct ops_ctx *ops, const char *uuid,
+                        store_record **ret, struct xapi_error *err);
+
 #endif

@@ -86,6 +86,32 @@ static int put_vifs(struct xstore_conn *c, struct xv *rec, const char *uuid)
     return xv_struct_set(rec, "VIFs", a);
 }
 
+/* other_config: what the store keeps of the VM (none: empty). */
+static int put_other_config(struct xstore_conn *c, struct xv *rec,
+                            const char *uuid)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    store_record *vm = NULL;
+    struct xv *m = xv_new_struct();
+    int r = m ? 0 : -ENOMEM;
+
+    if (r >= 0 && *uuid)
+        r = ops_vm_other_config(&c->ops, uuid, &vm, &err);
+    xapi_error_clear(&err);
+    for (size_t i = 0; r >= 0 && vm &&
+                       i < store_record_map_count(vm, "other_config"); i++)
+        r = xv_struct_set_string(m,
+                                 store_record_map_key(vm, "other_config", i),
+                                 store_record_map_value(vm, "other_config",
+                                                        i));
+    store_record_free(vm);
+    if (r < 0) {
+        xv_free(m);
+        return r;
+    }
+    return xv_struct_set(rec, "other_config", m);
+}
+
 /* records of XAPI's VM class for one VM; host is this dom0's uuid. */
 static int vm_record(struct xstore_conn *c, const struct ops_vm *vm,
                      const char *host, struct xv **ret)
@@ -169,7 +195,7 @@ static int vm_record(struct xstore_conn *c, const struct ops_vm *vm,
     if (r >= 0)
         r = xv_struct_set(rec, "HVM_shadow_multiplier", xv_new_double(1.0));
     if (r >= 0)
-        r = xv_struct_set(rec, "other_config", xv_new_struct());
+        r = put_other_config(c, rec, vm->uuid);
     if (r >= 0)
         r = xv_struct_set_int(rec, "domid", vm->domid);
     if (r >= 0)
