@@ -133,6 +133,12 @@ enum plugin_iommu_verdict {
  * its group may go to a domain when every member is a PCI bridge or is
  * assigned to the same domain.  @p why gets the reason when refused.
  */
+/* plugin_iommu_check for any PCI device (other_config:pci): a VF, a PF
+ * (its IOMMU group), else Xen's word on the device. */
+enum plugin_iommu_verdict plugin_iommu_check_device(
+    plugin *p, const char *bdf, char *const *same_domain, char *why,
+    size_t why_size);
+
 enum plugin_iommu_verdict plugin_iommu_judge(
     const char *vf_bdf, int group, const struct plugin_iommu_member *members,
     size_t n, char *why, size_t why_size);

@@ -155,6 +155,62 @@ enum plugin_iommu_verdict plugin_iommu_check(plugin *p, sriov_vf *vf,
     return judge_addresses(p, bdf, -1, xen, n, same_domain, why, why_size);
 }
 
+enum plugin_iommu_verdict plugin_iommu_check_device(
+    plugin *p, const char *bdf, char *const *same_domain, char *why,
+    size_t why_size)
+{
+    _cleanup_strv_free_ char **xen = NULL;
+    enum plugin_iommu_verdict v = PLUGIN_IOMMU_UNKNOWN;
+    sriov_host *h = NULL;
+    sriov_pf *pf;
+    sriov_vf *vf;
+    size_t n = 0;
+    void *state;
+    int r;
+
+    snprintf(why, why_size, "IOMMU group of %s not checked", bdf);
+    if (sriov_host_scan(&h, p->ctx, 0) >= 0) {
+        if ((vf = sriov_host_find_vf(h, bdf))) {
+            v = plugin_iommu_check(p, vf, same_domain, why, why_size);
+            sriov_host_free(h);
+            return v;
+        }
+        pf = sriov_host_find_pf(h, bdf);
+        if (pf && sriov_pf_iommu_group(pf) >= 0) {
+            unsigned size = sriov_pf_iommu_group_size(pf);
+            char **addrs = calloc(size + 1, sizeof(*addrs));
+
+            for (unsigned i = 0; addrs && i < size; i++)
+                addrs[i] = (char *)sriov_pf_iommu_group_member(pf, i);
+            if (addrs)
+                v = judge_addresses(p, bdf, sriov_pf_iommu_group(pf), addrs,
+                                    size, same_domain, why, why_size);
+            free(addrs);
+            sriov_host_free(h);
+            return v;
+        }
+        sriov_host_free(h);
+    }
+    /* A plain device, or no IOMMU groups in dom0: ask Xen. */
+    r = plugin_backend_state(p, &state);
+    if (r >= 0)
+        r = p->backend->iommu_group(p, bdf, &xen);
+    if (r == -EOPNOTSUPP) {
+        snprintf(why, why_size, "IOMMU group of %s not checked: dom0 has "
+                 "none for it and Xen was not asked (%s)", bdf, p->error);
+        return PLUGIN_IOMMU_UNKNOWN;
+    }
+    if (r == -ENODEV)
+        return plugin_iommu_judge(bdf, -1, NULL, 0, why, why_size);
+    if (r < 0) {
+        snprintf(why, why_size, "%s", p->error);
+        return PLUGIN_IOMMU_NO_GROUP;
+    }
+    while (xen[n])
+        n++;
+    return judge_addresses(p, bdf, -1, xen, n, same_domain, why, why_size);
+}
+
 int plugin_host_caps(plugin *p, int *ret_passthrough, int *ret_intremap)
 {
     struct plugin_host_caps caps = { -1, -1 };
