@@ -214,7 +214,7 @@ static int vm_fn(store_tx *tx, void *userdata)
         old = NULL;
         r = store_record_new(&cur, "VM");
         if (r >= 0)
-            r = store_record_set(cur, "uuid", a->uuid);
+            r = store_record_set_uuid(cur, a->uuid);
     } else if (r >= 0) {
         r = store_record_dup(&cur, old);
     }
