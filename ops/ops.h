@@ -366,6 +366,13 @@ int ops_vm_list(struct ops_ctx *ops, struct ops_vm **ret, size_t *n,
                 struct xapi_error *err);
 
 /*
+ * The directories ops_vm_list reads configs from, and last the one holding
+ * vm-config-dirs (what to watch for a changed config), NULL-terminated;
+ * free with strv_free().  @return 0, -ENOMEM
+ */
+int ops_vm_config_dirs(struct ops_ctx *ops, char ***ret);
+
+/*
  * The VM with this uuid (any case): UUID_INVALID [VM; uuid] when none.
  * ret is filled only on success; free it with ops_vm_done().
  */
