@@ -186,6 +186,12 @@ struct plugin_reserve {
     const char *short_network;      /* capacity failure: the network */
 };
 
+/* The VM (uuid) of @p vms whose other_config:pci lists @p bdf, or NULL:
+ * such a device is that VM's (XenServer 5.6's passthrough), never a VF
+ * given to a VIF. */
+const char *plugin_vm_listing(store_record *const *vms, size_t n,
+                              const char *bdf);
+
 /* Reserve (or adopt) one VF per VIF, all or none.  -ENOSPC: not enough
  * (r->short_network); -EBUSY: a VIF holds a VF for another domain. */
 int plugin_reserve(plugin *p, struct plugin_reserve *r);

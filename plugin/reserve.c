@@ -71,17 +71,16 @@ static int adopt(store_tx *tx, struct plugin_reserve *r, store_record *vif,
     return k;
 }
 
-/* Whether a VM's other_config:pci lists the device: it is that VM's
- * (XenServer 5.6's passthrough), never a VF of a network. */
-static bool vm_listed(store_record *const *vms, size_t n, const char *bdf)
+const char *plugin_vm_listing(store_record *const *vms, size_t n,
+                              const char *bdf)
 {
     for (size_t k = 0; k < n; k++) {
         const char *l = store_record_map_get(vms[k], "other_config", "pci");
 
         if (l && schema_pci_list_has(l, bdf))
-            return true;
+            return store_record_uuid(vms[k]);
     }
-    return false;
+    return NULL;
 }
 
 /* Take the lowest free candidate for VIF i. */
@@ -102,7 +101,7 @@ static int take(store_tx *tx, struct plugin_reserve *r, store_record *vif,
             return k;
         if (*store_record_get(pci, "reserved_by") ||
             *store_record_get(pci, "scheduled_to_be_attached_to") ||
-            vm_listed(vms, n_vms, store_record_get(pci, "pci_id"))) {
+            plugin_vm_listing(vms, n_vms, store_record_get(pci, "pci_id"))) {
             store_record_free(pci);
             continue;                   /* taken since the candidates */
         }

@@ -385,6 +385,18 @@ START_TEST(test_plugin_vm_pci_passthrough)
     ck_assert_int_eq(ops_plugin_domain_start(p, 6, &err), 1);
     ck_assert_str_eq(held(a), "0000:3b:02.1");
     ck_assert_ptr_null(strstr(dry_log, "0000:3b:02.0"));
+    {
+        struct plugin_vf_status *v = NULL;
+        size_t n = 0;
+
+        ck_assert_int_eq(plugin_network_sriov_vfs(p, net.ns, &v, &n), 0);
+        ck_assert_uint_ge(n, 1);
+        ck_assert_str_eq(v[0].bdf, "0000:3b:02.0");
+        ck_assert_ptr_nonnull(v[0].unusable);
+        ck_assert_ptr_nonnull(strstr(v[0].unusable, "other-config:pci of "
+                                     "VM " VM1));
+        plugin_vf_status_free(v, n);
+    }
 
     /* VM1's domain: both devices, in the list's order (N). */
     dry_log[0] = '\0';

@@ -11,6 +11,7 @@ p1=$OUT
 xe network-create name-label=sriov
 net=$OUT
 xe network-sriov-create pif-uuid="$p1" network-uuid="$net" num-vfs=2
+sriov=$OUT
 xe pci-list params=pci-id,driver-name
 vm=6b3f1c2e-8a1d-4f0e-9b7c-1d2e3f4a5b6c
 vm2=0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5
@@ -26,6 +27,9 @@ xe vm-param-set uuid=$vm other-config:pci=1/0000:3b:0a.0,0/0000:3B:02.2 other-co
 xe vm-param-get uuid=$vm param-name=other-config
 xe vm-list other-config:pci=1/0000:3b:0a.0,0/0000:3B:02.2 --minimal
 xe vm-param-list uuid=$vm
+note "the network's VF a VM lists is not capacity"
+xe network-sriov-diagnose uuid=$sriov
+xe network-sriov-param-get uuid=$sriov param-name=remaining-capacity
 
 note "bad input: the error says why, the value stays"
 xe vm-param-set uuid=$vm other-config:pci=0/3b:00.0
