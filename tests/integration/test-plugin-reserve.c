@@ -413,6 +413,21 @@ START_TEST(test_plugin_vm_pci_passthrough)
     ck_assert_str_eq(pt_field("PCI", net.vf[1], "reserved_domid"), "-1");
     check_paths();
 
+    /* A VIF's VF cannot be listed: VM2's VIF holds 3b:02.1. */
+    {
+        struct ops_ctx ops = { .sriov = plugin_sriov_ctx(p), .st = pt_st,
+                               .caller = "test" };
+        struct ops_change c = { OPS_MAP_PUT, "other_config", "pci",
+                                "0/0000:3b:02.1" };
+
+        ck_assert_int_eq(ops_apply_changes(&ops, "VM", VM2, &c, 1, &err),
+                         -EBUSY);
+        ck_assert_str_eq(err.code, "VALUE_NOT_SUPPORTED");
+        ck_assert_ptr_nonnull(strstr(err.params[2], a));
+        xapi_error_clear(&err);
+        ck_assert_int_eq(store_get(pt_st, "VM", VM2, &vm), -ENOENT);
+    }
+
     /* A stored list that no longer parses (written behind our back):
      * the start says so, nothing attached. */
     pt_domain_destroy(5);
