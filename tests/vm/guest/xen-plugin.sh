@@ -140,6 +140,45 @@ tap_comment "xen-sriovd CPU ticks so far (utime stime):" \
     "$(cut -d' ' -f14,15 /proc/$sriovd/stat)"
 check "xl destroy nopt" xl destroy nopt
 
+# XenServer 5.6's other-config:pci: the VM's list gives it VF 0, its VIF
+# gets VF 1 (a VF a VM lists is never a VIF's).  The VM is known to xe by
+# an xl config in /etc/xen.
+vf1=$(xen_vf "$pf" 1)
+mkdir -p /etc/xen
+printf 'name = "pci2"\nuuid = "%s"\n' "$VM" >/etc/xen/pci2.cfg
+check "xe vm-param-set uuid=$VM other-config:pci=0/$vf" \
+    xe vm-param-set uuid="$VM" other-config:pci="0/$vf"
+listed() {
+    [ "$(xe vm-param-get uuid="$VM" param-name=other-config \
+         param-key=pci)" = "0/$vf" ]
+}
+check "xe vm-param-get shows it" listed
+check "xl create pci2 (uuid $VM, passthrough=\"enabled\", no pci=[])" \
+    xen_create_vm pci2 "$VM" xs_test=pci2 'passthrough = "enabled"' || {
+    daemon_log
+    return 0
+}
+both() {
+    xl pci-list pci2 >/tmp/pci2.list &&
+        grep -q "$vf" /tmp/pci2.list && grep -q "$vf1" /tmp/pci2.list
+}
+check "xen-sriovd attached $vf (other-config:pci) and $vf1 (the VIF's)" \
+    wait_for 1200 both || daemon_log 60
+check "the VIF holds $vf1, not the listed $vf" \
+    sh -c "[ \"\$(xe vif-param-get uuid=$vif param-name=reserved-pci)\" = \
+           $vf1 ]"
+pci2_done() { xen_domu_said pci2 DOMU-DONE; }
+check "the domU booted and ran its checks" wait_for 2400 pci2_done
+xen_domu_results pci2
+check "xl destroy pci2" xl destroy pci2
+check "xen-sriovd released the VIF's VF" wait_for 600 released
+check "xe vm-param-remove param-key=pci" \
+    xe vm-param-remove uuid="$VM" param-name=other-config param-key=pci
+# The listed VF stays with pciback (as XAPI leaves it): give it back.
+check "xl pci-assignable-remove -r $vf" \
+    /usr/lib/xen-4.17/bin/xl pci-assignable-remove -r "$vf"
+rm -f /etc/xen/pci2.cfg
+
 check "xen-sriovd --reconcile finds nothing to do" \
     sh -c "[ -z \"\$(xen-sriovd --reconcile)\" ]"
 tap_comment "xen-sriovd CPU ticks (utime stime):" \
