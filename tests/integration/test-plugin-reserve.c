@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops/ops.h"
 #include "tests/helpers/paths-walk.h"
 #include "tests/helpers/plugin-test.h"
 
