@@ -4,7 +4,7 @@
 # its VM's other-config:pci, one its VIF's, both hot-plugged by xen-sriovd.
 two_vfs() { [ "$(lspci -n | grep -c ' 1b36:0010')" -ge 2 ]; }
 i=0
-while ! two_vfs && [ $i -lt 1200 ]; do
+while ! two_vfs && [ $i -lt 3000 ]; do
     sleep 0.1
     i=$((i + 1))
 done

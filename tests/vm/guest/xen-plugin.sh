@@ -162,8 +162,11 @@ both() {
     xl pci-list pci2 >/tmp/pci2.list &&
         grep -q "$vf" /tmp/pci2.list && grep -q "$vf1" /tmp/pci2.list
 }
+# The second device of a running PV domain is hot-plugged through its
+# pcifront (libxl waits for the guest to reconfigure): a domU still
+# booting under TCG takes minutes.
 check "xen-sriovd attached $vf (other-config:pci) and $vf1 (the VIF's)" \
-    wait_for 1200 both || daemon_log 60
+    wait_for 4800 both || daemon_log 60
 check "the VIF holds $vf1, not the listed $vf" \
     sh -c "[ \"\$(xe vif-param-get uuid=$vif param-name=reserved-pci)\" = \
            $vf1 ]"
