@@ -80,7 +80,6 @@ EXTRA_DIST += $(VM_TESTS) docs/vm-tests.md \
 	tests/vm/guest/selftest-persist.sh tests/vm/vm-wire.sh \
 	tests/vm/guest/xen-igb.sh tests/vm/guest/xen-igb-restore.sh \
 	tests/vm/guest/domu-igb.sh tests/vm/guest/domu-spin.sh \
-	tests/vm/guest/domu-pci2.sh \
 	tests/vm/guest/xen-tcg-crash.sh \
 	tests/vm/guest/deb-install.sh tests/vm/guest/deb-remove.sh
 CLEANFILES += tests/vm/*.console.log tests/vm/*.wire.pcap tests/vm/test-suite.log \
