@@ -21,6 +21,7 @@ ops_libops_la_SOURCES = \
 	ops/ops-capacity.c \
 	ops/ops-vif.c \
 	ops/ops-vm.c \
+	ops/ops-vm-config.c \
 	ops/plugin-error.h \
 	ops/plugin-error.c
 ops_libops_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XLUTIL_CFLAGS)

@@ -7,10 +7,24 @@
 
 #include "ops/ops-internal.h"
 
+/* The VM whose other_config:pci lists bdf, or NULL. */
+static const char *listed_by(const struct ops_records *vms, const char *bdf)
+{
+    for (size_t k = 0; k < vms->n; k++) {
+        const char *l = store_record_map_get(vms->v[k], "other_config",
+                                             "pci");
+
+        if (l && schema_pci_list_has(l, bdf))
+            return store_record_uuid(vms->v[k]);
+    }
+    return NULL;
+}
+
 /* Why vf (with its record rec, may be NULL) cannot be given, or "". */
 static void judge(sriov_vf *vf, const store_record *rec,
-                  struct ops_vf_status *s)
+                  const struct ops_records *vms, struct ops_vf_status *s)
 {
+    const char *owner = listed_by(vms, sriov_vf_bdf(vf));
     const char *busy = sriov_vf_busy_reason(vf);
     const char *vif = ops__get(rec, "reserved_by");
     const char *vm = ops__get(rec, "scheduled_to_be_attached_to");
@@ -22,6 +36,9 @@ static void judge(sriov_vf *vf, const store_record *rec,
                  "(domid %s)", vif, ops__get(rec, "reserved_domid"));
     else if (*vm)
         snprintf(s->reason, sizeof(s->reason), "scheduled for VM %s", vm);
+    else if (owner)
+        snprintf(s->reason, sizeof(s->reason), "in the other-config:pci of "
+                 "VM %s: passed through to it, never a VIF's", owner);
     else if (busy)
         snprintf(s->reason, sizeof(s->reason), "in use outside xen-sriov: "
                  "%s", busy);
@@ -43,7 +60,7 @@ int ops_network_sriov_diagnose(struct ops_ctx *ops, const char *uuid,
                                struct xapi_error *err)
 {
     _cleanup_record_ store_record *ns = NULL, *pif = NULL, *pci = NULL;
-    _cleanup_records_ struct ops_records vfs = { 0 };
+    _cleanup_records_ struct ops_records vfs = { 0 }, vms = { 0 };
     _cleanup_free_ struct ops_vf_status *v = NULL;
     struct store_match m = { "physical_function", "" };
     sriov_host *h = NULL;
@@ -62,6 +79,9 @@ int ops_network_sriov_diagnose(struct ops_ctx *ops, const char *uuid,
     m.value = store_record_uuid(pci);
     r = store_list(ops->st, "PCI", &m, 1, STORE_LIST_SKIP_INVALID, &vfs.v,
                    &vfs.n);
+    if (r >= 0)
+        r = store_list(ops->st, "VM", NULL, 0, STORE_LIST_SKIP_INVALID,
+                       &vms.v, &vms.n);
     if (r < 0)
         return ops__store_fail(ops, r, err);
     r = sriov_host_scan_device(&h, ops->sriov, ops__get(pci, "pci_id"), 0);
@@ -85,7 +105,7 @@ int ops_network_sriov_diagnose(struct ops_ctx *ops, const char *uuid,
                 rec = vfs.v[k];
         if (rec)
             memcpy(v[i].pci_uuid, store_record_uuid(rec), 37);
-        judge(vf, rec, &v[i]);
+        judge(vf, rec, &vms, &v[i]);
         /* xen-sriovd gives only VFs with a record (an interrupted create
          * leaves none until it is finished). */
         if (v[i].usable && !rec) {

@@ -243,6 +243,18 @@ static int apply_one(store_record *r, const struct ops_change *c,
     return -EINVAL;
 }
 
+int ops__apply_to(store_record *r, const struct ops_change *c, size_t n,
+                  struct xapi_error *err)
+{
+    int k = 0;
+
+    for (size_t i = 0; k >= 0 && i < n; i++)
+        k = apply_one(r, &c[i], err);
+    if (k >= 0)
+        k = ops__check_record(r, err);
+    return k;
+}
+
 static int apply_fn(store_tx *tx, void *userdata)
 {
     struct apply_args *a = userdata;
@@ -254,10 +266,8 @@ static int apply_fn(store_tx *tx, void *userdata)
     r = ops__tx_lookup(tx, a->cls, a->uuid, &cur, a->err);
     if (r >= 0)
         r = store_record_dup(&old, cur);
-    for (size_t i = 0; r >= 0 && i < a->n; i++)
-        r = apply_one(cur, &a->c[i], a->err);
     if (r >= 0)
-        r = ops__check_record(cur, a->err);
+        r = ops__apply_to(cur, a->c, a->n, a->err);
     return r < 0 ? r : ops__tx_update(tx, &a->undo, old, cur);
 }
 
@@ -272,6 +282,8 @@ int ops_apply_changes(struct ops_ctx *ops, const char *cls,
 
     if (!schema_class_find(cls))
         return xapi_error_internal(err, -EINVAL, "unknown class '%s'", cls);
+    if (strcmp(cls, "VM") == 0)
+        return ops__vm_apply_changes(ops, uuid, changes, n, err);
     r = ops__transact(ops, apply_fn, &a, &a.undo, err);
     ops__undo_reset(&a.undo);
     if (r >= 0)

@@ -150,6 +150,21 @@ bool ops__has_word(const char *list, const char *word);
  */
 int ops__check_record(const store_record *r, struct xapi_error *err);
 
+/* The changes of ops_apply_changes on one record, then its checks. */
+int ops__apply_to(store_record *r, const struct ops_change *c, size_t n,
+                  struct xapi_error *err);
+
+/*
+ * ops_apply_changes of a VM (ops-vm-config.c): the VM must be one Xen
+ * knows (UUID_INVALID [VM; uuid]); its record is made by the first key
+ * and destroyed with the last; other_config:pci is checked against the
+ * host and the store (VALUE_NOT_SUPPORTED [other_config:pci; value;
+ * why]).
+ */
+int ops__vm_apply_changes(struct ops_ctx *ops, const char *uuid,
+                          const struct ops_change *c, size_t n,
+                          struct xapi_error *err);
+
 /* ---- shared by sriov create/destroy and the scan ---- */
 
 /*

@@ -348,39 +348,82 @@ static int read_dir(struct vmlist *l, const char *root, const char *dir,
     return r;
 }
 
-/* $root/etc/xen, its auto/, and the directories vm-config-dirs lists. */
-static int read_configs(struct vmlist *l, const char *root)
+static int strv_push(char ***v, size_t *n, char *s)
+{
+    char **w;
+
+    if (!s)
+        return -ENOMEM;
+    w = realloc(*v, (*n + 2) * sizeof(*w));
+    if (!w) {
+        free(s);
+        return -ENOMEM;
+    }
+    w[(*n)++] = s;
+    w[*n] = NULL;
+    *v = w;
+    return 0;
+}
+
+static char *path_join(const char *a, const char *b)
+{
+    char *s;
+
+    return asprintf(&s, "%s%s", a, b) < 0 ? NULL : s;
+}
+
+/* $root/etc/xen, its auto/, the directories vm-config-dirs lists, and
+ * (last, not a config directory) the one holding that list. */
+static int config_dirs(const char *root, char ***ret)
 {
     const char *pre = strcmp(root, "/") ? root : "";
-    _cleanup_free_ char *dir = NULL, *list = NULL;
+    _cleanup_free_ char *list = NULL;
     _cleanup_fclose_ FILE *f = NULL;
-    char line[4096];
+    char **v = NULL, line[4096];
+    size_t n = 0;
     int r;
 
-    if (asprintf(&dir, "%s/etc/xen", pre) < 0)
-        return -ENOMEM;
-    r = read_dir(l, root, dir, true);
-    free(dir);
-    dir = NULL;
-    if (r >= 0 && asprintf(&dir, "%s/etc/xen/auto", pre) < 0)
-        return -ENOMEM;
+    r = strv_push(&v, &n, path_join(pre, "/etc/xen"));
     if (r >= 0)
-        r = read_dir(l, root, dir, false);
-    if (r < 0 || asprintf(&list, "%s/etc/xen-sriov/vm-config-dirs", pre) < 0)
-        return r < 0 ? r : -ENOMEM;
-    f = fopen(list, "re");
+        r = strv_push(&v, &n, path_join(pre, "/etc/xen/auto"));
+    if (r >= 0 && !(list = path_join(pre, "/etc/xen-sriov/vm-config-dirs")))
+        r = -ENOMEM;
+    if (r >= 0)
+        f = fopen(list, "re");
     while (r >= 0 && f && fgets(line, sizeof(line), f)) {
         char *s = line + strspn(line, " \t");
 
         s[strcspn(s, "\r\n")] = '\0';
         if (*s != '/')
             continue;           /* comments, blank and relative lines */
-        free(dir);
-        dir = NULL;
-        if (asprintf(&dir, "%s%s", pre, s) < 0)
-            return -ENOMEM;
-        r = read_dir(l, root, dir, false);
+        r = strv_push(&v, &n, path_join(pre, s));
     }
+    if (r >= 0)
+        r = strv_push(&v, &n, path_join(pre, "/etc/xen-sriov"));
+    if (r < 0) {
+        strv_free(v);
+        return r;
+    }
+    *ret = v;
+    return 0;
+}
+
+int ops_vm_config_dirs(struct ops_ctx *ops, char ***ret)
+{
+    const char *root = sriov_ctx_get_root(ops->sriov);
+
+    return config_dirs(root ? root : "/", ret);
+}
+
+/* The configs of every directory config_dirs names: *.cfg only in the
+ * first ($root/etc/xen, which holds xl.conf and scripts too). */
+static int read_configs(struct vmlist *l, const char *root)
+{
+    _cleanup_strv_free_ char **dirs = NULL;
+    int r = config_dirs(root, &dirs);
+
+    for (size_t i = 0; r >= 0 && dirs[i] && dirs[i + 1]; i++)
+        r = read_dir(l, root, dirs[i], i == 0);
     return r;
 }
 

@@ -385,10 +385,27 @@ int ops_vm_list(struct ops_ctx *ops, struct ops_vm **ret, size_t *n,
                 struct xapi_error *err);
 
 /*
+ * The directories ops_vm_list reads configs from, and last the one holding
+ * vm-config-dirs (what to watch for a changed config), NULL-terminated;
+ * free with strv_free().  @return 0, -ENOMEM
+ */
+int ops_vm_config_dirs(struct ops_ctx *ops, char ***ret);
+
+/*
  * The VM with this uuid (any case): UUID_INVALID [VM; uuid] when none.
  * ret is filled only on success; free it with ops_vm_done().
  */
 int ops_vm_find(struct ops_ctx *ops, const char *uuid, struct ops_vm *ret,
                 struct xapi_error *err);
+
+/*
+ * What xen-sriov keeps of a VM (its other_config): the VM record of the
+ * store, or *ret = NULL when it has none (an empty other_config).  uuid
+ * as ops_vm gives it (lower case).  Changes go through
+ * ops_apply_changes(ops, "VM", ...): other_config:pci is checked there
+ * (ops-vm-config.c).
+ */
+int ops_vm_other_config(struct ops_ctx *ops, const char *uuid,
+                        store_record **ret, struct xapi_error *err);
 
 #endif

@@ -464,6 +464,71 @@ out:
     return r;
 }
 
+/* ---- other_config:pci: XenServer 5.6's passthrough -------------------- */
+
+/*
+ * Pass the devices of the VM's other_config:pci through to @p domid, as a
+ * VF is (host and IOMMU checks, made assignable, attached), in the list's
+ * order.  Those attached already are left alone.  At the domain's death
+ * libxl takes them from it; they stay assignable (with pciback), as
+ * XAPI leaves them, for the VM's next start.
+ * @return the number of devices attached now
+ */
+static int vm_pci_start(plugin *p, const char *vm, unsigned domid)
+{
+    struct schema_pci_item d[SCHEMA_PCI_MAX];
+    _cleanup_strv_free_ char **held = NULL;
+    store_record *rec = NULL;
+    const char *list;
+    char why[512];
+    void *state;
+    int n, r, done = 0;
+
+    r = plugin_store_get(p, "VM", vm, &rec);
+    if (r == -ENOENT)
+        return 0;
+    if (r < 0)
+        return plugin_fail_store(p, r);
+    list = store_record_map_get(rec, "other_config", "pci");
+    if (!list) {
+        store_record_free(rec);
+        return 0;
+    }
+    n = schema_pci_list_parse(list, d, why, sizeof(why));
+    store_record_free(rec);
+    if (n < 0)
+        return plugin_fail(p, -EINVAL, "VM %s: other-config:pci: %s: set "
+                           "it again with xe vm-param-set", vm, why);
+    r = plugin_host_check(p);
+    if (r >= 0 && p->backend->domain_check)
+        r = p->backend->domain_check(p, domid);
+    if (r >= 0)
+        r = plugin_backend_state(p, &state);
+    if (r >= 0)
+        r = plugin_domain_pcis(p, domid, &held);
+    for (int i = 0; r >= 0 && i < n; i++) {
+        enum plugin_iommu_verdict v;
+
+        if (in_strv(held, d[i].bdf))
+            continue;
+        v = plugin_iommu_check_device(p, d[i].bdf, held, why, sizeof(why));
+        if (v == PLUGIN_IOMMU_SHARED || v == PLUGIN_IOMMU_NO_GROUP) {
+            r = plugin_fail(p, -EPERM, "VM %s: other-config:pci device %s: "
+                            "%s", vm, d[i].bdf, why);
+            break;
+        }
+        r = p->backend->assignable_add(p, d[i].bdf);
+        if (r >= 0)
+            r = p->backend->pci_attach(p, domid, d[i].bdf);
+        if (r < 0)
+            break;
+        plugin_log(p, LOG_NOTICE, "device %s attached to domain %u "
+                   "(other-config:pci of VM %s)", d[i].bdf, domid, vm);
+        done++;
+    }
+    return r < 0 ? r : done;
+}
+
 /* ---- entry points ------------------------------------------------------ */
 
 int plugin_domain_start(plugin *p, unsigned domid)
@@ -491,6 +556,13 @@ int plugin_domain_start(plugin *p, unsigned domid)
     if (n && plugin_domain_exists(p, domid) > 0)
         r = acquire(p, vm, domid, vifs, n, f);
     plugin_vifs_free(vifs, n);
+    if (r >= 0 && plugin_domain_exists(p, domid) > 0) {
+        int k = vm_pci_start(p, vm, domid);
+
+        if (k < 0)
+            return note(p, k, f, NULL, vm, NULL);
+        r += k;
+    }
     return r;
 }
 

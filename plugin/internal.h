@@ -133,6 +133,12 @@ enum plugin_iommu_verdict {
  * its group may go to a domain when every member is a PCI bridge or is
  * assigned to the same domain.  @p why gets the reason when refused.
  */
+/* plugin_iommu_check for any PCI device (other_config:pci): a VF, a PF
+ * (its IOMMU group), else Xen's word on the device. */
+enum plugin_iommu_verdict plugin_iommu_check_device(
+    plugin *p, const char *bdf, char *const *same_domain, char *why,
+    size_t why_size);
+
 enum plugin_iommu_verdict plugin_iommu_judge(
     const char *vf_bdf, int group, const struct plugin_iommu_member *members,
     size_t n, char *why, size_t why_size);
@@ -179,6 +185,12 @@ struct plugin_reserve {
     char (*got)[37];                /* per VIF: the VF reserved */
     const char *short_network;      /* capacity failure: the network */
 };
+
+/* The VM (uuid) of @p vms whose other_config:pci lists @p bdf, or NULL:
+ * such a device is that VM's (XenServer 5.6's passthrough), never a VF
+ * given to a VIF. */
+const char *plugin_vm_listing(store_record *const *vms, size_t n,
+                              const char *bdf);
 
 /* Reserve (or adopt) one VF per VIF, all or none.  -ENOSPC: not enough
  * (r->short_network); -EBUSY: a VIF holds a VF for another domain. */

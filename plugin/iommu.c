@@ -102,16 +102,44 @@ static enum plugin_iommu_verdict judge_addresses(
     return v;
 }
 
+/* The group Xen reports for a device (what to do where dom0 sees none);
+ * what names the device in the reason ("VF " or ""). */
+static enum plugin_iommu_verdict ask_xen(plugin *p, const char *what,
+                                         const char *bdf,
+                                         char *const *same_domain,
+                                         char *why, size_t why_size)
+{
+    _cleanup_strv_free_ char **xen = NULL;
+    size_t n = 0;
+    void *state;
+    int r;
+
+    r = plugin_backend_state(p, &state);
+    if (r >= 0)
+        r = p->backend->iommu_group(p, bdf, &xen);
+    if (r == -EOPNOTSUPP) {
+        snprintf(why, why_size, "IOMMU group of %s%s not checked: dom0 "
+                 "has no IOMMU groups and Xen was not asked (%s)", what, bdf,
+                 p->error);
+        return PLUGIN_IOMMU_UNKNOWN;
+    }
+    if (r == -ENODEV)
+        return plugin_iommu_judge(bdf, -1, NULL, 0, why, why_size);
+    if (r < 0) {
+        snprintf(why, why_size, "%s", p->error);
+        return PLUGIN_IOMMU_NO_GROUP;
+    }
+    while (xen[n])
+        n++;
+    return judge_addresses(p, bdf, -1, xen, n, same_domain, why, why_size);
+}
+
 enum plugin_iommu_verdict plugin_iommu_check(plugin *p, sriov_vf *vf,
                                              char *const *same_domain,
                                              char *why, size_t why_size)
 {
     const char *bdf = sriov_vf_bdf(vf);
     int group = sriov_vf_iommu_group(vf);
-    _cleanup_strv_free_ char **xen = NULL;
-    size_t n = 0;
-    void *state;
-    int r;
 
     if (group >= 0) {
         unsigned size = sriov_vf_iommu_group_size(vf);
@@ -135,24 +163,43 @@ enum plugin_iommu_verdict plugin_iommu_check(plugin *p, sriov_vf *vf,
 
     /* No IOMMU groups in dom0: on Xen the hypervisor owns the IOMMU and
      * Linux never sees it (the DMAR/IVRS tables are hidden).  Ask Xen. */
-    r = plugin_backend_state(p, &state);
-    if (r >= 0)
-        r = p->backend->iommu_group(p, bdf, &xen);
-    if (r == -EOPNOTSUPP) {
-        snprintf(why, why_size, "IOMMU group of VF %s not checked: dom0 "
-                 "has no IOMMU groups and Xen was not asked (%s)", bdf,
-                 p->error);
-        return PLUGIN_IOMMU_UNKNOWN;
+    return ask_xen(p, "VF ", bdf, same_domain, why, why_size);
+}
+
+enum plugin_iommu_verdict plugin_iommu_check_device(
+    plugin *p, const char *bdf, char *const *same_domain, char *why,
+    size_t why_size)
+{
+    enum plugin_iommu_verdict v = PLUGIN_IOMMU_UNKNOWN;
+    sriov_host *h = NULL;
+    sriov_pf *pf;
+    sriov_vf *vf;
+
+    snprintf(why, why_size, "IOMMU group of %s not checked", bdf);
+    if (sriov_host_scan(&h, p->ctx, 0) >= 0) {
+        if ((vf = sriov_host_find_vf(h, bdf))) {
+            v = plugin_iommu_check(p, vf, same_domain, why, why_size);
+            sriov_host_free(h);
+            return v;
+        }
+        pf = sriov_host_find_pf(h, bdf);
+        if (pf && sriov_pf_iommu_group(pf) >= 0) {
+            unsigned size = sriov_pf_iommu_group_size(pf);
+            char **addrs = calloc(size + 1, sizeof(*addrs));
+
+            for (unsigned i = 0; addrs && i < size; i++)
+                addrs[i] = (char *)sriov_pf_iommu_group_member(pf, i);
+            if (addrs)
+                v = judge_addresses(p, bdf, sriov_pf_iommu_group(pf), addrs,
+                                    size, same_domain, why, why_size);
+            free(addrs);
+            sriov_host_free(h);
+            return v;
+        }
+        sriov_host_free(h);
     }
-    if (r == -ENODEV)
-        return plugin_iommu_judge(bdf, -1, NULL, 0, why, why_size);
-    if (r < 0) {
-        snprintf(why, why_size, "%s", p->error);
-        return PLUGIN_IOMMU_NO_GROUP;
-    }
-    while (xen[n])
-        n++;
-    return judge_addresses(p, bdf, -1, xen, n, same_domain, why, why_size);
+    /* A plain device, or no IOMMU groups in dom0: ask Xen. */
+    return ask_xen(p, "", bdf, same_domain, why, why_size);
 }
 
 int plugin_host_caps(plugin *p, int *ret_passthrough, int *ret_intremap)

@@ -148,8 +148,10 @@ sriov_ctx *plugin_sriov_ctx(plugin *p);
  * SR-IOV VIF of its VM a VF (see the top of this file).  Idempotent: VIFs
  * already attached to this domain are left alone, a start interrupted by
  * a crash is finished.  A domain without a VM UUID or without SR-IOV VIFs
- * is not an error (0).
- * @return the number of VIFs attached by this call; -ENOSPC
+ * is not an error (0).  Then the devices of the VM's other_config:pci
+ * are passed through (docs/plugin.md, step 7).
+ * @return the number of VIFs and other_config:pci devices attached by
+ *         this call; -EINVAL (a stored pci list that does not parse); -ENOSPC
  *         (NETWORK_SRIOV_INSUFFICIENT_CAPACITY); -EPERM (OPERATION_NOT_
  *         ALLOWED: IOMMU or passthrough refused, the reason says what to
  *         change); -EBUSY (the VM's lock is held: a cold-plug or another

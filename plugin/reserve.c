@@ -71,9 +71,21 @@ static int adopt(store_tx *tx, struct plugin_reserve *r, store_record *vif,
     return k;
 }
 
+const char *plugin_vm_listing(store_record *const *vms, size_t n,
+                              const char *bdf)
+{
+    for (size_t k = 0; k < n; k++) {
+        const char *l = store_record_map_get(vms[k], "other_config", "pci");
+
+        if (l && schema_pci_list_has(l, bdf))
+            return store_record_uuid(vms[k]);
+    }
+    return NULL;
+}
+
 /* Take the lowest free candidate for VIF i. */
 static int take(store_tx *tx, struct plugin_reserve *r, store_record *vif,
-                size_t i)
+                size_t i, store_record *const *vms, size_t n_vms)
 {
     for (size_t c = 0; c < r->n_cands[i]; c++) {
         const char *uuid = r->cands[i][c].uuid;
@@ -88,7 +100,8 @@ static int take(store_tx *tx, struct plugin_reserve *r, store_record *vif,
         if (k < 0)
             return k;
         if (*store_record_get(pci, "reserved_by") ||
-            *store_record_get(pci, "scheduled_to_be_attached_to")) {
+            *store_record_get(pci, "scheduled_to_be_attached_to") ||
+            plugin_vm_listing(vms, n_vms, store_record_get(pci, "pci_id"))) {
             store_record_free(pci);
             continue;                   /* taken since the candidates */
         }
@@ -119,12 +132,18 @@ static int take(store_tx *tx, struct plugin_reserve *r, store_record *vif,
 static int reserve_tx(store_tx *tx, void *userdata)
 {
     struct plugin_reserve *r = userdata;
-    int k = 0;
+    store_record **vms = NULL;
+    size_t n_vms = 0;
+    int k;
 
     /* Run again from scratch after a conflict. */
     r->short_network = NULL;
     for (size_t i = 0; i < r->n; i++)
         r->got[i][0] = '\0';
+    /* The VM records (a few: only VMs with an other_config) are read in
+     * the transaction: a pci list set meanwhile conflicts with it. */
+    k = store_tx_list(tx, "VM", NULL, 0, STORE_LIST_SKIP_INVALID, &vms,
+                      &n_vms);
     for (size_t i = 0; i < r->n && k >= 0; i++) {
         store_record *vif = NULL;
         const char *cur;
@@ -133,9 +152,11 @@ static int reserve_tx(store_tx *tx, void *userdata)
         if (k < 0)
             break;
         cur = store_record_get(vif, "reserved_pci");
-        k = *cur ? adopt(tx, r, vif, cur, i) : take(tx, r, vif, i);
+        k = *cur ? adopt(tx, r, vif, cur, i)
+                 : take(tx, r, vif, i, vms, n_vms);
         store_record_free(vif);
     }
+    store_record_list_free(vms, n_vms);
     return k;
 }
 

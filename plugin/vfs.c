@@ -141,17 +141,22 @@ int plugin_pf_vfs(plugin *p, const char *pf_pci, char *const *same_domain,
                   size_t want, struct plugin_vf_status **ret, size_t *n)
 {
     struct store_match m = { "physical_function", pf_pci };
-    store_record **recs = NULL, *pf = NULL;
+    store_record **recs = NULL, *pf = NULL, **vms = NULL;
     struct plugin_vf_status *v = NULL;
     struct plugin_vfmap *map = NULL;
     char pf_bdf[SRIOV_BDF_SIZE];
     sriov_host *h = NULL;
-    size_t nrec = 0, usable = 0;
+    size_t nrec = 0, usable = 0, n_vms = 0;
     int r;
 
     r = plugin_store_get(p, "PCI", pf_pci, &pf);
-    if (r < 0)
+    if (r >= 0)
+        r = plugin_store_list(p, "VM", NULL, 0, STORE_LIST_SKIP_INVALID,
+                              &vms, &n_vms);
+    if (r < 0) {
+        store_record_free(pf);
         return plugin_fail_store(p, r);
+    }
     if (sriov_bdf_parse(store_record_get(pf, "pci_id"), pf_bdf) < 0) {
         r = plugin_fail(p, -EBADMSG, "PCI %s has pci_id '%s', not a PCI "
                         "address", pf_pci, store_record_get(pf, "pci_id"));
@@ -212,10 +217,18 @@ int plugin_pf_vfs(plugin *p, const char *pf_pci, char *const *same_domain,
             s->unjudged = true;
             continue;
         }
-        s->unusable = strcmp(s->bdf, "?") == 0 ?
-                      strdup("its pci_id is not a PCI address") :
-                      unusable_reason(p, h, s->bdf, same_domain,
-                                      &s->iommu_refused);
+        if (strcmp(s->bdf, "?") == 0)
+            s->unusable = strdup("its pci_id is not a PCI address");
+        else if (plugin_vm_listing(vms, n_vms, s->bdf) &&
+                 asprintf(&s->unusable, "in the other-config:pci of VM %s: "
+                          "passed through to it, never a VIF's",
+                          plugin_vm_listing(vms, n_vms, s->bdf)) < 0)
+            s->unusable = NULL, r = -ENOMEM;
+        else if (!s->unusable)
+            s->unusable = unusable_reason(p, h, s->bdf, same_domain,
+                                          &s->iommu_refused);
+        if (r < 0)
+            goto out;
         usable += !s->unusable;
     }
     *ret = TAKE_PTR(v);
@@ -225,6 +238,7 @@ out:
     plugin_vf_status_free(v, nrec);
     sriov_host_free(h);
     store_record_list_free(recs, nrec);
+    store_record_list_free(vms, n_vms);
     store_record_free(pf);
     return r;
 }

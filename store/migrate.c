@@ -166,10 +166,21 @@ static int v2_to_v3(store *s, struct tnode *tree)
     return 0;
 }
 
+/* Version 4 adds the VM class: no object of version 3 changes, a
+ * version 3 tree has no VM records yet.  The step exists so that a
+ * version 3 program refuses a tree that has them. */
+static int v3_to_v4(store *s, struct tnode *tree)
+{
+    (void)s;
+    (void)tree;
+    return 0;
+}
+
 static const migrate_fn steps[] = {
     [0] = v0_to_v1,
     [1] = v1_to_v2,
     [2] = v2_to_v3,
+    [3] = v3_to_v4,
 };
 
 int store__migrate_tree(store *s, struct tnode *tree, int version)

@@ -225,7 +225,8 @@ CLASS(xe_class_vif, "vif", "VIF", vif_fields, vif_columns, false);
  * "VMs").  Not stored: xe/reader-vm.c makes the records from
  * ops_vm_list(); api_field is the XenAPI field, NULL for xe-only ones.
  * name-label and name-description are RW in XAPI; here the xl config
- * holds the name, so both are RO.
+ * holds the name, so both are RO.  other-config is the store's (a VM
+ * record under the VM's uuid: ops/ops-vm-config.c).
  */
 static const struct xe_field_def vm_fields[] = {
     S("uuid", "uuid", 0),
@@ -242,7 +243,7 @@ static const struct xe_field_def vm_fields[] = {
     S("VCPUs-at-startup", "VCPUs_at_startup", 0),
     S("domain-type", "domain_type", 0),
     S("resident-on", "resident_on", 0),
-    MAP("other-config", "other_config", 0),
+    MAP("other-config", "other_config", XE_RW),
     S("dom-id", "domid", 0),
 };
 /* cli_operations.ml gen_cmds: "name-label; uuid; power-state". */

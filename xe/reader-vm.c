@@ -17,9 +17,34 @@ static int set_int(struct xe_record *rec, const char *name, int64_t v)
     return xe_record_set(rec, name, buf);
 }
 
+/* other-config: what the store keeps of the VM. */
+static int put_other_config(struct xe_record *rec, struct ops_ctx *ops,
+                            const char *uuid, struct xapi_error *err)
+{
+    _cleanup_free_ const char **items = NULL;
+    store_record *vm = NULL;
+    size_t n = 0;
+    int r = 0;
+
+    if (*uuid)
+        r = ops_vm_other_config(ops, uuid, &vm, err);
+    if (r < 0)
+        return r;
+    n = vm ? store_record_map_count(vm, "other_config") : 0;
+    items = calloc(2 * n + 1, sizeof(*items));
+    for (size_t i = 0; items && i < n; i++) {
+        items[2 * i] = store_record_map_key(vm, "other_config", i);
+        items[2 * i + 1] = store_record_map_value(vm, "other_config", i);
+    }
+    r = items ? xe_record_set_items(rec, "other-config", items, n) : -ENOMEM;
+    store_record_free(vm);
+    return r;
+}
+
 /* records.ml vm_record of one VM; host is this dom0's uuid. */
 static int vm_record(struct xe_record *rec, const struct ops_vm *vm,
-                     const char *host)
+                     const char *host, struct ops_ctx *ops,
+                     struct xapi_error *err)
 {
     _cleanup_free_ char *power = strdup(vm->power_state);
     bool running = vm->domid >= 0;
@@ -61,7 +86,7 @@ static int vm_record(struct xe_record *rec, const struct ops_vm *vm,
         r = xe_record_set(rec, "resident-on",
                           running ? host : XE_NOT_IN_DATABASE);
     if (r >= 0)
-        r = xe_record_set_items(rec, "other-config", NULL, 0);
+        r = put_other_config(rec, ops, vm->uuid, err);
     if (r >= 0)
         r = set_int(rec, "dom-id", vm->domid);
     return r;
@@ -119,7 +144,7 @@ int xe_read_vm_records(struct xe_frontend *fe, const char *uuid,
         if (r < 0)
             break;
         out.n++;
-        r = vm_record(out.v[out.n - 1], &vms[i], host);
+        r = vm_record(out.v[out.n - 1], &vms[i], host, ops, err);
         if (r >= 0 && vms[i].problem)
             r = add_note(&out, vms[i].problem);
     }

@@ -65,6 +65,8 @@ static void header(void)
 "  inverse of `VIF/reserved_pci` (a VF reserved by one VIF at most).\n"
 "- 3: the value indexes under `index/` (same objects: migrating builds\n"
 "  them).\n"
+"- 4: the `VM` class (a VM's other_config, kept for VMs Xen knows from\n"
+"  their xl configs and domains; older programs would not know it).\n"
 "\n"
 "A store or snapshot of an older version is migrated one step at a time by\n"
 "the table in store/migrate.c (`xen-sriov-store migrate`, or a\n"

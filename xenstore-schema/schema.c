@@ -2,6 +2,7 @@
 /* The schema table: classes and fields stored under SCHEMA_ROOT. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -203,6 +204,17 @@ static const struct schema_field vif_fields[] = {
     { "vf_saved_config", SCHEMA_MAP, I, NULL, NULL, NULL, NULL, "VF settings before we changed them (restored on release)" },
 };
 
+/*
+ * What xen-sriov keeps of a VM (the VMs themselves are Xen's: xl configs
+ * and domains, ops/ops-vm.c): its other_config, under the VM's uuid.  A
+ * VM gets a record when a key is first set and loses it when the last
+ * one goes.
+ */
+static const struct schema_field vm_fields[] = {
+    { "uuid", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "the VM's uuid (its xl config's uuid=, the domain's)" },
+    { "other_config", SCHEMA_MAP, R | W, NULL, NULL, NULL, NULL, "pci: devices passed through at the domain's start (N/DDDD:BB:DD.F,...); other keys free-form" },
+};
+
 #define CLASS(n, f, d) { n, f, N(f), d }
 static const struct schema_class host_class = CLASS("host", host_fields, "this dom0");
 static const struct schema_class pool_class = CLASS("pool", pool_fields, "the one-host pool clients expect");
@@ -211,10 +223,11 @@ static const struct schema_class pif_class = CLASS("PIF", pif_fields, "a physica
 static const struct schema_class pci_class = CLASS("PCI", pci_fields, "a PCI function (PF, VF, or plain device)");
 static const struct schema_class network_sriov_class = CLASS("network_sriov", network_sriov_fields, "SR-IOV enabled on a PIF for a network");
 static const struct schema_class vif_class = CLASS("VIF", vif_fields, "a VM's network interface");
+static const struct schema_class vm_class = CLASS("VM", vm_fields, "what is kept of a VM Xen knows");
 
 const struct schema_class *const schema_classes[] = {
     &host_class, &pool_class, &network_class, &pci_class, &pif_class,
-    &network_sriov_class, &vif_class,
+    &network_sriov_class, &vif_class, &vm_class,
 };
 const size_t schema_n_classes = N(schema_classes);
 
@@ -600,4 +613,108 @@ int schema_key_unescape(const char *name, char **ret)
 bad:
     free(out);
     return -EINVAL;
+}
+
+/* ---- other_config:pci ---- */
+
+/* n hex digits exactly, at most max; ret the value. */
+static bool hex_exact(const char *s, size_t n, unsigned max, unsigned *ret)
+{
+    unsigned v = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!isxdigit((unsigned char)s[i]))
+            return false;
+        v = v * 16 + (unsigned)(isdigit((unsigned char)s[i])
+                                    ? s[i] - '0'
+                                    : tolower((unsigned char)s[i]) - 'a' + 10);
+    }
+    *ret = v;
+    return v <= max;
+}
+
+/* One "N/dddd:bb:dd.f" of len bytes. */
+static bool pci_item(const char *s, size_t len, struct schema_pci_item *ret)
+{
+    const char *slash = memchr(s, '/', len);
+    unsigned dom, bus, dev, fn;
+    unsigned long n = 0;
+    size_t k;
+
+    if (!slash || slash == s || slash - s > 4)
+        return false;
+    for (k = 0; s + k < slash; k++) {
+        if (!isdigit((unsigned char)s[k]))
+            return false;
+        n = n * 10 + (unsigned)(s[k] - '0');
+    }
+    len -= (size_t)(slash - s) + 1;
+    s = slash + 1;
+    if (len != 12 || s[4] != ':' || s[7] != ':' || s[10] != '.' ||
+        !hex_exact(s, 4, 0xffff, &dom) || !hex_exact(s + 5, 2, 0xff, &bus) ||
+        !hex_exact(s + 8, 2, 0x1f, &dev) || !hex_exact(s + 11, 1, 7, &fn))
+        return false;
+    ret->order = (unsigned)n;
+    snprintf(ret->bdf, sizeof(ret->bdf), "%04x:%02x:%02x.%x", dom, bus, dev,
+             fn);
+    return true;
+}
+
+int schema_pci_list_parse(const char *s, struct schema_pci_item *ret,
+                          char *why, size_t whylen)
+{
+    int n = 0;
+
+    if (!s || !*s) {
+        snprintf(why, whylen, "an empty list: remove the key to pass no "
+                 "device through");
+        return -EINVAL;
+    }
+    for (;;) {
+        size_t len = strcspn(s, ",");
+        struct schema_pci_item it;
+
+        if (!pci_item(s, len, &it)) {
+            snprintf(why, whylen, "'%.*s' is not N/dddd:bb:dd.f (N a "
+                     "position from 0, then the device's PCI address, as "
+                     "0/0000:07:10.0; items joined by ',')",
+                     (int)(len > 40 ? 40 : len), s);
+            return -EINVAL;
+        }
+        for (int i = 0; i < n; i++)
+            if (strcmp(ret[i].bdf, it.bdf) == 0) {
+                snprintf(why, whylen, "%s is listed twice", it.bdf);
+                return -EINVAL;
+            }
+        if (n == SCHEMA_PCI_MAX) {
+            snprintf(why, whylen, "more than %d devices", SCHEMA_PCI_MAX);
+            return -EINVAL;
+        }
+        /* Insert after every item of the same or a lower N. */
+        {
+            int at = n;
+
+            while (at > 0 && ret[at - 1].order > it.order) {
+                ret[at] = ret[at - 1];
+                at--;
+            }
+            ret[at] = it;
+        }
+        n++;
+        if (!s[len])
+            return n;
+        s += len + 1;
+    }
+}
+
+bool schema_pci_list_has(const char *list, const char *bdf)
+{
+    struct schema_pci_item v[SCHEMA_PCI_MAX];
+    char why[8];
+    int n = schema_pci_list_parse(list, v, why, sizeof(why));
+
+    for (int i = 0; i < n; i++)
+        if (strcmp(v[i].bdf, bdf) == 0)
+            return true;
+    return false;
 }

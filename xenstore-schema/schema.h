@@ -31,7 +31,7 @@
  * Version 1 (the first layout) held sets of references in one node as
  * ','-separated UUIDs and map keys unescaped: a set bigger than about 110
  * members did not fit xenstore's 4096-byte payload.  Version 2 had no
- * index.  The store migrates.
+ * index; version 3 no VM class.  The store migrates.
  */
 #ifndef XEN_SRIOV_SCHEMA_H
 #define XEN_SRIOV_SCHEMA_H
@@ -40,7 +40,7 @@
 #include <stddef.h>
 
 #define SCHEMA_ROOT "/tool/xen-sriov"
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /* Nodes directly under SCHEMA_ROOT that are not classes. */
 #define SCHEMA_NODE_VERSION "schema-version"
@@ -181,5 +181,32 @@ bool schema_uuid_valid(const char *s);
 bool schema_key_valid(const char *key, const char **why);
 int schema_key_escape(const char *key, char **ret, const char **why);
 int schema_key_unescape(const char *name, char **ret);
+
+/*
+ * A VM's other_config:pci, the devices passed through to it at its
+ * domain's start: XAPI's syntax (ocaml/xapi/pciops.ml, of_string and
+ * other_pcidevs_of_vm: "%d/%04x:%02x:%02x.%01x" items joined by ','),
+ * where N before the '/' orders the devices (XAPI reads it as a hotplug
+ * order).  XAPI skips an item it cannot read; here the whole value is
+ * refused, with the item and what is wrong in why.
+ */
+#define SCHEMA_PCI_MAX 64              /* devices in one list */
+#define SCHEMA_PCI_BDF_SIZE 13         /* "dddd:bb:dd.f" and NUL */
+
+struct schema_pci_item {
+    unsigned order;                    /* N of "N/dddd:bb:dd.f" */
+    char bdf[SCHEMA_PCI_BDF_SIZE];     /* lower case */
+};
+
+/*
+ * Parse a pci list into ret (room for SCHEMA_PCI_MAX), sorted by N (the
+ * same N: as listed).  @return the number of devices; -EINVAL with the
+ * reason (naming the item) in why (whylen bytes).
+ */
+int schema_pci_list_parse(const char *s, struct schema_pci_item *ret,
+                          char *why, size_t whylen);
+
+/* Whether list (a pci value) names the device bdf ("dddd:bb:dd.f"). */
+bool schema_pci_list_has(const char *list, const char *bdf);
 
 #endif

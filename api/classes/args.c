@@ -17,6 +17,14 @@ int xstore__resolve_ref(struct xstore_conn *c, const char *cls,
 
     if (!uuid)
         return xapi_handle_invalid(err, cls, ref ? ref : "");
+    if (strcmp(cls, "VM") == 0) {
+        /* VMs are Xen's; the store has a record only for those with an
+         * other_config. */
+        r = xstore__vm_exists(c, uuid, err);
+        if (r >= 0)
+            *ret_uuid = uuid;
+        return r;
+    }
     r = store_get(c->st, cls, uuid, &rec);
     store_record_free(rec);
     if (r == -ENOENT)

@@ -233,6 +233,10 @@ int xstore__register_classes(struct xapi_store *xs)
 
         k->xs = xs;
         k->cls = schema_classes[i];
+        /* The store's VM records are the VMs' other_config only: the VM
+         * class is vm.c's, from Xen. */
+        if (strcmp(k->cls->name, "VM") == 0)
+            continue;
         r = xapi_add_class(xs->api, &(struct xapi_class){
                                k->cls->name, xstore__fields(k->cls),
                                list_refs, get_record, k, all_records });

@@ -68,8 +68,11 @@ static void deliver(struct xapi_store *xs, store *st,
             notify_all(xs, st);
             continue;
         }
+        /* A VM record made or destroyed is a change of the VM's
+         * other_config: the VM itself (Xen's) stays. */
         xapi_notify(xs->api, ev[i].cls, ops_ref(ref, ev[i].uuid),
-                    event_op(ev[i].op));
+                    strcmp(ev[i].cls, "VM") == 0 ? XAPI_EVENT_MOD
+                                                 : event_op(ev[i].op));
     }
 }
 

@@ -67,8 +67,12 @@ static int set_map(const struct xapi_call *call, struct xv *const *args,
     if (r < 0)
         return r;
     r = xstore__resolve(c, s->cls->name, args, 0, &uuid, err);
-    if (r >= 0 && (r = store_get(c->st, s->cls->name, uuid, &rec)) < 0)
-        r = xapi_error_internal(err, r, "%s", store_last_error(c->st));
+    if (r >= 0 && (r = store_get(c->st, s->cls->name, uuid, &rec)) < 0) {
+        if (r == -ENOENT && strcmp(s->cls->name, "VM") == 0)
+            r = 0, rec = NULL;  /* a VM with no other_config yet */
+        else
+            r = xapi_error_internal(err, r, "%s", store_last_error(c->st));
+    }
     if (r >= 0)
         old = store_record_map_count(rec, s->field->name);
     for (size_t i = 0; kv && kv[i]; i += 2)

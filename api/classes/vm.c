@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 #include <xenstore.h>
 
@@ -84,6 +86,32 @@ static int put_vifs(struct xstore_conn *c, struct xv *rec, const char *uuid)
         return r;
     }
     return xv_struct_set(rec, "VIFs", a);
+}
+
+/* other_config: what the store keeps of the VM (none: empty). */
+static int put_other_config(struct xstore_conn *c, struct xv *rec,
+                            const char *uuid)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    store_record *vm = NULL;
+    struct xv *m = xv_new_struct();
+    int r = m ? 0 : -ENOMEM;
+
+    if (r >= 0 && *uuid)
+        r = ops_vm_other_config(&c->ops, uuid, &vm, &err);
+    xapi_error_clear(&err);
+    for (size_t i = 0; r >= 0 && vm &&
+                       i < store_record_map_count(vm, "other_config"); i++)
+        r = xv_struct_set_string(m,
+                                 store_record_map_key(vm, "other_config", i),
+                                 store_record_map_value(vm, "other_config",
+                                                        i));
+    store_record_free(vm);
+    if (r < 0) {
+        xv_free(m);
+        return r;
+    }
+    return xv_struct_set(rec, "other_config", m);
 }
 
 /* records of XAPI's VM class for one VM; host is this dom0's uuid. */
@@ -169,7 +197,7 @@ static int vm_record(struct xstore_conn *c, const struct ops_vm *vm,
     if (r >= 0)
         r = xv_struct_set(rec, "HVM_shadow_multiplier", xv_new_double(1.0));
     if (r >= 0)
-        r = xv_struct_set(rec, "other_config", xv_new_struct());
+        r = put_other_config(c, rec, vm->uuid);
     if (r >= 0)
         r = xv_struct_set_int(rec, "domid", vm->domid);
     if (r >= 0)
@@ -388,6 +416,10 @@ struct vm_state {
     int64_t domid;
     const char *power_state;
     char *name;
+    /* from its config */
+    char domain_type[16];
+    int64_t memory_static_max, memory_dynamic_max, vcpus_max,
+        vcpus_at_startup;
 };
 
 static void states_free(struct vm_state *s, size_t n)
@@ -418,6 +450,12 @@ static int states_read(struct xstore_conn *c, struct vm_state **ret,
         s[k].domid = vms[i].domid;
         s[k].power_state = vms[i].power_state;
         s[k].name = TAKE_PTR(vms[i].name_label);
+        memcpy(s[k].domain_type, vms[i].domain_type,
+               sizeof(s[k].domain_type));
+        s[k].memory_static_max = vms[i].memory_static_max;
+        s[k].memory_dynamic_max = vms[i].memory_dynamic_max;
+        s[k].vcpus_max = vms[i].vcpus_max;
+        s[k].vcpus_at_startup = vms[i].vcpus_at_startup;
         k++;
     }
     ops_vm_list_free(vms, n);
@@ -451,7 +489,12 @@ static void states_notify(struct xapi_store *xs, const struct vm_state *a,
                         XAPI_EVENT_ADD);
         else if (o->domid != b[i].domid ||
                  strcmp(o->power_state, b[i].power_state) ||
-                 strcmp(o->name, b[i].name))
+                 strcmp(o->name, b[i].name) ||
+                 strcmp(o->domain_type, b[i].domain_type) ||
+                 o->memory_static_max != b[i].memory_static_max ||
+                 o->memory_dynamic_max != b[i].memory_dynamic_max ||
+                 o->vcpus_max != b[i].vcpus_max ||
+                 o->vcpus_at_startup != b[i].vcpus_at_startup)
             xapi_notify(xs->api, "VM", ops_ref(ref, b[i].uuid),
                         XAPI_EVENT_MOD);
     }
@@ -462,11 +505,30 @@ static void states_notify(struct xapi_store *xs, const struct vm_state *a,
 }
 
 /*
+ * Watch the config directories (a config written, renamed, removed; a
+ * directory made, as auto/ or one vm-config-dirs lists): added again on
+ * every wake, since they may appear later.  A directory watched already
+ * keeps its watch.
+ */
+static void watch_configs(struct xstore_conn *c, int in)
+{
+    _cleanup_strv_free_ char **dirs = NULL;
+
+    if (in < 0 || !c || ops_vm_config_dirs(&c->ops, &dirs) < 0)
+        return;
+    for (size_t i = 0; dirs[i]; i++)
+        inotify_add_watch(in, dirs[i],
+                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
+                          IN_CREATE | IN_DELETE | IN_DELETE_SELF |
+                          IN_ONLYDIR);
+}
+
+/*
  * Watch the domains (@introduceDomain, @releaseDomain, and /vm, which only
  * the toolstack writes: libxl makes /vm/<uuid> before the domain runs and
  * removes it when it is destroyed; a private xenstored of the tests has
- * no hypervisor to fire the two special watches).  Stops when
- * xs->feed_stop_fd is readable.
+ * no hypervisor to fire the two special watches) and the xl configs
+ * (inotify).  Stops when xs->feed_stop_fd is readable.
  */
 static void *vm_thread(void *arg)
 {
@@ -477,10 +539,12 @@ static void *vm_thread(void *arg)
     size_t n_now = 0;
     bool have = false;
     char msg[512];
+    int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 
     for (;;) {
-        struct pollfd p[2] = { { xs->feed_stop_fd, POLLIN, 0 },
-                               { -1, POLLIN, 0 } };
+        struct pollfd p[3] = { { xs->feed_stop_fd, POLLIN, 0 },
+                               { -1, POLLIN, 0 }, { in, POLLIN, 0 } };
+        char buf[4096];
         struct vm_state *next = NULL;
         size_t n_next = 0;
         char **w;
@@ -497,10 +561,11 @@ static void *vm_thread(void *arg)
         if (!c && xstore__conn_open(xs, &c, msg, sizeof(msg)) < 0)
             c = NULL;
         /* What runs before the first event: what it is compared with. */
+        watch_configs(c, in);
         if (c && !have && states_read(c, &now, &n_now) >= 0)
             have = true;
         p[1].fd = h ? xs_fileno(h) : -1;
-        if (poll(p, 2, h && c ? -1 : 1000) < 0 && errno != EINTR)
+        if (poll(p, 3, h && c ? -1 : 1000) < 0 && errno != EINTR)
             break;
         if (p[0].revents)
             break;
@@ -512,6 +577,8 @@ static void *vm_thread(void *arg)
         /* Take every pending event, then look once. */
         while (h && p[1].revents && (w = xs_check_watch(h)))
             free(w);
+        while (in >= 0 && p[2].revents && read(in, buf, sizeof(buf)) > 0)
+            ;
         if (!c || states_read(c, &next, &n_next) < 0)
             continue;
         if (have)
@@ -524,6 +591,8 @@ static void *vm_thread(void *arg)
     states_free(now, n_now);
     if (h)
         xs_close(h);
+    if (in >= 0)
+        close(in);
     xstore__conn_close(c);
     return NULL;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops/ops.h"
 #include "tests/helpers/paths-walk.h"
 #include "tests/helpers/plugin-test.h"
 
@@ -343,6 +344,109 @@ START_TEST(test_plugin_plug_unplug)
 }
 END_TEST
 
+/* The dry-run backend's lines, for what it would have done. */
+static char dry_log[4096];
+
+static void collect(void *userdata, int level, const char *msg)
+{
+    (void)userdata;
+    (void)level;
+    if (strncmp(msg, "dry-run: ", 9) == 0 &&
+        strlen(dry_log) + strlen(msg) + 2 < sizeof(dry_log)) {
+        strcat(dry_log, msg);
+        strcat(dry_log, "\n");
+    }
+}
+
+/*
+ * XenServer 5.6's other-config:pci: the VM's devices pass through at its
+ * domain's start (dry-run: the backend says what it would do), and a VF a
+ * VM lists is never a VIF's.
+ */
+START_TEST(test_plugin_vm_pci_passthrough)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct plugin_opts o = { .root = pt_root, .dry_run = true,
+                             .log = collect };
+    store_record *vm = pt_rec("VM", NULL);
+    plugin *p = NULL;
+    char a[37], uuid[37];
+
+    ck_assert_int_eq(store_record_set_uuid(vm, VM1), 0);
+    ck_assert_int_eq(store_record_map_put(vm, "other_config", "pci",
+                                          "1/0000:3b:02.0,0/0000:3b:00.1"),
+                     0);
+    pt_create(vm, uuid);
+    ck_assert_str_eq(uuid, VM1);
+    ck_assert_int_eq(ops_plugin_new(&p, &o, &err), 0);
+
+    /* VM2's VIF gets the lowest free VF that VM1 does not list. */
+    pt_vif(VM2, net.network, "0", "02:00:00:00:00:01", a);
+    pt_domain_new(6, VM2);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 6, &err), 1);
+    ck_assert_str_eq(held(a), "0000:3b:02.1");
+    ck_assert_ptr_null(strstr(dry_log, "0000:3b:02.0"));
+    {
+        struct plugin_vf_status *v = NULL;
+        size_t n = 0;
+
+        ck_assert_int_eq(plugin_network_sriov_vfs(p, net.ns, &v, &n), 0);
+        ck_assert_uint_ge(n, 1);
+        ck_assert_str_eq(v[0].bdf, "0000:3b:02.0");
+        ck_assert_ptr_nonnull(v[0].unusable);
+        ck_assert_ptr_nonnull(strstr(v[0].unusable, "other-config:pci of "
+                                     "VM " VM1));
+        plugin_vf_status_free(v, n);
+    }
+
+    /* VM1's domain: both devices, in the list's order (N). */
+    dry_log[0] = '\0';
+    pt_domain_new(5, VM1);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 5, &err), 2);
+    ck_assert_str_eq(dry_log,
+                     "dry-run: would make 0000:3b:00.1 assignable\n"
+                     "dry-run: would attach 0000:3b:00.1 to domain 5\n"
+                     "dry-run: would make 0000:3b:02.0 assignable\n"
+                     "dry-run: would attach 0000:3b:02.0 to domain 5\n");
+    /* Not a reservation: no VIF, no PCI record changes (vf[1] is
+     * 3b:02.0). */
+    ck_assert_str_eq(pt_field("PCI", net.vf[1], "reserved_by"), "");
+    ck_assert_str_eq(pt_field("PCI", net.vf[1], "reserved_domid"), "-1");
+    check_paths();
+
+    /* A VIF's VF cannot be listed: VM2's VIF holds 3b:02.1. */
+    {
+        struct ops_ctx ops = { .sriov = plugin_sriov_ctx(p), .st = pt_st,
+                               .caller = "test" };
+        struct ops_change c = { OPS_MAP_PUT, "other_config", "pci",
+                                "0/0000:3b:02.1" };
+
+        ck_assert_int_eq(ops_apply_changes(&ops, "VM", VM2, &c, 1, &err),
+                         -EBUSY);
+        ck_assert_str_eq(err.code, "VALUE_NOT_SUPPORTED");
+        ck_assert_ptr_nonnull(strstr(err.params[2], a));
+        xapi_error_clear(&err);
+        ck_assert_int_eq(store_get(pt_st, "VM", VM2, &vm), -ENOENT);
+    }
+
+    /* A stored list that no longer parses (written behind our back):
+     * the start says so, nothing attached. */
+    pt_domain_destroy(5);
+    ck_assert_int_eq(store_get(pt_st, "VM", VM1, &vm), 0);
+    ck_assert_int_eq(store_record_map_put(vm, "other_config", "pci",
+                                          "0/3b:02.0"), 0);
+    ck_assert_int_eq(store_update(pt_st, vm), 0);
+    store_record_free(vm);
+    dry_log[0] = '\0';
+    pt_domain_new(7, VM1);
+    ck_assert_int_eq(ops_plugin_domain_start(p, 7, &err), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(plugin_last_error(p), "other-config:pci"));
+    ck_assert_str_eq(dry_log, "");
+    xapi_error_clear(&err);
+    plugin_free(p);
+}
+END_TEST
+
 static Suite *plugin_suite(void)
 {
     Suite *s = suite_create("plugin-reserve");
@@ -350,6 +454,7 @@ static Suite *plugin_suite(void)
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_plugin_start_reserves_lowest_free);
+    tcase_add_test(tc, test_plugin_vm_pci_passthrough);
     tcase_add_test(tc, test_plugin_saved_config_keeps_driver);
     tcase_add_test(tc, test_plugin_capacity_all_or_nothing);
     tcase_add_test(tc, test_plugin_vf_status_says_why);

@@ -229,9 +229,30 @@ START_TEST(test_migrate_v1_snapshot_on_load)
         ck_assert_ptr_nonnull(f);
         ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
         ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
-        ck_assert_ptr_nonnull(strstr(buf, "schema-version=\"3\""));
+        ck_assert_ptr_nonnull(strstr(buf, "schema-version=\"4\""));
         fclose(f);
     }
+}
+END_TEST
+
+/* Version 3 had no VM class: its objects stay as they are, and a program
+ * of version 3 refuses the tree once it is version 4. */
+START_TEST(test_migrate_v3)
+{
+    struct xs_handle *xs;
+    store_record *g = NULL;
+
+    v1_tree(true);
+    ck_assert_int_eq(store_migrate(st), 1);
+    xs = xs_open(0);
+    ck_assert_ptr_nonnull(xs);
+    put(xs, SCHEMA_ROOT "/schema-version", "3");
+    xs_close(xs);
+    ck_assert_int_eq(store_get(st, "network", N1, &g), -EPROTO);
+    ck_assert_ptr_nonnull(strstr(store_last_error(st), "version 3"));
+    ck_assert_int_eq(store_migrate(st), 3);
+    check_migrated();
+    ck_assert_int_eq(store_migrate(st), SCHEMA_VERSION);
 }
 END_TEST
 
@@ -241,7 +262,7 @@ START_TEST(test_migrate_refuses_a_newer_store)
     store_record *g = NULL;
 
     v1_tree(true);
-    put(xs, SCHEMA_ROOT "/schema-version", "4");
+    put(xs, SCHEMA_ROOT "/schema-version", "5");
     xs_close(xs);
     ck_assert_int_eq(store_get(st, "network", N1, &g), -EPROTO);
     ck_assert_ptr_nonnull(strstr(store_last_error(st), "newer"));
@@ -284,6 +305,7 @@ static Suite *migrate_suite(void)
     tcase_add_test(tc, test_migrate_v0_store);
     tcase_add_test(tc, test_migrate_v1_snapshot_on_load);
     tcase_add_test(tc, test_migrate_v2_store_builds_the_index);
+    tcase_add_test(tc, test_migrate_v3);
     tcase_add_test(tc, test_migrate_refuses_a_newer_store);
     tcase_add_test(tc, test_migrate_bad_v1_changes_nothing);
     suite_add_tcase(s, tc);

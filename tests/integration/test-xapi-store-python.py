@@ -7,6 +7,7 @@ calls polled as XenCenter polls its tasks.
 
 Usage: test-xapi-store-python.py URL SOCKET XE USER PASSWORD
 """
+import os
 import subprocess
 import sys
 import time
@@ -21,6 +22,19 @@ check = Checks()
 
 
 expect_failure = check.failure
+
+
+def expect_refusal(what, details, fn, *args):
+    """fn(*args) fails with these details, then a reason (any text)."""
+    try:
+        fn(*args)
+    except Exception as f:  # xapi_client.Failure
+        got = getattr(f, "details", None) or []
+        check("%s: %s starts %s" % (what, got, details),
+              got[:len(details)] == details and len(got) == len(details) + 1
+              and got[-1] != "")
+        return
+    check("%s: no failure" % what, False)
 
 
 # Waits end with the event they wait for; the ceiling is for a machine that
@@ -191,6 +205,66 @@ def main():
     e = ev.wait(vm2, "mod", lambda r: r and r["power_state"] == "Halted")
     check("domain death: mod of its VM, halted",
           e is not None and e["snapshot"]["domid"] in (-1, "-1"))
+    # other_config: XenServer 5.6's pci passthrough list, kept in the
+    # store; a change is a mod of the VM; bad input changes nothing.
+    dev = "0/0000:3b:02.2"
+    s.call("VM.add_to_other_config", VM, "pci", dev)
+    e = ev.wait(VM, "mod", lambda r: r and
+                r["other_config"].get("pci") == dev)
+    check("VM.add_to_other_config pci: a mod event", e is not None)
+    check("VM.get_other_config",
+          s.call("VM.get_other_config", VM) == {"pci": dev})
+    expect_refusal("other_config:pci: a bad address",
+                   ["VALUE_NOT_SUPPORTED", "other_config:pci",
+                    "0/0000:3b:02"],
+                   s.call, "VM.set_other_config", VM,
+                   {"pci": "0/0000:3b:02", "x": "y"})
+    expect_refusal("other_config:pci: no such device",
+                   ["VALUE_NOT_SUPPORTED", "other_config:pci",
+                    "0/0000:77:00.0"],
+                   s.call, "VM.set_other_config", vm2,
+                   {"pci": "0/0000:77:00.0"})
+    expect_refusal("other_config:pci: another VM's",
+                   ["VALUE_NOT_SUPPORTED", "other_config:pci", dev],
+                   s.call, "VM.add_to_other_config", vm2, "pci", dev)
+    expect_failure("add_to_other_config: the key is there",
+                   ["MAP_DUPLICATE_KEY", "VM", "other_config",
+                    VM[len("OpaqueRef:"):], "pci"],
+                   s.call, "VM.add_to_other_config", VM, "pci", dev)
+    check("bad input changed nothing",
+          s.call("VM.get_other_config", VM) == {"pci": dev} and
+          s.call("VM.get_other_config", vm2) == {})
+    s.call("VM.set_other_config", VM, {"owner": "ops"})
+    check("VM.set_other_config replaces the map",
+          ev.wait(VM, "mod", lambda r: r and
+                  r["other_config"] == {"owner": "ops"}) is not None)
+    s.call("VM.remove_from_other_config", VM, "owner")
+    check("VM.remove_from_other_config",
+          ev.wait(VM, "mod", lambda r: r and r["other_config"] == {})
+          is not None and s.call("VM.get_other_config", VM) == {})
+    expect_failure("other_config of no VM",
+                   ["HANDLE_INVALID", "VM",
+                    "OpaqueRef:0e9d2c4a-1b3f-4a5e-8c7d-6f5e4d3c2b1a"],
+                   s.call, "VM.add_to_other_config",
+                   "OpaqueRef:0e9d2c4a-1b3f-4a5e-8c7d-6f5e4d3c2b1a", "a",
+                   "b")
+
+    # An xl config written, edited, removed: add, mod, del of its VM.
+    cfg = os.path.join(os.environ["SRIOV_ROOT"], "etc/xen/vm5.cfg")
+    vm5 = "OpaqueRef:11111111-2222-4333-8444-555555555505"
+    with open(cfg, "w") as f:
+        f.write('name = "vm5"\nuuid = "%s"\nmemory = 256\n'
+                % vm5[len("OpaqueRef:"):])
+    check("a new config: add of its VM", ev.wait(vm5, "add") is not None)
+    with open(cfg + ".tmp", "w") as f:
+        f.write('name = "vm5"\nuuid = "%s"\nmemory = 512\n'
+                % vm5[len("OpaqueRef:"):])
+    os.rename(cfg + ".tmp", cfg)
+    e = ev.wait(vm5, "mod", lambda r: r and
+                int(r["memory_static_max"]) == 512 << 20)
+    check("an edited config: mod of its VM", e is not None)
+    os.unlink(cfg)
+    check("a removed config: del of its VM", ev.wait(vm5, "del") is not None)
     nobody = "OpaqueRef:0e9d2c4a-1b3f-4a5e-8c7d-6f5e4d3c2b1a"
     expect_failure("VM.get_record of no VM", ["HANDLE_INVALID", "VM", nobody],
                    s.call, "VM.get_record", nobody)

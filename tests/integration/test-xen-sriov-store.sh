@@ -14,7 +14,7 @@ export SRIOV_ROOT="$root" tool
 "$xs_run" sh -eu -c '
     fail() { echo "FAIL: $*"; exit 1; }
     "$tool" init
-    [ "$(xenstore-read /tool/xen-sriov/schema-version)" = 3 ] || fail "no version"
+    [ "$(xenstore-read /tool/xen-sriov/schema-version)" = 4 ] || fail "no version"
     "$tool" check || fail "a new store does not check"
     "$tool" snapshot
     [ -f "$SRIOV_ROOT/var/lib/xen-sriov/store.xml" ] || fail "no snapshot"
@@ -30,7 +30,7 @@ export SRIOV_ROOT="$root" tool
     st=0; out=$("$tool" verify "$SRIOV_ROOT/bad.xml" 2>&1) || st=$?
     [ $st -eq 1 ] || fail "verify of a bad file gave $st"
     case $out in *"bad.xml"*rejected*) ;; *) fail "verify output: $out" ;; esac
-    [ "$("$tool" migrate)" = "schema version 3: nothing to do" ] || fail migrate
+    [ "$("$tool" migrate)" = "schema version 4: nothing to do" ] || fail migrate
 '
 
 st=0; out=$("$tool" frobnicate 2>&1) || st=$?

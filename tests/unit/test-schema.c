@@ -62,7 +62,8 @@ START_TEST(test_schema_table_is_consistent)
         }
     }
     ck_assert_ptr_eq(schema_class_find("pif"), schema_class_find("PIF"));
-    ck_assert_ptr_null(schema_class_find("VM"));
+    ck_assert_ptr_null(schema_class_find("SR"));
+    ck_assert_ptr_eq(schema_class_find("vm"), schema_class_find("VM"));
     ck_assert_ptr_null(schema_class_find_exact("pif"));
 }
 END_TEST
