@@ -48,15 +48,15 @@ static int check_vif_other_config(const store_record *vif,
 {
     static const char *const on_off[] = { "on", "off", NULL };
     static const char *const states[] = { "auto", "enable", "disable", NULL };
-    const char *vlan = store_record_map_get(vif, "other_config", "vlan");
-    const char *qos = store_record_map_get(vif, "other_config", "vlan-qos");
-    const char *spoof = store_record_map_get(vif, "other_config", "spoofchk");
-    const char *trust = store_record_map_get(vif, "other_config", "trust");
-    const char *link = store_record_map_get(vif, "other_config",
+    const char *vlan = store_record_map_get(vif, SF_other_config, "vlan");
+    const char *qos = store_record_map_get(vif, SF_other_config, "vlan-qos");
+    const char *spoof = store_record_map_get(vif, SF_other_config, "spoofchk");
+    const char *trust = store_record_map_get(vif, SF_other_config, "trust");
+    const char *link = store_record_map_get(vif, SF_other_config,
                                             "link-state");
-    const char *min = store_record_map_get(vif, "other_config",
+    const char *min = store_record_map_get(vif, SF_other_config,
                                            "min-tx-rate");
-    const char *max = store_record_map_get(vif, "other_config",
+    const char *max = store_record_map_get(vif, SF_other_config,
                                            "max-tx-rate");
     long long v = 0, lo = 0, hi = 0;
 
@@ -92,8 +92,8 @@ static int check_vif_other_config(const store_record *vif,
 /* XAPI's rate limit: qos_algorithm_type ratelimit, params kbps=N. */
 static int check_vif_qos(const store_record *vif, struct xapi_error *err)
 {
-    const char *type = ops__get(vif, "qos_algorithm_type");
-    const char *kbps = store_record_map_get(vif, "qos_algorithm_params",
+    const char *type = ops__get(vif, SF_qos_algorithm_type);
+    const char *kbps = store_record_map_get(vif, SF_qos_algorithm_params,
                                             "kbps");
 
     if (*type && !streq_ptr(type, "ratelimit"))
@@ -118,7 +118,7 @@ int ops__check_record(const store_record *r, struct xapi_error *err)
         static const char *const modes[] = {
             "sysfs", "modprobe", "manual", NULL
         };
-        const char *m = store_record_map_get(r, "other_config",
+        const char *m = store_record_map_get(r, SF_other_config,
                                              "sriov-configuration-mode");
 
         if (m && !one_of(m, modes))
@@ -128,8 +128,8 @@ int ops__check_record(const store_record *r, struct xapi_error *err)
                                  "to detect the mode)");
     }
     if (strcmp(cls, "network") == 0 &&
-        !int_in(ops__get(r, "MTU"), 68, 65535, NULL))
-        return not_supported(err, "MTU", ops__get(r, "MTU"),
+        !int_in(ops__get(r, SF_MTU), 68, 65535, NULL))
+        return not_supported(err, "MTU", ops__get(r, SF_MTU),
                              "an MTU from 68 to 65535");
     return 0;
 }

@@ -192,31 +192,31 @@ int ops__record_copy_primary(store_record *dst, const store_record *src)
             continue;
         if (f->type == SCHEMA_MAP) {
             /* Drop dst's keys, then take src's. */
-            while (store_record_map_count(dst, f->name) > 0) {
+            while (store_record_map_count(dst, schema_field_fid(f)) > 0) {
                 _cleanup_free_ char *k =
-                    strdup(store_record_map_key(dst, f->name, 0));
+                    strdup(store_record_map_key(dst, schema_field_fid(f), 0));
 
                 if (!k)
                     return -ENOMEM;
-                r = store_record_map_put(dst, f->name, k, NULL);
+                r = store_record_map_put(dst, schema_field_fid(f), k, NULL);
                 if (r < 0)
                     return r;
             }
-            for (size_t j = 0; j < store_record_map_count(src, f->name);
+            for (size_t j = 0; j < store_record_map_count(src, schema_field_fid(f));
                  j++) {
-                r = store_record_map_put(dst, f->name,
-                                         store_record_map_key(src, f->name,
+                r = store_record_map_put(dst, schema_field_fid(f),
+                                         store_record_map_key(src, schema_field_fid(f),
                                                               j),
-                                         store_record_map_value(src, f->name,
+                                         store_record_map_value(src, schema_field_fid(f),
                                                                 j));
                 if (r < 0)
                     return r;
             }
             continue;
         }
-        if (!store_record_get(src, f->name))
+        if (!store_record_get(src, schema_field_fid(f)))
             continue;
-        r = store_record_set(dst, f->name, store_record_get(src, f->name));
+        r = store_record_set(dst, schema_field_fid(f), store_record_get(src, schema_field_fid(f)));
         if (r < 0)
             return r;
     }

@@ -153,7 +153,7 @@ static int add_dev(struct plan *p, const char *bdf, sriov_pf *pf,
     v->pf = pf;
     v->vf = vf;
     v->is_vf = vf != NULL;
-    have = find_by(&p->pcis, "pci_id", bdf, false);
+    have = find_by(&p->pcis, SF_pci_id, bdf, false);
     if (have) {
         memcpy(v->uuid, store_record_uuid(have), 37);
         return 0;
@@ -186,37 +186,37 @@ static int pci_want(struct plan *p, struct dev *d, store_record **ret)
         snprintf(group, sizeof(group), "%d", g);
     r = store_record_set_uuid(w, d->uuid);
     if (r >= 0)
-        r = ops__set(w, "pci_id", d->bdf);
+        r = ops__set(w, SF_pci_id, d->bdf);
     if (r >= 0)
-        r = hex(w, "class_id", sriov_pf_class(pf), 6);
+        r = hex(w, SF_class_id, sriov_pf_class(pf), 6);
     if (r >= 0)
-        r = ops__set(w, "class_name", sriov_pf_class_name(pf));
+        r = ops__set(w, SF_class_name, sriov_pf_class_name(pf));
     if (r >= 0)
-        r = hex(w, "vendor_id", sriov_pf_vendor_id(pf), 4);
+        r = hex(w, SF_vendor_id, sriov_pf_vendor_id(pf), 4);
     if (r >= 0)
-        r = ops__set(w, "vendor_name", sriov_pf_vendor_name(pf));
+        r = ops__set(w, SF_vendor_name, sriov_pf_vendor_name(pf));
     if (r >= 0)
-        r = hex(w, "device_id", d->is_vf ? sriov_vf_device_id(d->vf)
+        r = hex(w, SF_device_id, d->is_vf ? sriov_vf_device_id(d->vf)
                                          : sriov_pf_device_id(pf), 4);
     if (r >= 0)
-        r = ops__set(w, "device_name", d->is_vf
+        r = ops__set(w, SF_device_name, d->is_vf
                                            ? sriov_vf_device_name(d->vf)
                                            : sriov_pf_device_name(pf));
     if (r >= 0)
-        r = ops__set(w, "subsystem_device_name", sriov_pf_subsystem_name(pf));
+        r = ops__set(w, SF_subsystem_device_name, sriov_pf_subsystem_name(pf));
     if (r >= 0)
-        r = ops__set(w, "driver_name", d->is_vf ? sriov_vf_driver(d->vf)
+        r = ops__set(w, SF_driver_name, d->is_vf ? sriov_vf_driver(d->vf)
                                                 : sriov_pf_driver(pf));
     if (r >= 0)
-        r = ops__set(w, "host", p->host);
+        r = ops__set(w, SF_host, p->host);
     if (r >= 0)
-        r = ops__set(w, "iommu_group", group);
+        r = ops__set(w, SF_iommu_group, group);
     if (r >= 0 && d->is_vf) {
         struct dev *pd = dev_by_bdf(p, sriov_pf_bdf(pf));
 
-        r = ops__set(w, "physical_function", pd ? pd->uuid : "");
+        r = ops__set(w, SF_physical_function, pd ? pd->uuid : "");
     } else if (r >= 0) {
-        r = ops__set(w, "physical_function", "");
+        r = ops__set(w, SF_physical_function, "");
     }
     if (r >= 0)
         *ret = TAKE_PTR(w);
@@ -252,7 +252,7 @@ static int deps_want(struct plan *p, struct dev *d, store_record **ret)
     if (r >= 0)
         r = store_record_set_uuid(w, d->uuid);
     if (r >= 0)
-        r = ops__set(w, "dependencies", joined);
+        r = ops__set(w, SF_dependencies, joined);
     if (r >= 0)
         *ret = TAKE_PTR(w);
     return r;
@@ -270,7 +270,7 @@ static int plan_pcis(struct plan *p)
                 continue;
             r = pci_want(p, &p->devs[i], &w);
             if (r >= 0)
-                r = want_write(p, vfs, w, find_by(&p->pcis, "pci_id",
+                r = want_write(p, vfs, w, find_by(&p->pcis, SF_pci_id,
                                                   p->devs[i].bdf, false),
                                pci_fields);
             if (r < 0)
@@ -279,7 +279,7 @@ static int plan_pcis(struct plan *p)
     for (size_t i = 0; i < p->n_devs; i++) {
         r = deps_want(p, &p->devs[i], &w);
         if (r >= 0)
-            r = want_write(p, 3, w, find_by(&p->pcis, "pci_id",
+            r = want_write(p, 3, w, find_by(&p->pcis, SF_pci_id,
                                             p->devs[i].bdf, false),
                            deps_fields);
         if (r < 0)
@@ -352,7 +352,7 @@ static const char *pif_mtu(struct plan *p, const char *dev, char buf[16])
 static int pif_network(struct plan *p, const store_record *have,
                        const char *dev, char ret[37])
 {
-    const char *cur = have ? ops__get(have, "network") : "";
+    const char *cur = have ? ops__get(have, SF_network) : "";
     _cleanup_free_ char *label = NULL;
     store_record *w = NULL;
     char bridge[37], (*v)[2][37];
@@ -365,7 +365,7 @@ static int pif_network(struct plan *p, const store_record *have,
         }
     pif_bridge(p, dev, bridge);
     for (size_t i = 0; i < p->nets.n; i++)
-        if (strcmp(ops__get(p->nets.v[i], "bridge"), bridge) == 0) {
+        if (strcmp(ops__get(p->nets.v[i], SF_bridge), bridge) == 0) {
             snprintf(ret, 37, "%s", store_record_uuid(p->nets.v[i]));
             return 0;
         }
@@ -389,15 +389,15 @@ static int pif_network(struct plan *p, const store_record *have,
     if (r >= 0)
         r = store_record_set_uuid(w, v[0][1]);
     if (r >= 0)
-        r = ops__set(w, "name_label", label);
+        r = ops__set(w, SF_name_label, label);
     if (r >= 0)
-        r = ops__set(w, "name_description", "");
+        r = ops__set(w, SF_name_description, "");
     if (r >= 0)
-        r = ops__set(w, "bridge", bridge);
+        r = ops__set(w, SF_bridge, bridge);
     if (r >= 0)
-        r = ops__set(w, "MTU", "1500");
+        r = ops__set(w, SF_MTU, "1500");
     if (r >= 0)
-        r = ops__set(w, "managed", "true");
+        r = ops__set(w, SF_managed, "true");
     if (r < 0) {
         store_record_free(w);
         return r;
@@ -424,27 +424,27 @@ static int pif_want(struct plan *p, sriov_pf *pf, const store_record *have,
     if (r >= 0 && have)
         r = store_record_set_uuid(w, store_record_uuid(have));
     if (r >= 0)
-        r = ops__set(w, "device", sriov_netdev_name(nd));
+        r = ops__set(w, SF_device, sriov_netdev_name(nd));
     if (r >= 0)
-        r = ops__set(w, "MAC", mac ? mac : "");
+        r = ops__set(w, SF_MAC, mac ? mac : "");
     if (r >= 0)
-        r = ops__set(w, "host", p->host);
+        r = ops__set(w, SF_host, p->host);
     if (r >= 0)
-        r = ops__set(w, "PCI", d ? d->uuid : "");
+        r = ops__set(w, SF_PCI, d ? d->uuid : "");
     if (r >= 0)
-        r = ops__set(w, "capabilities",
+        r = ops__set(w, SF_capabilities,
                      sriov_pf_is_sriov_capable(pf) ? "sriov" : "");
     if (r >= 0)
-        r = ops__set(w, "currently_attached", "true");
+        r = ops__set(w, SF_currently_attached, "true");
     if (r >= 0)
-        r = ops__set(w, "disappeared", "false");
+        r = ops__set(w, SF_disappeared, "false");
     if (r >= 0)
-        r = ops__set(w, "network", net);
+        r = ops__set(w, SF_network, net);
     if (r >= 0)
-        r = ops__set(w, "MTU", pif_mtu(p, sriov_netdev_name(nd), mtu));
+        r = ops__set(w, SF_MTU, pif_mtu(p, sriov_netdev_name(nd), mtu));
     /* XAPI's default_properties of a new physical PIF (xapi_pif.ml). */
     if (r >= 0 && !have)
-        r = store_record_map_put(w, "properties", "gro", "on");
+        r = store_record_map_put(w, SF_properties, "gro", "on");
     if (r >= 0)
         *ret = TAKE_PTR(w);
     return r;
@@ -471,7 +471,7 @@ static void match_pifs(struct plan *p, sriov_host *h, bool *seen,
 
         for (size_t k = 0; mac && *mac && k < p->pifs.n && !have[i]; k++)
             if (!seen[k] &&
-                strcasecmp(ops__get(p->pifs.v[k], "MAC"), mac) == 0) {
+                strcasecmp(ops__get(p->pifs.v[k], SF_MAC), mac) == 0) {
                 have[i] = p->pifs.v[k];
                 seen[k] = true;
             }
@@ -484,7 +484,7 @@ static void match_pifs(struct plan *p, sriov_host *h, bool *seen,
             continue;
         for (size_t k = 0; d && k < p->pifs.n && !have[i]; k++)
             if (!seen[k] &&
-                strcmp(ops__get(p->pifs.v[k], "PCI"), d->uuid) == 0) {
+                strcmp(ops__get(p->pifs.v[k], SF_PCI), d->uuid) == 0) {
                 have[i] = p->pifs.v[k];
                 seen[k] = true;
             }
@@ -521,9 +521,9 @@ static int plan_pifs(struct plan *p, sriov_host *h)
         if (r >= 0)
             r = store_record_set_uuid(w, store_record_uuid(p->pifs.v[k]));
         if (r >= 0)
-            r = ops__set(w, "currently_attached", "false");
+            r = ops__set(w, SF_currently_attached, "false");
         if (r >= 0)
-            r = ops__set(w, "disappeared", "true");
+            r = ops__set(w, SF_disappeared, "true");
         if (r >= 0)
             r = want_write(p, 2, w, p->pifs.v[k], gone_fields);
         else
@@ -536,10 +536,10 @@ static int plan_pifs(struct plan *p, sriov_host *h)
 
 static bool pci_held(const struct plan *p, const store_record *pci)
 {
-    if (*ops__get(pci, "reserved_by") ||
-        *ops__get(pci, "scheduled_to_be_attached_to"))
+    if (*ops__get(pci, SF_reserved_by) ||
+        *ops__get(pci, SF_scheduled_to_be_attached_to))
         return true;
-    return find_by(&p->pifs, "PCI", store_record_uuid(pci), false) != NULL;
+    return find_by(&p->pifs, SF_PCI, store_record_uuid(pci), false) != NULL;
 }
 
 /* PCI records of functions that are gone: VFs first (they refer to
@@ -554,11 +554,11 @@ static int plan_removals(struct plan *p)
     for (size_t i = 0; i < p->pcis.n; i++) {
         const store_record *c = p->pcis.v[i];
 
-        keep[i] = dev_by_bdf(p, ops__get(c, "pci_id")) || pci_held(p, c);
+        keep[i] = dev_by_bdf(p, ops__get(c, SF_pci_id)) || pci_held(p, c);
     }
     /* A PF stays while one of its VF records stays. */
     for (size_t i = 0; i < p->pcis.n; i++) {
-        const char *pf = ops__get(p->pcis.v[i], "physical_function");
+        const char *pf = ops__get(p->pcis.v[i], SF_physical_function);
 
         if (!keep[i] || !*pf)
             continue;
@@ -571,7 +571,7 @@ static int plan_removals(struct plan *p)
             const store_record *c = p->pcis.v[i];
             struct job j = { .kind = JOB_DESTROY, .pass = 5 - vfs };
 
-            if (keep[i] || (bool)*ops__get(c, "physical_function") != vfs)
+            if (keep[i] || (bool)*ops__get(c, SF_physical_function) != vfs)
                 continue;
             snprintf(j.cls, sizeof(j.cls), "PCI");
             memcpy(j.uuid, store_record_uuid(c), 37);
@@ -669,7 +669,7 @@ static int cmp_pass(const void *a, const void *b)
  * of one PF (its record and its VFs'). */
 static int read_existing(struct plan *p, struct xapi_error *err)
 {
-    struct store_match host = { "host", p->host };
+    struct store_match host = { SF_host, p->host };
     struct ops_records all = { 0 };
     const store_record *pf;
     const char *pf_uuid;
@@ -686,18 +686,18 @@ static int read_existing(struct plan *p, struct xapi_error *err)
         if (r < 0)
             return ops__store_fail(p->ops, r, err);
         r = store_list(p->ops->st, "PIF", (struct store_match[]){
-                           { "host", p->host }, { "physical", "true" } },
+                           { SF_host, p->host }, { SF_physical, "true" } },
                        2, STORE_LIST_SKIP_INVALID, &p->pifs.v, &p->pifs.n);
         return r < 0 ? ops__store_fail(p->ops, r, err) : 0;
     }
-    pf = find_by(&all, "pci_id", p->only_pf, false);
+    pf = find_by(&all, SF_pci_id, p->only_pf, false);
     pf_uuid = pf ? store_record_uuid(pf) : "";
     for (size_t i = 0; i < all.n; i++) {
         store_record *c = all.v[i];
         store_record **v;
 
         if (c != pf && (!*pf_uuid ||
-                        strcmp(ops__get(c, "physical_function"), pf_uuid)))
+                        strcmp(ops__get(c, SF_physical_function), pf_uuid)))
             continue;
         v = realloc(p->pcis.v, (p->pcis.n + 1) * sizeof(*v));
         if (!v) {

@@ -122,7 +122,7 @@ static struct xv *field_value(const store_record *r,
                               const struct schema_field *f)
 {
     /* A field added after the record was stored reads as its default. */
-    const char *v = store_record_get(r, f->name) ?: f->default_value;
+    const char *v = store_record_get(r, schema_field_fid(f)) ?: f->default_value;
 
     switch (f->type) {
     case SCHEMA_INT:
@@ -136,13 +136,13 @@ static struct xv *field_value(const store_record *r,
     case SCHEMA_REF:
         return ref_value(v);
     case SCHEMA_SET_REF:
-        return set_of_refs(r, f->name);
+        return set_of_refs(r, schema_field_fid(f));
     case SCHEMA_SET_STRING:
         /* VIF.trunks is a set of ints in XAPI. */
         return strcmp(f->name, "trunks") == 0 ? set_of_ints(v)
                                               : set_of_words(v);
     case SCHEMA_MAP:
-        return map_value(r, f->name);
+        return map_value(r, schema_field_fid(f));
     case SCHEMA_STRING:
     case SCHEMA_ENUM:
     default:

@@ -63,7 +63,7 @@ static int put_empty(struct xv *rec, const char *name, bool map)
 /* The VIFs of the VM: refs of the store's VIFs whose VM is uuid. */
 static int put_vifs(struct xstore_conn *c, struct xv *rec, const char *uuid)
 {
-    struct store_match m = { "VM", uuid };
+    struct store_match m = { SF_VM, uuid };
     store_record **v = NULL;
     struct xv *a = xv_new_array();
     size_t n = 0;

@@ -262,8 +262,8 @@ static int pif_metrics_record(struct xapi_store *xs, struct xstore_conn *c,
                               const store_record *pif, struct xv **ret)
 {
     _cleanup_xv_ struct xv *rec = xv_new_struct();
-    const char *dev = store_record_get(pif, "device");
-    const char *pci_uuid = store_record_get(pif, "PCI");
+    const char *dev = store_record_get(pif, SF_device);
+    const char *pci_uuid = store_record_get(pif, SF_PCI);
     store_record *pci = NULL;
     char carrier[16], speed[32], duplex[16], uuid[37], ref[XAPI_REF_MAX];
     long long mbps;
@@ -272,7 +272,7 @@ static int pif_metrics_record(struct xapi_store *xs, struct xstore_conn *c,
     if (!rec)
         return -ENOMEM;
     /* Only a physical PIF has a NIC of its own. */
-    if (!streq_ptr(store_record_get(pif, "physical"), "true"))
+    if (!streq_ptr(store_record_get(pif, SF_physical), "true"))
         dev = NULL;
     net_attr(xs, dev, "carrier", carrier, sizeof(carrier));
     net_attr(xs, dev, "speed", speed, sizeof(speed));
