@@ -261,7 +261,7 @@ static struct figures contend(enum kind k, int writers, int commands,
     return f;
 }
 
-static int set(store_record *r, const char *f, const char *v)
+static int set(store_record *r, enum schema_fid f, const char *v)
 {
     return store_record_set(r, f, v);
 }

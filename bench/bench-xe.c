@@ -132,7 +132,7 @@ struct fill {
     char last_pif[37];          /* its logical PIF */
 };
 
-static int set(store_record *r, const char *f, const char *v)
+static int set(store_record *r, enum schema_fid f, const char *v)
 {
     return store_record_set(r, f, v);
 }

@@ -15,22 +15,23 @@
 #define BATCH 16
 
 /* Fields the scan owns (the rest is the users' or the plugin's). */
-static const char *const pci_fields[] = {
-    "pci_id", "class_id", "class_name", "vendor_id", "vendor_name",
-    "device_id", "device_name", "subsystem_device_name", "driver_name",
-    "host", "physical_function", "iommu_group", NULL
+static const enum schema_fid pci_fields[] = {
+    SF_pci_id, SF_class_id, SF_class_name, SF_vendor_id, SF_vendor_name,
+    SF_device_id, SF_device_name, SF_subsystem_device_name, SF_driver_name,
+    SF_host, SF_physical_function, SF_iommu_group, SF_NONE
 };
-static const char *const deps_fields[] = { "dependencies", NULL };
-static const char *const pif_fields[] = {
-    "device", "MAC", "host", "PCI", "capabilities", "currently_attached",
-    "disappeared", "network", "MTU", NULL
+static const enum schema_fid deps_fields[] = { SF_dependencies, SF_NONE };
+static const enum schema_fid pif_fields[] = {
+    SF_device, SF_MAC, SF_host, SF_PCI, SF_capabilities,
+    SF_currently_attached, SF_disappeared, SF_network, SF_MTU, SF_NONE
 };
 /* A network the scan creates for a PIF (the rest are users'). */
-static const char *const network_fields[] = {
-    "name_label", "name_description", "bridge", "MTU", "managed", NULL
+static const enum schema_fid network_fields[] = {
+    SF_name_label, SF_name_description, SF_bridge, SF_MTU, SF_managed,
+    SF_NONE
 };
-static const char *const gone_fields[] = {
-    "currently_attached", "disappeared", NULL
+static const enum schema_fid gone_fields[] = {
+    SF_currently_attached, SF_disappeared, SF_NONE
 };
 
 enum job_kind { JOB_WRITE, JOB_DESTROY };
@@ -40,7 +41,7 @@ struct job {
     enum job_kind kind;
     int pass;                       /* jobs of a pass run before the next */
     store_record *want;             /* JOB_WRITE: uuid + wanted fields */
-    const char *const *fields;
+    const enum schema_fid *fields;       /* SF_NONE-terminated */
     bool create;
     char cls[16];                   /* JOB_DESTROY */
     char uuid[37];
@@ -95,7 +96,8 @@ static int add_job(struct plan *p, struct job j)
     return 0;
 }
 
-static store_record *find_by(const struct ops_records *l, const char *field,
+static store_record *find_by(const struct ops_records *l,
+                             enum schema_fid field,
                              const char *value, bool nocase)
 {
     for (size_t i = 0; i < l->n; i++) {
@@ -117,7 +119,7 @@ static struct dev *dev_by_bdf(struct plan *p, const char *bdf)
 
 /* Queue the write when something of fields differs (or it is new). */
 static int want_write(struct plan *p, int pass, store_record *want,
-                      const store_record *have, const char *const *fields)
+                      const store_record *have, const enum schema_fid *fields)
 {
     struct job j = { .kind = JOB_WRITE, .pass = pass, .want = want,
                      .fields = fields, .create = !have };
@@ -125,7 +127,7 @@ static int want_write(struct plan *p, int pass, store_record *want,
     if (have) {
         bool same = true;
 
-        for (size_t i = 0; fields[i]; i++)
+        for (size_t i = 0; fields[i] != SF_NONE; i++)
             if (strcmp(ops__get(want, fields[i]),
                        ops__get(have, fields[i])) != 0)
                 same = false;
@@ -162,7 +164,8 @@ static int add_dev(struct plan *p, const char *bdf, sriov_pf *pf,
     return r;
 }
 
-static int hex(store_record *r, const char *field, unsigned v, int digits)
+static int hex(store_record *r, enum schema_fid field, unsigned v,
+               int digits)
 {
     char buf[16];
 
@@ -612,7 +615,7 @@ static int run_job(store_tx *tx, struct ops_undo *u, const struct job *j)
                      store_record_uuid(j->want), &cur);
     if (k >= 0)
         k = store_record_dup(&old, cur);
-    for (size_t i = 0; k >= 0 && j->fields[i]; i++)
+    for (size_t i = 0; k >= 0 && j->fields[i] != SF_NONE; i++)
         k = ops__set(cur, j->fields[i], ops__get(j->want, j->fields[i]));
     return k < 0 ? k : ops__tx_update(tx, u, old, cur);
 }

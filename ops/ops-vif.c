@@ -208,17 +208,17 @@ static int device_taken(store_tx *tx, const char *vm, const char *device)
 /* Values of the caller's fields against the schema: FIELD_TYPE_ERROR. */
 static int check_fields(const store_record *r, struct xapi_error *err)
 {
-    static const char *const fields[] = {
-        "MTU", "qos_algorithm_type", "locking_mode", NULL
+    static const enum schema_fid fields[] = {
+        SF_MTU, SF_qos_algorithm_type, SF_locking_mode, SF_NONE
     };
     const struct schema_class *c = store_record_class(r);
     const char *why;
 
-    for (size_t i = 0; fields[i]; i++)
-        if (schema_value_check(schema_field_find(c, fields[i]),
+    for (size_t i = 0; fields[i] != SF_NONE; i++)
+        if (schema_value_check(schema_field_by_fid(c, fields[i]),
                                ops__get(r, fields[i]), &why) < 0)
             return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
-                                  fields[i], NULL);
+                                  schema_fid_name(fields[i]), NULL);
     return 0;
 }
 

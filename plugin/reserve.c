@@ -10,14 +10,14 @@
 
 #include "plugin/internal.h"
 
-static long field_long(const store_record *r, const char *field)
+static long field_long(const store_record *r, enum schema_fid field)
 {
     const char *s = store_record_get(r, field);
 
     return s && *s ? strtol(s, NULL, 10) : -1;
 }
 
-static int set_long(store_record *r, const char *field, long v)
+static int set_long(store_record *r, enum schema_fid field, long v)
 {
     char buf[32];
 
@@ -150,7 +150,7 @@ struct release_args {
     const char *vif, *pci;
 };
 
-static int clear_map(store_record *r, const char *field)
+static int clear_map(store_record *r, enum schema_fid field)
 {
     size_t n = store_record_map_count(r, field);
     char **keys = calloc(n + 1, sizeof(*keys));

@@ -77,7 +77,7 @@ static int parse_link(const char *s, int *ret)
 /* Fill one field of @p cfg from map key @p key of @p field; 0 when the
  * key is absent.  @p why NULL: fail without a message. */
 static int take(char *why, size_t why_size, const store_record *vif,
-                const char *field, const char *key, sriov_vf_config *cfg)
+                enum schema_fid field, const char *key, sriov_vf_config *cfg)
 {
     const char *s = store_record_map_get(vif, field, key);
     int r = 0;
@@ -114,7 +114,8 @@ static int take(char *why, size_t why_size, const store_record *vif,
                            "(vlan 0-4094, vlan-qos 0-7, spoofchk/trust "
                            "on|off, link-state auto|enable|disable, rates "
                            "in Mbps, mac aa:bb:cc:dd:ee:ff): fix it with "
-                 "xe vif-param-set", store_record_uuid(vif), field, key, s);
+                 "xe vif-param-set", store_record_uuid(vif),
+                 schema_fid_name(field), key, s);
     return r < 0 ? -EINVAL : 0;
 }
 

@@ -24,7 +24,7 @@ void plugin_vifs_free(struct plugin_vif *v, size_t n)
 }
 
 static void copy_field(char *dst, size_t size, const store_record *r,
-                       const char *field)
+                       enum schema_fid field)
 {
     const char *v = store_record_get(r, field);
 
@@ -94,7 +94,7 @@ out:
     return r;
 }
 
-static long field_long(const store_record *r, const char *field)
+static long field_long(const store_record *r, enum schema_fid field)
 {
     const char *s = store_record_get(r, field);
 

@@ -116,7 +116,7 @@ static int follow(struct xe_reader *rd, const struct schema_field *sf,
     t = lookup(rd, sf->target, ref);
     if (!t)
         goto nid;
-    v = target_field ? store_record_get(t, target_field) : ref;
+    v = target_field ? store_record_get(t, schema_fid_find(target_field)) : ref;
     *ret = strdup(v ? v : "");
     return *ret ? 0 : -ENOMEM;
 nid:
@@ -251,11 +251,13 @@ static int compute(void *userdata, const struct xe_record *rec,
         return -ENOENT;
     switch (f->source) {
     case XE_SRC_REF_UUID:
-        r = follow(rd, sf, store_record_get(x->sr, schema_field_fid(sf)) ?: "", NULL,
+        r = follow(rd, sf,
+                   store_record_get(x->sr, schema_field_fid(sf)) ?: "", NULL,
                    &text);
         break;
     case XE_SRC_REF_FIELD:
-        r = follow(rd, sf, store_record_get(x->sr, schema_field_fid(sf)) ?: "",
+        r = follow(rd, sf,
+                   store_record_get(x->sr, schema_field_fid(sf)) ?: "",
                    f->target_field, &text);
         break;
     case XE_SRC_REFS:
@@ -291,7 +293,8 @@ static int compute(void *userdata, const struct xe_record *rec,
             r = (text = strdup("")) ? 0 : -ENOMEM;
             for (size_t i = 0; r >= 0 && i < n; i++) {
                 const store_record *t = lookup(
-                    rd, sf->target, store_record_set_member(x->sr, schema_field_fid(sf), i));
+                    rd, sf->target,
+                    store_record_set_member(x->sr, schema_field_fid(sf), i));
                 const char *id = t ? store_record_get(t, SF_pci_id) : NULL;
                 char *next;
 
@@ -313,8 +316,11 @@ static int compute(void *userdata, const struct xe_record *rec,
                 char *next;
 
                 if (asprintf(&next, "%s%s%s: %s", text, i ? "; " : "",
-                             store_record_map_key(x->sr, schema_field_fid(sf), i),
-                             store_record_map_value(x->sr, schema_field_fid(sf), i)) < 0)
+                             store_record_map_key(x->sr,
+                                                  schema_field_fid(sf), i),
+                             store_record_map_value(x->sr,
+                                                    schema_field_fid(sf), i))
+                    < 0)
                     r = -ENOMEM;
                 else {
                     free(text);
@@ -322,7 +328,8 @@ static int compute(void *userdata, const struct xe_record *rec,
                 }
             }
         } else if (sf->type == SCHEMA_SET_STRING) {
-            r = words_text(store_record_get(x->sr, schema_field_fid(sf)), &text);
+            r = words_text(store_record_get(x->sr, schema_field_fid(sf)),
+                           &text);
         } else if (strcmp(sf->name, "carrier") == 0 ||
                    strcmp(sf->name, "speed") == 0 ||
                    strcmp(sf->name, "duplex") == 0) {
@@ -387,7 +394,9 @@ static int fill_stored(struct xe_record *rec, const store_record *sr)
                 return -ENOMEM;
             for (size_t k = 0; k < n; k++) {
                 kv[2 * k] = store_record_map_key(sr, schema_field_fid(sf), k);
-                kv[2 * k + 1] = store_record_map_value(sr, schema_field_fid(sf), k);
+                kv[2 * k + 1] = store_record_map_value(sr,
+                                                       schema_field_fid(sf),
+                                                       k);
             }
             r = xe_value_set_items(v, XE_MAP, kv, n);
         } else if (f->kind == XE_SET && sf->type == SCHEMA_SET_REF) {

@@ -64,7 +64,7 @@ static struct xv *ref_value(const char *uuid)
     return xv_new_string(buf);
 }
 
-static struct xv *set_of_refs(const store_record *r, const char *field)
+static struct xv *set_of_refs(const store_record *r, enum schema_fid field)
 {
     struct xv *a = xv_new_array();
     size_t n = store_record_set_count(r, field);
@@ -106,7 +106,7 @@ static struct xv *set_of_ints(const char *text)
     return a;
 }
 
-static struct xv *map_value(const store_record *r, const char *field)
+static struct xv *map_value(const store_record *r, enum schema_fid field)
 {
     struct xv *m = xv_new_struct();
     size_t n = store_record_map_count(r, field);
@@ -122,7 +122,8 @@ static struct xv *field_value(const store_record *r,
                               const struct schema_field *f)
 {
     /* A field added after the record was stored reads as its default. */
-    const char *v = store_record_get(r, schema_field_fid(f)) ?: f->default_value;
+    const char *v = store_record_get(r, schema_field_fid(f))
+                    ?: f->default_value;
 
     switch (f->type) {
     case SCHEMA_INT:

@@ -82,7 +82,8 @@ static int set_map(const struct xapi_call *call, struct xv *const *args,
         for (size_t i = 0; i < old; i++)
             ch[k++] = (struct ops_change){
                 OPS_MAP_REMOVE, s->field->name,
-                store_record_map_key(rec, schema_field_fid(s->field), i), NULL };
+                store_record_map_key(rec, schema_field_fid(s->field), i),
+                NULL };
         for (size_t i = 0; kv[i]; i += 2)
             ch[k++] = (struct ops_change){ OPS_MAP_PUT, s->field->name,
                                            kv[i], kv[i + 1] };

@@ -282,22 +282,22 @@ static int pif_metrics_record(struct xapi_store *xs, struct xstore_conn *c,
         store_get(c->st, "PCI", pci_uuid, &pci) < 0)
         pci = NULL;
     metrics_ref("PIF_metrics", store_record_uuid(pif), ref, uuid);
-#define PCI_FIELD(f) (pci && store_record_get(pci, f) ? \
-                      store_record_get(pci, f) : "")
+#define PCI_FIELD(f) (pci && store_record_get(pci, SF_##f) ? \
+                      store_record_get(pci, SF_##f) : "")
     r = 0;
     if (xv_struct_set_string(rec, "uuid", uuid) < 0 ||
         xv_struct_set(rec, "io_read_kbs", xv_new_double(0)) < 0 ||
         xv_struct_set(rec, "io_write_kbs", xv_new_double(0)) < 0 ||
         xv_struct_set_bool(rec, "carrier", strcmp(carrier, "1") == 0) < 0 ||
-        xv_struct_set_string(rec, "vendor_id", PCI_FIELD("vendor_id")) < 0 ||
+        xv_struct_set_string(rec, "vendor_id", PCI_FIELD(vendor_id)) < 0 ||
         xv_struct_set_string(rec, "vendor_name",
-                             PCI_FIELD("vendor_name")) < 0 ||
-        xv_struct_set_string(rec, "device_id", PCI_FIELD("device_id")) < 0 ||
+                             PCI_FIELD(vendor_name)) < 0 ||
+        xv_struct_set_string(rec, "device_id", PCI_FIELD(device_id)) < 0 ||
         xv_struct_set_string(rec, "device_name",
-                             PCI_FIELD("device_name")) < 0 ||
+                             PCI_FIELD(device_name)) < 0 ||
         xv_struct_set_int(rec, "speed", mbps > 0 ? mbps : 0) < 0 ||
         xv_struct_set_bool(rec, "duplex", strcmp(duplex, "full") == 0) < 0 ||
-        xv_struct_set_string(rec, "pci_bus_path", PCI_FIELD("pci_id")) < 0 ||
+        xv_struct_set_string(rec, "pci_bus_path", PCI_FIELD(pci_id)) < 0 ||
         xv_struct_set(rec, "last_updated",
                       xv_new_date_of(time(NULL), false)) < 0 ||
         xv_struct_set(rec, "other_config", xv_new_struct()) < 0)

@@ -62,7 +62,9 @@ START_TEST(test_store_crud_network)
     char uuid[37], uuid2[37];
     size_t n;
 
-    ck_assert_ptr_null(store_record_get(r, "no_such_field"));
+    /* A name that is no field, and a field of another class. */
+    ck_assert_ptr_null(store_record_get(r, schema_fid_find("no_such_field")));
+    ck_assert_ptr_null(store_record_get(r, SF_device));
     ck_assert_str_eq(store_record_get(r, SF_managed), "true"); /* default */
     created(st, r, uuid);
     ck_assert(schema_uuid_valid(uuid));
@@ -181,7 +183,9 @@ START_TEST(test_store_rejects_bad_values_on_write)
 
     /* Setter misuse. */
     r = rec_new("network", NULL);
-    ck_assert_int_eq(store_record_set(r, "nope", "1"), -EINVAL);
+    ck_assert_int_eq(store_record_set(r, schema_fid_find("nope"), "1"),
+                     -EINVAL);
+    ck_assert_int_eq(store_record_set(r, SF_device, "1"), -EINVAL);
     ck_assert_int_eq(store_record_set(r, SF_other_config, "1"), -EINVAL);
     ck_assert_int_eq(store_record_set(r, SF_uuid, "1"), -EINVAL);
     ck_assert_int_eq(store_record_set(r, SF_PIFs, ""), -EPERM);
@@ -445,7 +449,9 @@ static int make_two(store_tx *tx, void *userdata)
 }
 
 struct index_look {
-    const char *cls, *field, *value;
+    const char *cls;
+    enum schema_fid field;
+    const char *value;
     size_t n;
 };
 
@@ -462,7 +468,8 @@ static int index_look(store_tx *tx, void *userdata)
     return k;
 }
 
-static size_t indexed(const char *cls, const char *field, const char *value)
+static size_t indexed(const char *cls, enum schema_fid field,
+                      const char *value)
 {
     struct index_look l = { cls, field, value, 0 };
 

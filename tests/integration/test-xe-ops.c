@@ -120,14 +120,14 @@ static unsigned numvfs(const char *bdf)
     return (unsigned)strtoul(buf, NULL, 10);
 }
 
-static size_t count(const char *cls, const char *field, const char *value)
+static size_t count(const char *cls, enum schema_fid field, const char *value)
 {
     struct store_match m = { field, value };
     store_record **v = NULL;
     size_t n = 0;
 
-    ck_assert_int_ge(store_list(st, cls, field ? &m : NULL, field ? 1 : 0,
-                                0, &v, &n), 0);
+    ck_assert_int_ge(store_list(st, cls, field != SF_NONE ? &m : NULL,
+                                field != SF_NONE, 0, &v, &n), 0);
     store_record_list_free(v, n);
     return n;
 }
@@ -153,7 +153,7 @@ static void expect_code(int r, const char *code)
 /* The state before network-sriov-create, in xenstore and on the NIC. */
 static void expect_nothing_enabled(void)
 {
-    ck_assert_uint_eq(count("network_sriov", NULL, NULL), 0);
+    ck_assert_uint_eq(count("network_sriov", SF_NONE, NULL), 0);
     ck_assert_uint_eq(count("PIF", SF_physical, "false"), 0);
     ck_assert_uint_eq(numvfs(PF1), 0);
 }
@@ -174,7 +174,7 @@ START_TEST(test_ops_enable_refused_takes_the_records_back)
     unsetenv("SIM_FAIL");
     ck_ops(ops_network_sriov_create(&ops, pif1, net, 4, sriov, &err));
     ck_assert_uint_eq(numvfs(PF1), 4);
-    ck_assert_uint_eq(count("network_sriov", NULL, NULL), 1);
+    ck_assert_uint_eq(count("network_sriov", SF_NONE, NULL), 1);
 }
 END_TEST
 
@@ -317,7 +317,7 @@ START_TEST(test_ops_snapshot_not_written_undoes_the_records)
     expect_nothing_enabled();
     ck_ops(ops_network_sriov_create(&ops, pif1, net, 4, sriov, &err));
     reboot();
-    ck_assert_uint_eq(count("network_sriov", NULL, NULL), 1);
+    ck_assert_uint_eq(count("network_sriov", SF_NONE, NULL), 1);
     ck_assert_uint_eq(count("PIF", SF_physical, "false"), 1);
 }
 END_TEST
@@ -489,7 +489,7 @@ START_TEST(test_ops_concurrent_creates_enable_once)
         ok += WEXITSTATUS(status) == 0;
     }
     ck_assert_int_eq(ok, 1);
-    ck_assert_uint_eq(count("network_sriov", NULL, NULL), 1);
+    ck_assert_uint_eq(count("network_sriov", SF_NONE, NULL), 1);
     ck_assert_uint_eq(numvfs(PF1), 4);
 }
 END_TEST
@@ -593,7 +593,7 @@ START_TEST(test_ops_vif_create_checks_what_the_api_passes)
     a.qos_algorithm_params = NULL;
     a.locking_mode = "open";
     expect_code(ops_vif_create(&ops, &a, vu, &err), XAPI_FIELD_TYPE_ERROR);
-    ck_assert_uint_eq(count("VIF", NULL, NULL), 0);
+    ck_assert_uint_eq(count("VIF", SF_NONE, NULL), 0);
     a.locking_mode = "locked";
     ck_ops(ops_vif_create(&ops, &a, vu, &err));
     ck_assert_int_eq(store_get(st, "VIF", vu, &r), 0);
