@@ -9,7 +9,7 @@ rewrites code written against the string API, in place:
   store_record_get(r, "name_label")      -> store_record_get(r, SF_name_label)
   store_record_map_count(r, f->name)     -> store_record_map_count(r,
                                                 schema_field_fid(f))
-  struct store_match m = { "VM", vm };   -> struct store_match m = { SF_VM, vm };
+  struct store_match m = { "VM", vm };   -> ... = { SF_VM, vm };
 
 for the store's functions that take a field and for the project's helpers
 that pass one through (HELPERS below).  Already converted code is left as

@@ -93,7 +93,8 @@ static void header(void)
 "#include <stddef.h>\n"
 "\n"
 "enum schema_fid {\n"
-"    SF_NONE = -1,   /* no such field (schema_fid_find of an unknown name) */\n");
+"    SF_NONE = -1,   /* no such field (schema_fid_find of an unknown "
+"name) */\n");
     for (i = 0; i < n_names; i++) {
         classes_of(names[i], classes, sizeof(classes));
         printf("    SF_%s,%*s/* %s */\n", names[i],

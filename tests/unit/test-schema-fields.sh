@@ -67,4 +67,5 @@ must_fail string-set-field \
 must_fail string-match \
     'struct store_match m = { "physical", "true" }; (void)m; return 0;' \
     store_match
-echo "PASS: fields.h/fields.c match the table; misspelt or string fields do not compile"
+echo "PASS: fields.h/fields.c match the table;" \
+    "misspelt or string fields do not compile"
