@@ -261,7 +261,7 @@ static struct figures contend(enum kind k, int writers, int commands,
     return f;
 }
 
-static int set(store_record *r, const char *f, const char *v)
+static int set(store_record *r, enum schema_fid f, const char *v)
 {
     return store_record_set(r, f, v);
 }
@@ -284,9 +284,9 @@ static int fill_fn(store_tx *tx, void *userdata)
         snprintf(name, sizeof(name), "xapi%d", i);
         r = store_record_new(&n, "network");
         if (r >= 0)
-            r = set(n, "name_label", name);
+            r = set(n, SF_name_label, name);
         if (r >= 0)
-            r = set(n, "bridge", name);
+            r = set(n, SF_bridge, name);
         if (r >= 0)
             r = store_tx_create(tx, n);
         snprintf(vm, sizeof(vm), "00000000-0000-4000-8000-%012x", i / 4);
@@ -296,10 +296,10 @@ static int fill_fn(store_tx *tx, void *userdata)
         if (r >= 0)
             r = store_record_new(&v, "VIF");
         if (r >= 0) {
-            set(v, "VM", vm);
-            set(v, "device", dev);
-            set(v, "network", store_record_uuid(n));
-            set(v, "MAC", mac);
+            set(v, SF_VM, vm);
+            set(v, SF_device, dev);
+            set(v, SF_network, store_record_uuid(n));
+            set(v, SF_MAC, mac);
             r = store_tx_create(tx, v);
         }
         store_record_free(n);
@@ -379,7 +379,7 @@ static void make_network(store *st, const char *label, char ret[37])
     store_record *n = NULL;
 
     if (store_record_new(&n, "network") < 0 ||
-        set(n, "name_label", label) < 0 || store_create(st, n) < 0)
+        set(n, SF_name_label, label) < 0 || store_create(st, n) < 0)
         die("network", store_last_error(st));
     memcpy(ret, store_record_uuid(n), 37);
     store_record_free(n);
@@ -389,7 +389,7 @@ static void make_network(store *st, const char *label, char ret[37])
 static int distinct_devices(store *st, const char *net, int vm_no)
 {
     char vm[40];
-    struct store_match m[] = { { "network", net }, { "VM", vm } };
+    struct store_match m[] = { { SF_network, net }, { SF_VM, vm } };
     store_record **v = NULL;
     size_t n = 0;
     int d = 0;
@@ -401,8 +401,8 @@ static int distinct_devices(store *st, const char *net, int vm_no)
         bool seen = false;
 
         for (size_t j = 0; j < i; j++)
-            seen = seen || strcmp(store_record_get(v[i], "device"),
-                                  store_record_get(v[j], "device")) == 0;
+            seen = seen || strcmp(store_record_get(v[i], SF_device),
+                                  store_record_get(v[j], SF_device)) == 0;
         d += !seen;
     }
     store_record_list_free(v, n);

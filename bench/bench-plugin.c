@@ -74,7 +74,8 @@ static void create(const char *cls, char uuid[37], ...)
         die(cls, "record");
     va_start(ap, uuid);
     while ((f = va_arg(ap, const char *)))
-        if (store_record_set(r, f, va_arg(ap, const char *)) < 0)
+        if (store_record_set(r, schema_fid_find(f),
+                             va_arg(ap, const char *)) < 0)
             die(cls, f);
     va_end(ap);
     if (store_create(st, r) < 0)

@@ -97,8 +97,8 @@ static void setup_networks(unsigned pfs, unsigned vfs)
     for (unsigned i = 0; i < pfs; i++) {
         struct ops_network_args a = { .name_label = "sriov", .managed = -1 };
         char ifname[16], net[37], ns[37];
-        struct store_match m[] = { { "device", ifname },
-                                   { "physical", "true" } };
+        struct store_match m[] = { { SF_device, ifname },
+                                   { SF_physical, "true" } };
         store_record **v = NULL;
         size_t n = 0;
 

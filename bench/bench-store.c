@@ -94,26 +94,26 @@ static int fill_fn(store_tx *tx, void *userdata)
             break;
         snprintf(label, sizeof(label), "bench-%d", f->first + i);
         if (!strcmp(f->cls, "network")) {
-            k = store_record_set(r, "name_label", label);
+            k = store_record_set(r, SF_name_label, label);
             if (k >= 0)
-                k = store_record_map_put(r, "other_config", "purpose",
+                k = store_record_map_put(r, SF_other_config, "purpose",
                                          "bench");
         } else {
             snprintf(mac, sizeof(mac), "02:00:%02x:%02x:%02x:%02x",
                      (f->first + i) >> 24 & 255, (f->first + i) >> 16 & 255,
                      (f->first + i) >> 8 & 255, (f->first + i) & 255);
-            k = store_record_set(r, "VM",
+            k = store_record_set(r, SF_VM,
                                  "11111111-2222-4333-8444-555555555555");
             if (k >= 0)
-                k = store_record_set(r, "device", "0");
+                k = store_record_set(r, SF_device, "0");
             if (k >= 0)
-                k = store_record_set(r, "network", f->net);
+                k = store_record_set(r, SF_network, f->net);
             if (k >= 0)
-                k = store_record_set(r, "MAC", mac);
+                k = store_record_set(r, SF_MAC, mac);
             if (k >= 0)
-                k = store_record_map_put(r, "other_config", "vlan", "100");
+                k = store_record_map_put(r, SF_other_config, "vlan", "100");
             if (k >= 0)
-                k = store_record_map_put(r, "qos_algorithm_params", "kbps",
+                k = store_record_map_put(r, SF_qos_algorithm_params, "kbps",
                                          "10240");
         }
         if (k >= 0)

@@ -132,7 +132,7 @@ struct fill {
     char last_pif[37];          /* its logical PIF */
 };
 
-static int set(store_record *r, const char *f, const char *v)
+static int set(store_record *r, enum schema_fid f, const char *v)
 {
     return store_record_set(r, f, v);
 }
@@ -159,34 +159,34 @@ static int fill_fn(store_tx *tx, void *userdata)
         snprintf(dev, sizeof(dev), "eth%d", i);
         r = store_record_new(&net, "network");
         if (r >= 0)
-            r = set(net, "name_label", name);
+            r = set(net, SF_name_label, name);
         if (r >= 0)
             r = store_tx_create(tx, net);
         if (r >= 0)
             r = store_record_new(&phys, "PIF");
         if (r >= 0) {
-            set(phys, "device", dev);
-            set(phys, "host", host);
-            set(phys, "capabilities", "sriov");
+            set(phys, SF_device, dev);
+            set(phys, SF_host, host);
+            set(phys, SF_capabilities, "sriov");
             r = store_tx_create(tx, phys);
         }
         if (r >= 0)
             r = store_record_new(&lp, "PIF");
         if (r >= 0) {
-            set(lp, "device", dev);
-            set(lp, "host", host);
-            set(lp, "physical", "false");
-            set(lp, "MAC", "fe:ff:ff:ff:ff:ff");
-            set(lp, "network", store_record_uuid(net));
+            set(lp, SF_device, dev);
+            set(lp, SF_host, host);
+            set(lp, SF_physical, "false");
+            set(lp, SF_MAC, "fe:ff:ff:ff:ff:ff");
+            set(lp, SF_network, store_record_uuid(net));
             r = store_tx_create(tx, lp);
         }
         if (r >= 0)
             r = store_record_new(&ns, "network_sriov");
         if (r >= 0) {
-            set(ns, "physical_PIF", store_record_uuid(phys));
-            set(ns, "logical_PIF", store_record_uuid(lp));
-            set(ns, "configuration_mode", "sysfs");
-            set(ns, "num_vfs", "8");
+            set(ns, SF_physical_PIF, store_record_uuid(phys));
+            set(ns, SF_logical_PIF, store_record_uuid(lp));
+            set(ns, SF_configuration_mode, "sysfs");
+            set(ns, SF_num_vfs, "8");
             r = store_tx_create(tx, ns);
         }
         if (r >= 0) {

@@ -90,8 +90,8 @@ static int follow_move(struct restore *rs, struct net *n)
         r = get(rs, "PIF", store_record_uuid(n->phys), &phys);
     if (r >= 0 && n->logical)
         r = restore__update(rs, "PIF", store_record_uuid(n->logical),
-                            "PCI", store_record_get(phys, "PCI"),
-                            "device", store_record_get(phys, "device"),
+                            "PCI", store_record_get(phys, SF_PCI),
+                            "device", store_record_get(phys, SF_device),
                             NULL);
     if (r < 0)
         restore__say(rs, true, "%s: its PIF could not follow it: %s",
@@ -147,7 +147,7 @@ static void restore_sysfs(struct restore *rs, struct net *n, sriov_pf *pf,
 static void restore_modprobe(struct restore *rs, struct net *n,
                              sriov_pf *pf, unsigned want)
 {
-    bool reboot = strcmp(store_record_get(n->ns, "requires_reboot"),
+    bool reboot = strcmp(store_record_get(n->ns, SF_requires_reboot),
                          "true") == 0;
     unsigned cur = sriov_pf_numvfs(pf);
     int r;
@@ -185,26 +185,26 @@ static void restore_modprobe(struct restore *rs, struct net *n,
 static void restore_one(struct restore *rs, store_record *ns)
 {
     struct net n = { .uuid = store_record_uuid(ns), .ns = ns };
-    const char *mode = store_record_get(ns, "configuration_mode");
-    unsigned want = (unsigned)strtoul(store_record_get(ns, "num_vfs"),
+    const char *mode = store_record_get(ns, SF_configuration_mode);
+    unsigned want = (unsigned)strtoul(store_record_get(ns, SF_num_vfs),
                                       NULL, 10);
     const char *mac, *pci_id;
     sriov_pf *pf;
     bool moved = false;
 
     snprintf(n.what, sizeof(n.what), "network-sriov %s", n.uuid);
-    if (get(rs, "PIF", store_record_get(ns, "physical_PIF"), &n.phys) < 0 ||
-        get(rs, "PCI", store_record_get(n.phys, "PCI"), &n.pci) < 0) {
+    if (get(rs, "PIF", store_record_get(ns, SF_physical_PIF), &n.phys) < 0 ||
+        get(rs, "PCI", store_record_get(n.phys, SF_PCI), &n.pci) < 0) {
         restore__say(rs, true, "%s: its physical PIF or that PIF's PCI "
                      "record is missing: run 'xe pif-scan', then "
                      "xen-sriov-restore again", n.what);
         goto out;
     }
-    get(rs, "PIF", store_record_get(ns, "logical_PIF"), &n.logical);
-    pci_id = store_record_get(n.pci, "pci_id");
-    mac = store_record_get(n.phys, "MAC");
+    get(rs, "PIF", store_record_get(ns, SF_logical_PIF), &n.logical);
+    pci_id = store_record_get(n.pci, SF_pci_id);
+    mac = store_record_get(n.phys, SF_MAC);
     snprintf(n.what, sizeof(n.what), "network-sriov %s (%s, %s)", n.uuid,
-             store_record_get(n.phys, "device"), pci_id);
+             store_record_get(n.phys, SF_device), pci_id);
 
     /* The NIC: at its address, unless another NIC is there now; else
      * wherever its MAC is. */
@@ -256,7 +256,7 @@ static void restore_one(struct restore *rs, store_record *ns)
                      "known to restore (%u VFs now); destroy and recreate "
                      "the network-sriov", n.what, mode, n.numvfs);
     }
-    if (strcmp(store_record_get(ns, "requires_reboot"), "true") == 0 &&
+    if (strcmp(store_record_get(ns, SF_requires_reboot), "true") == 0 &&
         strcmp(mode, "modprobe") != 0)
         n.attached = false;
     rs->stats.vfs += n.numvfs;

@@ -21,7 +21,7 @@ static const char *vf_bdf(struct restore *rs, const char *pci, char *buf,
 
     snprintf(buf, size, "%s", pci);
     if (store_get(rs->st, "PCI", pci, &r) >= 0)
-        snprintf(buf, size, "%s", store_record_get(r, "pci_id"));
+        snprintf(buf, size, "%s", store_record_get(r, SF_pci_id));
     store_record_free(r);
     return buf;
 }
@@ -37,7 +37,7 @@ static int held(struct restore *rs, store_record ***ret, size_t *n)
     if (r < 0)
         return r;
     for (size_t i = 0; i < m; i++) {
-        if (*store_record_get(v[i], "reserved_pci"))
+        if (*store_record_get(v[i], SF_reserved_pci))
             v[k++] = v[i];
         else
             store_record_free(v[i]);
@@ -72,9 +72,9 @@ int restore__reserved(struct restore *rs)
                          "would be released if that domain is gone, else "
                          "put back on pciback with its settings",
                          store_record_uuid(v[i]),
-                         vf_bdf(rs, store_record_get(v[i], "reserved_pci"),
+                         vf_bdf(rs, store_record_get(v[i], SF_reserved_pci),
                                 bdf, sizeof(bdf)),
-                         store_record_get(v[i], "domid"));
+                         store_record_get(v[i], SF_domid));
         }
         store_record_list_free(v, n);
         return 0;
@@ -108,7 +108,7 @@ int restore__reserved(struct restore *rs)
         char bdf[64];
         int k;
 
-        vf_bdf(rs, store_record_get(v[i], "reserved_pci"), bdf, sizeof(bdf));
+        vf_bdf(rs, store_record_get(v[i], SF_reserved_pci), bdf, sizeof(bdf));
         restore__sysfs_begin(rs);
         k = plugin_vif_reapply(p, vif, &changed);
         restore__sysfs_end(rs);

@@ -69,12 +69,13 @@ static int update_tx(store_tx *tx, void *userdata)
     a->changed = false;
     k = store_tx_get(tx, a->cls, a->uuid, &rec);
     for (size_t i = 0; k >= 0 && a->kv[i]; i += 2) {
-        const char *cur = store_record_get(rec, a->kv[i]);
+        enum schema_fid id = schema_fid_find(a->kv[i]);
+        const char *cur = store_record_get(rec, id);
 
         if (cur && strcmp(cur, a->kv[i + 1]) == 0)
             continue;
         a->changed = true;
-        k = store_record_set(rec, a->kv[i], a->kv[i + 1]);
+        k = store_record_set(rec, id, a->kv[i + 1]);
     }
     if (k >= 0 && a->changed && !a->dry_run)
         k = store_tx_update(tx, rec);

@@ -88,15 +88,16 @@ static void apply_line(store_record *rec, char *line)
     if (eq && colon && colon < eq) {
         *colon = *eq = '\0';
         if (schema_key_valid(colon + 1, &why) && valid(rec, line, eq + 1))
-            store_record_map_put(rec, line, colon + 1, eq + 1);
+            store_record_map_put(rec, schema_fid_find(line), colon + 1, eq + 1);
     } else if (eq) {
         *eq = '\0';
         if (valid(rec, line, eq + 1))
-            store_record_set(rec, line, eq + 1);
+            store_record_set(rec, schema_fid_find(line), eq + 1);
     } else if (plus) {
         *plus = '\0';
         if (schema_uuid_valid(plus + 1))
-            store_record_set_add(rec, line, plus + 1);
+            store_record_set_add(rec, schema_fid_find(line),
+                                 plus + 1);
     }
 }
 

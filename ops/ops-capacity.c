@@ -11,7 +11,7 @@
 static const char *listed_by(const struct ops_records *vms, const char *bdf)
 {
     for (size_t k = 0; k < vms->n; k++) {
-        const char *l = store_record_map_get(vms->v[k], "other_config",
+        const char *l = store_record_map_get(vms->v[k], SF_other_config,
                                              "pci");
 
         if (l && schema_pci_list_has(l, bdf))
@@ -26,14 +26,14 @@ static void judge(sriov_vf *vf, const store_record *rec,
 {
     const char *owner = listed_by(vms, sriov_vf_bdf(vf));
     const char *busy = sriov_vf_busy_reason(vf);
-    const char *vif = ops__get(rec, "reserved_by");
-    const char *vm = ops__get(rec, "scheduled_to_be_attached_to");
+    const char *vif = ops__get(rec, SF_reserved_by);
+    const char *vm = ops__get(rec, SF_scheduled_to_be_attached_to);
     int group = sriov_vf_iommu_group(vf);
 
     s->reason[0] = '\0';
     if (*vif)
         snprintf(s->reason, sizeof(s->reason), "reserved for VIF %s "
-                 "(domid %s)", vif, ops__get(rec, "reserved_domid"));
+                 "(domid %s)", vif, ops__get(rec, SF_reserved_domid));
     else if (*vm)
         snprintf(s->reason, sizeof(s->reason), "scheduled for VM %s", vm);
     else if (owner)
@@ -62,7 +62,7 @@ int ops_network_sriov_diagnose(struct ops_ctx *ops, const char *uuid,
     _cleanup_record_ store_record *ns = NULL, *pif = NULL, *pci = NULL;
     _cleanup_records_ struct ops_records vfs = { 0 }, vms = { 0 };
     _cleanup_free_ struct ops_vf_status *v = NULL;
-    struct store_match m = { "physical_function", "" };
+    struct store_match m = { SF_physical_function, "" };
     sriov_host *h = NULL;
     sriov_pf *pf;
     unsigned count;
@@ -71,9 +71,9 @@ int ops_network_sriov_diagnose(struct ops_ctx *ops, const char *uuid,
     r = ops_lookup(ops, "network_sriov", uuid, &ns, err);
     if (r < 0)
         return r;
-    r = store_get(ops->st, "PIF", ops__get(ns, "physical_PIF"), &pif);
+    r = store_get(ops->st, "PIF", ops__get(ns, SF_physical_PIF), &pif);
     if (r >= 0)
-        r = store_get(ops->st, "PCI", ops__get(pif, "PCI"), &pci);
+        r = store_get(ops->st, "PCI", ops__get(pif, SF_PCI), &pci);
     if (r < 0)
         return ops__store_fail(ops, r, err);
     m.value = store_record_uuid(pci);
@@ -84,7 +84,7 @@ int ops_network_sriov_diagnose(struct ops_ctx *ops, const char *uuid,
                        &vms.v, &vms.n);
     if (r < 0)
         return ops__store_fail(ops, r, err);
-    r = sriov_host_scan_device(&h, ops->sriov, ops__get(pci, "pci_id"), 0);
+    r = sriov_host_scan_device(&h, ops->sriov, ops__get(pci, SF_pci_id), 0);
     if (r < 0)
         return xapi_error_internal(err, r, "%s",
                                    sriov_ctx_last_error(ops->sriov));
@@ -101,7 +101,7 @@ int ops_network_sriov_diagnose(struct ops_ctx *ops, const char *uuid,
 
         snprintf(v[i].pci_id, sizeof(v[i].pci_id), "%s", sriov_vf_bdf(vf));
         for (size_t k = 0; k < vfs.n && !rec; k++)
-            if (strcmp(ops__get(vfs.v[k], "pci_id"), v[i].pci_id) == 0)
+            if (strcmp(ops__get(vfs.v[k], SF_pci_id), v[i].pci_id) == 0)
                 rec = vfs.v[k];
         if (rec)
             memcpy(v[i].pci_uuid, store_record_uuid(rec), 37);

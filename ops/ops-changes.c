@@ -48,15 +48,15 @@ static int check_vif_other_config(const store_record *vif,
 {
     static const char *const on_off[] = { "on", "off", NULL };
     static const char *const states[] = { "auto", "enable", "disable", NULL };
-    const char *vlan = store_record_map_get(vif, "other_config", "vlan");
-    const char *qos = store_record_map_get(vif, "other_config", "vlan-qos");
-    const char *spoof = store_record_map_get(vif, "other_config", "spoofchk");
-    const char *trust = store_record_map_get(vif, "other_config", "trust");
-    const char *link = store_record_map_get(vif, "other_config",
+    const char *vlan = store_record_map_get(vif, SF_other_config, "vlan");
+    const char *qos = store_record_map_get(vif, SF_other_config, "vlan-qos");
+    const char *spoof = store_record_map_get(vif, SF_other_config, "spoofchk");
+    const char *trust = store_record_map_get(vif, SF_other_config, "trust");
+    const char *link = store_record_map_get(vif, SF_other_config,
                                             "link-state");
-    const char *min = store_record_map_get(vif, "other_config",
+    const char *min = store_record_map_get(vif, SF_other_config,
                                            "min-tx-rate");
-    const char *max = store_record_map_get(vif, "other_config",
+    const char *max = store_record_map_get(vif, SF_other_config,
                                            "max-tx-rate");
     long long v = 0, lo = 0, hi = 0;
 
@@ -92,8 +92,8 @@ static int check_vif_other_config(const store_record *vif,
 /* XAPI's rate limit: qos_algorithm_type ratelimit, params kbps=N. */
 static int check_vif_qos(const store_record *vif, struct xapi_error *err)
 {
-    const char *type = ops__get(vif, "qos_algorithm_type");
-    const char *kbps = store_record_map_get(vif, "qos_algorithm_params",
+    const char *type = ops__get(vif, SF_qos_algorithm_type);
+    const char *kbps = store_record_map_get(vif, SF_qos_algorithm_params,
                                             "kbps");
 
     if (*type && !streq_ptr(type, "ratelimit"))
@@ -118,7 +118,7 @@ int ops__check_record(const store_record *r, struct xapi_error *err)
         static const char *const modes[] = {
             "sysfs", "modprobe", "manual", NULL
         };
-        const char *m = store_record_map_get(r, "other_config",
+        const char *m = store_record_map_get(r, SF_other_config,
                                              "sriov-configuration-mode");
 
         if (m && !one_of(m, modes))
@@ -128,8 +128,8 @@ int ops__check_record(const store_record *r, struct xapi_error *err)
                                  "to detect the mode)");
     }
     if (strcmp(cls, "network") == 0 &&
-        !int_in(ops__get(r, "MTU"), 68, 65535, NULL))
-        return not_supported(err, "MTU", ops__get(r, "MTU"),
+        !int_in(ops__get(r, SF_MTU), 68, 65535, NULL))
+        return not_supported(err, "MTU", ops__get(r, SF_MTU),
                              "an MTU from 68 to 65535");
     return 0;
 }
@@ -149,7 +149,8 @@ struct apply_args {
 static int words_change(store_record *r, const struct ops_change *c,
                         struct xapi_error *err)
 {
-    const char *cur = ops__get(r, c->field), *key = c->key ? c->key : "";
+    enum schema_fid id = schema_fid_find(c->field);   /* checked by apply_one */
+    const char *cur = ops__get(r, id), *key = c->key ? c->key : "";
     _cleanup_free_ char *out = strdup("");
     size_t klen = strlen(key);
     bool had = false;
@@ -184,7 +185,7 @@ static int words_change(store_record *r, const struct ops_change *c,
         free(out);
         out = next;
     }
-    return out ? ops__set(r, c->field, out) : -ENOMEM;
+    return out ? ops__set(r, id, out) : -ENOMEM;
 }
 
 static int apply_one(store_record *r, const struct ops_change *c,
@@ -192,6 +193,7 @@ static int apply_one(store_record *r, const struct ops_change *c,
 {
     const struct schema_class *cls = store_record_class(r);
     const struct schema_field *f = schema_field_find(cls, c->field);
+    enum schema_fid id = schema_field_fid(f);
     const char *why = NULL;
     int k;
 
@@ -204,7 +206,7 @@ static int apply_one(store_record *r, const struct ops_change *c,
             schema_value_check(f, c->value ? c->value : "", &why) < 0)
             return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
                                   c->field, NULL);
-        return ops__set(r, c->field, c->value);
+        return ops__set(r, id, c->value);
     case OPS_MAP_ADD:
     case OPS_MAP_PUT:
         if (f->type != SCHEMA_MAP)
@@ -215,19 +217,19 @@ static int apply_one(store_record *r, const struct ops_change *c,
         if (schema_value_check(f, c->value ? c->value : "", &why) < 0)
             return not_supported(err, c->field, c->value, why);
         if (c->op == OPS_MAP_ADD &&
-            store_record_map_get(r, c->field, c->key))
+            store_record_map_get(r, id, c->key))
             return xapi_error_set(err, -EEXIST, XAPI_MAP_DUPLICATE_KEY,
                                   cls->name, c->field, store_record_uuid(r),
                                   c->key, NULL);
-        return store_record_map_put(r, c->field, c->key,
+        return store_record_map_put(r, id, c->key,
                                     c->value ? c->value : "");
     case OPS_MAP_REMOVE:
         if (f->type != SCHEMA_MAP)
             return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
                                   c->field, NULL);
-        if (!c->key || !store_record_map_get(r, c->field, c->key))
+        if (!c->key || !store_record_map_get(r, id, c->key))
             return 0;
-        return store_record_map_put(r, c->field, c->key, NULL);
+        return store_record_map_put(r, id, c->key, NULL);
     case OPS_SET_ADD:
     case OPS_SET_REMOVE:
         if (f->type == SCHEMA_SET_STRING)
@@ -235,8 +237,8 @@ static int apply_one(store_record *r, const struct ops_change *c,
         if (f->type != SCHEMA_SET_REF)
             return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
                                   c->field, NULL);
-        k = c->op == OPS_SET_ADD ? store_record_set_add(r, c->field, c->key)
-                                 : store_record_set_remove(r, c->field,
+        k = c->op == OPS_SET_ADD ? store_record_set_add(r, id, c->key)
+                                 : store_record_set_remove(r, id,
                                                            c->key);
         return k == -ENOENT ? 0 : k;
     }

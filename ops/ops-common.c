@@ -68,7 +68,7 @@ int ops__tx_lookup(store_tx *tx, const char *cls, const char *uuid,
     return r < 0 ? ops__tx_fail(tx, r, err) : 0;
 }
 
-int ops__tx_indexed(store_tx *tx, const char *cls, const char *field,
+int ops__tx_indexed(store_tx *tx, const char *cls, enum schema_fid field,
                     const char *value)
 {
     char **uuids = NULL;
@@ -132,19 +132,19 @@ void ops__log(struct ops_ctx *ops, const char *fmt, ...)
 
 /* ---- records ---- */
 
-const char *ops__get(const store_record *r, const char *field)
+const char *ops__get(const store_record *r, enum schema_fid field)
 {
     const char *v = r ? store_record_get(r, field) : NULL;
 
     return v ? v : "";
 }
 
-bool ops__get_bool(const store_record *r, const char *field)
+bool ops__get_bool(const store_record *r, enum schema_fid field)
 {
     return streq_ptr(ops__get(r, field), "true");
 }
 
-int ops__set(store_record *r, const char *field, const char *value)
+int ops__set(store_record *r, enum schema_fid field, const char *value)
 {
     return store_record_set(r, field, value ? value : "");
 }
@@ -164,7 +164,7 @@ bool ops__has_word(const char *list, const char *word)
     return false;
 }
 
-int ops__put_pairs(store_record *r, const char *field,
+int ops__put_pairs(store_record *r, enum schema_fid field,
                    const char *const *kv, struct xapi_error *err)
 {
     const char *why;
@@ -173,7 +173,8 @@ int ops__put_pairs(store_record *r, const char *field,
     for (size_t i = 0; k >= 0 && kv && kv[i] && kv[i + 1]; i += 2) {
         if (!schema_key_valid(kv[i], &why))
             return xapi_error_set(err, -EINVAL, XAPI_VALUE_NOT_SUPPORTED,
-                                  field, kv[i], why, NULL);
+                                  schema_fid_name(field), kv[i], why,
+                                  NULL);
         k = store_record_map_put(r, field, kv[i], kv[i + 1]);
     }
     return k;
@@ -186,37 +187,35 @@ int ops__record_copy_primary(store_record *dst, const store_record *src)
 
     for (size_t i = 1; i < c->n_fields; i++) {
         const struct schema_field *f = &c->fields[i];
+        enum schema_fid id = schema_field_fid(f);
 
         if (!schema_field_stored(f) ||
             schema_field_maintained_by(c, f, NULL))
             continue;
         if (f->type == SCHEMA_MAP) {
             /* Drop dst's keys, then take src's. */
-            while (store_record_map_count(dst, f->name) > 0) {
+            while (store_record_map_count(dst, id) > 0) {
                 _cleanup_free_ char *k =
-                    strdup(store_record_map_key(dst, f->name, 0));
+                    strdup(store_record_map_key(dst, id, 0));
 
                 if (!k)
                     return -ENOMEM;
-                r = store_record_map_put(dst, f->name, k, NULL);
+                r = store_record_map_put(dst, id, k, NULL);
                 if (r < 0)
                     return r;
             }
-            for (size_t j = 0; j < store_record_map_count(src, f->name);
-                 j++) {
-                r = store_record_map_put(dst, f->name,
-                                         store_record_map_key(src, f->name,
-                                                              j),
-                                         store_record_map_value(src, f->name,
-                                                                j));
+            for (size_t j = 0; j < store_record_map_count(src, id); j++) {
+                r = store_record_map_put(dst, id,
+                                         store_record_map_key(src, id, j),
+                                         store_record_map_value(src, id, j));
                 if (r < 0)
                     return r;
             }
             continue;
         }
-        if (!store_record_get(src, f->name))
+        if (!store_record_get(src, id))
             continue;
-        r = store_record_set(dst, f->name, store_record_get(src, f->name));
+        r = store_record_set(dst, id, store_record_get(src, id));
         if (r < 0)
             return r;
     }

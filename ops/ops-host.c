@@ -139,14 +139,14 @@ static int make_host(store_tx *tx, struct ensure_args *a)
     if (r >= 0)
         r = store_record_set_uuid(h, a->uuid);
     if (r >= 0)
-        r = ops__set(h, "name_label", name);
+        r = ops__set(h, SF_name_label, name);
     if (r >= 0)
-        r = ops__set(h, "hostname", name);
+        r = ops__set(h, SF_hostname, name);
     if (r >= 0)
-        r = store_record_map_put(h, "software_version", "product_brand",
+        r = store_record_map_put(h, SF_software_version, "product_brand",
                                  PACKAGE_NAME);
     if (r >= 0)
-        r = store_record_map_put(h, "software_version", "product_version",
+        r = store_record_map_put(h, SF_software_version, "product_version",
                                  PACKAGE_VERSION);
     return r < 0 ? r : ops__tx_create(tx, &a->undo, h);
 }
@@ -158,7 +158,7 @@ static int make_pool(store_tx *tx, struct ensure_args *a)
 
     r = store_record_new(&p, "pool");
     if (r >= 0)
-        r = ops__set(p, "master", a->uuid);
+        r = ops__set(p, SF_master, a->uuid);
     return r < 0 ? r : ops__tx_create(tx, &a->undo, p);
 }
 

@@ -35,7 +35,7 @@ int ops__store_fail(struct ops_ctx *ops, int r, struct xapi_error *err);
 int ops__tx_fail(store_tx *tx, int r, struct xapi_error *err);
 /* 1 if an object of cls has value in its indexed field (one directory read
  * in the transaction: store_tx_index), 0 if none, or -errno. */
-int ops__tx_indexed(store_tx *tx, const char *cls, const char *field,
+int ops__tx_indexed(store_tx *tx, const char *cls, enum schema_fid field,
                     const char *value);
 
 /* UUID_INVALID [cls; uuid]; returns -ENOENT. */
@@ -128,17 +128,17 @@ int ops__transact_after(struct ops_ctx *ops, store_tx_fn fn, void *userdata,
 int ops__record_copy_primary(store_record *dst, const store_record *src);
 
 /* A field's value, "" when unset. */
-const char *ops__get(const store_record *r, const char *field);
+const char *ops__get(const store_record *r, enum schema_fid field);
 
 /* True when field is "true". */
-bool ops__get_bool(const store_record *r, const char *field);
+bool ops__get_bool(const store_record *r, enum schema_fid field);
 
 /* Set a field, or a map entry (value NULL removes it); -ENOMEM etc. */
-int ops__set(store_record *r, const char *field, const char *value);
+int ops__set(store_record *r, enum schema_fid field, const char *value);
 
 /* key, value, ..., NULL pairs into a map field; an invalid key is
  * VALUE_NOT_SUPPORTED [field; key; why]. */
-int ops__put_pairs(store_record *r, const char *field,
+int ops__put_pairs(store_record *r, enum schema_fid field,
                    const char *const *kv, struct xapi_error *err);
 
 /* True when the comma-separated word list has word. */

@@ -84,7 +84,7 @@ static int bridge_above_used(store_tx *tx, int64_t *ret)
     int64_t top = 0;
     int r;
 
-    r = store_index_values(store_tx_store(tx), "network", "bridge", &used,
+    r = store_index_values(store_tx_store(tx), "network", SF_bridge, &used,
                            &n);
     if (r < 0)
         return r;
@@ -131,7 +131,7 @@ static int free_bridge(store_tx *tx, char ret[32])
         if (probe == BRIDGE_PROBES && (r = bridge_above_used(tx, &next)) < 0)
             break;
         snprintf(ret, 32, "xapi%" PRId64, next);
-        r = ops__tx_indexed(tx, "network", "bridge", ret);
+        r = ops__tx_indexed(tx, "network", SF_bridge, ret);
         if (r == 0)
             return store_tx_counter_set(tx, "network-bridge", next + 1);
         next++;
@@ -160,7 +160,7 @@ static int put_tags(store_record *n, const char *const *tags)
         free(joined);
         joined = next;
     }
-    return joined ? ops__set(n, "tags", joined) : -ENOMEM;
+    return joined ? ops__set(n, SF_tags, joined) : -ENOMEM;
 }
 
 static int create_fn(store_tx *tx, void *userdata)
@@ -176,7 +176,7 @@ static int create_fn(store_tx *tx, void *userdata)
     c->uuid[0] = '\0';
     if (a->bridge && *a->bridge) {
         snprintf(bridge, sizeof(bridge), "%s", a->bridge);
-        r = ops__tx_indexed(tx, "network", "bridge", bridge);
+        r = ops__tx_indexed(tx, "network", SF_bridge, bridge);
         if (r > 0)
             return xapi_error_set(c->err, -EEXIST, XAPI_BRIDGE_NAME_EXISTS,
                                   a->bridge, NULL);
@@ -188,17 +188,17 @@ static int create_fn(store_tx *tx, void *userdata)
     snprintf(mtu, sizeof(mtu), "%" PRId64, c->mtu);
     r = store_record_new(&n, "network");
     if (r >= 0)
-        r = ops__set(n, "name_label", a->name_label);
+        r = ops__set(n, SF_name_label, a->name_label);
     if (r >= 0)
-        r = ops__set(n, "name_description", a->name_description);
+        r = ops__set(n, SF_name_description, a->name_description);
     if (r >= 0)
-        r = ops__set(n, "bridge", bridge);
+        r = ops__set(n, SF_bridge, bridge);
     if (r >= 0)
-        r = ops__set(n, "MTU", mtu);
+        r = ops__set(n, SF_MTU, mtu);
     if (r >= 0)
-        r = ops__set(n, "managed", a->managed == 0 ? "false" : "true");
+        r = ops__set(n, SF_managed, a->managed == 0 ? "false" : "true");
     if (r >= 0)
-        r = ops__put_pairs(n, "other_config", a->other_config, c->err);
+        r = ops__put_pairs(n, SF_other_config, a->other_config, c->err);
     if (r >= 0)
         r = put_tags(n, a->tags);
     if (r >= 0)
@@ -269,25 +269,25 @@ static int destroy_fn(store_tx *tx, void *userdata)
     r = ops__tx_lookup(tx, "network", d->uuid, &net, d->err);
     if (r < 0)
         return r;
-    n_vifs = store_record_set_count(net, "VIFs");
+    n_vifs = store_record_set_count(net, SF_VIFs);
     /* VIFs attached or holding a VF (XAPI: currently_attached||reserved). */
     for (size_t i = 0; r >= 0 && i < n_vifs; i++) {
         _cleanup_record_ store_record *vif = NULL;
-        const char *u = store_record_set_member(net, "VIFs", i);
+        const char *u = store_record_set_member(net, SF_VIFs, i);
 
         r = store_tx_get(tx, "VIF", u, &vif);
         if (r >= 0 && n_busy < ELEMENTSOF(busy) &&
-            (ops__get_bool(vif, "currently_attached") ||
-             *ops__get(vif, "reserved_pci")))
+            (ops__get_bool(vif, SF_currently_attached) ||
+             *ops__get(vif, SF_reserved_pci)))
             busy[n_busy++] = u;
     }
     if (r < 0)
         return r;
     if (n_busy)
         return refs_error(XAPI_NETWORK_CONTAINS_VIF, busy, n_busy, d->err);
-    n_pifs = store_record_set_count(net, "PIFs");
+    n_pifs = store_record_set_count(net, SF_PIFs);
     for (size_t i = 0; i < n_pifs && i < ELEMENTSOF(pifs); i++)
-        pifs[i] = store_record_set_member(net, "PIFs", i);
+        pifs[i] = store_record_set_member(net, SF_PIFs, i);
     if (n_pifs)
         return refs_error(XAPI_NETWORK_CONTAINS_PIF, pifs,
                           n_pifs < ELEMENTSOF(pifs) ? n_pifs
@@ -296,7 +296,7 @@ static int destroy_fn(store_tx *tx, void *userdata)
     /* The other VIFs go with it, as in XAPI. */
     for (size_t i = 0; r >= 0 && i < n_vifs; i++)
         r = ops__tx_destroy(tx, &d->undo, "VIF",
-                            store_record_set_member(net, "VIFs", i));
+                            store_record_set_member(net, SF_VIFs, i));
     if (r >= 0)
         r = ops__tx_destroy(tx, &d->undo, "network", d->uuid);
     return r;

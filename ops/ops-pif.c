@@ -15,12 +15,12 @@ static bool read_attr(struct ops_ctx *ops, const char *dev, const char *attr,
 void ops_pif_link(struct ops_ctx *ops, const store_record *pif,
                   struct ops_pif_link *ret)
 {
-    const char *dev = store_record_get(pif, "device");
+    const char *dev = store_record_get(pif, SF_device);
     char carrier[16], speed[32], duplex[16];
     long long mbps;
 
     /* Only a physical PIF has a NIC of its own. */
-    if (!streq_ptr(store_record_get(pif, "physical"), "true"))
+    if (!streq_ptr(store_record_get(pif, SF_physical), "true"))
         dev = NULL;
     ret->carrier = read_attr(ops, dev, "carrier", carrier, sizeof(carrier)) &&
                    strcmp(carrier, "1") == 0;

@@ -15,23 +15,24 @@
 #define BATCH 16
 
 /* Fields the scan owns (the rest is the users' or the plugin's). */
-static const char *const pci_fields[] = {
-    "pci_id", "class_id", "class_name", "vendor_id", "vendor_name",
-    "device_id", "device_name", "subsystem_vendor_id", "subsystem_device_id",
-    "subsystem_device_name", "driver_name",
-    "host", "physical_function", "iommu_group", NULL
+static const enum schema_fid pci_fields[] = {
+    SF_pci_id, SF_class_id, SF_class_name, SF_vendor_id, SF_vendor_name,
+    SF_device_id, SF_device_name, SF_subsystem_vendor_id,
+    SF_subsystem_device_id, SF_subsystem_device_name, SF_driver_name,
+    SF_host, SF_physical_function, SF_iommu_group, SF_NONE
 };
-static const char *const deps_fields[] = { "dependencies", NULL };
-static const char *const pif_fields[] = {
-    "device", "MAC", "host", "PCI", "capabilities", "currently_attached",
-    "disappeared", "network", "MTU", NULL
+static const enum schema_fid deps_fields[] = { SF_dependencies, SF_NONE };
+static const enum schema_fid pif_fields[] = {
+    SF_device, SF_MAC, SF_host, SF_PCI, SF_capabilities,
+    SF_currently_attached, SF_disappeared, SF_network, SF_MTU, SF_NONE
 };
 /* A network the scan creates for a PIF (the rest are users'). */
-static const char *const network_fields[] = {
-    "name_label", "name_description", "bridge", "MTU", "managed", NULL
+static const enum schema_fid network_fields[] = {
+    SF_name_label, SF_name_description, SF_bridge, SF_MTU, SF_managed,
+    SF_NONE
 };
-static const char *const gone_fields[] = {
-    "currently_attached", "disappeared", NULL
+static const enum schema_fid gone_fields[] = {
+    SF_currently_attached, SF_disappeared, SF_NONE
 };
 
 enum job_kind { JOB_WRITE, JOB_DESTROY };
@@ -41,7 +42,7 @@ struct job {
     enum job_kind kind;
     int pass;                       /* jobs of a pass run before the next */
     store_record *want;             /* JOB_WRITE: uuid + wanted fields */
-    const char *const *fields;
+    const enum schema_fid *fields;       /* SF_NONE-terminated */
     bool create;
     char cls[16];                   /* JOB_DESTROY */
     char uuid[37];
@@ -96,7 +97,8 @@ static int add_job(struct plan *p, struct job j)
     return 0;
 }
 
-static store_record *find_by(const struct ops_records *l, const char *field,
+static store_record *find_by(const struct ops_records *l,
+                             enum schema_fid field,
                              const char *value, bool nocase)
 {
     for (size_t i = 0; i < l->n; i++) {
@@ -118,7 +120,7 @@ static struct dev *dev_by_bdf(struct plan *p, const char *bdf)
 
 /* Queue the write when something of fields differs (or it is new). */
 static int want_write(struct plan *p, int pass, store_record *want,
-                      const store_record *have, const char *const *fields)
+                      const store_record *have, const enum schema_fid *fields)
 {
     struct job j = { .kind = JOB_WRITE, .pass = pass, .want = want,
                      .fields = fields, .create = !have };
@@ -126,7 +128,7 @@ static int want_write(struct plan *p, int pass, store_record *want,
     if (have) {
         bool same = true;
 
-        for (size_t i = 0; fields[i]; i++)
+        for (size_t i = 0; fields[i] != SF_NONE; i++)
             if (strcmp(ops__get(want, fields[i]),
                        ops__get(have, fields[i])) != 0)
                 same = false;
@@ -154,7 +156,7 @@ static int add_dev(struct plan *p, const char *bdf, sriov_pf *pf,
     v->pf = pf;
     v->vf = vf;
     v->is_vf = vf != NULL;
-    have = find_by(&p->pcis, "pci_id", bdf, false);
+    have = find_by(&p->pcis, SF_pci_id, bdf, false);
     if (have) {
         memcpy(v->uuid, store_record_uuid(have), 37);
         return 0;
@@ -163,7 +165,8 @@ static int add_dev(struct plan *p, const char *bdf, sriov_pf *pf,
     return r;
 }
 
-static int hex(store_record *r, const char *field, unsigned v, int digits)
+static int hex(store_record *r, enum schema_fid field, unsigned v,
+               int digits)
 {
     char buf[16];
 
@@ -187,47 +190,47 @@ static int pci_want(struct plan *p, struct dev *d, store_record **ret)
         snprintf(group, sizeof(group), "%d", g);
     r = store_record_set_uuid(w, d->uuid);
     if (r >= 0)
-        r = ops__set(w, "pci_id", d->bdf);
+        r = ops__set(w, SF_pci_id, d->bdf);
     if (r >= 0)
-        r = hex(w, "class_id", sriov_pf_class(pf) >> 8, 4);
+        r = hex(w, SF_class_id, sriov_pf_class(pf) >> 8, 4);
     if (r >= 0)
-        r = ops__set(w, "class_name", sriov_pf_class_name(pf));
+        r = ops__set(w, SF_class_name, sriov_pf_class_name(pf));
     if (r >= 0)
-        r = hex(w, "vendor_id", sriov_pf_vendor_id(pf), 4);
+        r = hex(w, SF_vendor_id, sriov_pf_vendor_id(pf), 4);
     if (r >= 0)
-        r = ops__set(w, "vendor_name", sriov_pf_vendor_name(pf));
+        r = ops__set(w, SF_vendor_name, sriov_pf_vendor_name(pf));
     if (r >= 0)
-        r = hex(w, "device_id", d->is_vf ? sriov_vf_device_id(d->vf)
+        r = hex(w, SF_device_id, d->is_vf ? sriov_vf_device_id(d->vf)
                                          : sriov_pf_device_id(pf), 4);
     if (r >= 0)
-        r = ops__set(w, "device_name", d->is_vf
+        r = ops__set(w, SF_device_name, d->is_vf
                                            ? sriov_vf_device_name(d->vf)
                                            : sriov_pf_device_name(pf));
     /* The board's subsystem ids: a VF's are its PF's (iov.c reads them
      * once from the PF, pci_read_vf_config_common()). */
     if (r >= 0 && (sriov_pf_subsystem_vendor_id(pf) ||
                    sriov_pf_subsystem_device_id(pf))) {
-        r = hex(w, "subsystem_vendor_id", sriov_pf_subsystem_vendor_id(pf),
+        r = hex(w, SF_subsystem_vendor_id, sriov_pf_subsystem_vendor_id(pf),
                 4);
         if (r >= 0)
-            r = hex(w, "subsystem_device_id",
+            r = hex(w, SF_subsystem_device_id,
                     sriov_pf_subsystem_device_id(pf), 4);
     }
     if (r >= 0)
-        r = ops__set(w, "subsystem_device_name", sriov_pf_subsystem_name(pf));
+        r = ops__set(w, SF_subsystem_device_name, sriov_pf_subsystem_name(pf));
     if (r >= 0)
-        r = ops__set(w, "driver_name", d->is_vf ? sriov_vf_driver(d->vf)
+        r = ops__set(w, SF_driver_name, d->is_vf ? sriov_vf_driver(d->vf)
                                                 : sriov_pf_driver(pf));
     if (r >= 0)
-        r = ops__set(w, "host", p->host);
+        r = ops__set(w, SF_host, p->host);
     if (r >= 0)
-        r = ops__set(w, "iommu_group", group);
+        r = ops__set(w, SF_iommu_group, group);
     if (r >= 0 && d->is_vf) {
         struct dev *pd = dev_by_bdf(p, sriov_pf_bdf(pf));
 
-        r = ops__set(w, "physical_function", pd ? pd->uuid : "");
+        r = ops__set(w, SF_physical_function, pd ? pd->uuid : "");
     } else if (r >= 0) {
-        r = ops__set(w, "physical_function", "");
+        r = ops__set(w, SF_physical_function, "");
     }
     if (r >= 0)
         *ret = TAKE_PTR(w);
@@ -263,7 +266,7 @@ static int deps_want(struct plan *p, struct dev *d, store_record **ret)
     if (r >= 0)
         r = store_record_set_uuid(w, d->uuid);
     if (r >= 0)
-        r = ops__set(w, "dependencies", joined);
+        r = ops__set(w, SF_dependencies, joined);
     if (r >= 0)
         *ret = TAKE_PTR(w);
     return r;
@@ -281,7 +284,7 @@ static int plan_pcis(struct plan *p)
                 continue;
             r = pci_want(p, &p->devs[i], &w);
             if (r >= 0)
-                r = want_write(p, vfs, w, find_by(&p->pcis, "pci_id",
+                r = want_write(p, vfs, w, find_by(&p->pcis, SF_pci_id,
                                                   p->devs[i].bdf, false),
                                pci_fields);
             if (r < 0)
@@ -290,7 +293,7 @@ static int plan_pcis(struct plan *p)
     for (size_t i = 0; i < p->n_devs; i++) {
         r = deps_want(p, &p->devs[i], &w);
         if (r >= 0)
-            r = want_write(p, 3, w, find_by(&p->pcis, "pci_id",
+            r = want_write(p, 3, w, find_by(&p->pcis, SF_pci_id,
                                             p->devs[i].bdf, false),
                            deps_fields);
         if (r < 0)
@@ -338,7 +341,7 @@ static const char *pif_mtu(struct plan *p, const char *dev, char buf[16])
 static int pif_network(struct plan *p, const store_record *have,
                        const char *dev, char ret[37])
 {
-    const char *cur = have ? ops__get(have, "network") : "";
+    const char *cur = have ? ops__get(have, SF_network) : "";
     _cleanup_free_ char *label = NULL;
     store_record *w = NULL;
     char bridge[37], (*v)[2][37];
@@ -351,7 +354,7 @@ static int pif_network(struct plan *p, const store_record *have,
         }
     pif_bridge(p, dev, bridge);
     for (size_t i = 0; i < p->nets.n; i++)
-        if (strcmp(ops__get(p->nets.v[i], "bridge"), bridge) == 0) {
+        if (strcmp(ops__get(p->nets.v[i], SF_bridge), bridge) == 0) {
             snprintf(ret, 37, "%s", store_record_uuid(p->nets.v[i]));
             return 0;
         }
@@ -375,15 +378,15 @@ static int pif_network(struct plan *p, const store_record *have,
     if (r >= 0)
         r = store_record_set_uuid(w, v[0][1]);
     if (r >= 0)
-        r = ops__set(w, "name_label", label);
+        r = ops__set(w, SF_name_label, label);
     if (r >= 0)
-        r = ops__set(w, "name_description", "");
+        r = ops__set(w, SF_name_description, "");
     if (r >= 0)
-        r = ops__set(w, "bridge", bridge);
+        r = ops__set(w, SF_bridge, bridge);
     if (r >= 0)
-        r = ops__set(w, "MTU", "1500");
+        r = ops__set(w, SF_MTU, "1500");
     if (r >= 0)
-        r = ops__set(w, "managed", "true");
+        r = ops__set(w, SF_managed, "true");
     if (r < 0) {
         store_record_free(w);
         return r;
@@ -410,27 +413,27 @@ static int pif_want(struct plan *p, sriov_pf *pf, const store_record *have,
     if (r >= 0 && have)
         r = store_record_set_uuid(w, store_record_uuid(have));
     if (r >= 0)
-        r = ops__set(w, "device", sriov_netdev_name(nd));
+        r = ops__set(w, SF_device, sriov_netdev_name(nd));
     if (r >= 0)
-        r = ops__set(w, "MAC", mac ? mac : "");
+        r = ops__set(w, SF_MAC, mac ? mac : "");
     if (r >= 0)
-        r = ops__set(w, "host", p->host);
+        r = ops__set(w, SF_host, p->host);
     if (r >= 0)
-        r = ops__set(w, "PCI", d ? d->uuid : "");
+        r = ops__set(w, SF_PCI, d ? d->uuid : "");
     if (r >= 0)
-        r = ops__set(w, "capabilities",
+        r = ops__set(w, SF_capabilities,
                      sriov_pf_is_sriov_capable(pf) ? "sriov" : "");
     if (r >= 0)
-        r = ops__set(w, "currently_attached", "true");
+        r = ops__set(w, SF_currently_attached, "true");
     if (r >= 0)
-        r = ops__set(w, "disappeared", "false");
+        r = ops__set(w, SF_disappeared, "false");
     if (r >= 0)
-        r = ops__set(w, "network", net);
+        r = ops__set(w, SF_network, net);
     if (r >= 0)
-        r = ops__set(w, "MTU", pif_mtu(p, sriov_netdev_name(nd), mtu));
+        r = ops__set(w, SF_MTU, pif_mtu(p, sriov_netdev_name(nd), mtu));
     /* XAPI's default_properties of a new physical PIF (xapi_pif.ml). */
     if (r >= 0 && !have)
-        r = store_record_map_put(w, "properties", "gro", "on");
+        r = store_record_map_put(w, SF_properties, "gro", "on");
     if (r >= 0)
         *ret = TAKE_PTR(w);
     return r;
@@ -457,7 +460,7 @@ static void match_pifs(struct plan *p, sriov_host *h, bool *seen,
 
         for (size_t k = 0; mac && *mac && k < p->pifs.n && !have[i]; k++)
             if (!seen[k] &&
-                strcasecmp(ops__get(p->pifs.v[k], "MAC"), mac) == 0) {
+                strcasecmp(ops__get(p->pifs.v[k], SF_MAC), mac) == 0) {
                 have[i] = p->pifs.v[k];
                 seen[k] = true;
             }
@@ -470,7 +473,7 @@ static void match_pifs(struct plan *p, sriov_host *h, bool *seen,
             continue;
         for (size_t k = 0; d && k < p->pifs.n && !have[i]; k++)
             if (!seen[k] &&
-                strcmp(ops__get(p->pifs.v[k], "PCI"), d->uuid) == 0) {
+                strcmp(ops__get(p->pifs.v[k], SF_PCI), d->uuid) == 0) {
                 have[i] = p->pifs.v[k];
                 seen[k] = true;
             }
@@ -507,9 +510,9 @@ static int plan_pifs(struct plan *p, sriov_host *h)
         if (r >= 0)
             r = store_record_set_uuid(w, store_record_uuid(p->pifs.v[k]));
         if (r >= 0)
-            r = ops__set(w, "currently_attached", "false");
+            r = ops__set(w, SF_currently_attached, "false");
         if (r >= 0)
-            r = ops__set(w, "disappeared", "true");
+            r = ops__set(w, SF_disappeared, "true");
         if (r >= 0)
             r = want_write(p, 2, w, p->pifs.v[k], gone_fields);
         else
@@ -522,10 +525,10 @@ static int plan_pifs(struct plan *p, sriov_host *h)
 
 static bool pci_held(const struct plan *p, const store_record *pci)
 {
-    if (*ops__get(pci, "reserved_by") ||
-        *ops__get(pci, "scheduled_to_be_attached_to"))
+    if (*ops__get(pci, SF_reserved_by) ||
+        *ops__get(pci, SF_scheduled_to_be_attached_to))
         return true;
-    return find_by(&p->pifs, "PCI", store_record_uuid(pci), false) != NULL;
+    return find_by(&p->pifs, SF_PCI, store_record_uuid(pci), false) != NULL;
 }
 
 /* PCI records of functions that are gone: VFs first (they refer to
@@ -540,11 +543,11 @@ static int plan_removals(struct plan *p)
     for (size_t i = 0; i < p->pcis.n; i++) {
         const store_record *c = p->pcis.v[i];
 
-        keep[i] = dev_by_bdf(p, ops__get(c, "pci_id")) || pci_held(p, c);
+        keep[i] = dev_by_bdf(p, ops__get(c, SF_pci_id)) || pci_held(p, c);
     }
     /* A PF stays while one of its VF records stays. */
     for (size_t i = 0; i < p->pcis.n; i++) {
-        const char *pf = ops__get(p->pcis.v[i], "physical_function");
+        const char *pf = ops__get(p->pcis.v[i], SF_physical_function);
 
         if (!keep[i] || !*pf)
             continue;
@@ -557,7 +560,7 @@ static int plan_removals(struct plan *p)
             const store_record *c = p->pcis.v[i];
             struct job j = { .kind = JOB_DESTROY, .pass = 5 - vfs };
 
-            if (keep[i] || (bool)*ops__get(c, "physical_function") != vfs)
+            if (keep[i] || (bool)*ops__get(c, SF_physical_function) != vfs)
                 continue;
             snprintf(j.cls, sizeof(j.cls), "PCI");
             memcpy(j.uuid, store_record_uuid(c), 37);
@@ -598,7 +601,7 @@ static int run_job(store_tx *tx, struct ops_undo *u, const struct job *j)
                      store_record_uuid(j->want), &cur);
     if (k >= 0)
         k = store_record_dup(&old, cur);
-    for (size_t i = 0; k >= 0 && j->fields[i]; i++)
+    for (size_t i = 0; k >= 0 && j->fields[i] != SF_NONE; i++)
         k = ops__set(cur, j->fields[i], ops__get(j->want, j->fields[i]));
     return k < 0 ? k : ops__tx_update(tx, u, old, cur);
 }
@@ -655,7 +658,7 @@ static int cmp_pass(const void *a, const void *b)
  * of one PF (its record and its VFs'). */
 static int read_existing(struct plan *p, struct xapi_error *err)
 {
-    struct store_match host = { "host", p->host };
+    struct store_match host = { SF_host, p->host };
     struct ops_records all = { 0 };
     const store_record *pf;
     const char *pf_uuid;
@@ -672,18 +675,18 @@ static int read_existing(struct plan *p, struct xapi_error *err)
         if (r < 0)
             return ops__store_fail(p->ops, r, err);
         r = store_list(p->ops->st, "PIF", (struct store_match[]){
-                           { "host", p->host }, { "physical", "true" } },
+                           { SF_host, p->host }, { SF_physical, "true" } },
                        2, STORE_LIST_SKIP_INVALID, &p->pifs.v, &p->pifs.n);
         return r < 0 ? ops__store_fail(p->ops, r, err) : 0;
     }
-    pf = find_by(&all, "pci_id", p->only_pf, false);
+    pf = find_by(&all, SF_pci_id, p->only_pf, false);
     pf_uuid = pf ? store_record_uuid(pf) : "";
     for (size_t i = 0; i < all.n; i++) {
         store_record *c = all.v[i];
         store_record **v;
 
         if (c != pf && (!*pf_uuid ||
-                        strcmp(ops__get(c, "physical_function"), pf_uuid)))
+                        strcmp(ops__get(c, SF_physical_function), pf_uuid)))
             continue;
         v = realloc(p->pcis.v, (p->pcis.n + 1) * sizeof(*v));
         if (!v) {

@@ -135,7 +135,7 @@ static int refd(struct xapi_error *err, int r, const char *code,
 static int pif_bdf(store_tx *tx, const store_record *pif, char ret[16])
 {
     _cleanup_record_ store_record *pci = NULL;
-    const char *u = ops__get(pif, "PCI");
+    const char *u = ops__get(pif, SF_PCI);
     int r;
 
     ret[0] = '\0';
@@ -144,7 +144,7 @@ static int pif_bdf(store_tx *tx, const store_record *pif, char ret[16])
     r = store_tx_get(tx, "PCI", u, &pci);
     if (r < 0)
         return r;
-    snprintf(ret, 16, "%s", ops__get(pci, "pci_id"));
+    snprintf(ret, 16, "%s", ops__get(pci, SF_pci_id));
     return 0;
 }
 
@@ -156,13 +156,13 @@ static int pif_bdf(store_tx *tx, const store_record *pif, char ret[16])
 static int read_hw(struct ops_ctx *ops, store_tx *tx,
                    const store_record *pif, struct pf_info *hw)
 {
-    const char *forced = store_record_map_get(pif, "other_config",
+    const char *forced = store_record_map_get(pif, SF_other_config,
                                               "sriov-configuration-mode");
     int r;
 
     pf_info_done(hw);
     memset(hw, 0, sizeof(*hw));
-    snprintf(hw->device, sizeof(hw->device), "%s", ops__get(pif, "device"));
+    snprintf(hw->device, sizeof(hw->device), "%s", ops__get(pif, SF_device));
     r = pif_bdf(tx, pif, hw->bdf);
     if (r == -ENOENT) {
         snprintf(hw->scan_error, sizeof(hw->scan_error), "PIF %s (%s) has "
@@ -193,32 +193,32 @@ static int check_create(store_tx *tx, struct create_args *a,
                         const store_record *net, const store_record *pif)
 {
     struct xapi_error *err = a->err;
-    const char *host = ops__get(pif, "host");
-    size_t n_pifs = store_record_set_count(net, "PIFs");
+    const char *host = ops__get(pif, SF_host);
+    size_t n_pifs = store_record_set_count(net, SF_PIFs);
     int r;
 
-    if (!ops__get_bool(net, "managed"))
+    if (!ops__get_bool(net, SF_managed))
         return refd(err, -EINVAL, XAPI_NETWORK_UNMANAGED, a->net_uuid);
-    if (!ops__get_bool(pif, "managed"))
+    if (!ops__get_bool(pif, SF_managed))
         return refd(err, -EINVAL, XAPI_PIF_UNMANAGED, a->pif_uuid);
-    if (!ops__get_bool(pif, "physical"))
+    if (!ops__get_bool(pif, SF_physical))
         return refd(err, -EINVAL, XAPI_PIF_IS_NOT_PHYSICAL, a->pif_uuid);
-    if (store_record_set_count(pif, "sriov_physical_PIF_of"))
+    if (store_record_set_count(pif, SF_sriov_physical_PIF_of))
         return refd(err, -EEXIST, XAPI_NETWORK_SRIOV_ALREADY_ENABLED,
                     a->pif_uuid);
-    if (!ops__has_word(ops__get(pif, "capabilities"), "sriov"))
+    if (!ops__has_word(ops__get(pif, SF_capabilities), "sriov"))
         return refd(err, -EINVAL, XAPI_PIF_IS_NOT_SRIOV_CAPABLE,
                     a->pif_uuid);
     /* Xapi_pif.assert_no_other_local_pifs [host; PIF]. */
     for (size_t i = 0; i < n_pifs; i++) {
         _cleanup_record_ store_record *o = NULL;
-        const char *u = store_record_set_member(net, "PIFs", i);
+        const char *u = store_record_set_member(net, SF_PIFs, i);
         char r1[OPS_REF_SIZE], r2[OPS_REF_SIZE];
 
         r = store_tx_get(tx, "PIF", u, &o);
         if (r < 0)
             return r;
-        if (strcmp(ops__get(o, "host"), host) == 0)
+        if (strcmp(ops__get(o, SF_host), host) == 0)
             return xapi_error_set(err, -EEXIST,
                                   XAPI_NETWORK_ALREADY_CONNECTED,
                                   ops_ref(r1, host), ops_ref(r2, u), NULL);
@@ -230,29 +230,29 @@ static int check_create(store_tx *tx, struct create_args *a,
         _cleanup_record_ store_record *phys = NULL, *mine = NULL;
         _cleanup_record_ store_record *theirs = NULL;
 
-        r = store_tx_get(tx, "PIF", store_record_set_member(net, "PIFs", 0),
+        r = store_tx_get(tx, "PIF", store_record_set_member(net, SF_PIFs, 0),
                          &first);
         if (r < 0)
             return r;
-        if (!store_record_set_count(first, "sriov_logical_PIF_of"))
+        if (!store_record_set_count(first, SF_sriov_logical_PIF_of))
             return refd(err, -EINVAL, XAPI_NETWORK_INCOMPATIBLE_WITH_SRIOV,
                         a->net_uuid);
         r = store_tx_get(tx, "network_sriov", store_record_set_member(
-                             first, "sriov_logical_PIF_of", 0), &sriov);
+                             first, SF_sriov_logical_PIF_of, 0), &sriov);
         if (r >= 0)
-            r = store_tx_get(tx, "PIF", ops__get(sriov, "physical_PIF"),
+            r = store_tx_get(tx, "PIF", ops__get(sriov, SF_physical_PIF),
                              &phys);
-        if (r >= 0 && *ops__get(phys, "PCI"))
-            r = store_tx_get(tx, "PCI", ops__get(phys, "PCI"), &theirs);
-        if (r >= 0 && *ops__get(pif, "PCI"))
-            r = store_tx_get(tx, "PCI", ops__get(pif, "PCI"), &mine);
+        if (r >= 0 && *ops__get(phys, SF_PCI))
+            r = store_tx_get(tx, "PCI", ops__get(phys, SF_PCI), &theirs);
+        if (r >= 0 && *ops__get(pif, SF_PCI))
+            r = store_tx_get(tx, "PCI", ops__get(pif, SF_PCI), &mine);
         if (r < 0)
             return r;
         if (!mine || !theirs ||
-            strcmp(ops__get(mine, "vendor_id"),
-                   ops__get(theirs, "vendor_id")) ||
-            strcmp(ops__get(mine, "device_id"),
-                   ops__get(theirs, "device_id"))) {
+            strcmp(ops__get(mine, SF_vendor_id),
+                   ops__get(theirs, SF_vendor_id)) ||
+            strcmp(ops__get(mine, SF_device_id),
+                   ops__get(theirs, SF_device_id))) {
             char r1[OPS_REF_SIZE], r2[OPS_REF_SIZE];
 
             return xapi_error_set(err, -EINVAL,
@@ -270,10 +270,10 @@ static int check_hw(struct create_args *a, const store_record *pif)
     const struct pf_info *hw = a->hw;
     char ref[OPS_REF_SIZE], msg[512], n[16], why[256];
 
-    if (ops__get_bool(pif, "disappeared")) {
+    if (ops__get_bool(pif, SF_disappeared)) {
         snprintf(msg, sizeof(msg), "the NIC %s is gone (xe pif-scan did not "
                  "find it): put it back and run xe pif-scan",
-                 ops__get(pif, "device"));
+                 ops__get(pif, SF_device));
         return xapi_error_set(a->err, -ENODEV,
                               XAPI_NETWORK_SRIOV_ENABLE_FAILED,
                               ops_ref(ref, a->pif_uuid), msg, NULL);
@@ -305,26 +305,26 @@ static int create_records(store_tx *tx, struct create_args *a,
 
     r = store_record_new(&lp, "PIF");
     if (r >= 0)
-        r = ops__set(lp, "device", ops__get(pif, "device"));
+        r = ops__set(lp, SF_device, ops__get(pif, SF_device));
     if (r >= 0)
-        r = ops__set(lp, "MAC", LOGICAL_PIF_MAC);
+        r = ops__set(lp, SF_MAC, LOGICAL_PIF_MAC);
     if (r >= 0)
-        r = ops__set(lp, "MTU", ops__get(pif, "MTU"));
+        r = ops__set(lp, SF_MTU, ops__get(pif, SF_MTU));
     if (r >= 0)
-        r = ops__set(lp, "host", ops__get(pif, "host"));
+        r = ops__set(lp, SF_host, ops__get(pif, SF_host));
     if (r >= 0)
-        r = ops__set(lp, "network", store_record_uuid(net));
+        r = ops__set(lp, SF_network, store_record_uuid(net));
     if (r >= 0)
-        r = ops__set(lp, "physical", "false");
+        r = ops__set(lp, SF_physical, "false");
     if (r >= 0)
-        r = ops__set(lp, "VLAN", "-1");
+        r = ops__set(lp, SF_VLAN, "-1");
     /* XAPI shares the physical PIF's metrics; we show its PCI ids. */
     if (r >= 0)
-        r = ops__set(lp, "PCI", ops__get(pif, "PCI"));
+        r = ops__set(lp, SF_PCI, ops__get(pif, SF_PCI));
     if (r >= 0)
-        r = ops__set(lp, "capabilities", "");
+        r = ops__set(lp, SF_capabilities, "");
     if (r >= 0)
-        r = ops__set(lp, "currently_attached", "false");
+        r = ops__set(lp, SF_currently_attached, "false");
     if (r >= 0)
         r = ops__tx_create(tx, &a->undo, lp);
     if (r < 0)
@@ -333,16 +333,16 @@ static int create_records(store_tx *tx, struct create_args *a,
                                             : sriov_pf_totalvfs(a->hw->pf));
     r = store_record_new(&ns, "network_sriov");
     if (r >= 0)
-        r = ops__set(ns, "physical_PIF", a->pif_uuid);
+        r = ops__set(ns, SF_physical_PIF, a->pif_uuid);
     if (r >= 0)
-        r = ops__set(ns, "logical_PIF", store_record_uuid(lp));
+        r = ops__set(ns, SF_logical_PIF, store_record_uuid(lp));
     if (r >= 0)
-        r = ops__set(ns, "requires_reboot", "false");
+        r = ops__set(ns, SF_requires_reboot, "false");
     if (r >= 0)
-        r = ops__set(ns, "configuration_mode",
+        r = ops__set(ns, SF_configuration_mode,
                      sriov_mode_to_string(a->hw->mode));
     if (r >= 0)
-        r = ops__set(ns, "num_vfs", n);
+        r = ops__set(ns, SF_num_vfs, n);
     if (r >= 0)
         r = ops__tx_create(tx, &a->undo, ns);
     if (r < 0)
@@ -403,13 +403,13 @@ static int enabled_fn(store_tx *tx, void *userdata)
     if (r >= 0)
         r = store_record_dup(&lp0, lp);
     if (r >= 0)
-        r = ops__set(ns, "configuration_mode", sriov_mode_to_string(e->mode));
+        r = ops__set(ns, SF_configuration_mode, sriov_mode_to_string(e->mode));
     if (r >= 0)
-        r = ops__set(ns, "requires_reboot", e->reboot ? "true" : "false");
+        r = ops__set(ns, SF_requires_reboot, e->reboot ? "true" : "false");
     if (r >= 0)
-        r = ops__set(ns, "num_vfs", n);
+        r = ops__set(ns, SF_num_vfs, n);
     if (r >= 0)
-        r = ops__set(lp, "currently_attached", e->reboot ? "false" : "true");
+        r = ops__set(lp, SF_currently_attached, e->reboot ? "false" : "true");
     if (r >= 0)
         r = ops__tx_update(tx, &e->undo, ns0, ns);
     if (r >= 0)
@@ -568,7 +568,7 @@ static int vfs_unrecorded(struct ops_ctx *ops, const char *bdf,
                           const char *pf_pci, sriov_host **ret_scan)
 {
     _cleanup_records_ struct ops_records recs = { 0 };
-    struct store_match m = { "physical_function", pf_pci };
+    struct store_match m = { SF_physical_function, pf_pci };
     sriov_pf *pf;
     int r, missing = 0;
 
@@ -585,7 +585,7 @@ static int vfs_unrecorded(struct ops_ctx *ops, const char *bdf,
         bool found = false;
 
         for (size_t k = 0; k < recs.n && !found; k++)
-            found = strcmp(ops__get(recs.v[k], "pci_id"), vf) == 0;
+            found = strcmp(ops__get(recs.v[k], SF_pci_id), vf) == 0;
         missing += !found;
     }
     return missing;
@@ -599,21 +599,21 @@ static int finish_pf(struct finish *f, const store_record *ns,
     struct ops_ctx *ops = f->ops;
     struct enabled_args e = { .undo.ops = ops, .err = err,
                               .sriov_uuid = store_record_uuid(ns),
-                              .logical_uuid = ops__get(ns, "logical_PIF") };
+                              .logical_uuid = ops__get(ns, SF_logical_PIF) };
     sriov_pf_enable_options opts = SRIOV_PF_ENABLE_OPTIONS_INIT;
-    unsigned want = (unsigned)strtoul(ops__get(ns, "num_vfs"), NULL, 10);
+    unsigned want = (unsigned)strtoul(ops__get(ns, SF_num_vfs), NULL, 10);
     const char *bdf = sriov_pf_bdf(pf);
     int mode = SRIOV_MODE_UNKNOWN, r = 0;
     bool enabled = false;
 
-    sriov_mode_from_string(ops__get(ns, "configuration_mode"), &mode);
+    sriov_mode_from_string(ops__get(ns, SF_configuration_mode), &mode);
     e.numvfs = sriov_pf_numvfs(pf);
     if (e.numvfs == 0 && (mode == SRIOV_MODE_SYSFS ||
                           mode == SRIOV_MODE_MODPROBE) &&
         (f->flags & OPS_FINISH_NO_SYSFS)) {
         finish_say(f, "network-sriov %s (%s, %s): its interrupted create "
                    "has no VFs yet: a dry run does not enable them",
-                   store_record_uuid(ns), ops__get(phys, "device"), bdf);
+                   store_record_uuid(ns), ops__get(phys, SF_device), bdf);
         return -ECANCELED;
     }
     if (e.numvfs == 0 && (mode == SRIOV_MODE_SYSFS ||
@@ -625,14 +625,14 @@ static int finish_pf(struct finish *f, const store_record *ns,
         enabled = r >= 0;
     } else {
         e.mode = mode;
-        e.reboot = streq_ptr(ops__get(ns, "requires_reboot"), "true") &&
+        e.reboot = streq_ptr(ops__get(ns, SF_requires_reboot), "true") &&
                    e.numvfs == 0;
     }
     if (r < 0)
         return xapi_error_internal(err, r, "network-sriov %s (%s, %s): the "
                                    "VFs of its interrupted create cannot be "
                                    "enabled: %s", store_record_uuid(ns),
-                                   ops__get(phys, "device"), bdf,
+                                   ops__get(phys, SF_device), bdf,
                                    sriov_ctx_last_error(ops->sriov));
     r = ops__transact(ops, enabled_fn, &e, &e.undo, err);
     ops__undo_reset(&e.undo);
@@ -642,7 +642,7 @@ static int finish_pf(struct finish *f, const store_record *ns,
         return r;
     finish_say(f, "network-sriov %s (%s, %s): its interrupted create is "
                "finished: %u VFs%s (%s), their PCI records made",
-               store_record_uuid(ns), ops__get(phys, "device"), bdf,
+               store_record_uuid(ns), ops__get(phys, SF_device), bdf,
                e.numvfs, enabled ? " enabled" : "",
                sriov_mode_to_string(e.mode));
     f->done++;
@@ -666,7 +666,7 @@ static int finish_one(struct finish *f, const store_record *ns,
         return xapi_error_internal(err, r, "network-sriov %s (%s, %s): the "
                                    "VFs of its interrupted create cannot be "
                                    "enabled: %s", store_record_uuid(ns),
-                                   ops__get(phys, "device"), bdf,
+                                   ops__get(phys, SF_device), bdf,
                                    sriov_ctx_last_error(f->ops->sriov));
     r = finish_pf(f, ns, phys, sriov_host_pf(h, 0), err);
     sriov_host_free(h);
@@ -684,13 +684,13 @@ static int sriov_of_pif(struct ops_ctx *ops, const char *pif_uuid,
     r = store_get(ops->st, "PIF", pif_uuid, phys);
     if (r == -ENOENT || (r >= 0 &&
                          !store_record_set_count(*phys,
-                                                 "sriov_physical_PIF_of")))
+                                                 SF_sriov_physical_PIF_of)))
         return 0;
     if (r >= 0)
         r = store_get(ops->st, "network_sriov", store_record_set_member(
-                          *phys, "sriov_physical_PIF_of", 0), ns);
+                          *phys, SF_sriov_physical_PIF_of, 0), ns);
     if (r >= 0)
-        r = store_get(ops->st, "PCI", ops__get(*phys, "PCI"), pci);
+        r = store_get(ops->st, "PCI", ops__get(*phys, SF_PCI), pci);
     return r == -ENOENT ? 0 : r < 0 ? r : 1;
 }
 
@@ -789,12 +789,12 @@ static int finish_mark(struct finish *f, const struct mark *m,
         r = ops_network_sriov_destroy(f->ops, uuid, err);
         if (r >= 0) {
             finish_say(f, "network-sriov %s (%s): its interrupted destroy "
-                       "is finished", uuid, ops__get(phys, "device"));
+                       "is finished", uuid, ops__get(phys, SF_device));
             f->done++;
         }
         return r;
     }
-    return finish_one(f, ns, phys, ops__get(pci, "pci_id"), err);
+    return finish_one(f, ns, phys, ops__get(pci, SF_pci_id), err);
 }
 
 /*
@@ -888,11 +888,11 @@ static int finish_all(struct finish *f, struct xapi_error *err)
         sriov_host *h = NULL;
         int missing;
 
-        r = sriov_of_pif(f->ops, ops__get(all.v[i], "physical_PIF"), &ns,
+        r = sriov_of_pif(f->ops, ops__get(all.v[i], SF_physical_PIF), &ns,
                          &phys, &pci);
-        if (r <= 0 || strcmp(ops__get(phys, "host"), f->host) != 0)
+        if (r <= 0 || strcmp(ops__get(phys, SF_host), f->host) != 0)
             continue;
-        missing = vfs_unrecorded(f->ops, ops__get(pci, "pci_id"),
+        missing = vfs_unrecorded(f->ops, ops__get(pci, SF_pci_id),
                                  store_record_uuid(pci), &h);
         if (missing > 0) {
             r = ops_host_ensure(f->ops, f->host, err);
@@ -901,8 +901,8 @@ static int finish_all(struct finish *f, struct xapi_error *err)
             if (r >= 0)
                 finish_say(f, "network-sriov %s (%s, %s): PCI records made "
                            "for %d of its %u VFs that had none",
-                           store_record_uuid(ns), ops__get(phys, "device"),
-                           ops__get(pci, "pci_id"), missing,
+                           store_record_uuid(ns), ops__get(phys, SF_device),
+                           ops__get(pci, SF_pci_id), missing,
                            sriov_pf_vf_count(sriov_host_pf(h, 0)));
         }
         sriov_host_free(h);
@@ -950,23 +950,23 @@ struct destroy_args {
 static int check_vifs(store_tx *tx, struct destroy_args *d,
                       const store_record *net)
 {
-    for (size_t i = 0; i < store_record_set_count(net, "VIFs"); i++) {
+    for (size_t i = 0; i < store_record_set_count(net, SF_VIFs); i++) {
         _cleanup_record_ store_record *vif = NULL, *vf = NULL;
-        const char *u = store_record_set_member(net, "VIFs", i);
+        const char *u = store_record_set_member(net, SF_VIFs, i);
         char net_ref[OPS_REF_SIZE], vif_ref[OPS_REF_SIZE];
         int r;
 
         r = store_tx_get(tx, "VIF", u, &vif);
         if (r < 0)
             return r;
-        if (!*ops__get(vif, "reserved_pci"))
+        if (!*ops__get(vif, SF_reserved_pci))
             continue;
-        r = store_tx_get(tx, "PCI", ops__get(vif, "reserved_pci"), &vf);
+        r = store_tx_get(tx, "PCI", ops__get(vif, SF_reserved_pci), &vf);
         if (r == -ENOENT)
             continue;
         if (r < 0)
             return r;
-        if (strcmp(ops__get(vf, "physical_function"), d->pf_pci) != 0)
+        if (strcmp(ops__get(vf, SF_physical_function), d->pf_pci) != 0)
             continue;
         return xapi_error_set(d->err, -EBUSY, XAPI_VIF_IN_USE,
                               ops_ref(net_ref, store_record_uuid(net)),
@@ -984,8 +984,8 @@ static int destroy_fn(store_tx *tx, void *userdata)
     ops__undo_reset(&d->undo);
     xapi_error_clear(d->err);
     r = store_tx_get(tx, "PIF", d->logical_uuid, &lp);
-    if (r >= 0 && *ops__get(lp, "network"))
-        r = store_tx_get(tx, "network", ops__get(lp, "network"), &net);
+    if (r >= 0 && *ops__get(lp, SF_network))
+        r = store_tx_get(tx, "network", ops__get(lp, SF_network), &net);
     if (r >= 0 && net)
         r = check_vifs(tx, d, net);
     if (r >= 0)
@@ -1004,8 +1004,8 @@ static int check_fn(store_tx *tx, void *userdata)
 
     xapi_error_clear(d->err);
     r = store_tx_get(tx, "PIF", d->logical_uuid, &lp);
-    if (r >= 0 && *ops__get(lp, "network"))
-        r = store_tx_get(tx, "network", ops__get(lp, "network"), &net);
+    if (r >= 0 && *ops__get(lp, SF_network))
+        r = store_tx_get(tx, "network", ops__get(lp, SF_network), &net);
     return r >= 0 && net ? check_vifs(tx, d, net) : r;
 }
 
@@ -1027,11 +1027,11 @@ static int driver_shared(struct ops_ctx *ops, const char *uuid,
 
         if (strcmp(store_record_uuid(all.v[i]), uuid) == 0)
             continue;
-        if (store_get(ops->st, "PIF", ops__get(all.v[i], "physical_PIF"),
+        if (store_get(ops->st, "PIF", ops__get(all.v[i], SF_physical_PIF),
                       &pif) < 0 ||
-            store_get(ops->st, "PCI", ops__get(pif, "PCI"), &pci) < 0)
+            store_get(ops->st, "PCI", ops__get(pif, SF_PCI), &pci) < 0)
             continue;
-        *ret = strcmp(ops__get(pci, "driver_name"), driver) == 0;
+        *ret = strcmp(ops__get(pci, SF_driver_name), driver) == 0;
     }
     return 0;
 }
@@ -1045,15 +1045,15 @@ static int driver_shared(struct ops_ctx *ops, const char *uuid,
 static void reset_skipped(struct ops_ctx *ops, const char *bdf,
                           const char *driver)
 {
-    struct store_match m[] = { { "driver_name", driver },
-                               { "physical_function", "" } };
+    struct store_match m[] = { { SF_driver_name, driver },
+                               { SF_physical_function, "" } };
     store_record **v = NULL;
     size_t n = 0;
 
     if (store_list(ops->st, "PCI", m, 2, STORE_LIST_SKIP_INVALID, &v, &n) < 0)
         return;
     for (size_t i = 0; i < n; i++) {
-        const char *other = ops__get(v[i], "pci_id");
+        const char *other = ops__get(v[i], SF_pci_id);
         sriov_host *h = NULL;
         int r;
 
@@ -1092,19 +1092,19 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
         r = ops_lookup(ops, "network_sriov", uuid, &ns, err);
     if (r < 0)
         return r;
-    pif_uuid = ops__get(ns, "physical_PIF");
+    pif_uuid = ops__get(ns, SF_physical_PIF);
     r = store_get(ops->st, "PIF", pif_uuid, &pif);
     if (r >= 0)
-        r = store_get(ops->st, "PIF", ops__get(ns, "logical_PIF"), &lp);
-    if (r >= 0 && *ops__get(pif, "PCI"))
-        r = store_get(ops->st, "PCI", ops__get(pif, "PCI"), &pci);
+        r = store_get(ops->st, "PIF", ops__get(ns, SF_logical_PIF), &lp);
+    if (r >= 0 && *ops__get(pif, SF_PCI))
+        r = store_get(ops->st, "PCI", ops__get(pif, SF_PCI), &pci);
     if (r < 0)
         return ops__store_fail(ops, r, err);
-    d.logical_uuid = ops__get(ns, "logical_PIF");
+    d.logical_uuid = ops__get(ns, SF_logical_PIF);
     d.pf_pci = pci ? store_record_uuid(pci) : "";
-    snprintf(bdf, sizeof(bdf), "%s", ops__get(pci, "pci_id"));
-    sriov_mode_from_string(ops__get(ns, "configuration_mode"), &mode);
-    numvfs = (unsigned)strtoul(ops__get(ns, "num_vfs"), NULL, 10);
+    snprintf(bdf, sizeof(bdf), "%s", ops__get(pci, SF_pci_id));
+    sriov_mode_from_string(ops__get(ns, SF_configuration_mode), &mode);
+    numvfs = (unsigned)strtoul(ops__get(ns, SF_num_vfs), NULL, 10);
 
     /* Refuse before touching the NIC (checked again with the records). */
     r = ops__transact(ops, check_fn, &d, NULL, err);
@@ -1116,7 +1116,7 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
     if (mode == SRIOV_MODE_MODPROBE) {
         bool shared;
 
-        r = driver_shared(ops, uuid, ops__get(pci, "driver_name"), &shared,
+        r = driver_shared(ops, uuid, ops__get(pci, SF_driver_name), &shared,
                           err);
         if (r < 0)
             return r;
@@ -1169,13 +1169,13 @@ int ops_network_sriov_destroy(struct ops_ctx *ops, const char *uuid,
     if (r < 0)
         goto out;
     if (disable && mode == SRIOV_MODE_MODPROBE)
-        reset_skipped(ops, bdf, ops__get(pci, "driver_name"));
+        reset_skipped(ops, bdf, ops__get(pci, SF_driver_name));
     if (pf && ops__sync_pf(ops, host, pf, err) < 0)
         xapi_error_clear(err);
     if (mark)
         mark_drop(mark, &mark_fd);
     ops__log(ops, "network-sriov-destroy %s on PIF %s (%s)", uuid, pif_uuid,
-             ops__get(pif, "device"));
+             ops__get(pif, SF_device));
     r = 0;
 out:
     sriov_host_free(scan);

@@ -23,7 +23,7 @@ static const char *pci_after(const store_record *cur,
                              const struct ops_change *c, size_t n,
                              bool *touched)
 {
-    const char *v = cur ? store_record_map_get(cur, "other_config", "pci")
+    const char *v = cur ? store_record_map_get(cur, SF_other_config, "pci")
                         : NULL;
 
     *touched = false;
@@ -92,7 +92,7 @@ static int check_host(struct ops_ctx *ops, const struct ops_vm *vm,
     for (int i = 0; i < n; i++) {
         sriov_host *h = NULL;
         unsigned vfs = 0;
-        struct store_match m = { "pci_id", d[i].bdf };
+        struct store_match m = { SF_pci_id, d[i].bdf };
         store_record **recs = NULL;
         size_t nr = 0;
         unsigned cls;
@@ -165,7 +165,7 @@ static int check_store(store_tx *tx, struct vm_args *a)
 
         if (!a->pci_uuids[i][0])
             continue;
-        r = store_tx_get_field(tx, "PCI", a->pci_uuids[i], "reserved_by",
+        r = store_tx_get_field(tx, "PCI", a->pci_uuids[i], SF_reserved_by,
                                &vif);
         if (r == -ENOENT)
             continue;
@@ -183,7 +183,7 @@ static int check_store(store_tx *tx, struct vm_args *a)
     if (r < 0)
         return ops__tx_fail(tx, r, a->err);
     for (size_t k = 0; k < vms.n; k++) {
-        const char *other = store_record_map_get(vms.v[k], "other_config",
+        const char *other = store_record_map_get(vms.v[k], SF_other_config,
                                                  "pci");
 
         if (!other || streq_ptr(store_record_uuid(vms.v[k]), a->uuid))
@@ -225,7 +225,7 @@ static int vm_fn(store_tx *tx, void *userdata)
         r = check_store(tx, a);
     if (r < 0)
         return r;
-    if (store_record_map_count(cur, "other_config") == 0)
+    if (store_record_map_count(cur, SF_other_config) == 0)
         return old ? ops__tx_destroy(tx, &a->undo, "VM", a->uuid) : 0;
     if (!old)
         return ops__tx_create(tx, &a->undo, cur);

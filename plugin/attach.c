@@ -53,10 +53,10 @@ static int pci_bdf(plugin *p, const char *pci, char bdf[SRIOV_BDF_SIZE])
     k = plugin_store_get(p, "PCI", pci, &r);
     if (k < 0)
         return plugin_fail_store(p, k);
-    k = sriov_bdf_parse(store_record_get(r, "pci_id"), bdf);
+    k = sriov_bdf_parse(store_record_get(r, SF_pci_id), bdf);
     if (k < 0)
         k = plugin_fail(p, -EBADMSG, "PCI %s has pci_id '%s', not a PCI "
-                        "address", pci, store_record_get(r, "pci_id"));
+                        "address", pci, store_record_get(r, SF_pci_id));
     store_record_free(r);
     return k;
 }
@@ -140,10 +140,10 @@ int plugin_release_vif(plugin *p, const char *vif_uuid, bool force,
         r = plugin_fail_store(p, r);
         goto out;
     }
-    snprintf(pci, sizeof(pci), "%s", store_record_get(vif, "reserved_pci"));
+    snprintf(pci, sizeof(pci), "%s", store_record_get(vif, SF_reserved_pci));
     if (!*pci)
         goto out;                       /* nothing held */
-    s = store_record_get(vif, "domid");
+    s = store_record_get(vif, SF_domid);
     domid = s && *s ? strtol(s, NULL, 10) : -1;
     r = pci_bdf(p, pci, bdf);
     if (r < 0)
@@ -167,7 +167,7 @@ int plugin_release_vif(plugin *p, const char *vif_uuid, bool force,
 
     /* 2. Its settings back, 3. back to its driver: only when saved, i.e.
      * when we may have changed them. */
-    driver = store_record_map_get(vif, "vf_saved_config", "driver");
+    driver = store_record_map_get(vif, SF_vf_saved_config, "driver");
     if (driver) {
         sriov_vf_config saved;
         void *state;
@@ -234,7 +234,7 @@ static int attach_one(plugin *p, const struct plugin_vif *v, const char *pci,
     r = plugin_store_get(p, "VIF", v->uuid, &vif);
     if (r < 0)
         return plugin_fail_store(p, r);
-    if (!store_record_map_get(vif, "vf_saved_config", "driver") ||
+    if (!store_record_map_get(vif, SF_vf_saved_config, "driver") ||
         net > 0) {
         sriov_vf_config cur = SRIOV_VF_CONFIG_INIT;
 
@@ -489,7 +489,7 @@ static int vm_pci_start(plugin *p, const char *vm, unsigned domid)
         return 0;
     if (r < 0)
         return plugin_fail_store(p, r);
-    list = store_record_map_get(rec, "other_config", "pci");
+    list = store_record_map_get(rec, SF_other_config, "pci");
     if (!list) {
         store_record_free(rec);
         return 0;
@@ -570,7 +570,7 @@ int plugin_domain_release(plugin *p, unsigned domid)
 {
     struct plugin_failure *f = plugin_failure_begin(p);
     char dom[16];
-    struct store_match m = { "domid", dom };
+    struct store_match m = { SF_domid, dom };
     store_record **recs = NULL;
     size_t n = 0;
     int r, released = 0, failed = 0;
@@ -583,9 +583,9 @@ int plugin_domain_release(plugin *p, unsigned domid)
     }
     for (size_t i = 0; i < n; i++) {
         _cleanup_close_ int lock = -1;
-        const char *vm = store_record_get(recs[i], "VM");
+        const char *vm = store_record_get(recs[i], SF_VM);
 
-        if (!*store_record_get(recs[i], "reserved_pci"))
+        if (!*store_record_get(recs[i], SF_reserved_pci))
             continue;
         r = plugin_vm_lock(p, vm, true, &lock);
         if (r >= 0)
@@ -789,7 +789,7 @@ int plugin_vif_reapply(plugin *p, const char *vif_uuid, unsigned *ret_changed)
         r = plugin_fail_store(p, r);
         goto out;
     }
-    snprintf(pci, sizeof(pci), "%s", store_record_get(vif, "reserved_pci"));
+    snprintf(pci, sizeof(pci), "%s", store_record_get(vif, SF_reserved_pci));
     if (!*pci)
         goto out;                       /* nothing held: nothing to redo */
     r = pci_bdf(p, pci, bdf);

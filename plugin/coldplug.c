@@ -152,8 +152,8 @@ static int collect(sriov_xl *sx, struct plugin_vif *vifs, size_t n)
         r = plugin_store_get(sx->p, "VIF", vifs[i].uuid, &vif);
         if (r >= 0)
             r = plugin_store_get(sx->p, "PCI", store_record_get(
-                                 vif, "reserved_pci"), &pci);
-        if (r >= 0 && sriov_bdf_parse(store_record_get(pci, "pci_id"),
+                                 vif, SF_reserved_pci), &pci);
+        if (r >= 0 && sriov_bdf_parse(store_record_get(pci, SF_pci_id),
                                       sx->bdf[i]) < 0)
             r = -EBADMSG;
         if (r >= 0) {

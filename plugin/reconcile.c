@@ -48,10 +48,10 @@ static void check_vif(plugin *p, struct findings *f, const store_record *vif,
                       const unsigned *doms, size_t ndoms)
 {
     const char *uuid = store_record_uuid(vif);
-    const char *vm = store_record_get(vif, "VM");
-    const char *pci = store_record_get(vif, "reserved_pci");
-    const char *s = store_record_get(vif, "domid");
-    bool attached = strcmp(store_record_get(vif, "currently_attached"),
+    const char *vm = store_record_get(vif, SF_VM);
+    const char *pci = store_record_get(vif, SF_reserved_pci);
+    const char *s = store_record_get(vif, SF_domid);
+    bool attached = strcmp(store_record_get(vif, SF_currently_attached),
                            "true") == 0;
     long domid = s && *s ? strtol(s, NULL, 10) : -1;
     _cleanup_close_ int lock = -1;
@@ -92,7 +92,7 @@ static void check_vif(plugin *p, struct findings *f, const store_record *vif,
             plugin_domain_pcis(p, (unsigned)domid, &held) < 0 ||
             plugin_store_get(p, "PCI", pci, &rec) < 0)
             return;
-        sriov_bdf_parse(store_record_get(rec, "pci_id"), bdf);
+        sriov_bdf_parse(store_record_get(rec, SF_pci_id), bdf);
         store_record_free(rec);
         for (char **b = held; *b; b++)
             if (strcmp(*b, bdf) == 0)
@@ -130,10 +130,10 @@ static int orphan_tx(store_tx *tx, void *userdata)
     k = store_tx_get(tx, "PCI", a->pci, &pci);
     if (k < 0)
         return k == -ENOENT ? 0 : k;
-    if (!*store_record_get(pci, "reserved_by")) {
-        k = store_record_set(pci, "scheduled_to_be_attached_to", "");
+    if (!*store_record_get(pci, SF_reserved_by)) {
+        k = store_record_set(pci, SF_scheduled_to_be_attached_to, "");
         if (k >= 0)
-            k = store_record_set(pci, "reserved_domid", "-1");
+            k = store_record_set(pci, SF_reserved_domid, "-1");
         if (k >= 0)
             k = store_tx_update(tx, pci);
     }
@@ -147,12 +147,12 @@ static bool reserved_for(store_record **vfs, size_t n, const char *bdf,
     for (size_t i = 0; i < n; i++) {
         const char *d;
 
-        if (strcmp(store_record_get(vfs[i], "pci_id"), bdf) != 0 ||
-            !*store_record_get(vfs[i], "physical_function"))
+        if (strcmp(store_record_get(vfs[i], SF_pci_id), bdf) != 0 ||
+            !*store_record_get(vfs[i], SF_physical_function))
             continue;
         *is_vf = true;
-        d = store_record_get(vfs[i], "reserved_domid");
-        return *store_record_get(vfs[i], "reserved_by") && d &&
+        d = store_record_get(vfs[i], SF_reserved_domid);
+        return *store_record_get(vfs[i], SF_reserved_by) && d &&
                strtol(d, NULL, 10) == (long)domid;
     }
     return false;
@@ -173,7 +173,7 @@ int plugin_reconcile(plugin *p, plugin_report_fn report, void *userdata)
     if (r < 0)
         return r == -ENOMEM ? r : plugin_fail_store(p, r);
     for (size_t i = 0; i < nvif; i++)
-        if (*store_record_get(vifs[i], "reserved_pci"))
+        if (*store_record_get(vifs[i], SF_reserved_pci))
             check_vif(p, &f, vifs[i], doms, ndoms);
     store_record_list_free(vifs, nvif);
 
@@ -184,15 +184,15 @@ int plugin_reconcile(plugin *p, plugin_report_fn report, void *userdata)
     for (size_t i = 0; i < npci; i++) {
         struct orphan_args a = { store_record_uuid(pcis[i]) };
 
-        if (!*store_record_get(pcis[i], "scheduled_to_be_attached_to") ||
-            *store_record_get(pcis[i], "reserved_by"))
+        if (!*store_record_get(pcis[i], SF_scheduled_to_be_attached_to) ||
+            *store_record_get(pcis[i], SF_reserved_by))
             continue;
         r = store_transact(p->store, orphan_tx, &a);
         found(p, &f, "VF %s: reservation for VM %s freed: no "
               "VIF holds it any more (destroyed while reserved; its "
               "settings could not be restored)%s%s",
-              store_record_get(pcis[i], "pci_id"),
-              store_record_get(pcis[i], "scheduled_to_be_attached_to"),
+              store_record_get(pcis[i], SF_pci_id),
+              store_record_get(pcis[i], SF_scheduled_to_be_attached_to),
               r < 0 ? "; failed: " : "",
               r < 0 ? store_last_error(p->store) : "");
     }

@@ -10,14 +10,14 @@
 
 #include "plugin/internal.h"
 
-static long field_long(const store_record *r, const char *field)
+static long field_long(const store_record *r, enum schema_fid field)
 {
     const char *s = store_record_get(r, field);
 
     return s && *s ? strtol(s, NULL, 10) : -1;
 }
 
-static int set_long(store_record *r, const char *field, long v)
+static int set_long(store_record *r, enum schema_fid field, long v)
 {
     char buf[32];
 
@@ -45,23 +45,23 @@ static int adopt(store_tx *tx, struct plugin_reserve *r, store_record *vif,
     k = store_tx_get(tx, "PCI", cur, &pci);
     if (k < 0)
         return k;
-    dom = field_long(pci, "reserved_domid");
-    if (strcmp(store_record_get(pci, "scheduled_to_be_attached_to"),
+    dom = field_long(pci, SF_reserved_domid);
+    if (strcmp(store_record_get(pci, SF_scheduled_to_be_attached_to),
                r->vm) != 0 || (dom != r->domid && dom != -1)) {
         k = store_tx_fail(tx, -EBUSY, "VIF %s already holds VF %s for "
                           "domain %ld: release it first (xen-sriovd "
                           "--reconcile)", store_record_uuid(vif),
-                          store_record_get(pci, "pci_id"), dom);
+                          store_record_get(pci, SF_pci_id), dom);
         store_record_free(pci);
         return k;
     }
     if (dom != r->domid) {
-        k = set_long(pci, "reserved_domid", r->domid);
+        k = set_long(pci, SF_reserved_domid, r->domid);
         if (k >= 0)
             k = store_tx_update(tx, pci);
     }
-    if (k >= 0 && field_long(vif, "domid") != r->domid) {
-        k = set_long(vif, "domid", r->domid);
+    if (k >= 0 && field_long(vif, SF_domid) != r->domid) {
+        k = set_long(vif, SF_domid, r->domid);
         if (k >= 0)
             k = store_tx_update(tx, vif);
     }
@@ -75,7 +75,7 @@ const char *plugin_vm_listing(store_record *const *vms, size_t n,
                               const char *bdf)
 {
     for (size_t k = 0; k < n; k++) {
-        const char *l = store_record_map_get(vms[k], "other_config", "pci");
+        const char *l = store_record_map_get(vms[k], SF_other_config, "pci");
 
         if (l && schema_pci_list_has(l, bdf))
             return store_record_uuid(vms[k]);
@@ -99,22 +99,22 @@ static int take(store_tx *tx, struct plugin_reserve *r, store_record *vif,
             continue;                   /* removed by a pif-scan */
         if (k < 0)
             return k;
-        if (*store_record_get(pci, "reserved_by") ||
-            *store_record_get(pci, "scheduled_to_be_attached_to") ||
-            plugin_vm_listing(vms, n_vms, store_record_get(pci, "pci_id"))) {
+        if (*store_record_get(pci, SF_reserved_by) ||
+            *store_record_get(pci, SF_scheduled_to_be_attached_to) ||
+            plugin_vm_listing(vms, n_vms, store_record_get(pci, SF_pci_id))) {
             store_record_free(pci);
             continue;                   /* taken since the candidates */
         }
-        k = store_record_set(pci, "scheduled_to_be_attached_to", r->vm);
+        k = store_record_set(pci, SF_scheduled_to_be_attached_to, r->vm);
         if (k >= 0)
-            k = set_long(pci, "reserved_domid", r->domid);
+            k = set_long(pci, SF_reserved_domid, r->domid);
         if (k >= 0)
             k = store_tx_update(tx, pci);
         store_record_free(pci);
         if (k >= 0)
-            k = store_record_set(vif, "reserved_pci", uuid);
+            k = store_record_set(vif, SF_reserved_pci, uuid);
         if (k >= 0)
-            k = set_long(vif, "domid", r->domid);
+            k = set_long(vif, SF_domid, r->domid);
         if (k >= 0)
             k = store_tx_update(tx, vif);
         if (k >= 0)
@@ -151,7 +151,7 @@ static int reserve_tx(store_tx *tx, void *userdata)
         k = store_tx_get(tx, "VIF", r->vifs[i].uuid, &vif);
         if (k < 0)
             break;
-        cur = store_record_get(vif, "reserved_pci");
+        cur = store_record_get(vif, SF_reserved_pci);
         k = *cur ? adopt(tx, r, vif, cur, i)
                  : take(tx, r, vif, i, vms, n_vms);
         store_record_free(vif);
@@ -171,7 +171,7 @@ struct release_args {
     const char *vif, *pci;
 };
 
-static int clear_map(store_record *r, const char *field)
+static int clear_map(store_record *r, enum schema_fid field)
 {
     size_t n = store_record_map_count(r, field);
     char **keys = calloc(n + 1, sizeof(*keys));
@@ -198,14 +198,14 @@ static int release_tx(store_tx *tx, void *userdata)
     if (k == -ENOENT)
         k = 0;                          /* VIF destroyed: PCI below */
     else if (k >= 0 &&
-             strcmp(store_record_get(vif, "reserved_pci"), a->pci) == 0) {
-        k = store_record_set(vif, "reserved_pci", "");
+             strcmp(store_record_get(vif, SF_reserved_pci), a->pci) == 0) {
+        k = store_record_set(vif, SF_reserved_pci, "");
         if (k >= 0)
-            k = set_long(vif, "domid", -1);
+            k = set_long(vif, SF_domid, -1);
         if (k >= 0)
-            k = store_record_set(vif, "currently_attached", "false");
+            k = store_record_set(vif, SF_currently_attached, "false");
         if (k >= 0)
-            k = clear_map(vif, "vf_saved_config");
+            k = clear_map(vif, SF_vf_saved_config);
         if (k >= 0)
             k = store_tx_update(tx, vif);
     }
@@ -213,11 +213,11 @@ static int release_tx(store_tx *tx, void *userdata)
         k = store_tx_get(tx, "PCI", a->pci, &pci);
         if (k == -ENOENT)
             k = 0;
-        else if (k >= 0 && !*store_record_get(pci, "reserved_by")) {
+        else if (k >= 0 && !*store_record_get(pci, SF_reserved_by)) {
             /* No other VIF took it meanwhile: free it for everyone. */
-            k = store_record_set(pci, "scheduled_to_be_attached_to", "");
+            k = store_record_set(pci, SF_scheduled_to_be_attached_to, "");
             if (k >= 0)
-                k = set_long(pci, "reserved_domid", -1);
+                k = set_long(pci, SF_reserved_domid, -1);
             if (k >= 0)
                 k = store_tx_update(tx, pci);
         }
@@ -249,15 +249,15 @@ static int save_tx(store_tx *tx, void *userdata)
     k = store_tx_get(tx, "VIF", a->vif, &vif);
     if (k < 0)
         return k;
-    if (strcmp(store_record_get(vif, "reserved_pci"), a->pci) != 0)
+    if (strcmp(store_record_get(vif, SF_reserved_pci), a->pci) != 0)
         k = store_tx_fail(tx, -ESTALE, "VIF %s no longer holds its VF: "
                           "released meanwhile", a->vif);
-    else if (!store_record_map_get(vif, "vf_saved_config", "driver")) {
+    else if (!store_record_map_get(vif, SF_vf_saved_config, "driver")) {
         /* Saved once, before the first change: a start resumed after a
          * crash must not save our own settings as the VF's. */
         k = plugin_vf_config_to_map(a->cfg, vif);
         if (k >= 0)
-            k = store_record_map_put(vif, "vf_saved_config", "driver",
+            k = store_record_map_put(vif, SF_vf_saved_config, "driver",
                                      a->driver ? a->driver : "");
         if (k >= 0)
             k = store_tx_update(tx, vif);
@@ -305,14 +305,14 @@ static int mark_tx(store_tx *tx, void *userdata)
     k = store_tx_get(tx, "VIF", a->vif, &vif);
     if (k < 0)
         return k;
-    if (strcmp(store_record_get(vif, "reserved_pci"), a->pci) != 0)
+    if (strcmp(store_record_get(vif, SF_reserved_pci), a->pci) != 0)
         k = store_tx_fail(tx, -ESTALE, "VIF %s no longer holds its VF: "
                           "released meanwhile", a->vif);
     if (k >= 0)
-        k = store_record_set(vif, "currently_attached",
+        k = store_record_set(vif, SF_currently_attached,
                              a->attached ? "true" : "false");
     if (k >= 0 && a->domid >= 0)
-        k = set_long(vif, "domid", a->domid);
+        k = set_long(vif, SF_domid, a->domid);
     if (k >= 0)
         k = store_tx_update(tx, vif);
     if (k >= 0 && a->domid >= 0) {
@@ -320,8 +320,8 @@ static int mark_tx(store_tx *tx, void *userdata)
         store_record *pci = NULL;
 
         k = store_tx_get(tx, "PCI", a->pci, &pci);
-        if (k >= 0 && field_long(pci, "reserved_domid") != a->domid) {
-            k = set_long(pci, "reserved_domid", a->domid);
+        if (k >= 0 && field_long(pci, SF_reserved_domid) != a->domid) {
+            k = set_long(pci, SF_reserved_domid, a->domid);
             if (k >= 0)
                 k = store_tx_update(tx, pci);
         }

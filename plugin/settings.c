@@ -77,7 +77,7 @@ static int parse_link(const char *s, int *ret)
 /* Fill one field of @p cfg from map key @p key of @p field; 0 when the
  * key is absent.  @p why NULL: fail without a message. */
 static int take(char *why, size_t why_size, const store_record *vif,
-                const char *field, const char *key, sriov_vf_config *cfg)
+                enum schema_fid field, const char *key, sriov_vf_config *cfg)
 {
     const char *s = store_record_map_get(vif, field, key);
     int r = 0;
@@ -114,7 +114,8 @@ static int take(char *why, size_t why_size, const store_record *vif,
                            "(vlan 0-4094, vlan-qos 0-7, spoofchk/trust "
                            "on|off, link-state auto|enable|disable, rates "
                            "in Mbps, mac aa:bb:cc:dd:ee:ff): fix it with "
-                 "xe vif-param-set", store_record_uuid(vif), field, key, s);
+                 "xe vif-param-set", store_record_uuid(vif),
+                 schema_fid_name(field), key, s);
     return r < 0 ? -EINVAL : 0;
 }
 
@@ -130,18 +131,18 @@ int plugin_vif_vf_config(sriov_ctx *ctx, const store_record *vif,
     unsigned invalid = 0;
     int r;
 
-    if (parse_mac(store_record_get(vif, "MAC"), cfg.mac) < 0) {
+    if (parse_mac(store_record_get(vif, SF_MAC), cfg.mac) < 0) {
         snprintf(why, why_size, "VIF %s has MAC '%s', not of the form "
                  "aa:bb:cc:dd:ee:ff: recreate the VIF",
-                 store_record_uuid(vif), store_record_get(vif, "MAC"));
+                 store_record_uuid(vif), store_record_get(vif, SF_MAC));
         return -EINVAL;
     }
     cfg.mask = SRIOV_VF_MAC | SRIOV_VF_VLAN;     /* untagged by default */
 
     /* XAPI's rate: qos_algorithm_type=ratelimit, kbps=N ->
      * max(1, N / 1024) Mbps (0: none).  other-config:max-tx-rate wins. */
-    type = store_record_get(vif, "qos_algorithm_type");
-    kbps = store_record_map_get(vif, "qos_algorithm_params", "kbps");
+    type = store_record_get(vif, SF_qos_algorithm_type);
+    kbps = store_record_map_get(vif, SF_qos_algorithm_params, "kbps");
     if (type && strcmp(type, "ratelimit") == 0 && kbps) {
         unsigned k;
 
@@ -157,7 +158,7 @@ int plugin_vif_vf_config(sriov_ctx *ctx, const store_record *vif,
         }
     }
     for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-        r = take(why, why_size, vif, "other_config", keys[i], &cfg);
+        r = take(why, why_size, vif, SF_other_config, keys[i], &cfg);
         if (r < 0)
             return r;
     }
@@ -181,7 +182,7 @@ static int put(store_record *vif, const char *key, unsigned v)
     char buf[32];
 
     snprintf(buf, sizeof(buf), "%u", v);
-    return store_record_map_put(vif, "vf_saved_config", key, buf);
+    return store_record_map_put(vif, SF_vf_saved_config, key, buf);
 }
 
 int plugin_vf_config_to_map(const sriov_vf_config *cfg, store_record *vif)
@@ -195,21 +196,21 @@ int plugin_vf_config_to_map(const sriov_vf_config *cfg, store_record *vif)
         snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
                  cfg->mac[0], cfg->mac[1], cfg->mac[2], cfg->mac[3],
                  cfg->mac[4], cfg->mac[5]);
-        r = store_record_map_put(vif, "vf_saved_config", K_MAC, mac);
+        r = store_record_map_put(vif, SF_vf_saved_config, K_MAC, mac);
     }
     if (r >= 0 && (cfg->mask & SRIOV_VF_VLAN))
         r = put(vif, K_VLAN, cfg->vlan);
     if (r >= 0 && (cfg->mask & SRIOV_VF_QOS))
         r = put(vif, K_QOS, cfg->qos);
     if (r >= 0 && (cfg->mask & SRIOV_VF_SPOOFCHK))
-        r = store_record_map_put(vif, "vf_saved_config", K_SPOOFCHK,
+        r = store_record_map_put(vif, SF_vf_saved_config, K_SPOOFCHK,
                                  cfg->spoofchk ? "on" : "off");
     if (r >= 0 && (cfg->mask & SRIOV_VF_TRUST))
-        r = store_record_map_put(vif, "vf_saved_config", K_TRUST,
+        r = store_record_map_put(vif, SF_vf_saved_config, K_TRUST,
                                  cfg->trust ? "on" : "off");
     if (r >= 0 && (cfg->mask & SRIOV_VF_LINK_STATE) &&
         cfg->link_state >= 0 && cfg->link_state <= 2)
-        r = store_record_map_put(vif, "vf_saved_config", K_LINK,
+        r = store_record_map_put(vif, SF_vf_saved_config, K_LINK,
                                  link[cfg->link_state]);
     if (r >= 0 && (cfg->mask & SRIOV_VF_MIN_TX_RATE))
         r = put(vif, K_MIN_RATE, cfg->min_tx_rate);
@@ -229,7 +230,7 @@ int plugin_vf_config_from_map(const store_record *vif, sriov_vf_config *ret)
     /* The map was written by plugin_vf_config_to_map(): a value it
      * cannot read back means a damaged store. */
     for (size_t i = 0; i < ELEMENTSOF(all); i++)
-        if (take(NULL, 0, vif, "vf_saved_config", all[i], &cfg) < 0)
+        if (take(NULL, 0, vif, SF_vf_saved_config, all[i], &cfg) < 0)
             return -EBADMSG;
     *ret = cfg;
     return 0;

@@ -24,7 +24,7 @@ void plugin_vifs_free(struct plugin_vif *v, size_t n)
 }
 
 static void copy_field(char *dst, size_t size, const store_record *r,
-                       const char *field)
+                       enum schema_fid field)
 {
     const char *v = store_record_get(r, field);
 
@@ -43,15 +43,15 @@ int plugin_network_pf(plugin *p, const char *network, char pf_pci[37],
     r = plugin_store_get(p, "network", network, &net);
     if (r < 0)
         return plugin_fail_store(p, r);
-    n = store_record_set_count(net, "PIFs");
+    n = store_record_set_count(net, SF_PIFs);
     for (size_t i = 0; i < n && !ns_uuid; i++) {
         store_record_free(pif);
         pif = NULL;
-        if (plugin_store_get(p, "PIF", store_record_set_member(net, "PIFs",
+        if (plugin_store_get(p, "PIF", store_record_set_member(net, SF_PIFs,
                       i), &pif) < 0)
             continue;
-        if (store_record_set_count(pif, "sriov_logical_PIF_of") > 0)
-            ns_uuid = store_record_set_member(pif, "sriov_logical_PIF_of",
+        if (store_record_set_count(pif, SF_sriov_logical_PIF_of) > 0)
+            ns_uuid = store_record_set_member(pif, SF_sriov_logical_PIF_of,
                                               0);
     }
     if (!ns_uuid) {
@@ -60,13 +60,13 @@ int plugin_network_pf(plugin *p, const char *network, char pf_pci[37],
     }
     r = plugin_store_get(p, "network_sriov", ns_uuid, &ns);
     if (r >= 0)
-        r = plugin_store_get(p, "PIF", store_record_get(ns, "physical_PIF"),
+        r = plugin_store_get(p, "PIF", store_record_get(ns, SF_physical_PIF),
                       &phys);
     if (r < 0) {
         r = plugin_fail_store(p, r);
         goto out;
     }
-    pci_uuid = store_record_get(phys, "PCI");
+    pci_uuid = store_record_get(phys, SF_PCI);
     if (!pci_uuid || !*pci_uuid) {
         r = plugin_fail(p, -ENOENT, "PIF %s of network-sriov %s has no PCI "
                         "record: run 'xe pif-scan'", store_record_uuid(phys),
@@ -78,9 +78,9 @@ int plugin_network_pf(plugin *p, const char *network, char pf_pci[37],
         r = plugin_fail_store(p, r);
         goto out;
     }
-    if (sriov_bdf_parse(store_record_get(pci, "pci_id"), pf_bdf) < 0) {
+    if (sriov_bdf_parse(store_record_get(pci, SF_pci_id), pf_bdf) < 0) {
         r = plugin_fail(p, -EBADMSG, "PCI %s has pci_id '%s', not a PCI "
-                        "address", pci_uuid, store_record_get(pci, "pci_id"));
+                        "address", pci_uuid, store_record_get(pci, SF_pci_id));
         goto out;
     }
     memcpy(pf_pci, pci_uuid, 37);
@@ -94,7 +94,7 @@ out:
     return r;
 }
 
-static long field_long(const store_record *r, const char *field)
+static long field_long(const store_record *r, enum schema_fid field)
 {
     const char *s = store_record_get(r, field);
 
@@ -108,13 +108,13 @@ int plugin_vif_from_record(plugin *p, store_record *rec,
     const char *s;
     int r;
 
-    copy_field(v.uuid, sizeof(v.uuid), rec, "uuid");
-    copy_field(v.vm, sizeof(v.vm), rec, "VM");
-    copy_field(v.network, sizeof(v.network), rec, "network");
-    copy_field(v.device, sizeof(v.device), rec, "device");
-    copy_field(v.reserved_pci, sizeof(v.reserved_pci), rec, "reserved_pci");
-    v.domid = field_long(rec, "domid");
-    s = store_record_get(rec, "currently_attached");
+    copy_field(v.uuid, sizeof(v.uuid), rec, SF_uuid);
+    copy_field(v.vm, sizeof(v.vm), rec, SF_VM);
+    copy_field(v.network, sizeof(v.network), rec, SF_network);
+    copy_field(v.device, sizeof(v.device), rec, SF_device);
+    copy_field(v.reserved_pci, sizeof(v.reserved_pci), rec, SF_reserved_pci);
+    v.domid = field_long(rec, SF_domid);
+    s = store_record_get(rec, SF_currently_attached);
     v.attached = s && strcmp(s, "true") == 0;
     r = plugin_network_pf(p, v.network, v.pf_pci, v.pf_bdf);
     *ret = v;
@@ -134,7 +134,7 @@ static int cmp_vif(const void *a, const void *b)
 int plugin_vm_vifs(plugin *p, const char *vm, struct plugin_vif **ret,
                    size_t *n)
 {
-    struct store_match m = { "VM", vm };
+    struct store_match m = { SF_VM, vm };
     store_record **recs = NULL;
     struct plugin_vif *v;
     size_t nrec = 0, k = 0;
@@ -149,7 +149,7 @@ int plugin_vm_vifs(plugin *p, const char *vm, struct plugin_vif **ret,
         return -ENOMEM;
     }
     for (size_t i = 0; i < nrec; i++) {
-        const char *net = store_record_get(recs[i], "network");
+        const char *net = store_record_get(recs[i], SF_network);
         size_t j;
 
         /* VIFs of one network: its PF is looked up once. */
@@ -159,15 +159,15 @@ int plugin_vm_vifs(plugin *p, const char *vm, struct plugin_vif **ret,
         if (j < k) {
             struct plugin_vif *w = &v[k++];
 
-            copy_field(w->uuid, sizeof(w->uuid), recs[i], "uuid");
-            copy_field(w->vm, sizeof(w->vm), recs[i], "VM");
-            copy_field(w->network, sizeof(w->network), recs[i], "network");
-            copy_field(w->device, sizeof(w->device), recs[i], "device");
+            copy_field(w->uuid, sizeof(w->uuid), recs[i], SF_uuid);
+            copy_field(w->vm, sizeof(w->vm), recs[i], SF_VM);
+            copy_field(w->network, sizeof(w->network), recs[i], SF_network);
+            copy_field(w->device, sizeof(w->device), recs[i], SF_device);
             copy_field(w->reserved_pci, sizeof(w->reserved_pci), recs[i],
-                       "reserved_pci");
-            w->domid = field_long(recs[i], "domid");
+                       SF_reserved_pci);
+            w->domid = field_long(recs[i], SF_domid);
             w->attached = strcmp(store_record_get(recs[i],
-                                 "currently_attached"), "true") == 0;
+                                 SF_currently_attached), "true") == 0;
             memcpy(w->pf_pci, v[j].pf_pci, sizeof(w->pf_pci));
             memcpy(w->pf_bdf, v[j].pf_bdf, sizeof(w->pf_bdf));
             w->rec = TAKE_PTR(recs[i]);

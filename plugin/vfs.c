@@ -66,15 +66,15 @@ static char *unusable_reason(plugin *p, sriov_host *h, const char *bdf,
 /* One VF record into a status (not judged). */
 static void fill(struct plugin_vf_status *s, const store_record *rec)
 {
-    const char *dom = store_record_get(rec, "reserved_domid");
+    const char *dom = store_record_get(rec, SF_reserved_domid);
 
     snprintf(s->uuid, sizeof(s->uuid), "%s", store_record_uuid(rec));
-    if (sriov_bdf_parse(store_record_get(rec, "pci_id"), s->bdf) < 0)
+    if (sriov_bdf_parse(store_record_get(rec, SF_pci_id), s->bdf) < 0)
         snprintf(s->bdf, sizeof(s->bdf), "?");
     snprintf(s->reserved_by, sizeof(s->reserved_by), "%s",
-             store_record_get(rec, "reserved_by"));
+             store_record_get(rec, SF_reserved_by));
     snprintf(s->vm, sizeof(s->vm), "%s",
-             store_record_get(rec, "scheduled_to_be_attached_to"));
+             store_record_get(rec, SF_scheduled_to_be_attached_to));
     s->domid = dom && *dom ? strtol(dom, NULL, 10) : -1;
 }
 
@@ -96,7 +96,7 @@ void plugin_vfmap_clear(plugin *p)
 static int vfmap(plugin *p, const char *pf_pci, const char *set,
                  struct plugin_vfmap **ret)
 {
-    struct store_match m = { "physical_function", pf_pci };
+    struct store_match m = { SF_physical_function, pf_pci };
     struct plugin_vfmap *c = NULL;
     store_record **recs = NULL;
     size_t nrec = 0;
@@ -140,7 +140,7 @@ static int vfmap(plugin *p, const char *pf_pci, const char *set,
 int plugin_pf_vfs(plugin *p, const char *pf_pci, char *const *same_domain,
                   size_t want, struct plugin_vf_status **ret, size_t *n)
 {
-    struct store_match m = { "physical_function", pf_pci };
+    struct store_match m = { SF_physical_function, pf_pci };
     store_record **recs = NULL, *pf = NULL, **vms = NULL;
     struct plugin_vf_status *v = NULL;
     struct plugin_vfmap *map = NULL;
@@ -157,14 +157,14 @@ int plugin_pf_vfs(plugin *p, const char *pf_pci, char *const *same_domain,
         store_record_free(pf);
         return plugin_fail_store(p, r);
     }
-    if (sriov_bdf_parse(store_record_get(pf, "pci_id"), pf_bdf) < 0) {
+    if (sriov_bdf_parse(store_record_get(pf, SF_pci_id), pf_bdf) < 0) {
         r = plugin_fail(p, -EBADMSG, "PCI %s has pci_id '%s', not a PCI "
-                        "address", pf_pci, store_record_get(pf, "pci_id"));
+                        "address", pf_pci, store_record_get(pf, SF_pci_id));
         goto out;
     }
     if (want) {
         /* Only the first VFs are needed: read them one by one. */
-        r = vfmap(p, pf_pci, store_record_get(pf, "virtual_functions"),
+        r = vfmap(p, pf_pci, store_record_get(pf, SF_virtual_functions),
                   &map);
         nrec = map ? map->n : 0;
     } else {
@@ -252,13 +252,13 @@ int plugin_network_sriov_vfs(plugin *p, const char *network_sriov,
 
     r = plugin_store_get(p, "network_sriov", network_sriov, &ns);
     if (r >= 0)
-        r = plugin_store_get(p, "PIF", store_record_get(ns, "physical_PIF"),
+        r = plugin_store_get(p, "PIF", store_record_get(ns, SF_physical_PIF),
                       &pif);
     if (r < 0) {
         r = plugin_fail_store(p, r);
         goto out;
     }
-    pci = store_record_get(pif, "PCI");
+    pci = store_record_get(pif, SF_PCI);
     if (!pci || !*pci) {
         r = plugin_fail(p, -ENOENT, "PIF %s of network-sriov %s has no PCI "
                         "record: run 'xe pif-scan'", store_record_uuid(pif),

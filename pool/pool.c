@@ -214,25 +214,26 @@ static char *record_json(const store_record *r)
                            json_object_new_string(store_record_uuid(r)));
     for (size_t i = 1; i < c->n_fields; i++) {
         const struct schema_field *f = &c->fields[i];
+        enum schema_fid fid = schema_field_fid(f);
         json_object *v;
 
         if (!schema_field_stored(f))
             continue;
         if (f->type == SCHEMA_MAP) {
             v = json_object_new_object();
-            for (size_t k = 0; v && k < store_record_map_count(r, f->name); k++)
-                json_object_object_add(v, store_record_map_key(r, f->name, k),
+            for (size_t k = 0; v && k < store_record_map_count(r, fid); k++)
+                json_object_object_add(v, store_record_map_key(r, fid, k),
                                        json_object_new_string(
-                                           store_record_map_value(r, f->name,
+                                           store_record_map_value(r, fid,
                                                                   k)));
         } else if (f->type == SCHEMA_SET_REF) {
             v = json_object_new_array();
-            for (size_t k = 0; v && k < store_record_set_count(r, f->name); k++)
+            for (size_t k = 0; v && k < store_record_set_count(r, fid); k++)
                 json_object_array_add(v, json_object_new_string(
-                                             store_record_set_member(r, f->name,
+                                             store_record_set_member(r, fid,
                                                                      k)));
         } else {
-            const char *s = store_record_get(r, f->name);
+            const char *s = store_record_get(r, fid);
 
             if (!s)
                 continue;       /* absent: the reader's default */
@@ -264,12 +265,13 @@ static int record_from_json(const char *cls, const char *text,
     json_object_object_foreach(o, name, val) {
         const struct schema_field *f =
             schema_field_find(store_record_class(r), name);
+        enum schema_fid fid = f ? schema_field_fid(f) : SF_NONE;
 
         if (!f || strcmp(name, "uuid") == 0 || !schema_field_stored(f))
             continue;           /* a newer writer's field: skipped */
         if (f->type == SCHEMA_MAP && json_object_is_type(val, json_type_object)) {
             json_object_object_foreach(val, mk, mv)
-                if ((k = store_record_map_put(r, name, mk,
+                if ((k = store_record_map_put(r, fid, mk,
                                               json_object_get_string(mv))) < 0)
                     goto out;
         } else if (f->type == SCHEMA_SET_REF &&
@@ -277,7 +279,7 @@ static int record_from_json(const char *cls, const char *text,
             for (size_t i = 0; i < json_object_array_length(val); i++) {
                 const char *m = json_object_get_string(
                     json_object_array_get_idx(val, i));
-                const char *now = store_record_get(r, name);
+                const char *now = store_record_get(r, fid);
                 _cleanup_free_ char *joined = NULL;
 
                 if (asprintf(&joined, "%s%s%s", now ? now : "",
@@ -285,14 +287,14 @@ static int record_from_json(const char *cls, const char *text,
                     k = -ENOMEM;
                     goto out;
                 }
-                if ((k = store_record_load_value(r, name, joined)) < 0)
+                if ((k = store_record_load_value(r, fid, joined)) < 0)
                     goto out;
             }
             if (json_object_array_length(val) == 0 &&
-                (k = store_record_load_value(r, name, "")) < 0)
+                (k = store_record_load_value(r, fid, "")) < 0)
                 goto out;
         } else if (json_object_is_type(val, json_type_string)) {
-            if ((k = store_record_load_value(r, name,
+            if ((k = store_record_load_value(r, fid,
                                              json_object_get_string(val))) < 0)
                 goto out;
         }
@@ -346,7 +348,7 @@ static int create_pool(pool *p, const char *host_uuid)
     if (r >= 0)
         r = store_record_set_uuid(rec, uuid);
     if (r >= 0)
-        r = store_record_set(rec, "master", host_uuid);
+        r = store_record_set(rec, SF_master, host_uuid);
     if (r < 0)
         return fail(p, r, "cannot make the pool record: %s", strerror(-r));
     json = record_json(rec);
@@ -744,7 +746,7 @@ static int moved_master(pool *p, const char *leaving, char **ret_json,
     if (r < 0)
         return r;
     if (n == 0 || record_from_json("pool", v[0].value, &rec) < 0 ||
-        strcmp(store_record_get(rec, "master") ?: "", leaving) != 0) {
+        strcmp(store_record_get(rec, SF_master) ?: "", leaving) != 0) {
         etcd_kv_list_free(v, n);
         return 0;
     }
@@ -758,7 +760,7 @@ static int moved_master(pool *p, const char *leaving, char **ret_json,
             next = store_record_uuid(hosts[i]);
             break;
         }
-    r = store_record_set(rec, "master", next);
+    r = store_record_set(rec, SF_master, next);
     store_record_list_free(hosts, nh);
     if (r < 0)
         return fail(p, r, "cannot move the pool's master: %s", strerror(-r));

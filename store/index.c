@@ -137,19 +137,19 @@ int store__index_remove(store_tx *tx, const store_record *r)
 }
 
 static const struct schema_index *index_of(store *s, const char *cls,
-                                           const char *field)
+                                           enum schema_fid field)
 {
     const struct schema_class *c = schema_class_find(cls);
-    const struct schema_index *x = c ? schema_index_find(c->name, field)
-                                     : NULL;
+    const struct schema_index *x =
+        c ? schema_index_find(c->name, schema_fid_name(field)) : NULL;
 
     if (!x)
         store__fail(s, -EINVAL, "%s.%s is not an indexed field",
-                    cls ? cls : "", field ? field : "");
+                    cls ? cls : "", schema_fid_name(field) ?: "");
     return x;
 }
 
-int store_tx_index(store_tx *tx, const char *cls, const char *field,
+int store_tx_index(store_tx *tx, const char *cls, enum schema_fid field,
                    const char *value, char ***ret, size_t *n)
 {
     const struct schema_index *x;
@@ -298,7 +298,7 @@ static int do_values(store *s, uint32_t tx, void *userdata)
     return r;
 }
 
-int store_index_values(store *s, const char *cls, const char *field,
+int store_index_values(store *s, const char *cls, enum schema_fid field,
                        char ***ret, size_t *n)
 {
     struct values_args a = { 0 };

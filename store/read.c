@@ -194,12 +194,12 @@ static int filter_uuids(store *s, uint32_t tx, const struct schema_class *c,
         goto out;
     }
     for (j = 0; j < n_match; j++) {
-        fs[j] = schema_field_find(c, match[j].field);
+        fs[j] = schema_field_by_fid(c, match[j].field);
         if (!fs[j] || !match[j].value || !schema_field_stored(fs[j]) ||
             fs[j]->type == SCHEMA_MAP) {
             r = store__fail(s, -EINVAL, "cannot filter %s records on '%s': "
                             "not a stored scalar or set field of %s",
-                            c->name, match[j].field ? match[j].field : "",
+                            c->name, schema_fid_name(match[j].field) ?: "",
                             c->name);
             goto out;
         }

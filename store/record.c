@@ -169,18 +169,16 @@ int store_record_set_uuid(store_record *r, const char *uuid)
     return 0;
 }
 
-/* Index of a field, or -1. */
-static int field_index(const store_record *r, const char *field)
+/* Index of a field in the record's class, or -1. */
+static int field_index(const store_record *r, enum schema_fid field)
 {
-    const struct schema_field *f;
+    const struct schema_field *f = r ? schema_field_by_fid(r->cls, field)
+                                     : NULL;
 
-    if (!r || !field)
-        return -1;
-    f = schema_field_find(r->cls, field);
     return f ? (int)(f - r->cls->fields) : -1;
 }
 
-static int field_of_type(const store_record *r, const char *field,
+static int field_of_type(const store_record *r, enum schema_fid field,
                          enum schema_type type)
 {
     int i = field_index(r, field);
@@ -191,7 +189,7 @@ static int field_of_type(const store_record *r, const char *field,
     return i;
 }
 
-const char *store_record_get(const store_record *r, const char *field)
+const char *store_record_get(const store_record *r, enum schema_fid field)
 {
     int i = field_index(r, field);
 
@@ -278,7 +276,7 @@ oom:
     return -ENOMEM;
 }
 
-int store_record_load_value(store_record *r, const char *field,
+int store_record_load_value(store_record *r, enum schema_fid field,
                             const char *value)
 {
     int i = field_index(r, field);
@@ -294,7 +292,7 @@ int store_record_load_value(store_record *r, const char *field,
     return store__record_put_value(r, (size_t)i, value);
 }
 
-int store_record_set(store_record *r, const char *field, const char *value)
+int store_record_set(store_record *r, enum schema_fid field, const char *value)
 {
     int i = field_index(r, field);
     const struct schema_field *f;
@@ -319,7 +317,7 @@ int store_record_set(store_record *r, const char *field, const char *value)
     return 0;
 }
 
-size_t store_record_set_count(const store_record *r, const char *field)
+size_t store_record_set_count(const store_record *r, enum schema_fid field)
 {
     int i = field_of_type(r, field, SCHEMA_SET_REF);
 
@@ -327,7 +325,7 @@ size_t store_record_set_count(const store_record *r, const char *field)
 }
 
 const char *store_record_set_member(const store_record *r,
-                                    const char *field, size_t k)
+                                    enum schema_fid field, size_t k)
 {
     int i = field_of_type(r, field, SCHEMA_SET_REF);
 
@@ -336,7 +334,7 @@ const char *store_record_set_member(const store_record *r,
     return r->f[i].members[k];
 }
 
-bool store_record_set_contains(const store_record *r, const char *field,
+bool store_record_set_contains(const store_record *r, enum schema_fid field,
                                const char *member)
 {
     int i = field_of_type(r, field, SCHEMA_SET_REF);
@@ -364,7 +362,7 @@ int store__record_put_member(store_record *r, size_t fi, const char *member)
     return 0;
 }
 
-int store_record_set_add(store_record *r, const char *field,
+int store_record_set_add(store_record *r, enum schema_fid field,
                          const char *member)
 {
     int i = field_of_type(r, field, SCHEMA_SET_REF), k;
@@ -383,7 +381,7 @@ int store_record_set_add(store_record *r, const char *field,
     return join_members(&r->f[i]);
 }
 
-int store_record_set_remove(store_record *r, const char *field,
+int store_record_set_remove(store_record *r, enum schema_fid field,
                             const char *member)
 {
     int i = field_of_type(r, field, SCHEMA_SET_REF);
@@ -426,14 +424,14 @@ static struct store_kv *map_find(const struct store_rfield *f,
     return bsearch(&probe, f->entries, f->n_entries, sizeof(probe), cmp_kv);
 }
 
-size_t store_record_map_count(const store_record *r, const char *field)
+size_t store_record_map_count(const store_record *r, enum schema_fid field)
 {
     int i = field_of_type(r, field, SCHEMA_MAP);
 
     return i < 0 ? 0 : r->f[i].n_entries;
 }
 
-const char *store_record_map_key(const store_record *r, const char *field,
+const char *store_record_map_key(const store_record *r, enum schema_fid field,
                                  size_t k)
 {
     int i = field_of_type(r, field, SCHEMA_MAP);
@@ -442,7 +440,7 @@ const char *store_record_map_key(const store_record *r, const char *field,
 }
 
 const char *store_record_map_value(const store_record *r,
-                                   const char *field, size_t k)
+                                   enum schema_fid field, size_t k)
 {
     int i = field_of_type(r, field, SCHEMA_MAP);
 
@@ -450,7 +448,7 @@ const char *store_record_map_value(const store_record *r,
                                            : r->f[i].entries[k].value;
 }
 
-const char *store_record_map_get(const store_record *r, const char *field,
+const char *store_record_map_get(const store_record *r, enum schema_fid field,
                                  const char *key)
 {
     int i = field_of_type(r, field, SCHEMA_MAP);
@@ -484,8 +482,8 @@ int store__record_put_entry(store_record *r, size_t fi, const char *key,
     return 0;
 }
 
-int store_record_map_put(store_record *r, const char *field, const char *key,
-                         const char *value)
+int store_record_map_put(store_record *r, enum schema_fid field,
+                         const char *key, const char *value)
 {
     int i = field_of_type(r, field, SCHEMA_MAP), k;
     struct store_rfield *f;

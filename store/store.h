@@ -20,8 +20,14 @@
  *   fork(), the child opens its own.
  * - Records are values: reading one gives the caller a copy
  *   (store_record_free); changing it does nothing until it is written in
- *   a transaction.  Field names and values are the schema's (XenAPI
- *   names, text values: "true", "1500", UUIDs, ...).
+ *   a transaction.  Values are the schema's text ("true", "1500", UUIDs,
+ *   ...).  Fields are named by their ids, SF_<name> (XenAPI names:
+ *   SF_name_label, SF_MTU; xenstore-schema/fields.h, generated from the
+ *   table), so that a misspelt field does not compile; a name known only
+ *   at run time (a user's param-name=) becomes an id through
+ *   schema_fid_find(), SF_NONE when unknown.  An id of a field the
+ *   record's class lacks (or SF_NONE) reads as NULL and is refused by the
+ *   setters (-EINVAL), as an unknown name was.
  *
  * Consistency:
  * - Every change is one xenstore transaction (store_transact): either all
@@ -147,10 +153,10 @@ int store_record_set_uuid(store_record *r, const char *uuid);
 /*
  * Scalar fields (string, int, bool, enum, uuid, ref, set(string)): the
  * value, "" for a null ref.  For a set(ref) field: the members joined
- * with ','.  NULL for an unknown field, a map field, or a computed field.
- * Borrowed from the record; valid until it changes.
+ * with ','.  NULL for a field the record's class lacks, a map field, or a
+ * computed field.  Borrowed from the record; valid until it changes.
  */
-const char *store_record_get(const store_record *r, const char *field);
+const char *store_record_get(const store_record *r, enum schema_fid field);
 
 /*
  * Set a scalar field (set(ref) fields: members joined with ',').  The value
@@ -158,7 +164,8 @@ const char *store_record_get(const store_record *r, const char *field);
  * unknown, map or computed field; -EPERM for a field the store maintains
  * (an inverse, e.g. network.PIFs).
  */
-int store_record_set(store_record *r, const char *field, const char *value);
+int store_record_set(store_record *r, enum schema_fid field,
+                     const char *value);
 
 /*
  * Set a stored field as read from elsewhere than this host's xenstore (a
@@ -168,31 +175,31 @@ int store_record_set(store_record *r, const char *field, const char *value);
  * would be refused for the maintained fields.  -EINVAL for an unknown,
  * map or computed field.
  */
-int store_record_load_value(store_record *r, const char *field,
+int store_record_load_value(store_record *r, enum schema_fid field,
                             const char *value);
 
 /* Set fields (set(ref)): member count, i-th member (sorted), membership;
  * add/remove (-EPERM for store-maintained sets). */
-size_t store_record_set_count(const store_record *r, const char *field);
+size_t store_record_set_count(const store_record *r, enum schema_fid field);
 const char *store_record_set_member(const store_record *r,
-                                    const char *field, size_t i);
-bool store_record_set_contains(const store_record *r, const char *field,
+                                    enum schema_fid field, size_t i);
+bool store_record_set_contains(const store_record *r, enum schema_fid field,
                                const char *member);
-int store_record_set_add(store_record *r, const char *field,
+int store_record_set_add(store_record *r, enum schema_fid field,
                          const char *member);
-int store_record_set_remove(store_record *r, const char *field,
+int store_record_set_remove(store_record *r, enum schema_fid field,
                             const char *member);
 
 /* Map fields: entry count, i-th key/value (sorted by key), lookup (NULL
  * if absent); put (value NULL removes the key). */
-size_t store_record_map_count(const store_record *r, const char *field);
-const char *store_record_map_key(const store_record *r, const char *field,
-                                 size_t i);
+size_t store_record_map_count(const store_record *r, enum schema_fid field);
+const char *store_record_map_key(const store_record *r,
+                                 enum schema_fid field, size_t i);
 const char *store_record_map_value(const store_record *r,
-                                   const char *field, size_t i);
-const char *store_record_map_get(const store_record *r, const char *field,
-                                 const char *key);
-int store_record_map_put(store_record *r, const char *field,
+                                   enum schema_fid field, size_t i);
+const char *store_record_map_get(const store_record *r,
+                                 enum schema_fid field, const char *key);
+int store_record_map_put(store_record *r, enum schema_fid field,
                          const char *key, const char *value);
 
 /* ---- Transactions ----------------------------------------------------- */
@@ -253,7 +260,7 @@ int store_tx_get(store_tx *tx, const char *cls, const char *uuid,
  * is not a stored scalar.
  */
 int store_tx_get_field(store_tx *tx, const char *cls, const char *uuid,
-                       const char *field, char **ret);
+                       enum schema_fid field, char **ret);
 
 /* 1 if the object exists, 0 if not. */
 int store_tx_exists(store_tx *tx, const char *cls, const char *uuid);
@@ -264,7 +271,7 @@ int store_tx_exists(store_tx *tx, const char *cls, const char *uuid);
  * must match.
  */
 struct store_match {
-    const char *field;
+    enum schema_fid field;
     const char *value;
 };
 
@@ -314,7 +321,7 @@ int store_tx_destroy(store_tx *tx, const char *cls, const char *uuid);
  * -EINVAL for a field that is not indexed or a value that cannot be (empty,
  * longer than SCHEMA_KEY_MAX).
  */
-int store_tx_index(store_tx *tx, const char *cls, const char *field,
+int store_tx_index(store_tx *tx, const char *cls, enum schema_fid field,
                    const char *value, char ***ret, size_t *n);
 
 /*
@@ -350,14 +357,14 @@ int store_list_uuids(store *s, const char *cls, char ***ret, size_t *n);
  * (a new bridge name), checked again in the transaction with
  * store_tx_index.  Freed as store_list_uuids'.
  */
-int store_index_values(store *s, const char *cls, const char *field,
+int store_index_values(store *s, const char *cls, enum schema_fid field,
                        char ***ret, size_t *n);
 int store_create(store *s, store_record *r);
 int store_update(store *s, store_record *r);
 int store_destroy(store *s, const char *cls, const char *uuid);
 /* Set one scalar field of one object. */
 int store_set_field(store *s, const char *cls, const char *uuid,
-                    const char *field, const char *value);
+                    enum schema_fid field, const char *value);
 
 /* ---- UUIDs ------------------------------------------------------------ */
 

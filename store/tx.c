@@ -412,10 +412,10 @@ static int exists(store *s, uint32_t id, const struct schema_class *c,
                   const char *uuid);
 
 int store_tx_get_field(store_tx *tx, const char *cls, const char *uuid,
-                       const char *field, char **ret)
+                       enum schema_fid field, char **ret)
 {
     const struct schema_class *c = schema_class_find(cls);
-    const struct schema_field *f = c ? schema_field_find(c, field) : NULL;
+    const struct schema_field *f = schema_field_by_fid(c, field);
     struct store_batch b = { 0 };
     int r;
 
@@ -424,7 +424,7 @@ int store_tx_get_field(store_tx *tx, const char *cls, const char *uuid,
     if (!f || !schema_field_stored(f) || schema_field_is_dir(f))
         return store__fail(tx->s, -EINVAL, "%s has no stored scalar field "
                            "'%s'", c ? c->name : cls ? cls : "",
-                           field ? field : "");
+                           schema_fid_name(field) ?: "");
     if (!schema_uuid_valid(uuid))
         return store__fail(tx->s, -ENOENT, "%s %s does not exist (not a "
                            "UUID)", c->name, uuid ? uuid : "");
@@ -1142,7 +1142,9 @@ int store_destroy(store *s, const char *cls, const char *uuid)
 }
 
 struct set_args {
-    const char *cls, *uuid, *field, *value;
+    const char *cls, *uuid;
+    enum schema_fid field;
+    const char *value;
 };
 
 static int do_set_field(store_tx *tx, void *userdata)
@@ -1158,19 +1160,19 @@ static int do_set_field(store_tx *tx, void *userdata)
     if (k == -EPERM)
         return store_tx_fail(tx, k, "%s.%s is kept by the store: change "
                              "the field that refers to it instead",
-                             r->cls->name, a->field);
+                             r->cls->name, schema_fid_name(a->field));
     if (k < 0)
         return store_tx_fail(tx, k, "%s has no settable field '%s'",
-                             r->cls->name, a->field);
+                             r->cls->name, schema_fid_name(a->field) ?: "");
     return store_tx_update(tx, r);
 }
 
 int store_set_field(store *s, const char *cls, const char *uuid,
-                    const char *field, const char *value)
+                    enum schema_fid field, const char *value)
 {
     struct set_args a = { cls, uuid, field, value };
 
-    if (!s || !field || !value)
+    if (!s || !value)
         return -EINVAL;
     return store_transact(s, do_set_field, &a);
 }

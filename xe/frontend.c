@@ -136,7 +136,7 @@ char *xe_frontend_describe(void *userdata, const char *value)
             store_get(fe->st, named[i], uuid, &r) < 0)
             continue;
         if (asprintf(&ret, "%s (%s)", uuid,
-                     store_record_get(r, "name_label")) < 0)
+                     store_record_get(r, SF_name_label)) < 0)
             ret = NULL;
         store_record_free(r);
         return ret;

@@ -30,11 +30,11 @@ static int put_other_config(struct xe_record *rec, struct ops_ctx *ops,
         r = ops_vm_other_config(ops, uuid, &vm, err);
     if (r < 0)
         return r;
-    n = vm ? store_record_map_count(vm, "other_config") : 0;
+    n = vm ? store_record_map_count(vm, SF_other_config) : 0;
     items = calloc(2 * n + 1, sizeof(*items));
     for (size_t i = 0; items && i < n; i++) {
-        items[2 * i] = store_record_map_key(vm, "other_config", i);
-        items[2 * i + 1] = store_record_map_value(vm, "other_config", i);
+        items[2 * i] = store_record_map_key(vm, SF_other_config, i);
+        items[2 * i + 1] = store_record_map_value(vm, SF_other_config, i);
     }
     r = items ? xe_record_set_items(rec, "other-config", items, n) : -ENOMEM;
     store_record_free(vm);

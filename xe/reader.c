@@ -142,7 +142,7 @@ static int follow(struct xe_reader *rd, const struct schema_field *sf,
     t = lookup(rd, sf->target, ref);
     if (!t)
         goto nid;
-    v = target_field ? store_record_get(t, target_field) : ref;
+    v = target_field ? store_record_get(t, schema_fid_find(target_field)) : ref;
     *ret = strdup(v ? v : "");
     return *ret ? 0 : -ENOMEM;
 nid:
@@ -153,7 +153,7 @@ nid:
 static int refs_text(struct xe_reader *rd, const store_record *sr,
                      const struct schema_field *sf, char **ret)
 {
-    size_t n = store_record_set_count(sr, sf->name), len = 1;
+    size_t n = store_record_set_count(sr, schema_field_fid(sf)), len = 1;
     _cleanup_free_ char **shown = calloc(n + 1, sizeof(*shown));
     char *out, *p;
     int r = 0;
@@ -161,7 +161,7 @@ static int refs_text(struct xe_reader *rd, const store_record *sr,
     if (!shown)
         return -ENOMEM;
     for (size_t i = 0; r >= 0 && i < n; i++) {
-        const char *m = store_record_set_member(sr, sf->name, i);
+        const char *m = store_record_set_member(sr, schema_field_fid(sf), i);
         const store_record *t = lookup(rd, sf->target, m);
 
         shown[i] = strdup(t ? m : XE_NOT_IN_DATABASE);
@@ -244,11 +244,13 @@ static int compute(void *userdata, const struct xe_record *rec,
         return -ENOENT;
     switch (f->source) {
     case XE_SRC_REF_UUID:
-        r = follow(rd, sf, store_record_get(x->sr, sf->name) ?: "", NULL,
+        r = follow(rd, sf,
+                   store_record_get(x->sr, schema_field_fid(sf)) ?: "", NULL,
                    &text);
         break;
     case XE_SRC_REF_FIELD:
-        r = follow(rd, sf, store_record_get(x->sr, sf->name) ?: "",
+        r = follow(rd, sf,
+                   store_record_get(x->sr, schema_field_fid(sf)) ?: "",
                    f->target_field, &text);
         break;
     case XE_SRC_REFS:
@@ -264,7 +266,7 @@ static int compute(void *userdata, const struct xe_record *rec,
                 r = -ENOMEM;
         } else if (strcmp(sf->name, "reserved_pci") == 0) {
             /* The reserved VF's address (docs/plugin.md), "" for none. */
-            const char *pci = store_record_get(x->sr, sf->name);
+            const char *pci = store_record_get(x->sr, schema_field_fid(sf));
 
             if (pci && *pci)
                 r = follow(rd, sf, pci, "pci_id", &text);
@@ -273,19 +275,20 @@ static int compute(void *userdata, const struct xe_record *rec,
         } else if (sf->type == SCHEMA_UUID && strcmp(sf->name, "VM") != 0) {
             /* A ref to a class xen-sriov does not have (VLAN, Bond): its
              * uuid, or XAPI's "<not in database>" for the null ref. */
-            const char *v = store_record_get(x->sr, sf->name);
+            const char *v = store_record_get(x->sr, schema_field_fid(sf));
 
             r = (text = strdup(v && *v ? v : XE_NOT_IN_DATABASE)) ? 0
                                                                   : -ENOMEM;
         } else if (sf->type == SCHEMA_SET_REF) {
             /* PCI dependencies: their pci-ids, "; "-joined. */
-            size_t n = store_record_set_count(x->sr, sf->name);
+            size_t n = store_record_set_count(x->sr, schema_field_fid(sf));
 
             r = (text = strdup("")) ? 0 : -ENOMEM;
             for (size_t i = 0; r >= 0 && i < n; i++) {
                 const store_record *t = lookup(
-                    rd, sf->target, store_record_set_member(x->sr, sf->name, i));
-                const char *id = t ? store_record_get(t, "pci_id") : NULL;
+                    rd, sf->target,
+                    store_record_set_member(x->sr, schema_field_fid(sf), i));
+                const char *id = t ? store_record_get(t, SF_pci_id) : NULL;
                 char *next;
 
                 if (asprintf(&next, "%s%s%s", text, i ? "; " : "",
@@ -299,15 +302,18 @@ static int compute(void *userdata, const struct xe_record *rec,
         } else if (sf->type == SCHEMA_MAP) {
             /* A map xe shows without get_map (network blobs): "k: v; ...",
              * "( RO)". */
-            size_t n = store_record_map_count(x->sr, sf->name);
+            size_t n = store_record_map_count(x->sr, schema_field_fid(sf));
 
             r = (text = strdup("")) ? 0 : -ENOMEM;
             for (size_t i = 0; r >= 0 && i < n; i++) {
                 char *next;
 
                 if (asprintf(&next, "%s%s%s: %s", text, i ? "; " : "",
-                             store_record_map_key(x->sr, sf->name, i),
-                             store_record_map_value(x->sr, sf->name, i)) < 0)
+                             store_record_map_key(x->sr,
+                                                  schema_field_fid(sf), i),
+                             store_record_map_value(x->sr,
+                                                    schema_field_fid(sf), i))
+                    < 0)
                     r = -ENOMEM;
                 else {
                     free(text);
@@ -315,7 +321,8 @@ static int compute(void *userdata, const struct xe_record *rec,
                 }
             }
         } else if (sf->type == SCHEMA_SET_STRING) {
-            r = words_text(store_record_get(x->sr, sf->name), &text);
+            r = words_text(store_record_get(x->sr, schema_field_fid(sf)),
+                           &text);
         } else if (strcmp(sf->name, "carrier") == 0 ||
                    strcmp(sf->name, "speed") == 0 ||
                    strcmp(sf->name, "duplex") == 0) {
@@ -330,7 +337,7 @@ static int compute(void *userdata, const struct xe_record *rec,
             /* vm-name-label: the VM's name; a VM gone reads as XAPI's
              * dangling ref. */
             r = ops_vm_name_label(&rd->fe->ops,
-                                  store_record_get(x->sr, "VM"), &text,
+                                  store_record_get(x->sr, SF_VM), &text,
                                   &err);
             if (r == -ENOENT)
                 r = (text = strdup(XE_NOT_IN_DATABASE)) ? 0 : -ENOMEM;
@@ -375,30 +382,32 @@ static int fill_stored(struct xe_record *rec, const store_record *sr)
         if (f->source != XE_SRC_FIELD || !sf)
             continue;
         if (f->kind == XE_MAP) {
-            n = store_record_map_count(sr, sf->name);
+            n = store_record_map_count(sr, schema_field_fid(sf));
             _cleanup_free_ const char **kv = calloc(2 * n + 1, sizeof(*kv));
 
             if (!kv)
                 return -ENOMEM;
             for (size_t k = 0; k < n; k++) {
-                kv[2 * k] = store_record_map_key(sr, sf->name, k);
-                kv[2 * k + 1] = store_record_map_value(sr, sf->name, k);
+                kv[2 * k] = store_record_map_key(sr, schema_field_fid(sf), k);
+                kv[2 * k + 1] = store_record_map_value(sr,
+                                                       schema_field_fid(sf),
+                                                       k);
             }
             r = xe_value_set_items(v, XE_MAP, kv, n);
         } else if (f->kind == XE_SET && sf->type == SCHEMA_SET_REF) {
-            n = store_record_set_count(sr, sf->name);
+            n = store_record_set_count(sr, schema_field_fid(sf));
             _cleanup_free_ const char **m = calloc(n + 1, sizeof(*m));
 
             if (!m)
                 return -ENOMEM;
             for (size_t k = 0; k < n; k++)
-                m[k] = store_record_set_member(sr, sf->name, k);
+                m[k] = store_record_set_member(sr, schema_field_fid(sf), k);
             r = xe_value_set_items(v, XE_SET, m, n);
         } else if (f->kind == XE_SET) {
-            r = set_words(v, store_record_get(sr, sf->name) ?: "");
+            r = set_words(v, store_record_get(sr, schema_field_fid(sf)) ?: "");
         } else {
             /* A field added after the record was stored: its default. */
-            r = xe_value_set_text(v, store_record_get(sr, sf->name)
+            r = xe_value_set_text(v, store_record_get(sr, schema_field_fid(sf))
                                          ?: sf->default_value ?: "");
         }
     }

@@ -289,6 +289,63 @@ const struct schema_field *schema_field_find(const struct schema_class *cls,
     return NULL;
 }
 
+/* cls's position in schema_classes (the row of the fid tables), or -1. */
+static int class_row(const struct schema_class *cls)
+{
+    size_t i;
+
+    for (i = 0; cls && i < schema_n_classes && i < schema_fid_n_classes; i++)
+        if (schema_classes[i] == cls)
+            return (int)i;
+    return -1;
+}
+
+static int cmp_fid_name(const void *key, const void *elem)
+{
+    return strcmp(key, *(const char *const *)elem);
+}
+
+enum schema_fid schema_fid_find(const char *name)
+{
+    const char *const *p;
+
+    if (!name)
+        return SF_NONE;
+    p = bsearch(name, schema_fid_names, SCHEMA_N_FIDS,
+                sizeof(schema_fid_names[0]), cmp_fid_name);
+    return p ? (enum schema_fid)(p - schema_fid_names) : SF_NONE;
+}
+
+const char *schema_fid_name(enum schema_fid id)
+{
+    return id >= 0 && id < SCHEMA_N_FIDS ? schema_fid_names[id] : NULL;
+}
+
+enum schema_fid schema_field_fid(const struct schema_field *f)
+{
+    size_t i;
+
+    for (i = 0; f && i < schema_n_classes && i < schema_fid_n_classes; i++) {
+        const struct schema_class *c = schema_classes[i];
+
+        if (f >= c->fields && f < c->fields + c->n_fields)
+            return schema_fid_of_class[i][f - c->fields];
+    }
+    return SF_NONE;
+}
+
+const struct schema_field *schema_field_by_fid(const struct schema_class *cls,
+                                               enum schema_fid id)
+{
+    int row = class_row(cls);
+    unsigned pos;
+
+    if (row < 0 || id < 0 || id >= SCHEMA_N_FIDS)
+        return NULL;
+    pos = schema_fid_pos[row][id];
+    return pos && pos <= cls->n_fields ? &cls->fields[pos - 1] : NULL;
+}
+
 const char *schema_type_name(enum schema_type t)
 {
     static const char *const names[] = {

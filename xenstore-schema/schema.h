@@ -5,6 +5,8 @@
  * it reads and writes against it, the xe front end and the XenAPI endpoint
  * derive their records from it, and xenstore-schema/paths.md documents it
  * (generated from this table by schema-doc; a test checks they agree).
+ * Code names a field by its id, SF_<name> (fields.h, generated from this
+ * table by schema-fields, as paths.md), never by a string.
  *
  * xenstore layout, schema version 3 (SCHEMA_ROOT = "/tool/xen-sriov", owned
  * by dom0, no access for other domains: permissions "n0", inherited):
@@ -38,6 +40,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "xenstore-schema/fields.h"
 
 #define SCHEMA_ROOT "/tool/xen-sriov"
 #define SCHEMA_VERSION 4
@@ -133,6 +137,22 @@ const struct schema_field *schema_field_find(const struct schema_class *cls,
                                              const char *name);
 /* Exact-case class lookup, for node names read back from xenstore. */
 const struct schema_class *schema_class_find_exact(const char *name);
+
+/*
+ * Field ids (fields.h, generated from the table: SF_<name>).  Code names a
+ * field by its id, so that a misspelling does not compile; these turn
+ * names known only at run time into ids and back.
+ * schema_fid_find: the id of a field name of any class (exact case), or
+ * SF_NONE.  schema_fid_name: the name of an id, NULL for SF_NONE or one
+ * out of range.  schema_field_fid: the id of a field of the table.
+ * schema_field_by_fid: the field of cls with that id, NULL if cls has none
+ * (or for SF_NONE).
+ */
+enum schema_fid schema_fid_find(const char *name);
+const char *schema_fid_name(enum schema_fid id);
+enum schema_fid schema_field_fid(const struct schema_field *f);
+const struct schema_field *schema_field_by_fid(const struct schema_class *cls,
+                                               enum schema_fid id);
 
 /* Name of a schema_type as the document spells it ("string", "ref", ...). */
 const char *schema_type_name(enum schema_type t);

@@ -64,7 +64,7 @@ static struct xv *ref_value(const char *uuid)
     return xv_new_string(buf);
 }
 
-static struct xv *set_of_refs(const store_record *r, const char *field)
+static struct xv *set_of_refs(const store_record *r, enum schema_fid field)
 {
     struct xv *a = xv_new_array();
     size_t n = store_record_set_count(r, field);
@@ -106,7 +106,7 @@ static struct xv *set_of_ints(const char *text)
     return a;
 }
 
-static struct xv *map_value(const store_record *r, const char *field)
+static struct xv *map_value(const store_record *r, enum schema_fid field)
 {
     struct xv *m = xv_new_struct();
     size_t n = store_record_map_count(r, field);
@@ -122,7 +122,8 @@ static struct xv *field_value(const store_record *r,
                               const struct schema_field *f)
 {
     /* A field added after the record was stored reads as its default. */
-    const char *v = store_record_get(r, f->name) ?: f->default_value;
+    const char *v = store_record_get(r, schema_field_fid(f))
+                    ?: f->default_value;
 
     switch (f->type) {
     case SCHEMA_INT:
@@ -136,13 +137,13 @@ static struct xv *field_value(const store_record *r,
     case SCHEMA_REF:
         return ref_value(v);
     case SCHEMA_SET_REF:
-        return set_of_refs(r, f->name);
+        return set_of_refs(r, schema_field_fid(f));
     case SCHEMA_SET_STRING:
         /* VIF.trunks is a set of ints in XAPI. */
         return strcmp(f->name, "trunks") == 0 ? set_of_ints(v)
                                               : set_of_words(v);
     case SCHEMA_MAP:
-        return map_value(r, f->name);
+        return map_value(r, schema_field_fid(f));
     case SCHEMA_STRING:
     case SCHEMA_ENUM:
     default:

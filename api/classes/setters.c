@@ -74,7 +74,7 @@ static int set_map(const struct xapi_call *call, struct xv *const *args,
             r = xapi_error_internal(err, r, "%s", store_last_error(c->st));
     }
     if (r >= 0)
-        old = store_record_map_count(rec, s->field->name);
+        old = store_record_map_count(rec, schema_field_fid(s->field));
     for (size_t i = 0; kv && kv[i]; i += 2)
         n++;
     ch = calloc(old + n + 1, sizeof(*ch));
@@ -86,7 +86,8 @@ static int set_map(const struct xapi_call *call, struct xv *const *args,
         for (size_t i = 0; i < old; i++)
             ch[k++] = (struct ops_change){
                 OPS_MAP_REMOVE, s->field->name,
-                store_record_map_key(rec, s->field->name, i), NULL };
+                store_record_map_key(rec, schema_field_fid(s->field), i),
+                NULL };
         for (size_t i = 0; kv[i]; i += 2)
             ch[k++] = (struct ops_change){ OPS_MAP_PUT, s->field->name,
                                            kv[i], kv[i + 1] };

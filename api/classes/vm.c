@@ -65,7 +65,7 @@ static int put_empty(struct xv *rec, const char *name, bool map)
 /* The VIFs of the VM: refs of the store's VIFs whose VM is uuid. */
 static int put_vifs(struct xstore_conn *c, struct xv *rec, const char *uuid)
 {
-    struct store_match m = { "VM", uuid };
+    struct store_match m = { SF_VM, uuid };
     store_record **v = NULL;
     struct xv *a = xv_new_array();
     size_t n = 0;
@@ -101,10 +101,10 @@ static int put_other_config(struct xstore_conn *c, struct xv *rec,
         r = ops_vm_other_config(&c->ops, uuid, &vm, &err);
     xapi_error_clear(&err);
     for (size_t i = 0; r >= 0 && vm &&
-                       i < store_record_map_count(vm, "other_config"); i++)
+                       i < store_record_map_count(vm, SF_other_config); i++)
         r = xv_struct_set_string(m,
-                                 store_record_map_key(vm, "other_config", i),
-                                 store_record_map_value(vm, "other_config",
+                                 store_record_map_key(vm, SF_other_config, i),
+                                 store_record_map_value(vm, SF_other_config,
                                                         i));
     store_record_free(vm);
     if (r < 0) {

@@ -239,8 +239,8 @@ static int pif_metrics_record(struct xstore_conn *c, const store_record *pif,
                               struct xv **ret)
 {
     _cleanup_xv_ struct xv *rec = xv_new_struct();
-    const char *pci_uuid = store_record_get(pif, "PCI");
-    bool physical = streq_ptr(store_record_get(pif, "physical"), "true");
+    const char *pci_uuid = store_record_get(pif, SF_PCI);
+    bool physical = streq_ptr(store_record_get(pif, SF_physical), "true");
     store_record *pci = NULL;
     char uuid[37], ref[XAPI_REF_MAX];
     struct ops_pif_link link;
@@ -253,23 +253,23 @@ static int pif_metrics_record(struct xstore_conn *c, const store_record *pif,
         store_get(c->st, "PCI", pci_uuid, &pci) < 0)
         pci = NULL;
     metrics_ref("PIF_metrics", store_record_uuid(pif), ref, uuid);
-#define PCI_FIELD(f) (pci && store_record_get(pci, f) ? \
-                      store_record_get(pci, f) : "")
+#define PCI_FIELD(f) (pci && store_record_get(pci, SF_##f) ? \
+                      store_record_get(pci, SF_##f) : "")
     r = 0;
     if (xv_struct_set_string(rec, "uuid", uuid) < 0 ||
         xv_struct_set(rec, "io_read_kbs", xv_new_double(0)) < 0 ||
         xv_struct_set(rec, "io_write_kbs", xv_new_double(0)) < 0 ||
         xv_struct_set_bool(rec, "carrier", link.carrier) < 0 ||
-        xv_struct_set_string(rec, "vendor_id", PCI_FIELD("vendor_id")) < 0 ||
+        xv_struct_set_string(rec, "vendor_id", PCI_FIELD(vendor_id)) < 0 ||
         xv_struct_set_string(rec, "vendor_name",
-                             PCI_FIELD("vendor_name")) < 0 ||
-        xv_struct_set_string(rec, "device_id", PCI_FIELD("device_id")) < 0 ||
+                             PCI_FIELD(vendor_name)) < 0 ||
+        xv_struct_set_string(rec, "device_id", PCI_FIELD(device_id)) < 0 ||
         xv_struct_set_string(rec, "device_name",
-                             PCI_FIELD("device_name")) < 0 ||
+                             PCI_FIELD(device_name)) < 0 ||
         xv_struct_set_int(rec, "speed", link.speed) < 0 ||
         xv_struct_set_bool(rec, "duplex",
                            strcmp(link.duplex, "full") == 0) < 0 ||
-        xv_struct_set_string(rec, "pci_bus_path", PCI_FIELD("pci_id")) < 0 ||
+        xv_struct_set_string(rec, "pci_bus_path", PCI_FIELD(pci_id)) < 0 ||
         xv_struct_set(rec, "last_updated",
                       xv_new_date_of(time(NULL), false)) < 0 ||
         xv_struct_set(rec, "other_config", xv_new_struct()) < 0)

@@ -54,7 +54,8 @@ static inline store_record *pt_rec(const char *cls, ...)
     va_start(ap, cls);
     while ((f = va_arg(ap, const char *))) {
         v = va_arg(ap, const char *);
-        ck_assert_msg(store_record_set(r, f, v) == 0, "set %s.%s", cls, f);
+        ck_assert_msg(store_record_set(r, schema_fid_find(f), v) == 0,
+                      "set %s.%s", cls, f);
     }
     va_end(ap);
     return r;
@@ -195,7 +196,7 @@ static inline void pt_domain_add_pci(unsigned domid, const char *bdf)
 
 /* A field of a record, copied into a static buffer. */
 static inline const char *pt_field(const char *cls, const char *uuid,
-                                   const char *field)
+                                   enum schema_fid field)
 {
     static char buf[4][256];
     static int k;

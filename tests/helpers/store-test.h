@@ -86,7 +86,8 @@ static inline store_record *rec_new(const char *cls, ...)
     va_start(ap, cls);
     while ((f = va_arg(ap, const char *))) {
         v = va_arg(ap, const char *);
-        ck_assert_msg(store_record_set(r, f, v) == 0, "set %s.%s", cls, f);
+        ck_assert_msg(store_record_set(r, schema_fid_find(f), v) == 0,
+                      "set %s.%s", cls, f);
     }
     va_end(ap);
     return r;

@@ -78,11 +78,11 @@ static void assert_clean(void)
 {
     char *d;
 
-    ck_assert_str_eq(pt_field("VIF", vif_a, "reserved_pci"), "");
-    ck_assert_str_eq(pt_field("VIF", vif_b, "reserved_pci"), "");
+    ck_assert_str_eq(pt_field("VIF", vif_a, SF_reserved_pci), "");
+    ck_assert_str_eq(pt_field("VIF", vif_b, SF_reserved_pci), "");
     for (size_t i = 0; i < net.n_vf; i++)
         ck_assert_str_eq(pt_field("PCI", net.vf[i],
-                                  "scheduled_to_be_attached_to"), "");
+                                  SF_scheduled_to_be_attached_to), "");
     d = driver_of("0000:3b:02.0");
     ck_assert_str_eq(d, "iavf");
     free(d);
@@ -103,8 +103,8 @@ START_TEST(test_coldplug_prepare_created_destroyed)
     ck_assert_uint_eq(cfg.pcidevs[1].func, 0);
     ck_assert_uint_eq(cfg.pcidevs[2].func, 1);
     ck_assert(cfg.pcidevs[1].msitranslate && cfg.pcidevs[1].permissive);
-    ck_assert_str_eq(pt_field("VIF", vif_a, "domid"), "-1");
-    ck_assert_str_eq(pt_field("PCI", net.vf[0], "scheduled_to_be_attached_to"),
+    ck_assert_str_eq(pt_field("VIF", vif_a, SF_domid), "-1");
+    ck_assert_str_eq(pt_field("PCI", net.vf[0], SF_scheduled_to_be_attached_to),
                      VM1);
     {
         char *d = driver_of("0000:3b:02.0");
@@ -126,15 +126,15 @@ START_TEST(test_coldplug_prepare_created_destroyed)
     ck_assert_int_eq(ops_plugin_domain_start(p, 7, &err), -EBUSY);
     xapi_error_clear(&err);
     ck_assert_int_eq(plugin_reconcile(p, NULL, NULL), 0);
-    ck_assert_str_eq(pt_field("VIF", vif_a, "domid"), "-1");
+    ck_assert_str_eq(pt_field("VIF", vif_a, SF_domid), "-1");
 
     /* libxl attached them while building: record the domid. */
     pt_domain_add_pci(7, "0000:3b:02.0");
     pt_domain_add_pci(7, "0000:3b:02.1");
     ck_assert_int_eq(sriov_xl_domain_created(sx, 7), 0);
-    ck_assert_str_eq(pt_field("VIF", vif_a, "domid"), "7");
-    ck_assert_str_eq(pt_field("VIF", vif_b, "currently_attached"), "true");
-    ck_assert_str_eq(pt_field("PCI", net.vf[1], "reserved_domid"), "7");
+    ck_assert_str_eq(pt_field("VIF", vif_a, SF_domid), "7");
+    ck_assert_str_eq(pt_field("VIF", vif_b, SF_currently_attached), "true");
+    ck_assert_str_eq(pt_field("PCI", net.vf[1], SF_reserved_domid), "7");
     ck_assert_int_eq(sriov_xl_domain_created(sx, 7), -ENOENT);
     /* The daemon's retry: nothing left to do. */
     ck_assert_int_eq(ops_plugin_domain_start(p, 7, &err), 0);
@@ -184,7 +184,7 @@ START_TEST(test_coldplug_toolstack_dies)
     ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
                   "the toolstack child did not get to prepare (status %d)",
                   status);
-    ck_assert_str_eq(pt_field("PCI", net.vf[0], "scheduled_to_be_attached_to"),
+    ck_assert_str_eq(pt_field("PCI", net.vf[0], SF_scheduled_to_be_attached_to),
                      VM1);
     p = pt_plugin(&plugin_fake_backend, &fk);
     ck_assert_int_eq(plugin_reconcile(p, NULL, NULL), 2);

@@ -155,7 +155,7 @@ START_TEST(test_concurrent_starts_never_share_a_vf)
         int have = 0;
 
         for (int k = 0; k < VIFS_EACH; k++) {
-            const char *pci = pt_field("VIF", vifs[d][k], "reserved_pci");
+            const char *pci = pt_field("VIF", vifs[d][k], SF_reserved_pci);
 
             if (!*pci)
                 continue;
@@ -164,7 +164,7 @@ START_TEST(test_concurrent_starts_never_share_a_vf)
                 ck_assert_msg(strcmp(seen[i], pci) != 0,
                               "VF %s given twice", pci);
             memcpy(seen[n_seen++], pci, 37);
-            ck_assert_str_eq(pt_field("PCI", pci, "reserved_by"),
+            ck_assert_str_eq(pt_field("PCI", pci, SF_reserved_by),
                              vifs[d][k]);
         }
         ck_assert_msg(have == 0 || have == VIFS_EACH,
@@ -181,7 +181,7 @@ START_TEST(test_concurrent_starts_never_share_a_vf)
     ck_assert_int_eq(counts[0], DOMAINS);
     for (int d = 0; d < DOMAINS; d++)
         for (int k = 0; k < VIFS_EACH; k++)
-            ck_assert_str_eq(pt_field("VIF", vifs[d][k], "reserved_pci"),
+            ck_assert_str_eq(pt_field("VIF", vifs[d][k], SF_reserved_pci),
                              "");
 }
 END_TEST

@@ -50,10 +50,10 @@ static void setup(void)
     pt_vif(VM1, net.network, "0", MAC_A, vif_a);
     pt_vif(VM1, net.network, "1", MAC_B, vif_b);
     ck_pt(store_get(pt_st, "VIF", vif_a, &r));
-    ck_pt(store_record_map_put(r, "other_config", "vlan", "100"));
-    ck_pt(store_record_map_put(r, "other_config", "trust", "on"));
-    ck_pt(store_record_set(r, "qos_algorithm_type", "ratelimit"));
-    ck_pt(store_record_map_put(r, "qos_algorithm_params", "kbps", "512000"));
+    ck_pt(store_record_map_put(r, SF_other_config, "vlan", "100"));
+    ck_pt(store_record_map_put(r, SF_other_config, "trust", "on"));
+    ck_pt(store_record_set(r, SF_qos_algorithm_type, "ratelimit"));
+    ck_pt(store_record_map_put(r, SF_qos_algorithm_params, "kbps", "512000"));
     ck_pt(store_update(pt_st, r));
     store_record_free(r);
     logbuf[0] = '\0';
@@ -66,7 +66,7 @@ static void vif_other_config(const char *vif, const char *key,
     store_record *r = NULL;
 
     ck_pt(store_get(pt_st, "VIF", vif, &r));
-    ck_pt(store_record_map_put(r, "other_config", key, value));
+    ck_pt(store_record_map_put(r, SF_other_config, key, value));
     ck_pt(store_update(pt_st, r));
     store_record_free(r);
 }
@@ -169,12 +169,12 @@ static void assert_started(void)
     unsigned len;
     plugin *p;
 
-    ck_assert_str_eq(pt_field("VIF", vif_a, "currently_attached"), "true");
-    ck_assert_str_eq(pt_field("VIF", vif_b, "currently_attached"), "true");
-    ck_assert_str_eq(pt_field("PCI", pt_field("VIF", vif_a, "reserved_pci"),
-                              "pci_id"), "0000:3b:02.0");
-    ck_assert_str_eq(pt_field("PCI", pt_field("VIF", vif_b, "reserved_pci"),
-                              "pci_id"), "0000:3b:02.1");
+    ck_assert_str_eq(pt_field("VIF", vif_a, SF_currently_attached), "true");
+    ck_assert_str_eq(pt_field("VIF", vif_b, SF_currently_attached), "true");
+    ck_assert_str_eq(pt_field("PCI", pt_field("VIF", vif_a, SF_reserved_pci),
+                              SF_pci_id), "0000:3b:02.0");
+    ck_assert_str_eq(pt_field("PCI", pt_field("VIF", vif_b, SF_reserved_pci),
+                              SF_pci_id), "0000:3b:02.1");
     /* MAC, VLAN 100, trust, 512000 kbps = 500 Mbps; B untagged. */
     ck_assert_str_eq(nic(0), "02:00:00:00:00:0a 100 0 1 1 0 0 500\n");
     ck_assert_str_eq(nic(1), "02:00:00:00:00:0b 0 0 1 0 0 0 0\n");
@@ -198,14 +198,14 @@ static void assert_clean(void)
     char q[64];
 
     for (size_t i = 0; i < 4; i++) {
-        ck_assert_str_eq(pt_field("PCI", net.vf[i], "reserved_by"), "");
+        ck_assert_str_eq(pt_field("PCI", net.vf[i], SF_reserved_by), "");
         ck_assert_str_eq(pt_field("PCI", net.vf[i],
-                                  "scheduled_to_be_attached_to"), "");
-        ck_assert_str_eq(pt_field("PCI", net.vf[i], "reserved_domid"),
+                                  SF_scheduled_to_be_attached_to), "");
+        ck_assert_str_eq(pt_field("PCI", net.vf[i], SF_reserved_domid),
                          "-1");
     }
-    ck_assert_str_eq(pt_field("VIF", vif_a, "reserved_pci"), "");
-    ck_assert_str_eq(pt_field("VIF", vif_b, "currently_attached"), "false");
+    ck_assert_str_eq(pt_field("VIF", vif_a, SF_reserved_pci), "");
+    ck_assert_str_eq(pt_field("VIF", vif_b, SF_currently_attached), "false");
     ck_assert_str_eq(nic(0), NIC_VF0);
     ck_assert_str_eq(nic(1), NIC_VF1);
     assert_driver("0000:3b:02.0", "iavf");
@@ -289,11 +289,11 @@ START_TEST(test_crash_during_unplug)
     plugin_free(p);
     ck_assert_int_eq(run_crashing(OP_UNPLUG, step), 42);
     ck_assert_int_ge(reconcile(), strcmp(step, "released") ? 1 : 0);
-    ck_assert_str_eq(pt_field("VIF", vif_a, "reserved_pci"), "");
+    ck_assert_str_eq(pt_field("VIF", vif_a, SF_reserved_pci), "");
     ck_assert_str_eq(nic(0), NIC_VF0);
     assert_driver("0000:3b:02.0", "iavf");
     /* B is untouched. */
-    ck_assert_str_eq(pt_field("VIF", vif_b, "currently_attached"), "true");
+    ck_assert_str_eq(pt_field("VIF", vif_b, SF_currently_attached), "true");
     xapi_error_clear(&err);
 }
 END_TEST
@@ -334,8 +334,8 @@ START_TEST(test_vlan_refused_rolls_back_second_vif)
     ck_assert_ptr_nonnull(strstr(err.params[0], "refused vlan 200 qos 0"));
     plugin_free(p);
     ck_assert_str_eq(nic(1), NIC_VF1);
-    ck_assert_str_eq(pt_field("VIF", vif_b, "reserved_pci"), "");
-    ck_assert_str_eq(pt_field("VIF", vif_a, "currently_attached"), "true");
+    ck_assert_str_eq(pt_field("VIF", vif_b, SF_reserved_pci), "");
+    ck_assert_str_eq(pt_field("VIF", vif_a, SF_currently_attached), "true");
     xapi_error_clear(&err);
 }
 END_TEST
@@ -527,19 +527,19 @@ START_TEST(test_restore_refused_keeps_vf_reserved)
                          "error") &&
                   strstr(logbuf, "stays reserved, out of the free pool") &&
                   strstr(logbuf, "xen-sriovd --reconcile"), "%s", logbuf);
-    pci = pt_field("VIF", vif_a, "reserved_pci");
+    pci = pt_field("VIF", vif_a, SF_reserved_pci);
     ck_assert_str_eq(pci, net.vf[0]);
     ck_assert_str_eq(pt_field("PCI", net.vf[0],
-                              "scheduled_to_be_attached_to"), VM1);
+                              SF_scheduled_to_be_attached_to), VM1);
     ck_assert_str_eq(nic(0), "02:00:00:00:00:0a 100 0 1 1 0 0 500\n");
     assert_driver("0000:3b:02.0", "pciback");
     /* B, whose restore worked, is free. */
-    ck_assert_str_eq(pt_field("VIF", vif_b, "reserved_pci"), "");
+    ck_assert_str_eq(pt_field("VIF", vif_b, SF_reserved_pci), "");
     ck_assert_str_eq(nic(1), NIC_VF1);
 
     /* Still refused: reconcile says so and keeps it. */
     ck_assert_int_ge(reconcile(), 1);
-    ck_assert_str_eq(pt_field("VIF", vif_a, "reserved_pci"), net.vf[0]);
+    ck_assert_str_eq(pt_field("VIF", vif_a, SF_reserved_pci), net.vf[0]);
     /* Mended: the next reconcile puts the settings back and frees it. */
     plugin_fake_set(&fk, "fail/trust", NULL);
     ck_assert_int_ge(reconcile(), 1);

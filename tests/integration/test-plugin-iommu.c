@@ -94,7 +94,7 @@ static void start_refused(plugin *p, const char *expect)
     /* The IOMMU reason, not a capacity error, when it is why. */
     ck_assert_str_eq(err.code, "OPERATION_NOT_ALLOWED");
     ck_assert_msg(strstr(err.params[0], expect), "%s", err.params[0]);
-    ck_assert_str_eq(pt_field("VIF", a, "reserved_pci"), "");
+    ck_assert_str_eq(pt_field("VIF", a, SF_reserved_pci), "");
     xapi_error_clear(&err);
 }
 

@@ -79,7 +79,7 @@ START_TEST(test_domain_start_without_xen)
     ck_assert_str_eq(err.code, "INTERNAL_ERROR");
     ck_assert_ptr_nonnull(strstr(err.params[0], "cannot reach the Xen "
                                  "hypervisor"));
-    ck_assert_str_eq(pt_field("VIF", a, "reserved_pci"), "");
+    ck_assert_str_eq(pt_field("VIF", a, SF_reserved_pci), "");
     xapi_error_clear(&err);
     /* The same answer again, not a crash on a half-open handle. */
     ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), -EOPNOTSUPP);

@@ -34,9 +34,9 @@ static void teardown(void)
 /* The VF (pci_id) a VIF holds, "" if none. */
 static const char *held(const char *vif)
 {
-    const char *pci = pt_field("VIF", vif, "reserved_pci");
+    const char *pci = pt_field("VIF", vif, SF_reserved_pci);
 
-    return *pci ? pt_field("PCI", pci, "pci_id") : "";
+    return *pci ? pt_field("PCI", pci, SF_pci_id) : "";
 }
 
 static void check_paths(void)
@@ -64,12 +64,12 @@ START_TEST(test_plugin_start_reserves_lowest_free)
     /* Lowest address first, in device order; 02.3 is in use. */
     ck_assert_str_eq(held(a), "0000:3b:02.0");
     ck_assert_str_eq(held(b), "0000:3b:02.1");
-    ck_assert_str_eq(pt_field("VIF", a, "domid"), "5");
-    ck_assert_str_eq(pt_field("VIF", a, "currently_attached"), "true");
-    pci = pt_field("VIF", a, "reserved_pci");
-    ck_assert_str_eq(pt_field("PCI", pci, "reserved_by"), a);
-    ck_assert_str_eq(pt_field("PCI", pci, "reserved_domid"), "5");
-    ck_assert_str_eq(pt_field("PCI", pci, "scheduled_to_be_attached_to"),
+    ck_assert_str_eq(pt_field("VIF", a, SF_domid), "5");
+    ck_assert_str_eq(pt_field("VIF", a, SF_currently_attached), "true");
+    pci = pt_field("VIF", a, SF_reserved_pci);
+    ck_assert_str_eq(pt_field("PCI", pci, SF_reserved_by), a);
+    ck_assert_str_eq(pt_field("PCI", pci, SF_reserved_domid), "5");
+    ck_assert_str_eq(pt_field("PCI", pci, SF_scheduled_to_be_attached_to),
                      VM1);
     check_paths();
 
@@ -81,11 +81,11 @@ START_TEST(test_plugin_start_reserves_lowest_free)
     pt_domain_destroy(5);
     ck_assert_int_eq(ops_plugin_domain_release(pl, 5, &err), 2);
     ck_assert_str_eq(held(a), "");
-    ck_assert_str_eq(pt_field("VIF", a, "domid"), "-1");
-    ck_assert_str_eq(pt_field("VIF", b, "currently_attached"), "false");
-    ck_assert_str_eq(pt_field("PCI", net.vf[0], "scheduled_to_be_attached_to"),
+    ck_assert_str_eq(pt_field("VIF", a, SF_domid), "-1");
+    ck_assert_str_eq(pt_field("VIF", b, SF_currently_attached), "false");
+    ck_assert_str_eq(pt_field("PCI", net.vf[0], SF_scheduled_to_be_attached_to),
                      "");
-    ck_assert_str_eq(pt_field("PCI", net.vf[0], "reserved_domid"), "-1");
+    ck_assert_str_eq(pt_field("PCI", net.vf[0], SF_reserved_domid), "-1");
     check_paths();
     ck_assert(!xapi_error_is_set(&err));
     xapi_error_clear(&err);
@@ -102,7 +102,7 @@ START_TEST(test_plugin_saved_config_keeps_driver)
     pt_domain_new(5, VM1);
     ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), 1);
     ck_pt(store_get(pt_st, "VIF", a, &r));
-    ck_assert_str_eq(store_record_map_get(r, "vf_saved_config", "driver"),
+    ck_assert_str_eq(store_record_map_get(r, SF_vf_saved_config, "driver"),
                      "iavf");
     store_record_free(r);
     xapi_error_clear(&err);
@@ -235,7 +235,7 @@ START_TEST(test_plugin_bad_vif_settings_touch_nothing)
 
     pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
     ck_pt(store_get(pt_st, "VIF", a, &r));
-    ck_pt(store_record_map_put(r, "other_config", "vlan", "5000"));
+    ck_pt(store_record_map_put(r, SF_other_config, "vlan", "5000"));
     ck_pt(store_update(pt_st, r));
     store_record_free(r);
     pt_domain_new(5, VM1);
@@ -292,9 +292,9 @@ START_TEST(test_plugin_reconcile_finishes_interrupted_start)
     pt_domain_new(5, VM1);
     ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), 1);
     /* As if the daemon died before recording the attach. */
-    ck_pt(store_set_field(pt_st, "VIF", a, "currently_attached", "false"));
+    ck_pt(store_set_field(pt_st, "VIF", a, SF_currently_attached, "false"));
     ck_assert_int_eq(plugin_reconcile(pl, NULL, NULL), 1);
-    ck_assert_str_eq(pt_field("VIF", a, "currently_attached"), "true");
+    ck_assert_str_eq(pt_field("VIF", a, SF_currently_attached), "true");
     ck_assert_str_eq(held(a), "0000:3b:02.0");
     xapi_error_clear(&err);
 }
@@ -373,7 +373,7 @@ START_TEST(test_plugin_vm_pci_passthrough)
     char a[37], uuid[37];
 
     ck_assert_int_eq(store_record_set_uuid(vm, VM1), 0);
-    ck_assert_int_eq(store_record_map_put(vm, "other_config", "pci",
+    ck_assert_int_eq(store_record_map_put(vm, SF_other_config, "pci",
                                           "1/0000:3b:02.0,0/0000:3b:00.1"),
                      0);
     pt_create(vm, uuid);
@@ -410,8 +410,8 @@ START_TEST(test_plugin_vm_pci_passthrough)
                      "dry-run: would attach 0000:3b:02.0 to domain 5\n");
     /* Not a reservation: no VIF, no PCI record changes (vf[1] is
      * 3b:02.0). */
-    ck_assert_str_eq(pt_field("PCI", net.vf[1], "reserved_by"), "");
-    ck_assert_str_eq(pt_field("PCI", net.vf[1], "reserved_domid"), "-1");
+    ck_assert_str_eq(pt_field("PCI", net.vf[1], SF_reserved_by), "");
+    ck_assert_str_eq(pt_field("PCI", net.vf[1], SF_reserved_domid), "-1");
     check_paths();
 
     /* A VIF's VF cannot be listed: VM2's VIF holds 3b:02.1. */
@@ -433,7 +433,7 @@ START_TEST(test_plugin_vm_pci_passthrough)
      * the start says so, nothing attached. */
     pt_domain_destroy(5);
     ck_assert_int_eq(store_get(pt_st, "VM", VM1, &vm), 0);
-    ck_assert_int_eq(store_record_map_put(vm, "other_config", "pci",
+    ck_assert_int_eq(store_record_map_put(vm, SF_other_config, "pci",
                                           "0/3b:02.0"), 0);
     ck_assert_int_eq(store_update(pt_st, vm), 0);
     store_record_free(vm);

@@ -128,7 +128,7 @@ static void sriov_network(const char *ifname, unsigned vfs, char net[37],
                           char ns[37])
 {
     struct ops_network_args a = { .name_label = ifname, .managed = -1 };
-    struct store_match m[] = { { "device", ifname }, { "physical", "true" } };
+    struct store_match m[] = { { SF_device, ifname }, { SF_physical, "true" } };
     store_record **v = NULL;
     size_t n = 0;
 
@@ -396,16 +396,16 @@ static void reserve_for_domain_5(char net[37], char v1[37])
     ck_assert_int_eq(ops_plugin_domain_start(p, 5, &e), 1);
     plugin_free(p);
     xapi_error_clear(&e);
-    ck_assert_str_eq(pt_field("VIF", v1, "currently_attached"), "true");
+    ck_assert_str_eq(pt_field("VIF", v1, SF_currently_attached), "true");
 }
 
 static const char *vf_of(const char *vif_uuid)
 {
     static char bdf[32];
-    const char *pci = pt_field("VIF", vif_uuid, "reserved_pci");
+    const char *pci = pt_field("VIF", vif_uuid, SF_reserved_pci);
 
     ck_assert_str_ne(pci, "");
-    snprintf(bdf, sizeof(bdf), "%s", pt_field("PCI", pci, "pci_id"));
+    snprintf(bdf, sizeof(bdf), "%s", pt_field("PCI", pci, SF_pci_id));
     return bdf;
 }
 
@@ -424,8 +424,8 @@ START_TEST(test_restore_releases_vfs_of_domains_gone)
     ck_assert_int_eq(restore(), 0);
     has("4 VFs enabled");
     has("released: domain 5 of VM " VM " is gone");
-    ck_assert_str_eq(pt_field("VIF", v1, "reserved_pci"), "");
-    ck_assert_str_eq(pt_field("VIF", v1, "currently_attached"), "false");
+    ck_assert_str_eq(pt_field("VIF", v1, SF_reserved_pci), "");
+    ck_assert_str_eq(pt_field("VIF", v1, SF_currently_attached), "false");
     ck_assert_str_eq(driver(bdf), "iavf");
     after = dump_store();
     again_changes_nothing(after);
@@ -495,10 +495,10 @@ START_TEST(test_restore_nic_removed_is_marked_never_deleted)
     has("(enp4s0f1, 0000:04:00.1): 2 VFs enabled");
     ck_assert_uint_eq(stats.not_restored, 1);
     ck_assert_uint_eq(numvfs("0000:04:00.1"), 2);
-    phys = pt_field("network_sriov", ns1, "physical_PIF");
-    logical = pt_field("network_sriov", ns1, "logical_PIF");
-    ck_assert_str_eq(pt_field("PIF", phys, "currently_attached"), "false");
-    ck_assert_str_eq(pt_field("PIF", logical, "currently_attached"),
+    phys = pt_field("network_sriov", ns1, SF_physical_PIF);
+    logical = pt_field("network_sriov", ns1, SF_logical_PIF);
+    ck_assert_str_eq(pt_field("PIF", phys, SF_currently_attached), "false");
+    ck_assert_str_eq(pt_field("PIF", logical, SF_currently_attached),
                      "false");
     /* Every object is still there. */
     after = dump_store();
@@ -528,14 +528,14 @@ START_TEST(test_restore_nic_moved_follows_its_mac)
     has("the NIC with MAC 3c:fd:fe:9e:7a:01 is now at 0000:5e:00.1");
     has("4 VFs enabled");
     ck_assert_uint_eq(numvfs("0000:5e:00.1"), 4);
-    snprintf(phys, 37, "%s", pt_field("network_sriov", ns, "physical_PIF"));
+    snprintf(phys, 37, "%s", pt_field("network_sriov", ns, SF_physical_PIF));
     snprintf(logical, 37, "%s", pt_field("network_sriov", ns,
-                                         "logical_PIF"));
-    snprintf(pci, 37, "%s", pt_field("PIF", phys, "PCI"));
-    ck_assert_str_eq(pt_field("PCI", pci, "pci_id"), "0000:5e:00.1");
-    ck_assert_str_eq(pt_field("PIF", logical, "PCI"), pci);
-    ck_assert_str_eq(pt_field("PIF", phys, "currently_attached"), "true");
-    ck_assert_str_eq(pt_field("PIF", logical, "currently_attached"), "true");
+                                         SF_logical_PIF));
+    snprintf(pci, 37, "%s", pt_field("PIF", phys, SF_PCI));
+    ck_assert_str_eq(pt_field("PCI", pci, SF_pci_id), "0000:5e:00.1");
+    ck_assert_str_eq(pt_field("PIF", logical, SF_PCI), pci);
+    ck_assert_str_eq(pt_field("PIF", phys, SF_currently_attached), "true");
+    ck_assert_str_eq(pt_field("PIF", logical, SF_currently_attached), "true");
     after = dump_store();
     again_changes_nothing(after);
 }
@@ -554,7 +554,7 @@ START_TEST(test_restore_swapped_nics_follow_their_macs)
     char net[37], ns[37], phys[37], pci[37];
     store_record **v = NULL;
     size_t n = 0;
-    struct store_match m = { "MAC", "3c:fd:fe:9e:7a:00" };
+    struct store_match m = { SF_MAC, "3c:fd:fe:9e:7a:00" };
 
     host_new(text, NULL);
     sriov_network("enp59s0f1", 4, net, ns);
@@ -563,18 +563,18 @@ START_TEST(test_restore_swapped_nics_follow_their_macs)
     has("the NIC with MAC 3c:fd:fe:9e:7a:01 is now at 0000:3b:00.0");
     ck_assert_uint_eq(numvfs("0000:3b:00.0"), 4);
     ck_assert_uint_eq(numvfs(X710_P1), 0);
-    snprintf(phys, 37, "%s", pt_field("network_sriov", ns, "physical_PIF"));
-    snprintf(pci, 37, "%s", pt_field("PIF", phys, "PCI"));
-    ck_assert_str_eq(pt_field("PCI", pci, "pci_id"), "0000:3b:00.0");
-    ck_assert_str_eq(pt_field("PIF", phys, "device"), "enp59s0f0");
-    ck_assert_str_eq(pt_field("PIF", phys, "MAC"), "3c:fd:fe:9e:7a:01");
+    snprintf(phys, 37, "%s", pt_field("network_sriov", ns, SF_physical_PIF));
+    snprintf(pci, 37, "%s", pt_field("PIF", phys, SF_PCI));
+    ck_assert_str_eq(pt_field("PCI", pci, SF_pci_id), "0000:3b:00.0");
+    ck_assert_str_eq(pt_field("PIF", phys, SF_device), "enp59s0f0");
+    ck_assert_str_eq(pt_field("PIF", phys, SF_MAC), "3c:fd:fe:9e:7a:01");
     /* The other port's PIF went the other way. */
     ck_assert_int_eq(store_list(pt_st, "PIF", &m, 1, 0, &v, &n), 0);
     ck_assert_uint_eq(n, 1);
-    ck_assert_str_eq(store_record_get(v[0], "device"), "enp59s0f1");
-    snprintf(pci, 37, "%s", store_record_get(v[0], "PCI"));
+    ck_assert_str_eq(store_record_get(v[0], SF_device), "enp59s0f1");
+    snprintf(pci, 37, "%s", store_record_get(v[0], SF_PCI));
     store_record_list_free(v, n);
-    ck_assert_str_eq(pt_field("PCI", pci, "pci_id"), X710_P1);
+    ck_assert_str_eq(pt_field("PCI", pci, SF_pci_id), X710_P1);
     after = dump_store();
     again_changes_nothing(after);
 }
@@ -594,7 +594,7 @@ START_TEST(test_restore_fewer_vfs_possible_enables_what_it_can)
     has("4 VFs recorded but the NIC can have only 2 now (sriov_totalvfs): "
         "2 enabled");
     ck_assert_uint_eq(numvfs(X710_P1), 2);
-    ck_assert_str_eq(pt_field("network_sriov", ns, "num_vfs"), "4");
+    ck_assert_str_eq(pt_field("network_sriov", ns, SF_num_vfs), "4");
     again_changes_nothing(NULL);
 }
 END_TEST
@@ -659,14 +659,14 @@ START_TEST(test_restore_ebusy_is_reported_and_the_rest_restored)
     ck_assert_uint_eq(numvfs(X710_P1), 0);
     ck_assert_uint_eq(numvfs("0000:04:00.1"), 3);
     ck_assert_str_eq(pt_field("PIF", pt_field("network_sriov", ns1,
-                                              "logical_PIF"),
-                              "currently_attached"), "false");
+                                              SF_logical_PIF),
+                              SF_currently_attached), "false");
     /* Once the kernel accepts it, the next run completes it. */
     ck_assert_int_eq(restore(), 0);
     ck_assert_uint_eq(numvfs(X710_P1), 4);
     ck_assert_str_eq(pt_field("PIF", pt_field("network_sriov", ns1,
-                                              "logical_PIF"),
-                              "currently_attached"), "true");
+                                              SF_logical_PIF),
+                              SF_currently_attached), "true");
     again_changes_nothing(NULL);
 }
 END_TEST
@@ -684,18 +684,18 @@ START_TEST(test_restore_modprobe_clears_requires_reboot_when_it_took)
 
     host_new(text, NULL);
     sriov_network("enp4s0f0", 4, net, ns);
-    ck_assert_str_eq(pt_field("network_sriov", ns, "configuration_mode"),
+    ck_assert_str_eq(pt_field("network_sriov", ns, SF_configuration_mode),
                      "modprobe");
-    ck_assert_str_eq(pt_field("network_sriov", ns, "requires_reboot"),
+    ck_assert_str_eq(pt_field("network_sriov", ns, SF_requires_reboot),
                      "true");
-    logical = pt_field("network_sriov", ns, "logical_PIF");
-    ck_assert_str_eq(pt_field("PIF", logical, "currently_attached"), "false");
+    logical = pt_field("network_sriov", ns, SF_logical_PIF);
+    ck_assert_str_eq(pt_field("PIF", logical, SF_currently_attached), "false");
 
     /* Rebooted, but the option did not take effect: said, kept. */
     reboot(text, NULL);
     ck_assert_int_eq(restore(), 1);
     has("no VFs: the ixgbe module option has not taken effect");
-    ck_assert_str_eq(pt_field("network_sriov", ns, "requires_reboot"),
+    ck_assert_str_eq(pt_field("network_sriov", ns, SF_requires_reboot),
                      "true");
 
     reboot(took, NULL);
@@ -703,10 +703,10 @@ START_TEST(test_restore_modprobe_clears_requires_reboot_when_it_took)
     ck_assert_int_eq(restore(), 0);
     has("the module option took effect (4 VFs): requires-reboot cleared");
     ck_assert_uint_eq(stats.sysfs_writes, 0);
-    ck_assert_str_eq(pt_field("network_sriov", ns, "requires_reboot"),
+    ck_assert_str_eq(pt_field("network_sriov", ns, SF_requires_reboot),
                      "false");
-    logical = pt_field("network_sriov", ns, "logical_PIF");
-    ck_assert_str_eq(pt_field("PIF", logical, "currently_attached"), "true");
+    logical = pt_field("network_sriov", ns, SF_logical_PIF);
+    ck_assert_str_eq(pt_field("PIF", logical, SF_currently_attached), "true");
     again_changes_nothing(NULL);
 }
 END_TEST
@@ -726,7 +726,7 @@ START_TEST(test_restore_keeps_a_store_already_in_xenstore)
     ck_assert_int_eq(restore(), 0);
     has("xenstore already holds the store: kept, snapshot not loaded");
     ck_assert_int_eq(stats.loaded, -1);
-    ck_assert_str_eq(pt_field("network", net, "name_label"), "live");
+    ck_assert_str_eq(pt_field("network", net, SF_name_label), "live");
     ck_assert_uint_eq(stats.sysfs_writes, 0);
     again_changes_nothing(before);
 }
@@ -811,8 +811,8 @@ static void kill_self(void *userdata, const char *step)
 static void create_killed_at(const char *step, char net[37])
 {
     struct ops_network_args a = { .name_label = "cut", .managed = -1 };
-    struct store_match m[] = { { "device", "enp59s0f1" },
-                               { "physical", "true" } };
+    struct store_match m[] = { { SF_device, "enp59s0f1" },
+                               { SF_physical, "true" } };
     store_record **v = NULL;
     size_t n = 0;
     int status;
@@ -918,7 +918,7 @@ START_TEST(test_restore_interrupted_create_is_finished)
                   plugin_last_error(p));
     plugin_free(p);
     xapi_error_clear(&e);
-    ck_assert_str_eq(pt_field("VIF", v1, "currently_attached"), "true");
+    ck_assert_str_eq(pt_field("VIF", v1, SF_currently_attached), "true");
     ck_assert_int_eq(capacity(), 3);
 }
 END_TEST

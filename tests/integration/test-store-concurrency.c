@@ -33,8 +33,8 @@ static int increment(store_tx *tx, void *userdata)
     if (k < 0)
         return k;
     snprintf(buf, sizeof(buf), "%lld",
-             atoll(store_record_get(r, "MTU")) + 1);
-    k = store_record_set(r, "MTU", buf);
+             atoll(store_record_get(r, SF_MTU)) + 1);
+    k = store_record_set(r, SF_MTU, buf);
     if (k >= 0)
         k = store_tx_update(tx, r);
     store_record_free(r);
@@ -50,7 +50,7 @@ struct reserve {
 static int reserve_vf(store_tx *tx, void *userdata)
 {
     struct reserve *a = userdata;
-    struct store_match m = { "physical_function", a->pf };
+    struct store_match m = { SF_physical_function, a->pf };
     store_record **vfs = NULL, *vif = NULL;
     size_t n, i;
     int k;
@@ -60,7 +60,7 @@ static int reserve_vf(store_tx *tx, void *userdata)
     if (k < 0)
         return k;
     for (i = 0; i < n; i++)
-        if (!*store_record_get(vfs[i], "reserved_by"))
+        if (!*store_record_get(vfs[i], SF_reserved_by))
             break;
     if (i == n) {
         store_record_list_free(vfs, n);
@@ -70,7 +70,7 @@ static int reserve_vf(store_tx *tx, void *userdata)
     store_record_list_free(vfs, n);
     k = store_tx_get(tx, "VIF", a->vif, &vif);
     if (k >= 0)
-        k = store_record_set(vif, "reserved_pci", a->got);
+        k = store_record_set(vif, SF_reserved_pci, a->got);
     if (k >= 0)
         k = store_tx_update(tx, vif);
     store_record_free(vif);
@@ -97,8 +97,8 @@ static int writer(const struct shared *sh, int id)
 
         snprintf(dev, sizeof(dev), "eth%d.%d", id, i);
         if (store_record_new(&r, "PIF") < 0 ||
-            store_record_set(r, "device", dev) < 0 ||
-            store_record_set(r, "network", sh->hub) < 0)
+            store_record_set(r, SF_device, dev) < 0 ||
+            store_record_set(r, SF_network, sh->hub) < 0)
             return 11;
         k = store_create(s, r);
         store_record_free(r);
@@ -109,9 +109,9 @@ static int writer(const struct shared *sh, int id)
         store_record *r = NULL;
 
         if (store_record_new(&r, "VIF") < 0 ||
-            store_record_set(r, "VM",
+            store_record_set(r, SF_VM,
                              "11111111-2222-4333-8444-555555555555") < 0 ||
-            store_record_set(r, "network", sh->hub) < 0)
+            store_record_set(r, SF_network, sh->hub) < 0)
             return 13;
         k = store_create(s, r);
         memcpy(vif, store_record_uuid(r), 37);
@@ -196,28 +196,28 @@ START_TEST(test_store_parallel_writers)
 
     /* No update lost. */
     ck_store(store_get(st, "network", sh.counter, &g));
-    ck_assert_int_eq(atoi(store_record_get(g, "MTU")),
+    ck_assert_int_eq(atoi(store_record_get(g, SF_MTU)),
                      WRITERS * INCREMENTS);
     store_record_free(g);
     ck_store(store_get(st, "network", sh.hub, &g));
-    ck_assert_int_eq(store_record_set_count(g, "PIFs"), WRITERS * PIFS_EACH);
-    ck_assert_int_eq(store_record_set_count(g, "VIFs"), WRITERS);
+    ck_assert_int_eq(store_record_set_count(g, SF_PIFs), WRITERS * PIFS_EACH);
+    ck_assert_int_eq(store_record_set_count(g, SF_VIFs), WRITERS);
     store_record_free(g);
 
     /* Every VF reserved at most once, by a VIF that names it. */
     ck_assert_int_eq(no_vf, WRITERS - VFS);
     {
-        struct store_match m = { "physical_function", sh.pf };
+        struct store_match m = { SF_physical_function, sh.pf };
 
         ck_store(store_list(st, "PCI", &m, 1, 0, &v, &n));
     }
     ck_assert_int_eq(n, VFS);
     for (j = 0; j < n; j++) {
-        const char *by = store_record_get(v[j], "reserved_by");
+        const char *by = store_record_get(v[j], SF_reserved_by);
 
         ck_assert(schema_uuid_valid(by));
         ck_store(store_get(st, "VIF", by, &g));
-        ck_assert_str_eq(store_record_get(g, "reserved_pci"),
+        ck_assert_str_eq(store_record_get(g, SF_reserved_pci),
                          store_record_uuid(v[j]));
         store_record_free(g);
     }
@@ -247,7 +247,7 @@ static int burst_writer(int id)
 
         snprintf(name, sizeof(name), "burst-%d-%d", id, i);
         if (store_record_new(&r, "network") < 0 ||
-            store_record_set(r, "name_label", name) < 0)
+            store_record_set(r, SF_name_label, name) < 0)
             return 20;
         k = store_create(s, r);
         memcpy(uuid, store_record_uuid(r), 37);

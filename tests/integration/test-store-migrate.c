@@ -92,17 +92,17 @@ static void check_migrated(void)
     char paths[1024], problems[4096];
 
     ck_store(store_get(st, "network", N1, &g));
-    ck_assert_int_eq(store_record_set_count(g, "PIFs"), 2);
-    ck_assert(store_record_set_contains(g, "PIFs", P1));
-    ck_assert(store_record_set_contains(g, "PIFs", P2));
-    ck_assert_str_eq(store_record_get(g, "VIFs"), V1);
-    ck_assert_str_eq(store_record_get(g, "name_label"), "old");
-    ck_assert_str_eq(store_record_map_get(g, "other_config", "mac@home"), "x");
-    ck_assert_str_eq(store_record_map_get(g, "other_config", "plain"), "y");
+    ck_assert_int_eq(store_record_set_count(g, SF_PIFs), 2);
+    ck_assert(store_record_set_contains(g, SF_PIFs, P1));
+    ck_assert(store_record_set_contains(g, SF_PIFs, P2));
+    ck_assert_str_eq(store_record_get(g, SF_VIFs), V1);
+    ck_assert_str_eq(store_record_get(g, SF_name_label), "old");
+    ck_assert_str_eq(store_record_map_get(g, SF_other_config, "mac@home"), "x");
+    ck_assert_str_eq(store_record_map_get(g, SF_other_config, "plain"), "y");
     store_record_free(g);
     ck_store(store_get(st, "PCI", VF, &g));
-    ck_assert_str_eq(store_record_get(g, "reserved_by"), V1);
-    ck_assert_str_eq(store_record_get(g, "dependencies"), PF);
+    ck_assert_str_eq(store_record_get(g, SF_reserved_by), V1);
+    ck_assert_str_eq(store_record_get(g, SF_dependencies), PF);
     store_record_free(g);
     ck_assert_int_eq(store_check(st, NULL, NULL), 0);
     snprintf(paths, sizeof(paths), "%s/xenstore-schema/paths.md",
@@ -111,7 +111,7 @@ static void check_migrated(void)
                                    sizeof(problems), NULL) == 0,
                   "%s", problems);
     /* Writes work again. */
-    ck_store(store_set_field(st, "network", N1, "MTU", "9000"));
+    ck_store(store_set_field(st, "network", N1, SF_MTU, "9000"));
 }
 
 START_TEST(test_migrate_v1_store)
@@ -166,7 +166,7 @@ START_TEST(test_migrate_v2_store_builds_the_index)
     ck_assert_ptr_nonnull(strstr(store_last_error(st), "version 2"));
     ck_assert_int_eq(store_migrate(st), 2);
     check_migrated();
-    ck_store(store_index_values(st, "VIF", "VM", &u, &n));
+    ck_store(store_index_values(st, "VIF", SF_VM, &u, &n));
     ck_assert_uint_eq(n, 1);
     ck_assert_str_eq(u[0], VM);
     free(u[0]);
@@ -214,8 +214,8 @@ START_TEST(test_migrate_v1_snapshot_on_load)
     ck_assert_int_eq(store_snapshot_verify(st, path), 2);
     ck_assert_int_eq(store_snapshot_load(st, path, 0), 2);
     ck_store(store_get(st, "network", N1, &g));
-    ck_assert_str_eq(store_record_get(g, "PIFs"), P2);
-    ck_assert_str_eq(store_record_map_get(g, "other_config", "mac@home"), "x");
+    ck_assert_str_eq(store_record_get(g, SF_PIFs), P2);
+    ck_assert_str_eq(store_record_map_get(g, SF_other_config, "mac@home"), "x");
     store_record_free(g);
     ck_assert_int_eq(store_check(st, NULL, NULL), 0);
     /* The state dir's snapshot is now of the current version. */

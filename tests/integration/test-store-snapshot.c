@@ -134,8 +134,8 @@ static void workload(char net[37], char pif[37])
 
     r = rec_new("network", "name_label", "net <&> \"x\"",
                 "name_description", "line 1\nline 2\ttab", NULL);
-    ck_store(store_record_map_put(r, "other_config", "xo:ip", "10.0.0.1"));
-    ck_store(store_record_map_put(r, "other_config", "caf\xc3\xa9",
+    ck_store(store_record_map_put(r, SF_other_config, "xo:ip", "10.0.0.1"));
+    ck_store(store_record_map_put(r, SF_other_config, "caf\xc3\xa9",
                                   "\xe2\x9c\x93"));
     created(st, r, net);
     created(st, rec_new("PIF", "device", "eth0", "network", net,
@@ -146,7 +146,7 @@ static void workload(char net[37], char pif[37])
                         NULL), ns);
     r = rec_new("VIF", "VM", "11111111-2222-4333-8444-555555555555",
                 "network", net, "MAC", "02:00:00:00:00:01", NULL);
-    ck_store(store_record_map_put(r, "other_config", "vlan", "100"));
+    ck_store(store_record_map_put(r, SF_other_config, "vlan", "100"));
     created(st, r, vif);
 }
 
@@ -277,10 +277,10 @@ START_TEST(test_snapshot_round_trip_through_empty_xenstored)
     ck_assert_str_eq(after, before);
     ck_assert_int_eq(store_check(st, NULL, NULL), 0);
     ck_store(store_get(st, "network", net, &g));
-    ck_assert_str_eq(store_record_get(g, "name_label"), "net <&> \"x\"");
-    ck_assert_str_eq(store_record_get(g, "name_description"),
+    ck_assert_str_eq(store_record_get(g, SF_name_label), "net <&> \"x\"");
+    ck_assert_str_eq(store_record_get(g, SF_name_description),
                      "line 1\nline 2\ttab");
-    ck_assert_str_eq(store_record_map_get(g, "other_config", "caf\xc3\xa9"),
+    ck_assert_str_eq(store_record_map_get(g, SF_other_config, "caf\xc3\xa9"),
                      "\xe2\x9c\x93");
     store_record_free(g);
     /* Loading the file it came from does not rewrite it. */
@@ -298,7 +298,7 @@ START_TEST(test_snapshot_round_trip_through_empty_xenstored)
     after = dump_store();
     ck_assert_str_eq(after, before);
     /* And writes continue as usual after a load. */
-    ck_store(store_set_field(st, "network", net, "MTU", "9000"));
+    ck_store(store_set_field(st, "network", net, SF_MTU, "9000"));
     free(before);
     free(after);
     free(file);
@@ -522,7 +522,7 @@ START_TEST(test_snapshot_journal_survives_a_crash_after_commit)
         store_record *g = NULL;
 
         ck_store(store_get(st, "network", net, &g));
-        ck_assert_str_eq(store_record_get(g, "name_label"), "after");
+        ck_assert_str_eq(store_record_get(g, SF_name_label), "after");
         store_record_free(g);
         ck_store(store_get(st, "network", other, &g));
         store_record_free(g);
@@ -563,7 +563,7 @@ START_TEST(test_snapshot_disk_failure_is_reported_and_recovered)
 
     /* Repaired: the next change saves both. */
     unlink(dir);
-    ck_store(store_set_field(st, "network", net, "MTU", "9000"));
+    ck_store(store_set_field(st, "network", net, SF_MTU, "9000"));
     ck_assert_int_eq(store_snapshot_verify(st, NULL), 2);
     d = xs_directory(xs, XBT_NULL, SCHEMA_ROOT "/" SCHEMA_NODE_JOURNAL, &n);
     ck_assert_uint_eq(n, 0);
@@ -626,7 +626,7 @@ START_TEST(test_snapshot_log_is_folded_into_the_base)
     big[SCHEMA_VALUE_MAX] = '\0';
     for (i = 0; i < 180; i++) {
         big[0] = (char)('a' + i % 26);
-        ck_store(store_set_field(st, "network", net, "name_description",
+        ck_store(store_set_field(st, "network", net, SF_name_description,
                                  big));
         now = file_size(state_file(STORE_SNAPSHOT_FILE ".log"));
         if (now > most)
@@ -666,7 +666,7 @@ START_TEST(test_snapshot_state_dir_links_and_modes)
                      0);
     ck_assert_int_eq(symlink(victim, state_file(STORE_SNAPSHOT_FILE ".tmp")),
                      0);
-    k = store_set_field(st, "network", net, "MTU", "9000");
+    k = store_set_field(st, "network", net, SF_MTU, "9000");
     ck_assert_int_lt(k, 0);
     ck_assert_ptr_nonnull(strstr(store_last_error(st), "not on disk"));
     k = store_snapshot_write(st);
@@ -772,7 +772,7 @@ START_TEST(test_snapshot_full_disk_is_named)
     ck_assert_ptr_null(strstr(store_last_error(st), "Input/output"));
     /* Space again: the next change saves both. */
     ck_assert_int_eq(unlink(state_file("filler")), 0);
-    ck_store(store_set_field(st, "network", net, "MTU", "9000"));
+    ck_store(store_set_field(st, "network", net, SF_MTU, "9000"));
     ck_assert_int_eq(store_snapshot_verify(st, NULL), 2);
 }
 END_TEST
@@ -840,7 +840,7 @@ START_TEST(test_snapshot_write_needs_one_extra_copy)
                                  state_file(STORE_SNAPSHOT_PREVIOUS)));
     ck_assert_int_eq(store_snapshot_verify(st, NULL), 60);
     ck_assert_int_eq(unlink(state_file(STORE_SNAPSHOT_PREVIOUS)), 0);
-    ck_store(store_set_field(st, "network", net, "MTU", "9000"));
+    ck_store(store_set_field(st, "network", net, SF_MTU, "9000"));
     ck_assert_int_eq(store_snapshot_verify(st, NULL), 61);
 }
 END_TEST

@@ -62,8 +62,10 @@ START_TEST(test_store_crud_network)
     char uuid[37], uuid2[37];
     size_t n;
 
-    ck_assert_ptr_null(store_record_get(r, "no_such_field"));
-    ck_assert_str_eq(store_record_get(r, "managed"), "true"); /* default */
+    /* A name that is no field, and a field of another class. */
+    ck_assert_ptr_null(store_record_get(r, schema_fid_find("no_such_field")));
+    ck_assert_ptr_null(store_record_get(r, SF_device));
+    ck_assert_str_eq(store_record_get(r, SF_managed), "true"); /* default */
     created(st, r, uuid);
     ck_assert(schema_uuid_valid(uuid));
     ck_assert_int_eq(uuid[14], '4');                 /* version 4 */
@@ -71,10 +73,10 @@ START_TEST(test_store_crud_network)
 
     ck_store(store_get(st, "network", uuid, &g));
     ck_assert_str_eq(store_record_uuid(g), uuid);
-    ck_assert_str_eq(store_record_get(g, "name_label"), "net0");
-    ck_assert_str_eq(store_record_get(g, "MTU"), "9000");
-    ck_assert_str_eq(store_record_get(g, "PIFs"), "");
-    ck_assert_int_eq(store_record_set_count(g, "PIFs"), 0);
+    ck_assert_str_eq(store_record_get(g, SF_name_label), "net0");
+    ck_assert_str_eq(store_record_get(g, SF_MTU), "9000");
+    ck_assert_str_eq(store_record_get(g, SF_PIFs), "");
+    ck_assert_int_eq(store_record_set_count(g, SF_PIFs), 0);
 
     /* One node per field, readable by the stock tools. */
     {
@@ -85,15 +87,15 @@ START_TEST(test_store_crud_network)
     }
 
     /* Update writes what changed. */
-    ck_store(store_record_set(g, "name_description", "backbone"));
+    ck_store(store_record_set(g, SF_name_description, "backbone"));
     ck_store(store_update(st, g));
     store_record_free(g);
     ck_store(store_get(st, "NETWORK", uuid, &g)); /* class is case-blind */
-    ck_assert_str_eq(store_record_get(g, "name_description"), "backbone");
-    ck_assert_str_eq(store_record_get(g, "name_label"), "net0");
+    ck_assert_str_eq(store_record_get(g, SF_name_description), "backbone");
+    ck_assert_str_eq(store_record_get(g, SF_name_label), "net0");
     store_record_free(g);
 
-    ck_store(store_set_field(st, "network", uuid, "MTU", "1500"));
+    ck_store(store_set_field(st, "network", uuid, SF_MTU, "1500"));
     created(st, rec_new("network", "name_label", "net1", NULL), uuid2);
 
     ck_assert_int_eq(store_list(st, "network", NULL, 0, 0, &v, &n), 0);
@@ -103,7 +105,7 @@ START_TEST(test_store_crud_network)
     store_record_list_free(v, n);
 
     {
-        struct store_match m = { "name_label", "net1" };
+        struct store_match m = { SF_name_label, "net1" };
 
         ck_assert_int_eq(store_list(st, "network", &m, 1, 0, &v, &n), 0);
         ck_assert_int_eq(n, 1);
@@ -166,7 +168,7 @@ START_TEST(test_store_rejects_bad_values_on_write)
     store_record_free(r);
 
     r = rec_new("network", NULL);
-    ck_assert_int_eq(store_record_map_put(r, "other_config", "", "x"), 0);
+    ck_assert_int_eq(store_record_map_put(r, SF_other_config, "", "x"), 0);
     ck_assert_int_eq(store_create(st, r), -EINVAL);
     ck_assert_ptr_nonnull(strstr(store_last_error(st), "key"));
     store_record_free(r);
@@ -181,11 +183,13 @@ START_TEST(test_store_rejects_bad_values_on_write)
 
     /* Setter misuse. */
     r = rec_new("network", NULL);
-    ck_assert_int_eq(store_record_set(r, "nope", "1"), -EINVAL);
-    ck_assert_int_eq(store_record_set(r, "other_config", "1"), -EINVAL);
-    ck_assert_int_eq(store_record_set(r, "uuid", "1"), -EINVAL);
-    ck_assert_int_eq(store_record_set(r, "PIFs", ""), -EPERM);
-    ck_assert_int_eq(store_record_set_add(r, "VIFs", "x"), -EPERM);
+    ck_assert_int_eq(store_record_set(r, schema_fid_find("nope"), "1"),
+                     -EINVAL);
+    ck_assert_int_eq(store_record_set(r, SF_device, "1"), -EINVAL);
+    ck_assert_int_eq(store_record_set(r, SF_other_config, "1"), -EINVAL);
+    ck_assert_int_eq(store_record_set(r, SF_uuid, "1"), -EINVAL);
+    ck_assert_int_eq(store_record_set(r, SF_PIFs, ""), -EPERM);
+    ck_assert_int_eq(store_record_set_add(r, SF_VIFs, "x"), -EPERM);
     store_record_free(r);
     ck_assert_int_eq(store_record_new(&r, "no_such_class"), -EINVAL);
 }
@@ -263,14 +267,14 @@ START_TEST(test_store_references_and_inverse_sets)
     created(st, rec_new("PIF", "device", "eth0", "network", net, NULL), pif);
     created(st, rec_new("PIF", "device", "eth1", "network", net, NULL), pif2);
     ck_store(store_get(st, "network", net, &g));
-    ck_assert_int_eq(store_record_set_count(g, "PIFs"), 2);
-    ck_assert(store_record_set_contains(g, "PIFs", pif));
-    ck_assert(store_record_set_contains(g, "PIFs", pif2));
+    ck_assert_int_eq(store_record_set_count(g, SF_PIFs), 2);
+    ck_assert(store_record_set_contains(g, SF_PIFs, pif));
+    ck_assert(store_record_set_contains(g, SF_PIFs, pif2));
     store_record_free(g);
 
     /* Filter on set membership and on a reference. */
     {
-        struct store_match m = { "PIFs", pif2 }, m2 = { "network", net };
+        struct store_match m = { SF_PIFs, pif2 }, m2 = { SF_network, net };
         store_record **v;
         size_t n;
 
@@ -284,17 +288,17 @@ START_TEST(test_store_references_and_inverse_sets)
     }
 
     /* Moving a PIF moves it between the inverse sets. */
-    ck_store(store_set_field(st, "PIF", pif2, "network", net2));
+    ck_store(store_set_field(st, "PIF", pif2, SF_network, net2));
     ck_store(store_get(st, "network", net, &g));
-    ck_assert(!store_record_set_contains(g, "PIFs", pif2));
-    ck_assert_int_eq(store_record_set_count(g, "PIFs"), 1);
+    ck_assert(!store_record_set_contains(g, SF_PIFs, pif2));
+    ck_assert_int_eq(store_record_set_count(g, SF_PIFs), 1);
     store_record_free(g);
     ck_store(store_get(st, "network", net2, &g));
-    ck_assert(store_record_set_contains(g, "PIFs", pif2));
+    ck_assert(store_record_set_contains(g, SF_PIFs, pif2));
     store_record_free(g);
-    ck_store(store_set_field(st, "PIF", pif2, "network", ""));
+    ck_store(store_set_field(st, "PIF", pif2, SF_network, ""));
     ck_store(store_get(st, "network", net2, &g));
-    ck_assert_int_eq(store_record_set_count(g, "PIFs"), 0);
+    ck_assert_int_eq(store_record_set_count(g, SF_PIFs), 0);
     store_record_free(g);
 
     /* network-sriov: physical and logical PIF back references. */
@@ -302,15 +306,15 @@ START_TEST(test_store_references_and_inverse_sets)
                         "logical_PIF", pif2, "configuration_mode", "sysfs",
                         NULL), ns);
     ck_store(store_get(st, "PIF", pif, &g));
-    ck_assert_str_eq(store_record_get(g, "sriov_physical_PIF_of"), ns);
-    ck_assert_str_eq(store_record_get(g, "sriov_logical_PIF_of"), "");
+    ck_assert_str_eq(store_record_get(g, SF_sriov_physical_PIF_of), ns);
+    ck_assert_str_eq(store_record_get(g, SF_sriov_logical_PIF_of), "");
     store_record_free(g);
     ck_store(store_get(st, "PIF", pif2, &g));
-    ck_assert_str_eq(store_record_get(g, "sriov_logical_PIF_of"), ns);
+    ck_assert_str_eq(store_record_get(g, SF_sriov_logical_PIF_of), ns);
     store_record_free(g);
 
     /* The maintained fields cannot be written directly. */
-    ck_assert_int_eq(store_set_field(st, "PIF", pif, "sriov_physical_PIF_of",
+    ck_assert_int_eq(store_set_field(st, "PIF", pif, SF_sriov_physical_PIF_of,
                                      ""), -EPERM);
     ck_assert_ptr_nonnull(strstr(store_last_error(st), "kept by the store"));
 
@@ -323,7 +327,7 @@ START_TEST(test_store_references_and_inverse_sets)
     /* Destroying the referrer cleans the back references. */
     ck_store(store_destroy(st, "network_sriov", ns));
     ck_store(store_get(st, "PIF", pif, &g));
-    ck_assert_str_eq(store_record_get(g, "sriov_physical_PIF_of"), "");
+    ck_assert_str_eq(store_record_get(g, SF_sriov_physical_PIF_of), "");
     store_record_free(g);
     ck_store(store_destroy(st, "PIF", pif));
     ck_store(store_destroy(st, "network", net));
@@ -341,7 +345,7 @@ START_TEST(test_store_one_to_one_reservation)
     created(st, rec_new("PCI", "pci_id", "0000:03:10.0",
                         "physical_function", pf, NULL), vf);
     ck_store(store_get(st, "PCI", pf, &g));
-    ck_assert_str_eq(store_record_get(g, "virtual_functions"), vf);
+    ck_assert_str_eq(store_record_get(g, SF_virtual_functions), vf);
     store_record_free(g);
 
     created(st, rec_new("VIF", "VM", "11111111-2222-4333-8444-555555555555",
@@ -351,29 +355,29 @@ START_TEST(test_store_one_to_one_reservation)
                         "device", "0", "network", net, "MAC",
                         "02:00:00:00:00:02", NULL), vif2);
 
-    ck_store(store_set_field(st, "VIF", vif1, "reserved_pci", vf));
+    ck_store(store_set_field(st, "VIF", vif1, SF_reserved_pci, vf));
     ck_store(store_get(st, "PCI", vf, &g));
-    ck_assert_str_eq(store_record_get(g, "reserved_by"), vif1);
+    ck_assert_str_eq(store_record_get(g, SF_reserved_by), vif1);
     store_record_free(g);
 
     /* A VF reserved once cannot be reserved again. */
-    ck_assert_int_eq(store_set_field(st, "VIF", vif2, "reserved_pci", vf),
+    ck_assert_int_eq(store_set_field(st, "VIF", vif2, SF_reserved_pci, vf),
                      -EBUSY);
     ck_assert_ptr_nonnull(strstr(store_last_error(st), vif1));
     ck_store(store_get(st, "VIF", vif2, &g));
-    ck_assert_str_eq(store_record_get(g, "reserved_pci"), "");
+    ck_assert_str_eq(store_record_get(g, SF_reserved_pci), "");
     store_record_free(g);
 
     /* Released, then taken by the other VIF. */
-    ck_store(store_set_field(st, "VIF", vif1, "reserved_pci", ""));
+    ck_store(store_set_field(st, "VIF", vif1, SF_reserved_pci, ""));
     ck_store(store_get(st, "PCI", vf, &g));
-    ck_assert_str_eq(store_record_get(g, "reserved_by"), "");
+    ck_assert_str_eq(store_record_get(g, SF_reserved_by), "");
     store_record_free(g);
-    ck_store(store_set_field(st, "VIF", vif2, "reserved_pci", vf));
+    ck_store(store_set_field(st, "VIF", vif2, SF_reserved_pci, vf));
     ck_assert_int_eq(store_destroy(st, "PCI", vf), -EBUSY);
     ck_store(store_destroy(st, "VIF", vif2));
     ck_store(store_get(st, "PCI", vf, &g));
-    ck_assert_str_eq(store_record_get(g, "reserved_by"), "");
+    ck_assert_str_eq(store_record_get(g, SF_reserved_by), "");
     store_record_free(g);
     ck_assert_int_eq(store_check(st, NULL, NULL), 0);
 }
@@ -389,17 +393,17 @@ START_TEST(test_store_maps_with_any_key)
     size_t i;
 
     for (i = 0; i < ELEMENTSOF(keys); i++)
-        ck_store(store_record_map_put(r, "other_config", keys[i], keys[i]));
-    ck_store(store_record_map_put(r, "other_config", "gone", "x"));
-    ck_store(store_record_map_put(r, "other_config", "gone", NULL));
+        ck_store(store_record_map_put(r, SF_other_config, keys[i], keys[i]));
+    ck_store(store_record_map_put(r, SF_other_config, "gone", "x"));
+    ck_store(store_record_map_put(r, SF_other_config, "gone", NULL));
     created(st, r, uuid);
     ck_store(store_get(st, "network", uuid, &g));
-    ck_assert_int_eq(store_record_map_count(g, "other_config"),
+    ck_assert_int_eq(store_record_map_count(g, SF_other_config),
                      ELEMENTSOF(keys));
     for (i = 0; i < ELEMENTSOF(keys); i++)
-        ck_assert_str_eq(store_record_map_get(g, "other_config", keys[i]),
+        ck_assert_str_eq(store_record_map_get(g, SF_other_config, keys[i]),
                          keys[i]);
-    ck_assert_ptr_null(store_record_map_get(g, "other_config", "gone"));
+    ck_assert_ptr_null(store_record_map_get(g, SF_other_config, "gone"));
     /* Escaped node names in xenstore. */
     {
         char *v = xs_get(node("network", uuid,
@@ -408,13 +412,13 @@ START_TEST(test_store_maps_with_any_key)
         ck_assert_str_eq(v, "xo:resource:x");
         free(v);
     }
-    ck_store(store_record_map_put(g, "other_config", "vlan", NULL));
-    ck_store(store_record_map_put(g, "other_config", "new", "1"));
+    ck_store(store_record_map_put(g, SF_other_config, "vlan", NULL));
+    ck_store(store_record_map_put(g, SF_other_config, "new", "1"));
     ck_store(store_update(st, g));
     store_record_free(g);
     ck_store(store_get(st, "network", uuid, &g));
-    ck_assert_ptr_null(store_record_map_get(g, "other_config", "vlan"));
-    ck_assert_str_eq(store_record_map_get(g, "other_config", "new"), "1");
+    ck_assert_ptr_null(store_record_map_get(g, SF_other_config, "vlan"));
+    ck_assert_str_eq(store_record_map_get(g, SF_other_config, "new"), "1");
     store_record_free(g);
 }
 END_TEST
@@ -445,7 +449,9 @@ static int make_two(store_tx *tx, void *userdata)
 }
 
 struct index_look {
-    const char *cls, *field, *value;
+    const char *cls;
+    enum schema_fid field;
+    const char *value;
     size_t n;
 };
 
@@ -462,7 +468,8 @@ static int index_look(store_tx *tx, void *userdata)
     return k;
 }
 
-static size_t indexed(const char *cls, const char *field, const char *value)
+static size_t indexed(const char *cls, enum schema_fid field,
+                      const char *value)
 {
     struct index_look l = { cls, field, value, 0 };
 
@@ -485,12 +492,12 @@ START_TEST(test_store_indexes_follow_writes)
                         "MAC", "00:16:3e:00:00:01", NULL), v1);
     created(st, rec_new("VIF", "VM", vm, "network", n1, "device", "1",
                         "MAC", "00:16:3e:00:00:02", NULL), v2);
-    ck_assert_uint_eq(indexed("network", "bridge", "xapi0"), 1);
-    ck_assert_uint_eq(indexed("network", "bridge", "br:0 x"), 1);
-    ck_assert_uint_eq(indexed("network", "bridge", "xapi1"), 0);
-    ck_assert_uint_eq(indexed("VIF", "VM", vm), 2);
-    ck_assert_uint_eq(indexed("VIF", "MAC", "00:16:3e:00:00:02"), 1);
-    ck_store(store_index_values(st, "network", "bridge", &vals, &n));
+    ck_assert_uint_eq(indexed("network", SF_bridge, "xapi0"), 1);
+    ck_assert_uint_eq(indexed("network", SF_bridge, "br:0 x"), 1);
+    ck_assert_uint_eq(indexed("network", SF_bridge, "xapi1"), 0);
+    ck_assert_uint_eq(indexed("VIF", SF_VM, vm), 2);
+    ck_assert_uint_eq(indexed("VIF", SF_MAC, "00:16:3e:00:00:02"), 1);
+    ck_store(store_index_values(st, "network", SF_bridge, &vals, &n));
     ck_assert_uint_eq(n, 2);
     for (size_t i = 0; i < n; i++)
         ck_assert(!strcmp(vals[i], "xapi0") || !strcmp(vals[i], "br:0 x"));
@@ -501,18 +508,18 @@ START_TEST(test_store_indexes_follow_writes)
 
     /* An update moves the entry; a destroy removes it. */
     ck_store(store_get(st, "VIF", v2, &g));
-    ck_store(store_record_set(g, "MAC", "00:16:3e:00:00:03"));
+    ck_store(store_record_set(g, SF_MAC, "00:16:3e:00:00:03"));
     ck_store(store_update(st, g));
     store_record_free(g);
-    ck_assert_uint_eq(indexed("VIF", "MAC", "00:16:3e:00:00:02"), 0);
-    ck_assert_uint_eq(indexed("VIF", "MAC", "00:16:3e:00:00:03"), 1);
+    ck_assert_uint_eq(indexed("VIF", SF_MAC, "00:16:3e:00:00:02"), 0);
+    ck_assert_uint_eq(indexed("VIF", SF_MAC, "00:16:3e:00:00:03"), 1);
     ck_store(store_destroy(st, "VIF", v1));
-    ck_assert_uint_eq(indexed("VIF", "VM", vm), 1);
-    ck_assert_uint_eq(indexed("VIF", "MAC", "00:16:3e:00:00:01"), 0);
+    ck_assert_uint_eq(indexed("VIF", SF_VM, vm), 1);
+    ck_assert_uint_eq(indexed("VIF", SF_MAC, "00:16:3e:00:00:01"), 0);
     ck_store(store_destroy(st, "VIF", v2));
     ck_store(store_destroy(st, "network", n2));
-    ck_assert_uint_eq(indexed("VIF", "VM", vm), 0);
-    ck_assert_uint_eq(indexed("network", "bridge", "br:0 x"), 0);
+    ck_assert_uint_eq(indexed("VIF", SF_VM, vm), 0);
+    ck_assert_uint_eq(indexed("network", SF_bridge, "br:0 x"), 0);
     ck_assert_int_eq(store_check(st, NULL, NULL), 0);
 
     /* An index that disagrees with the objects is a problem. */
@@ -546,7 +553,7 @@ START_TEST(test_store_transaction_all_or_nothing)
     a.fail_after_first = false;
     ck_store(store_transact(st, make_two, &a));
     ck_store(store_get(st, "network", a.net, &g));
-    ck_assert_str_eq(store_record_get(g, "PIFs"), a.pif);
+    ck_assert_str_eq(store_record_get(g, SF_PIFs), a.pif);
     store_record_free(g);
 }
 END_TEST
@@ -562,8 +569,8 @@ static int increment(store_tx *tx, void *userdata)
     if (k < 0)
         return k;
     snprintf(buf, sizeof(buf), "%lld",
-             atoll(store_record_get(r, "MTU")) + 1);
-    k = store_record_set(r, "MTU", buf);
+             atoll(store_record_get(r, SF_MTU)) + 1);
+    k = store_record_set(r, SF_MTU, buf);
     if (k >= 0)
         k = store_tx_update(tx, r);
     store_record_free(r);
@@ -585,7 +592,7 @@ START_TEST(test_store_conflicting_transactions_retry)
         ck_assert_int_eq(store_transact(other, increment, net), 0);
     }
     ck_store(store_get(st, "network", net, &g));
-    ck_assert_str_eq(store_record_get(g, "MTU"), "40");
+    ck_assert_str_eq(store_record_get(g, SF_MTU), "40");
     store_record_free(g);
     store_get_stats(st, &s1);
     ck_assert_int_ge(s1.transactions, 20);
@@ -778,7 +785,7 @@ START_TEST(test_store_watch_events)
         int op;
 
         snprintf(v, sizeof(v), "%d", mtu);
-        ck_store(store_set_field(st, "network", net, "MTU", v));
+        ck_store(store_set_field(st, "network", net, SF_MTU, v));
         op = watch_next_op(w, net);
         if (op == STORE_EVENT_RESET && mtu < 9010)
             continue;
@@ -860,10 +867,10 @@ START_TEST(test_store_every_node_matches_paths_md)
                         "logical_PIF", pif2, NULL), ns);
     r = rec_new("VIF", "VM", "11111111-2222-4333-8444-555555555555",
                 "network", net, "reserved_pci", vf, NULL);
-    ck_store(store_record_map_put(r, "other_config", "vlan", "5"));
-    ck_store(store_record_map_put(r, "qos_algorithm_params", "kbps", "10"));
+    ck_store(store_record_map_put(r, SF_other_config, "vlan", "5"));
+    ck_store(store_record_map_put(r, SF_qos_algorithm_params, "kbps", "10"));
     created(st, r, vif);
-    ck_store(store_set_field(st, "VIF", vif, "currently_attached", "true"));
+    ck_store(store_set_field(st, "VIF", vif, SF_currently_attached, "true"));
 
     snprintf(paths, sizeof(paths), "%s/xenstore-schema/paths.md",
              getenv("top_srcdir"));
@@ -896,7 +903,7 @@ static int read_domid(store_tx *tx, void *userdata)
 
     free(f->value);
     f->value = NULL;
-    return store_tx_get_field(tx, "VIF", f->uuid, "domid", &f->value);
+    return store_tx_get_field(tx, "VIF", f->uuid, SF_domid, &f->value);
 }
 
 /* A field that is not required has no node at its default; every reader
@@ -906,7 +913,7 @@ START_TEST(test_store_defaults_have_no_node)
     char net[37], vif[37], *v;
     struct field_read f = { .uuid = vif };
     store_record *g = NULL, **l = NULL;
-    struct store_match m = { "domid", "-1" };
+    struct store_match m = { SF_domid, "-1" };
     size_t n;
 
     created(st, rec_new("network", "name_label", "n", NULL), net);
@@ -926,14 +933,14 @@ START_TEST(test_store_defaults_have_no_node)
     free(v);
 
     ck_store(store_get(st, "VIF", vif, &g));
-    ck_assert_str_eq(store_record_get(g, "domid"), "-1");
-    ck_assert_str_eq(store_record_get(g, "status_code"), "0");
-    ck_assert_str_eq(store_record_get(g, "ipv4_configuration_mode"), "None");
-    ck_assert_str_eq(store_record_get(g, "status_detail"), "");
-    ck_assert_uint_eq(store_record_map_count(g, "other_config"), 0);
+    ck_assert_str_eq(store_record_get(g, SF_domid), "-1");
+    ck_assert_str_eq(store_record_get(g, SF_status_code), "0");
+    ck_assert_str_eq(store_record_get(g, SF_ipv4_configuration_mode), "None");
+    ck_assert_str_eq(store_record_get(g, SF_status_detail), "");
+    ck_assert_uint_eq(store_record_map_count(g, SF_other_config), 0);
     store_record_free(g);
     ck_store(store_get(st, "network", net, &g));
-    ck_assert_str_eq(store_record_get(g, "default_locking_mode"),
+    ck_assert_str_eq(store_record_get(g, SF_default_locking_mode),
                      "unlocked");
     store_record_free(g);
     ck_assert_int_eq(store_list(st, "VIF", &m, 1, 0, &l, &n), 0);
@@ -943,22 +950,22 @@ START_TEST(test_store_defaults_have_no_node)
     ck_assert_str_eq(f.value, "-1");
 
     /* An update writes the node; back at the default, it goes. */
-    ck_store(store_set_field(st, "VIF", vif, "domid", "5"));
+    ck_store(store_set_field(st, "VIF", vif, SF_domid, "5"));
     ck_store(store_transact(st, read_domid, &f));
     ck_assert_str_eq(f.value, "5");
     ck_assert_int_eq(store_list(st, "VIF", &m, 1, 0, &l, &n), 0);
     ck_assert_uint_eq(n, 0);
     store_record_list_free(l, n);
-    ck_store(store_set_field(st, "VIF", vif, "domid", "-1"));
+    ck_store(store_set_field(st, "VIF", vif, SF_domid, "-1"));
     ck_assert_ptr_null(xs_get(node("VIF", vif, "domid")));
     ck_store(store_get(st, "VIF", vif, &g));
-    ck_assert_str_eq(store_record_get(g, "domid"), "-1");
-    ck_store(store_record_map_put(g, "other_config", "a", "b"));
+    ck_assert_str_eq(store_record_get(g, SF_domid), "-1");
+    ck_store(store_record_map_put(g, SF_other_config, "a", "b"));
     ck_store(store_update(st, g));
     v = xs_get(node("VIF", vif, "other_config/a"));
     ck_assert_str_eq(v, "b");
     free(v);
-    ck_store(store_record_map_put(g, "other_config", "a", NULL));
+    ck_store(store_record_map_put(g, SF_other_config, "a", NULL));
     ck_store(store_update(st, g));
     ck_assert_ptr_null(xs_get(node("VIF", vif, "other_config")));
     store_record_free(g);

@@ -62,7 +62,7 @@ static void setup(void)
     struct ops_network_args a = { .name_label = "sriov", .managed = -1 };
     store_record **v = NULL;
     size_t n = 0;
-    struct store_match m = { "device", "enp59s0f1" };
+    struct store_match m = { SF_device, "enp59s0f1" };
 
     ck_assert_ptr_nonnull(xs);
     xs_rm(xs, XBT_NULL, SCHEMA_ROOT);
@@ -120,14 +120,14 @@ static unsigned numvfs(const char *bdf)
     return (unsigned)strtoul(buf, NULL, 10);
 }
 
-static size_t count(const char *cls, const char *field, const char *value)
+static size_t count(const char *cls, enum schema_fid field, const char *value)
 {
     struct store_match m = { field, value };
     store_record **v = NULL;
     size_t n = 0;
 
-    ck_assert_int_ge(store_list(st, cls, field ? &m : NULL, field ? 1 : 0,
-                                0, &v, &n), 0);
+    ck_assert_int_ge(store_list(st, cls, field != SF_NONE ? &m : NULL,
+                                field != SF_NONE, 0, &v, &n), 0);
     store_record_list_free(v, n);
     return n;
 }
@@ -153,8 +153,8 @@ static void expect_code(int r, const char *code)
 /* The state before network-sriov-create, in xenstore and on the NIC. */
 static void expect_nothing_enabled(void)
 {
-    ck_assert_uint_eq(count("network_sriov", NULL, NULL), 0);
-    ck_assert_uint_eq(count("PIF", "physical", "false"), 0);
+    ck_assert_uint_eq(count("network_sriov", SF_NONE, NULL), 0);
+    ck_assert_uint_eq(count("PIF", SF_physical, "false"), 0);
     ck_assert_uint_eq(numvfs(PF1), 0);
 }
 
@@ -174,7 +174,7 @@ START_TEST(test_ops_enable_refused_takes_the_records_back)
     unsetenv("SIM_FAIL");
     ck_ops(ops_network_sriov_create(&ops, pif1, net, 4, sriov, &err));
     ck_assert_uint_eq(numvfs(PF1), 4);
-    ck_assert_uint_eq(count("network_sriov", NULL, NULL), 1);
+    ck_assert_uint_eq(count("network_sriov", SF_NONE, NULL), 1);
 }
 END_TEST
 
@@ -222,8 +222,8 @@ START_TEST(test_ops_xenstored_gone_after_records_boot_restore_completes)
     reboot();
     ck_assert_int_eq(store_list(st, "network_sriov", NULL, 0, 0, &v, &n), 0);
     ck_assert_uint_eq(n, 1);
-    ck_assert_str_eq(store_record_get(v[0], "num_vfs"), "4");
-    ck_assert_str_eq(store_record_get(v[0], "configuration_mode"), "sysfs");
+    ck_assert_str_eq(store_record_get(v[0], SF_num_vfs), "4");
+    ck_assert_str_eq(store_record_get(v[0], SF_configuration_mode), "sysfs");
     memcpy(sriov, store_record_uuid(v[0]), 37);
     store_record_list_free(v, n);
     /* And the next command works. */
@@ -263,7 +263,7 @@ START_TEST(test_ops_killed_between_steps_leaves_what_restore_completes)
         "sriov-create:records", "sriov-create:enabled"
     };
     store_record **v = NULL;
-    struct store_match lp = { "physical", "false" };
+    struct store_match lp = { SF_physical, "false" };
     char sriov[37];
     size_t n = 0;
 
@@ -271,12 +271,12 @@ START_TEST(test_ops_killed_between_steps_leaves_what_restore_completes)
     /* Records there (num_vfs to apply), the logical PIF not attached. */
     ck_assert_int_eq(store_list(st, "network_sriov", NULL, 0, 0, &v, &n), 0);
     ck_assert_uint_eq(n, 1);
-    ck_assert_str_eq(store_record_get(v[0], "num_vfs"), "4");
+    ck_assert_str_eq(store_record_get(v[0], SF_num_vfs), "4");
     memcpy(sriov, store_record_uuid(v[0]), 37);
     store_record_list_free(v, n);
     ck_assert_int_eq(store_list(st, "PIF", &lp, 1, 0, &v, &n), 0);
     ck_assert_uint_eq(n, 1);
-    ck_assert_str_eq(store_record_get(v[0], "currently_attached"), "false");
+    ck_assert_str_eq(store_record_get(v[0], SF_currently_attached), "false");
     store_record_list_free(v, n);
     ck_assert_uint_eq(numvfs(PF1), _i == 0 ? 0 : 4);
     /* The next command works. */
@@ -317,8 +317,8 @@ START_TEST(test_ops_snapshot_not_written_undoes_the_records)
     expect_nothing_enabled();
     ck_ops(ops_network_sriov_create(&ops, pif1, net, 4, sriov, &err));
     reboot();
-    ck_assert_uint_eq(count("network_sriov", NULL, NULL), 1);
-    ck_assert_uint_eq(count("PIF", "physical", "false"), 1);
+    ck_assert_uint_eq(count("network_sriov", SF_NONE, NULL), 1);
+    ck_assert_uint_eq(count("PIF", SF_physical, "false"), 1);
 }
 END_TEST
 
@@ -339,7 +339,7 @@ START_TEST(test_ops_state_dir_unusable_changes_nothing)
     expect_code(k, XAPI_INTERNAL_ERROR);
     ck_assert_ptr_nonnull(strstr(err.params[0], "nothing was changed"));
     ck_assert_int_eq(store_get(st, "network", net, &r), 0);
-    ck_assert_str_eq(store_record_get(r, "name_label"), "sriov");
+    ck_assert_str_eq(store_record_get(r, SF_name_label), "sriov");
     store_record_free(r);
     /* Repaired, the next command works. */
     unlink(dir);
@@ -359,29 +359,29 @@ static void foreign_pif(const char *vendor, const char *device, bool sriov)
     ck_assert_int_eq(store_create(st, h), 0);
     memcpy(h2, store_record_uuid(h), 37);
     store_record_new(&pci, "PCI");
-    store_record_set(pci, "pci_id", "0000:af:00.0");
-    store_record_set(pci, "vendor_id", vendor);
-    store_record_set(pci, "device_id", device);
-    store_record_set(pci, "host", h2);
+    store_record_set(pci, SF_pci_id, "0000:af:00.0");
+    store_record_set(pci, SF_vendor_id, vendor);
+    store_record_set(pci, SF_device_id, device);
+    store_record_set(pci, SF_host, h2);
     ck_assert_int_eq(store_create(st, pci), 0);
     store_record_new(&pif, "PIF");
-    store_record_set(pif, "device", "eth7");
-    store_record_set(pif, "host", h2);
-    store_record_set(pif, "PCI", store_record_uuid(pci));
-    store_record_set(pif, "capabilities", "sriov");
+    store_record_set(pif, SF_device, "eth7");
+    store_record_set(pif, SF_host, h2);
+    store_record_set(pif, SF_PCI, store_record_uuid(pci));
+    store_record_set(pif, SF_capabilities, "sriov");
     if (!sriov)
-        store_record_set(pif, "network", net);
+        store_record_set(pif, SF_network, net);
     ck_assert_int_eq(store_create(st, pif), 0);
     if (sriov) {
         store_record_new(&lp, "PIF");
-        store_record_set(lp, "device", "eth7");
-        store_record_set(lp, "host", h2);
-        store_record_set(lp, "physical", "false");
-        store_record_set(lp, "network", net);
+        store_record_set(lp, SF_device, "eth7");
+        store_record_set(lp, SF_host, h2);
+        store_record_set(lp, SF_physical, "false");
+        store_record_set(lp, SF_network, net);
         ck_assert_int_eq(store_create(st, lp), 0);
         store_record_new(&ns, "network_sriov");
-        store_record_set(ns, "physical_PIF", store_record_uuid(pif));
-        store_record_set(ns, "logical_PIF", store_record_uuid(lp));
+        store_record_set(ns, SF_physical_PIF, store_record_uuid(pif));
+        store_record_set(ns, SF_logical_PIF, store_record_uuid(lp));
         ck_assert_int_eq(store_create(st, ns), 0);
         store_record_free(lp);
         store_record_free(ns);
@@ -414,7 +414,7 @@ START_TEST(test_ops_network_must_be_empty_or_same_sriov_nics)
         ck_ops(ops_network_sriov_create(&ops, pif1, net, 4, sriov, &err));
         return;
     }
-    ck_assert_uint_eq(count("network_sriov", "physical_PIF", pif1), 0);
+    ck_assert_uint_eq(count("network_sriov", SF_physical_PIF, pif1), 0);
     ck_assert_uint_eq(numvfs(PF1), 0);
 }
 END_TEST
@@ -425,7 +425,7 @@ START_TEST(test_ops_reservations_count_as_used)
     struct ops_vif_args a = { .vm_uuid = "6b3f1c2e-8a1d-4f0e-9b7c-"
                                          "1d2e3f4a5b6c",
                               .network_uuid = net, .device = "0" };
-    struct store_match m = { "pci_id", "0000:3b:0a.1" };
+    struct store_match m = { SF_pci_id, "0000:3b:0a.1" };
     char sriov[37], vu[37];
     int64_t cap = -1;
     size_t n = 0;
@@ -438,7 +438,7 @@ START_TEST(test_ops_reservations_count_as_used)
     ck_assert_int_eq(store_list(st, "PCI", &m, 1, 0, &v, &n), 0);
     ck_assert_uint_eq(n, 1);
     ck_assert_int_eq(store_get(st, "VIF", vu, &vif), 0);
-    store_record_set(vif, "reserved_pci", store_record_uuid(v[0]));
+    store_record_set(vif, SF_reserved_pci, store_record_uuid(v[0]));
     ck_assert_int_eq(store_update(st, vif), 0);
     store_record_free(vif);
     store_record_list_free(v, n);
@@ -489,7 +489,7 @@ START_TEST(test_ops_concurrent_creates_enable_once)
         ok += WEXITSTATUS(status) == 0;
     }
     ck_assert_int_eq(ok, 1);
-    ck_assert_uint_eq(count("network_sriov", NULL, NULL), 1);
+    ck_assert_uint_eq(count("network_sriov", SF_NONE, NULL), 1);
     ck_assert_uint_eq(numvfs(PF1), 4);
 }
 END_TEST
@@ -514,15 +514,15 @@ START_TEST(test_ops_scan_in_batches_is_completed_and_idempotent)
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert(WIFSIGNALED(status));
     /* One batch of 16 made it. */
-    ck_assert_uint_eq(count("PCI", "driver_name", "iavf"), 4 + 16 - 1);
+    ck_assert_uint_eq(count("PCI", SF_driver_name, "iavf"), 4 + 16 - 1);
     ck_ops(ops_pif_scan(&ops, host, &err));
-    ck_assert_uint_eq(count("PCI", "driver_name", "iavf"), 3 + 20);
+    ck_assert_uint_eq(count("PCI", SF_driver_name, "iavf"), 3 + 20);
     store_get_stats(st, &s0);
     ck_ops(ops_pif_scan(&ops, host, &err));
     store_get_stats(st, &s1);
     /* No transaction: the host check reads outside one. */
     ck_assert_uint_eq(s1.transactions - s0.transactions, 0);
-    ck_assert_uint_eq(count("PCI", "driver_name", "iavf"), 3 + 20);
+    ck_assert_uint_eq(count("PCI", SF_driver_name, "iavf"), 3 + 20);
 }
 END_TEST
 
@@ -562,11 +562,11 @@ START_TEST(test_ops_scan_failed_save_says_what_stayed)
                                         "makes them"),
                   "%s", err.params[0]);
     ck_assert_ptr_nonnull(strstr(err.params[0], dir));
-    ck_assert_uint_eq(count("PCI", "driver_name", "iavf"), 4 + 16 - 1);
+    ck_assert_uint_eq(count("PCI", SF_driver_name, "iavf"), 4 + 16 - 1);
     /* Repaired: the next scan makes the rest, and it is all on disk. */
     unlink(dir);
     ck_ops(ops_pif_scan(&ops, host, &err));
-    ck_assert_uint_eq(count("PCI", "driver_name", "iavf"), 3 + 20);
+    ck_assert_uint_eq(count("PCI", SF_driver_name, "iavf"), 3 + 20);
     ck_assert_int_ge(store_snapshot_verify(st, NULL), 3 + 20);
 }
 END_TEST
@@ -593,12 +593,12 @@ START_TEST(test_ops_vif_create_checks_what_the_api_passes)
     a.qos_algorithm_params = NULL;
     a.locking_mode = "open";
     expect_code(ops_vif_create(&ops, &a, vu, &err), XAPI_FIELD_TYPE_ERROR);
-    ck_assert_uint_eq(count("VIF", NULL, NULL), 0);
+    ck_assert_uint_eq(count("VIF", SF_NONE, NULL), 0);
     a.locking_mode = "locked";
     ck_ops(ops_vif_create(&ops, &a, vu, &err));
     ck_assert_int_eq(store_get(st, "VIF", vu, &r), 0);
-    ck_assert_str_eq(store_record_map_get(r, "other_config", "trust"), "on");
-    ck_assert_str_eq(store_record_get(r, "locking_mode"), "locked");
+    ck_assert_str_eq(store_record_map_get(r, SF_other_config, "trust"), "on");
+    ck_assert_str_eq(store_record_get(r, SF_locking_mode), "locked");
     store_record_free(r);
 }
 END_TEST
@@ -609,7 +609,7 @@ static void bridge_of(const char *uuid, char ret[32])
     store_record *r = NULL;
 
     ck_assert_int_eq(store_get(st, "network", uuid, &r), 0);
-    snprintf(ret, 32, "%s", store_record_get(r, "bridge"));
+    snprintf(ret, 32, "%s", store_record_get(r, SF_bridge));
     store_record_free(r);
 }
 
@@ -739,10 +739,10 @@ START_TEST(test_ops_concurrent_network_creates_distinct_bridges)
 
         snprintf(want, sizeof(want), "xapi%zu", k);
         for (size_t i = 0; i < n; i++)
-            found += !strcmp(store_record_get(v[i], "bridge"), want);
+            found += !strcmp(store_record_get(v[i], SF_bridge), want);
         ck_assert_msg(found == 1, "%s: %zu networks", want, found);
     }
-    ck_assert_uint_eq(count("network", "bridge", "xapi25"), 0);
+    ck_assert_uint_eq(count("network", SF_bridge, "xapi25"), 0);
     store_record_list_free(v, n);
 }
 END_TEST

@@ -86,9 +86,9 @@ static int oneshot(const char *arg, const char *arg2, char *out, size_t size)
 
 static const char *vf_of(const char *vif)
 {
-    const char *pci = pt_field("VIF", vif, "reserved_pci");
+    const char *pci = pt_field("VIF", vif, SF_reserved_pci);
 
-    return *pci ? pt_field("PCI", pci, "pci_id") : "";
+    return *pci ? pt_field("PCI", pci, SF_pci_id) : "";
 }
 
 static double mono(void)
@@ -107,7 +107,7 @@ static void wait_vf(const char *vif, const char *want)
 
     while (mono() < start + 120) {
         if (strcmp(vf_of(vif), want) == 0 &&
-            strcmp(pt_field("VIF", vif, "currently_attached"),
+            strcmp(pt_field("VIF", vif, SF_currently_attached),
                    *want ? "true" : "false") == 0) {
             if (mono() - start > 5)
                 printf("# slow: VIF %s took %.1f s to hold '%s'\n", vif,
@@ -166,7 +166,7 @@ START_TEST(test_daemon_follows_domains)
     wait_vf(vif1, "");
     pt_domain_new(8, VM1);
     wait_vf(vif1, "0000:3b:02.0");
-    ck_assert_str_eq(pt_field("VIF", vif1, "domid"), "8");
+    ck_assert_str_eq(pt_field("VIF", vif1, SF_domid), "8");
 
     /* One daemon serves XenAPI too. */
     snprintf(sock, sizeof(sock), "%s/var/run/xen-sriov/xapi.sock",

@@ -162,6 +162,54 @@ START_TEST(test_schema_key_escaping)
 }
 END_TEST
 
+/* Every field of the table has an id (fields.h), its name and back, and
+ * the ids are exactly the table's distinct names. */
+START_TEST(test_schema_every_field_has_an_id)
+{
+    bool seen[SCHEMA_N_FIDS] = { false };
+    size_t i, j, n_seen = 0;
+
+    for (i = 0; i < schema_n_classes; i++) {
+        const struct schema_class *c = schema_classes[i];
+
+        for (j = 0; j < c->n_fields; j++) {
+            const struct schema_field *f = &c->fields[j];
+            enum schema_fid id = schema_field_fid(f);
+
+            ck_assert_msg(id != SF_NONE, "%s.%s has no id: run 'make "
+                          "schema-doc'", c->name, f->name);
+            ck_assert_str_eq(schema_fid_name(id), f->name);
+            ck_assert_int_eq(schema_fid_find(f->name), id);
+            ck_assert_ptr_eq(schema_field_by_fid(c, id), f);
+            if (!seen[id])
+                n_seen++;
+            seen[id] = true;
+        }
+    }
+    ck_assert_uint_eq(n_seen, SCHEMA_N_FIDS);
+    ck_assert_uint_eq(schema_fid_n_classes, schema_n_classes);
+
+    /* Shared names are one id; a class without the field has none. */
+    ck_assert_ptr_eq(schema_field_by_fid(schema_class_find("PIF"), SF_MTU),
+                     schema_field_find(schema_class_find("PIF"), "MTU"));
+    ck_assert_ptr_eq(schema_field_by_fid(schema_class_find("VIF"), SF_MTU),
+                     schema_field_find(schema_class_find("VIF"), "MTU"));
+    ck_assert_ptr_null(schema_field_by_fid(schema_class_find("PIF"),
+                                           SF_bridge));
+    ck_assert_int_eq(schema_fid_find("name_label"), SF_name_label);
+    /* Run-time names: exact case, unknown ones are SF_NONE. */
+    ck_assert_int_eq(schema_fid_find("mtu"), SF_NONE);
+    ck_assert_int_eq(schema_fid_find("no_such_field"), SF_NONE);
+    ck_assert_int_eq(schema_fid_find(""), SF_NONE);
+    ck_assert_int_eq(schema_fid_find(NULL), SF_NONE);
+    ck_assert_ptr_null(schema_fid_name(SF_NONE));
+    ck_assert_ptr_null(schema_fid_name(SCHEMA_N_FIDS));
+    ck_assert_ptr_null(schema_field_by_fid(schema_classes[0], SF_NONE));
+    ck_assert_ptr_null(schema_field_by_fid(NULL, SF_uuid));
+    ck_assert_int_eq(schema_field_fid(NULL), SF_NONE);
+}
+END_TEST
+
 static Suite *schema_suite(void)
 {
     Suite *s = suite_create("schema");
@@ -170,6 +218,7 @@ static Suite *schema_suite(void)
     tcase_add_test(tc, test_schema_table_is_consistent);
     tcase_add_test(tc, test_schema_value_checks);
     tcase_add_test(tc, test_schema_key_escaping);
+    tcase_add_test(tc, test_schema_every_field_has_an_id);
     suite_add_tcase(s, tc);
     return s;
 }

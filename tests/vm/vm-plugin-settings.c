@@ -54,11 +54,11 @@ static store_record *vif_new(const char *mac, ...)
     va_list ap;
 
     ck_assert_int_eq(store_record_new(&r, "VIF"), 0);
-    ck_assert_int_eq(store_record_set(r, "MAC", mac), 0);
+    ck_assert_int_eq(store_record_set(r, SF_MAC, mac), 0);
     va_start(ap, mac);
     while ((k = va_arg(ap, const char *))) {
         v = va_arg(ap, const char *);
-        ck_assert_int_eq(store_record_map_put(r, "other_config", k, v), 0);
+        ck_assert_int_eq(store_record_map_put(r, SF_other_config, k, v), 0);
     }
     va_end(ap);
     return r;
@@ -149,14 +149,14 @@ START_TEST(test_vif_settings_applied_and_restored)
     vif = vif_new("02:16:3e:00:00:42", "vlan", "100", "vlan-qos", "3",
                   "spoofchk", "off", "trust", "on", NULL);
     if (!drv->link_state_errno)
-        ck_assert_int_eq(store_record_map_put(vif, "other_config",
+        ck_assert_int_eq(store_record_map_put(vif, SF_other_config,
                                               "link-state", "disable"), 0);
     if (!drv->min_rate_errno)
-        ck_assert_int_eq(store_record_map_put(vif, "other_config",
+        ck_assert_int_eq(store_record_map_put(vif, SF_other_config,
                                               "min-tx-rate", "10"), 0);
-    ck_assert_int_eq(store_record_set(vif, "qos_algorithm_type",
+    ck_assert_int_eq(store_record_set(vif, SF_qos_algorithm_type,
                                       "ratelimit"), 0);
-    ck_assert_int_eq(store_record_map_put(vif, "qos_algorithm_params",
+    ck_assert_int_eq(store_record_map_put(vif, SF_qos_algorithm_params,
                                           "kbps", "204800"), 0);
     ck_assert_msg(plugin_vif_vf_config(ctx, vif, &want, why,
                                        sizeof(why)) == 0, "%s", why);
@@ -196,7 +196,7 @@ START_TEST(test_release_puts_back_mac_vlan_spoofchk)
     ck_assert_msg(ip_shows("02:16:3e:00:00:45") && ip_shows("vlan 100"),
                   "the VIF's MAC and VLAN 100 are not on %s VF %u", pf, VF);
     /* Only what the VIF set is saved: no link state. */
-    ck_assert_ptr_null(store_record_map_get(saved, "vf_saved_config",
+    ck_assert_ptr_null(store_record_map_get(saved, SF_vf_saved_config,
                                             "link-state"));
 
     if (drv->link_state_errno) {

@@ -35,7 +35,7 @@ static void create(const char *cls, char uuid[37], ...)
     va_start(ap, uuid);
     while ((f = va_arg(ap, const char *))) {
         v = va_arg(ap, const char *);
-        if (store_record_set(r, f, v) < 0)
+        if (store_record_set(r, schema_fid_find(f), v) < 0)
             die(f);
     }
     va_end(ap);
