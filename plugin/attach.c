@@ -279,7 +279,9 @@ static int attach_one(plugin *p, const struct plugin_vif *v, const char *pci,
 
     r = plugin_domain_pcis(p, (unsigned)domid, &held);
     if (r >= 0 && !in_strv(held, bdf)) {
-        r = p->backend->pci_attach(p, (unsigned)domid, bdf);
+        r = plugin_domain_pci_wait(p, (unsigned)domid);
+        if (r >= 0)
+            r = p->backend->pci_attach(p, (unsigned)domid, bdf);
         if (r >= 0)
             plugin_step(p, "attached");
     }
@@ -518,6 +520,8 @@ static int vm_pci_start(plugin *p, const char *vm, unsigned domid)
             break;
         }
         r = p->backend->assignable_add(p, d[i].bdf);
+        if (r >= 0)
+            r = plugin_domain_pci_wait(p, domid);
         if (r >= 0)
             r = p->backend->pci_attach(p, domid, d[i].bdf);
         if (r < 0)

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Domains as libxl records them in xenstore: VM UUID, existence, PCI. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
+#include <time.h>
 
 #include "plugin/internal.h"
 
@@ -169,4 +172,121 @@ long plugin_domain_holding(plugin *p, const char *bdf, char **ret_name)
         *ret_name = xs_get(p, path);
     }
     return found;
+}
+
+/*
+ * libxl 4.17 (libxl__device_pci_add_xenstore) adds a device to a PV
+ * domain whose PCI backend exists only once the backend is Connected
+ * (XenbusState 4), and gives it 10 s (libxl__wait_for_backend) before it
+ * fails with "unable to add device".  The backend connects when the
+ * guest's pcifront does, late in the guest's boot, and each device added
+ * sends it through Reconfiguring (7) and Reconfigured (8) back to 4.  So
+ * a second device of a domain that is still booting waits here, for as
+ * long as a guest may take to boot; HVM guests have no pcifront (libxl
+ * does not wait for them) and the first device creates the backend.
+ */
+#define PCI_BACKEND_CEILING 300         /* s */
+#define PCI_BACKEND_SLOW 10             /* s: say why the start waits */
+#define XENBUS_CONNECTED "4"
+
+static char *read_node(struct xs_handle *xs, const char *path)
+{
+    unsigned len;
+
+    return xs_read(xs, XBT_NULL, path, &len);
+}
+
+int plugin_domain_pci_wait(plugin *p, unsigned domid)
+{
+    _cleanup_free_ char *type = NULL, *num = NULL;
+    struct xs_handle *xs;
+    char path[128], state_path[128];
+    struct timespec t0, now;
+    bool told = false;
+    int r = 0, waits = 0;
+
+    snprintf(path, sizeof(path), "/libxl/%u/type", domid);
+    type = xs_get(p, path);
+    if (!type || strcmp(type, "pv") != 0)
+        return 0;
+    snprintf(path, sizeof(path), "/local/domain/0/backend/pci/%u/0/num_devs",
+             domid);
+    num = xs_get(p, path);
+    if (!num)
+        return 0;
+    snprintf(state_path, sizeof(state_path),
+             "/local/domain/0/backend/pci/%u/0/state", domid);
+
+    /* A connection of its own: its watch events go nowhere else. */
+    xs = xs_open(0);
+    if (!xs)
+        return plugin_fail(p, errno > 0 ? -errno : -ECONNREFUSED,
+                           "cannot connect to xenstored to wait for domain "
+                           "%u's PCI backend: %s", domid, strerror(errno));
+    if (!xs_watch(xs, state_path, "state") ||
+        !xs_watch(xs, "@releaseDomain", "release")) {
+        r = plugin_fail(p, errno > 0 ? -errno : -EIO, "cannot watch '%s': "
+                        "%s", state_path, strerror(errno));
+        goto out;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        _cleanup_free_ char *st = read_node(xs, state_path);
+        struct pollfd pfd = { .fd = xs_fileno(xs), .events = POLLIN };
+        long waited;
+        int n;
+
+        if (st && strcmp(st, XENBUS_CONNECTED) == 0)
+            break;
+        waits++;
+        if (!xs_is_domain_introduced(xs, domid)) {
+            r = plugin_fail(p, -ESRCH, "domain %u died while its PCI "
+                            "backend waited for the guest's pcifront",
+                            domid);
+            goto out;
+        }
+        if (!st) {
+            r = plugin_fail(p, -ENODEV, "domain %u's PCI backend "
+                            "vanished ('%s'): the domain is going away",
+                            domid, state_path);
+            goto out;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        waited = now.tv_sec - t0.tv_sec;
+        if (waited >= PCI_BACKEND_CEILING) {
+            r = plugin_fail(p, -ETIMEDOUT, "domain %u: the guest's pcifront "
+                            "did not connect in %d s (PCI backend state %s): "
+                            "load xen-pcifront in the guest, then plug the "
+                            "VIF again", domid, PCI_BACKEND_CEILING, st);
+            goto out;
+        }
+        if (!told && waited >= PCI_BACKEND_SLOW) {
+            plugin_log(p, LOG_NOTICE, "domain %u: waiting for the guest's "
+                       "pcifront to connect (PCI backend state %s) before "
+                       "its next PCI device", domid, st);
+            told = true;
+        }
+        n = poll(&pfd, 1, (int)(told ? PCI_BACKEND_CEILING - waited :
+                                PCI_BACKEND_SLOW - waited) * 1000);
+        if (n < 0 && errno != EINTR) {
+            r = plugin_fail(p, -errno, "poll on xenstored: %s",
+                            strerror(errno));
+            goto out;
+        }
+        if (n > 0) {
+            unsigned cnt;
+            char **ev = xs_read_watch(xs, &cnt);
+
+            free(ev);
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (waits)
+        plugin_log(p, LOG_NOTICE, "domain %u: the guest's pcifront "
+                   "connected its PCI backend after %.1f s of waiting",
+                   domid, (double)(now.tv_sec - t0.tv_sec) +
+                   (now.tv_nsec - t0.tv_nsec) / 1e9);
+out:
+    xs_close(xs);
+    return r;
 }

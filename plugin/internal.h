@@ -65,6 +65,12 @@ int plugin_domain_vm(plugin *p, unsigned domid, char ret[37]);
 int plugin_domain_exists(plugin *p, unsigned domid);
 /* 1 when the domain exists and belongs to @p vm. */
 int plugin_domain_is_vm(plugin *p, unsigned domid, const char *vm);
+/* Before a PCI device is added to a PV domain whose PCI backend exists:
+ * wait until the guest's pcifront has connected it (state 4), as libxl
+ * needs (it waits only 10 s).  0 at once for HVM domains and the first
+ * device; -ESRCH when the domain dies meanwhile, -ETIMEDOUT after 5
+ * minutes. */
+int plugin_domain_pci_wait(plugin *p, unsigned domid);
 /* The PCI addresses in a domain's PCI backend (what libxl attached);
  * a NULL-terminated list, empty when none. */
 int plugin_domain_pcis(plugin *p, unsigned domid, char ***ret);

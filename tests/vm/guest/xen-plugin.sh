@@ -140,37 +140,56 @@ tap_comment "xen-sriovd CPU ticks so far (utime stime):" \
     "$(cut -d' ' -f14,15 /proc/$sriovd/stat)"
 check "xl destroy nopt" xl destroy nopt
 
-# XenServer 5.6's other-config:pci: a VM without VIFs (known to xe by an
-# xl config in /etc/xen) gets VF 0 from its list at its domain's start.
-# (One device: a second one hot-plugged right after the first fails in
-# libxl until the booting domU's pcifront has connected: docs/plugin.md.)
-VM3=5a5a5a5a-0000-4000-8000-00000000c0e0
+# XenServer 5.6's other-config:pci beside an SR-IOV VIF: VM $VM2 (known
+# to xe by an xl config in /etc/xen) lists VF 1; at its PV domain's start
+# its VIF gets VF 0, then VF 1 is hot-plugged while the domU still boots:
+# libxl takes a second device only once the guest's pcifront has connected,
+# so xen-sriovd waits for the PCI backend's state 4 first.
+vf1=$(xen_vf "$pf" 1)
 mkdir -p /etc/xen
-printf 'name = "pci1"\nuuid = "%s"\n' "$VM3" >/etc/xen/pci1.cfg
-check "xe vm-param-set uuid=$VM3 other-config:pci=0/$vf" \
-    xe vm-param-set uuid="$VM3" other-config:pci="0/$vf"
+printf 'name = "pci1"\nuuid = "%s"\n' "$VM2" >/etc/xen/pci1.cfg
+check "xe vm-param-set uuid=$VM2 other-config:pci=0/$vf1" \
+    xe vm-param-set uuid="$VM2" other-config:pci="0/$vf1"
 listed() {
-    [ "$(xe vm-param-get uuid="$VM3" param-name=other-config \
-         param-key=pci)" = "0/$vf" ]
+    [ "$(xe vm-param-get uuid="$VM2" param-name=other-config \
+         param-key=pci)" = "0/$vf1" ]
 }
 check "xe vm-param-get shows it" listed
-check "xl create pci1 (uuid $VM3, passthrough=\"enabled\", no pci=[])" \
-    xen_create_vm pci1 "$VM3" "" 'passthrough = "enabled"' || {
+check "xl create pci1 (uuid $VM2, passthrough=\"enabled\", no pci=[])" \
+    xen_create_vm pci1 "$VM2" "xs_vfs=2" 'passthrough = "enabled"' || {
     daemon_log
     return 0
 }
-in_pci1() { xl pci-list pci1 | grep -q "$vf"; }
-check "xen-sriovd passed $vf through from other-config:pci (xl pci-list)" \
+in_pci1() {
+    xl pci-list pci1 >/tmp/pci1.list &&
+        grep -q "$vf" /tmp/pci1.list && grep -q "$vf1" /tmp/pci1.list
+}
+check "xen-sriovd passed $vf (VIF) and $vf1 (other-config:pci) through" \
     wait_for 1200 in_pci1 || daemon_log 60
+tap_comment "xl pci-list pci1: $(tr '\n' ';' </tmp/pci1.list 2>/dev/null)"
+vif2_vf() {
+    pci=$(xenstore-read $S/VIF/"$vif2"/reserved_pci) &&
+        [ "$(xenstore-read $S/PCI/"$pci"/pci_id)" = "$vf" ]
+}
+check "VM $VM2's VIF holds $vf, not the listed $vf1" vif2_vf
+grep 'pcifront connected\|waiting for the guest' /tmp/sriovd.log |
+    while IFS= read -r l; do tap_comment "  xen-sriovd: $l"; done
+check "no 'unable to add device' from libxl" \
+    sh -c "! grep -q 'unable to add device' /tmp/sriovd.log"
 pci1_done() { xen_domu_said pci1 DOMU-DONE; }
 check "the domU booted and ran its checks" wait_for 2400 pci1_done
 xen_domu_results pci1
 check "xl destroy pci1" xl destroy pci1
+released2() {
+    [ -z "$(xenstore-read $S/VIF/"$vif2"/reserved_pci)" ] &&
+        [ "$(xenstore-read $S/VIF/"$vif2"/currently_attached)" = false ]
+}
+check "xen-sriovd released VIF $vif2's VF" wait_for 600 released2
 check "xe vm-param-remove param-key=pci" \
-    xe vm-param-remove uuid="$VM3" param-name=other-config param-key=pci
+    xe vm-param-remove uuid="$VM2" param-name=other-config param-key=pci
 # The listed VF stays with pciback (as XAPI leaves it): give it back.
-check "xl pci-assignable-remove -r $vf" \
-    /usr/lib/xen-4.17/bin/xl pci-assignable-remove -r "$vf"
+check "xl pci-assignable-remove -r $vf1" \
+    /usr/lib/xen-4.17/bin/xl pci-assignable-remove -r "$vf1"
 rm -f /etc/xen/pci1.cfg
 
 check "xen-sriovd --reconcile finds nothing to do" \
