@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ops/ops.h"
 #include "tests/helpers/paths-walk.h"
@@ -447,6 +449,145 @@ START_TEST(test_plugin_vm_pci_passthrough)
 }
 END_TEST
 
+/*
+ * A PV domain whose PCI backend exists (a first device, added while the
+ * guest boots) takes its next device only once the guest's pcifront has
+ * connected the backend (state 4): libxl 4.17 waits 10 s, then fails.
+ * The plugin waits for it.  A child plays the guest once the VIF holds
+ * its VF (the start is then on its way to the attach): it goes through
+ * Reconfiguring and Reconfigured to Connected, or the domain dies.
+ */
+enum guest_act { GUEST_CONNECTS, GUEST_DIES };
+
+static pid_t guest_after_reservation(const char *vif, unsigned domid,
+                                     enum guest_act act)
+{
+    pid_t pid = fork();
+
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct xs_handle *xs = xs_open(0);
+        char path[160], *v;
+        unsigned len, n;
+        int ok = 0;
+
+        snprintf(path, sizeof(path), "/tool/xen-sriov/VIF/%s/reserved_pci",
+                 vif);
+        if (!xs || !xs_watch(xs, path, "r"))
+            _exit(2);
+        for (;;) {
+            v = xs_read(xs, XBT_NULL, path, &len);
+            ok = v && *v;
+            free(v);
+            if (ok)
+                break;
+            free(xs_read_watch(xs, &n));
+        }
+        snprintf(path, sizeof(path),
+                 "/local/domain/0/backend/pci/%u/0/state", domid);
+        if (act == GUEST_CONNECTS) {
+            ok = xs_write(xs, XBT_NULL, path, "7", 1) &&
+                 xs_write(xs, XBT_NULL, path, "8", 1) &&
+                 xs_write(xs, XBT_NULL, path, "4", 1);
+        } else {
+            /* xenstored forgets it; libxl removes its nodes later. */
+            char tok[16], *s;
+
+            snprintf(tok, sizeof(tok), " %u", domid);
+            if ((s = strstr(pt_domains, tok)))
+                memmove(s, s + strlen(tok), strlen(s + strlen(tok)) + 1);
+            ok = xs_harness_set_domains(xs_harness_current(),
+                                        pt_domains) == 0 &&
+                 xs_release_domain(xs, domid);
+        }
+        xs_close(xs);
+        _exit(ok ? 0 : 3);
+    }
+    return pid;
+}
+
+static void guest_done(pid_t pid)
+{
+    int st;
+
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+/* domain @p domid of type @p type, with a first device in its backend. */
+static void domain_with_backend(unsigned domid, const char *type)
+{
+    char path[128];
+
+    pt_domain_new(domid, VM1);
+    snprintf(path, sizeof(path), "/libxl/%u/type", domid);
+    ck_assert(xs_write(pt_xs, XBT_NULL, path, type, strlen(type)));
+    pt_domain_add_pci(domid, "0000:3b:02.3");
+    snprintf(path, sizeof(path), "/local/domain/0/backend/pci/%u/0/state",
+             domid);
+    ck_assert(xs_write(pt_xs, XBT_NULL, path, "1", 1));
+}
+
+START_TEST(test_plugin_pv_waits_for_pcifront)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char a[37];
+    pid_t g;
+
+    pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
+    domain_with_backend(5, "pv");
+    g = guest_after_reservation(a, 5, GUEST_CONNECTS);
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), 1);
+    guest_done(g);
+    ck_assert_str_eq(held(a), "0000:3b:02.0");
+    ck_assert_str_eq(pt_field("VIF", a, SF_currently_attached), "true");
+    pt_domain_destroy(5);
+    ck_assert_int_eq(ops_plugin_domain_release(pl, 5, &err), 1);
+    ck_assert(!xapi_error_is_set(&err));
+}
+END_TEST
+
+START_TEST(test_plugin_pv_dies_before_pcifront)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char a[37], *s;
+    pid_t g;
+
+    pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
+    domain_with_backend(5, "pv");
+    g = guest_after_reservation(a, 5, GUEST_DIES);
+    ck_assert_int_lt(ops_plugin_domain_start(pl, 5, &err), 0);
+    guest_done(g);
+    ck_assert_msg(strstr(plugin_last_error(pl), "domain 5 died") ||
+                  strstr(plugin_last_error(pl), "vanished"), "%s",
+                  plugin_last_error(pl));
+    /* Rolled back: the VF is free again. */
+    ck_assert_str_eq(held(a), "");
+    ck_assert_str_eq(pt_field("PCI", net.vf[0], SF_reserved_by), "");
+    if ((s = strstr(pt_domains, " 5")))
+        memmove(s, s + 2, strlen(s + 2) + 1);
+    pt_set_domains();
+    ck_assert(xs_rm(pt_xs, XBT_NULL, "/local/domain/5"));
+    ck_assert(xs_rm(pt_xs, XBT_NULL, "/local/domain/0/backend/pci/5"));
+    xapi_error_clear(&err);
+}
+END_TEST
+
+/* HVM: no pcifront, libxl does not wait; neither does the plugin. */
+START_TEST(test_plugin_hvm_does_not_wait)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    char a[37];
+
+    pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
+    domain_with_backend(5, "hvm");
+    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), 1);
+    ck_assert_str_eq(held(a), "0000:3b:02.0");
+    pt_domain_destroy(5);
+    ck_assert_int_eq(ops_plugin_domain_release(pl, 5, &err), 1);
+}
+END_TEST
+
 static Suite *plugin_suite(void)
 {
     Suite *s = suite_create("plugin-reserve");
@@ -465,6 +606,9 @@ static Suite *plugin_suite(void)
     tcase_add_test(tc, test_plugin_reconcile);
     tcase_add_test(tc, test_plugin_reconcile_finishes_interrupted_start);
     tcase_add_test(tc, test_plugin_plug_unplug);
+    tcase_add_test(tc, test_plugin_pv_waits_for_pcifront);
+    tcase_add_test(tc, test_plugin_pv_dies_before_pcifront);
+    tcase_add_test(tc, test_plugin_hvm_does_not_wait);
     suite_add_tcase(s, tc);
     return s;
 }
