@@ -144,7 +144,8 @@ check "xl destroy nopt" xl destroy nopt
 # to xe by an xl config in /etc/xen) lists VF 1; at its PV domain's start
 # its VIF gets VF 0, then VF 1 is hot-plugged while the domU still boots:
 # libxl takes a second device only once the guest's pcifront has connected,
-# so xen-sriovd waits for the PCI backend's state 4 first.
+# so xen-sriovd waits for the PCI backend's state 4 first.  The domU loads
+# xen-pcifront 15 s late: longer than libxl's own 10 s wait.
 vf1=$(xen_vf "$pf" 1)
 mkdir -p /etc/xen
 printf 'name = "pci1"\nuuid = "%s"\n' "$VM2" >/etc/xen/pci1.cfg
@@ -156,7 +157,8 @@ listed() {
 }
 check "xe vm-param-get shows it" listed
 check "xl create pci1 (uuid $VM2, passthrough=\"enabled\", no pci=[])" \
-    xen_create_vm pci1 "$VM2" "xs_vfs=2" 'passthrough = "enabled"' || {
+    xen_create_vm pci1 "$VM2" "xs_vfs=2 xs_pcifront_late=15" \
+        'passthrough = "enabled"' || {
     daemon_log
     return 0
 }
@@ -174,6 +176,8 @@ vif2_vf() {
 check "VM $VM2's VIF holds $vf, not the listed $vf1" vif2_vf
 grep 'pcifront connected\|waiting for the guest' /tmp/sriovd.log |
     while IFS= read -r l; do tap_comment "  xen-sriovd: $l"; done
+check "xen-sriovd waited for the guest's pcifront before $vf1" \
+    grep -q "pcifront connected its PCI backend after" /tmp/sriovd.log
 check "no 'unable to add device' from libxl" \
     sh -c "! grep -q 'unable to add device' /tmp/sriovd.log"
 pci1_done() { xen_domu_said pci1 DOMU-DONE; }
