@@ -256,8 +256,9 @@ int plugin_domain_pci_wait(plugin *p, unsigned domid)
         if (waited >= PCI_BACKEND_CEILING) {
             r = plugin_fail(p, -ETIMEDOUT, "domain %u: the guest's pcifront "
                             "did not connect in %d s (PCI backend state %s): "
-                            "load xen-pcifront in the guest, then plug the "
-                            "VIF again", domid, PCI_BACKEND_CEILING, st);
+                            "load xen-pcifront in the guest, then xe "
+                            "vif-plug the VIF (or restart the VM)", domid,
+                            PCI_BACKEND_CEILING, st);
             goto out;
         }
         if (!told && waited >= PCI_BACKEND_SLOW) {

@@ -156,21 +156,30 @@ static inline void pt_domain_new(unsigned domid, const char *vm)
     ck_assert(xs_introduce_domain(pt_xs, domid, 1, 1));
 }
 
+/* Take a domain off the harness's list of running domains (0 or
+ * negative errno; no assertion: usable in a forked child). */
+static inline int pt_domains_drop(unsigned domid)
+{
+    char tok[16];
+    char *s;
+
+    snprintf(tok, sizeof(tok), " %u", domid);
+    if ((s = strstr(pt_domains, tok)))
+        memmove(s, s + strlen(tok), strlen(s + strlen(tok)) + 1);
+    return xs_harness_set_domains(xs_harness_current(), pt_domains);
+}
+
 /* The domain dies: xenstored releases it, libxl removes its nodes. */
 static inline void pt_domain_destroy(unsigned domid)
 {
-    char path[128], tok[16];
-    char *s;
+    char path[128];
 
     ck_assert(xs_release_domain(pt_xs, domid));
     snprintf(path, sizeof(path), "/local/domain/%u", domid);
     xs_rm(pt_xs, XBT_NULL, path);
     snprintf(path, sizeof(path), "/local/domain/0/backend/pci/%u", domid);
     xs_rm(pt_xs, XBT_NULL, path);
-    snprintf(tok, sizeof(tok), " %u", domid);
-    if ((s = strstr(pt_domains, tok)))
-        memmove(s, s + strlen(tok), strlen(s + strlen(tok)) + 1);
-    pt_set_domains();
+    ck_assert_int_eq(pt_domains_drop(domid), 0);
 }
 
 /* A PCI device in a domain's backend, as libxl_device_pci_add writes it

@@ -491,13 +491,7 @@ static pid_t guest_after_reservation(const char *vif, unsigned domid,
                  xs_write(xs, XBT_NULL, path, "4", 1);
         } else {
             /* xenstored forgets it; libxl removes its nodes later. */
-            char tok[16], *s;
-
-            snprintf(tok, sizeof(tok), " %u", domid);
-            if ((s = strstr(pt_domains, tok)))
-                memmove(s, s + strlen(tok), strlen(s + strlen(tok)) + 1);
-            ok = xs_harness_set_domains(xs_harness_current(),
-                                        pt_domains) == 0 &&
+            ok = pt_domains_drop(domid) == 0 &&
                  xs_release_domain(xs, domid);
         }
         xs_close(xs);
@@ -550,7 +544,7 @@ END_TEST
 START_TEST(test_plugin_pv_dies_before_pcifront)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
-    char a[37], *s;
+    char a[37];
     pid_t g;
 
     pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
@@ -564,9 +558,7 @@ START_TEST(test_plugin_pv_dies_before_pcifront)
     /* Rolled back: the VF is free again. */
     ck_assert_str_eq(held(a), "");
     ck_assert_str_eq(pt_field("PCI", net.vf[0], SF_reserved_by), "");
-    if ((s = strstr(pt_domains, " 5")))
-        memmove(s, s + 2, strlen(s + 2) + 1);
-    pt_set_domains();
+    ck_assert_int_eq(pt_domains_drop(5), 0);
     ck_assert(xs_rm(pt_xs, XBT_NULL, "/local/domain/5"));
     ck_assert(xs_rm(pt_xs, XBT_NULL, "/local/domain/0/backend/pci/5"));
     xapi_error_clear(&err);
