@@ -522,17 +522,28 @@ static void domain_with_backend(unsigned domid, const char *type)
     ck_assert(xs_write(pt_xs, XBT_NULL, path, "1", 1));
 }
 
+/* A VIF of VM1 on PV domain 5 (a first device in its backend), started
+ * while a child plays the guest; the start's result. */
+static int start_pv(enum guest_act act, char vif[37],
+                    struct xapi_error *err)
+{
+    pid_t g;
+    int r;
+
+    pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", vif);
+    domain_with_backend(5, "pv");
+    g = guest_after_reservation(vif, 5, act);
+    r = ops_plugin_domain_start(pl, 5, err);
+    guest_done(g);
+    return r;
+}
+
 START_TEST(test_plugin_pv_waits_for_pcifront)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
     char a[37];
-    pid_t g;
 
-    pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
-    domain_with_backend(5, "pv");
-    g = guest_after_reservation(a, 5, GUEST_CONNECTS);
-    ck_assert_int_eq(ops_plugin_domain_start(pl, 5, &err), 1);
-    guest_done(g);
+    ck_assert_int_eq(start_pv(GUEST_CONNECTS, a, &err), 1);
     ck_assert_str_eq(held(a), "0000:3b:02.0");
     ck_assert_str_eq(pt_field("VIF", a, SF_currently_attached), "true");
     pt_domain_destroy(5);
@@ -545,13 +556,8 @@ START_TEST(test_plugin_pv_dies_before_pcifront)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
     char a[37];
-    pid_t g;
 
-    pt_vif(VM1, net.network, "0", "02:00:00:00:00:01", a);
-    domain_with_backend(5, "pv");
-    g = guest_after_reservation(a, 5, GUEST_DIES);
-    ck_assert_int_lt(ops_plugin_domain_start(pl, 5, &err), 0);
-    guest_done(g);
+    ck_assert_int_lt(start_pv(GUEST_DIES, a, &err), 0);
     ck_assert_msg(strstr(plugin_last_error(pl), "domain 5 died") ||
                   strstr(plugin_last_error(pl), "vanished"), "%s",
                   plugin_last_error(pl));
