@@ -25,11 +25,16 @@ static bool uuid_valid(const char *s)
 }
 
 /* One node, or NULL with errno (ENOENT when missing). */
-static char *xs_get(plugin *p, const char *path)
+static char *read_node(struct xs_handle *xs, const char *path)
 {
     unsigned len;
 
-    return xs_read(p->xs, XBT_NULL, path, &len);
+    return xs_read(xs, XBT_NULL, path, &len);
+}
+
+static char *xs_get(plugin *p, const char *path)
+{
+    return read_node(p->xs, path);
 }
 
 int plugin_domain_vm(plugin *p, unsigned domid, char ret[37])
@@ -188,13 +193,6 @@ long plugin_domain_holding(plugin *p, const char *bdf, char **ret_name)
 #define PCI_BACKEND_CEILING 300         /* s */
 #define PCI_BACKEND_SLOW 10             /* s: say why the start waits */
 #define XENBUS_CONNECTED "4"
-
-static char *read_node(struct xs_handle *xs, const char *path)
-{
-    unsigned len;
-
-    return xs_read(xs, XBT_NULL, path, &len);
-}
 
 int plugin_domain_pci_wait(plugin *p, unsigned domid)
 {
