@@ -305,6 +305,7 @@ int xapi_daemon_run(const struct xapi_daemon_options *o,
     sigemptyset(&mask);
     sigaddset(&mask, SIGTERM);
     sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &mask, NULL);
     signal(SIGPIPE, SIG_IGN);
     xmlInitParser();
@@ -339,9 +340,21 @@ int xapi_daemon_run(const struct xapi_daemon_options *o,
              cfg.users_file ? cfg.users_file
                             : cfg.pam_service ? cfg.pam_service
                                               : "xen-sriov");
-    do
+    /*
+     * SIGHUP (a closed terminal, a logrotate "kill -HUP") does not stop
+     * the server: nothing is cached that a reload would refresh (the users
+     * file and PAM are read at each login), so it is logged and ignored.
+     */
+    for (;;) {
         r = sigwait(&mask, &sig);
-    while (r == EINTR);
+        if (r == EINTR)
+            continue;
+        if (sig != SIGHUP)
+            break;
+        xapi_log(&cfg.log, LOG_NOTICE, "SIGHUP: nothing to reload (the "
+                 "users file and PAM are read at each login); still "
+                 "serving");
+    }
     xapi_log(&cfg.log, LOG_NOTICE, "stopping on signal %d", sig);
     r = 0;
 out:

@@ -29,6 +29,7 @@ static void usage(FILE *f)
 "Options:\n"
 "  --root DIR         host root (default: $SRIOV_ROOT, else /)\n"
 "  -h, --help         this help\n"
+"  --version          the program's and the schema's versions\n"
 "xenstored is found as libxenstore finds it ($XENSTORED_PATH).\n",
             SCHEMA_VERSION);
 }
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
         { "root", required_argument, NULL, 'r' },
         { "replace", no_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
         { 0 },
     };
     struct store_opts o = { .root = secure_getenv("SRIOV_ROOT") };
@@ -64,6 +66,10 @@ int main(int argc, char **argv)
             break;
         case 'h':
             usage(stdout);
+            return 0;
+        case 'V':
+            printf("xen-sriov-store " PACKAGE_VERSION " (schema version "
+                   "%d)\n", SCHEMA_VERSION);
             return 0;
         default:
             fprintf(stderr, "Run 'xen-sriov-store --help' for usage.\n");

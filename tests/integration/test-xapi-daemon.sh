@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # xen-sriov-api as a program: bad command lines give one line saying what
 # to do; the socket goes under $SRIOV_ROOT, mode 0600; a second server on
-# the same socket is refused; a stale socket is replaced; SIGTERM stops it
-# and removes the socket.
+# the same socket is refused; a stale socket is replaced; SIGHUP is logged
+# and does not stop it; SIGTERM stops it and removes the socket.
 set -eu
 : "${top_builddir:?}"
 api="$top_builddir/api/xen-sriov-api"
@@ -57,6 +57,11 @@ wait_for "listening on $sock" "$tmp/log1"
 [ "$(stat -c %a "$sock")" = 600 ] || fail "socket mode $(stat -c %a "$sock")"
 
 expect_error "another server listens" --users "$tmp/users"
+
+kill -HUP "$pid"
+wait_for "SIGHUP: nothing to reload" "$tmp/log1"
+kill -0 "$pid" 2>/dev/null || fail "SIGHUP stopped the server"
+[ -S "$sock" ] || fail "socket gone after SIGHUP"
 
 kill "$pid"; wait "$pid" || fail "exit status $? after SIGTERM"
 pid=

@@ -33,6 +33,10 @@ export SRIOV_ROOT="$root" tool
     [ "$("$tool" migrate)" = "schema version 4: nothing to do" ] || fail migrate
 '
 
+case $("$tool" --version) in
+"xen-sriov-store "?*" (schema version "[1-9]*")") ;;
+*) fail "--version: $("$tool" --version)" ;;
+esac
 st=0; out=$("$tool" frobnicate 2>&1) || st=$?
 [ $st -eq 2 ] || fail "unknown command gave $st"
 case $out in *"unknown command"*) ;; *) fail "unclear: $out" ;; esac
