@@ -81,7 +81,8 @@ static bool start(plugin *p, unsigned domid)
     if (r < 0)
         log_error(p, "VF attach", domid, &err);
     else if (r > 0)
-        sriovd_log(LOG_NOTICE, "domain %u: %d VF%s attached", domid, r,
+        /* VFs of SR-IOV VIFs and devices of other-config:pci alike. */
+        sriovd_log(LOG_NOTICE, "domain %u: %d device%s attached", domid, r,
                    r == 1 ? "" : "s");
     xapi_error_clear(&err);
     return false;
