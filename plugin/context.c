@@ -174,6 +174,7 @@ int plugin_new(plugin **ret, const struct plugin_opts *opts, char *errbuf,
         return new_fail(errbuf, errlen, -ENOMEM, "out of memory");
     if (opts)
         p->opts = *opts;
+    p->cancel_fd = -1;
     p->root = strdup(p->opts.root && strcmp(p->opts.root, "/") ?
                      p->opts.root : "");
     if (!p->root) {
@@ -215,6 +216,11 @@ int plugin_new(plugin **ret, const struct plugin_opts *opts, char *errbuf,
 fail:
     plugin_free(p);
     return r;
+}
+
+void plugin_set_cancel_fd(plugin *p, int fd)
+{
+    p->cancel_fd = fd;
 }
 
 plugin *plugin_free(plugin *p)

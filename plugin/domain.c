@@ -230,7 +230,10 @@ int plugin_domain_pci_wait(plugin *p, unsigned domid)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         _cleanup_free_ char *st = read_node(xs, state_path);
-        struct pollfd pfd = { .fd = xs_fileno(xs), .events = POLLIN };
+        struct pollfd pfd[2] = {
+            { .fd = xs_fileno(xs), .events = POLLIN },
+            { .fd = p->cancel_fd, .events = POLLIN },
+        };
         long waited;
         int n;
 
@@ -265,14 +268,22 @@ int plugin_domain_pci_wait(plugin *p, unsigned domid)
                        "its next PCI device", domid, st);
             told = true;
         }
-        n = poll(&pfd, 1, (int)(told ? PCI_BACKEND_CEILING - waited :
-                                PCI_BACKEND_SLOW - waited) * 1000);
+        n = poll(pfd, p->cancel_fd >= 0 ? 2 : 1,
+                 (int)(told ? PCI_BACKEND_CEILING - waited :
+                       PCI_BACKEND_SLOW - waited) * 1000);
         if (n < 0 && errno != EINTR) {
             r = plugin_fail(p, -errno, "poll on xenstored: %s",
                             strerror(errno));
             goto out;
         }
-        if (n > 0) {
+        if (n > 0 && pfd[1].revents) {
+            r = plugin_fail(p, -ECANCELED, "domain %u: the wait for the "
+                            "guest's pcifront was cancelled (xen-sriovd "
+                            "stopping); xen-sriovd attaches the rest "
+                            "when it starts again", domid);
+            goto out;
+        }
+        if (n > 0 && pfd[0].revents) {
             unsigned cnt;
             char **ev = xs_read_watch(xs, &cnt);
 

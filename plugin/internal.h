@@ -36,6 +36,7 @@ struct plugin {
     struct plugin_failure failure;  /* plugin_last_failure() */
     struct plugin_vfmap vfmap[4];   /* vfs.c's cache, a few PFs */
     unsigned vfmap_next;
+    int cancel_fd;                  /* plugin_set_cancel_fd(), -1 */
 };
 
 /* Drop vfs.c's cache. */

@@ -116,6 +116,15 @@ int plugin_new(plugin **ret, const struct plugin_opts *opts, char *errbuf,
 /* Close everything.  Accepts NULL; returns NULL. */
 plugin *plugin_free(plugin *p);
 
+/*
+ * A file descriptor that becomes readable when the caller wants a long
+ * wait given up (xen-sriovd stopping): the wait for a PV guest's pcifront
+ * (plugin_domain_start) then fails with -ECANCELED and the start is
+ * rolled back.  -1 (the default) for none.  The plugin does not read or
+ * close it.
+ */
+void plugin_set_cancel_fd(plugin *p, int fd);
+
 /* The one-line message of the last failure ("" if none). */
 const char *plugin_last_error(const plugin *p);
 

@@ -3,7 +3,7 @@
  * dead domains held and serves running ones, then follows domains
  * introduced and released (as libxl and xenstored announce them), serves
  * XenAPI on its socket, runs once per host, stops on SIGTERM; and its
- * one-shot commands. */
+ * one-shot commands; a start waiting for a slow guest holds up no other. */
 #include <check.h>
 #include <errno.h>
 #include <signal.h>
@@ -129,6 +129,91 @@ static int stop(pid_t pid)
     return WEXITSTATUS(status);
 }
 
+/* Wait (at most 120 s) until the VIF has @p want reserved, attached or
+ * not; a wait past 5 s is printed. */
+static void wait_reserved(const char *vif, const char *want)
+{
+    double start = mono();
+
+    while (mono() < start + 120) {
+        if (strcmp(vf_of(vif), want) == 0) {
+            if (mono() - start > 5)
+                printf("# slow: VIF %s took %.1f s to reserve '%s'\n", vif,
+                       mono() - start, want);
+            return;
+        }
+        usleep(25000);
+    }
+    ck_abort_msg("VIF %s holds '%s', not '%s'", vif, vf_of(vif), want);
+}
+
+/* A PV domain as libxl 4.17 starts one with a device in its config: the
+ * PCI backend is there, waiting for the guest's pcifront (state 1). */
+static void pv_domain_booting(unsigned domid, const char *vm)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/libxl/%u/type", domid);
+    ck_assert(xs_write(pt_xs, XBT_NULL, path, "pv", 2));
+    pt_domain_add_pci(domid, "0000:3b:02.3");
+    snprintf(path, sizeof(path), "/local/domain/0/backend/pci/%u/0/state",
+             domid);
+    ck_assert(xs_write(pt_xs, XBT_NULL, path, "1", 1));
+    pt_domain_new(domid, vm);
+}
+
+static bool log_has(const char *text)
+{
+    char buf[65536];
+    FILE *f = fopen(logpath, "r");
+    size_t n;
+
+    ck_assert_ptr_nonnull(f);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return strstr(buf, text) != NULL;
+}
+
+/*
+ * A start that waits for a slow guest (its pcifront, up to 5 minutes)
+ * holds up no other domain: each start runs on its own.  A stop does not
+ * wait for the guest: the waiting start gives up and is rolled back.
+ */
+START_TEST(test_daemon_slow_guest_blocks_nobody)
+{
+    static const char *const args[] = { "--foreground", "--dry-run",
+                                        "--no-api", NULL };
+    char path[128];
+    pid_t pid;
+
+    pid = spawn(args);
+    /* Domain 5 (VM1) reserves a VF, then waits for its guest. */
+    pv_domain_booting(5, VM1);
+    wait_reserved(vif1, "0000:3b:02.0");
+    ck_assert_str_eq(pt_field("VIF", vif1, SF_currently_attached), "false");
+    /* Domain 6 (VM3) starts meanwhile and gets its VF. */
+    pt_domain_new(6, VM3);
+    wait_vf(vif3, "0000:3b:02.1");
+    ck_assert_str_eq(pt_field("VIF", vif1, SF_currently_attached), "false");
+    /* The guest's pcifront connects: domain 5's start ends. */
+    snprintf(path, sizeof(path), "/local/domain/0/backend/pci/5/0/state");
+    ck_assert(xs_write(pt_xs, XBT_NULL, path, "4", 1));
+    wait_vf(vif1, "0000:3b:02.0");
+
+    /* Domain 7 (VM2) waits for its guest when the daemon is told to stop:
+     * it stops at once, and the VF waits in the store for its next run. */
+    pv_domain_booting(7, VM2);
+    wait_reserved(vif2, "0000:3b:02.2");
+    ck_assert_int_eq(stop(pid), 0);
+    ck_assert_str_eq(vf_of(vif2), "");
+    ck_assert_msg(log_has("pcifront was cancelled"), "no cancel line");
+    pt_domain_destroy(7);
+    pt_domain_destroy(6);
+    pt_domain_destroy(5);
+}
+END_TEST
+
 START_TEST(test_daemon_follows_domains)
 {
     static const char *const args[] = { "--foreground", "--dry-run",
@@ -248,6 +333,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_daemon_follows_domains);
     tcase_add_test(tc, test_oneshot_reconcile);
+    tcase_add_test(tc, test_daemon_slow_guest_blocks_nobody);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
