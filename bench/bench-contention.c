@@ -23,13 +23,17 @@
  *
  *    BENCH_FILL=load fills by loading a snapshot of that store instead
  *    (pipelined writes outside transactions), which the C xenstored 4.17
- *    takes faster at 10,000.
+ *    takes faster at 10,000.  BENCH_PERF=PREFIX records where xenstored
+ *    spends its CPU during each size's commands: `perf record -g -p
+ *    <xenstored>` into PREFIX-N-network-create.data (and vif-create), to
+ *    read with `perf report -i`.
  *
  * It prints figures only: nothing here asserts a speed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,6 +448,45 @@ static void contention(store *st, const int *writers, int n_writers,
     }
 }
 
+/*
+ * BENCH_PERF=PREFIX: `perf record` on xenstored into PREFIX-size-what.data
+ * until perf_stop(); 0 when not asked (or perf cannot be run).
+ */
+static pid_t perf_start(int size, const char *what)
+{
+    const char *prefix = getenv("BENCH_PERF");
+    char out[512], pid[16];
+    pid_t c;
+
+    if (!prefix || !*prefix)
+        return 0;
+    snprintf(out, sizeof(out), "%s-%d-%s.data", prefix, size, what);
+    snprintf(pid, sizeof(pid), "%d", (int)xs_harness_pid(harness));
+    c = fork();
+    if (c == 0) {
+        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+        if (null >= 0)
+            dup2(null, STDOUT_FILENO);
+        execlp("perf", "perf", "record", "-q", "-g", "-p", pid, "-o", out,
+               (char *)NULL);
+        fprintf(stderr, "bench-contention: BENCH_PERF: cannot run perf: %s; "
+                "install linux-perf or unset BENCH_PERF\n", strerror(errno));
+        _exit(127);
+    }
+    /* perf attaches after its start: a moment, not an event we can see. */
+    usleep(300000);
+    return c > 0 ? c : 0;
+}
+
+static void perf_stop(pid_t c)
+{
+    if (c <= 0)
+        return;
+    kill(c, SIGINT);
+    waitpid(c, NULL, 0);
+}
+
 /* RUNS commands of kind k one after another: median wall, xenstored CPU
  * per command, requests per command. */
 static void cost(enum kind k, int runs, const char *net, int size, int idx)
@@ -452,10 +495,12 @@ static void cost(enum kind k, int runs, const char *net, int size, int idx)
     double *lat = calloc((size_t)runs, sizeof(double));
     unsigned long long req = 0;
     double cpu0, cpu;
+    pid_t perf;
     int p[2];
 
     if (!lat || pipe2(p, O_CLOEXEC) < 0)
         die("cost", "out of memory or pipes");
+    perf = perf_start(size, names[k]);
     cpu0 = xenstored_cpu();
     for (int i = 0; i < runs; i++) {
         struct result res = { .status = 1 };
@@ -470,6 +515,7 @@ static void cost(enum kind k, int runs, const char *net, int size, int idx)
         req += res.requests;
     }
     cpu = xenstored_cpu() - cpu0;
+    perf_stop(perf);
     close(p[0]);
     close(p[1]);
     printf("  %7d  %-15s %10.2f %14.2f %10llu\n", size, names[k],

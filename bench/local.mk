@@ -82,7 +82,8 @@ bench-xe: all
 # or `make bench-contention` (BENCH_CONTENTION_FLAGS: SIZES WRITERS
 # COMMANDS RUNS; BENCH_FILL=load fills by loading a snapshot, which the C
 # xenstored takes to 10,000 in minutes; XS_HARNESS_XENSTORED=oxenstored
-# runs it on oxenstored).
+# runs it on oxenstored; BENCH_PERF=PREFIX records xenstored with `perf
+# record` during each size's commands, into PREFIX-N-command.data).
 noinst_PROGRAMS += bench/bench-contention
 bench_bench_contention_SOURCES = bench/bench-contention.c bench/bench-common.h
 bench_bench_contention_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
