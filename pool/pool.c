@@ -20,14 +20,18 @@
 /* etcd's default --max-txn-ops is 128; leave room for the compares. */
 #define TXN_OPS 100
 /* etcd's default --max-request-bytes is 1.5 MiB per request: a
- * transaction carries at most this much of keys and values (one record
- * larger than that goes alone, and etcd may refuse it: -E2BIG). */
+ * transaction carries at most this much of keys and values at first (one
+ * record larger than that goes alone, and etcd may refuse it: -E2BIG),
+ * halved down to TXN_BYTES_MIN while etcd refuses (members started with
+ * a smaller limit). */
 #define TXN_BYTES (1024 * 1024)
+#define TXN_BYTES_MIN (16 * 1024)
 #define RETRIES 16
 
 struct pool {
     struct pool_conf conf;      /* owned copy */
     etcd *e;
+    size_t txn_bytes;           /* TXN_BYTES, or less (mirror_once) */
     pool_capacity_fn capacity;  /* pool_set_capacity() */
     void *capacity_userdata;
     char error[640];
@@ -108,6 +112,8 @@ int pool_open_conf(pool **ret, const struct pool_conf *c, char *errbuf,
     pool *p = calloc(1, sizeof(*p));
     int r;
 
+    if (p)
+        p->txn_bytes = TXN_BYTES;
     if (!p || copy_conf(&p->conf, c) < 0) {
         snprintf(errbuf, errbuf_size, "out of memory");
         pool_close(p);
@@ -578,7 +584,7 @@ static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
                 continue;
             /* Within etcd's request limit: a large record starts a
              * transaction of its own. */
-            if (etcd_txn_ops(t) && bytes + size > TXN_BYTES)
+            if (etcd_txn_ops(t) && bytes + size > p->txn_bytes)
                 break;
             bytes += size;
             puts++;
@@ -607,6 +613,13 @@ static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
                            strlen(w[put_at].value), etcd_last_error(p->e));
                 *changed -= 1;
                 r = 0;
+            } else if (r == -E2BIG && p->txn_bytes > TXN_BYTES_MIN) {
+                /* Several records over etcd's limit: smaller
+                 * transactions, from a fresh read. */
+                p->txn_bytes /= 2;
+                *changed -= (int)etcd_txn_ops(t);
+                r = 0;
+                ok = 0;
             } else if (r < 0) {
                 r = etcd_fail(p, r);
             } else {

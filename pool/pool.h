@@ -108,7 +108,8 @@ int pool_sriov_capacity(pool *p, const char *uuid, int64_t *ret);
 /*
  * Mirror this host's objects into etcd: what changed is written, what is
  * gone deleted, in transactions that compare each key's mod_revision
- * (retried on a conflict), at most TXN_BYTES (1 MiB) per transaction.
+ * (retried on a conflict), at most 1 MiB per transaction (less while etcd
+ * refuses that).
  * @return the number of keys written or deleted; -EPROTO if the pool's
  *         schema version is not ours; -E2BIG when a record is larger
  *         than etcd takes in one request (the others are mirrored)
