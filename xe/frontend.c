@@ -100,14 +100,17 @@ int xe_frontend_sriov_capacity(struct xe_frontend *fe, const char *uuid,
         return r;
     r = store_get(ops->st, "network_sriov", uuid, &rec);
     store_record_free(rec);
-    if (r == -ENOENT && xe_frontend_pool(fe, &p, err) > 0) {
+    if (r == -ENOENT) {
+        r = xe_frontend_pool(fe, &p, err);
+        if (r < 0)
+            return r;
         /* Another host's: its own figure, from its mirror. */
-        r = pool_sriov_capacity(p, uuid, ret);
-        if (r < 0 && r != -ENOENT)
-            return xapi_error_set(err, r, XE_ERR_FAILURE,
-                                  pool_last_error(p), NULL);
+        r = r > 0 ? pool_sriov_capacity(p, uuid, ret) : -ENOENT;
         if (r >= 0)
             return r;
+        if (r != -ENOENT)
+            return xapi_error_set(err, r, XE_ERR_FAILURE,
+                                  pool_last_error(p), NULL);
     }
     return ops_network_sriov_remaining_capacity(ops, uuid, ret, err);
 }
