@@ -90,7 +90,9 @@ static int serve(struct mirror *m, const char *request, char **answer)
     const char *root = m->o->plugin.root;
     int r;
 
-    if (strstr(request, "\"method\""))
+    /* xe's is {"argv": [...]} (xe/forward.c); a XenAPI call's is a
+     * JSON-RPC request. */
+    if (strncmp(request, "{\"argv\":", 8) != 0)
         return serve_xenapi(m, request, answer);
     r = sriov_ctx_new(&ctx);
     if (r >= 0 && root && *root)

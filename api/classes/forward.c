@@ -105,6 +105,10 @@ static int take_reply(const char *owner, const char *answer, struct xv **ret,
         return -EREMOTEIO;
     }
     res = xv_struct_get(rep, "result");
+    if (!res)
+        return xapi_error_internal(err, -EREMOTEIO, "host %s could not run "
+                                   "the call: its xen-sriovd's log says why",
+                                   owner);
     *ret = xv_copy(res);
     return *ret ? 1 : xapi_error_internal(err, -ENOMEM, "out of memory");
 }
@@ -130,7 +134,7 @@ int xstore__forward(struct xapi_store *xs, const struct xapi_call *call,
     id = xv_new_int(1);
     for (size_t i = 0; params && i < n; i++)
         if (xv_array_append(params, xv_copy(args[i])) < 0)
-            params = NULL;
+            params = xv_free(params);
     if (!params || !id || jsonrpc_format_request(1, id, call->method, params,
                                                  &req, &len) < 0)
         return xapi_error_internal(err, -ENOMEM, "out of memory");
@@ -178,10 +182,10 @@ int xapi_store_serve_call(struct xapi_store *xs, const char *request,
     /* The session first, as the dispatcher wants it. */
     params = xv_new_array();
     if (params && xv_array_append(params, xv_new_string(FORWARDED_SESSION)) < 0)
-        params = NULL;
+        params = xv_free(params);
     for (size_t i = 0; params && i < q.params->a.n; i++)
         if (xv_array_append(params, xv_copy(q.params->a.items[i])) < 0)
-            params = NULL;
+            params = xv_free(params);
     if (!params) {
         jsonrpc_request_dispose(&q);
         return -ENOMEM;

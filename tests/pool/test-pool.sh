@@ -172,7 +172,7 @@ xapi() { python3 "$top_srcdir/tests/pool/xenapi-pool.py" "$url" "$@"; }
 pifs1=$(on 1 pif-list host-uuid="$u1" --minimal)
 pif1=${pifs1%%,*}
 net1=$(on 1 network-create name-label=sriov1)
-pif3b=$(on 3 pif-list host-uuid="$u3" --minimal | tr ',' '\n' | grep -v "$pif3" | head -n 1)
+pif3b=$(on 3 pif-list host-uuid="$u3" physical=true --minimal | tr ',' '\n' | grep -v "$pif3" | head -n 1)
 [ -n "$pif3b" ] || fail "host 3 has no second PIF"
 net3b=$(on 3 network-create name-label=sriov3b)
 seen_net3b() { on 1 network-list --minimal | grep -q "$net3b"; }
