@@ -314,6 +314,7 @@ static int post_one(etcd *e, const char *endpoint, const char *path,
     }
     if (status != 200 || json_object_object_get_ex(j, "error", &v)) {
         const char *msg = "";
+        bool quorum;
 
         if (json_object_object_get_ex(j, "message", &v) ||
             json_object_object_get_ex(j, "error", &v))
@@ -326,9 +327,10 @@ static int post_one(etcd *e, const char *endpoint, const char *path,
             json_object_put(j);
             return -E2BIG;
         }
+        quorum = no_quorum(msg);        /* msg is j's: before the put */
         fail(e, 0, "%s: etcd: %s", endpoint, msg);
         json_object_put(j);
-        return no_quorum(msg) ? -ETIMEDOUT : -EIO;
+        return quorum ? -ETIMEDOUT : -EIO;
     }
     *ret = j;
     return 0;
