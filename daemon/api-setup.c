@@ -6,24 +6,31 @@
 
 #include "daemon/sriovd.h"
 
-int sriovd_api_setup(struct xapi *api, void *userdata)
+void sriovd_xstore_options(const struct sriovd_options *o,
+                           struct xapi_store_options *so)
 {
-    struct sriovd_options *o = userdata;
-    struct xapi_store_options so = { .root = o->plugin.root,
-                                     .no_xen = o->plugin.dry_run };
-    int r;
-
+    *so = (struct xapi_store_options){ .root = o->plugin.root,
+                                       .no_xen = o->plugin.dry_run };
 #ifdef XEN_SRIOV_TEST_HOOKS
     /* Test only, as xe's (docs/xe.md): the host record's name and pinned
      * uuids for golden outputs (./configure --enable-test-hooks). */
     const char *uuids = secure_getenv("XEN_SRIOV_TEST_UUIDS");
 
-    so.hostname = secure_getenv("XEN_SRIOV_TEST_HOSTNAME");
+    so->hostname = secure_getenv("XEN_SRIOV_TEST_HOSTNAME");
     if (uuids && *uuids) {
-        so.new_uuid = ops_test_pinned_uuid;
-        so.uuid_userdata = (void *)uuids;
+        so->new_uuid = ops_test_pinned_uuid;
+        so->uuid_userdata = (void *)uuids;
     }
 #endif
+}
+
+int sriovd_api_setup(struct xapi *api, void *userdata)
+{
+    struct sriovd_options *o = userdata;
+    struct xapi_store_options so;
+    int r;
+
+    sriovd_xstore_options(o, &so);
     r = xapi_store_new(&o->xstore, api, &so);
     if (r < 0)
         return r;

@@ -34,6 +34,9 @@ struct mirror {
     char hostname[256];
     char last_error[640];       /* said once until it changes */
     struct timespec last_round;
+    sriov_ctx *sriov;           /* the capacity the mirror puts */
+    struct xapi *api;           /* forwarded XenAPI calls run on these */
+    struct xapi_store *xs;
 };
 
 static void report(struct mirror *m, int level, const char *msg)
@@ -54,7 +57,31 @@ static long ms_since(const struct timespec *t)
            (now.tv_nsec - t->tv_nsec) / 1000000;
 }
 
-/* Run one forwarded xe command line as xe would here (xe/forward.c). */
+/* A forwarded XenAPI call (api/classes/forward.c): on classes of the
+ * mirror's own, made at the first such call, as the endpoint's. */
+static int serve_xenapi(struct mirror *m, const char *request,
+                        char **answer)
+{
+    int r = 0;
+
+    if (!m->xs) {
+        struct xapi_store_options so;
+
+        sriovd_xstore_options(m->o, &so);
+        r = xapi_new(&m->api, NULL);
+        if (r >= 0)
+            r = xapi_store_new(&m->xs, m->api, &so);
+        if (r < 0) {
+            m->xs = xapi_store_free(m->xs);
+            m->api = xapi_free(m->api);
+            return r;
+        }
+    }
+    return xapi_store_serve_call(m->xs, request, answer);
+}
+
+/* Run one forwarded call here: a XenAPI call ("method") or an xe
+ * command line as xe would run it here (xe/forward.c). */
 static int serve(struct mirror *m, const char *request, char **answer)
 {
     struct xe_cmdtable *table = NULL;
@@ -63,6 +90,10 @@ static int serve(struct mirror *m, const char *request, char **answer)
     const char *root = m->o->plugin.root;
     int r;
 
+    /* xe's is {"argv": [...]} (xe/forward.c); a XenAPI call's is a
+     * JSON-RPC request. */
+    if (strncmp(request, "{\"argv\":", 8) != 0)
+        return serve_xenapi(m, request, answer);
     r = sriov_ctx_new(&ctx);
     if (r >= 0 && root && *root)
         r = sriov_ctx_set_root(ctx, root);
@@ -105,6 +136,30 @@ static void serve_calls(struct mirror *m)
     }
 }
 
+/* A network_sriov's remaining capacity for its mirrored record, as xe
+ * computes it (pool_set_capacity). */
+static int capacity(void *userdata, const char *uuid, int64_t *ret)
+{
+    struct mirror *m = userdata;
+    struct ops_ctx ops = { .st = m->st };
+    struct xapi_error err = XAPI_ERROR_INIT;
+    int r;
+
+    if (!m->sriov) {
+        r = sriov_ctx_new(&m->sriov);
+        if (r >= 0 && m->o->plugin.root && *m->o->plugin.root)
+            r = sriov_ctx_set_root(m->sriov, m->o->plugin.root);
+        if (r < 0) {
+            m->sriov = sriov_ctx_free(m->sriov);
+            return r;
+        }
+    }
+    ops.sriov = m->sriov;
+    r = ops_network_sriov_remaining_capacity(&ops, uuid, ret, &err);
+    xapi_error_clear(&err);
+    return r;
+}
+
 static void drop_pool(struct mirror *m)
 {
     if (m->p && m->lease)
@@ -136,6 +191,7 @@ static int find_pool(struct mirror *m)
         m->p = pool_close(m->p);
         return r;
     }
+    pool_set_capacity(m->p, capacity, m);
     sriovd_log(LOG_NOTICE, "pool: host %s mirrored to etcd at %s", m->host,
                pool_get_conf(m->p)->endpoints[0]);
     return 1;
@@ -225,6 +281,9 @@ int sriovd_pool_mirror(const struct sriovd_options *o, int stop_fd)
         serve_calls(&m);
     }
     drop_pool(&m);
+    m.xs = xapi_store_free(m.xs);
+    m.api = xapi_free(m.api);
+    sriov_ctx_free(m.sriov);
     store_watch_free(m.w);
     store_close(m.st);
     return r;

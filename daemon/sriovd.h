@@ -50,6 +50,10 @@ void sriovd_set_log_level(int level);
 /* For plugin_opts.log. */
 void sriovd_plugin_log(void *userdata, int level, const char *msg);
 
+/* The options of the XenAPI classes (the endpoint's, and those the pool
+ * mirror runs forwarded XenAPI calls on). */
+void sriovd_xstore_options(const struct sriovd_options *o,
+                           struct xapi_store_options *so);
 /* Register the XenAPI classes and calls (api-setup.c), before the
  * endpoint listens. */
 int sriovd_api_setup(struct xapi *api, void *userdata);

@@ -254,6 +254,14 @@ static bool no_quorum(const char *msg)
            strstr(msg, "too many requests");
 }
 
+/* A write over the members' --max-request-bytes: etcd's words, and
+ * gRPC's past that limit plus its 512 KiB of slack. */
+static bool too_large(const char *msg)
+{
+    return strstr(msg, "request is too large") ||
+           strstr(msg, "larger than max");
+}
+
 /* One POST to one endpoint: 0 with *ret the parsed answer; -EAGAIN to try
  * the next endpoint (with e->error saying why); -EIO for an error etcd
  * gave that another member would give too. */
@@ -306,13 +314,23 @@ static int post_one(etcd *e, const char *endpoint, const char *path,
     }
     if (status != 200 || json_object_object_get_ex(j, "error", &v)) {
         const char *msg = "";
+        bool quorum;
 
         if (json_object_object_get_ex(j, "message", &v) ||
             json_object_object_get_ex(j, "error", &v))
             msg = json_object_get_string(v);
+        if (too_large(msg)) {
+            fail(e, 0, "etcd refused a write as too large (%zu bytes in "
+                 "base64, %s): its --max-request-bytes (1.5 MiB by default) "
+                 "bounds one write; raise it on every member, or make the "
+                 "value smaller", strlen(body), msg);
+            json_object_put(j);
+            return -E2BIG;
+        }
+        quorum = no_quorum(msg);        /* msg is j's: before the put */
         fail(e, 0, "%s: etcd: %s", endpoint, msg);
         json_object_put(j);
-        return no_quorum(msg) ? -ETIMEDOUT : -EIO;
+        return quorum ? -ETIMEDOUT : -EIO;
     }
     *ret = j;
     return 0;
@@ -336,7 +354,7 @@ static int post(etcd *e, const char *path, json_object *req,
             e->current = i;
             return 0;
         }
-        if (r == -EIO)
+        if (r == -EIO || r == -E2BIG)
             return r;
         quorum = quorum || r == -ETIMEDOUT;
         if (!*first)

@@ -56,7 +56,8 @@ void etcd_kv_list_free(struct etcd_kv *v, size_t n);  /* NULL-safe */
  * The key, or every key under it when @p prefix (in key order).
  * @param[out] ret_revision  the store's revision the read saw (may be NULL)
  * @return 0 (*n may be 0); -EHOSTUNREACH when no endpoint answers;
- *         -ETIMEDOUT when etcd answers without quorum; -EIO otherwise
+ *         -ETIMEDOUT when etcd answers without quorum; -E2BIG for a
+ *         write over the members' --max-request-bytes; -EIO otherwise
  */
 int etcd_range(etcd *e, const char *key, bool prefix, struct etcd_kv **ret,
                size_t *n, int64_t *ret_revision);

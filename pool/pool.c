@@ -19,11 +19,21 @@
 
 /* etcd's default --max-txn-ops is 128; leave room for the compares. */
 #define TXN_OPS 100
+/* etcd's default --max-request-bytes is 1.5 MiB per request: a
+ * transaction carries at most this much of keys and values at first (one
+ * record larger than that goes alone, and etcd may refuse it: -E2BIG),
+ * halved down to TXN_BYTES_MIN while etcd refuses (members started with
+ * a smaller limit). */
+#define TXN_BYTES (1024 * 1024)
+#define TXN_BYTES_MIN (16 * 1024)
 #define RETRIES 16
 
 struct pool {
     struct pool_conf conf;      /* owned copy */
     etcd *e;
+    size_t txn_bytes;           /* TXN_BYTES, or less (mirror_once) */
+    pool_capacity_fn capacity;  /* pool_set_capacity() */
+    void *capacity_userdata;
     char error[640];
 };
 
@@ -102,6 +112,8 @@ int pool_open_conf(pool **ret, const struct pool_conf *c, char *errbuf,
     pool *p = calloc(1, sizeof(*p));
     int r;
 
+    if (p)
+        p->txn_bytes = TXN_BYTES;
     if (!p || copy_conf(&p->conf, c) < 0) {
         snprintf(errbuf, errbuf_size, "out of memory");
         pool_close(p);
@@ -202,7 +214,10 @@ static int range_at(pool *p, bool prefix, struct etcd_kv **ret, size_t *n,
 
 /* ---- records as JSON --------------------------------------------------- */
 
-static char *record_json(const store_record *r)
+/* The record as JSON; with @p capacity, a network_sriov's
+ * remaining_capacity too (computed by its host, not stored). */
+static char *record_json_capacity(const store_record *r,
+                                  const int64_t *capacity)
 {
     const struct schema_class *c = store_record_class(r);
     json_object *o = json_object_new_object();
@@ -241,10 +256,18 @@ static char *record_json(const store_record *r)
         }
         json_object_object_add(o, f->name, v);
     }
+    if (capacity)
+        json_object_object_add(o, "remaining_capacity",
+                               json_object_new_int64(*capacity));
     out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
                                                    JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
     return out;
+}
+
+static char *record_json(const store_record *r)
+{
+    return record_json_capacity(r, NULL);
 }
 
 static int record_from_json(const char *cls, const char *text,
@@ -408,12 +431,30 @@ static void wants_free(struct want *w, size_t n)
     free(w);
 }
 
+void pool_set_capacity(pool *p, pool_capacity_fn fn, void *userdata)
+{
+    p->capacity = fn;
+    p->capacity_userdata = userdata;
+}
+
+/* A network_sriov's remaining capacity as its host sees it, for its
+ * mirrored record (NULL: none to add, or the host cannot tell now). */
+static const int64_t *mirror_capacity(pool *p, const char *cls,
+                                      const store_record *r, int64_t *buf)
+{
+    if (!p->capacity || strcmp(cls, "network_sriov") != 0 ||
+        p->capacity(p->capacity_userdata, store_record_uuid(r), buf) < 0)
+        return NULL;
+    return buf;
+}
+
 /* What etcd should hold for this host: one key per local object. */
 static int local_wants(pool *p, store *st, const char *host_uuid,
                        struct want **ret, size_t *n_ret)
 {
     struct want *w = NULL;
     size_t n = 0;
+    int64_t cap = 0;
     int r = 0;
 
     for (size_t c = 0; r >= 0 && pool_classes[c]; c++) {
@@ -441,7 +482,9 @@ static int local_wants(pool *p, store *st, const char *host_uuid,
             w = g;
             w[n].key = key(p, "obj/%s/%s/%s", pool_classes[c], host_uuid,
                            store_record_uuid(v[i]));
-            w[n].value = record_json(v[i]);
+            w[n].value = record_json_capacity(v[i],
+                                              mirror_capacity(p, pool_classes[c],
+                                                              v[i], &cap));
             n++;
             if (!w[n - 1].key || !w[n - 1].value)
                 r = -ENOMEM;
@@ -518,13 +561,14 @@ static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
     _cleanup_free_ char *kv = key(p, "schema-version");
     _cleanup_free_ char *ke = key(p, "eject/%s", host_uuid);
     etcd_txn *t = NULL;
-    int r = 0, ok = 1;
-    size_t i = 0, j = 0;
+    int r = 0, ok = 1, big = 0;
+    size_t i = 0, j = 0, bytes, puts, put_at = 0;
 
     if (!kv || !ke)
         return fail(p, -ENOMEM, "out of memory");
     *changed = 0;
     while (r >= 0 && ok && (i < nw || j < nh)) {
+        bytes = puts = 0;
         r = etcd_txn_new(&t);
         if (r >= 0)
             r = etcd_txn_cmp_value(t, kv, POOL_SCHEMA_VERSION);
@@ -534,9 +578,17 @@ static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
             r = etcd_txn_cmp_mod(t, ke, 0);
         for (; r >= 0 && i < nw && etcd_txn_ops(t) < TXN_OPS; i++) {
             const struct etcd_kv *h = find_kv(have, nh, w[i].key);
+            size_t size = strlen(w[i].key) + strlen(w[i].value);
 
             if (h && strcmp(h->value, w[i].value) == 0)
                 continue;
+            /* Within etcd's request limit: a large record starts a
+             * transaction of its own. */
+            if (etcd_txn_ops(t) && bytes + size > p->txn_bytes)
+                break;
+            bytes += size;
+            puts++;
+            put_at = i;
             r = etcd_txn_cmp_mod(t, w[i].key, h ? h->mod_revision : 0);
             if (r >= 0)
                 r = etcd_txn_put(t, w[i].key, w[i].value, 0);
@@ -552,15 +604,34 @@ static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
         if (r >= 0 && etcd_txn_ops(t)) {
             *changed += (int)etcd_txn_ops(t);
             r = etcd_txn_commit(p->e, t);
-            if (r < 0)
+            if (r == -E2BIG && puts == 1 && etcd_txn_ops(t) == 1) {
+                /* One record over etcd's limit: the others are still
+                 * mirrored, and the failure is said at the end. */
+                big = fail(p, r, "%s is %zu bytes, more than etcd takes "
+                           "in one request: shrink the object (its "
+                           "other-config?) or see why: %s", w[put_at].key,
+                           strlen(w[put_at].value), etcd_last_error(p->e));
+                *changed -= 1;
+                r = 0;
+            } else if (r == -E2BIG && p->txn_bytes > TXN_BYTES_MIN) {
+                /* Several records over etcd's limit: smaller
+                 * transactions, from a fresh read. */
+                p->txn_bytes /= 2;
+                *changed -= (int)etcd_txn_ops(t);
+                r = 0;
+                ok = 0;
+            } else if (r < 0) {
                 r = etcd_fail(p, r);
-            else
+            } else {
                 ok = r;
+            }
         }
         t = etcd_txn_free(t);
     }
     if (r == -ENOMEM)
         return fail(p, r, "out of memory");
+    if (r >= 0 && ok && big)
+        return big;
     return r < 0 ? r : ok;
 }
 
@@ -856,6 +927,58 @@ int pool_find_owner(pool *p, const char *uuid, char ret[37])
     return fail(p, -ENOENT, "no object %s in the pool", uuid);
 }
 
+int pool_remote_owner(pool *p, store *st, const char *self,
+                      const char *uuid, char ret[37])
+{
+    int r;
+
+    for (size_t i = 0; pool_classes[i]; i++) {
+        store_record *rec = NULL;
+
+        if (store_get(st, pool_classes[i], uuid, &rec) >= 0) {
+            store_record_free(rec);
+            return 0;           /* this host's: it is fresher here */
+        }
+    }
+    r = pool_find_owner(p, uuid, ret);
+    if (r == -ENOENT)
+        return 0;
+    return r < 0 ? r : strcmp(ret, self) != 0;
+}
+
+int pool_sriov_capacity(pool *p, const char *uuid, int64_t *ret)
+{
+    struct etcd_kv *v = NULL;
+    char part[64];
+    size_t n = 0;
+    int r;
+
+    r = range_at(p, true, &v, &n, "obj/network_sriov/");
+    if (r < 0)
+        return r;
+    r = fail(p, -ENOENT, "no network_sriov %s in the pool", uuid);
+    for (size_t i = 0; i < n; i++) {
+        json_object *o, *c;
+
+        if (strcmp(key_part(v[i].key, 0, part), uuid) != 0)
+            continue;
+        o = json_tokener_parse(v[i].value);
+        if (o && json_object_object_get_ex(o, "remaining_capacity", &c)) {
+            *ret = json_object_get_int64(c);
+            r = 0;
+        } else {
+            r = fail(p, -ENODATA, "host %s has not mirrored the remaining "
+                     "capacity of network_sriov %s: is its xen-sriovd "
+                     "running, and of this version?",
+                     key_part(v[i].key, 1, part), uuid);
+        }
+        json_object_put(o);
+        break;
+    }
+    etcd_kv_list_free(v, n);
+    return r;
+}
+
 static int is_live(pool *p, const char *host)
 {
     struct etcd_kv *v = NULL;
@@ -883,6 +1006,7 @@ int pool_call(pool *p, const char *host, const char *request, int timeout_s,
     long wait_ms = 20, waited_live = 0;
     int r;
 
+    *ret = NULL;
     r = is_live(p, host);
     if (r == 0)
         return fail(p, -EHOSTDOWN, "host %s is not live (its xen-sriovd "
@@ -899,6 +1023,13 @@ int pool_call(pool *p, const char *host, const char *request, int timeout_s,
     r = etcd_lease_grant(p->e, timeout_s + 5, &lease);
     if (r >= 0)
         r = etcd_put(p->e, kc, request, lease);
+    if (r == -E2BIG) {
+        r = fail(p, r, "the call for host %s is %zu bytes, more than etcd "
+                 "takes in one request (its --max-request-bytes, 1.5 MiB by "
+                 "default): raise it on every etcd member, or ask host %s "
+                 "itself", host, strlen(request), host);
+        goto out;
+    }
     if (r < 0) {
         r = etcd_fail(p, r);
         goto out;
@@ -914,15 +1045,26 @@ int pool_call(pool *p, const char *host, const char *request, int timeout_s,
             goto out;
         }
         if (n) {
-            *ret = TAKE_PTR(v[0].value);
-            etcd_kv_list_free(v, n);
+            json_object *o = json_tokener_parse(v[0].value), *big;
             etcd_txn *t = NULL;
+
+            if (o && json_object_is_type(o, json_type_object) &&
+                json_object_object_get_ex(o, "too_big", &big))
+                r = fail(p, -E2BIG, "host %s's answer is %" PRId64 " bytes, "
+                         "more than etcd takes in one request (its "
+                         "--max-request-bytes, 1.5 MiB by default): raise "
+                         "it on every etcd member, or ask host %s itself",
+                         host, json_object_get_int64(big), host);
+            else
+                *ret = TAKE_PTR(v[0].value);
+            json_object_put(o);
+            etcd_kv_list_free(v, n);
 
             /* The answer is read: remove it (its lease would too). */
             if (etcd_txn_new(&t) >= 0 && etcd_txn_delete(t, kr, false) >= 0)
                 etcd_txn_commit(p->e, t);
             etcd_txn_free(t);
-            r = 0;
+            r = *ret ? 0 : r;
             goto out;
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
@@ -996,10 +1138,20 @@ int pool_take_call(pool *p, const char *host, char ret_id[37],
 int pool_answer(pool *p, const char *id, const char *answer, int64_t lease)
 {
     _cleanup_free_ char *k = key(p, "result/%s", id);
+    char small[64];
     int r;
 
     if (!k)
         return fail(p, -ENOMEM, "out of memory");
     r = etcd_put(p->e, k, answer, lease);
+    if (r == -E2BIG) {
+        /* The caller learns why instead of waiting for its ceiling. */
+        snprintf(small, sizeof(small), "{\"too_big\":%zu}", strlen(answer));
+        r = etcd_put(p->e, k, small, lease);
+        if (r >= 0)
+            return fail(p, -E2BIG, "the answer to call %s is %zu bytes, "
+                        "more than etcd takes in one request: the caller "
+                        "was told", id, strlen(answer));
+    }
     return r < 0 ? etcd_fail(p, r) : 0;
 }

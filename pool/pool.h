@@ -31,6 +31,9 @@
 #define POOL_CONF_REL "etc/xen-sriov/pool.conf"
 #define POOL_DEFAULT_PREFIX "/xen-sriov"
 #define POOL_DEFAULT_LEASE_TTL 10
+/* How long a forwarded call may take (a network-sriov-create enables
+ * VFs: seconds on real NICs), for xe's and XenAPI's alike. */
+#define POOL_CALL_TIMEOUT_S 120
 
 typedef struct pool pool;
 
@@ -87,10 +90,29 @@ bool pool_class_mirrored(const char *cls);
 int pool_join(pool *p, store *st, const char *host_uuid);
 
 /*
+ * The remaining capacity of this host's network_sriov @p uuid, put into
+ * its mirrored record (the mirror has no sysfs of its own: xen-sriovd
+ * computes it as xe does).  < 0: leave it out this time.
+ */
+typedef int (*pool_capacity_fn)(void *userdata, const char *uuid,
+                                int64_t *ret);
+void pool_set_capacity(pool *p, pool_capacity_fn fn, void *userdata);
+
+/*
+ * The remaining capacity of another host's network_sriov, as that host
+ * last mirrored it: -ENOENT for no such network_sriov, -ENODATA when its
+ * host mirrored none (no xen-sriovd running since it joined).
+ */
+int pool_sriov_capacity(pool *p, const char *uuid, int64_t *ret);
+
+/*
  * Mirror this host's objects into etcd: what changed is written, what is
  * gone deleted, in transactions that compare each key's mod_revision
- * (retried on a conflict).  @return the number of keys written or
- * deleted; -EPROTO if the pool's schema version is not ours.
+ * (retried on a conflict), at most 1 MiB per transaction (less while etcd
+ * refuses that).
+ * @return the number of keys written or deleted; -EPROTO if the pool's
+ *         schema version is not ours; -E2BIG when a record is larger
+ *         than etcd takes in one request (the others are mirrored)
  */
 int pool_mirror(pool *p, store *st, const char *host_uuid);
 
@@ -136,12 +158,22 @@ int pool_leave(pool *p, const char *host_uuid);
 int pool_find_owner(pool *p, const char *uuid, char ret[37]);
 
 /*
+ * Whether the object @p uuid (any mirrored class) is another host's: 1
+ * with @p ret its host; 0 when it is in this host's store @p st (read
+ * there) or in no host's (the caller's handler says so).
+ */
+int pool_remote_owner(pool *p, store *st, const char *self,
+                      const char *uuid, char ret[37]);
+
+/*
  * Ask @p host to run @p request (JSON text) and wait for its answer:
  * the call is put at <prefix>/call/<host>/<id> on a lease of the caller
  * (it vanishes if the caller dies or gives up), the answer read from
  * <prefix>/result/<id>.
  * @return 0 with *ret the answer (free()); -EHOSTDOWN when the host is
- *         not live or stops being live; -ETIME after @p timeout_s
+ *         not live or stops being live; -ETIME after @p timeout_s;
+ *         -E2BIG when the request or the answer is larger than etcd
+ *         takes in one request (pool_last_error() says what to do)
  */
 int pool_call(pool *p, const char *host, const char *request, int timeout_s,
               char **ret);
@@ -153,7 +185,9 @@ int pool_call(pool *p, const char *host, const char *request, int timeout_s,
  */
 int pool_take_call(pool *p, const char *host, char ret_id[37],
                    char **ret_request);
-/* Put the answer for call @p id (on @p lease: gone with the callee). */
+/* Put the answer for call @p id (on @p lease: gone with the callee).  An
+ * answer larger than etcd takes is replaced by {"too_big": size}, which
+ * pool_call() turns into -E2BIG for the caller (and -E2BIG here). */
 int pool_answer(pool *p, const char *id, const char *answer, int64_t lease);
 
 #endif

@@ -13,27 +13,10 @@
 #include "xe/frontend.h"
 #include "ops/xapi-errors.h"
 
-/* How long a forwarded command may take (a network-sriov-create enables
- * VFs: seconds on real NICs). */
-#define CALL_TIMEOUT_S 120
-
 /* The parameters that name the object a command acts on. */
 static const char *const object_params[] = {
     "uuid", "pif-uuid", "host-uuid", "network-uuid", NULL
 };
-
-static bool local(struct xe_frontend *fe, const char *uuid)
-{
-    for (size_t i = 0; pool_classes[i]; i++) {
-        store_record *r = NULL;
-
-        if (store_get(fe->st, pool_classes[i], uuid, &r) >= 0) {
-            store_record_free(r);
-            return true;
-        }
-    }
-    return false;
-}
 
 /* The other host the command's objects belong to: 1 with owner set, 0
  * when it is this host's (or no host's: the handler says so). */
@@ -44,15 +27,13 @@ static int owner_of(struct xe_frontend *fe, pool *p, const struct xe_args *args,
         const char *v = xe_args_peek(args, object_params[i]);
         int r;
 
-        if (!v || !schema_uuid_valid(v) || local(fe, v))
+        if (!v || !schema_uuid_valid(v))
             continue;
-        r = pool_find_owner(p, v, owner);
-        if (r == -ENOENT)
-            continue;
+        r = pool_remote_owner(p, fe->st, self, v, owner);
         if (r < 0)
             return xe_failf(err, "cannot find which host of the pool has "
                             "%s: %s", v, pool_last_error(p));
-        if (strcmp(owner, self) != 0)
+        if (r > 0)
             return 1;
     }
     return 0;
@@ -104,7 +85,7 @@ int xe_frontend_forward(void *userdata, const struct xe_args *args, int argc,
     req = request_json(argc, argv);
     if (!req)
         return xapi_error_internal(err, -ENOMEM, "out of memory");
-    r = pool_call(p, owner, req, CALL_TIMEOUT_S, &ans);
+    r = pool_call(p, owner, req, POOL_CALL_TIMEOUT_S, &ans);
     if (r == -EHOSTDOWN || r == -ETIME)
         return xapi_error_set(err, -EHOSTDOWN, XAPI_HOST_OFFLINE,
                               ops_ref(ref, owner), NULL);

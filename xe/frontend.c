@@ -87,6 +87,34 @@ int xe_frontend_pool(struct xe_frontend *fe, pool **ret,
     return fe->pool_state > 0;
 }
 
+int xe_frontend_sriov_capacity(struct xe_frontend *fe, const char *uuid,
+                               int64_t *ret, struct xapi_error *err)
+{
+    store_record *rec = NULL;
+    struct ops_ctx *ops;
+    pool *p = NULL;
+    int r;
+
+    r = xe_frontend_ops(fe, &ops, err);
+    if (r < 0)
+        return r;
+    r = store_get(ops->st, "network_sriov", uuid, &rec);
+    store_record_free(rec);
+    if (r == -ENOENT) {
+        r = xe_frontend_pool(fe, &p, err);
+        if (r < 0)
+            return r;
+        /* Another host's: its own figure, from its mirror. */
+        r = r > 0 ? pool_sriov_capacity(p, uuid, ret) : -ENOENT;
+        if (r >= 0)
+            return r;
+        if (r != -ENOENT)
+            return xapi_error_set(err, r, XE_ERR_FAILURE,
+                                  pool_last_error(p), NULL);
+    }
+    return ops_network_sriov_remaining_capacity(ops, uuid, ret, err);
+}
+
 int xe_frontend_list(struct xe_frontend *fe, const char *cls,
                      store_record ***ret, size_t *n, struct xapi_error *err)
 {

@@ -55,6 +55,13 @@ int xe_frontend_pool(struct xe_frontend *fe, pool **ret,
                      struct xapi_error *err);
 
 /*
+ * A network_sriov's remaining capacity: computed here for this host's,
+ * as its host last mirrored it for another host's (docs/pool.md).
+ */
+int xe_frontend_sriov_capacity(struct xe_frontend *fe, const char *uuid,
+                               int64_t *ret, struct xapi_error *err);
+
+/*
  * The objects of a class as this command shows them: the pool's (etcd)
  * for the mirrored classes of a host in a pool, else this host's store.
  * When etcd cannot answer, this host's records, and one line on stderr

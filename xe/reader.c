@@ -260,8 +260,8 @@ static int compute(void *userdata, const struct xe_record *rec,
         if (strcmp(sf->name, "remaining_capacity") == 0) {
             int64_t n = 0;
 
-            r = ops_network_sriov_remaining_capacity(
-                &rd->fe->ops, store_record_uuid(x->sr), &n, &err);
+            r = xe_frontend_sriov_capacity(rd->fe, store_record_uuid(x->sr),
+                                           &n, &err);
             if (r >= 0 && asprintf(&text, "%" PRId64, n) < 0)
                 r = -ENOMEM;
         } else if (strcmp(sf->name, "reserved_pci") == 0) {

@@ -34,6 +34,27 @@ int xstore__list(struct xapi_store *xs, struct xstore_conn *c,
     return r;
 }
 
+int xstore__sriov_capacity(struct xstore_conn *c, const char *uuid,
+                           int64_t *ret)
+{
+    store_record *rec = NULL;
+    char msg[512] = "";
+    int r;
+
+    if (!uuid)
+        return -ENOENT;
+    r = store_get(c->st, "network_sriov", uuid, &rec);
+    store_record_free(rec);
+    if (r != -ENOENT)
+        return 0;               /* this host's (or the store's error) */
+    c->pool = pool_close(c->pool);
+    r = pool_open(&c->pool, c->xs->root, msg, sizeof(msg));
+    if (r <= 0)
+        return -ENOENT;         /* in no pool: no such network_sriov */
+    r = pool_sriov_capacity(c->pool, uuid, ret);
+    return r < 0 ? r : 1;
+}
+
 static int list_refs(void *userdata, char ***ret, struct xapi_error *err)
 {
     struct xstore_class *k = userdata;

@@ -29,6 +29,7 @@ int xstore__list(struct xapi_store *xs, struct xstore_conn *c,
                  const char *cls, store_record ***ret, size_t *n);
 
 struct xstore_conn {
+    struct xapi_store *xs;      /* whose connection it is */
     store *st;
     pool *pool;                 /* the pool's etcd while pool.conf names
                                    one (xstore__list) */
@@ -37,6 +38,15 @@ struct xstore_conn {
     char caller[128];
     struct xstore_conn *next;
 };
+
+/*
+ * The remaining capacity of network_sriov @p uuid when it is another
+ * host's: 1 with *ret as its host last mirrored it (docs/pool.md); 0
+ * when it is this host's (compute it here); -ENOENT when no host has
+ * it; another < 0 with pool_last_error(c->pool).
+ */
+int xstore__sriov_capacity(struct xstore_conn *c, const char *uuid,
+                           int64_t *ret);
 
 /* What a generated setter changes. */
 struct xstore_setter {
@@ -220,6 +230,17 @@ typedef int (*xstore_build_fn)(void *userdata, struct xstore_conn *c,
 int xstore__all_of(struct xapi_store *xs, const char *cls,
                    xstore_build_fn build, void *userdata, struct xv **ret,
                    struct xapi_error *err);
+
+/*
+ * In a pool, a call whose first @p n_look arguments (or a record
+ * argument's members) name another host's object runs on that host (forward.c, docs/pool.md):
+ * 1 with *ret its result, < 0 with err its error (the other host's as it
+ * is; HOST_OFFLINE [host ref] when it is not live or does not answer in
+ * POOL_CALL_TIMEOUT_S); 0 to run it here.
+ */
+int xstore__forward(struct xapi_store *xs, const struct xapi_call *call,
+                    struct xv *const *args, size_t n, size_t n_look,
+                    struct xv **ret, struct xapi_error *err);
 
 /* The session's caller text for the ops log ("xapi <client>"). */
 void xstore__caller(const struct xapi_call *call, char *buf, size_t size);

@@ -15,6 +15,7 @@ api_classes_libxapistore_la_SOURCES = \
 	api/classes/setters.c \
 	api/classes/methods.c \
 	api/classes/feed.c \
+	api/classes/forward.c \
 	api/classes/xencenter.c
 api_classes_libxapistore_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
 	$(XENSTORE_CFLAGS) $(XENLIGHT_CFLAGS)

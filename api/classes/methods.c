@@ -21,6 +21,13 @@ static int run(const struct xapi_call *call, struct xv *const *args,
     char caller[96];
     int r;
 
+    /* A change of another host's object runs there; a read (the
+     * remaining capacity) is answered here, from the pool's view. */
+    if (!strstr(k->def->name, ".get_")) {
+        r = xstore__forward(xs, call, args, n, n, ret, err);
+        if (r != 0)
+            return r < 0 ? r : 0;
+    }
     xstore__caller(call, caller, sizeof(caller));
     r = xstore__acquire(xs, caller, &c, err);
     if (r < 0)
@@ -71,12 +78,22 @@ static int sriov_destroy(struct xstore_conn *c, struct xv *const *args,
 static int sriov_capacity(struct xstore_conn *c, struct xv *const *args,
                           struct xv **ret, struct xapi_error *err)
 {
-    const char *uuid;
+    const char *uuid, *ref;
     int64_t n = 0;
-    int r = xstore__resolve(c, "network_sriov", args, 0, &uuid, err);
+    int r = xapi_arg_string(args, 0, "self", &ref, err);
 
-    if (r >= 0)
+    uuid = r >= 0 ? xstore__ref_uuid(ref) : NULL;
+    r = r < 0 ? r : xstore__sriov_capacity(c, uuid, &n);
+    if (r == -ENOENT)
+        r = xapi_handle_invalid(err, "network_sriov", ref);
+    else if (r == 0)
+        r = xstore__resolve(c, "network_sriov", args, 0, &uuid, err);
+    if (r == 0)
         r = ops_network_sriov_remaining_capacity(&c->ops, uuid, &n, err);
+    else if (r > 0)
+        r = 0;
+    else if (!xapi_error_is_set(err))
+        r = xapi_error_internal(err, r, "%s", pool_last_error(c->pool));
     if (r < 0)
         return r;
     *ret = xv_new_int(n);

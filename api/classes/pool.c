@@ -36,6 +36,7 @@ int xstore__conn_open(struct xapi_store *xs, struct xstore_conn **ret,
 
     if (!c)
         return -ENOMEM;
+    c->xs = xs;
     r = sriov_ctx_new(&c->sriov);
     if (r >= 0 && xs->root && *xs->root)
         r = sriov_ctx_set_root(c->sriov, xs->root);

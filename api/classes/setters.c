@@ -13,14 +13,20 @@
 
 /* Resolve self, apply the changes, give the connection back. */
 static int apply(const struct xapi_call *call, struct xv *const *args,
-                 const struct xstore_setter *s, struct ops_change *ch,
+                 size_t n_args, const struct xstore_setter *s, struct ops_change *ch,
                  size_t n, struct xapi_error *err)
 {
     struct xstore_conn *c = NULL;
+    struct xv *ret = NULL;
     const char *uuid;
     char caller[96];
     int r;
 
+    /* Another host's object: changed there (its checks, its error). */
+    r = xstore__forward(s->xs, call, args, n_args, 1, &ret, err);
+    xv_free(ret);
+    if (r != 0)
+        return r < 0 ? r : 0;
     xstore__caller(call, caller, sizeof(caller));
     r = xstore__acquire(s->xs, caller, &c, err);
     if (r < 0)
@@ -42,7 +48,7 @@ static int set_scalar(const struct xapi_call *call, struct xv *const *args,
     int r;
 
     r = xstore__scalar_text(args[1], "value", buf, &ch.value, err);
-    return r < 0 ? r : apply(call, args, s, &ch, 1, err);
+    return r < 0 ? r : apply(call, args, n_args, s, &ch, 1, err);
 }
 
 /* set_<map>: the map becomes the one given, in one change. */
@@ -62,6 +68,9 @@ static int set_map(const struct xapi_call *call, struct xv *const *args,
     r = xstore__map_pairs(args[1], "value", &kv, err);
     if (r < 0)
         return r;
+    r = xstore__forward(s->xs, call, args, n_args, 1, ret, err);
+    if (r != 0)
+        return r < 0 ? r : 0;
     xstore__caller(call, caller, sizeof(caller));
     r = xstore__acquire(s->xs, caller, &c, err);
     if (r < 0)
@@ -109,7 +118,7 @@ static int add_to_map(const struct xapi_call *call, struct xv *const *args,
     r = xapi_arg_string(args, 1, "key", &ch.key, err);
     if (r >= 0)
         r = xapi_arg_string(args, 2, "value", &ch.value, err);
-    return r < 0 ? r : apply(call, args, s, &ch, 1, err);
+    return r < 0 ? r : apply(call, args, n_args, s, &ch, 1, err);
 }
 
 static int remove_from_map(const struct xapi_call *call,
@@ -121,7 +130,7 @@ static int remove_from_map(const struct xapi_call *call,
     int r;
 
     r = xapi_arg_string(args, 1, "key", &ch.key, err);
-    return r < 0 ? r : apply(call, args, s, &ch, 1, err);
+    return r < 0 ? r : apply(call, args, n_args, s, &ch, 1, err);
 }
 
 static int add(struct xapi_store *xs, const struct xstore_setter *s,

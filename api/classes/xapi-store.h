@@ -55,6 +55,17 @@ int xapi_store_feed_start(struct xapi_store *xs);
 void xapi_store_feed_stop(struct xapi_store *xs);
 
 /*
+ * Run a XenAPI call another member of the pool forwarded here (its
+ * xen-sriovd's, docs/pool.md): @p request is a JSON-RPC v1 request whose
+ * params omit the session (the caller's host checked it); *ret_answer
+ * the JSON-RPC v1 reply (free()), its result or XenAPI error.  The call
+ * runs on this host's store, never forwarded again.  -EBADMSG for a
+ * request that is not JSON-RPC, -ENOMEM.
+ */
+int xapi_store_serve_call(struct xapi_store *xs, const char *request,
+                          char **ret_answer);
+
+/*
  * Stops the feed, closes the store handles.  Call after the endpoint has
  * stopped serving and its Async calls have ended (xapi_stop_tasks() or
  * xapi_free(); the registered calls point into xs).  NULL-safe;

@@ -8,8 +8,10 @@
 # once its lease ends), etcd out of quorum (local lists still work,
 # pool-wide changes refused) and restarted (the pool converges), and
 # a command on another host's object forwarded to its xen-sriovd
-# (HOST_OFFLINE when it is not live), and pool-eject of another host (its
-# daemon leaves).
+# (HOST_OFFLINE when it is not live), the same for XenAPI calls on host
+# 1's endpoint (Async ones too), another host's remaining capacity as it
+# mirrored it, values over etcd's request limit (refused with what to do,
+# or split), and pool-eject of another host (its daemon leaves).
 set -eu
 : "${top_builddir:?}" "${top_srcdir:?}"
 command -v etcd >/dev/null 2>&1 || { echo "SKIP: no etcd (apt-get install etcd-server)"; exit 77; }
@@ -55,6 +57,7 @@ start_member() {
         --initial-advertise-peer-urls "http://127.0.0.1:$p" \
         --initial-cluster "$cluster" --initial-cluster-state "$state" \
         --initial-cluster-token "xen-sriov-pool-test-$$" \
+        --max-request-bytes 262144 \
         >>"$tmp/etcd$n.log" 2>&1 &
     eval "e$n=\$!"
 }
@@ -164,6 +167,67 @@ on 1 network-sriov-create pif-uuid="$pif3" network-uuid="$net3a" 2>"$tmp/err" &&
     fail "a second network-sriov on the PIF"
 [ -s "$tmp/err" ] || fail "no error forwarded back"
 
+# ---- XenAPI on host 1: calls on host 3's objects run there ----
+xapi() { python3 "$top_srcdir/tests/pool/xenapi-pool.py" "$url" "$@"; }
+pifs1=$(on 1 pif-list host-uuid="$u1" --minimal)
+pif1=${pifs1%%,*}
+net1=$(on 1 network-create name-label=sriov1)
+pif3b=$(on 3 pif-list host-uuid="$u3" physical=true --minimal | tr ',' '\n' | grep -v "$pif3" | head -n 1)
+[ -n "$pif3b" ] || fail "host 3 has no second PIF"
+net3b=$(on 3 network-create name-label=sriov3b)
+seen_net3b() { on 1 network-list --minimal | grep -q "$net3b"; }
+wait_until "host 3's second network on host 1" seen_net3b
+out=$(xapi forward "$net1" "$pif1" "$net3b" "$pif3b") || fail "XenAPI forwarding: $out"
+ns3b=${out#* }
+[ "$(on 3 network-sriov-param-get uuid="$ns3b" param-name=physical-PIF)" = "$pif3b" ] ||
+    fail "the network_sriov created over XenAPI is not host 3's"
+[ "$(on 3 network-param-get uuid="$net3b" param-name=name-label)" = renamed-over-xenapi ] ||
+    fail "network.set_name_label did not reach host 3"
+[ "$(on 3 network-param-get uuid="$net3b" param-name=other-config param-key=from)" = host1 ] ||
+    fail "network.add_to_other_config did not reach host 3"
+# Another host's remaining capacity: its own figure, as it mirrored it.
+cap3=$(on 3 network-sriov-param-get uuid="$ns3b" param-name=remaining-capacity)
+cap_seen() {
+    [ "$(on 1 network-sriov-param-get uuid="$ns3b" param-name=remaining-capacity)" = "$cap3" ] &&
+    [ "$(xapi capacity "$ns3b")" = "$cap3" ]
+}
+wait_until "host 3's remaining capacity on host 1" cap_seen
+xapi async-destroy "$ns3b" || fail "Async.network_sriov.destroy forwarded"
+gone3b() { ! on 3 network-sriov-list --minimal | grep -q "$ns3b"; }
+wait_until "the forwarded destroy on host 3" gone3b
+# A call over etcd's request limit (the members here take 256 KiB, a
+# sixth of the default, for small test data) is refused, saying what to do.
+xapi too-big-call "$net3a" || fail "a forwarded call over etcd's limit"
+
+# ---- records over etcd's request limit ----
+# One record larger than etcd takes: the mirror says so and goes on with
+# the others; made smaller, it is mirrored again.
+netbig=$(on 1 network-create name-label=big)
+xapi set-other-config "$netbig" 150 2000
+wait_until "the mirror refusing a record over etcd's limit" \
+    grep -q "more than etcd takes in one request" "$tmp/h1/sriovd.log"
+netafter=$(on 1 network-create name-label=after-big)
+seen_after() { on 2 network-list --minimal | grep -q "$netafter"; }
+wait_until "host 1's objects mirrored beside the big one" seen_after
+xapi set-other-config "$netbig" 1 1
+small_seen() { [ "$(on 2 network-param-get uuid="$netbig" param-name=other-config param-key=k00000)" = v ]; }
+wait_until "the record mirrored once smaller" small_seen
+# Records that together exceed the limit: mirrored in smaller
+# transactions.
+medium=""
+for k in 1 2 3 4; do
+    n=$(on 1 network-create name-label=medium$k)
+    xapi set-other-config "$n" 50 2000
+    medium="$medium $n"
+done
+medium_seen() {
+    for n in $medium; do
+        [ "$(on 2 network-param-get uuid="$n" param-name=other-config param-key=k00049 | wc -c)" = 2001 ] || return 1
+    done
+}
+wait_until "400 KB of records mirrored within a 256 KiB limit" medium_seen
+for n in $medium $netbig $netafter; do on 1 network-destroy uuid="$n"; done
+
 # ---- one etcd member killed: every command still works ----
 kill -KILL "$e1"; wait "$e1" 2>/dev/null || :
 [ "$(on 1 host-list --minimal | count)" = 3 ] || fail "host-list with a member down"
@@ -179,6 +243,7 @@ dead3() { [ "$(on 1 host-param-get uuid="$u3" param-name=host-metrics-live)" = f
 wait_until "host 3 not live" dead3
 on 1 network-sriov-destroy uuid="$ns3" 2>"$tmp/err" && fail "forwarded to a dead host"
 grep -q "could not be contacted" "$tmp/err" || fail "no HOST_OFFLINE: $(cat "$tmp/err")"
+xapi offline "$net3a" "$u3" || fail "XenAPI HOST_OFFLINE"
 [ "$(on 1 host-list --minimal | count)" = 3 ] || fail "a dead host left the list"
 start_daemon 3
 wait_until "host 3 live again" all_live
