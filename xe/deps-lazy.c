@@ -66,29 +66,27 @@ static void *lazy_sym(enum lib l, const char *name)
     return f;
 }
 
+/* The function `name` of `lib`, resolved on the first call, in lazy_f. */
+#define LAZY_RESOLVE(lib, name)                                            \
+    static __typeof__(&name) fn;                                           \
+    __typeof__(&name) lazy_f = __atomic_load_n(&fn, __ATOMIC_ACQUIRE);     \
+                                                                           \
+    if (!lazy_f) {                                                         \
+        lazy_f = (__typeof__(&name))lazy_sym(lib, #name);                  \
+        __atomic_store_n(&fn, lazy_f, __ATOMIC_RELEASE);                   \
+    }
+
 /* One function: resolved on its first call, then called directly. */
 #define LAZY(lib, ret, name, params, args)                                 \
     ret name params                                                        \
     {                                                                      \
-        static __typeof__(&name) fn;                                       \
-        __typeof__(&name) lazy_f = __atomic_load_n(&fn, __ATOMIC_ACQUIRE);      \
-                                                                           \
-        if (!lazy_f) {                                                     \
-            lazy_f = (__typeof__(&name))lazy_sym(lib, #name);              \
-            __atomic_store_n(&fn, lazy_f, __ATOMIC_RELEASE);               \
-        }                                                                  \
+        LAZY_RESOLVE(lib, name)                                            \
         return lazy_f args;                                                \
     }
 #define LAZY_VOID(lib, name, params, args)                                 \
     void name params                                                       \
     {                                                                      \
-        static __typeof__(&name) fn;                                       \
-        __typeof__(&name) lazy_f = __atomic_load_n(&fn, __ATOMIC_ACQUIRE);      \
-                                                                           \
-        if (!lazy_f) {                                                     \
-            lazy_f = (__typeof__(&name))lazy_sym(lib, #name);              \
-            __atomic_store_n(&fn, lazy_f, __ATOMIC_RELEASE);               \
-        }                                                                  \
+        LAZY_RESOLVE(lib, name)                                            \
         lazy_f args;                                                       \
     }
 
@@ -113,41 +111,21 @@ _Static_assert(sizeof(long) == sizeof(void *) &&
                sizeof(curl_off_t) == sizeof(void *),
                "curl's variadic argument is forwarded as a void *");
 
-CURLcode curl_easy_setopt(CURL *c, CURLoption option, ...)
-{
-    static __typeof__(&curl_easy_setopt) fn;
-    __typeof__(&curl_easy_setopt) f = __atomic_load_n(&fn, __ATOMIC_ACQUIRE);
-    va_list ap;
-    void *arg;
-
-    if (!f) {
-        f = (__typeof__(&curl_easy_setopt))lazy_sym(L_CURL,
-                                                    "curl_easy_setopt");
-        __atomic_store_n(&fn, f, __ATOMIC_RELEASE);
+/* One variadic call that takes one argument after `last`. */
+#define LAZY_ONE_VA(lib, name, type, last)                                 \
+    CURLcode name(CURL *c, type last, ...)                                 \
+    {                                                                      \
+        va_list ap;                                                        \
+        void *arg;                                                         \
+        LAZY_RESOLVE(lib, name)                                            \
+                                                                           \
+        va_start(ap, last);                                                \
+        arg = va_arg(ap, void *);                                          \
+        va_end(ap);                                                        \
+        return lazy_f(c, last, arg);                                       \
     }
-    va_start(ap, option);
-    arg = va_arg(ap, void *);
-    va_end(ap);
-    return f(c, option, arg);
-}
-
-CURLcode curl_easy_getinfo(CURL *c, CURLINFO info, ...)
-{
-    static __typeof__(&curl_easy_getinfo) fn;
-    __typeof__(&curl_easy_getinfo) f = __atomic_load_n(&fn, __ATOMIC_ACQUIRE);
-    va_list ap;
-    void *arg;
-
-    if (!f) {
-        f = (__typeof__(&curl_easy_getinfo))lazy_sym(L_CURL,
-                                                     "curl_easy_getinfo");
-        __atomic_store_n(&fn, f, __ATOMIC_RELEASE);
-    }
-    va_start(ap, info);
-    arg = va_arg(ap, void *);
-    va_end(ap);
-    return f(c, info, arg);
-}
+LAZY_ONE_VA(L_CURL, curl_easy_setopt, CURLoption, option)
+LAZY_ONE_VA(L_CURL, curl_easy_getinfo, CURLINFO, info)
 
 /* ---- json-c (pool/, xe/forward.c) ---- */
 typedef struct json_object jo;
