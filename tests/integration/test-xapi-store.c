@@ -513,6 +513,22 @@ static const char *field_str(json_object *rec, const char *name)
     return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 }
 
+/* cls.create(rec), then the new object's get_record (taken); its ref,
+ * quoted, in ref. */
+static json_object *create_then_get(const char *cls, const char *rec,
+                                    char *ref, size_t size)
+{
+    char method[64];
+    json_object *res;
+
+    snprintf(method, sizeof(method), "%s.create", cls);
+    res = jcall(method, rec);
+    snprintf(ref, size, "\"%s\"", json_object_get_string(res));
+    json_object_put(res);
+    snprintf(method, sizeof(method), "%s.get_record", cls);
+    return jcall(method, ref);
+}
+
 #define FIELD_NOT_FOUND(f) \
     "INTERNAL_ERROR|Server_helpers.Dispatcher_FieldNotFound(\"" f "\")"
 
@@ -538,8 +554,8 @@ START_TEST(test_create_missing_field_refused)
         { "qos_algorithm_params", "{}" },
     };
     size_t nets = count_all("network");
-    char rec[1024], net_ref[128], *got;
-    json_object *net, *r;
+    char rec[1024], net_ref[128], vif_ref[128], *got;
+    json_object *r;
 
     /* network: other_config is the one field without a default. */
     got = jerror("network.create",
@@ -547,11 +563,8 @@ START_TEST(test_create_missing_field_refused)
     ck_assert_str_eq(got, FIELD_NOT_FOUND("other_config"));
     free(got);
     ck_assert_uint_eq(count_all("network"), nets);
-    net = jcall("network.create", "{\"other_config\":{},\"tags\":[\"blue\"]}");
-    snprintf(net_ref, sizeof(net_ref), "\"%s\"", json_object_get_string(net));
-    json_object_put(net);
-    snprintf(rec, sizeof(rec), "%s", net_ref);
-    r = jcall("network.get_record", rec);
+    r = create_then_get("network", "{\"other_config\":{},"
+                        "\"tags\":[\"blue\"]}", net_ref, sizeof(net_ref));
     ck_assert_str_eq(field_str(r, "name_label"), "\"\"");
     ck_assert_str_eq(field_str(r, "MTU"), "1500");
     ck_assert_str_eq(field_str(r, "managed"), "true");
@@ -588,10 +601,7 @@ START_TEST(test_create_missing_field_refused)
              "\"locking_mode\":\"locked\",\"ipv4_allowed\":[\"10.0.0.5\"],"
              "\"ipv6_allowed\":[\"fd00::5\"],\"trunks\":[7]}",
              net_ref, vif[2][1]);
-    net = jcall("VIF.create", rec);
-    snprintf(rec, sizeof(rec), "\"%s\"", json_object_get_string(net));
-    json_object_put(net);
-    r = jcall("VIF.get_record", rec);
+    r = create_then_get("VIF", rec, vif_ref, sizeof(vif_ref));
     ck_assert_str_eq(field_str(r, "locking_mode"), "\"locked\"");
     ck_assert_str_eq(field_str(r, "ipv4_allowed"), "[\"10.0.0.5\"]");
     ck_assert_str_eq(field_str(r, "ipv6_allowed"), "[\"fd00::5\"]");
