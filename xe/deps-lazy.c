@@ -15,7 +15,8 @@
  *
  * The sonames come from the libraries built against (lazy-sonames.h,
  * made by xe/local.mk).  A library that cannot be loaded then is a broken
- * install (the package depends on it): xe says which and exits 1.
+ * install (the xen-sriov package still depends on all five: xen-sriovd,
+ * in the same package, links them): xe says which and exits 1.
  */
 #define CURL_DISABLE_TYPECHECK 1
 #include <dlfcn.h>
