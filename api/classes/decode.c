@@ -154,11 +154,44 @@ static int member_joined(const struct xv *rec, const char *name, char **ret,
     return 0;
 }
 
-static int record_arg(const struct xv *rec, struct xapi_error *err)
+/*
+ * The fields of a constructor record that XAPI requires: the fields in
+ * the constructor (StaticRO and RW, gen_client.ml:93-96) that have no
+ * default_value in datamodel.ml, in the datamodel's order.  XAPI's
+ * dispatcher looks the constructor's fields up one by one
+ * (gen_server.ml:115-135): one with a default may be left out, one
+ * without raises Dispatcher_FieldNotFound (server_helpers.ml:19-25),
+ * which reaches the client as INTERNAL_ERROR with the exception printed
+ * (exnHelper.ml:82), e.g.
+ * ["INTERNAL_ERROR", "Server_helpers.Dispatcher_FieldNotFound(\"MTU\")"].
+ * The first missing field is named; nothing is created.
+ *
+ * network (datamodel.ml:1684-2080, xen-api e2ee48d): name_label and
+ * name_description default to "", MTU to 1500, bridge to "", managed to
+ * true, tags to []; other_config has none.
+ * VIF (datamodel.ml:3877-4100): device, network, VM, MAC, MTU,
+ * other_config, qos/algorithm_type and qos/algorithm_params have none;
+ * currently_attached, locking_mode, ipv4_allowed, ipv6_allowed and
+ * trunks have defaults.
+ */
+static const char *const network_required[] = { "other_config", NULL };
+static const char *const vif_required[] = {
+    "device", "network", "VM", "MAC", "MTU", "other_config",
+    "qos_algorithm_type", "qos_algorithm_params", NULL
+};
+
+static int record_arg(const struct xv *rec, const char *const *required,
+                      struct xapi_error *err)
 {
     if (!rec || rec->type != XV_STRUCT)
         return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, "args",
                               NULL);
+    for (; *required; required++)
+        if (!xv_struct_get(rec, *required))
+            return xapi_error_internal(
+                err, -EINVAL,
+                "Server_helpers.Dispatcher_FieldNotFound(\"%s\")",
+                *required);
     return 0;
 }
 
@@ -197,7 +230,7 @@ int xstore__decode_network(const struct xv *rec,
 
     memset(a, 0, sizeof(*a));
     a->ops.managed = -1;
-    r = record_arg(rec, err);
+    r = record_arg(rec, network_required, err);
     if (r >= 0)
         r = member_text(rec, "name_label", a->buf[0], &a->ops.name_label,
                         err);
@@ -241,7 +274,7 @@ int xstore__decode_vif(const struct xv *rec, struct xstore_vif_args *a,
     int r;
 
     memset(a, 0, sizeof(*a));
-    r = record_arg(rec, err);
+    r = record_arg(rec, vif_required, err);
     if (r >= 0)
         r = vm_uuid(rec, a->vm, &a->ops.vm_uuid, err);
     if (r >= 0)

@@ -132,7 +132,8 @@ try:
     check("login with a forged name failed", False)
 except Failure:
     pass
-net = s.xenapi.network.create({"name_label": forged})
+net = s.xenapi.network.create({"name_label": forged, "name_description": "",
+                                "MTU": "1500", "other_config": {}})
 s.xenapi.network.destroy(net)
 text = log_text()
 check("no forged line in the log",

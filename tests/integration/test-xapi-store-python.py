@@ -18,6 +18,15 @@ from xapi_client import Checks, Session, UnixTransport, unwrap
 URL, SOCK, XE, USER, PASSWORD = sys.argv[1:6]
 VM = "OpaqueRef:11111111-2222-4333-8444-555555555501"
 
+
+def network_record(label, **more):
+    """A whole network.create record, as XenCenter and Xen Orchestra send
+    it: XAPI requires other_config (no default in its datamodel)."""
+    rec = {"name_label": label, "name_description": "", "MTU": "1500",
+           "other_config": {}, "tags": []}
+    rec.update(more)
+    return rec
+
 check = Checks()
 
 
@@ -117,9 +126,7 @@ def main():
     ev = Events(s)
 
     # An SR-IOV network.
-    net = s.call("network.create", {"name_label": "py-sriov",
-                                    "name_description": "",
-                                    "MTU": "1500", "other_config": {}})
+    net = s.call("network.create", network_record("py-sriov"))
     check("network add event", ev.wait(net, "add") is not None)
     sriov = s.call("network_sriov.create", port1, net)
     e = ev.wait(sriov, "add")
@@ -301,7 +308,7 @@ def main():
     s.call("network.destroy", net)
 
     # Async calls, polled as XenCenter does.
-    net = s.call("network.create", {"name_label": "py-async"})
+    net = s.call("network.create", network_record("py-async"))
     task = s.call("Async.network_sriov.create", port1, net)
     check("task ref", task.startswith("OpaqueRef:") and len(task) == 46)
     check("task done", wait_task(s, task) == "success")
@@ -360,7 +367,7 @@ def main():
 
     # 8 Async creates on one PIF at once: the workers (at most 4 at a
     # time) run them all; one wins, as with 8 sync calls.
-    nets = [s.call("network.create", {"name_label": "race%d" % i})
+    nets = [s.call("network.create", network_record("race%d" % i))
             for i in range(8)]
     tasks = [s.call("Async.network_sriov.create", port1, n) for n in nets]
     ends = [wait_task(s, t) for t in tasks]

@@ -228,14 +228,25 @@ static json_object *jcall(const char *method, const char *params)
     return res;
 }
 
+/* A whole network.create record, as XenCenter and Xen Orchestra send
+ * it (XAPI requires other_config). */
+static const char *network_record(char *buf, size_t size, const char *label)
+{
+    snprintf(buf, size,
+             "{\"name_label\":\"%s\",\"name_description\":\"\","
+             "\"MTU\":1500,\"other_config\":{},\"tags\":[]}", label);
+    return buf;
+}
+
 START_TEST(test_record_equals_get_all_records_entry)
 {
     static const char *const classes[] = {
         "host", "pool", "network", "PIF", "PCI", "network_sriov", "VIF",
     };
 
-    json_object *net = jcall("network.create", "{\"name_label\":\"n\"}");
-    char arg[160];
+    char arg[160], body[128];
+    json_object *net = jcall("network.create",
+                             network_record(body, sizeof(body), "n"));
 
     snprintf(arg, sizeof(arg), "\"%s\",\"%s\"", PIF_SRIOV,
              json_object_get_string(net));
@@ -331,7 +342,7 @@ START_TEST(test_events_follow_xe_and_the_sriov_life_cycle)
 {
     const char *b = getenv("top_builddir");
     json_object *res, *tok, *snap, *v;
-    char *token, cmd[8192], ref[128], arg[320];
+    char *token, cmd[8192], ref[128], arg[320], rec[128];
 
     res = jcall("event.from", "[\"*\"],\"\",0");
     ck_assert(json_object_object_get_ex(res, "token", &tok));
@@ -339,7 +350,8 @@ START_TEST(test_events_follow_xe_and_the_sriov_life_cycle)
     json_object_put(res);
 
     /* A network made by this endpoint, renamed by the xe binary. */
-    res = jcall("network.create", "{\"name_label\":\"before\"}");
+    res = jcall("network.create",
+                network_record(rec, sizeof(rec), "before"));
     snprintf(ref, sizeof(ref), "%s", json_object_get_string(res));
     json_object_put(res);
     json_object_put(wait_event(&token, ref, "add"));
@@ -415,11 +427,12 @@ START_TEST(test_concurrent_creates_one_wins)
 
     memset(rc, 0, sizeof(rc));
     for (int i = 0; i < RACERS; i++) {
-        char rec[64];
+        char rec[128], label[16];
         json_object *net;
 
-        snprintf(rec, sizeof(rec), "{\"name_label\":\"race-%d\"}", i);
-        net = jcall("network.create", rec);
+        snprintf(label, sizeof(label), "race-%d", i);
+        net = jcall("network.create",
+                    network_record(rec, sizeof(rec), label));
         snprintf(rc[i].net, sizeof(rc[i].net), "%s",
                  json_object_get_string(net));
         json_object_put(net);
@@ -446,6 +459,158 @@ START_TEST(test_concurrent_creates_one_wins)
 END_TEST
 
 /* A restore rewrites the whole tree: every object is reported modified. */
+/* A JSON-RPC v2 call that fails: "CODE|param|param..." (taken). */
+static char *jerror(const char *method, const char *params)
+{
+    char req[8192], *reply, *out;
+    json_object *o, *e, *msg, *data;
+    size_t len;
+
+    snprintf(req, sizeof(req),
+             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"%s\","
+             "\"params\":[\"@SESSION@\",%s]}", method, params);
+    reply = call_body(true, req);
+    o = json_tokener_parse(reply);
+    ck_assert_msg(o && json_object_object_get_ex(o, "error", &e) &&
+                  json_object_object_get_ex(e, "message", &msg) &&
+                  json_object_object_get_ex(e, "data", &data),
+                  "%s did not fail: %s", method, reply);
+    free(reply);
+    out = strdup(json_object_get_string(msg));
+    for (size_t i = 0; out && i < json_object_array_length(data); i++) {
+        const char *p = json_object_get_string(
+            json_object_array_get_idx(data, i));
+
+        len = strlen(out);
+        out = realloc(out, len + strlen(p) + 2);
+        ck_assert_ptr_nonnull(out);
+        out[len] = '|';
+        strcpy(out + len + 1, p);
+    }
+    ck_assert_ptr_nonnull(out);
+    json_object_put(o);
+    return out;
+}
+
+static size_t count_all(const char *cls)
+{
+    char method[64];
+    json_object *all;
+    size_t n;
+
+    snprintf(method, sizeof(method), "%s.get_all", cls);
+    all = jcall(method, "");
+    n = json_object_array_length(all);
+    json_object_put(all);
+    return n;
+}
+
+static const char *field_str(json_object *rec, const char *name)
+{
+    json_object *v;
+
+    ck_assert_msg(json_object_object_get_ex(rec, name, &v), "no %s", name);
+    return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+}
+
+/* cls.create(rec), then the new object's get_record (taken); its ref,
+ * quoted, in ref. */
+static json_object *create_then_get(const char *cls, const char *rec,
+                                    char *ref, size_t size)
+{
+    char method[64];
+    json_object *res;
+
+    snprintf(method, sizeof(method), "%s.create", cls);
+    res = jcall(method, rec);
+    snprintf(ref, size, "\"%s\"", json_object_get_string(res));
+    json_object_put(res);
+    snprintf(method, sizeof(method), "%s.get_record", cls);
+    return jcall(method, ref);
+}
+
+#define FIELD_NOT_FOUND(f) \
+    "INTERNAL_ERROR|Server_helpers.Dispatcher_FieldNotFound(\"" f "\")"
+
+/*
+ * A create record without a field XAPI requires (a constructor field
+ * with no default_value in datamodel.ml) is refused as XAPI's dispatcher
+ * refuses it (gen_server.ml:115-135, server_helpers.ml:19-25,
+ * exnHelper.ml:82): INTERNAL_ERROR naming the first missing field in the
+ * datamodel's order, and nothing is created.  Fields with a default may
+ * be left out; those given (tags, ipv4_allowed, locking_mode...) are kept.
+ */
+START_TEST(test_create_missing_field_refused)
+{
+    /* VIF's required fields in datamodel.ml's order, each with a value. */
+    static const char *const vif[][2] = {
+        { "device", "\"0\"" },
+        { "network", NULL },
+        { "VM", "\"OpaqueRef:11111111-2222-4333-8444-555555555501\"" },
+        { "MAC", "\"\"" },
+        { "MTU", "\"1500\"" },
+        { "other_config", "{}" },
+        { "qos_algorithm_type", "\"\"" },
+        { "qos_algorithm_params", "{}" },
+    };
+    size_t nets = count_all("network");
+    char rec[1024], net_ref[128], vif_ref[128], *got;
+    json_object *r;
+
+    /* network: other_config is the one field without a default. */
+    got = jerror("network.create",
+                 "{\"name_label\":\"x\",\"MTU\":1500,\"tags\":[\"a\"]}");
+    ck_assert_str_eq(got, FIELD_NOT_FOUND("other_config"));
+    free(got);
+    ck_assert_uint_eq(count_all("network"), nets);
+    r = create_then_get("network", "{\"other_config\":{},"
+                        "\"tags\":[\"blue\"]}", net_ref, sizeof(net_ref));
+    ck_assert_str_eq(field_str(r, "name_label"), "\"\"");
+    ck_assert_str_eq(field_str(r, "MTU"), "1500");
+    ck_assert_str_eq(field_str(r, "managed"), "true");
+    ck_assert_str_eq(field_str(r, "tags"), "[\"blue\"]");
+    json_object_put(r);
+
+    /* VIF: each required field left out in turn is the one named. */
+    for (size_t skip = 0; skip < ELEMENTSOF(vif); skip++) {
+        size_t len = snprintf(rec, sizeof(rec), "{\"ipv4_allowed\":[]");
+        char want[128];
+
+        for (size_t i = 0; i < ELEMENTSOF(vif); i++)
+            if (i != skip)
+                len += snprintf(rec + len, sizeof(rec) - len, ",\"%s\":%s",
+                                vif[i][0], vif[i][1] ? vif[i][1] : net_ref);
+        snprintf(rec + len, sizeof(rec) - len, "}");
+        got = jerror("VIF.create", rec);
+        snprintf(want, sizeof(want), FIELD_NOT_FOUND("%s"), vif[skip][0]);
+        ck_assert_str_eq(got, want);
+        free(got);
+        ck_assert_uint_eq(count_all("VIF"), 0);
+    }
+    /* Several missing: the first in the datamodel's order. */
+    got = jerror("VIF.create", "{\"MTU\":\"1500\",\"other_config\":{}}");
+    ck_assert_str_eq(got, FIELD_NOT_FOUND("device"));
+    free(got);
+    ck_assert_uint_eq(count_all("VIF"), 0);
+
+    /* Complete: created, and the optional fields given are kept. */
+    snprintf(rec, sizeof(rec),
+             "{\"device\":\"0\",\"network\":%s,\"VM\":%s,\"MAC\":\"\","
+             "\"MTU\":\"1500\",\"other_config\":{},"
+             "\"qos_algorithm_type\":\"\",\"qos_algorithm_params\":{},"
+             "\"locking_mode\":\"locked\",\"ipv4_allowed\":[\"10.0.0.5\"],"
+             "\"ipv6_allowed\":[\"fd00::5\"],\"trunks\":[7]}",
+             net_ref, vif[2][1]);
+    r = create_then_get("VIF", rec, vif_ref, sizeof(vif_ref));
+    ck_assert_str_eq(field_str(r, "locking_mode"), "\"locked\"");
+    ck_assert_str_eq(field_str(r, "ipv4_allowed"), "[\"10.0.0.5\"]");
+    ck_assert_str_eq(field_str(r, "ipv6_allowed"), "[\"fd00::5\"]");
+    ck_assert_str_eq(field_str(r, "trunks"), "[7]");
+    json_object_put(r);
+    ck_assert_uint_eq(count_all("VIF"), 1);
+}
+END_TEST
+
 START_TEST(test_events_after_a_restore)
 {
     struct store_opts o = { .root = root };
@@ -484,6 +649,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_record_equals_get_all_records_entry);
     tcase_add_test(tc, test_events_follow_xe_and_the_sriov_life_cycle);
     tcase_add_test(tc, test_events_after_a_restore);
+    tcase_add_test(tc, test_create_missing_field_refused);
     tcase_add_test(tc, test_concurrent_creates_one_wins);
     suite_add_tcase(s, tc);
     return s;

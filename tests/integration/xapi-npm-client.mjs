@@ -38,7 +38,9 @@ await step('initial fetch', async () => {
 })
 let ref
 await step('add event', async () => {
-  ref = await xapi.call('network.create', { name_label: 'npm-net' })
+  ref = await xapi.call('network.create', {
+    name_label: 'npm-net', name_description: '', MTU: 1500, other_config: {}
+  })
   await waitFor(() => xapi.getObjectByRef(ref, undefined) !== undefined,
     'the new network in the cache')
   assert.equal(xapi.getObjectByRef(ref).name_label, 'npm-net')

@@ -48,9 +48,14 @@ await step('initial fetch', async () => {
   assert.ok(get(port1.PCI), 'the PIF\'s PCI record is cached')
   assert.ok(cached('PCI').length > 0)
 })
+// Whole create records, as Xen Orchestra sends them (network.create:
+// name_label, name_description, MTU, other_config; VIF.create: every
+// field XAPI's constructor takes): XAPI requires other_config.
+const networkRecord = label =>
+  ({ name_label: label, name_description: '', MTU: 1500, other_config: {} })
 let net, sriov
 await step('network_sriov.create seen by the event loop', async () => {
-  net = await xapi.call('network.create', { name_label: `xo-${transport}` })
+  net = await xapi.call('network.create', networkRecord(`xo-${transport}`))
   sriov = await xapi.call('network_sriov.create', port1.$ref, net)
   await waitFor(() => get(sriov) !== undefined, 'the network_sriov')
   const s = get(sriov)
@@ -74,7 +79,9 @@ await step('a change made with xe arrives', async () => {
 await step('VIF create and destroy', async () => {
   const vif = await xapi.call('VIF.create', {
     VM, network: net, device: '0', MAC: '', MTU: '1500', other_config: {},
-    qos_algorithm_type: '', qos_algorithm_params: {}
+    qos_algorithm_type: '', qos_algorithm_params: {},
+    currently_attached: false, locking_mode: 'network_default',
+    ipv4_allowed: [], ipv6_allowed: []
   })
   await waitFor(() => get(vif) !== undefined, 'the VIF')
   assert.equal(get(vif).network, net)
@@ -106,7 +113,7 @@ await step('callAsync: Async calls and their tasks', async () => {
   // XO's callAsync: Async.<method>, the task watched through event.from
   // (class task), its result parsed from XML-RPC, then task.destroy.
   const before = xapi._nTasks
-  const net2 = await xapi.call('network.create', { name_label: 'async' })
+  const net2 = await xapi.call('network.create', networkRecord('async'))
   const sriov2 = await xapi.callAsync('network_sriov.create', port1.$ref,
     net2)
   assert.match(sriov2, /^OpaqueRef:[0-9a-f-]{36}$/)
