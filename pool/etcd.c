@@ -900,10 +900,9 @@ int etcd_watch(etcd *e, const char *prefix, int64_t *next_rev, long max_ms,
     if (w.created) {
         e->current = (e->current + 1) % e->n_endpoints;
         return fail(e, -EHOSTUNREACH, "the watch at %s broke (%s): "
-                    "watching again from revision %" PRId64 " at the next "
-                    "member", w.endpoint, rc == CURLE_OK
-                        ? "etcd closed it" : curl_easy_strerror(rc),
-                    *next_rev);
+                    "watching again at the next member", w.endpoint,
+                    rc == CURLE_OK ? "etcd closed it"
+                                   : curl_easy_strerror(rc));
     }
     {
         char why[512];

@@ -1047,7 +1047,13 @@ struct pool_follower {
     struct seen *v;             /* sorted by key */
     size_t n;
     int64_t next_rev;           /* 0: read everything first */
+    unsigned resyncs;           /* after a compaction */
 };
+
+unsigned pool_follower_resyncs(const pool_follower *f)
+{
+    return f->resyncs;
+}
 
 int pool_follower_new(pool_follower **ret)
 {
@@ -1230,14 +1236,14 @@ int pool_follow(pool *p, pool_follower *f, long max_ms, pool_change_fn fn,
     if (!k)
         return fail(p, -ENOMEM, "out of memory");
     fw.obj_len = strlen(k);
-    for (;;) {
-        if (!f->next_rev && (r = resync(&fw, k)) < 0)
-            return r;
-        r = etcd_watch(p->e, k, &f->next_rev, max_ms, on_objects, &fw,
-                       stop);
-        if (r != -ESTALE)
-            return r < 0 ? etcd_fail(p, r) : 0;
-        /* Compacted: what changed since is read whole. */
-        f->next_rev = 0;
-    }
+    if (!f->next_rev && (r = resync(&fw, k)) < 0)
+        return r;
+    r = etcd_watch(p->e, k, &f->next_rev, max_ms, on_objects, &fw, stop);
+    if (r != -ESTALE)
+        return r < 0 ? etcd_fail(p, r) : 0;
+    /* Compacted: what changed since is read whole (the caller is back at
+     * once, and watches from there). */
+    f->next_rev = 0;
+    f->resyncs++;
+    return resync(&fw, k);
 }

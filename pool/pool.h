@@ -188,12 +188,16 @@ pool_follower *pool_follower_free(pool_follower *f);    /* NULL-safe */
  * calls go on from the revision the previous one stopped at, so nothing
  * is missed across a broken watch or an etcd restart.  When etcd has
  * compacted that revision away, every object is read again and the
- * difference reported (added, modified, deleted).  Blocks until
- * @p *stop or @p max_ms: 0; < 0 when etcd cannot be reached (wait and
- * call again with the same follower).
+ * difference reported (added, modified, deleted), and the call returns
+ * then (call again: it watches from there).  Blocks until @p *stop or
+ * @p max_ms: 0; < 0 when etcd cannot be reached (wait and call again
+ * with the same follower).
  */
 int pool_follow(pool *p, pool_follower *f, long max_ms, pool_change_fn fn,
                 void *userdata, const volatile bool *stop);
+/* How many times etcd had compacted what the watch needed (each time
+ * every object was read again). */
+unsigned pool_follower_resyncs(const pool_follower *f);
 /* Out of the pool: every object seen reported deleted, and forgotten. */
 void pool_follower_forget(pool_follower *f, pool_change_fn fn,
                           void *userdata);

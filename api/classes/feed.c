@@ -202,8 +202,14 @@ static void *pool_thread(void *arg)
 
         r = pool_open(&p, xs->root, msg, sizeof(msg));
         if (r > 0) {
+            unsigned resyncs = pool_follower_resyncs(f);
+
             r = pool_follow(p, f, POOL_WATCH_MS, on_pool_change, xs,
                             &xs->pool_stop);
+            if (pool_follower_resyncs(f) != resyncs)
+                xapi_log(log, LOG_NOTICE, "pool events: etcd had compacted "
+                         "the revisions the watch needed: every object "
+                         "read again, the difference reported");
             if (r < 0)
                 snprintf(msg, sizeof(msg), "%s", pool_last_error(p));
         } else if (r == 0) {

@@ -252,6 +252,28 @@ wait_until "the pool converged after etcd restarted" seen_net2b
 wait_until "every host live after etcd restarted" all_live
 got_event outage
 
+# ---- etcd compacted the revisions host 1's watch needs: it reads the
+# objects again and reports the difference (a deletion here) ----
+netc=$(on 2 network-create name-label=to-compact)
+seen_netc() { on 1 network-list --minimal | grep -q "$netc"; }
+wait_until "host 2's network to compact" seen_netc
+expect_event compact network del "ref=OpaqueRef:$netc"
+# Host 1's daemon frozen, etcd restarted under it (its watch is cut),
+# the change made and compacted away before it watches again.
+kill -STOP "$d1"
+kill -KILL $etcd_pids; wait $etcd_pids 2>/dev/null || :
+start_all existing
+on 2 network-destroy uuid="$netc"
+netc_gone() { ! on 3 network-list --minimal | grep -q "$netc"; }
+wait_until "host 2's network gone from etcd" netc_gone
+rev=$(ETCDCTL_API=3 etcdctl --endpoints "$endpoints" put /probe compact -w json |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["header"]["revision"])')
+ETCDCTL_API=3 etcdctl --endpoints "$endpoints" compact "$rev" >/dev/null
+kill -CONT "$d1"
+got_event compact
+grep -q "etcd had compacted" "$tmp/h1/sriovd.log" || fail "no read after the compaction"
+wait_until "every host live after the compaction" all_live
+
 # ---- pool-eject of another host: its daemon leaves ----
 on 1 pool-eject host-uuid="$u2"
 left2() { [ ! -e "$tmp/h2/etc/xen-sriov/pool.conf" ]; }
