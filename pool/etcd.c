@@ -306,13 +306,15 @@ static int post_one(etcd *e, const char *endpoint, const char *path,
     }
     if (status != 200 || json_object_object_get_ex(j, "error", &v)) {
         const char *msg = "";
+        bool busy;
 
         if (json_object_object_get_ex(j, "message", &v) ||
             json_object_object_get_ex(j, "error", &v))
             msg = json_object_get_string(v);
         fail(e, 0, "%s: etcd: %s", endpoint, msg);
+        busy = no_quorum(msg);  /* msg is j's */
         json_object_put(j);
-        return no_quorum(msg) ? -ETIMEDOUT : -EIO;
+        return busy ? -ETIMEDOUT : -EIO;
     }
     *ret = j;
     return 0;
