@@ -85,7 +85,7 @@ measure "pif-list (default columns)" pif-list
 SRIOV_ROOT=$tmp/h1 XENSTORED_PATH=$(cat "$tmp/h1.xs") LD_PRELOAD=$preload \
     "$b/daemon/xen-sriovd" --foreground --dry-run --no-api >"$tmp/sriovd.log" 2>&1 &
 pids="$pids $!"
-until grep -q "mirrored to etcd" "$tmp/sriovd.log"; do sleep 0.1; done
+until grep -qs "mirrored to etcd" "$tmp/sriovd.log"; do sleep 0.1; done
 for k in $(seq 5); do
     t=$(now_ms)
     net=$(on 1 network-create name-label="bench$k")
@@ -104,6 +104,9 @@ SRIOV_ROOT=$tmp/h$n_hosts XENSTORED_PATH=$(cat "$tmp/h$n_hosts.xs") LD_PRELOAD=$
     --no-socket --listen 127.0.0.1:0 >"$tmp/sriovd-last.log" 2>&1 &
 pids="$pids $!"
 until grep -qs "watching forwarded calls" "$tmp/sriovd-last.log"; do sleep 0.1; done
+# Its lease is taken after its watch: wait until host 1 sees it live.
+ul=$(cat "$tmp/h$n_hosts/var/lib/xen-sriov/host-uuid")
+until [ "$(on 1 host-param-get uuid="$ul" param-name=host-metrics-live)" = true ]; do sleep 0.1; done
 netl=$(on "$n_hosts" network-list --minimal | cut -d, -f1)
 for k in $(seq 10); do
     t=$(now_ms)

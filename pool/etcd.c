@@ -254,6 +254,28 @@ static bool no_quorum(const char *msg)
            strstr(msg, "too many requests");
 }
 
+/* The handle made ready for one POST of body to url (TLS as configured). */
+static void setup_post(etcd *e, const char *url, struct curl_slist *hdr,
+                       const char *body, long timeout_ms)
+{
+    curl_easy_reset(e->curl);
+    curl_easy_setopt(e->curl, CURLOPT_URL, url);
+    curl_easy_setopt(e->curl, CURLOPT_HTTPHEADER, hdr);
+    curl_easy_setopt(e->curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(e->curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e->curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(e->curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     e->timeout_ms < 1000 ? e->timeout_ms : 1000L);
+    curl_easy_setopt(e->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (e->tls.cacert)
+        curl_easy_setopt(e->curl, CURLOPT_CAINFO, e->tls.cacert);
+    if (e->tls.cert)
+        curl_easy_setopt(e->curl, CURLOPT_SSLCERT, e->tls.cert);
+    if (e->tls.key)
+        curl_easy_setopt(e->curl, CURLOPT_SSLKEY, e->tls.key);
+    e->requests++;
+}
+
 /* One POST to one endpoint: 0 with *ret the parsed answer; -EAGAIN to try
  * the next endpoint (with e->error saying why); -EIO for an error etcd
  * gave that another member would give too. */
@@ -269,24 +291,9 @@ static int post_one(etcd *e, const char *endpoint, const char *path,
 
     snprintf(url, sizeof(url), "%s%s", endpoint, path);
     hdr = curl_slist_append(hdr, "Content-Type: application/json");
-    curl_easy_reset(e->curl);
-    curl_easy_setopt(e->curl, CURLOPT_URL, url);
-    curl_easy_setopt(e->curl, CURLOPT_HTTPHEADER, hdr);
-    curl_easy_setopt(e->curl, CURLOPT_POSTFIELDS, body);
+    setup_post(e, url, hdr, body, e->timeout_ms);
     curl_easy_setopt(e->curl, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(e->curl, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(e->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e->curl, CURLOPT_TIMEOUT_MS, e->timeout_ms);
-    curl_easy_setopt(e->curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     e->timeout_ms < 1000 ? e->timeout_ms : 1000L);
-    curl_easy_setopt(e->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    if (e->tls.cacert)
-        curl_easy_setopt(e->curl, CURLOPT_CAINFO, e->tls.cacert);
-    if (e->tls.cert)
-        curl_easy_setopt(e->curl, CURLOPT_SSLCERT, e->tls.cert);
-    if (e->tls.key)
-        curl_easy_setopt(e->curl, CURLOPT_SSLKEY, e->tls.key);
-    e->requests++;
     rc = curl_easy_perform(e->curl);
     curl_slist_free_all(hdr);
     if (rc != CURLE_OK) {
@@ -863,27 +870,13 @@ int etcd_watch(etcd *e, const char *prefix, int64_t *next_rev, long max_ms,
         w.endpoint = e->endpoints[i];
         w.b.len = 0;
         snprintf(url, sizeof(url), "%s/v3/watch", w.endpoint);
-        curl_easy_reset(e->curl);
-        curl_easy_setopt(e->curl, CURLOPT_URL, url);
-        curl_easy_setopt(e->curl, CURLOPT_HTTPHEADER, hdr);
-        curl_easy_setopt(e->curl, CURLOPT_POSTFIELDS, body);
+        setup_post(e, url, hdr, body, max_ms);
         curl_easy_setopt(e->curl, CURLOPT_WRITEFUNCTION, on_stream);
         curl_easy_setopt(e->curl, CURLOPT_WRITEDATA, &w);
         curl_easy_setopt(e->curl, CURLOPT_NOPROGRESS, 0L);
         curl_easy_setopt(e->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
         curl_easy_setopt(e->curl, CURLOPT_XFERINFODATA, &w);
-        curl_easy_setopt(e->curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(e->curl, CURLOPT_TIMEOUT_MS, max_ms);
-        curl_easy_setopt(e->curl, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
         curl_easy_setopt(e->curl, CURLOPT_TCP_KEEPALIVE, 1L);
-        curl_easy_setopt(e->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-        if (e->tls.cacert)
-            curl_easy_setopt(e->curl, CURLOPT_CAINFO, e->tls.cacert);
-        if (e->tls.cert)
-            curl_easy_setopt(e->curl, CURLOPT_SSLCERT, e->tls.cert);
-        if (e->tls.key)
-            curl_easy_setopt(e->curl, CURLOPT_SSLKEY, e->tls.key);
-        e->requests++;
         rc = curl_easy_perform(e->curl);
         if (w.created)
             e->current = i;
