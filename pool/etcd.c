@@ -415,10 +415,28 @@ static int add_value(json_object *o, const char *value)
     return 0;
 }
 
+/* One KeyValue of an answer (o NULL: an empty one); -EIO when its key or
+ * value is not base64 (what was decoded is the caller's to free). */
+static int kv_from_json(etcd *e, json_object *o, struct etcd_kv *kv)
+{
+    json_object *v;
+
+    kv->key = o && json_object_object_get_ex(o, "key", &v)
+                  ? b64_decode(json_object_get_string(v)) : strdup("");
+    kv->value = o && json_object_object_get_ex(o, "value", &v)
+                    ? b64_decode(json_object_get_string(v)) : strdup("");
+    kv->create_revision = o ? get_i64(o, "create_revision") : 0;
+    kv->mod_revision = o ? get_i64(o, "mod_revision") : 0;
+    kv->lease = o ? get_i64(o, "lease") : 0;
+    if (!kv->key || !kv->value)
+        return fail(e, -EIO, "etcd sent a key or value that is not base64");
+    return 0;
+}
+
 static int parse_kvs(etcd *e, json_object *ans, struct etcd_kv **ret,
                      size_t *n)
 {
-    json_object *kvs, *o, *v;
+    json_object *kvs;
     struct etcd_kv *out;
     size_t len;
 
@@ -430,23 +448,11 @@ static int parse_kvs(etcd *e, json_object *ans, struct etcd_kv **ret,
     out = calloc(len + 1, sizeof(*out));
     if (!out)
         return fail(e, -ENOMEM, "out of memory");
-    for (size_t i = 0; i < len; i++) {
-        o = json_object_array_get_idx(kvs, i);
-        out[i].key = json_object_object_get_ex(o, "key", &v)
-                         ? b64_decode(json_object_get_string(v))
-                         : strdup("");
-        out[i].value = json_object_object_get_ex(o, "value", &v)
-                           ? b64_decode(json_object_get_string(v))
-                           : strdup("");
-        out[i].create_revision = get_i64(o, "create_revision");
-        out[i].mod_revision = get_i64(o, "mod_revision");
-        out[i].lease = get_i64(o, "lease");
-        if (!out[i].key || !out[i].value) {
+    for (size_t i = 0; i < len; i++)
+        if (kv_from_json(e, json_object_array_get_idx(kvs, i), &out[i]) < 0) {
             etcd_kv_list_free(out, i + 1);
-            return fail(e, -EIO, "etcd sent a key or value that is not "
-                        "base64");
+            return -EIO;
         }
-    }
     *ret = out;
     *n = len;
     return 0;
@@ -750,19 +756,9 @@ static int watch_message(struct watch *w, json_object *m)
         ev[i].deleted = json_object_object_get_ex(o, "type", &v) &&
                         strcmp(json_object_get_string(v), "DELETE") == 0;
         json_object_object_get_ex(o, "kv", &kv);
-        ev[i].kv.key = kv && json_object_object_get_ex(kv, "key", &v)
-                           ? b64_decode(json_object_get_string(v))
-                           : strdup("");
-        ev[i].kv.value = kv && json_object_object_get_ex(kv, "value", &v)
-                             ? b64_decode(json_object_get_string(v))
-                             : strdup("");
-        ev[i].kv.create_revision = kv ? get_i64(kv, "create_revision") : 0;
-        ev[i].kv.mod_revision = kv ? get_i64(kv, "mod_revision") : 0;
-        ev[i].kv.lease = kv ? get_i64(kv, "lease") : 0;
-        if (!ev[i].kv.key || !ev[i].kv.value) {
+        if (kv_from_json(w->e, kv, &ev[i].kv) < 0) {
             events_free(ev, i + 1);
-            return fail(w->e, -EIO, "etcd sent a key or value that is not "
-                        "base64");
+            return -EIO;
         }
         if (ev[i].kv.mod_revision >= *w->next_rev)
             *w->next_rev = ev[i].kv.mod_revision + 1;
