@@ -4,8 +4,11 @@
 # PFs each (x710-2pf + 82599-2pf, a network-sriov on every PF) on one
 # etcd member on loopback.  Prints the latency of pool-wide xe lists (a
 # whole xe process, median of 20), the etcd requests each makes (etcd's
-# own counters), and the time for a change on host 1 to be seen on the
-# last host (its xen-sriovd mirrors it; median of 5).
+# own counters), the time for a change on host 1 to be seen on the
+# last host (its xen-sriovd mirrors it; median of 5), for a command on
+# the last host's object asked on host 1 (forwarded; median of 10), and
+# for a change on host 1 to come as an event to a client of the last
+# host's XenAPI blocked in event.from (median of 5).
 set -eu
 : "${top_builddir:?}" "${top_srcdir:?}"
 command -v etcd >/dev/null 2>&1 || { echo "bench-pool: no etcd (apt-get install etcd-server)"; exit 0; }
@@ -82,7 +85,7 @@ measure "pif-list (default columns)" pif-list
 SRIOV_ROOT=$tmp/h1 XENSTORED_PATH=$(cat "$tmp/h1.xs") LD_PRELOAD=$preload \
     "$b/daemon/xen-sriovd" --foreground --dry-run --no-api >"$tmp/sriovd.log" 2>&1 &
 pids="$pids $!"
-until grep -q "mirrored to etcd" "$tmp/sriovd.log"; do sleep 0.1; done
+until grep -qs "mirrored to etcd" "$tmp/sriovd.log"; do sleep 0.1; done
 for k in $(seq 5); do
     t=$(now_ms)
     net=$(on 1 network-create name-label="bench$k")
@@ -90,3 +93,50 @@ for k in $(seq 5); do
     echo $(($(now_ms) - t))
 done | median >"$tmp/prop"
 echo "bench-pool: a change on host 1 seen on host $n_hosts: $(cat "$tmp/prop") ms (median of 5; network-create, the daemon's mirror, a list on the other host)"
+
+# A command on the last host's object asked on host 1: forwarded through
+# etcd to the last host's xen-sriovd, which hears of it on its watch.
+umask 077
+printf 'pw\n' | "$b/api/xen-sriov-api" --hash-password | sed 's/^/u:/' >"$tmp/users"
+umask 022
+SRIOV_ROOT=$tmp/h$n_hosts XENSTORED_PATH=$(cat "$tmp/h$n_hosts.xs") LD_PRELOAD=$preload \
+    "$b/daemon/xen-sriovd" --foreground --dry-run --users "$tmp/users" \
+    --no-socket --listen 127.0.0.1:0 >"$tmp/sriovd-last.log" 2>&1 &
+pids="$pids $!"
+until grep -qs "watching forwarded calls" "$tmp/sriovd-last.log"; do sleep 0.1; done
+# Its lease is taken after its watch: wait until host 1 sees it live.
+ul=$(cat "$tmp/h$n_hosts/var/lib/xen-sriov/host-uuid")
+until [ "$(on 1 host-param-get uuid="$ul" param-name=host-metrics-live)" = true ]; do sleep 0.1; done
+netl=$(on "$n_hosts" network-list --minimal | cut -d, -f1)
+for k in $(seq 10); do
+    t=$(now_ms)
+    on 1 network-param-set uuid="$netl" name-description="bench$k"
+    echo $(($(now_ms) - t))
+done | median >"$tmp/fwd"
+echo "bench-pool: a command forwarded from host 1 to host $n_hosts: $(cat "$tmp/fwd") ms (median of 10; network-param-set, a whole xe process)"
+
+# The same change on host 1 as an event on the last host's XenAPI: a
+# client blocked in event.from hears of it (the etcd watch of its feed).
+port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/sriovd-last.log" | head -n 1)
+export b tmp preload
+python3 - "http://127.0.0.1:$port/" "$top_srcdir/tests/pool/pool-lib.sh" <<'PY' >"$tmp/ev"
+import subprocess, sys, time, xmlrpc.client
+s = xmlrpc.client.ServerProxy(sys.argv[1])
+ses = s.session.login_with_password("u", "pw", "1.0", "bench")["Value"]
+ev_from = getattr(s.event, "from")
+token = ev_from(ses, ["network"], "", 0.0)["Value"]["token"]
+for k in range(5):
+    name = "bench-ev%d" % k
+    t = time.monotonic()
+    subprocess.run(["sh", "-c", '. "$1"; on 1 network-create name-label="$2" >/dev/null',
+                    "sh", sys.argv[2], name], check=True)
+    seen = False
+    while not seen:
+        v = ev_from(ses, ["network"], token, 60.0)["Value"]
+        token = v["token"]
+        seen = any(e["operation"] == "add" and
+                   e.get("snapshot", {}).get("name_label") == name
+                   for e in v["events"])
+    print(int((time.monotonic() - t) * 1000))
+PY
+echo "bench-pool: a change on host 1 as an event on host $n_hosts's XenAPI: $(median <"$tmp/ev") ms (median of 5; network-create, the mirror, etcd's watch, event.from)"

@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,8 +23,13 @@
 
 /* Out of a pool: look for a pool.conf this often. */
 #define IDLE_MS 1000
-/* In a pool: look for forwarded calls this often. */
-#define CALLS_MS 200
+/* In a pool, forwarded calls come on an etcd watch (a thread of its
+ * own, which wakes the loop); they are also looked for this often, in
+ * case the watch is broken. */
+#define CALLS_MS 2000
+/* The watch ends this often, to be made again (maybe on another member:
+ * one cut from the others would send nothing). */
+#define CALLS_WATCH_MS 30000
 
 struct mirror {
     const struct sriovd_options *o;
@@ -37,7 +44,74 @@ struct mirror {
     sriov_ctx *sriov;           /* the capacity the mirror puts */
     struct xapi *api;           /* forwarded XenAPI calls run on these */
     struct xapi_store *xs;
+
+    /* The calls' watch: watch_host is the host whose calls it watches
+     * ("" out of a pool), calls_fd is written when a call may wait. */
+    pthread_mutex_t lock;
+    char watch_host[37];
+    int calls_fd;
+    int stop_fd;
+    volatile bool stop;
+    char calls_said[640];       /* the watch's state as last logged */
 };
+
+static void set_watch_host(struct mirror *m, const char *host)
+{
+    pthread_mutex_lock(&m->lock);
+    snprintf(m->watch_host, sizeof(m->watch_host), "%s", host);
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* true when asked to stop within ms milliseconds. */
+static bool stopping(struct mirror *m, int ms)
+{
+    struct pollfd p = { m->stop_fd, POLLIN, 0 };
+
+    return m->stop || poll(&p, 1, ms) > 0;
+}
+
+static void wake(void *userdata)
+{
+    struct mirror *m = userdata;
+
+    /* The watch is (back) in place: said at once, not when it ends. */
+    if (strcmp(m->calls_said, "") != 0) {
+        sriovd_log(LOG_NOTICE, "pool: watching forwarded calls");
+        m->calls_said[0] = '\0';
+    }
+    eventfd_write(m->calls_fd, 1);
+}
+
+/* The calls' watch, with a pool handle of its own (one per thread). */
+static void *calls_thread(void *arg)
+{
+    struct mirror *m = arg;
+
+    while (!stopping(m, 0)) {
+        char host[37], msg[640] = "";
+        pool *p = NULL;
+        int r;
+
+        pthread_mutex_lock(&m->lock);
+        memcpy(host, m->watch_host, sizeof(host));
+        pthread_mutex_unlock(&m->lock);
+        r = *host ? pool_open(&p, m->o->plugin.root, msg, sizeof(msg)) : 0;
+        if (r > 0) {
+            r = pool_watch_calls(p, host, CALLS_WATCH_MS, wake, m, &m->stop);
+            if (r < 0)
+                snprintf(msg, sizeof(msg), "%s", pool_last_error(p));
+        }
+        p = pool_close(p);
+        if (*host && *msg && strcmp(msg, m->calls_said) != 0) {
+            sriovd_log(LOG_WARNING, "pool: no watch of forwarded calls "
+                       "(%s): looking every %d ms", msg, CALLS_MS);
+            snprintf(m->calls_said, sizeof(m->calls_said), "%s", msg);
+        }
+        if (r <= 0 && stopping(m, 1000))
+            break;
+    }
+    return NULL;
+}
 
 static void report(struct mirror *m, int level, const char *msg)
 {
@@ -166,6 +240,7 @@ static void drop_pool(struct mirror *m)
         pool_lease_end(m->p, m->lease);
     m->lease = 0;
     m->p = pool_close(m->p);
+    set_watch_host(m, "");
 }
 
 /* The pool named by pool.conf now: 1 in one, 0 not, < 0 (reported). */
@@ -194,6 +269,7 @@ static int find_pool(struct mirror *m)
     pool_set_capacity(m->p, capacity, m);
     sriovd_log(LOG_NOTICE, "pool: host %s mirrored to etcd at %s", m->host,
                pool_get_conf(m->p)->endpoints[0]);
+    set_watch_host(m, m->host);
     return 1;
 }
 
@@ -233,7 +309,10 @@ static void round_trip(struct mirror *m)
 int sriovd_pool_mirror(const struct sriovd_options *o, int stop_fd)
 {
     struct store_opts so = { .root = o->plugin.root };
-    struct mirror m = { .o = o };
+    struct mirror m = { .o = o, .stop_fd = stop_fd, .calls_fd = -1,
+                        .calls_said = "-" };
+    pthread_t calls;
+    bool calls_running = false;
     char msg[512] = "";
     int r;
 
@@ -242,14 +321,25 @@ int sriovd_pool_mirror(const struct sriovd_options *o, int stop_fd)
         sriovd_log(LOG_ERR, "pool: %s", msg);
         return r;
     }
+    pthread_mutex_init(&m.lock, NULL);
+    m.calls_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (m.calls_fd >= 0)
+        calls_running = pthread_create(&calls, NULL, calls_thread, &m) == 0;
+    if (!calls_running)
+        sriovd_log(LOG_WARNING, "pool: no watch of forwarded calls (cannot "
+                   "start its thread): looking every %d ms", CALLS_MS);
     if (gethostname(m.hostname, sizeof(m.hostname) - 1) < 0)
         m.hostname[0] = '\0';
     for (;;) {
-        struct pollfd fds[2] = { { .fd = stop_fd, .events = POLLIN },
-                                 { .fd = -1, .events = POLLIN } };
+        struct pollfd fds[3] = { { .fd = stop_fd, .events = POLLIN },
+                                 { .fd = -1, .events = POLLIN },
+                                 { .fd = m.calls_fd, .events = POLLIN } };
         long round_ms = m.p ? pool_get_conf(m.p)->lease_ttl * 1000 / 3
                             : IDLE_MS;
-        int timeout = m.p ? CALLS_MS : IDLE_MS;
+        long left = round_ms - ms_since(&m.last_round);
+        int timeout = m.p ? (int)(left < 0 ? 0 : left < CALLS_MS ? left
+                                                               : CALLS_MS)
+                          : IDLE_MS;
         bool changed = false;
 
         /* Changes are mirrored when they are made: a watch of its own. */
@@ -257,7 +347,7 @@ int sriovd_pool_mirror(const struct sriovd_options *o, int stop_fd)
             report(&m, LOG_WARNING, store_last_error(m.st));
         if (m.w)
             fds[1].fd = store_watch_fd(m.w);
-        if (poll(fds, 2, timeout) < 0 && errno != EINTR) {
+        if (poll(fds, 3, timeout) < 0 && errno != EINTR) {
             r = -errno;
             break;
         }
@@ -278,8 +368,19 @@ int sriovd_pool_mirror(const struct sriovd_options *o, int stop_fd)
             clock_gettime(CLOCK_MONOTONIC, &m.last_round);
             round_trip(&m);
         }
+        if (fds[2].revents & POLLIN) {
+            eventfd_t v;
+
+            eventfd_read(m.calls_fd, &v);
+        }
         serve_calls(&m);
     }
+    m.stop = true;
+    if (calls_running)
+        pthread_join(calls, NULL);
+    if (m.calls_fd >= 0)
+        close(m.calls_fd);
+    pthread_mutex_destroy(&m.lock);
     drop_pool(&m);
     m.xs = xapi_store_free(m.xs);
     m.api = xapi_free(m.api);

@@ -262,6 +262,28 @@ static bool too_large(const char *msg)
            strstr(msg, "larger than max");
 }
 
+/* The handle made ready for one POST of body to url (TLS as configured). */
+static void setup_post(etcd *e, const char *url, struct curl_slist *hdr,
+                       const char *body, long timeout_ms)
+{
+    curl_easy_reset(e->curl);
+    curl_easy_setopt(e->curl, CURLOPT_URL, url);
+    curl_easy_setopt(e->curl, CURLOPT_HTTPHEADER, hdr);
+    curl_easy_setopt(e->curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(e->curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e->curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(e->curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     e->timeout_ms < 1000 ? e->timeout_ms : 1000L);
+    curl_easy_setopt(e->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (e->tls.cacert)
+        curl_easy_setopt(e->curl, CURLOPT_CAINFO, e->tls.cacert);
+    if (e->tls.cert)
+        curl_easy_setopt(e->curl, CURLOPT_SSLCERT, e->tls.cert);
+    if (e->tls.key)
+        curl_easy_setopt(e->curl, CURLOPT_SSLKEY, e->tls.key);
+    e->requests++;
+}
+
 /* One POST to one endpoint: 0 with *ret the parsed answer; -EAGAIN to try
  * the next endpoint (with e->error saying why); -EIO for an error etcd
  * gave that another member would give too. */
@@ -277,24 +299,9 @@ static int post_one(etcd *e, const char *endpoint, const char *path,
 
     snprintf(url, sizeof(url), "%s%s", endpoint, path);
     hdr = curl_slist_append(hdr, "Content-Type: application/json");
-    curl_easy_reset(e->curl);
-    curl_easy_setopt(e->curl, CURLOPT_URL, url);
-    curl_easy_setopt(e->curl, CURLOPT_HTTPHEADER, hdr);
-    curl_easy_setopt(e->curl, CURLOPT_POSTFIELDS, body);
+    setup_post(e, url, hdr, body, e->timeout_ms);
     curl_easy_setopt(e->curl, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(e->curl, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(e->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e->curl, CURLOPT_TIMEOUT_MS, e->timeout_ms);
-    curl_easy_setopt(e->curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     e->timeout_ms < 1000 ? e->timeout_ms : 1000L);
-    curl_easy_setopt(e->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    if (e->tls.cacert)
-        curl_easy_setopt(e->curl, CURLOPT_CAINFO, e->tls.cacert);
-    if (e->tls.cert)
-        curl_easy_setopt(e->curl, CURLOPT_SSLCERT, e->tls.cert);
-    if (e->tls.key)
-        curl_easy_setopt(e->curl, CURLOPT_SSLKEY, e->tls.key);
-    e->requests++;
     rc = curl_easy_perform(e->curl);
     curl_slist_free_all(hdr);
     if (rc != CURLE_OK) {
@@ -424,10 +431,28 @@ static int add_value(json_object *o, const char *value)
     return 0;
 }
 
+/* One KeyValue of an answer (o NULL: an empty one); -EIO when its key or
+ * value is not base64 (what was decoded is the caller's to free). */
+static int kv_from_json(etcd *e, json_object *o, struct etcd_kv *kv)
+{
+    json_object *v;
+
+    kv->key = o && json_object_object_get_ex(o, "key", &v)
+                  ? b64_decode(json_object_get_string(v)) : strdup("");
+    kv->value = o && json_object_object_get_ex(o, "value", &v)
+                    ? b64_decode(json_object_get_string(v)) : strdup("");
+    kv->create_revision = o ? get_i64(o, "create_revision") : 0;
+    kv->mod_revision = o ? get_i64(o, "mod_revision") : 0;
+    kv->lease = o ? get_i64(o, "lease") : 0;
+    if (!kv->key || !kv->value)
+        return fail(e, -EIO, "etcd sent a key or value that is not base64");
+    return 0;
+}
+
 static int parse_kvs(etcd *e, json_object *ans, struct etcd_kv **ret,
                      size_t *n)
 {
-    json_object *kvs, *o, *v;
+    json_object *kvs;
     struct etcd_kv *out;
     size_t len;
 
@@ -439,23 +464,11 @@ static int parse_kvs(etcd *e, json_object *ans, struct etcd_kv **ret,
     out = calloc(len + 1, sizeof(*out));
     if (!out)
         return fail(e, -ENOMEM, "out of memory");
-    for (size_t i = 0; i < len; i++) {
-        o = json_object_array_get_idx(kvs, i);
-        out[i].key = json_object_object_get_ex(o, "key", &v)
-                         ? b64_decode(json_object_get_string(v))
-                         : strdup("");
-        out[i].value = json_object_object_get_ex(o, "value", &v)
-                           ? b64_decode(json_object_get_string(v))
-                           : strdup("");
-        out[i].create_revision = get_i64(o, "create_revision");
-        out[i].mod_revision = get_i64(o, "mod_revision");
-        out[i].lease = get_i64(o, "lease");
-        if (!out[i].key || !out[i].value) {
+    for (size_t i = 0; i < len; i++)
+        if (kv_from_json(e, json_object_array_get_idx(kvs, i), &out[i]) < 0) {
             etcd_kv_list_free(out, i + 1);
-            return fail(e, -EIO, "etcd sent a key or value that is not "
-                        "base64");
+            return -EIO;
         }
-    }
     *ret = out;
     *n = len;
     return 0;
@@ -683,4 +696,226 @@ int etcd_lease_revoke(etcd *e, int64_t id)
     json_object_put(req);
     json_object_put(ans);
     return r;
+}
+
+/* ---- watch ------------------------------------------------------------- */
+
+struct watch {
+    etcd *e;
+    const char *endpoint;
+    struct buf b;               /* bytes of the stream not parsed yet */
+    int64_t *next_rev;
+    etcd_watch_fn fn;
+    void *userdata;
+    const volatile bool *stop;
+    bool created;
+    int r;                      /* < 0: why the stream was cut */
+};
+
+static void events_free(struct etcd_event *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].kv.key);
+        free(v[i].kv.value);
+    }
+    free(v);
+}
+
+/* One message of the stream: {"result": {header, created, events...}}. */
+static int watch_message(struct watch *w, json_object *m)
+{
+    json_object *res, *evs, *v;
+    struct etcd_event *ev;
+    size_t n;
+    int r;
+
+    if (json_object_object_get_ex(m, "error", &v)) {
+        const char *msg = json_object_object_get_ex(v, "message", &res)
+                              ? json_object_get_string(res)
+                              : json_object_get_string(v);
+
+        return fail(w->e, -EIO, "%s: etcd: %s", w->endpoint, msg);
+    }
+    if (!json_object_object_get_ex(m, "result", &res))
+        return 0;
+    if (json_object_object_get_ex(res, "canceled", &v) &&
+        json_object_get_boolean(v)) {
+        int64_t compact = get_i64(res, "compact_revision");
+
+        if (compact > 0) {
+            *w->next_rev = compact;
+            return fail(w->e, -ESTALE, "etcd compacted the revisions "
+                        "before %" PRId64 ": reading everything again",
+                        compact);
+        }
+        return fail(w->e, -EIO, "%s: etcd ended the watch: %s", w->endpoint,
+                    json_object_object_get_ex(res, "cancel_reason", &v)
+                        ? json_object_get_string(v) : "no reason given");
+    }
+    if (json_object_object_get_ex(res, "created", &v) &&
+        json_object_get_boolean(v) && !w->created) {
+        w->created = true;
+        r = w->fn(w->userdata, NULL, 0);
+        if (r < 0)
+            return r;
+    }
+    if (!json_object_object_get_ex(res, "events", &evs))
+        return 0;
+    n = json_object_array_length(evs);
+    ev = calloc(n + 1, sizeof(*ev));
+    if (!ev)
+        return fail(w->e, -ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        json_object *o = json_object_array_get_idx(evs, i), *kv = NULL;
+
+        /* proto3 JSON leaves the default type (PUT) out. */
+        ev[i].deleted = json_object_object_get_ex(o, "type", &v) &&
+                        strcmp(json_object_get_string(v), "DELETE") == 0;
+        json_object_object_get_ex(o, "kv", &kv);
+        if (kv_from_json(w->e, kv, &ev[i].kv) < 0) {
+            events_free(ev, i + 1);
+            return -EIO;
+        }
+        if (ev[i].kv.mod_revision >= *w->next_rev)
+            *w->next_rev = ev[i].kv.mod_revision + 1;
+    }
+    r = w->fn(w->userdata, ev, n);
+    events_free(ev, n);
+    return r;
+}
+
+/* The stream's bytes: every whole JSON message in them handled. */
+static size_t on_stream(char *data, size_t size, size_t nmemb,
+                        void *userdata)
+{
+    struct watch *w = userdata;
+    size_t n = size * nmemb;
+
+    if (on_data(data, size, nmemb, &w->b) != n) {
+        w->r = fail(w->e, -ENOMEM, "out of memory");
+        return 0;
+    }
+    for (;;) {
+        json_tokener *tok;
+        json_object *m;
+        size_t skip = 0, end;
+        int r;
+
+        while (skip < w->b.len && strchr(" \t\r\n", w->b.p[skip]))
+            skip++;
+        if (skip == w->b.len) {
+            w->b.len = 0;
+            break;
+        }
+        tok = json_tokener_new();
+        if (!tok) {
+            w->r = fail(w->e, -ENOMEM, "out of memory");
+            return 0;
+        }
+        m = json_tokener_parse_ex(tok, w->b.p + skip,
+                                  (int)(w->b.len - skip));
+        end = skip + json_tokener_get_parse_end(tok);
+        r = json_tokener_get_error(tok);
+        json_tokener_free(tok);
+        if (!m && r == json_tokener_continue)
+            break;              /* the rest of it is on its way */
+        if (!m) {
+            w->r = fail(w->e, -EIO, "%s/v3/watch: not JSON: is it etcd's "
+                        "client URL (etcd >= 3.4)?", w->endpoint);
+            return 0;
+        }
+        r = watch_message(w, m);
+        json_object_put(m);
+        memmove(w->b.p, w->b.p + end, w->b.len - end);
+        w->b.len -= end;
+        if (r < 0) {
+            w->r = r;
+            return 0;
+        }
+    }
+    return n;
+}
+
+static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
+                       curl_off_t ultotal, curl_off_t ulnow)
+{
+    const struct watch *w = userdata;
+
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return *w->stop ? 1 : 0;
+}
+
+int etcd_watch(etcd *e, const char *prefix, int64_t *next_rev, long max_ms,
+               etcd_watch_fn fn, void *userdata, const volatile bool *stop)
+{
+    json_object *req = json_object_new_object(), *create;
+    struct watch w = { .e = e, .next_rev = next_rev, .fn = fn,
+                       .userdata = userdata, .stop = stop };
+    struct curl_slist *hdr = NULL;
+    char url[1024];
+    const char *body;
+    CURLcode rc = CURLE_OK;
+    int r;
+
+    create = json_object_new_object();
+    if (!req || !create) {
+        json_object_put(req);
+        json_object_put(create);
+        return fail(e, -ENOMEM, "out of memory");
+    }
+    json_object_object_add(req, "create_request", create);
+    r = add_key(create, prefix, true);
+    if (r >= 0 && *next_rev > 0)
+        json_object_object_add(create, "start_revision",
+                               i64_json(*next_rev));
+    if (r < 0) {
+        json_object_put(req);
+        return fail(e, r, "out of memory");
+    }
+    body = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+    hdr = curl_slist_append(hdr, "Content-Type: application/json");
+    /* Endpoints in turn until one takes the watch. */
+    for (size_t k = 0; k < e->n_endpoints && !w.created && !w.r &&
+                       !*stop; k++) {
+        size_t i = (e->current + k) % e->n_endpoints;
+
+        w.endpoint = e->endpoints[i];
+        w.b.len = 0;
+        snprintf(url, sizeof(url), "%s/v3/watch", w.endpoint);
+        setup_post(e, url, hdr, body, max_ms);
+        curl_easy_setopt(e->curl, CURLOPT_WRITEFUNCTION, on_stream);
+        curl_easy_setopt(e->curl, CURLOPT_WRITEDATA, &w);
+        curl_easy_setopt(e->curl, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(e->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(e->curl, CURLOPT_XFERINFODATA, &w);
+        curl_easy_setopt(e->curl, CURLOPT_TCP_KEEPALIVE, 1L);
+        rc = curl_easy_perform(e->curl);
+        if (w.created)
+            e->current = i;
+        else if (!w.r)
+            fail(e, 0, "%s: %s", w.endpoint, curl_easy_strerror(rc));
+    }
+    curl_slist_free_all(hdr);
+    json_object_put(req);
+    free(w.b.p);
+    if (w.r < 0)
+        return w.r;
+    if (*stop || (w.created && rc == CURLE_OPERATION_TIMEDOUT))
+        return 0;
+    /* The stream ended or broke: the next watch starts at the next
+     * member (a restarted one comes back in turn). */
+    if (w.created) {
+        e->current = (e->current + 1) % e->n_endpoints;
+        return fail(e, -EHOSTUNREACH, "the watch at %s broke (%s): "
+                    "watching again at the next member", w.endpoint,
+                    rc == CURLE_OK ? "etcd closed it"
+                                   : curl_easy_strerror(rc));
+    }
+    {
+        char why[512];
+
+        snprintf(why, sizeof(why), "%s", e->error);
+        return fail(e, -EHOSTUNREACH, "cannot watch etcd (%s): start it, "
+                    "or fix etcd-endpoints in pool.conf", why);
+    }
 }

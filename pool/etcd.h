@@ -91,4 +91,33 @@ int etcd_lease_grant(etcd *e, int64_t ttl, int64_t *ret_id);
 int etcd_lease_keepalive(etcd *e, int64_t id, int64_t *ret_ttl);
 int etcd_lease_revoke(etcd *e, int64_t id);
 
+/* ---- watch (POST /v3/watch: one streaming answer) ---- */
+
+struct etcd_event {
+    bool deleted;               /* DELETE (kv has key and mod_revision) */
+    struct etcd_kv kv;
+};
+
+/*
+ * A batch of events, oldest first.  @p n 0: the watch is in place (sent
+ * once per etcd_watch, before any event: whatever changed before it is
+ * for the caller to read).  Return < 0 to end the watch with it.
+ */
+typedef int (*etcd_watch_fn)(void *userdata, const struct etcd_event *ev,
+                             size_t n);
+
+/*
+ * Watch every key under @p prefix from revision @p *next_rev (0: from
+ * now) and call @p fn as events come, without polling.  *next_rev follows
+ * the events (the revision to watch from next time).  Returns when
+ * @p *stop turns true (looked at every second) or @p max_ms pass (a
+ * member cut from the others sends nothing: ask again, maybe another):
+ * 0; the endpoint went away (etcd restarted, a member killed): the next
+ * call tries the next endpoint: -EHOSTUNREACH; etcd compacted the
+ * revisions asked for: -ESTALE with *next_rev its oldest kept revision
+ * (read the keys again and watch from there); fn's error.
+ */
+int etcd_watch(etcd *e, const char *prefix, int64_t *next_rev, long max_ms,
+               etcd_watch_fn fn, void *userdata, const volatile bool *stop);
+
 #endif

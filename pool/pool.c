@@ -1155,3 +1155,247 @@ int pool_answer(pool *p, const char *id, const char *answer, int64_t lease)
     }
     return r < 0 ? etcd_fail(p, r) : 0;
 }
+
+/* ---- watches ----------------------------------------------------------- */
+
+struct calls_watch {
+    void (*fn)(void *userdata);
+    void *userdata;
+};
+
+static int on_calls(void *userdata, const struct etcd_event *ev, size_t n)
+{
+    struct calls_watch *w = userdata;
+    bool put = n == 0;          /* the watch in place: look once */
+
+    for (size_t i = 0; i < n; i++)
+        put = put || !ev[i].deleted;
+    if (put)
+        w->fn(w->userdata);
+    return 0;
+}
+
+int pool_watch_calls(pool *p, const char *host, long max_ms,
+                     void (*fn)(void *userdata), void *userdata,
+                     const volatile bool *stop)
+{
+    _cleanup_free_ char *k = key(p, "call/%s/", host);
+    struct calls_watch w = { fn, userdata };
+    int64_t rev = 0;
+    int r;
+
+    if (!k)
+        return fail(p, -ENOMEM, "out of memory");
+    r = etcd_watch(p->e, k, &rev, max_ms, on_calls, &w, stop);
+    return r < 0 ? etcd_fail(p, r) : 0;
+}
+
+struct seen {
+    char *key;
+    int64_t rev;
+};
+
+struct pool_follower {
+    struct seen *v;             /* sorted by key */
+    size_t n;
+    int64_t next_rev;           /* 0: read everything first */
+    unsigned resyncs;           /* after a compaction */
+};
+
+unsigned pool_follower_resyncs(const pool_follower *f)
+{
+    return f->resyncs;
+}
+
+int pool_follower_new(pool_follower **ret)
+{
+    *ret = calloc(1, sizeof(**ret));
+    return *ret ? 0 : -ENOMEM;
+}
+
+static void seen_free(struct seen *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i].key);
+    free(v);
+}
+
+pool_follower *pool_follower_free(pool_follower *f)
+{
+    if (f)
+        seen_free(f->v, f->n);
+    free(f);
+    return NULL;
+}
+
+/* Where key is in f (or would go): 1 found, 0 not. */
+static int seen_find(const pool_follower *f, const char *k, size_t *at)
+{
+    size_t lo = 0, hi = f->n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(f->v[mid].key, k);
+
+        if (c == 0) {
+            *at = mid;
+            return 1;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *at = lo;
+    return 0;
+}
+
+struct follow {
+    pool *p;
+    pool_follower *f;
+    pool_change_fn fn;
+    void *userdata;
+    size_t obj_len;             /* strlen("<prefix>/obj/") */
+};
+
+/* <prefix>/obj/<class>/<host>/<uuid> reported as op. */
+static void report_key(struct follow *fw, const char *k, enum pool_change_op op)
+{
+    char cls[64], host[64], uuid[64];
+    const char *rest = k + fw->obj_len, *a, *b;
+
+    if (strlen(k) <= fw->obj_len || !(a = strchr(rest, '/')) ||
+        !(b = strchr(a + 1, '/')) || strchr(b + 1, '/'))
+        return;                 /* not an object's key */
+    snprintf(cls, sizeof(cls), "%.*s", (int)(a - rest), rest);
+    snprintf(host, sizeof(host), "%.*s", (int)(b - a - 1), a + 1);
+    snprintf(uuid, sizeof(uuid), "%s", b + 1);
+    fw->fn(fw->userdata, cls, host, uuid, op);
+}
+
+static int on_objects(void *userdata, const struct etcd_event *ev, size_t n)
+{
+    struct follow *fw = userdata;
+    pool_follower *f = fw->f;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *k = ev[i].kv.key;
+        size_t at;
+        int found = seen_find(f, k, &at);
+
+        if (ev[i].deleted) {
+            if (!found)
+                continue;       /* never seen: nothing to report */
+            free(f->v[at].key);
+            memmove(&f->v[at], &f->v[at + 1],
+                    (f->n - at - 1) * sizeof(*f->v));
+            f->n--;
+            report_key(fw, k, POOL_CHANGE_DEL);
+            continue;
+        }
+        if (!found) {
+            struct seen *nv = reallocarray(f->v, f->n + 1, sizeof(*nv));
+            char *dup = strdup(k);
+
+            if (!nv || !dup) {
+                free(dup);
+                if (nv)
+                    f->v = nv;
+                return fail(fw->p, -ENOMEM, "out of memory");
+            }
+            f->v = nv;
+            memmove(&f->v[at + 1], &f->v[at], (f->n - at) * sizeof(*f->v));
+            f->v[at] = (struct seen){ dup, 0 };
+            f->n++;
+        }
+        f->v[at].rev = ev[i].kv.mod_revision;
+        report_key(fw, k, found ? POOL_CHANGE_MOD : POOL_CHANGE_ADD);
+    }
+    return 0;
+}
+
+/* Read every object and report how it differs from what f has seen. */
+static int resync(struct follow *fw, const char *prefix)
+{
+    pool_follower *f = fw->f;
+    struct etcd_kv *v = NULL;
+    struct seen *nv;
+    size_t n = 0, i = 0, j = 0;
+    int64_t rev = 0;
+    int r;
+
+    r = etcd_range(fw->p->e, prefix, true, &v, &n, &rev);
+    if (r < 0)
+        return etcd_fail(fw->p, r);
+    nv = calloc(n + 1, sizeof(*nv));
+    if (!nv) {
+        etcd_kv_list_free(v, n);
+        return fail(fw->p, -ENOMEM, "out of memory");
+    }
+    /* Both in key order: a merge. */
+    while (i < f->n || j < n) {
+        int c = i == f->n ? 1 : j == n ? -1 : strcmp(f->v[i].key, v[j].key);
+
+        if (c < 0) {
+            report_key(fw, f->v[i].key, POOL_CHANGE_DEL);
+            i++;
+            continue;
+        }
+        if (c > 0)
+            report_key(fw, v[j].key, POOL_CHANGE_ADD);
+        else if (f->v[i].rev != v[j].mod_revision)
+            report_key(fw, v[j].key, POOL_CHANGE_MOD);
+        if (c == 0)
+            i++;
+        nv[j] = (struct seen){ TAKE_PTR(v[j].key), v[j].mod_revision };
+        j++;
+    }
+    etcd_kv_list_free(v, n);
+    seen_free(f->v, f->n);
+    f->v = nv;
+    f->n = n;
+    f->next_rev = rev + 1;
+    return 0;
+}
+
+void pool_follower_forget(pool_follower *f, pool_change_fn fn,
+                          void *userdata)
+{
+    struct follow fw = { NULL, f, fn, userdata, 0 };
+
+    /* The keys hold their prefix: find "/obj/" in each. */
+    for (size_t i = 0; i < f->n; i++) {
+        const char *o = strstr(f->v[i].key, "/obj/");
+
+        if (o) {
+            fw.obj_len = (size_t)(o - f->v[i].key) + 5;
+            report_key(&fw, f->v[i].key, POOL_CHANGE_DEL);
+        }
+    }
+    seen_free(f->v, f->n);
+    f->v = NULL;
+    f->n = 0;
+    f->next_rev = 0;
+}
+
+int pool_follow(pool *p, pool_follower *f, long max_ms, pool_change_fn fn,
+                void *userdata, const volatile bool *stop)
+{
+    _cleanup_free_ char *k = key(p, "obj/");
+    struct follow fw = { p, f, fn, userdata, 0 };
+    int r;
+
+    if (!k)
+        return fail(p, -ENOMEM, "out of memory");
+    fw.obj_len = strlen(k);
+    if (!f->next_rev && (r = resync(&fw, k)) < 0)
+        return r;
+    r = etcd_watch(p->e, k, &f->next_rev, max_ms, on_objects, &fw, stop);
+    if (r != -ESTALE)
+        return r < 0 ? etcd_fail(p, r) : 0;
+    /* Compacted: what changed since is read whole (the caller is back at
+     * once, and watches from there). */
+    f->next_rev = 0;
+    f->resyncs++;
+    return resync(&fw, k);
+}

@@ -190,4 +190,50 @@ int pool_take_call(pool *p, const char *host, char ret_id[37],
  * pool_call() turns into -E2BIG for the caller (and -E2BIG here). */
 int pool_answer(pool *p, const char *id, const char *answer, int64_t lease);
 
+/*
+ * The callee's wait for calls, on an etcd watch of <prefix>/call/<host>/:
+ * @p fn is called when a call may wait (once when the watch is in place,
+ * for what came before it, then on every new call).  Blocks until
+ * @p *stop or @p max_ms, then 0; < 0 as etcd_watch (wait, call again).
+ */
+int pool_watch_calls(pool *p, const char *host, long max_ms,
+                     void (*fn)(void *userdata), void *userdata,
+                     const volatile bool *stop);
+
+/* ---- following the pool's objects (XenAPI events) ---- */
+
+enum pool_change_op { POOL_CHANGE_ADD, POOL_CHANGE_MOD, POOL_CHANGE_DEL };
+
+/* An object of host @p host changed (every host's, this one's too). */
+typedef void (*pool_change_fn)(void *userdata, const char *cls,
+                               const char *host, const char *uuid,
+                               enum pool_change_op op);
+
+/* What a follower has seen: every object key and its mod_revision, and
+ * the etcd revision to watch from. */
+typedef struct pool_follower pool_follower;
+int pool_follower_new(pool_follower **ret);
+pool_follower *pool_follower_free(pool_follower *f);    /* NULL-safe */
+
+/*
+ * Report every change of the pool's objects to @p fn, as they happen (an
+ * etcd watch of <prefix>/obj/).  The first call reads every object and
+ * reports those it had not seen (all, the first time) as added; later
+ * calls go on from the revision the previous one stopped at, so nothing
+ * is missed across a broken watch or an etcd restart.  When etcd has
+ * compacted that revision away, every object is read again and the
+ * difference reported (added, modified, deleted), and the call returns
+ * then (call again: it watches from there).  Blocks until @p *stop or
+ * @p max_ms: 0; < 0 when etcd cannot be reached (wait and call again
+ * with the same follower).
+ */
+int pool_follow(pool *p, pool_follower *f, long max_ms, pool_change_fn fn,
+                void *userdata, const volatile bool *stop);
+/* How many times etcd had compacted what the watch needed (each time
+ * every object was read again). */
+unsigned pool_follower_resyncs(const pool_follower *f);
+/* Out of the pool: every object seen reported deleted, and forgotten. */
+void pool_follower_forget(pool_follower *f, pool_change_fn fn,
+                          void *userdata);
+
 #endif

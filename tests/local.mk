@@ -172,7 +172,8 @@ check-crash: all $(check_PROGRAMS) $(check_LTLIBRARIES) $(check_SCRIPTS)
 # make check-pool: pools on etcd (docs/pool.md): a real 3-member etcd on
 # loopback and three simulated hosts; a minute or two.
 EXTRA_DIST += tests/pool/test-pool.sh tests/pool/pool-lib.sh \
-	tests/pool/xenapi-pool.py
+	tests/pool/xenapi-pool.py tests/pool/pool-events.py \
+	tests/pool/pool-npm.mjs
 check-pool: all
 	@$(MAKE) $(AM_MAKEFLAGS) tests/helpers/make-sim-host tests/helpers/xs-run
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \

@@ -156,6 +156,82 @@ static void *feed_thread(void *arg)
     }
 }
 
+/*
+ * The pool's feed: while pool.conf names a pool, the other hosts' objects
+ * followed in etcd (pool_follow: a watch, resumed where it stopped, a
+ * full read after a compaction) and notified as this host's are, so one
+ * event.from and its token cover both.  This host's own keys are its
+ * store's changes mirrored: the store's watch reported them already.
+ */
+
+/* Watches end this often to look at pool.conf again (join, eject). */
+#define POOL_WATCH_MS 30000
+
+static enum xapi_event_op pool_op(enum pool_change_op op)
+{
+    return op == POOL_CHANGE_ADD ? XAPI_EVENT_ADD
+         : op == POOL_CHANGE_DEL ? XAPI_EVENT_DEL : XAPI_EVENT_MOD;
+}
+
+static void on_pool_change(void *userdata, const char *cls, const char *host,
+                           const char *uuid, enum pool_change_op op)
+{
+    struct xapi_store *xs = userdata;
+    char ref[OPS_REF_SIZE];
+
+    if (strcmp(host, xs->host_uuid) == 0 || strlen(uuid) != 36)
+        return;
+    xapi_notify(xs->api, cls, ops_ref(ref, uuid), pool_op(op));
+}
+
+static void *pool_thread(void *arg)
+{
+    struct xapi_store *xs = arg;
+    const struct xapi_logger *log = xapi_get_logger(xs->api);
+    pool_follower *f = NULL;
+    char said[640] = "-";    /* "-": the first state is said too */
+
+    if (pool_follower_new(&f) < 0) {
+        xapi_log(log, LOG_ERR, "no pool events: out of memory");
+        return NULL;
+    }
+    while (!xs->pool_stop) {
+        char msg[640] = "";
+        pool *p = NULL;
+        int r;
+
+        r = pool_open(&p, xs->root, msg, sizeof(msg));
+        if (r > 0) {
+            unsigned resyncs = pool_follower_resyncs(f);
+
+            r = pool_follow(p, f, POOL_WATCH_MS, on_pool_change, xs,
+                            &xs->pool_stop);
+            if (pool_follower_resyncs(f) != resyncs)
+                xapi_log(log, LOG_NOTICE, "pool events: etcd had compacted "
+                         "the revisions the watch needed: every object "
+                         "read again, the difference reported");
+            if (r < 0)
+                snprintf(msg, sizeof(msg), "%s", pool_last_error(p));
+        } else if (r == 0) {
+            pool_follower_forget(f, on_pool_change, xs);
+        }
+        p = pool_close(p);
+        /* Said once, and again when it changes (out of a pool: nothing). */
+        if ((r != 0 || *msg) && strcmp(msg, said) != 0) {
+            if (*msg)
+                xapi_log(log, LOG_WARNING, "pool events: %s: trying again "
+                         "every second", msg);
+            else
+                xapi_log(log, LOG_NOTICE, "pool events: following etcd");
+            snprintf(said, sizeof(said), "%s", msg);
+        }
+        if (r <= 0 && stop_requested(xs, 1000))
+            break;
+    }
+    pool_follower_free(f);
+    return NULL;
+}
+
 int xapi_store_feed_start(struct xapi_store *xs)
 {
     struct timespec until;
@@ -173,6 +249,12 @@ int xapi_store_feed_start(struct xapi_store *xs)
         return -r;
     }
     xs->feed_running = true;
+    xs->pool_stop = false;
+    r = pthread_create(&xs->pool_thread, NULL, pool_thread, xs);
+    if (r)
+        xapi_log(xapi_get_logger(xs->api), LOG_WARNING, "no pool events: "
+                 "cannot start their thread: %s", strerror(r));
+    xs->pool_running = r == 0;
     r = xstore__vm_watch_start(xs);
     if (r < 0)
         xapi_log(xapi_get_logger(xs->api), LOG_WARNING, "no VM events: "
@@ -193,8 +275,12 @@ void xapi_store_feed_stop(struct xapi_store *xs)
 {
     if (!xs || !xs->feed_running)
         return;
+    xs->pool_stop = true;
     eventfd_write(xs->feed_stop_fd, 1);
     pthread_join(xs->feed_thread, NULL);
+    if (xs->pool_running)
+        pthread_join(xs->pool_thread, NULL);
+    xs->pool_running = false;
     xstore__vm_watch_stop(xs);
     close(xs->feed_stop_fd);
     xs->feed_stop_fd = -1;

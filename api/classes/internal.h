@@ -109,6 +109,10 @@ struct xapi_store {
     int feed_stop_fd;
     pthread_cond_t feed_cond;   /* under lock: feed_ready changed */
     bool feed_ready;            /* the first watch is armed (or failed) */
+    /* The pool's feed (feed.c): other hosts' objects, from etcd. */
+    pthread_t pool_thread;
+    bool pool_running;
+    volatile bool pool_stop;
     /* The VMs' watch (vm.c), stopped with the feed. */
     pthread_t vm_thread;
     bool vm_running;

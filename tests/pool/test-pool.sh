@@ -11,7 +11,11 @@
 # (HOST_OFFLINE when it is not live), the same for XenAPI calls on host
 # 1's endpoint (Async ones too), another host's remaining capacity as it
 # mirrored it, values over etcd's request limit (refused with what to do,
-# or split), and pool-eject of another host (its daemon leaves).
+# or split), and pool-eject of another host (its daemon leaves).  A XenAPI
+# client on host 1 looping on event.from hears of other hosts' changes,
+# across a killed member and etcd restarted while it waits; Xen
+# Orchestra's xen-api (npm) on host 1 sees every host and another host's
+# change.
 set -eu
 : "${top_builddir:?}" "${top_srcdir:?}"
 command -v etcd >/dev/null 2>&1 || { echo "SKIP: no etcd (apt-get install etcd-server)"; exit 77; }
@@ -21,12 +25,12 @@ sriovd=$b/daemon/xen-sriovd
 preload=$b/tests/helpers/.libs/kernel-sim.so
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pool-XXXXXX")
 . "$top_srcdir/tests/pool/pool-lib.sh"
-etcd_pids="" host_pids="" daemon_pids=""
+etcd_pids="" host_pids="" daemon_pids="" ev_pids=""
 cleanup() {
-    for p in $daemon_pids $host_pids $etcd_pids; do kill "$p" 2>/dev/null || :; done
+    for p in $ev_pids $daemon_pids $host_pids $etcd_pids; do kill "$p" 2>/dev/null || :; done
     touch "$tmp/stop"
     wait 2>/dev/null || :
-    rm -rf "$tmp"
+    [ -n "${POOL_TEST_KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; for f in "$tmp"/h*/sriovd.log; do echo "== $f"; tail -5 "$f"; done; exit 1; }
@@ -86,7 +90,7 @@ printf 'pw\n' | "$b/api/xen-sriov-api" --hash-password | sed 's/^/u:/' >"$tmp/us
 umask 022
 # Host 1 serves XenAPI (on a free port); the others do not.
 start_daemon() {
-    if [ "$1" = 1 ]; then api="--users $tmp/users --no-socket --listen 127.0.0.1:0"
+    if [ "$1" = 1 ]; then api="--users $tmp/users --no-socket --listen 127.0.0.1:0 --max-per-address 64"
     else api=--no-api; fi
     SRIOV_ROOT=$tmp/h$1 XENSTORED_PATH=$(cat "$tmp/h$1.xs") \
     LD_PRELOAD=$preload "$sriovd" --foreground --dry-run $api \
@@ -132,6 +136,22 @@ pif3=$(on 3 pif-list host-uuid="$u3" --minimal | cut -d, -f1)
 wait_until "host 1's XenAPI" grep -q 'listening on http' "$tmp/h1/sriovd.log"
 port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/h1/sriovd.log" | head -n 1)
 url=http://127.0.0.1:$port/
+# expect_event NAME CLASS OP KEY=VALUE: a XenAPI client of host 1 loops
+# on event.from until that event comes (pool-events.py, in the
+# background); returns once it holds its token.  got_event NAME: it came.
+expect_event() {
+    rm -f "$tmp/ready.$1"
+    python3 "$top_srcdir/tests/pool/pool-events.py" "$url" "$tmp/ready.$1" \
+        "$2" "$3" "$4" >"$tmp/ev.$1" 2>&1 &
+    eval "ev_$1=\$!"
+    ev_pids="$ev_pids $!"
+    wait_until "event client $1 ready" test -e "$tmp/ready.$1"
+}
+got_event() {
+    eval "pid=\$ev_$1"
+    wait "$pid" || fail "no $1 event on host 1: $(cat "$tmp/ev.$1")"
+    cat "$tmp/ev.$1"
+}
 python3 - "$url" "$u1" "$u2" "$u3" <<'PY' || fail "XenAPI pool-wide view"
 import sys, xmlrpc.client
 url, hosts = sys.argv[1], set(sys.argv[2:])
@@ -147,12 +167,38 @@ rec = s.host.get_record(ses, "OpaqueRef:" + one)
 assert rec["Status"] == "Success" and rec["Value"]["uuid"] == one, rec
 PY
 
-# ---- a change on host 2, seen on host 1 (the daemon mirrors it) ----
+# ---- Xen Orchestra's xen-api on host 1: every host, another's change ----
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    . "$top_srcdir/tests/integration/xapi-npm-install.sh"
+    xapi_npm_stage xapi-npm-client.mjs
+    cp "$top_srcdir/tests/pool/pool-npm.mjs" "$rundir/"
+    node "$rundir/pool-npm.mjs" "$url" u pw "$u1" "$u2" "$u3" -- \
+        "$tmp/npm-ready" >"$tmp/npm.log" 2>&1 &
+    npm_pid=$!
+    ev_pids="$ev_pids $!"
+    npm_ready() { test -e "$tmp/npm-ready" || ! kill -0 "$npm_pid"; }
+    wait_until "xen-api's cache of the pool" npm_ready
+    on 2 network-create name-label=npm-other-host >/dev/null
+    wait "$npm_pid" || { rm -rf "$rundir"; fail "xen-api on the pool: $(cat "$tmp/npm.log")"; }
+    rm -rf "$rundir"
+    cat "$tmp/npm.log"
+else
+    echo "# no Node.js and npm: Xen Orchestra's xen-api not run (tools/install-deps installs them)"
+fi
+
+# ---- a change on host 2, seen on host 1 (the daemon mirrors it), and in
+# host 1's XenAPI events ----
 pif2=$(on 2 pif-list host-uuid="$u2" device="$(on 2 pif-list host-uuid="$u2" params=device --minimal | cut -d, -f1)" --minimal)
+expect_event net2 network add name_label=sriov2
 net=$(on 2 network-create name-label=sriov2)
+got_event net2
+expect_event ns2 network_sriov add "physical_PIF=OpaqueRef:$pif2"
 ns=$(on 2 network-sriov-create pif-uuid="$pif2" network-uuid="$net" num-vfs=2)
 seen_on_1() { on 1 network-sriov-list --minimal | grep -q "$ns"; }
 wait_until "host 2's network-sriov seen on host 1" seen_on_1
+got_event ns2
+# Forwarded calls come to the daemons on an etcd watch.
+wait_until "host 3's watch of its calls" grep -q "watching forwarded calls" "$tmp/h3/sriovd.log"
 
 # ---- forwarding: host 1 acts on host 3's PIF, host 3's daemon runs it ----
 net3a=$(on 3 network-create name-label=sriov3)
@@ -228,14 +274,20 @@ medium_seen() {
 wait_until "400 KB of records mirrored within a 256 KiB limit" medium_seen
 for n in $medium $netbig $netafter; do on 1 network-destroy uuid="$n"; done
 
-# ---- one etcd member killed: every command still works ----
+# ---- one etcd member killed: every command still works, and the
+# XenAPI client waiting on event.from hears of a change ----
+expect_event down network add name_label=while-one-down
 kill -KILL "$e1"; wait "$e1" 2>/dev/null || :
 [ "$(on 1 host-list --minimal | count)" = 3 ] || fail "host-list with a member down"
 net3=$(on 3 network-create name-label=while-one-down)
 seen_net3() { on 1 network-list --minimal | grep -q "$net3"; }
 wait_until "a change with one member down" seen_net3
+got_event down
 start_member 1 "$c1" "$p1" existing
 etcd_pids="$e1 $e2 $e3"
+expect_event del3 network del "ref=OpaqueRef:$net3"
+on 3 network-destroy uuid="$net3"
+got_event del3
 
 # ---- a host daemon killed: its host is not live after the lease ----
 kill -KILL "$d3"
@@ -248,7 +300,9 @@ xapi offline "$net3a" "$u3" || fail "XenAPI HOST_OFFLINE"
 start_daemon 3
 wait_until "host 3 live again" all_live
 
-# ---- etcd out of quorum: local reads work, pool-wide changes refused ----
+# ---- etcd out of quorum: local reads work, pool-wide changes refused;
+# a XenAPI client waits on event.from across etcd's restart ----
+expect_event outage network add name_label=during-outage
 kill -KILL "$e2" "$e3"; wait "$e2" "$e3" 2>/dev/null || :
 on 1 host-list --minimal >"$tmp/out" 2>"$tmp/err" || fail "host-list without quorum: $(cat "$tmp/err")"
 grep -q "$u1" "$tmp/out" || fail "host-list without quorum lacks this host"
@@ -262,6 +316,29 @@ start_all existing
 seen_net2b() { on 3 network-list --minimal | grep -q "$net2b"; }
 wait_until "the pool converged after etcd restarted" seen_net2b
 wait_until "every host live after etcd restarted" all_live
+got_event outage
+
+# ---- etcd compacted the revisions host 1's watch needs: it reads the
+# objects again and reports the difference (a deletion here) ----
+netc=$(on 2 network-create name-label=to-compact)
+seen_netc() { on 1 network-list --minimal | grep -q "$netc"; }
+wait_until "host 2's network to compact" seen_netc
+expect_event compact network del "ref=OpaqueRef:$netc"
+# Host 1's daemon frozen, etcd restarted under it (its watch is cut),
+# the change made and compacted away before it watches again.
+kill -STOP "$d1"
+kill -KILL $etcd_pids; wait $etcd_pids 2>/dev/null || :
+start_all existing
+on 2 network-destroy uuid="$netc"
+netc_gone() { ! on 3 network-list --minimal | grep -q "$netc"; }
+wait_until "host 2's network gone from etcd" netc_gone
+rev=$(ETCDCTL_API=3 etcdctl --endpoints "$endpoints" put /probe compact -w json |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["header"]["revision"])')
+ETCDCTL_API=3 etcdctl --endpoints "$endpoints" compact "$rev" >/dev/null
+kill -CONT "$d1"
+got_event compact
+grep -q "etcd had compacted" "$tmp/h1/sriovd.log" || fail "no read after the compaction"
+wait_until "every host live after the compaction" all_live
 
 # ---- pool-eject of another host: its daemon leaves ----
 on 1 pool-eject host-uuid="$u2"
