@@ -326,9 +326,11 @@ SRIOV_EXPORT int sriov_nameservers(sriov_ctx *ctx, char *buf, size_t size)
 
         if (sscanf(line, " nameserver %63s", addr) != 1)
             continue;
-        if (len + !!len + strlen(addr) >= size)
+        if (len + !!len + strlen(addr) >= size) {
+            buf[0] = '\0';
             return sriov__fail(ctx, -ENAMETOOLONG,
                                "'%s': too many name servers", path);
+        }
         len += (size_t)sprintf(buf + len, "%s%s", len ? "," : "", addr);
     }
     return (int)len;
