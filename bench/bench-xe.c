@@ -11,7 +11,8 @@
  *   xe network-sriov-list                    (RUNS / 20 times)
  *   xe network-sriov-param-get param-name=physical-PIF   (RUNS times)
  *   xe pif-param-get param-name=network-uuid on a logical PIF (RUNS times:
- *     the longest record, XAPI's 45 PIF fields)
+ *     the longest record, XAPI's 45 PIF fields; its xenstore traffic also
+ *     for param-name=IP-configuration-mode, a field read from the kernel)
  *   xenstore-read of the same node           (RUNS times, interleaved)
  * and prints the time per call (median and mean), the param-get /
  * xenstore-read ratio (target: within 1.5x), and the xenstore requests and
@@ -392,7 +393,12 @@ int main(int argc, char **argv)
             char *pif[] = { "xe", "pif-param-get", pif_arg,
                             "param-name=network-uuid", NULL };
 
+            char *ip[] = { "xe", "pif-param-get", pif_arg,
+                           "param-name=IP-configuration-mode", NULL };
+
             count_in_process(4, pif, "pif-param-get", ctx);
+            /* Read from the kernel (rtnetlink), not the store. */
+            count_in_process(4, ip, "pif-param-get IP-conf.-mode", ctx);
         }
     }
     bench_create(networks, runs / 10 > 5 ? runs / 10 : 5);

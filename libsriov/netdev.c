@@ -2,6 +2,7 @@
 /* Network interfaces of PCI functions (their net/ directories). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -298,4 +299,39 @@ SRIOV_EXPORT int sriov_ifname_readlink(sriov_ctx *ctx, const char *ifname,
                            path, attr, target);
     memcpy(buf, base, strlen(base) + 1);
     return (int)strlen(base);
+}
+
+SRIOV_EXPORT int sriov_nameservers(sriov_ctx *ctx, char *buf, size_t size)
+{
+    _cleanup_free_ char *path = NULL, *text = NULL;
+    char *save = NULL;
+    size_t len = 0;
+    int r;
+
+    assert_return(ctx && buf && size > 0, -EINVAL);
+    buf[0] = '\0';
+    r = sriov__host_path(ctx, &path, "etc/resolv.conf");
+    if (r < 0)
+        return r;
+    r = sriov__read_file(ctx, path, &text);
+    if (r == -ENOENT)
+        return 0;
+    if (r < 0)
+        return sriov__fail(ctx, r, "cannot read '%s': %s", path,
+                           strerror(-r));
+    /* resolv.conf(5): "nameserver Name-server IP address", one a line. */
+    for (char *line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        char addr[64];
+
+        if (sscanf(line, " nameserver %63s", addr) != 1)
+            continue;
+        if (len + !!len + strlen(addr) >= size) {
+            buf[0] = '\0';
+            return sriov__fail(ctx, -ENAMETOOLONG,
+                               "'%s': too many name servers", path);
+        }
+        len += (size_t)sprintf(buf + len, "%s%s", len ? "," : "", addr);
+    }
+    return (int)len;
 }

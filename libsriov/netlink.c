@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* VF settings over rtnetlink, through libnl-route-3's VF API. */
+/* VF settings, addresses and default routes over rtnetlink, through
+ * libnl-route-3. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <linux/if_ether.h>
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
+#include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/route.h>
 #include <netlink/route/link/sriov.h>
 
 #include "libsriov/internal.h"
@@ -450,5 +456,187 @@ out:
     nlreq_close(&q);
     if (ret_failed)
         *ret_failed = failed;
+    return r;
+}
+
+/* ---- addresses and routes ---------------------------------------------- */
+
+/* The link-layer address as sysfs shows it ("" for none). */
+static void format_lladdr(struct nl_addr *a, char *buf, size_t size)
+{
+    const unsigned char *b = a ? nl_addr_get_binary_addr(a) : NULL;
+    unsigned n = a ? nl_addr_get_len(a) : 0;
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (unsigned i = 0; b && i < n && len + 4 <= size; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%02x",
+                                i ? ":" : "", b[i]);
+}
+
+/* The kernel's ifindex of IFNAME, if sysfs under the host root shows the
+ * same interface: the same ifindex and address (a simulated host's
+ * interfaces are not the kernel's, even where a name and an index meet). */
+static int kernel_ifindex(sriov_ctx *ctx, nlreq *q, const char *ifname,
+                          int *ret)
+{
+    struct rtnl_link *link = NULL;
+    char text[32], mac[128], kmac[128];
+    int r, index;
+
+    r = sriov_ifname_read(ctx, ifname, "ifindex", text, sizeof(text));
+    if (r >= 0 && sriov_ifname_read(ctx, ifname, "address", mac,
+                                    sizeof(mac)) < 0)
+        mac[0] = '\0';
+    if (r < 0)
+        return r == -ENOENT ? -ENODEV : r;
+    r = link_get(ctx, q, ifname, &link);
+    if (r < 0)
+        return r;
+    index = rtnl_link_get_ifindex(link);
+    format_lladdr(rtnl_link_get_addr(link), kmac, sizeof(kmac));
+    rtnl_link_put(link);
+    if (index != atoi(text) || strcasecmp(mac, kmac) != 0)
+        return sriov__fail(ctx, -ENODEV,
+                           "interface '%s' of the host root is not the "
+                           "kernel's", ifname);
+    *ret = index;
+    return 0;
+}
+
+SRIOV_EXPORT int sriov_ifname_addrs(sriov_ctx *ctx, const char *ifname,
+                                    sriov_ifaddr **ret, size_t *ret_n)
+{
+    nlreq q = { 0 };
+    struct nl_cache *cache = NULL;
+    sriov_ifaddr *out = NULL;
+    size_t n = 0, cap;
+    int r, index = 0;
+
+    assert_return(ctx && ifname && ret && ret_n, -EINVAL);
+    r = nlreq_open(ctx, &q);
+    if (r < 0)
+        return r;
+    r = kernel_ifindex(ctx, &q, ifname, &index);
+    if (r < 0)
+        goto out;
+    r = rtnl_addr_alloc_cache(q.sk, &cache);
+    if (r < 0) {
+        r = nlreq_errno(&q, r);
+        r = sriov__fail(ctx, r, "cannot read the addresses of '%s': %s",
+                        ifname, strerror(-r));
+        goto out;
+    }
+    cap = (size_t)nl_cache_nitems(cache);
+    out = cap ? calloc(cap, sizeof(*out)) : NULL;
+    if (cap && !out) {
+        r = -ENOMEM;
+        goto out;
+    }
+    for (struct nl_object *o = nl_cache_get_first(cache); o && n < cap;
+         o = nl_cache_get_next(o)) {
+        struct rtnl_addr *a = (struct rtnl_addr *)o;
+        struct nl_addr *local = rtnl_addr_get_local(a);
+        int family = rtnl_addr_get_family(a);
+
+        if (rtnl_addr_get_ifindex(a) != index || !local ||
+            (family != AF_INET && family != AF_INET6))
+            continue;
+        if (!inet_ntop(family, nl_addr_get_binary_addr(local), out[n].addr,
+                       sizeof(out[n].addr)))
+            continue;
+        out[n].family = family;
+        out[n].prefixlen = (unsigned)rtnl_addr_get_prefixlen(a);
+        out[n].scope = (unsigned)rtnl_addr_get_scope(a);
+        out[n].flags = (unsigned)rtnl_addr_get_flags(a);
+        n++;
+    }
+    sriov__log_debug(ctx, "'%s': %zu addresses", ifname, n);
+    *ret = n ? out : NULL;
+    *ret_n = n;
+    if (n)
+        out = NULL;
+    r = 0;
+out:
+    free(out);
+    if (cache)
+        nl_cache_free(cache);
+    nlreq_close(&q);
+    return r;
+}
+
+SRIOV_EXPORT int sriov_default_route(sriov_ctx *ctx, int family,
+                                     char *ret_ifname, size_t ifsize,
+                                     char *ret_gateway, size_t gwsize)
+{
+    nlreq q = { 0 };
+    struct nl_cache *cache = NULL;
+    struct rtnl_route *best = NULL;
+    struct rtnl_link *link = NULL;
+    struct rtnl_nexthop *nh;
+    struct nl_addr *gw;
+    char gwtext[48] = "";
+    const char *name;
+    int r;
+
+    assert_return(ctx && ret_ifname && ret_gateway &&
+                  (family == AF_INET || family == AF_INET6), -EINVAL);
+    r = nlreq_open(ctx, &q);
+    if (r < 0)
+        return r;
+    r = rtnl_route_alloc_cache(q.sk, family, 0, &cache);
+    if (r < 0) {
+        r = nlreq_errno(&q, r);
+        r = sriov__fail(ctx, r, "cannot read the routing table: %s",
+                        strerror(-r));
+        goto out;
+    }
+    for (struct nl_object *o = nl_cache_get_first(cache); o;
+         o = nl_cache_get_next(o)) {
+        struct rtnl_route *rt = (struct rtnl_route *)o;
+        struct nl_addr *dst = rtnl_route_get_dst(rt);
+
+        if (rtnl_route_get_table(rt) != RT_TABLE_MAIN ||
+            rtnl_route_get_type(rt) != RTN_UNICAST ||
+            (dst && nl_addr_get_prefixlen(dst) != 0) ||
+            rtnl_route_get_nnexthops(rt) < 1)
+            continue;
+        /* The kernel takes the lowest metric first. */
+        if (!best || rtnl_route_get_priority(rt) <
+                         rtnl_route_get_priority(best))
+            best = rt;
+    }
+    if (!best) {
+        r = sriov__fail(ctx, -ENOENT, "no default route");
+        goto out;
+    }
+    nh = rtnl_route_nexthop_n(best, 0);
+    gw = rtnl_route_nh_get_gateway(nh);
+    if (gw && !inet_ntop(family, nl_addr_get_binary_addr(gw), gwtext,
+                         sizeof(gwtext)))
+        gwtext[0] = '\0';
+    r = rtnl_link_get_kernel(q.sk, rtnl_route_nh_get_ifindex(nh), NULL,
+                             &link);
+    if (r < 0 || !link) {
+        r = r < 0 ? nlreq_errno(&q, r) : -ENODEV;
+        r = sriov__fail(ctx, r, "cannot read the default route's "
+                        "interface: %s", strerror(-r));
+        goto out;
+    }
+    name = rtnl_link_get_name(link);
+    if (!name || strlen(name) >= ifsize || strlen(gwtext) >= gwsize) {
+        r = sriov__fail(ctx, -ENAMETOOLONG, "default route: buffer too small");
+        goto out;
+    }
+    memcpy(ret_ifname, name, strlen(name) + 1);
+    memcpy(ret_gateway, gwtext, strlen(gwtext) + 1);
+    sriov__log_debug(ctx, "default route: dev '%s' via '%s'", name, gwtext);
+    r = 0;
+out:
+    if (link)
+        rtnl_link_put(link);
+    if (cache)
+        nl_cache_free(cache);
+    nlreq_close(&q);
     return r;
 }

@@ -146,6 +146,46 @@ struct ops_pif_link {
 void ops_pif_link(struct ops_ctx *ops, const store_record *pif,
                   struct ops_pif_link *ret);
 
+/* What ops_pif_ip() reads: each part costs the kernel reads named. */
+enum ops_pif_ip_part {
+    OPS_PIF_ADDRS = 1u << 0,    /* the interface's addresses (rtnetlink) */
+    OPS_PIF_ROUTES = 1u << 1,   /* the default routes (rtnetlink) */
+    OPS_PIF_DNS = 1u << 2,      /* etc/resolv.conf (and the routes) */
+};
+
+/* A PIF's IP configuration as XAPI's PIF record holds it (datamodel.ml
+ * PIF), from the kernel. */
+struct ops_pif_ip {
+    unsigned have;              /* enum ops_pif_ip_part: the parts read */
+    const char *mode;           /* ip_configuration_mode: "None", "DHCP",
+                                 * "Static" */
+    char ip[48];                /* "" for none */
+    char netmask[16];           /* "255.255.255.0", "" for none */
+    const char *ipv6_mode;      /* "None", "DHCP", "Static", "Autoconf" */
+    char ipv6[512];             /* "addr/prefix", ','-separated (a set) */
+    const char *primary_address_type;   /* "IPv4" or "IPv6" */
+    bool management;            /* its interface has the default route */
+    char gateway[48];           /* that route's IPv4 gateway, or "" */
+    char ipv6_gateway[48];      /* the IPv6 one, or "" */
+    char dns[256];              /* resolv.conf's name servers, ','-joined,
+                                 * on the management PIF only */
+};
+
+/*
+ * The IP configuration of a physical PIF's interface, read now through
+ * libsriov (rtnetlink, etc/resolv.conf), the parts in WANT (enum
+ * ops_pif_ip_part) added to *RET (zeroed by the caller before the first
+ * call; parts in ret->have are not read again).  The addresses are those
+ * of the Linux bridge the interface is in, if it is in one.  Modes: a
+ * permanent address (no valid lifetime, IFA_F_PERMANENT) is Static, one
+ * with a lifetime DHCP (IPv6: Autoconf unless a /128), none None.  A PIF
+ * that is not physical, or whose interface the kernel does not have (a
+ * simulated host's), reads as XAPI's defaults: None, "", IPv4.  Never
+ * fails.
+ */
+void ops_pif_ip(struct ops_ctx *ops, const store_record *pif, unsigned want,
+                struct ops_pif_ip *ret);
+
 /* ---- networks (ops-network.c) ---- */
 
 struct ops_network_args {

@@ -80,8 +80,10 @@ CLASS(xe_class_network, "network", "network", network_fields,
  * device-name and pci-bus-path come from PIF_metrics in XAPI; here from
  * the PCI record behind the PIF.  carrier, speed and duplex (PIF_metrics)
  * are read live from the interface; io_read_kbs/io_write_kbs are XAPI's
- * RRD data sources, "<unknown>" here as in XAPI without one.  The links to
- * classes xen-sriov does not have (VLAN, Bond, tunnel) are null/empty.
+ * RRD data sources, "<unknown>" here as in XAPI without one.  management
+ * and the IP configuration (IP-configuration-mode .. DNS) are read live
+ * from the kernel (ops_pif_ip).  The links to classes xen-sriov does not
+ * have (VLAN, Bond, tunnel) are null/empty.
  */
 static const struct xe_field_def pif_fields[] = {
     S("uuid", "uuid", 0),
@@ -100,20 +102,20 @@ static const struct xe_field_def pif_fields[] = {
     REFS("sriov-logical-PIF-of", "sriov_logical_PIF_of"),
     COMPUTED("tunnel-access-PIF-of", "tunnel_access_PIF_of", 0),
     COMPUTED("tunnel-transport-PIF-of", "tunnel_transport_PIF_of", 0),
-    S("management", "management", 0),
+    COMPUTED("management", "management", 0),
     REF("network-uuid", "network"),
     REFF("network-name-label", "network", "name_label"),
     REF("host-uuid", "host"),
     REFF("host-name-label", "host", "name_label"),
-    S("IP-configuration-mode", "ip_configuration_mode", 0),
-    S("IP", "IP", 0),
-    S("netmask", "netmask", 0),
-    S("gateway", "gateway", 0),
-    S("IPv6-configuration-mode", "ipv6_configuration_mode", 0),
+    COMPUTED("IP-configuration-mode", "ip_configuration_mode", 0),
+    COMPUTED("IP", "IP", 0),
+    COMPUTED("netmask", "netmask", 0),
+    COMPUTED("gateway", "gateway", 0),
+    COMPUTED("IPv6-configuration-mode", "ipv6_configuration_mode", 0),
     COMPUTED("IPv6", "IPv6", 0),
-    S("IPv6-gateway", "ipv6_gateway", 0),
-    S("primary-address-type", "primary_address_type", 0),
-    S("DNS", "DNS", 0),
+    COMPUTED("IPv6-gateway", "ipv6_gateway", 0),
+    COMPUTED("primary-address-type", "primary_address_type", 0),
+    COMPUTED("DNS", "DNS", 0),
     MAP("properties", "properties", 0),
     SET("capabilities", "capabilities", 0),
     COMPUTED("io_read_kbs", "io_read_kbs", XE_EXPENSIVE),

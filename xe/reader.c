@@ -21,6 +21,7 @@ struct cache {
 struct rctx {
     struct xe_reader *rd;
     store_record *sr;
+    struct ops_pif_ip ip;       /* PIF: the parts read so far */
 };
 
 struct xe_reader {
@@ -230,6 +231,55 @@ static int words_text(const char *list, char **ret)
     return 0;
 }
 
+/* The part of ops_pif_ip() a PIF field is read from, or 0. */
+static unsigned pif_ip_part(const struct xe_record *rec, const char *name)
+{
+    static const struct { const char *name; unsigned part; } map[] = {
+        { "ip_configuration_mode", OPS_PIF_ADDRS },
+        { "IP", OPS_PIF_ADDRS },
+        { "netmask", OPS_PIF_ADDRS },
+        { "ipv6_configuration_mode", OPS_PIF_ADDRS },
+        { "IPv6", OPS_PIF_ADDRS },
+        { "primary_address_type", OPS_PIF_ADDRS },
+        { "management", OPS_PIF_ROUTES },
+        { "gateway", OPS_PIF_ROUTES },
+        { "ipv6_gateway", OPS_PIF_ROUTES },
+        { "DNS", OPS_PIF_DNS },
+    };
+
+    if (rec->cls != &xe_class_pif)
+        return 0;
+    for (size_t i = 0; i < ELEMENTSOF(map); i++)
+        if (strcmp(map[i].name, name) == 0)
+            return map[i].part;
+    return 0;
+}
+
+/* A PIF's IP field, read from the kernel once per record and part. */
+static int pif_ip_text(struct rctx *x, const char *name, unsigned part,
+                       char **ret)
+{
+    const struct ops_pif_ip *ip = &x->ip;
+    const char *v;
+
+    ops_pif_ip(&x->rd->fe->ops, x->sr, part, &x->ip);
+    if (strcmp(name, "IPv6") == 0)
+        return words_text(ip->ipv6, ret);
+    v = strcmp(name, "ip_configuration_mode") == 0 ? ip->mode
+        : strcmp(name, "IP") == 0 ? ip->ip
+        : strcmp(name, "netmask") == 0 ? ip->netmask
+        : strcmp(name, "ipv6_configuration_mode") == 0 ? ip->ipv6_mode
+        : strcmp(name, "primary_address_type") == 0
+            ? ip->primary_address_type
+        : strcmp(name, "management") == 0
+            ? (ip->management ? "true" : "false")
+        : strcmp(name, "gateway") == 0 ? ip->gateway
+        : strcmp(name, "ipv6_gateway") == 0 ? ip->ipv6_gateway
+        : ip->dns;
+    *ret = strdup(v);
+    return *ret ? 0 : -ENOMEM;
+}
+
 static int compute(void *userdata, const struct xe_record *rec,
                    const struct xe_field_def *f, struct xe_value *out)
 {
@@ -257,7 +307,9 @@ static int compute(void *userdata, const struct xe_record *rec,
         r = refs_text(rd, x->sr, sf, &text);
         break;
     case XE_SRC_COMPUTED:
-        if (strcmp(sf->name, "remaining_capacity") == 0) {
+        if (pif_ip_part(rec, sf->name)) {
+            r = pif_ip_text(x, sf->name, pif_ip_part(rec, sf->name), &text);
+        } else if (strcmp(sf->name, "remaining_capacity") == 0) {
             int64_t n = 0;
 
             r = xe_frontend_sriov_capacity(rd->fe, store_record_uuid(x->sr),
@@ -497,7 +549,7 @@ int xe_read_records(struct xe_frontend *fe, const struct xe_class_def *cls,
         if (r < 0)
             break;
         out.n++;
-        rd->ctxs[i] = (struct rctx){ rd, own->v[i] };
+        rd->ctxs[i] = (struct rctx){ .rd = rd, .sr = own->v[i] };
         out.v[i]->compute = compute;
         out.v[i]->compute_userdata = &rd->ctxs[i];
         r = fill_stored(out.v[i], own->v[i]);

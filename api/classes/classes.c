@@ -140,7 +140,7 @@ static int get_record(void *userdata, const char *ref, struct xv **ret,
         r = xapi_error_internal(err, r, "%s", store_last_error(c->st));
     else if ((r = xapi_store_record(rec, ret)) < 0)
         r = xapi_error_internal(err, r, "out of memory");
-    else if ((r = xstore__decorate(k->xs, k->cls->name, uuid, *ret)) < 0) {
+    else if ((r = xstore__decorate(k->xs, c, rec, *ret)) < 0) {
         *ret = xv_free(*ret);
         r = xapi_error_internal(err, r, "out of memory");
     }
@@ -199,8 +199,7 @@ static int build_record(void *userdata, struct xstore_conn *c,
     snprintf(ref, XAPI_REF_MAX, "%s%s", OPS_REF_PREFIX,
              store_record_uuid(rec));
     r = xapi_store_record(rec, ret);
-    if (r >= 0 && (r = xstore__decorate(k->xs, k->cls->name,
-                                        store_record_uuid(rec), *ret)) < 0)
+    if (r >= 0 && (r = xstore__decorate(k->xs, c, rec, *ret)) < 0)
         *ret = xv_free(*ret);
     return r;
 }

@@ -217,12 +217,13 @@ void xstore__vm_watch_stop(struct xapi_store *xs);
 
 /* XenCenter's reads (xencenter.c): Xen's handle, the fields the store
  * does not hold (host.metrics, license_params, software_version's
- * platform keys, PIF.metrics) added to a record of cls, and the classes
+ * platform keys, PIF.metrics) added to the XenAPI record REC of store
+ * record SR, a PIF's IP configuration read from the kernel, and the classes
  * host_metrics, PIF_metrics, the empty ones, host.get_servertime. */
 void xstore__xen_open(struct xapi_store *xs);
 void xstore__xen_close(struct xapi_store *xs);
-int xstore__decorate(struct xapi_store *xs, const char *cls,
-                     const char *uuid, struct xv *rec);
+int xstore__decorate(struct xapi_store *xs, struct xstore_conn *c,
+                     const store_record *sr, struct xv *rec);
 const char *const *xstore__fields(const struct schema_class *c);
 int xstore__register_xencenter(struct xapi_store *xs);
 

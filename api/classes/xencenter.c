@@ -125,15 +125,52 @@ static void metrics_ref(const char *cls, const char *uuid,
 
 /* ---- the store's records, as XenCenter reads them --------------------- */
 
-int xstore__decorate(struct xapi_store *xs, const char *cls,
-                     const char *uuid, struct xv *rec)
+/* A PIF's IP configuration, read from the kernel now (ops_pif_ip), over
+ * the store's XAPI defaults. */
+static int pif_ip_fields(struct xstore_conn *c, const store_record *sr,
+                         struct xv *rec)
 {
+    struct ops_pif_ip ip = { 0 };
+    struct xv *v6 = xv_new_array();
+
+    ops_pif_ip(&c->ops, sr, OPS_PIF_ADDRS | OPS_PIF_ROUTES | OPS_PIF_DNS,
+               &ip);
+    for (const char *p = ip.ipv6; v6 && *p;) {
+        size_t n = strcspn(p, ",");
+
+        if (xv_array_append(v6, xv_new_stringn(p, n)) < 0)
+            v6 = xv_free(v6);
+        p += n + (p[n] == ',');
+    }
+    if (!v6 || xv_struct_set(rec, "IPv6", v6) < 0 ||
+        xv_struct_set_string(rec, "ip_configuration_mode", ip.mode) < 0 ||
+        xv_struct_set_string(rec, "IP", ip.ip) < 0 ||
+        xv_struct_set_string(rec, "netmask", ip.netmask) < 0 ||
+        xv_struct_set_string(rec, "gateway", ip.gateway) < 0 ||
+        xv_struct_set_string(rec, "DNS", ip.dns) < 0 ||
+        xv_struct_set_string(rec, "ipv6_configuration_mode",
+                             ip.ipv6_mode) < 0 ||
+        xv_struct_set_string(rec, "ipv6_gateway", ip.ipv6_gateway) < 0 ||
+        xv_struct_set_string(rec, "primary_address_type",
+                             ip.primary_address_type) < 0 ||
+        xv_struct_set_bool(rec, "management", ip.management) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+int xstore__decorate(struct xapi_store *xs, struct xstore_conn *c,
+                     const store_record *sr, struct xv *rec)
+{
+    const char *cls = store_record_class(sr)->name;
+    const char *uuid = store_record_uuid(sr);
     char ref[XAPI_REF_MAX];
     struct xv *sv, *lp;
 
     if (strcmp(cls, "PIF") == 0) {
         metrics_ref("PIF_metrics", uuid, ref, NULL);
-        return xv_struct_set_string(rec, "metrics", ref);
+        if (xv_struct_set_string(rec, "metrics", ref) < 0)
+            return -ENOMEM;
+        return pif_ip_fields(c, sr, rec);
     }
     if (strcmp(cls, "host") != 0)
         return 0;

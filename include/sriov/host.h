@@ -277,6 +277,49 @@ SRIOV_EXPORT int sriov_ifname_readlink(sriov_ctx *ctx, const char *ifname,
                                        const char *attr, char *buf,
                                        size_t size);
 
+/**
+ * One address of a network interface, as rtnetlink gives it
+ * (sriov_ifname_addrs()).
+ */
+typedef struct sriov_ifaddr {
+    int family;            /* AF_INET or AF_INET6 */
+    char addr[48];         /* "192.0.2.10", "2001:db8::10" */
+    unsigned prefixlen;    /* 24, 64 */
+    unsigned scope;        /* RT_SCOPE_UNIVERSE 0, RT_SCOPE_LINK 253, ... */
+    unsigned flags;        /* IFA_F_*: IFA_F_PERMANENT (0x80) when it has no
+                            * valid lifetime, IFA_F_SECONDARY (0x01) */
+} sriov_ifaddr;
+
+/**
+ * The IPv4 and IPv6 addresses of network interface IFNAME, read now from
+ * the kernel over rtnetlink, in the kernel's order (IPv4 first).  Only an
+ * interface that sysfs under the context's host root shows with the
+ * kernel's own ifindex has addresses: the interfaces of a simulated host
+ * have none.  *RET (free() it) holds *RET_N entries, NULL for none.
+ * Returns 0, or -ENODEV (no such interface in the kernel), -ENOMEM, the
+ * kernel's errnos.
+ */
+SRIOV_EXPORT int sriov_ifname_addrs(sriov_ctx *ctx, const char *ifname,
+                                    sriov_ifaddr **ret, size_t *ret_n);
+
+/**
+ * The default route of address family FAMILY (AF_INET, AF_INET6) in the
+ * main routing table, read now: the lowest metric's interface into
+ * RET_IFNAME (IFSIZE bytes, at least 16) and its gateway into RET_GATEWAY
+ * (GWSIZE bytes, "" when on-link).  Returns 0, -ENOENT (no default
+ * route), -ENAMETOOLONG, the kernel's errnos.
+ */
+SRIOV_EXPORT int sriov_default_route(sriov_ctx *ctx, int family,
+                                     char *ret_ifname, size_t ifsize,
+                                     char *ret_gateway, size_t gwsize);
+
+/**
+ * The name servers of $root/etc/resolv.conf ("nameserver" lines), read
+ * now, ','-joined into BUF of SIZE bytes ("" for none or no file).
+ * Returns the length, or -ENAMETOOLONG, -ENOMEM, the errnos of read(2).
+ */
+SRIOV_EXPORT int sriov_nameservers(sriov_ctx *ctx, char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

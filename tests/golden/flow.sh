@@ -16,6 +16,11 @@
 #   xl_config N T  writes T to $SRIOV_ROOT/etc/xen/N (an xl config file)
 #   domain I U N   a running domain I with uuid U and name N, as libxl
 #                  writes it; domain_dies I U removes it again
+#   netns_up / ns CMD / xe_in_netns   (flows with "# needs: netns") a
+#                  network namespace of the real kernel held open: ns runs
+#                  CMD in it, and after xe_in_netns xe runs in it too
+# A flow whose "# needs: netns" the machine cannot give (unshare -n) is
+# skipped, said so.
 # The transcript is compared with flows/NAME.out.  New objects get pinned
 # uuids 00000000-0000-4000-8000-<n> (XEN_SRIOV_TEST_UUIDS, test only) and
 # the host is called "dom0" (XEN_SRIOV_TEST_HOSTNAME, test only); paths of
@@ -116,6 +121,28 @@ run_flow() {
             xenstore-rm /vm/"$2"
             xenstore-rm /libxl/"$1"
         }
+        # A network namespace held by a sleeping child (killed on exit).
+        netns_up() {
+            local ours i
+            unshare -n sleep 600 &
+            hold=$!
+            trap 'kill "$hold" 2>/dev/null' EXIT
+            ours=$(readlink /proc/self/ns/net)
+            for ((i = 0; i < 600; i++)); do
+                [ "$(readlink "/proc/$hold/ns/net")" != "$ours" ] && return 0
+                [ "$i" = 50 ] && echo "slow: waiting for unshare -n" >&2
+                sleep 0.1
+            done
+            echo "FAIL: no network namespace after a minute" >&2
+            return 1
+        }
+        ns() { nsenter --net="/proc/$hold/ns/net" "$@"; }
+        xe_in_netns() {
+            printf '#!/bin/sh\nexec nsenter --net=/proc/%s/ns/net %s "$@"\n' \
+                "$hold" "$xe_bin" >"$dir/xe-in-netns"
+            chmod +x "$dir/xe-in-netns"
+            xe_bin=$dir/xe-in-netns
+        }
         # shellcheck source=/dev/null
         . "$file"
     ) </dev/null
@@ -137,6 +164,11 @@ run_flow() {
 for file in "$flows"/*.sh; do
     name=$(basename "$file" .sh)
     if [ -n "${FLOWS:-}" ] && [[ " $FLOWS " != *" $name "* ]]; then
+        continue
+    fi
+    if grep -qx '# needs: netns' "$file" && ! unshare -n true 2>/dev/null
+    then
+        echo "SKIP: $name: no network namespace here (unshare -n)"
         continue
     fi
     n=$((n + 1))

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Host scan: what is listed, layouts of real NICs, vanishing devices. */
+#include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "libsriov/internal.h"
@@ -205,6 +207,69 @@ START_TEST(test_host_ifname_read)
                                            buf, sizeof(buf)), -ENOENT);
     ck_assert_int_eq(sriov_ifname_readlink(ctx, "enp175s0f0np0", "subsystem",
                                            buf, 3), -ENAMETOOLONG);
+}
+END_TEST
+
+START_TEST(test_host_ifname_addrs)
+{
+    sriov_ifaddr *a = NULL;
+    size_t n = 99;
+    char dev[16], gw[48];
+
+    /* A fixture's interface is not the kernel's: no addresses, even
+     * where the build machine has an interface of that name. */
+    root = fixture_new("connectx5-2pf", NULL);
+    open_ctx();
+    ck_assert_int_eq(sriov_ifname_addrs(ctx, "enp175s0f0np0", &a, &n),
+                     -ENODEV);
+    ck_assert_ptr_null(a);
+    ck_assert_uint_eq(n, 99);
+    ck_assert_int_eq(sriov_default_route(ctx, AF_UNIX, dev, sizeof(dev), gw,
+                                         sizeof(gw)), -EINVAL);
+    sriov_ctx_free(ctx);
+    ctx = NULL;
+    /* The real kernel's loopback (host root /): 127.0.0.1/8, scope host,
+     * permanent, when it is up (a fresh network namespace has none). */
+    ck_assert_int_eq(sriov_ctx_new(&ctx), 0);
+    ck_assert_int_eq(sriov_ctx_set_root(ctx, "/"), 0);
+    ck_assert_msg(sriov_ifname_addrs(ctx, "lo", &a, &n) == 0, "lo: %s",
+                  sriov_ctx_last_error(ctx));
+    for (size_t i = 0; i < n; i++) {
+        ck_assert(a[i].family == AF_INET || a[i].family == AF_INET6);
+        if (a[i].family == AF_INET && strcmp(a[i].addr, "127.0.0.1") == 0) {
+            ck_assert_uint_eq(a[i].prefixlen, 8);
+            ck_assert_uint_eq(a[i].scope, 254);     /* RT_SCOPE_HOST */
+            ck_assert(a[i].flags & 0x80);           /* IFA_F_PERMANENT */
+        }
+    }
+    ck_assert(n == 0 || a);
+    free(a);
+}
+END_TEST
+
+START_TEST(test_host_nameservers)
+{
+    char buf[64], path[4096];
+    FILE *f;
+
+    root = fixture_new("plain-nic", NULL);
+    open_ctx();
+    /* no resolv.conf: none */
+    ck_assert_int_eq(sriov_nameservers(ctx, buf, sizeof(buf)), 0);
+    ck_assert_str_eq(buf, "");
+    snprintf(path, sizeof(path), "%s/etc", root);
+    mkdir(path, 0755);
+    snprintf(path, sizeof(path), "%s/etc/resolv.conf", root);
+    f = fopen(path, "we");
+    ck_assert_ptr_nonnull(f);
+    fputs("# generated\nsearch example.org\n#nameserver 10.0.0.1\n"
+          "nameserver 192.0.2.53\n  nameserver\t2001:db8::53\n"
+          "options ndots:2\n", f);
+    fclose(f);
+    ck_assert_int_eq(sriov_nameservers(ctx, buf, sizeof(buf)), 23);
+    ck_assert_str_eq(buf, "192.0.2.53,2001:db8::53");
+    ck_assert_int_eq(sriov_nameservers(ctx, buf, 20), -ENAMETOOLONG);
+    ck_assert_str_eq(buf, "");
 }
 END_TEST
 
@@ -542,6 +607,8 @@ static Suite *host_suite(void)
     tcase_add_test(tc, test_host_bdf_parse);
     tcase_add_test(tc, test_host_names_only_when_asked);
     tcase_add_test(tc, test_host_without_class_net);
+    tcase_add_test(tc, test_host_ifname_addrs);
+    tcase_add_test(tc, test_host_nameservers);
     suite_add_tcase(s, tc);
     tc = tcase_create("vanishing");
     tcase_add_checked_fixture(tc, NULL, teardown);

@@ -28,10 +28,11 @@ done
 # Modules loaded in the VMs, by top-level name; dependencies come from
 # modprobe --show-depends against the guest kernel's modules.dep.
 # igb (QEMU's 82576, an SR-IOV NIC) pulls in dca and i2c-algo-bit; igbvf
-# drives its VFs, in the host as in a domU.
+# drives its VFs, in the host as in a domU; bridge for a PIF's addresses on
+# its bridge (xen-igb).
 linux_modules="nvme pci-stub vfio-pci psample xen-evtchn xen-gntdev
 xen-gntalloc xen-privcmd xenfs xen-pciback virtio_pci virtio_blk ext4
-igb igbvf"
+igb igbvf bridge"
 domu_modules="xen-pcifront igbvf"
 
 [ -r "/boot/vmlinuz-$kver" ] ||

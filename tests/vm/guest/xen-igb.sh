@@ -47,6 +47,60 @@ check "the PIF of $pfif has sriov in its capabilities" pif || {
     return 0
 }
 pif=$(xe pif-list device="$pfif" --minimal)
+
+# --- the PIF's IP configuration, read from the kernel (docs/xe.md) ------
+# pif_ip FIELD=VALUE...: each field of the igb PIF reads VALUE now.
+pif_ip() {
+    for fv in "$@"; do
+        v=$(xe pif-param-get uuid="$pif" param-name="${fv%%=*}") &&
+            [ "$v" = "${fv#*=}" ] ||
+            { echo "${fv%%=*}: '$v', not '${fv#*=}'"; return 1; }
+    done
+}
+# management: whether a default route (IPv4, or IPv6 from QEMU's router
+# advertisements) goes out of $1 now, as ip shows it.
+default_on() {
+    if { /usr/sbin/ip route show default; /usr/sbin/ip -6 route show default; } |
+        grep -q " dev $1 "; then
+        echo true
+    else
+        echo false
+    fi
+}
+no_ip() {
+    pif_ip IP-configuration-mode=None IP= netmask= gateway= \
+        management="$(default_on "$pfif")"
+}
+check "no IPv4 address: IP-configuration-mode None; management as the routes" \
+    no_ip
+static_ip() {
+    /usr/sbin/ip addr add 192.0.2.10/24 dev "$pfif" &&
+        /usr/sbin/ip route replace default via 192.0.2.1 dev "$pfif" &&
+        pif_ip IP-configuration-mode=Static IP=192.0.2.10 \
+            netmask=255.255.255.0 gateway=192.0.2.1 management=true
+}
+check "ip addr add 192.0.2.10/24, default route: Static, the gateway, management" \
+    static_ip
+bridged_ip() {
+    load_module bridge && /usr/sbin/ip addr flush dev "$pfif" &&
+        /usr/sbin/ip link add xenbr0 type bridge &&
+        /usr/sbin/ip link set "$pfif" master xenbr0 &&
+        /usr/sbin/ip link set xenbr0 up &&
+        /usr/sbin/ip addr add 198.51.100.7/25 dev xenbr0 valid_lft 3600 \
+            preferred_lft 3600 &&
+        /usr/sbin/ip route replace default via 198.51.100.1 dev xenbr0 &&
+        pif_ip IP-configuration-mode=DHCP IP=198.51.100.7 \
+            netmask=255.255.255.128 gateway=198.51.100.1 management=true
+}
+check "$pfif in bridge xenbr0 with a leased address: the bridge's, DHCP" \
+    bridged_ip
+unbridge() {
+    /usr/sbin/ip route del default; /usr/sbin/ip link set "$pfif" nomaster &&
+        /usr/sbin/ip link del xenbr0 &&
+        no_ip
+}
+check "bridge and route gone: None again (read at each command)" unbridge
+
 net=$(xe network-create name-label=igb-sriov)
 # num-vfs=1: the second VM finds no VF.
 sriov() {
