@@ -2,9 +2,9 @@
 /*
  * The records xe shows, transcribed from xapi-project/xen-api
  * ocaml/xapi-cli-server/records.ml (field names, order, markers, flags) and
- * cli_operations.ml gen_cmds (default *-list columns).  PIF, network and
- * VIF have all of XAPI's fields in xe's order (host and PCI only those
- * xen-sriov has); docs/xe.md says where each value comes from and lists
+ * cli_operations.ml gen_cmds (default *-list columns).  PIF, network,
+ * VIF, host and pool have all of XAPI's fields in xe's order (PCI only
+ * those xen-sriov has); docs/xe.md says where each value comes from and lists
  * the deviations (configuration-mode, reserved-pci, network purpose).
  */
 #include "libsriov/macro.h"
@@ -29,21 +29,94 @@
     const struct xe_class_def var = { cli, api, fields, \
                                       ELEMENTSOF(fields), columns, std }
 
-/* records.ml host_record (uuid .. address; the rest is not ours). */
+/*
+ * records.ml host_record (ocaml/xapi-cli-server/records.ml:3067-3525 at
+ * xen-api e2ee48d), all of its fields in its order.  The machine's facts
+ * are stored by ops_host_refresh(); memory-* are read when shown.  Fields
+ * whose XAPI setter reconfigures dom0 (https-only, ssh-*, ntp-mode,
+ * timezone...) keep XAPI's RW marker and are refused on param-set
+ * (docs/xe.md).
+ */
 static const struct xe_field_def host_fields[] = {
     S("uuid", "uuid", 0),
     S("name-label", "name_label", XE_RW),
     S("name-description", "name_description", XE_RW),
+    SET("allowed-operations", "allowed_operations", 0),
+    { "current-operations", XE_SET, 0, XE_SRC_COMPUTED, "current_operations",
+      NULL },
     S("enabled", "enabled", 0),
+    S("display", "display", 0),
     S("API-version-major", "API_version_major", 0),
     S("API-version-minor", "API_version_minor", 0),
+    S("API-version-vendor", "API_version_vendor", 0),
+    MAP("API-version-vendor-implementation",
+        "API_version_vendor_implementation", 0),
+    MAP("logging", "logging", XE_RW),
+    COMPUTED("suspend-image-sr-uuid", "suspend_image_sr", XE_RW),
+    COMPUTED("crash-dump-sr-uuid", "crash_dump_sr", XE_RW),
     MAP("software-version", "software_version", 0),
+    SET("capabilities", "capabilities", 0),
     MAP("other-config", "other_config", XE_RW),
+    MAP("cpu_info", "cpu_info", 0),
+    MAP("chipset-info", "chipset_info", 0),
     S("hostname", "hostname", 0),
     S("address", "address", 0),
-    /* records.ml's host-metrics-live: the lease of its xen-sriovd in the
-     * pool's etcd (docs/pool.md). */
+    S("https-only", "https_only", XE_RW),
+    SET("supported-bootloaders", "supported_bootloaders", 0),
+    COMPUTED("blobs", "blobs", 0),
+    S("memory-overhead", "memory_overhead", 0),
+    /* Host_metrics in XAPI: Xen's physinfo, or /proc/meminfo. */
+    COMPUTED("memory-total", "memory_total", 0),
+    COMPUTED("memory-free", "memory_free", 0),
+    COMPUTED("memory-free-computed", "memory_free_computed", XE_EXPENSIVE),
+    /* The lease of its xen-sriovd in the pool's etcd (docs/pool.md). */
     COMPUTED("host-metrics-live", "live", 0),
+    SET("patches", "patches", XE_DEPRECATED | XE_COMMA),
+    SET("updates", "updates", XE_COMMA),
+    COMPUTED("ha-statefiles", "ha_statefiles", 0),
+    COMPUTED("ha-network-peers", "ha_network_peers", 0),
+    S("external-auth-type", "external_auth_type", 0),
+    S("external-auth-service-name", "external_auth_service_name", 0),
+    MAP("external-auth-configuration", "external_auth_configuration", 0),
+    S("edition", "edition", 0),
+    MAP("license-server", "license_server", 0),
+    S("power-on-mode", "power_on_mode", 0),
+    MAP("power-on-config", "power_on_config", 0),
+    COMPUTED("local-cache-sr", "local_cache_sr", 0),
+    SET("tags", "tags", XE_RW | XE_COMMA),
+    S("ssl-legacy", "ssl_legacy", XE_RW),
+    MAP("guest_VCPUs_params", "guest_VCPUs_params", XE_RW),
+    SET("virtual-hardware-platform-versions",
+        "virtual_hardware_platform_versions", 0),
+    COMPUTED("control-domain-uuid", "control_domain", 0),
+    SET("resident-vms", "resident_VMs", 0),
+    SET("updates-requiring-reboot", "updates_requiring_reboot", 0),
+    SET("features", "features", 0),
+    S("iscsi_iqn", "iscsi_iqn", XE_RW),
+    S("multipathing", "multipathing", XE_RW),
+    S("uefi-certificates", "uefi_certificates", XE_RW | XE_HIDDEN),
+    S("numa-affinity-policy", "numa_affinity_policy", XE_RW),
+    COMPUTED("pending-guidances", "pending_guidances", 0),
+    S("tls-verification-enabled", "tls_verification_enabled", 0),
+    S("last-software-update", "last_software_update", 0),
+    S("latest-synced-updates-applied", "latest_synced_updates_applied", 0),
+    COMPUTED("pending-guidances-recommended",
+             "pending_guidances_recommended", 0),
+    COMPUTED("pending-guidances-full", "pending_guidances_full", 0),
+    S("last-update-hash", "last_update_hash", 0),
+    S("ssh-enabled", "ssh_enabled", 0),
+    S("ssh-enabled-timeout", "ssh_enabled_timeout", XE_RW),
+    S("ssh-expiry", "ssh_expiry", 0),
+    S("console-idle-timeout", "console_idle_timeout", XE_RW),
+    S("ssh-auto-mode", "ssh_auto_mode", XE_RW),
+    S("max-cstate", "max_cstate", XE_RW),
+    S("secure-boot", "secure_boot", 0),
+    S("ntp-mode", "ntp_mode", XE_RW),
+    /* get_set and set, no add_to_set: "(SRO)" in xe (cli_operations.ml
+     * print_field); param-set is refused here like the other setters
+     * that reconfigure dom0. */
+    SET("ntp-custom-servers", "ntp_custom_servers", XE_COMMA),
+    S("timezone", "timezone", XE_RW),
 };
 static const char *const host_columns[] = {
     "uuid", "name-label", "name-description", NULL

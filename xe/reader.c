@@ -230,6 +230,32 @@ static int words_text(const char *list, char **ret)
     return 0;
 }
 
+/*
+ * records.ml's memory-total, memory-free (Host_metrics) and
+ * memory-free-computed of this host, read now (ops_host_memory); another
+ * host's are not known here: "<not in database>", as xe shows a host
+ * without metrics.
+ */
+static int host_memory(struct xe_reader *rd, const store_record *host,
+                       const char *which, struct xe_value *out)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    int64_t total = 0, freem = 0;
+    char me[37], buf[32];
+    int r;
+
+    r = ops_host_uuid(&rd->fe->ops, me, &err);
+    xapi_error_clear(&err);
+    if (r < 0 || strcmp(me, store_record_uuid(host)) != 0)
+        return xe_value_set_text(out, XE_NOT_IN_DATABASE);
+    r = ops_host_memory(&rd->fe->ops, &total, &freem);
+    if (r < 0)
+        return r;
+    snprintf(buf, sizeof(buf), "%" PRId64,
+             strcmp(which, "memory_total") == 0 ? total : freem);
+    return xe_value_set_text(out, buf);
+}
+
 static int compute(void *userdata, const struct xe_record *rec,
                    const struct xe_field_def *f, struct xe_value *out)
 {
@@ -240,6 +266,8 @@ static int compute(void *userdata, const struct xe_record *rec,
     _cleanup_free_ char *text = NULL;
     int r;
 
+    if (!sf && f->api_field && strncmp(f->api_field, "memory_", 7) == 0)
+        return host_memory(rd, x->sr, f->api_field, out);
     if (!sf)
         return -ENOENT;
     switch (f->source) {
