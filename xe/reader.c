@@ -266,7 +266,8 @@ static int compute(void *userdata, const struct xe_record *rec,
     _cleanup_free_ char *text = NULL;
     int r;
 
-    if (!sf && f->api_field && strncmp(f->api_field, "memory_", 7) == 0)
+    if (f->source == XE_SRC_COMPUTED && f->api_field &&
+        strncmp(f->api_field, "memory_", 7) == 0)
         return host_memory(rd, x->sr, f->api_field, out);
     if (!sf)
         return -ENOENT;

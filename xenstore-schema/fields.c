@@ -102,7 +102,10 @@ const char *const schema_fid_names[SCHEMA_N_FIDS] = {
     "management",
     "master",
     "max_cstate",
+    "memory_free",
+    "memory_free_computed",
     "memory_overhead",
+    "memory_total",
     "metrics",
     "multipathing",
     "name_description",
@@ -255,6 +258,9 @@ static const enum schema_fid fids_host[] = {
     SF_ntp_custom_servers,
     SF_timezone,
     SF_live,
+    SF_memory_total,
+    SF_memory_free,
+    SF_memory_free_computed,
 };
 
 static const enum schema_fid fids_pool[] = {
@@ -496,6 +502,9 @@ const unsigned char schema_fid_pos[][SCHEMA_N_FIDS] = {
         [SF_ntp_custom_servers] = 78,
         [SF_timezone] = 79,
         [SF_live] = 80,
+        [SF_memory_total] = 81,
+        [SF_memory_free] = 82,
+        [SF_memory_free_computed] = 83,
     },
     { /* pool */
         [SF_uuid] = 1,

@@ -116,7 +116,10 @@ enum schema_fid {
     SF_management,                  /* PIF */
     SF_master,                      /* pool */
     SF_max_cstate,                  /* host */
+    SF_memory_free,                 /* host */
+    SF_memory_free_computed,        /* host */
     SF_memory_overhead,             /* host */
+    SF_memory_total,                /* host */
     SF_metrics,                     /* VIF */
     SF_multipathing,                /* host */
     SF_name_description,            /* host, pool, network */

@@ -144,6 +144,9 @@ static const struct schema_field host_fields[] = {
     { "ntp_custom_servers", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "custom NTP servers: none" },
     { "timezone", SCHEMA_STRING, 0, NULL, NULL, NULL, "UTC", "XAPI's default" },
     { "live", SCHEMA_BOOL, C | I, NULL, NULL, NULL, NULL, "computed: in a pool, its xen-sriovd holds its etcd lease (docs/pool.md); true out of a pool" },
+    { "memory_total", SCHEMA_INT, C | I, NULL, NULL, NULL, NULL, "computed: Xen's physinfo or /proc/meminfo (host_metrics in XenAPI)" },
+    { "memory_free", SCHEMA_INT, C | I, NULL, NULL, NULL, NULL, "computed: likewise" },
+    { "memory_free_computed", SCHEMA_INT, C | I, NULL, NULL, NULL, NULL, "computed: memory_free here (xe's memory-free-computed)" },
 };
 
 static const struct schema_field pool_fields[] = {
