@@ -224,6 +224,34 @@ static int host_setter(const struct ops_change *c, bool *handled,
     return 0;
 }
 
+/*
+ * The pool's: everything but the stored fields (names, other_config,
+ * tags, gui_config, health_check_config, license_server) changes how
+ * XAPI runs the pool (HA, WLB, SSH, guest agents...): refused, as the
+ * host's (docs/xe.md).  No SRs: only "" for the SR refs.
+ */
+static int pool_setter(const struct ops_change *c,
+                       const struct schema_field *f, bool *handled,
+                       struct xapi_error *err)
+{
+    *handled = true;
+    if (streq_ptr(c->field, "default_SR") ||
+        streq_ptr(c->field, "suspend_image_SR") ||
+        streq_ptr(c->field, "crash_dump_SR")) {
+        if (c->op == OPS_SET && (!c->value || !*c->value))
+            return 0;
+        return xapi_error_set(err, -ENOENT, XAPI_UUID_INVALID, "SR",
+                              c->value ? c->value : "", NULL);
+    }
+    if (!f || !(f->flags & SCHEMA_RW))
+        return not_supported(err, c->field ? c->field : "",
+                             c->value ? c->value : c->key ? c->key : "",
+                             "XAPI's setter reconfigures the pool's "
+                             "services, which xen-sriov does not manage");
+    *handled = false;
+    return 0;
+}
+
 static int apply_one(store_record *r, const struct ops_change *c,
                      struct xapi_error *err)
 {
@@ -236,6 +264,11 @@ static int apply_one(store_record *r, const struct ops_change *c,
 
     if (strcmp(cls->name, "host") == 0) {
         k = host_setter(c, &handled, err);
+        if (handled)
+            return k;
+    }
+    if (strcmp(cls->name, "pool") == 0) {
+        k = pool_setter(c, f, &handled, err);
         if (handled)
             return k;
     }

@@ -325,14 +325,90 @@ static const char *const vm_columns[] = {
 };
 CLASS(xe_class_vm, "vm", "VM", vm_fields, vm_columns, true);
 
-/* records.ml pool_record (uuid .. master; no SRs here). */
+/*
+ * records.ml pool_record (ocaml/xapi-cli-server/records.ml:1153-1651 at
+ * xen-api e2ee48d), all of its fields in its order.  Setters that would
+ * reconfigure the pool (HA, WLB, SSH, ...) keep XAPI's RW marker and are
+ * refused (XE_REFUSED, docs/xe.md); the ssh-* and https-only fields are
+ * the master's (XAPI's get_consistent_field_or_default over the hosts).
+ */
+#define RF (XE_RW | XE_REFUSED)
 static const struct xe_field_def pool_fields[] = {
     S("uuid", "uuid", 0),
     S("name-label", "name_label", XE_RW),
     S("name-description", "name_description", XE_RW),
     REF("master", "master"),
+    COMPUTED("default-SR", "default_SR", RF),
+    COMPUTED("crash-dump-SR", "crash_dump_SR", RF),
+    COMPUTED("suspend-image-SR", "suspend_image_SR", RF),
+    COMPUTED("supported-sr-types", "supported_sr_types", XE_EXPENSIVE),
     MAP("other-config", "other_config", XE_RW),
+    SET("allowed-operations", "allowed_operations", 0),
+    { "current-operations", XE_SET, 0, XE_SRC_COMPUTED, "current_operations",
+      NULL },
+    S("ha-enabled", "ha_enabled", 0),
+    COMPUTED("ha-configuration", "ha_configuration", 0),
+    COMPUTED("ha-statefiles", "ha_statefiles", 0),
+    S("ha-host-failures-to-tolerate", "ha_host_failures_to_tolerate", RF),
+    S("ha-plan-exists-for", "ha_plan_exists_for", 0),
+    S("ha-allow-overcommit", "ha_allow_overcommit", RF),
+    S("ha-overcommitted", "ha_overcommitted", 0),
+    S("ha-reboot-vm-on-internal-shutdown",
+      "ha_reboot_vm_on_internal_shutdown", RF),
+    COMPUTED("blobs", "blobs", 0),
+    S("wlb-url", "wlb_url", 0),
+    S("wlb-username", "wlb_username", 0),
+    S("wlb-enabled", "wlb_enabled", RF),
+    S("wlb-verify-cert", "wlb_verify_cert", RF),
+    S("igmp-snooping-enabled", "igmp_snooping_enabled", RF),
+    MAP("gui-config", "gui_config", XE_RW),
+    MAP("health-check-config", "health_check_config", XE_RW),
+    S("vswitch-controller", "vswitch_controller", XE_HIDDEN),
+    COMPUTED("restrictions", "restrictions", 0),
+    SET("tags", "tags", XE_RW | XE_COMMA),
+    COMPUTED("license-state", "license_state", 0),
+    S("ha-cluster-stack", "ha_cluster_stack", 0),
+    /* add_to_map in xe, Pool.add_to_guest_agent_config checks its keys
+     * and reconfigures the guests' agents: refused. */
+    MAP("guest-agent-config", "guest_agent_config", RF),
+    MAP("cpu_info", "cpu_info", 0),
+    S("policy-no-vendor-device", "policy_no_vendor_device", RF),
+    S("live-patching-disabled", "live_patching_disabled", RF),
+    S("uefi-certificates", "uefi_certificates", RF | XE_HIDDEN),
+    S("custom-uefi-certificates", "custom_uefi_certificates",
+      RF | XE_HIDDEN),
+    S("tls-verification-enabled", "tls_verification_enabled", 0),
+    S("client-certificate-auth-enabled", "client_certificate_auth_enabled",
+      0),
+    S("client-certificate-auth-name", "client_certificate_auth_name", 0),
+    SET("repositories", "repositories", RF),
+    S("repository-proxy-url", "repository_proxy_url", 0),
+    S("repository-proxy-username", "repository_proxy_username", 0),
+    COMPUTED("https-only", "https_only", RF),
+    S("migration-compression", "migration_compression", RF),
+    S("coordinator-bias", "coordinator_bias", RF),
+    S("telemetry-frequency", "telemetry_frequency", 0),
+    S("telemetry-next-collection", "telemetry_next_collection", 0),
+    S("last-update-sync", "last_update_sync", 0),
+    S("update-sync-frequency", "update_sync_frequency", 0),
+    S("update-sync-day", "update_sync_day", 0),
+    S("update-sync-enabled", "update_sync_enabled", 0),
+    S("auto-update-vm-secureboot-certificates",
+      "auto_update_vm_secureboot_certificates", RF),
+    MAP("recommendations", "recommendations", 0),
+    S("ext-auth-cache-enabled", "ext_auth_cache_enabled", RF),
+    S("ext-auth-cache-size", "ext_auth_cache_size", RF),
+    S("ext-auth-cache-expiry", "ext_auth_cache_expiry", RF),
+    MAP("license-server", "license_server", XE_RW),
+    COMPUTED("ssh-enabled", "ssh_enabled", 0),
+    COMPUTED("ssh-enabled-timeout", "ssh_enabled_timeout", RF),
+    COMPUTED("ssh-expiry", "ssh_expiry", 0),
+    COMPUTED("console-idle-timeout", "console_idle_timeout", RF),
+    COMPUTED("ssh-auto-mode", "ssh_auto_mode", RF),
+    S("limit-console-sessions", "limit_console_sessions", RF),
+    S("vm-console-idle-timeout", "vm_console_idle_timeout", RF),
 };
+#undef RF
 /* cli_operations.ml gen_cmds: uuid, name-label, name-description, master
  * (and default-SR, which xen-sriov has not). */
 static const char *const pool_columns[] = {

@@ -256,6 +256,32 @@ static int host_memory(struct xe_reader *rd, const store_record *host,
     return xe_value_set_text(out, buf);
 }
 
+/*
+ * The pool's fields xe reads from its hosts (records.ml
+ * get_consistent_field_or_default): the master's value, its default when
+ * not stored; "" for supported-sr-types and license-state (no SR drivers,
+ * no licensing here).
+ */
+static int pool_from_master(struct xe_reader *rd, const store_record *pl,
+                            const char *name, char **ret)
+{
+    const struct schema_field *hf;
+    const store_record *h;
+    const char *v = NULL;
+
+    hf = schema_field_find(schema_class_find("host"), name);
+    if (hf) {
+        h = lookup(rd, "host", store_record_get(pl, SF_master) ?: "");
+        if (!h) {
+            *ret = strdup(XE_NOT_IN_DATABASE);
+            return *ret ? 0 : -ENOMEM;
+        }
+        v = store_record_get(h, schema_field_fid(hf)) ?: hf->default_value;
+    }
+    *ret = strdup(v ? v : "");
+    return *ret ? 0 : -ENOMEM;
+}
+
 static int compute(void *userdata, const struct xe_record *rec,
                    const struct xe_field_def *f, struct xe_value *out)
 {
@@ -286,7 +312,10 @@ static int compute(void *userdata, const struct xe_record *rec,
         r = refs_text(rd, x->sr, sf, &text);
         break;
     case XE_SRC_COMPUTED:
-        if (strcmp(sf->name, "remaining_capacity") == 0) {
+        if ((sf->flags & SCHEMA_COMPUTED) &&
+            strcmp(rec->cls->api_class, "pool") == 0) {
+            r = pool_from_master(rd, x->sr, sf->name, &text);
+        } else if (strcmp(sf->name, "remaining_capacity") == 0) {
             int64_t n = 0;
 
             r = ops_network_sriov_remaining_capacity(

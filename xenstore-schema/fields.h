@@ -40,10 +40,11 @@ enum schema_fid {
     SF_VLAN_slave_of,               /* PIF */
     SF_VM,                          /* VIF */
     SF_address,                     /* host */
-    SF_allowed_operations,          /* host, network, VIF */
+    SF_allowed_operations,          /* host, pool, network, VIF */
     SF_assigned_ips,                /* network */
+    SF_auto_update_vm_secureboot_certificates, /* pool */
     SF_bios_strings,                /* host */
-    SF_blobs,                       /* host, network */
+    SF_blobs,                       /* host, pool, network */
     SF_bond_master_of,              /* PIF */
     SF_bond_slave_of,               /* PIF */
     SF_bridge,                      /* network */
@@ -53,15 +54,21 @@ enum schema_fid {
     SF_chipset_info,                /* host */
     SF_class_id,                    /* PCI */
     SF_class_name,                  /* PCI */
+    SF_client_certificate_auth_enabled, /* pool */
+    SF_client_certificate_auth_name, /* pool */
     SF_configuration_mode,          /* network_sriov */
-    SF_console_idle_timeout,        /* host */
+    SF_console_idle_timeout,        /* host, pool */
     SF_control_domain,              /* host */
+    SF_coordinator_bias,            /* pool */
     SF_cpu_configuration,           /* host */
-    SF_cpu_info,                    /* host */
+    SF_cpu_info,                    /* host, pool */
+    SF_crash_dump_SR,               /* pool */
     SF_crash_dump_sr,               /* host */
     SF_crashdumps,                  /* host */
-    SF_current_operations,          /* host, network, VIF */
+    SF_current_operations,          /* host, pool, network, VIF */
     SF_currently_attached,          /* PIF, VIF */
+    SF_custom_uefi_certificates,    /* pool */
+    SF_default_SR,                  /* pool */
     SF_default_locking_mode,        /* network */
     SF_dependencies,                /* PCI */
     SF_device,                      /* PIF, VIF */
@@ -76,18 +83,34 @@ enum schema_fid {
     SF_edition,                     /* host */
     SF_editions,                    /* host */
     SF_enabled,                     /* host */
+    SF_ext_auth_cache_enabled,      /* pool */
+    SF_ext_auth_cache_expiry,       /* pool */
+    SF_ext_auth_cache_size,         /* pool */
+    SF_ext_auth_max_threads,        /* pool */
     SF_external_auth_configuration, /* host */
     SF_external_auth_service_name,  /* host */
     SF_external_auth_type,          /* host */
     SF_features,                    /* host */
     SF_gateway,                     /* PIF */
     SF_guest_VCPUs_params,          /* host */
+    SF_guest_agent_config,          /* pool */
+    SF_gui_config,                  /* pool */
+    SF_ha_allow_overcommit,         /* pool */
+    SF_ha_cluster_stack,            /* pool */
+    SF_ha_configuration,            /* pool */
+    SF_ha_enabled,                  /* pool */
+    SF_ha_host_failures_to_tolerate, /* pool */
     SF_ha_network_peers,            /* host */
-    SF_ha_statefiles,               /* host */
+    SF_ha_overcommitted,            /* pool */
+    SF_ha_plan_exists_for,          /* pool */
+    SF_ha_reboot_vm_on_internal_shutdown, /* pool */
+    SF_ha_statefiles,               /* host, pool */
+    SF_health_check_config,         /* pool */
     SF_host,                        /* PCI, PIF */
     SF_host_CPUs,                   /* host */
     SF_hostname,                    /* host */
-    SF_https_only,                  /* host */
+    SF_https_only,                  /* host, pool */
+    SF_igmp_snooping_enabled,       /* pool */
     SF_igmp_snooping_status,        /* PIF */
     SF_io_read_kbs,                 /* PIF, VIF */
     SF_io_write_kbs,                /* PIF, VIF */
@@ -101,13 +124,19 @@ enum schema_fid {
     SF_ipv6_allowed,                /* VIF */
     SF_ipv6_configuration_mode,     /* PIF, VIF */
     SF_ipv6_gateway,                /* PIF, VIF */
+    SF_is_psr_pending,              /* pool */
     SF_iscsi_iqn,                   /* host */
     SF_last_software_update,        /* host */
     SF_last_update_hash,            /* host */
+    SF_last_update_sync,            /* pool */
     SF_latest_synced_updates_applied, /* host */
     SF_license_params,              /* host */
-    SF_license_server,              /* host */
+    SF_license_server,              /* host, pool */
+    SF_license_state,               /* pool */
+    SF_limit_console_sessions,      /* pool */
     SF_live,                        /* host */
+    SF_live_patching_disabled,      /* pool */
+    SF_local_auth_max_threads,      /* pool */
     SF_local_cache_sr,              /* host */
     SF_locking_mode,                /* VIF */
     SF_logging,                     /* host */
@@ -120,7 +149,9 @@ enum schema_fid {
     SF_memory_free_computed,        /* host */
     SF_memory_overhead,             /* host */
     SF_memory_total,                /* host */
+    SF_metadata_VDIs,               /* pool */
     SF_metrics,                     /* VIF */
+    SF_migration_compression,       /* pool */
     SF_multipathing,                /* host */
     SF_name_description,            /* host, pool, network */
     SF_name_label,                  /* host, pool, network */
@@ -139,6 +170,7 @@ enum schema_fid {
     SF_physical,                    /* PIF */
     SF_physical_PIF,                /* network_sriov */
     SF_physical_function,           /* PCI */
+    SF_policy_no_vendor_device,     /* pool */
     SF_power_on_config,             /* host */
     SF_power_on_mode,               /* host */
     SF_primary_address_type,        /* PIF */
@@ -147,12 +179,20 @@ enum schema_fid {
     SF_qos_algorithm_params,        /* VIF */
     SF_qos_algorithm_type,          /* VIF */
     SF_qos_supported_algorithms,    /* VIF */
+    SF_recommendations,             /* pool */
+    SF_redo_log_enabled,            /* pool */
+    SF_redo_log_vdi,                /* pool */
     SF_remaining_capacity,          /* network_sriov */
+    SF_repositories,                /* pool */
+    SF_repository_proxy_password,   /* pool */
+    SF_repository_proxy_url,        /* pool */
+    SF_repository_proxy_username,   /* pool */
     SF_requires_reboot,             /* network_sriov */
     SF_reserved_by,                 /* PCI */
     SF_reserved_domid,              /* PCI */
     SF_reserved_pci,                /* VIF */
     SF_resident_VMs,                /* host */
+    SF_restrictions,                /* pool */
     SF_runtime_properties,          /* VIF */
     SF_sched_policy,                /* host */
     SF_scheduled_to_be_attached_to, /* PCI */
@@ -161,10 +201,10 @@ enum schema_fid {
     SF_speed,                       /* PIF */
     SF_sriov_logical_PIF_of,        /* PIF */
     SF_sriov_physical_PIF_of,       /* PIF */
-    SF_ssh_auto_mode,               /* host */
-    SF_ssh_enabled,                 /* host */
-    SF_ssh_enabled_timeout,         /* host */
-    SF_ssh_expiry,                  /* host */
+    SF_ssh_auto_mode,               /* host, pool */
+    SF_ssh_enabled,                 /* host, pool */
+    SF_ssh_enabled_timeout,         /* host, pool */
+    SF_ssh_expiry,                  /* host, pool */
     SF_ssl_legacy,                  /* host */
     SF_status_code,                 /* VIF */
     SF_status_detail,               /* VIF */
@@ -173,14 +213,22 @@ enum schema_fid {
     SF_subsystem_vendor_id,         /* PCI */
     SF_subsystem_vendor_name,       /* PCI */
     SF_supported_bootloaders,       /* host */
+    SF_supported_sr_types,          /* pool */
+    SF_suspend_image_SR,            /* pool */
     SF_suspend_image_sr,            /* host */
-    SF_tags,                        /* host, network */
+    SF_tags,                        /* host, pool, network */
+    SF_telemetry_frequency,         /* pool */
+    SF_telemetry_next_collection,   /* pool */
+    SF_telemetry_uuid,              /* pool */
     SF_timezone,                    /* host */
-    SF_tls_verification_enabled,    /* host */
+    SF_tls_verification_enabled,    /* host, pool */
     SF_trunks,                      /* VIF */
     SF_tunnel_access_PIF_of,        /* PIF */
     SF_tunnel_transport_PIF_of,     /* PIF */
-    SF_uefi_certificates,           /* host */
+    SF_uefi_certificates,           /* host, pool */
+    SF_update_sync_day,             /* pool */
+    SF_update_sync_enabled,         /* pool */
+    SF_update_sync_frequency,       /* pool */
     SF_updates,                     /* host */
     SF_updates_requiring_reboot,    /* host */
     SF_uuid,                        /* every class */
@@ -189,6 +237,12 @@ enum schema_fid {
     SF_vf_saved_config,             /* VIF */
     SF_virtual_functions,           /* PCI */
     SF_virtual_hardware_platform_versions, /* host */
+    SF_vm_console_idle_timeout,     /* pool */
+    SF_vswitch_controller,          /* pool */
+    SF_wlb_enabled,                 /* pool */
+    SF_wlb_url,                     /* pool */
+    SF_wlb_username,                /* pool */
+    SF_wlb_verify_cert,             /* pool */
     SCHEMA_N_FIDS
 };
 

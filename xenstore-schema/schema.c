@@ -149,12 +149,98 @@ static const struct schema_field host_fields[] = {
     { "memory_free_computed", SCHEMA_INT, C | I, NULL, NULL, NULL, NULL, "computed: memory_free here (xe's memory-free-computed)" },
 };
 
+/* datamodel_pool.ml's enums. */
+static const char *const pool_frequencies[] = {
+    "daily", "weekly", "monthly", NULL
+};
+static const char *const pool_sync_frequencies[] = {
+    "daily", "weekly", NULL
+};
+
+/*
+ * datamodel_pool.ml's pool class (ocaml/idl/datamodel_pool.ml:1891-2447
+ * at xen-api e2ee48d), in its order, with its defaults: a lone host is a
+ * pool of one.  Refs to classes xen-sriov has not (SR, VDI, secret,
+ * repository) are null or empty sets.  Not required: records stored
+ * before them still load.
+ */
 static const struct schema_field pool_fields[] = {
     { "uuid", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "pool UUID (a one-host pool)" },
     { "name_label", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "pool name label" },
     { "name_description", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "description" },
     { "master", SCHEMA_REF, R, "host", NULL, NULL, NULL, "the one host" },
+    { "default_SR", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "SR ref: null (no SRs here)" },
+    { "suspend_image_SR", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "SR ref: null" },
+    { "crash_dump_SR", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "SR ref: null" },
     { "other_config", SCHEMA_MAP, R | W, NULL, NULL, NULL, NULL, "free-form (clients write here)" },
+    { "ha_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "HA: none here" },
+    { "ha_configuration", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "HA: none" },
+    { "ha_statefiles", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "HA: none" },
+    { "ha_host_failures_to_tolerate", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "HA: none" },
+    { "ha_plan_exists_for", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "HA: none" },
+    { "ha_allow_overcommit", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "HA: none" },
+    { "ha_overcommitted", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "HA: none" },
+    { "blobs", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "name -> blob ref: none" },
+    { "tags", SCHEMA_SET_STRING, W, NULL, NULL, NULL, NULL, "user tags" },
+    { "gui_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "GUI settings (XenCenter writes here)" },
+    { "health_check_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "health check settings (kept)" },
+    { "wlb_url", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "workload balancing: none" },
+    { "wlb_username", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "workload balancing: none" },
+    { "wlb_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "workload balancing: none" },
+    { "wlb_verify_cert", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "workload balancing: none" },
+    { "redo_log_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "redo log: none" },
+    { "redo_log_vdi", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "VDI ref: null" },
+    { "vswitch_controller", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "none (Linux bridges)" },
+    { "restrictions", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "license restrictions (none)" },
+    { "metadata_VDIs", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "VDI refs: none" },
+    { "ha_cluster_stack", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "HA: none" },
+    { "allowed_operations", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "pool_allowed_operations allowed now (none here)" },
+    { "current_operations", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "task -> operation in progress (none)" },
+    { "guest_agent_config", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "guest agent settings (none)" },
+    { "cpu_info", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "the pool's CPUs (none computed)" },
+    { "policy_no_vendor_device", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "live_patching_disabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "igmp_snooping_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "uefi_certificates", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "UEFI certificates (none)" },
+    { "custom_uefi_certificates", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "UEFI certificates (none)" },
+    { "is_psr_pending", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "tls_verification_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "repositories", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "Repository refs: none" },
+    { "client_certificate_auth_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "client_certificate_auth_name", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "XAPI's default" },
+    { "repository_proxy_url", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "XAPI's default" },
+    { "repository_proxy_username", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "XAPI's default" },
+    { "repository_proxy_password", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "secret ref: null" },
+    { "migration_compression", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "coordinator_bias", SCHEMA_BOOL, 0, NULL, NULL, NULL, "true", "XAPI's default" },
+    { "local_auth_max_threads", SCHEMA_INT, 0, NULL, NULL, NULL, "8", "XAPI's default" },
+    { "ext_auth_max_threads", SCHEMA_INT, 0, NULL, NULL, NULL, "1", "XAPI's default" },
+    { "ext_auth_cache_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "true", "XAPI's default" },
+    { "ext_auth_cache_size", SCHEMA_INT, 0, NULL, NULL, NULL, "50", "XAPI's default" },
+    { "ext_auth_cache_expiry", SCHEMA_INT, 0, NULL, NULL, NULL, "300", "XAPI's default" },
+    { "telemetry_uuid", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "secret ref: null" },
+    { "telemetry_frequency", SCHEMA_ENUM, 0, NULL, NULL, pool_frequencies, "weekly", "XAPI's default" },
+    { "telemetry_next_collection", SCHEMA_DATE, 0, NULL, NULL, NULL, SCHEMA_EPOCH, "XAPI's default (epoch)" },
+    { "last_update_sync", SCHEMA_DATE, 0, NULL, NULL, NULL, SCHEMA_EPOCH, "XAPI's default (epoch)" },
+    { "update_sync_frequency", SCHEMA_ENUM, 0, NULL, NULL, pool_sync_frequencies, "weekly", "XAPI's default" },
+    { "update_sync_day", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "XAPI's default" },
+    { "update_sync_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "recommendations", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "none" },
+    { "license_server", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "license server (kept)" },
+    { "ha_reboot_vm_on_internal_shutdown", SCHEMA_BOOL, 0, NULL, NULL, NULL, "true", "XAPI's default" },
+    { "limit_console_sessions", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "vm_console_idle_timeout", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "XAPI's default" },
+    { "auto_update_vm_secureboot_certificates", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    /* xe's pool fields read from the hosts (records.ml
+     * get_consistent_field_or_default): the master's here. */
+    { "supported_sr_types", SCHEMA_STRING, C | I, NULL, NULL, NULL, NULL, "computed: SR types (none)" },
+    { "license_state", SCHEMA_STRING, C | I, NULL, NULL, NULL, NULL, "computed: license state (none)" },
+    { "https_only", SCHEMA_BOOL, C | I, NULL, NULL, NULL, NULL, "computed: the master's" },
+    { "ssh_enabled", SCHEMA_BOOL, C | I, NULL, NULL, NULL, NULL, "computed: the master's" },
+    { "ssh_enabled_timeout", SCHEMA_INT, C | I, NULL, NULL, NULL, NULL, "computed: the master's" },
+    { "ssh_expiry", SCHEMA_DATE, C | I, NULL, NULL, NULL, NULL, "computed: the master's" },
+    { "console_idle_timeout", SCHEMA_INT, C | I, NULL, NULL, NULL, NULL, "computed: the master's" },
+    { "ssh_auto_mode", SCHEMA_BOOL, C | I, NULL, NULL, NULL, NULL, "computed: the master's" },
 };
 
 static const struct schema_field network_fields[] = {
