@@ -188,6 +188,17 @@ static int words_change(store_record *r, const struct ops_change *c,
     return out ? ops__set(r, id, out) : -ENOMEM;
 }
 
+/* An SR ref of the host or pool: there are no SRs, so only "" (the null
+ * ref they hold) is taken; a uuid is UUID_INVALID, as records.ml's
+ * SR.get_by_uuid makes it. */
+static int sr_ref_change(const struct ops_change *c, struct xapi_error *err)
+{
+    if (c->op == OPS_SET && (!c->value || !*c->value))
+        return 0;
+    return xapi_error_set(err, -ENOENT, XAPI_UUID_INVALID, "SR",
+                          c->value ? c->value : "", NULL);
+}
+
 /*
  * The host's fields whose XAPI setter acts on dom0 (Host.set_https_only
  * opens port 80, set_timezone, set_ntp_mode... reconfigure it): xe shows
@@ -209,12 +220,8 @@ static int host_setter(const struct ops_change *c, bool *handled,
 
     *handled = true;
     if (streq_ptr(c->field, "suspend_image_sr") ||
-        streq_ptr(c->field, "crash_dump_sr")) {
-        if (c->op == OPS_SET && (!c->value || !*c->value))
-            return 0;
-        return xapi_error_set(err, -ENOENT, XAPI_UUID_INVALID, "SR",
-                              c->value ? c->value : "", NULL);
-    }
+        streq_ptr(c->field, "crash_dump_sr"))
+        return sr_ref_change(c, err);
     if (one_of(c->field, acting))
         return not_supported(err, c->field, c->value ? c->value : "",
                              "XAPI's setter reconfigures dom0, which "
@@ -237,12 +244,8 @@ static int pool_setter(const struct ops_change *c,
     *handled = true;
     if (streq_ptr(c->field, "default_SR") ||
         streq_ptr(c->field, "suspend_image_SR") ||
-        streq_ptr(c->field, "crash_dump_SR")) {
-        if (c->op == OPS_SET && (!c->value || !*c->value))
-            return 0;
-        return xapi_error_set(err, -ENOENT, XAPI_UUID_INVALID, "SR",
-                              c->value ? c->value : "", NULL);
-    }
+        streq_ptr(c->field, "crash_dump_SR"))
+        return sr_ref_change(c, err);
     if (!f || !(f->flags & SCHEMA_RW))
         return not_supported(err, c->field ? c->field : "",
                              c->value ? c->value : c->key ? c->key : "",

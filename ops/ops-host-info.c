@@ -284,6 +284,15 @@ static char *caps_set(const char *caps)
     return out;
 }
 
+void ops__hostname(struct ops_ctx *ops, char *buf, size_t size)
+{
+    memset(buf, 0, size);
+    if (ops->hostname)
+        snprintf(buf, size, "%s", ops->hostname);
+    else if (gethostname(buf, size - 1) < 0)
+        buf[0] = '\0';
+}
+
 static int read_facts(struct ops_ctx *ops, struct facts *f)
 {
     struct cpuinfo c = { 0 };
@@ -291,10 +300,7 @@ static int read_facts(struct ops_ctx *ops, struct facts *f)
     char linux_rel[128];
     int r = 0;
 
-    if (ops->hostname)
-        snprintf(f->hostname, sizeof(f->hostname), "%s", ops->hostname);
-    else if (gethostname(f->hostname, sizeof(f->hostname) - 1) < 0)
-        f->hostname[0] = '\0';
+    ops__hostname(ops, f->hostname, sizeof(f->hostname));
     management_address(ops, f->address, sizeof(f->address));
     read_line(ops, "/proc/sys/kernel/osrelease", linux_rel,
               sizeof(linux_rel));
