@@ -13,6 +13,7 @@ ops_libops_la_SOURCES = \
 	ops/ops-internal.h \
 	ops/ops-common.c \
 	ops/ops-host.c \
+	ops/ops-host-info.c \
 	ops/ops-scan.c \
 	ops/ops-pif.c \
 	ops/ops-network.c \

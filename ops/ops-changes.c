@@ -188,6 +188,73 @@ static int words_change(store_record *r, const struct ops_change *c,
     return out ? ops__set(r, id, out) : -ENOMEM;
 }
 
+/* An SR ref of the host or pool: there are no SRs, so only "" (the null
+ * ref they hold) is taken; a uuid is UUID_INVALID, as records.ml's
+ * SR.get_by_uuid makes it. */
+static int sr_ref_change(const struct ops_change *c, struct xapi_error *err)
+{
+    if (c->op == OPS_SET && (!c->value || !*c->value))
+        return 0;
+    return xapi_error_set(err, -ENOENT, XAPI_UUID_INVALID, "SR",
+                          c->value ? c->value : "", NULL);
+}
+
+/*
+ * The host's fields whose XAPI setter acts on dom0 (Host.set_https_only
+ * opens port 80, set_timezone, set_ntp_mode... reconfigure it): xe shows
+ * them RW as XAPI does, and xen-sriov, which does not manage dom0's
+ * services, refuses to change them rather than keep a value nothing
+ * applies (docs/xe.md).  The SRs: there are none, so only "" (the null
+ * ref, what they hold) is accepted, and any uuid is UUID_INVALID as
+ * records.ml's SR.get_by_uuid makes it.
+ */
+static int host_setter(const struct ops_change *c, bool *handled,
+                       struct xapi_error *err)
+{
+    static const char *const acting[] = {
+        "https_only", "ssl_legacy", "iscsi_iqn", "multipathing",
+        "uefi_certificates", "numa_affinity_policy", "ssh_enabled_timeout",
+        "console_idle_timeout", "ssh_auto_mode", "max_cstate", "ntp_mode",
+        "ntp_custom_servers", "timezone", NULL
+    };
+
+    *handled = true;
+    if (streq_ptr(c->field, "suspend_image_sr") ||
+        streq_ptr(c->field, "crash_dump_sr"))
+        return sr_ref_change(c, err);
+    if (one_of(c->field, acting))
+        return not_supported(err, c->field, c->value ? c->value : "",
+                             "XAPI's setter reconfigures dom0, which "
+                             "xen-sriov does not manage: configure dom0 "
+                             "itself");
+    *handled = false;
+    return 0;
+}
+
+/*
+ * The pool's: everything but the stored fields (names, other_config,
+ * tags, gui_config, health_check_config, license_server) changes how
+ * XAPI runs the pool (HA, WLB, SSH, guest agents...): refused, as the
+ * host's (docs/xe.md).  No SRs: only "" for the SR refs.
+ */
+static int pool_setter(const struct ops_change *c,
+                       const struct schema_field *f, bool *handled,
+                       struct xapi_error *err)
+{
+    *handled = true;
+    if (streq_ptr(c->field, "default_SR") ||
+        streq_ptr(c->field, "suspend_image_SR") ||
+        streq_ptr(c->field, "crash_dump_SR"))
+        return sr_ref_change(c, err);
+    if (!f || !(f->flags & SCHEMA_RW))
+        return not_supported(err, c->field ? c->field : "",
+                             c->value ? c->value : c->key ? c->key : "",
+                             "XAPI's setter reconfigures the pool's "
+                             "services, which xen-sriov does not manage");
+    *handled = false;
+    return 0;
+}
+
 static int apply_one(store_record *r, const struct ops_change *c,
                      struct xapi_error *err)
 {
@@ -195,8 +262,19 @@ static int apply_one(store_record *r, const struct ops_change *c,
     const struct schema_field *f = schema_field_find(cls, c->field);
     enum schema_fid id = schema_field_fid(f);
     const char *why = NULL;
+    bool handled = false;
     int k;
 
+    if (strcmp(cls->name, "host") == 0) {
+        k = host_setter(c, &handled, err);
+        if (handled)
+            return k;
+    }
+    if (strcmp(cls->name, "pool") == 0) {
+        k = pool_setter(c, f, &handled, err);
+        if (handled)
+            return k;
+    }
     if (!f || !(f->flags & SCHEMA_RW))
         return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
                               c->field ? c->field : "", NULL);

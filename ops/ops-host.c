@@ -131,10 +131,7 @@ static int make_host(store_tx *tx, struct ensure_args *a)
     char name[256] = "";
     int r;
 
-    if (a->ops->hostname)
-        snprintf(name, sizeof(name), "%s", a->ops->hostname);
-    else if (gethostname(name, sizeof(name) - 1) < 0)
-        name[0] = '\0';
+    ops__hostname(a->ops, name, sizeof(name));
     r = store_record_new(&h, "host");
     if (r >= 0)
         r = store_record_set_uuid(h, a->uuid);

@@ -175,4 +175,7 @@ int ops__vm_apply_changes(struct ops_ctx *ops, const char *uuid,
 int ops__sync_pf(struct ops_ctx *ops, const char *host_uuid, sriov_pf *pf,
                  struct xapi_error *err);
 
+/* The host's name: ops->hostname, else gethostname() ("" if none). */
+void ops__hostname(struct ops_ctx *ops, char *buf, size_t size);
+
 #endif

@@ -109,6 +109,24 @@ int ops_host_ensure(struct ops_ctx *ops, char ret_uuid[37],
 int ops_host_uuid(struct ops_ctx *ops, char ret_uuid[37],
                   struct xapi_error *err);
 
+/*
+ * Write what the machine says of itself into the host record uuid (this
+ * dom0's) when it differs from what is stored: hostname, address (the
+ * IPv4 address of the default route's interface), software_version,
+ * cpu_info, capabilities and sched_policy (ops/ops-host-info.c), as
+ * XAPI's dbsync does at start.  No transaction when nothing changed.
+ */
+int ops_host_refresh(struct ops_ctx *ops, const char *uuid,
+                     struct xapi_error *err);
+
+/*
+ * The host's memory in bytes: Xen's physinfo when a hypervisor is there,
+ * else $root/proc/meminfo's MemTotal and MemFree.
+ * @return 0; -ENOENT or -ENODATA when neither says
+ */
+int ops_host_memory(struct ops_ctx *ops, int64_t *ret_total,
+                    int64_t *ret_free);
+
 /* ---- discovery (ops-scan.c) ---- */
 
 /*

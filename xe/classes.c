@@ -2,9 +2,9 @@
 /*
  * The records xe shows, transcribed from xapi-project/xen-api
  * ocaml/xapi-cli-server/records.ml (field names, order, markers, flags) and
- * cli_operations.ml gen_cmds (default *-list columns).  PIF, network and
- * VIF have all of XAPI's fields in xe's order (host and PCI only those
- * xen-sriov has); docs/xe.md says where each value comes from and lists
+ * cli_operations.ml gen_cmds (default *-list columns).  PIF, network,
+ * VIF, host and pool have all of XAPI's fields in xe's order (PCI only
+ * those xen-sriov has); docs/xe.md says where each value comes from and lists
  * the deviations (configuration-mode, reserved-pci, network purpose).
  */
 #include "libsriov/macro.h"
@@ -29,21 +29,94 @@
     const struct xe_class_def var = { cli, api, fields, \
                                       ELEMENTSOF(fields), columns, std }
 
-/* records.ml host_record (uuid .. address; the rest is not ours). */
+/*
+ * records.ml host_record (ocaml/xapi-cli-server/records.ml:3067-3525 at
+ * xen-api e2ee48d), all of its fields in its order.  The machine's facts
+ * are stored by ops_host_refresh(); memory-* are read when shown.  Fields
+ * whose XAPI setter reconfigures dom0 (https-only, ssh-*, ntp-mode,
+ * timezone...) keep XAPI's RW marker and are refused on param-set
+ * (docs/xe.md).
+ */
 static const struct xe_field_def host_fields[] = {
     S("uuid", "uuid", 0),
     S("name-label", "name_label", XE_RW),
     S("name-description", "name_description", XE_RW),
+    SET("allowed-operations", "allowed_operations", 0),
+    { "current-operations", XE_SET, 0, XE_SRC_COMPUTED, "current_operations",
+      NULL },
     S("enabled", "enabled", 0),
+    S("display", "display", 0),
     S("API-version-major", "API_version_major", 0),
     S("API-version-minor", "API_version_minor", 0),
+    S("API-version-vendor", "API_version_vendor", 0),
+    MAP("API-version-vendor-implementation",
+        "API_version_vendor_implementation", 0),
+    MAP("logging", "logging", XE_RW),
+    COMPUTED("suspend-image-sr-uuid", "suspend_image_sr", XE_RW | XE_REFUSED),
+    COMPUTED("crash-dump-sr-uuid", "crash_dump_sr", XE_RW | XE_REFUSED),
     MAP("software-version", "software_version", 0),
+    SET("capabilities", "capabilities", 0),
     MAP("other-config", "other_config", XE_RW),
+    MAP("cpu_info", "cpu_info", 0),
+    MAP("chipset-info", "chipset_info", 0),
     S("hostname", "hostname", 0),
     S("address", "address", 0),
-    /* records.ml's host-metrics-live: the lease of its xen-sriovd in the
-     * pool's etcd (docs/pool.md). */
+    S("https-only", "https_only", XE_RW | XE_REFUSED),
+    SET("supported-bootloaders", "supported_bootloaders", 0),
+    COMPUTED("blobs", "blobs", 0),
+    S("memory-overhead", "memory_overhead", 0),
+    /* Host_metrics in XAPI: Xen's physinfo, or /proc/meminfo. */
+    COMPUTED("memory-total", "memory_total", 0),
+    COMPUTED("memory-free", "memory_free", 0),
+    COMPUTED("memory-free-computed", "memory_free_computed", XE_EXPENSIVE),
+    /* The lease of its xen-sriovd in the pool's etcd (docs/pool.md). */
     COMPUTED("host-metrics-live", "live", 0),
+    SET("patches", "patches", XE_DEPRECATED | XE_COMMA),
+    SET("updates", "updates", XE_COMMA),
+    COMPUTED("ha-statefiles", "ha_statefiles", 0),
+    COMPUTED("ha-network-peers", "ha_network_peers", 0),
+    S("external-auth-type", "external_auth_type", 0),
+    S("external-auth-service-name", "external_auth_service_name", 0),
+    MAP("external-auth-configuration", "external_auth_configuration", 0),
+    S("edition", "edition", 0),
+    MAP("license-server", "license_server", 0),
+    S("power-on-mode", "power_on_mode", 0),
+    MAP("power-on-config", "power_on_config", 0),
+    COMPUTED("local-cache-sr", "local_cache_sr", 0),
+    SET("tags", "tags", XE_RW | XE_COMMA),
+    S("ssl-legacy", "ssl_legacy", XE_RW | XE_REFUSED),
+    MAP("guest_VCPUs_params", "guest_VCPUs_params", XE_RW),
+    SET("virtual-hardware-platform-versions",
+        "virtual_hardware_platform_versions", 0),
+    COMPUTED("control-domain-uuid", "control_domain", 0),
+    SET("resident-vms", "resident_VMs", 0),
+    SET("updates-requiring-reboot", "updates_requiring_reboot", 0),
+    SET("features", "features", 0),
+    S("iscsi_iqn", "iscsi_iqn", XE_RW | XE_REFUSED),
+    S("multipathing", "multipathing", XE_RW | XE_REFUSED),
+    S("uefi-certificates", "uefi_certificates", XE_RW | XE_REFUSED | XE_HIDDEN),
+    S("numa-affinity-policy", "numa_affinity_policy", XE_RW | XE_REFUSED),
+    COMPUTED("pending-guidances", "pending_guidances", 0),
+    S("tls-verification-enabled", "tls_verification_enabled", 0),
+    S("last-software-update", "last_software_update", 0),
+    S("latest-synced-updates-applied", "latest_synced_updates_applied", 0),
+    COMPUTED("pending-guidances-recommended",
+             "pending_guidances_recommended", 0),
+    COMPUTED("pending-guidances-full", "pending_guidances_full", 0),
+    S("last-update-hash", "last_update_hash", 0),
+    S("ssh-enabled", "ssh_enabled", 0),
+    S("ssh-enabled-timeout", "ssh_enabled_timeout", XE_RW | XE_REFUSED),
+    S("ssh-expiry", "ssh_expiry", 0),
+    S("console-idle-timeout", "console_idle_timeout", XE_RW | XE_REFUSED),
+    S("ssh-auto-mode", "ssh_auto_mode", XE_RW | XE_REFUSED),
+    S("max-cstate", "max_cstate", XE_RW | XE_REFUSED),
+    S("secure-boot", "secure_boot", 0),
+    S("ntp-mode", "ntp_mode", XE_RW | XE_REFUSED),
+    /* get_set and set, no add_to_set: "(SRO)" in xe (cli_operations.ml
+     * print_field); param-set is refused here like the other setters
+     * that reconfigure dom0. */
+    SET("ntp-custom-servers", "ntp_custom_servers", XE_COMMA),
+    S("timezone", "timezone", XE_RW | XE_REFUSED),
 };
 static const char *const host_columns[] = {
     "uuid", "name-label", "name-description", NULL
@@ -254,14 +327,90 @@ static const char *const vm_columns[] = {
 };
 CLASS(xe_class_vm, "vm", "VM", vm_fields, vm_columns, true);
 
-/* records.ml pool_record (uuid .. master; no SRs here). */
+/*
+ * records.ml pool_record (ocaml/xapi-cli-server/records.ml:1153-1651 at
+ * xen-api e2ee48d), all of its fields in its order.  Setters that would
+ * reconfigure the pool (HA, WLB, SSH, ...) keep XAPI's RW marker and are
+ * refused (XE_REFUSED, docs/xe.md); the ssh-* and https-only fields are
+ * the master's (XAPI's get_consistent_field_or_default over the hosts).
+ */
+#define RF (XE_RW | XE_REFUSED)
 static const struct xe_field_def pool_fields[] = {
     S("uuid", "uuid", 0),
     S("name-label", "name_label", XE_RW),
     S("name-description", "name_description", XE_RW),
     REF("master", "master"),
+    COMPUTED("default-SR", "default_SR", RF),
+    COMPUTED("crash-dump-SR", "crash_dump_SR", RF),
+    COMPUTED("suspend-image-SR", "suspend_image_SR", RF),
+    COMPUTED("supported-sr-types", "supported_sr_types", XE_EXPENSIVE),
     MAP("other-config", "other_config", XE_RW),
+    SET("allowed-operations", "allowed_operations", 0),
+    { "current-operations", XE_SET, 0, XE_SRC_COMPUTED, "current_operations",
+      NULL },
+    S("ha-enabled", "ha_enabled", 0),
+    COMPUTED("ha-configuration", "ha_configuration", 0),
+    COMPUTED("ha-statefiles", "ha_statefiles", 0),
+    S("ha-host-failures-to-tolerate", "ha_host_failures_to_tolerate", RF),
+    S("ha-plan-exists-for", "ha_plan_exists_for", 0),
+    S("ha-allow-overcommit", "ha_allow_overcommit", RF),
+    S("ha-overcommitted", "ha_overcommitted", 0),
+    S("ha-reboot-vm-on-internal-shutdown",
+      "ha_reboot_vm_on_internal_shutdown", RF),
+    COMPUTED("blobs", "blobs", 0),
+    S("wlb-url", "wlb_url", 0),
+    S("wlb-username", "wlb_username", 0),
+    S("wlb-enabled", "wlb_enabled", RF),
+    S("wlb-verify-cert", "wlb_verify_cert", RF),
+    S("igmp-snooping-enabled", "igmp_snooping_enabled", RF),
+    MAP("gui-config", "gui_config", XE_RW),
+    MAP("health-check-config", "health_check_config", XE_RW),
+    S("vswitch-controller", "vswitch_controller", XE_HIDDEN),
+    COMPUTED("restrictions", "restrictions", 0),
+    SET("tags", "tags", XE_RW | XE_COMMA),
+    COMPUTED("license-state", "license_state", 0),
+    S("ha-cluster-stack", "ha_cluster_stack", 0),
+    /* add_to_map in xe, Pool.add_to_guest_agent_config checks its keys
+     * and reconfigures the guests' agents: refused. */
+    MAP("guest-agent-config", "guest_agent_config", RF),
+    MAP("cpu_info", "cpu_info", 0),
+    S("policy-no-vendor-device", "policy_no_vendor_device", RF),
+    S("live-patching-disabled", "live_patching_disabled", RF),
+    S("uefi-certificates", "uefi_certificates", RF | XE_HIDDEN),
+    S("custom-uefi-certificates", "custom_uefi_certificates",
+      RF | XE_HIDDEN),
+    S("tls-verification-enabled", "tls_verification_enabled", 0),
+    S("client-certificate-auth-enabled", "client_certificate_auth_enabled",
+      0),
+    S("client-certificate-auth-name", "client_certificate_auth_name", 0),
+    SET("repositories", "repositories", RF),
+    S("repository-proxy-url", "repository_proxy_url", 0),
+    S("repository-proxy-username", "repository_proxy_username", 0),
+    COMPUTED("https-only", "https_only", RF),
+    S("migration-compression", "migration_compression", RF),
+    S("coordinator-bias", "coordinator_bias", RF),
+    S("telemetry-frequency", "telemetry_frequency", 0),
+    S("telemetry-next-collection", "telemetry_next_collection", 0),
+    S("last-update-sync", "last_update_sync", 0),
+    S("update-sync-frequency", "update_sync_frequency", 0),
+    S("update-sync-day", "update_sync_day", 0),
+    S("update-sync-enabled", "update_sync_enabled", 0),
+    S("auto-update-vm-secureboot-certificates",
+      "auto_update_vm_secureboot_certificates", RF),
+    MAP("recommendations", "recommendations", 0),
+    S("ext-auth-cache-enabled", "ext_auth_cache_enabled", RF),
+    S("ext-auth-cache-size", "ext_auth_cache_size", RF),
+    S("ext-auth-cache-expiry", "ext_auth_cache_expiry", RF),
+    MAP("license-server", "license_server", XE_RW),
+    COMPUTED("ssh-enabled", "ssh_enabled", 0),
+    COMPUTED("ssh-enabled-timeout", "ssh_enabled_timeout", RF),
+    COMPUTED("ssh-expiry", "ssh_expiry", 0),
+    COMPUTED("console-idle-timeout", "console_idle_timeout", RF),
+    COMPUTED("ssh-auto-mode", "ssh_auto_mode", RF),
+    S("limit-console-sessions", "limit_console_sessions", RF),
+    S("vm-console-idle-timeout", "vm_console_idle_timeout", RF),
 };
+#undef RF
 /* cli_operations.ml gen_cmds: uuid, name-label, name-description, master
  * (and default-SR, which xen-sriov has not). */
 static const char *const pool_columns[] = {

@@ -18,11 +18,16 @@ static void ensure_host(struct xe_call *call)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
     struct ops_ctx *ops;
+    char uuid[37];
 
+    /* The machine's facts too (ops_host_refresh), for host commands
+     * only: the other classes' commands do not read the host. */
     if ((call->cmd->cls != &xe_class_host &&
          call->cmd->cls != &xe_class_pool) ||
         xe_frontend_ops(call->userdata, &ops, &err) < 0 ||
-        ops_host_ensure(ops, NULL, &err) < 0)
+        ops_host_ensure(ops, uuid, &err) < 0 ||
+        (call->cmd->cls == &xe_class_host &&
+         ops_host_refresh(ops, uuid, &err) < 0))
         xapi_error_clear(&err);
 }
 

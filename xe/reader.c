@@ -280,6 +280,58 @@ static int pif_ip_text(struct rctx *x, const char *name, unsigned part,
     return *ret ? 0 : -ENOMEM;
 }
 
+/*
+ * records.ml's memory-total, memory-free (Host_metrics) and
+ * memory-free-computed of this host, read now (ops_host_memory); another
+ * host's are not known here: "<not in database>", as xe shows a host
+ * without metrics.
+ */
+static int host_memory(struct xe_reader *rd, const store_record *host,
+                       const char *which, struct xe_value *out)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    int64_t total = 0, freem = 0;
+    char me[37], buf[32];
+    int r;
+
+    r = ops_host_uuid(&rd->fe->ops, me, &err);
+    xapi_error_clear(&err);
+    if (r < 0 || strcmp(me, store_record_uuid(host)) != 0)
+        return xe_value_set_text(out, XE_NOT_IN_DATABASE);
+    r = ops_host_memory(&rd->fe->ops, &total, &freem);
+    if (r < 0)
+        return r;
+    snprintf(buf, sizeof(buf), "%" PRId64,
+             strcmp(which, "memory_total") == 0 ? total : freem);
+    return xe_value_set_text(out, buf);
+}
+
+/*
+ * The pool's fields xe reads from its hosts (records.ml
+ * get_consistent_field_or_default): the master's value, its default when
+ * not stored; "" for supported-sr-types and license-state (no SR drivers,
+ * no licensing here).
+ */
+static int pool_from_master(struct xe_reader *rd, const store_record *pl,
+                            const char *name, char **ret)
+{
+    const struct schema_field *hf;
+    const store_record *h;
+    const char *v = NULL;
+
+    hf = schema_field_find(schema_class_find("host"), name);
+    if (hf) {
+        h = lookup(rd, "host", store_record_get(pl, SF_master) ?: "");
+        if (!h) {
+            *ret = strdup(XE_NOT_IN_DATABASE);
+            return *ret ? 0 : -ENOMEM;
+        }
+        v = store_record_get(h, schema_field_fid(hf)) ?: hf->default_value;
+    }
+    *ret = strdup(v ? v : "");
+    return *ret ? 0 : -ENOMEM;
+}
+
 static int compute(void *userdata, const struct xe_record *rec,
                    const struct xe_field_def *f, struct xe_value *out)
 {
@@ -290,6 +342,9 @@ static int compute(void *userdata, const struct xe_record *rec,
     _cleanup_free_ char *text = NULL;
     int r;
 
+    if (f->source == XE_SRC_COMPUTED && f->api_field &&
+        strncmp(f->api_field, "memory_", 7) == 0)
+        return host_memory(rd, x->sr, f->api_field, out);
     if (!sf)
         return -ENOENT;
     switch (f->source) {
@@ -309,6 +364,9 @@ static int compute(void *userdata, const struct xe_record *rec,
     case XE_SRC_COMPUTED:
         if (pif_ip_part(rec, sf->name)) {
             r = pif_ip_text(x, sf->name, pif_ip_part(rec, sf->name), &text);
+        } else if ((sf->flags & SCHEMA_COMPUTED) &&
+                   strcmp(rec->cls->api_class, "pool") == 0) {
+            r = pool_from_master(rd, x->sr, sf->name, &text);
         } else if (strcmp(sf->name, "remaining_capacity") == 0) {
             int64_t n = 0;
 

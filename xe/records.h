@@ -39,10 +39,13 @@ enum xe_field_flag {
     XE_DEPRECATED = 1u << 4,    /* " [DEPRECATED]" after the marker */
     XE_COMMA = 1u << 5,         /* a set shown joined with ", " (xe's
                                  * concat_with_comma), not "; " */
-    XE_RAW_INT = 1u << 6        /* an int set with OCaml's Int64.of_string,
+    XE_RAW_INT = 1u << 6,       /* an int set with OCaml's Int64.of_string,
                                  * not records.ml safe_i64_of_string: a
                                  * bad value is INTERNAL_ERROR "Failure:
                                  * Int64.of_string" */
+    XE_REFUSED = 1u << 7        /* RW in xe, but the operation refuses
+                                 * every change (a host setter that would
+                                 * reconfigure dom0: ops-changes.c) */
 };
 
 /* Where a field's value comes from, for xe_record_fill(). */

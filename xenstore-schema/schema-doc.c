@@ -32,7 +32,8 @@ static void header(void)
 "- `$ID`: 16 lowercase hex digits.\n"
 "- `STRING`: UTF-8 without control characters other than tab and newline,\n"
 "  at most %d bytes; `INTEGER`: decimal, 64-bit; `UUID` as above;\n"
-"  `(\"a\"|\"b\")`: one of these; `\"\"`: empty (a directory).\n"
+"  `(\"a\"|\"b\")`: one of these; `\"\"`: empty (a directory);\n"
+"  `DATE`: a UTC date as XAPI's XML-RPC sends it, `19700101T00:00:00Z`.\n"
 "- `REF(CLASS)`: the UUID of an object of CLASS, or `\"\"` for none;\n"
 "  `(UUID|\"\")`: a UUID, or empty for none.\n"
 "- Tags: `n0` permissions (owner dom0, no access for other domains, set on\n"
@@ -182,6 +183,9 @@ static void values(const struct schema_field *f)
         break;
     case SCHEMA_SET_STRING:
         printf("STRING");
+        break;
+    case SCHEMA_DATE:
+        printf("DATE");
         break;
     case SCHEMA_SET_REF:
     case SCHEMA_MAP:

@@ -41,28 +41,206 @@ static const char *const vif_locking_modes[] = {
     "network_default", "locked", "unlocked", "disabled", NULL
 };
 
-static const struct schema_field host_fields[] = {
-    { "uuid", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "this dom0's host UUID (kept in the state dir)" },
-    { "name_label", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "host name label" },
-    { "name_description", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "description" },
-    { "hostname", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "dom0's hostname" },
-    { "address", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "management address, may be empty" },
-    { "enabled", SCHEMA_BOOL, R, NULL, NULL, NULL, "true", "host accepts new VMs" },
-    { "API_version_major", SCHEMA_INT, R, NULL, NULL, NULL, "2", "XenAPI version served" },
-    { "API_version_minor", SCHEMA_INT, R, NULL, NULL, NULL, "21", "XenAPI version served" },
-    { "software_version", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "product_version, xen, ..." },
-    { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "free-form" },
-    { "PIFs", SCHEMA_SET_REF, R, "PIF", NULL, NULL, NULL, "PIFs of this host" },
-    { "PCIs", SCHEMA_SET_REF, R, "PCI", NULL, NULL, NULL, "PCI functions of this host" },
-    { "live", SCHEMA_BOOL, C | I, NULL, NULL, NULL, NULL, "computed: in a pool, its xen-sriovd holds its etcd lease (docs/pool.md); true out of a pool" },
+/* datamodel_host.ml's enums (display, numa, ntp, update state). */
+static const char *const host_displays[] = {
+    "enabled", "disable_on_reboot", "disabled", "enable_on_reboot", NULL
+};
+static const char *const host_numa_policies[] = {
+    "any", "best_effort", "default_policy", NULL
+};
+static const char *const host_ntp_modes[] = {
+    "DHCP", "Custom", "Factory", "Disabled", NULL
+};
+static const char *const host_update_states[] = {
+    "yes", "no", "unknown", NULL
 };
 
+/*
+ * datamodel_host.ml's host class, in its order, with its defaults.  The
+ * fields read from the machine (hostname, address, software_version,
+ * cpu_info, capabilities, sched_policy) are written by ops_host_refresh()
+ * when they change, as XAPI's dbsync writes them at start.  Refs to
+ * classes xen-sriov has not (SR, VM, blob...) are null or empty sets.
+ * Not required: records stored before them still load.
+ */
+static const struct schema_field host_fields[] = {
+    { "uuid", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "this dom0's host UUID (kept in the state dir)" },
+    { "name_label", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "host name label (the hostname when made)" },
+    { "name_description", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "description" },
+    { "memory_overhead", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "virtualization memory overhead (bytes)" },
+    { "allowed_operations", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "host_allowed_operations allowed now (none here)" },
+    { "current_operations", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "task -> operation in progress (none here)" },
+    { "API_version_major", SCHEMA_INT, R, NULL, NULL, NULL, "2", "XenAPI version served" },
+    { "API_version_minor", SCHEMA_INT, R, NULL, NULL, NULL, "21", "XenAPI version served" },
+    { "API_version_vendor", SCHEMA_STRING, 0, NULL, NULL, NULL, "XenSource", "API vendor (XAPI's)" },
+    { "API_version_vendor_implementation", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "vendor details (none)" },
+    { "enabled", SCHEMA_BOOL, R, NULL, NULL, NULL, "true", "host accepts new VMs" },
+    { "software_version", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "product_brand, product_version, build_number, xen, linux, network_backend (ops_host_refresh)" },
+    { "other_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "free-form" },
+    { "capabilities", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "Xen's capabilities (xen_caps words), empty without Xen" },
+    { "cpu_configuration", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "CPU configuration (none)" },
+    { "sched_policy", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "Xen's scheduler, empty without Xen" },
+    { "supported_bootloaders", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "bootloaders (none known)" },
+    { "resident_VMs", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "VM refs (VMs are Xen's: not kept here)" },
+    { "logging", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "logging configuration (kept, not applied)" },
+    { "PIFs", SCHEMA_SET_REF, R, "PIF", NULL, NULL, NULL, "PIFs of this host" },
+    { "suspend_image_sr", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "SR ref: null (no SRs here)" },
+    { "crash_dump_sr", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "SR ref: null (no SRs here)" },
+    { "crashdumps", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "host_crashdump refs: none" },
+    { "patches", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "host_patch refs: none" },
+    { "updates", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "pool_update refs: none" },
+    { "PBDs", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "PBD refs: none" },
+    { "host_CPUs", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "host_cpu refs: none" },
+    { "cpu_info", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "cpu_count, socket_count, vendor, speed, modelname, ... (ops_host_refresh)" },
+    { "hostname", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "dom0's hostname" },
+    { "address", SCHEMA_STRING, R, NULL, NULL, NULL, NULL, "management address: the IPv4 address of the default route's interface, may be empty" },
+    { "license_params", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "license state (none)" },
+    { "ha_statefiles", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "HA statefiles: none" },
+    { "ha_network_peers", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "HA peers: none" },
+    { "blobs", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "name -> blob ref: none" },
+    { "tags", SCHEMA_SET_STRING, W, NULL, NULL, NULL, NULL, "user tags" },
+    { "external_auth_type", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "external authentication: none" },
+    { "external_auth_service_name", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "external authentication: none" },
+    { "external_auth_configuration", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "external authentication: none" },
+    { "edition", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "product edition (none)" },
+    { "license_server", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "XAPI's default address localhost, port 27000 (written by ops_host_refresh)" },
+    { "bios_strings", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "BIOS strings (none)" },
+    { "power_on_mode", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "power-on mode (none)" },
+    { "power_on_config", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "power-on configuration (none)" },
+    { "local_cache_sr", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "SR ref: null" },
+    { "chipset_info", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "chipset features (none)" },
+    { "PCIs", SCHEMA_SET_REF, R, "PCI", NULL, NULL, NULL, "PCI functions of this host" },
+    { "PGPUs", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "PGPU refs: none" },
+    { "PUSBs", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "PUSB refs: none" },
+    { "ssl_legacy", SCHEMA_BOOL, 0, NULL, NULL, NULL, "true", "XAPI's default (deprecated)" },
+    { "guest_VCPUs_params", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "VCPUs params (kept, not applied)" },
+    { "display", SCHEMA_ENUM, 0, NULL, NULL, host_displays, "enabled", "console on a physical display" },
+    { "virtual_hardware_platform_versions", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, "0", "set of ints: XAPI's default {0}" },
+    { "control_domain", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "VM ref: null (VMs are Xen's, read per command)" },
+    { "updates_requiring_reboot", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "pool_update refs: none" },
+    { "features", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "Feature refs: none" },
+    { "iscsi_iqn", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "iSCSI initiator IQN (none)" },
+    { "multipathing", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "storage multipathing" },
+    { "uefi_certificates", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "UEFI certificates (deprecated)" },
+    { "certificates", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "Certificate refs: none" },
+    { "editions", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "product editions: none" },
+    { "pending_guidances", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "update guidances: none" },
+    { "tls_verification_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "TLS verification between hosts" },
+    { "last_software_update", SCHEMA_DATE, 0, NULL, NULL, NULL, SCHEMA_EPOCH, "date of the last update (XAPI's epoch)" },
+    { "https_only", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "port 80 closed" },
+    { "latest_synced_updates_applied", SCHEMA_ENUM, 0, NULL, NULL, host_update_states, "unknown", "up to date with synced updates" },
+    { "numa_affinity_policy", SCHEMA_ENUM, 0, NULL, NULL, host_numa_policies, "default_policy", "NUMA placement policy" },
+    { "pending_guidances_recommended", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "update guidances: none" },
+    { "pending_guidances_full", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "update guidances: none" },
+    { "last_update_hash", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "checksum of the last update (none)" },
+    { "ssh_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "true", "XAPI's default (Constants.default_ssh_enabled)" },
+    { "ssh_enabled_timeout", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "XAPI's default" },
+    { "ssh_expiry", SCHEMA_DATE, 0, NULL, NULL, NULL, SCHEMA_EPOCH, "XAPI's default (epoch)" },
+    { "console_idle_timeout", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "XAPI's default" },
+    { "ssh_auto_mode", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "max_cstate", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "C-state limit, \"\" for none" },
+    { "secure_boot", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "booted in secure boot mode" },
+    { "ntp_mode", SCHEMA_ENUM, 0, NULL, NULL, host_ntp_modes, "Factory", "XAPI's default" },
+    { "ntp_custom_servers", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "custom NTP servers: none" },
+    { "timezone", SCHEMA_STRING, 0, NULL, NULL, NULL, "UTC", "XAPI's default" },
+    { "live", SCHEMA_BOOL, C | I, NULL, NULL, NULL, NULL, "computed: in a pool, its xen-sriovd holds its etcd lease (docs/pool.md); true out of a pool" },
+    { "memory_total", SCHEMA_INT, C | I, NULL, NULL, NULL, NULL, "computed: Xen's physinfo or /proc/meminfo (host_metrics in XenAPI)" },
+    { "memory_free", SCHEMA_INT, C | I, NULL, NULL, NULL, NULL, "computed: likewise" },
+    { "memory_free_computed", SCHEMA_INT, C | I, NULL, NULL, NULL, NULL, "computed: memory_free here (xe's memory-free-computed)" },
+};
+
+/* datamodel_pool.ml's enums. */
+static const char *const pool_frequencies[] = {
+    "daily", "weekly", "monthly", NULL
+};
+static const char *const pool_sync_frequencies[] = {
+    "daily", "weekly", NULL
+};
+
+/*
+ * datamodel_pool.ml's pool class (ocaml/idl/datamodel_pool.ml:1891-2447
+ * at xen-api e2ee48d), in its order, with its defaults: a lone host is a
+ * pool of one.  Refs to classes xen-sriov has not (SR, VDI, secret,
+ * repository) are null or empty sets.  Not required: records stored
+ * before them still load.
+ */
 static const struct schema_field pool_fields[] = {
     { "uuid", SCHEMA_UUID, R, NULL, NULL, NULL, NULL, "pool UUID (a one-host pool)" },
     { "name_label", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "pool name label" },
     { "name_description", SCHEMA_STRING, R | W, NULL, NULL, NULL, NULL, "description" },
     { "master", SCHEMA_REF, R, "host", NULL, NULL, NULL, "the one host" },
+    { "default_SR", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "SR ref: null (no SRs here)" },
+    { "suspend_image_SR", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "SR ref: null" },
+    { "crash_dump_SR", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "SR ref: null" },
     { "other_config", SCHEMA_MAP, R | W, NULL, NULL, NULL, NULL, "free-form (clients write here)" },
+    { "ha_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "HA: none here" },
+    { "ha_configuration", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "HA: none" },
+    { "ha_statefiles", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "HA: none" },
+    { "ha_host_failures_to_tolerate", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "HA: none" },
+    { "ha_plan_exists_for", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "HA: none" },
+    { "ha_allow_overcommit", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "HA: none" },
+    { "ha_overcommitted", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "HA: none" },
+    { "blobs", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "name -> blob ref: none" },
+    { "tags", SCHEMA_SET_STRING, W, NULL, NULL, NULL, NULL, "user tags" },
+    { "gui_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "GUI settings (XenCenter writes here)" },
+    { "health_check_config", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "health check settings (kept)" },
+    { "wlb_url", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "workload balancing: none" },
+    { "wlb_username", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "workload balancing: none" },
+    { "wlb_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "workload balancing: none" },
+    { "wlb_verify_cert", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "workload balancing: none" },
+    { "redo_log_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "redo log: none" },
+    { "redo_log_vdi", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "VDI ref: null" },
+    { "vswitch_controller", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "none (Linux bridges)" },
+    { "restrictions", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "license restrictions (none)" },
+    { "metadata_VDIs", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "VDI refs: none" },
+    { "ha_cluster_stack", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "HA: none" },
+    { "allowed_operations", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "pool_allowed_operations allowed now (none here)" },
+    { "current_operations", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "task -> operation in progress (none)" },
+    { "guest_agent_config", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "guest agent settings (none)" },
+    { "cpu_info", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "the pool's CPUs (none computed)" },
+    { "policy_no_vendor_device", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "live_patching_disabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "igmp_snooping_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "uefi_certificates", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "UEFI certificates (none)" },
+    { "custom_uefi_certificates", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "UEFI certificates (none)" },
+    { "is_psr_pending", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "tls_verification_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "repositories", SCHEMA_SET_STRING, 0, NULL, NULL, NULL, NULL, "Repository refs: none" },
+    { "client_certificate_auth_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "client_certificate_auth_name", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "XAPI's default" },
+    { "repository_proxy_url", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "XAPI's default" },
+    { "repository_proxy_username", SCHEMA_STRING, 0, NULL, NULL, NULL, NULL, "XAPI's default" },
+    { "repository_proxy_password", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "secret ref: null" },
+    { "migration_compression", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "coordinator_bias", SCHEMA_BOOL, 0, NULL, NULL, NULL, "true", "XAPI's default" },
+    { "local_auth_max_threads", SCHEMA_INT, 0, NULL, NULL, NULL, "8", "XAPI's default" },
+    { "ext_auth_max_threads", SCHEMA_INT, 0, NULL, NULL, NULL, "1", "XAPI's default" },
+    { "ext_auth_cache_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "true", "XAPI's default" },
+    { "ext_auth_cache_size", SCHEMA_INT, 0, NULL, NULL, NULL, "50", "XAPI's default" },
+    { "ext_auth_cache_expiry", SCHEMA_INT, 0, NULL, NULL, NULL, "300", "XAPI's default" },
+    { "telemetry_uuid", SCHEMA_UUID, 0, NULL, NULL, NULL, NULL, "secret ref: null" },
+    { "telemetry_frequency", SCHEMA_ENUM, 0, NULL, NULL, pool_frequencies, "weekly", "XAPI's default" },
+    { "telemetry_next_collection", SCHEMA_DATE, 0, NULL, NULL, NULL, SCHEMA_EPOCH, "XAPI's default (epoch)" },
+    { "last_update_sync", SCHEMA_DATE, 0, NULL, NULL, NULL, SCHEMA_EPOCH, "XAPI's default (epoch)" },
+    { "update_sync_frequency", SCHEMA_ENUM, 0, NULL, NULL, pool_sync_frequencies, "weekly", "XAPI's default" },
+    { "update_sync_day", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "XAPI's default" },
+    { "update_sync_enabled", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "recommendations", SCHEMA_MAP, 0, NULL, NULL, NULL, NULL, "none" },
+    { "license_server", SCHEMA_MAP, W, NULL, NULL, NULL, NULL, "license server (kept)" },
+    { "ha_reboot_vm_on_internal_shutdown", SCHEMA_BOOL, 0, NULL, NULL, NULL, "true", "XAPI's default" },
+    { "limit_console_sessions", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    { "vm_console_idle_timeout", SCHEMA_INT, 0, NULL, NULL, NULL, "0", "XAPI's default" },
+    { "auto_update_vm_secureboot_certificates", SCHEMA_BOOL, 0, NULL, NULL, NULL, "false", "XAPI's default" },
+    /* xe's pool fields read from the hosts (records.ml
+     * get_consistent_field_or_default): the master's here. */
+    { "supported_sr_types", SCHEMA_STRING, C | I, NULL, NULL, NULL, NULL, "computed: SR types (none)" },
+    { "license_state", SCHEMA_STRING, C | I, NULL, NULL, NULL, NULL, "computed: license state (none)" },
+    { "https_only", SCHEMA_BOOL, C | I, NULL, NULL, NULL, NULL, "computed: the master's" },
+    { "ssh_enabled", SCHEMA_BOOL, C | I, NULL, NULL, NULL, NULL, "computed: the master's" },
+    { "ssh_enabled_timeout", SCHEMA_INT, C | I, NULL, NULL, NULL, NULL, "computed: the master's" },
+    { "ssh_expiry", SCHEMA_DATE, C | I, NULL, NULL, NULL, NULL, "computed: the master's" },
+    { "console_idle_timeout", SCHEMA_INT, C | I, NULL, NULL, NULL, NULL, "computed: the master's" },
+    { "ssh_auto_mode", SCHEMA_BOOL, C | I, NULL, NULL, NULL, NULL, "computed: the master's" },
 };
 
 static const struct schema_field network_fields[] = {
@@ -470,6 +648,19 @@ static const char *text_problem(const char *v, bool allow_newline)
     return NULL;
 }
 
+/* XAPI's XML-RPC date: YYYYMMDDTHH:MM:SSZ. */
+static bool date_valid(const char *v)
+{
+    static const char form[] = "ddddddddTdd:dd:ddZ";
+
+    if (strlen(v) != sizeof(form) - 1)
+        return false;
+    for (size_t i = 0; form[i]; i++)
+        if (form[i] == 'd' ? !isdigit((unsigned char)v[i]) : v[i] != form[i])
+            return false;
+    return true;
+}
+
 static int check_int(const char *v)
 {
     char *end;
@@ -544,6 +735,12 @@ int schema_value_check(const struct schema_field *f, const char *value,
                 return 0;
         *why = "not one of the enum's values";
         return -EINVAL;
+    case SCHEMA_DATE:
+        if (!date_valid(value)) {
+            *why = "not a date as YYYYMMDDTHH:MM:SSZ";
+            return -EINVAL;
+        }
+        return 0;
     case SCHEMA_UUID:
     case SCHEMA_REF:
         if (*value && !schema_uuid_valid(value)) {

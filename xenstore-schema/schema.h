@@ -73,8 +73,13 @@ enum schema_type {
     SCHEMA_REF,         /* UUID of an object of field->target, or "" (null) */
     SCHEMA_SET_REF,     /* directory: one empty node per member UUID */
     SCHEMA_SET_STRING,  /* one node: ','-separated words without ',' */
-    SCHEMA_MAP          /* directory: one node per key */
+    SCHEMA_MAP,         /* directory: one node per key */
+    SCHEMA_DATE         /* XenAPI DateTime as XAPI's XML-RPC sends it:
+                         * "19700101T00:00:00Z" (UTC) */
 };
+
+/* XAPI's Date.epoch, the default of its DateTime fields. */
+#define SCHEMA_EPOCH "19700101T00:00:00Z"
 
 enum schema_flag {
     SCHEMA_REQUIRED = 1u << 0,  /* present in every record */

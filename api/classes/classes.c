@@ -214,7 +214,7 @@ static int all_records(void *userdata, struct xv **ret,
 }
 
 /* The schema's fields, plus the ones xstore__decorate() adds. */
-#define MAX_WIRE_FIELDS 48
+#define MAX_WIRE_FIELDS 128
 static const char *wire_fields[XSTORE_MAX_CLASSES][MAX_WIRE_FIELDS];
 
 const char *const *xstore__fields(const struct schema_class *c)
@@ -239,8 +239,15 @@ const char *const *xstore__fields(const struct schema_class *c)
     /* Same content on every call: racing writers write the same. */
     for (size_t k = 0; base[k] && n < MAX_WIRE_FIELDS - 1; k++)
         wire_fields[i][n++] = base[k];
-    for (size_t k = 0; more[k] && n < MAX_WIRE_FIELDS - 1; k++)
-        wire_fields[i][n++] = more[k];
+    for (size_t k = 0; more[k] && n < MAX_WIRE_FIELDS - 1; k++) {
+        bool have = false;
+
+        /* license_params is a schema field too (decorate fills it). */
+        for (size_t j = 0; base[j]; j++)
+            have = have || strcmp(base[j], more[k]) == 0;
+        if (!have)
+            wire_fields[i][n++] = more[k];
+    }
     wire_fields[i][n] = NULL;
     return wire_fields[i];
 }

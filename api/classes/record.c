@@ -10,7 +10,7 @@
 #include "api/classes/internal.h"
 
 #define MAX_CLASSES 16
-#define MAX_FIELDS 40
+#define MAX_FIELDS 128
 
 static const char *field_names[MAX_CLASSES][MAX_FIELDS];
 static pthread_once_t fields_once = PTHREAD_ONCE_INIT;
@@ -139,9 +139,15 @@ static struct xv *field_value(const store_record *r,
     case SCHEMA_SET_REF:
         return set_of_refs(r, schema_field_fid(f));
     case SCHEMA_SET_STRING:
-        /* VIF.trunks is a set of ints in XAPI. */
-        return strcmp(f->name, "trunks") == 0 ? set_of_ints(v)
-                                              : set_of_words(v);
+        /* Sets of ints in XAPI: VIF.trunks and the host's
+         * virtual_hardware_platform_versions. */
+        return strcmp(f->name, "trunks") == 0 ||
+                       strcmp(f->name,
+                              "virtual_hardware_platform_versions") == 0
+                   ? set_of_ints(v)
+                   : set_of_words(v);
+    case SCHEMA_DATE:
+        return xv_new_date(v ? v : SCHEMA_EPOCH);
     case SCHEMA_MAP:
         return map_value(r, schema_field_fid(f));
     case SCHEMA_STRING:

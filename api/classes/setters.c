@@ -51,6 +51,62 @@ static int set_scalar(const struct xapi_call *call, struct xv *const *args,
     return r < 0 ? r : apply(call, args, n_args, s, &ch, 1, err);
 }
 
+/* set_<set>: a set of strings (tags) becomes the array given. */
+static int set_words(const struct xapi_call *call, struct xv *const *args,
+                     size_t n_args, struct xv **ret, struct xapi_error *err)
+{
+    const struct xstore_setter *s = call->userdata;
+    struct ops_change ch = { OPS_SET, s->field->name, NULL, NULL };
+    _cleanup_free_ char *joined = strdup("");
+    const struct xv *v = args[1];
+
+    if (!v || v->type != XV_ARRAY)
+        return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR, "value",
+                              NULL);
+    for (size_t i = 0; joined && i < v->a.n; i++) {
+        const struct xv *m = v->a.items[i];
+        char *next;
+
+        if (m->type != XV_STRING || !*m->s || strchr(m->s, ','))
+            return xapi_error_set(err, -EINVAL, XAPI_FIELD_TYPE_ERROR,
+                                  "value", NULL);
+        if (asprintf(&next, "%s%s%s", joined, *joined ? "," : "",
+                     m->s) < 0)
+            next = NULL;
+        free(joined);
+        joined = next;
+    }
+    if (!joined)
+        return xapi_error_internal(err, -ENOMEM, "out of memory");
+    ch.value = joined;
+    return apply(call, args, s, &ch, 1, err);
+}
+
+/* add_<set> / remove_<set> (XAPI's add_tags, remove_tags). */
+static int change_words(const struct xapi_call *call, struct xv *const *args,
+                        enum ops_change_op op, struct xapi_error *err)
+{
+    const struct xstore_setter *s = call->userdata;
+    struct ops_change ch = { op, s->field->name, NULL, NULL };
+    int r;
+
+    r = xapi_arg_string(args, 1, "value", &ch.key, err);
+    return r < 0 ? r : apply(call, args, s, &ch, 1, err);
+}
+
+static int add_word(const struct xapi_call *call, struct xv *const *args,
+                    size_t n_args, struct xv **ret, struct xapi_error *err)
+{
+    return change_words(call, args, OPS_SET_ADD, err);
+}
+
+static int remove_word(const struct xapi_call *call, struct xv *const *args,
+                       size_t n_args, struct xv **ret,
+                       struct xapi_error *err)
+{
+    return change_words(call, args, OPS_SET_REMOVE, err);
+}
+
 /* set_<map>: the map becomes the one given, in one change. */
 static int set_map(const struct xapi_call *call, struct xv *const *args,
                    size_t n_args, struct xv **ret, struct xapi_error *err)
@@ -166,6 +222,14 @@ int xstore__register_setters(struct xapi_store *xs)
                 continue;
             *s = (struct xstore_setter){ xs, c, f };
             xs->n_setters++;
+            if (f->type == SCHEMA_SET_STRING) {
+                r = add(xs, s, "set_", 2, set_words);
+                if (r >= 0)
+                    r = add(xs, s, "add_", 2, add_word);
+                if (r >= 0)
+                    r = add(xs, s, "remove_", 2, remove_word);
+                continue;
+            }
             if (f->type != SCHEMA_MAP) {
                 r = add(xs, s, "set_", 2, set_scalar);
                 continue;

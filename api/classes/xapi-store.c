@@ -50,6 +50,13 @@ int xapi_store_new(struct xapi_store **ret, struct xapi *api,
         xapi_error_clear(&err);
         goto fail;
     }
+    /* The machine's facts, as XAPI's dbsync at start; a failure only
+     * leaves the stored ones. */
+    if (ops_host_refresh(&c->ops, host_uuid, &err) < 0) {
+        xapi_log(log, LOG_WARNING, "cannot refresh the host record: %s %s",
+                 err.code, err.n_params ? err.params[0] : "");
+        xapi_error_clear(&err);
+    }
     /* Tasks and sessions run here: their resident_on, this_host. */
     memcpy(xs->host_uuid, host_uuid, sizeof(host_uuid));
     snprintf(host_ref, sizeof(host_ref), "OpaqueRef:%s", host_uuid);

@@ -14,6 +14,17 @@ xe pool-param-get uuid="$pool" param-name=other-config
 xe pool-param-clear uuid="$pool" param-name=other-config
 xe pool-param-get uuid="$pool" param-name=name-label
 xe host-list params=uuid,host-metrics-live
+note "records.ml:1153-1651 pool_record's fields kept or refused, as XAPI's"
+xe pool-param-add uuid="$pool" param-name=tags param-key=sriov
+xe pool-param-add uuid="$pool" param-name=gui-config XenCenter.CustomFields.site=ams
+xe pool-param-set uuid="$pool" license-server:address=lic.example
+xe pool-param-set uuid="$pool" ha-allow-overcommit=true
+xe pool-param-set uuid="$pool" ssh-auto-mode=true
+xe pool-param-set uuid="$pool" default-SR=6f2a5e0c-4e5b-4f4c-9d1e-2b8b0b6b1a11
+xe pool-param-add uuid="$pool" param-name=guest-agent-config a=b
+xe pool-param-get uuid="$pool" param-name=vswitch-controller
+xe pool-list params=supported-sr-types
+xe pool-param-list uuid="$pool"
 
 note "bad settings: refused, no pool.conf written"
 xe pool-join etcd-endpoints=
