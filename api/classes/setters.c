@@ -79,32 +79,33 @@ static int set_words(const struct xapi_call *call, struct xv *const *args,
     if (!joined)
         return xapi_error_internal(err, -ENOMEM, "out of memory");
     ch.value = joined;
-    return apply(call, args, s, &ch, 1, err);
+    return apply(call, args, n_args, s, &ch, 1, err);
 }
 
 /* add_<set> / remove_<set> (XAPI's add_tags, remove_tags). */
 static int change_words(const struct xapi_call *call, struct xv *const *args,
-                        enum ops_change_op op, struct xapi_error *err)
+                        size_t n_args, enum ops_change_op op,
+                        struct xapi_error *err)
 {
     const struct xstore_setter *s = call->userdata;
     struct ops_change ch = { op, s->field->name, NULL, NULL };
     int r;
 
     r = xapi_arg_string(args, 1, "value", &ch.key, err);
-    return r < 0 ? r : apply(call, args, s, &ch, 1, err);
+    return r < 0 ? r : apply(call, args, n_args, s, &ch, 1, err);
 }
 
 static int add_word(const struct xapi_call *call, struct xv *const *args,
                     size_t n_args, struct xv **ret, struct xapi_error *err)
 {
-    return change_words(call, args, OPS_SET_ADD, err);
+    return change_words(call, args, n_args, OPS_SET_ADD, err);
 }
 
 static int remove_word(const struct xapi_call *call, struct xv *const *args,
                        size_t n_args, struct xv **ret,
                        struct xapi_error *err)
 {
-    return change_words(call, args, OPS_SET_REMOVE, err);
+    return change_words(call, args, n_args, OPS_SET_REMOVE, err);
 }
 
 /* set_<map>: the map becomes the one given, in one change. */
