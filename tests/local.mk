@@ -89,6 +89,8 @@ EXTRA_DIST += $(XE_SCRIPT_TESTS) tests/golden/cases tests/golden/flows
 # without a groff warning, every option and command of their --help.
 TESTS += tests/unit/test-man-pages.sh
 EXTRA_DIST += tests/unit/test-man-pages.sh
+TESTS += tests/unit/test-xe-lazy-deps.sh
+EXTRA_DIST += tests/unit/test-xe-lazy-deps.sh
 
 # XenAPI endpoint (api): helpers shared by its tests and bench.
 check_LTLIBRARIES += tests/helpers/libxapitest.la

@@ -144,6 +144,7 @@ LAZY(L_JSONC, int, json_object_is_type, (const jo *o, enum json_type t),
      (o, t))
 LAZY(L_JSONC, jo *, json_object_new_array, (void), ())
 LAZY(L_JSONC, jo *, json_object_new_int, (int32_t i), (i))
+LAZY(L_JSONC, jo *, json_object_new_int64, (int64_t i), (i))
 LAZY(L_JSONC, jo *, json_object_new_object, (void), ())
 LAZY(L_JSONC, jo *, json_object_new_string, (const char *s), (s))
 LAZY(L_JSONC, int, json_object_object_add,
@@ -154,6 +155,15 @@ LAZY(L_JSONC, int, json_object_put, (jo *o), (o))
 LAZY(L_JSONC, const char *, json_object_to_json_string_ext,
      (jo *o, int flags), (o, flags))
 LAZY(L_JSONC, jo *, json_tokener_parse, (const char *s), (s))
+/* pool/etcd.c: the watch's stream, parsed as it comes */
+typedef struct json_tokener jtok;
+LAZY(L_JSONC, jtok *, json_tokener_new, (void), ())
+LAZY_VOID(L_JSONC, json_tokener_free, (jtok *t), (t))
+LAZY(L_JSONC, enum json_tokener_error, json_tokener_get_error, (jtok *t),
+     (t))
+LAZY(L_JSONC, size_t, json_tokener_get_parse_end, (jtok *t), (t))
+LAZY(L_JSONC, jo *, json_tokener_parse_ex, (jtok *t, const char *s, int n),
+     (t, s, n))
 
 /* ---- libxenlight (ops/ops-vm.c, plugin/) ---- */
 LAZY(L_XENLIGHT, int, libxl_ctx_alloc,
@@ -202,6 +212,10 @@ LAZY(L_XENLIGHT, const libxl_version_info *, libxl_get_version_info,
      (libxl_ctx *c), (c))
 LAZY(L_XENLIGHT, const char *, libxl_passthrough_to_string,
      (libxl_passthrough p), (p))
+/* ops/ops-host-info.c: the host's sched-policy */
+LAZY(L_XENLIGHT, int, libxl_get_scheduler, (libxl_ctx *c), (c))
+LAZY(L_XENLIGHT, const char *, libxl_scheduler_to_string,
+     (libxl_scheduler p), (p))
 
 /* ---- libxlutil (ops/ops-vm.c: xl configs) ---- */
 LAZY(L_XLUTIL, XLU_Config *, xlu_cfg_init, (FILE *f, const char *name),
