@@ -107,7 +107,10 @@ until grep -qs "watching forwarded calls" "$tmp/sriovd-last.log"; do sleep 0.1; 
 # Its lease is taken after its watch: wait until host 1 sees it live.
 ul=$(cat "$tmp/h$n_hosts/var/lib/xen-sriov/host-uuid")
 until [ "$(on 1 host-param-get uuid="$ul" param-name=host-metrics-live)" = true ]; do sleep 0.1; done
-netl=$(on "$n_hosts" network-list --minimal | cut -d, -f1)
+# A network of the last host (the pool's list has every host's, in no
+# host's order, and only the last host's daemon runs).
+netl=$(on "$n_hosts" network-create name-label=forward-target)
+until on 1 network-list --minimal | grep -q "$netl"; do sleep 0.1; done
 for k in $(seq 10); do
     t=$(now_ms)
     on 1 network-param-set uuid="$netl" name-description="bench$k"

@@ -500,7 +500,13 @@ int etcd_range(etcd *e, const char *key, bool prefix, struct etcd_kv **ret,
 
 int etcd_put(etcd *e, const char *key, const char *value, int64_t lease)
 {
-    json_object *req = json_object_new_object(), *ans = NULL;
+    return etcd_put_rev(e, key, value, lease, NULL);
+}
+
+int etcd_put_rev(etcd *e, const char *key, const char *value, int64_t lease,
+                 int64_t *ret_revision)
+{
+    json_object *req = json_object_new_object(), *ans = NULL, *hdr;
     int r;
 
     if (!req)
@@ -512,6 +518,9 @@ int etcd_put(etcd *e, const char *key, const char *value, int64_t lease)
         json_object_object_add(req, "lease", i64_json(lease));
     if (r >= 0)
         r = post(e, "/v3/kv/put", req, &ans);
+    if (r >= 0 && ret_revision)
+        *ret_revision = json_object_object_get_ex(ans, "header", &hdr)
+                            ? get_i64(hdr, "revision") : 0;
     json_object_put(req);
     json_object_put(ans);
     return r == -ENOMEM ? fail(e, r, "out of memory") : r;

@@ -64,6 +64,10 @@ int etcd_range(etcd *e, const char *key, bool prefix, struct etcd_kv **ret,
 
 /* Put one key (lease 0: none). */
 int etcd_put(etcd *e, const char *key, const char *value, int64_t lease);
+/* The same, with the revision the put made (a watch from the next one
+ * sees every later change of the key). */
+int etcd_put_rev(etcd *e, const char *key, const char *value, int64_t lease,
+                 int64_t *ret_revision);
 
 /* A transaction: compares, then the puts and deletes if all hold. */
 int etcd_txn_new(etcd_txn **ret);

@@ -989,21 +989,66 @@ static int is_live(pool *p, const char *host)
     return r < 0 ? r : n > 0;
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+/* The caller's watch of <prefix>/result/<id>: the answer once put. */
+struct result_watch {
+    char *value;
+};
 
-    nanosleep(&ts, NULL);
+static int on_result(void *userdata, const struct etcd_event *ev, size_t n)
+{
+    struct result_watch *w = userdata;
+
+    for (size_t i = 0; i < n; i++)
+        if (!ev[i].deleted && ev[i].kv.value) {
+            w->value = strdup(ev[i].kv.value);
+            /* Ends the watch: the answer is all it waited for. */
+            return w->value ? -ECANCELED : -ENOMEM;
+        }
+    return 0;
 }
+
+/* The answer (or why there is none) as pool_call's outcome. */
+static int take_answer(pool *p, const char *host, char *value, char **ret)
+{
+    json_object *o = json_tokener_parse(value), *big;
+    int r = 0;
+
+    if (o && json_object_is_type(o, json_type_object) &&
+        json_object_object_get_ex(o, "too_big", &big)) {
+        r = fail(p, -E2BIG, "host %s's answer is %" PRId64 " bytes, more "
+                 "than etcd takes in one request (its --max-request-bytes, "
+                 "1.5 MiB by default): raise it on every etcd member, or ask "
+                 "host %s itself", host, json_object_get_int64(big), host);
+        free(value);
+    } else {
+        *ret = value;
+    }
+    json_object_put(o);
+    return r;
+}
+
+static long ms_since(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - start->tv_sec) * 1000 +
+           (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* Watches of the answer last this long: then the host's liveness is
+ * looked at (a host that died answers nothing). */
+#define CALL_LIVE_CHECK_MS 1000
 
 int pool_call(pool *p, const char *host, const char *request, int timeout_s,
               char **ret)
 {
+    static const volatile bool never = false;
     _cleanup_free_ char *kc = NULL, *kr = NULL;
-    struct timespec start, now;
-    int64_t lease = 0;
+    struct result_watch w = { NULL };
+    struct timespec start;
+    int64_t lease = 0, rev = 0;
     char id[37];
-    long wait_ms = 20, waited_live = 0;
     int r;
 
     *ret = NULL;
@@ -1022,7 +1067,7 @@ int pool_call(pool *p, const char *host, const char *request, int timeout_s,
         return fail(p, -ENOMEM, "out of memory");
     r = etcd_lease_grant(p->e, timeout_s + 5, &lease);
     if (r >= 0)
-        r = etcd_put(p->e, kc, request, lease);
+        r = etcd_put_rev(p->e, kc, request, lease, &rev);
     if (r == -E2BIG) {
         r = fail(p, r, "the call for host %s is %zu bytes, more than etcd "
                  "takes in one request (its --max-request-bytes, 1.5 MiB by "
@@ -1034,61 +1079,61 @@ int pool_call(pool *p, const char *host, const char *request, int timeout_s,
         r = etcd_fail(p, r);
         goto out;
     }
+    /*
+     * The answer comes after the call: a watch of its key from the
+     * revision after the call's put sees it even when it was put before
+     * the watch was in place.  Each watch lasts at most a second, then
+     * the host's liveness is looked at, and the watch made again from
+     * where it was (a broken stream goes on at the next member).
+     */
+    rev = rev > 0 ? rev + 1 : 0;
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
-        struct etcd_kv *v = NULL;
-        size_t n = 0;
+        long left = timeout_s * 1000L - ms_since(&start);
 
-        r = etcd_range(p->e, kr, false, &v, &n, NULL);
-        if (r < 0) {
-            r = etcd_fail(p, r);
-            goto out;
-        }
-        if (n) {
-            json_object *o = json_tokener_parse(v[0].value), *big;
-            etcd_txn *t = NULL;
-
-            if (o && json_object_is_type(o, json_type_object) &&
-                json_object_object_get_ex(o, "too_big", &big))
-                r = fail(p, -E2BIG, "host %s's answer is %" PRId64 " bytes, "
-                         "more than etcd takes in one request (its "
-                         "--max-request-bytes, 1.5 MiB by default): raise "
-                         "it on every etcd member, or ask host %s itself",
-                         host, json_object_get_int64(big), host);
-            else
-                *ret = TAKE_PTR(v[0].value);
-            json_object_put(o);
-            etcd_kv_list_free(v, n);
-
-            /* The answer is read: remove it (its lease would too). */
-            if (etcd_txn_new(&t) >= 0 && etcd_txn_delete(t, kr, false) >= 0)
-                etcd_txn_commit(p->e, t);
-            etcd_txn_free(t);
-            r = *ret ? 0 : r;
-            goto out;
-        }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long ms = (now.tv_sec - start.tv_sec) * 1000 +
-                  (now.tv_nsec - start.tv_nsec) / 1000000;
-        if (ms >= timeout_s * 1000L) {
+        if (left <= 0) {
             r = fail(p, -ETIME, "host %s did not answer in %d s", host,
                      timeout_s);
             goto out;
         }
-        /* The host died meanwhile: no answer will come. */
-        if (ms - waited_live >= 1000) {
-            waited_live = ms;
-            r = is_live(p, host);
-            if (r == 0) {
-                r = fail(p, -EHOSTDOWN, "host %s stopped being live",
-                         host);
-                goto out;
-            }
-            if (r < 0)
-                goto out;
+        r = etcd_watch(p->e, kr, &rev, left < CALL_LIVE_CHECK_MS
+                       ? left : CALL_LIVE_CHECK_MS, on_result, &w, &never);
+        if (w.value)
+            break;
+        if (r == -ESTALE) {
+            /* Compacted meanwhile (a long call): read the key itself. */
+            struct etcd_kv *v = NULL;
+            size_t n = 0;
+            int64_t now_rev = 0;
+
+            r = etcd_range(p->e, kr, false, &v, &n, &now_rev);
+            if (r >= 0 && n)
+                w.value = TAKE_PTR(v[0].value);
+            etcd_kv_list_free(v, n);
+            if (w.value)
+                break;
+            rev = now_rev + 1;
+        } else if (r < 0 && r != -EHOSTUNREACH) {
+            r = etcd_fail(p, r);
+            goto out;
         }
-        sleep_ms(wait_ms);
-        wait_ms = wait_ms < 200 ? wait_ms * 2 : 200;
+        /* The host died meanwhile: no answer will come. */
+        r = is_live(p, host);
+        if (r == 0) {
+            r = fail(p, -EHOSTDOWN, "host %s stopped being live", host);
+            goto out;
+        }
+        if (r < 0)
+            goto out;
+    }
+    r = take_answer(p, host, TAKE_PTR(w.value), ret);
+    {
+        /* The answer is read: remove it (its lease would too). */
+        etcd_txn *t = NULL;
+
+        if (etcd_txn_new(&t) >= 0 && etcd_txn_delete(t, kr, false) >= 0)
+            etcd_txn_commit(p->e, t);
+        etcd_txn_free(t);
     }
 out:
     if (lease)
