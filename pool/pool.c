@@ -1245,6 +1245,7 @@ struct pool_follower {
     size_t n;
     int64_t next_rev;           /* 0: read everything first */
     unsigned resyncs;           /* after a compaction */
+    char pool_uuid[37];         /* the pool record's (for its deletion) */
 };
 
 unsigned pool_follower_resyncs(const pool_follower *f)
@@ -1300,18 +1301,66 @@ struct follow {
     pool_follower *f;
     pool_change_fn fn;
     void *userdata;
-    size_t obj_len;             /* strlen("<prefix>/obj/") */
+    size_t base_len;            /* strlen("<prefix>/") */
 };
 
-/* <prefix>/obj/<class>/<host>/<uuid> reported as op. */
-static void report_key(struct follow *fw, const char *k, enum pool_change_op op)
+/* What a key under <prefix>/ is to a follower. */
+enum followed { NOT_FOLLOWED, FOLLOWED_OBJ, FOLLOWED_POOL, FOLLOWED_LIVE };
+
+static enum followed followed_kind(size_t base_len, const char *k)
+{
+    const char *rest = k + base_len, *a, *b;
+
+    if (strlen(k) <= base_len)
+        return NOT_FOLLOWED;
+    if (strcmp(rest, "pool") == 0)
+        return FOLLOWED_POOL;
+    if (strncmp(rest, "live/", 5) == 0 && rest[5] && !strchr(rest + 5, '/'))
+        return FOLLOWED_LIVE;
+    /* obj/<class>/<host>/<uuid> */
+    if (strncmp(rest, "obj/", 4) == 0 && (a = strchr(rest + 4, '/')) &&
+        (b = strchr(a + 1, '/')) && !strchr(b + 1, '/'))
+        return FOLLOWED_OBJ;
+    return NOT_FOLLOWED;
+}
+
+/* The pool record's uuid from its JSON (kept for its deletion). */
+static void remember_pool_uuid(pool_follower *f, const char *value)
+{
+    json_object *o = value ? json_tokener_parse(value) : NULL, *u;
+
+    if (o && json_object_object_get_ex(o, "uuid", &u))
+        snprintf(f->pool_uuid, sizeof(f->pool_uuid), "%s",
+                 json_object_get_string(u));
+    json_object_put(o);
+}
+
+/* The key's change reported as op (value: the key's new value, NULL for
+ * a deletion). */
+static void report_key(struct follow *fw, const char *k, const char *value,
+                       enum pool_change_op op)
 {
     char cls[64], host[64], uuid[64];
-    const char *rest = k + fw->obj_len, *a, *b;
+    const char *rest = k + fw->base_len + 4, *a, *b;
 
-    if (strlen(k) <= fw->obj_len || !(a = strchr(rest, '/')) ||
-        !(b = strchr(a + 1, '/')) || strchr(b + 1, '/'))
-        return;                 /* not an object's key */
+    switch (followed_kind(fw->base_len, k)) {
+    case NOT_FOLLOWED:
+        return;
+    case FOLLOWED_POOL:
+        if (value)
+            remember_pool_uuid(fw->f, value);
+        if (*fw->f->pool_uuid)
+            fw->fn(fw->userdata, "pool", "", fw->f->pool_uuid, op);
+        return;
+    case FOLLOWED_LIVE:
+        snprintf(host, sizeof(host), "%s", k + fw->base_len + 5);
+        fw->fn(fw->userdata, POOL_CHANGE_LIVE, host, host, op);
+        return;
+    case FOLLOWED_OBJ:
+        break;
+    }
+    a = strchr(rest, '/');
+    b = strchr(a + 1, '/');
     snprintf(cls, sizeof(cls), "%.*s", (int)(a - rest), rest);
     snprintf(host, sizeof(host), "%.*s", (int)(b - a - 1), a + 1);
     snprintf(uuid, sizeof(uuid), "%s", b + 1);
@@ -1326,8 +1375,12 @@ static int on_objects(void *userdata, const struct etcd_event *ev, size_t n)
     for (size_t i = 0; i < n; i++) {
         const char *k = ev[i].kv.key;
         size_t at;
-        int found = seen_find(f, k, &at);
+        int found;
 
+        /* Calls, answers, eject marks: not the follower's. */
+        if (followed_kind(fw->base_len, k) == NOT_FOLLOWED)
+            continue;
+        found = seen_find(f, k, &at);
         if (ev[i].deleted) {
             if (!found)
                 continue;       /* never seen: nothing to report */
@@ -1335,7 +1388,7 @@ static int on_objects(void *userdata, const struct etcd_event *ev, size_t n)
             memmove(&f->v[at], &f->v[at + 1],
                     (f->n - at - 1) * sizeof(*f->v));
             f->n--;
-            report_key(fw, k, POOL_CHANGE_DEL);
+            report_key(fw, k, NULL, POOL_CHANGE_DEL);
             continue;
         }
         if (!found) {
@@ -1354,18 +1407,20 @@ static int on_objects(void *userdata, const struct etcd_event *ev, size_t n)
             f->n++;
         }
         f->v[at].rev = ev[i].kv.mod_revision;
-        report_key(fw, k, found ? POOL_CHANGE_MOD : POOL_CHANGE_ADD);
+        report_key(fw, k, ev[i].kv.value,
+                   found ? POOL_CHANGE_MOD : POOL_CHANGE_ADD);
     }
     return 0;
 }
 
-/* Read every object and report how it differs from what f has seen. */
+/* Read every followed key and report how it differs from what f has
+ * seen. */
 static int resync(struct follow *fw, const char *prefix)
 {
     pool_follower *f = fw->f;
     struct etcd_kv *v = NULL;
     struct seen *nv;
-    size_t n = 0, i = 0, j = 0;
+    size_t n = 0, i = 0, j = 0, m = 0;
     int64_t rev = 0;
     int r;
 
@@ -1379,26 +1434,31 @@ static int resync(struct follow *fw, const char *prefix)
     }
     /* Both in key order: a merge. */
     while (i < f->n || j < n) {
-        int c = i == f->n ? 1 : j == n ? -1 : strcmp(f->v[i].key, v[j].key);
+        int c;
 
+        if (j < n && followed_kind(fw->base_len, v[j].key) == NOT_FOLLOWED) {
+            j++;
+            continue;
+        }
+        c = i == f->n ? 1 : j == n ? -1 : strcmp(f->v[i].key, v[j].key);
         if (c < 0) {
-            report_key(fw, f->v[i].key, POOL_CHANGE_DEL);
+            report_key(fw, f->v[i].key, NULL, POOL_CHANGE_DEL);
             i++;
             continue;
         }
         if (c > 0)
-            report_key(fw, v[j].key, POOL_CHANGE_ADD);
+            report_key(fw, v[j].key, v[j].value, POOL_CHANGE_ADD);
         else if (f->v[i].rev != v[j].mod_revision)
-            report_key(fw, v[j].key, POOL_CHANGE_MOD);
+            report_key(fw, v[j].key, v[j].value, POOL_CHANGE_MOD);
         if (c == 0)
             i++;
-        nv[j] = (struct seen){ TAKE_PTR(v[j].key), v[j].mod_revision };
+        nv[m++] = (struct seen){ TAKE_PTR(v[j].key), v[j].mod_revision };
         j++;
     }
     etcd_kv_list_free(v, n);
     seen_free(f->v, f->n);
     f->v = nv;
-    f->n = n;
+    f->n = m;
     f->next_rev = rev + 1;
     return 0;
 }
@@ -1408,31 +1468,39 @@ void pool_follower_forget(pool_follower *f, pool_change_fn fn,
 {
     struct follow fw = { NULL, f, fn, userdata, 0 };
 
-    /* The keys hold their prefix: find "/obj/" in each. */
+    /* The keys hold their prefix: it ends before "obj/", "live/" or
+     * "pool" (the last '/' but one for an object, the last for others). */
     for (size_t i = 0; i < f->n; i++) {
-        const char *o = strstr(f->v[i].key, "/obj/");
+        const char *k = f->v[i].key, *o = strstr(k, "/obj/");
+        const char *l = strrchr(k, '/');
 
-        if (o) {
-            fw.obj_len = (size_t)(o - f->v[i].key) + 5;
-            report_key(&fw, f->v[i].key, POOL_CHANGE_DEL);
-        }
+        if (o)
+            fw.base_len = (size_t)(o - k) + 1;
+        else if (l && strcmp(l, "/pool") == 0)
+            fw.base_len = (size_t)(l - k) + 1;
+        else if (l && l - k >= 5 && strncmp(l - 5, "/live", 5) == 0)
+            fw.base_len = (size_t)(l - k) - 4;
+        else
+            continue;
+        report_key(&fw, k, NULL, POOL_CHANGE_DEL);
     }
     seen_free(f->v, f->n);
     f->v = NULL;
     f->n = 0;
     f->next_rev = 0;
+    f->pool_uuid[0] = '\0';
 }
 
 int pool_follow(pool *p, pool_follower *f, long max_ms, pool_change_fn fn,
                 void *userdata, const volatile bool *stop)
 {
-    _cleanup_free_ char *k = key(p, "obj/");
+    _cleanup_free_ char *k = key(p, "%s", "");
     struct follow fw = { p, f, fn, userdata, 0 };
     int r;
 
     if (!k)
         return fail(p, -ENOMEM, "out of memory");
-    fw.obj_len = strlen(k);
+    fw.base_len = strlen(k);
     if (!f->next_rev && (r = resync(&fw, k)) < 0)
         return r;
     r = etcd_watch(p->e, k, &f->next_rev, max_ms, on_objects, &fw, stop);

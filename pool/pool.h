@@ -204,7 +204,16 @@ int pool_watch_calls(pool *p, const char *host, long max_ms,
 
 enum pool_change_op { POOL_CHANGE_ADD, POOL_CHANGE_MOD, POOL_CHANGE_DEL };
 
-/* An object of host @p host changed (every host's, this one's too). */
+/* The class a host's liveness (<prefix>/live/<host>) is reported as:
+ * ADD when the host became live, DEL when it stopped (lease expired or
+ * revoked), with @p host and @p uuid the host's uuid. */
+#define POOL_CHANGE_LIVE "live"
+
+/*
+ * An object of host @p host changed (every host's, this one's too); the
+ * pool record as class "pool" (host ""), a host's liveness as
+ * POOL_CHANGE_LIVE.
+ */
 typedef void (*pool_change_fn)(void *userdata, const char *cls,
                                const char *host, const char *uuid,
                                enum pool_change_op op);
@@ -216,8 +225,9 @@ int pool_follower_new(pool_follower **ret);
 pool_follower *pool_follower_free(pool_follower *f);    /* NULL-safe */
 
 /*
- * Report every change of the pool's objects to @p fn, as they happen (an
- * etcd watch of <prefix>/obj/).  The first call reads every object and
+ * Report every change of the pool's objects, its record and its hosts'
+ * liveness to @p fn, as they happen (an etcd watch of <prefix>/, the
+ * calls and answers skipped).  The first call reads every object and
  * reports those it had not seen (all, the first time) as added; later
  * calls go on from the revision the previous one stopped at, so nothing
  * is missed across a broken watch or an etcd restart.  When etcd has

@@ -173,15 +173,63 @@ static enum xapi_event_op pool_op(enum pool_change_op op)
          : op == POOL_CHANGE_DEL ? XAPI_EVENT_DEL : XAPI_EVENT_MOD;
 }
 
+/* This host's own pool record (in no pool) as op: it is the pool while
+ * the host is in none, replaced by the pool's record while it is. */
+static void notify_local_pool(struct xapi_store *xs, const char *except,
+                              enum xapi_event_op op)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct xstore_conn *c = NULL;
+    char **uuids = NULL;
+    size_t n = 0;
+
+    if (xstore__acquire(xs, "xapi", &c, &err) < 0) {
+        xapi_error_clear(&err);
+        return;
+    }
+    if (store_list_uuids(c->st, "pool", &uuids, &n) >= 0)
+        for (size_t i = 0; i < n; i++) {
+            char ref[OPS_REF_SIZE];
+
+            if (strcmp(uuids[i], except) != 0)
+                xapi_notify(xs->api, "pool", ops_ref(ref, uuids[i]), op);
+        }
+    strv_free(uuids);
+    xstore__release(xs, c);
+}
+
 static void on_pool_change(void *userdata, const char *cls, const char *host,
                            const char *uuid, enum pool_change_op op)
 {
     struct xapi_store *xs = userdata;
-    char ref[OPS_REF_SIZE];
+    char ref[XAPI_REF_MAX];
 
-    if (strcmp(host, xs->host_uuid) == 0 || strlen(uuid) != 36)
+    if (strlen(uuid) != 36)
+        return;
+    /* A host's liveness is its host_metrics' live (records.ml's
+     * host-metrics-live): every host's, this one's too. */
+    if (strcmp(cls, POOL_CHANGE_LIVE) == 0) {
+        xstore__metrics_ref("host_metrics", uuid, ref, NULL);
+        xapi_notify(xs->api, "host_metrics", ref, XAPI_EVENT_MOD);
+        return;
+    }
+    /* The pool record (master, name): the pool's, over this host's own
+     * (joined: this host's goes; left: it comes back). */
+    if (strcmp(cls, "pool") == 0) {
+        xapi_notify(xs->api, "pool", ops_ref(ref, uuid), pool_op(op));
+        if (op != POOL_CHANGE_MOD)
+            notify_local_pool(xs, uuid, op == POOL_CHANGE_ADD
+                                            ? XAPI_EVENT_DEL : XAPI_EVENT_ADD);
+        return;
+    }
+    if (strcmp(host, xs->host_uuid) == 0)
         return;
     xapi_notify(xs->api, cls, ops_ref(ref, uuid), pool_op(op));
+    /* A host joining or leaving brings or takes its metrics. */
+    if (strcmp(cls, "host") == 0 && op != POOL_CHANGE_MOD) {
+        xstore__metrics_ref("host_metrics", uuid, ref, NULL);
+        xapi_notify(xs->api, "host_metrics", ref, pool_op(op));
+    }
 }
 
 static void *pool_thread(void *arg)

@@ -28,6 +28,11 @@ struct xstore_conn;
 int xstore__list(struct xapi_store *xs, struct xstore_conn *c,
                  const char *cls, store_record ***ret, size_t *n);
 
+/* The metrics object (host_metrics, PIF_metrics) of an object: a uuid
+ * made from its class and uuid, the same on every read and every host. */
+void xstore__metrics_ref(const char *cls, const char *uuid,
+                         char ret[XAPI_REF_MAX], char ret_uuid[37]);
+
 struct xstore_conn {
     struct xapi_store *xs;      /* whose connection it is */
     store *st;

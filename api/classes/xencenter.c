@@ -110,8 +110,8 @@ static int host_memory(struct xapi_store *xs, int64_t *total, int64_t *freem)
 
 /* The metrics object of an object: a uuid made from its class and uuid
  * (MD5, as XAPI makes role uuids), so it is the same on every read. */
-static void metrics_ref(const char *cls, const char *uuid,
-                        char ret[XAPI_REF_MAX], char ret_uuid[37])
+void xstore__metrics_ref(const char *cls, const char *uuid,
+                         char ret[XAPI_REF_MAX], char ret_uuid[37])
 {
     char name[128], u[37] = "";
 
@@ -167,14 +167,14 @@ int xstore__decorate(struct xapi_store *xs, struct xstore_conn *c,
     struct xv *sv, *lp;
 
     if (strcmp(cls, "PIF") == 0) {
-        metrics_ref("PIF_metrics", uuid, ref, NULL);
+        xstore__metrics_ref("PIF_metrics", uuid, ref, NULL);
         if (xv_struct_set_string(rec, "metrics", ref) < 0)
             return -ENOMEM;
         return pif_ip_fields(c, sr, rec);
     }
     if (strcmp(cls, "host") != 0)
         return 0;
-    metrics_ref("host_metrics", uuid, ref, NULL);
+    xstore__metrics_ref("host_metrics", uuid, ref, NULL);
     if (xv_struct_set_string(rec, "metrics", ref) < 0)
         return -ENOMEM;
     /* Keys XenCenter reads; a restrict_* key it misses counts as
@@ -236,31 +236,75 @@ static int m_localtime(const struct xapi_call *call, struct xv *const *args,
 static const char *const host_metrics_fields[] = { "uuid", "memory_total",
     "memory_free", "live", "last_updated", "other_config", NULL };
 
-static int host_metrics_all(void *userdata, struct xv **ret,
-                            struct xapi_error *err)
+/* One host's metrics: this host's memory, another's unknown here (0). */
+static int host_metrics_add(struct xapi_store *xs, struct xv *all,
+                            const char *host, bool live)
 {
-    struct xapi_store *xs = userdata;
-    _cleanup_xv_ struct xv *all = xv_new_struct(), *rec = xv_new_struct();
+    _cleanup_xv_ struct xv *rec = xv_new_struct();
     char ref[XAPI_REF_MAX], uuid[37];
     int64_t total = 0, freem = 0;
-    int r;
 
-    if (!all || !rec)
-        return xapi_error_internal(err, -ENOMEM, "out of memory");
-    r = host_memory(xs, &total, &freem);
-    if (r < 0)
-        return xapi_error_internal(err, r, "cannot read the host's memory: "
-                                   "%s", strerror(-r));
-    metrics_ref("host_metrics", xs->host_uuid, ref, uuid);
+    if (!rec)
+        return -ENOMEM;
+    if (strcmp(host, xs->host_uuid) == 0 &&
+        host_memory(xs, &total, &freem) < 0)
+        total = freem = 0;
+    xstore__metrics_ref("host_metrics", host, ref, uuid);
     if (xv_struct_set_string(rec, "uuid", uuid) < 0 ||
         xv_struct_set_int(rec, "memory_total", total) < 0 ||
         xv_struct_set_int(rec, "memory_free", freem) < 0 ||
-        xv_struct_set_bool(rec, "live", true) < 0 ||
+        xv_struct_set_bool(rec, "live", live) < 0 ||
         xv_struct_set(rec, "last_updated",
                       xv_new_date_of(time(NULL), false)) < 0 ||
         xv_struct_set(rec, "other_config", xv_new_struct()) < 0 ||
         xv_struct_append(all, ref, strlen(ref), TAKE_PTR(rec)) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+/*
+ * Every host's metrics: in a pool, one per host of the pool's view, live
+ * while the host's lease is (<prefix>/live/<host>); out of one (or etcd
+ * away), this host's, live.
+ */
+static int host_metrics_all(void *userdata, struct xv **ret,
+                            struct xapi_error *err)
+{
+    struct xapi_store *xs = userdata;
+    _cleanup_xv_ struct xv *all = xv_new_struct();
+    struct xstore_conn *c = NULL;
+    store_record **hosts = NULL;
+    char **live = NULL;
+    size_t n = 0, n_live = 0;
+    int r;
+
+    if (!all)
         return xapi_error_internal(err, -ENOMEM, "out of memory");
+    r = xstore__acquire(xs, "xapi", &c, err);
+    if (r < 0)
+        return r;
+    /* xstore__list leaves c->pool open when it read the pool's view. */
+    r = xstore__list(xs, c, "host", &hosts, &n);
+    if (r >= 0 && c->pool && pool_live_hosts(c->pool, &live, &n_live) < 0)
+        live = NULL;
+    if (r < 0 || !live) {
+        r = host_metrics_add(xs, all, xs->host_uuid, true);
+    } else {
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+            const char *h = store_record_uuid(hosts[i]);
+
+            bool is_live = false;
+
+            for (char **l = live; *l && !is_live; l++)
+                is_live = strcmp(*l, h) == 0;
+            r = host_metrics_add(xs, all, h, is_live);
+        }
+    }
+    strv_free(live);
+    store_record_list_free(hosts, n);
+    xstore__release(xs, c);
+    if (r < 0)
+        return xapi_error_internal(err, r, "out of memory");
     *ret = TAKE_PTR(all);
     return 0;
 }
@@ -289,7 +333,7 @@ static int pif_metrics_record(struct xstore_conn *c, const store_record *pif,
     if (physical && pci_uuid && *pci_uuid &&
         store_get(c->st, "PCI", pci_uuid, &pci) < 0)
         pci = NULL;
-    metrics_ref("PIF_metrics", store_record_uuid(pif), ref, uuid);
+    xstore__metrics_ref("PIF_metrics", store_record_uuid(pif), ref, uuid);
 #define PCI_FIELD(f) (pci && store_record_get(pci, SF_##f) ? \
                       store_record_get(pci, SF_##f) : "")
     r = 0;
@@ -323,7 +367,7 @@ static int build_pif_metrics(void *userdata, struct xstore_conn *c,
                              const store_record *pif,
                              char ref[XAPI_REF_MAX], struct xv **ret)
 {
-    metrics_ref("PIF_metrics", store_record_uuid(pif), ref, NULL);
+    xstore__metrics_ref("PIF_metrics", store_record_uuid(pif), ref, NULL);
     (void)userdata;
     return pif_metrics_record(c, pif, ret);
 }

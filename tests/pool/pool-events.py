@@ -4,7 +4,8 @@
 # event of a change made on another host.
 # Usage: pool-events.py URL READY-FILE CLASS OP KEY=VALUE
 #   KEY=VALUE matches the event's ref (ref=OpaqueRef:...) or a field of
-#   its snapshot (name_label=...).  READY-FILE is made once the client
+#   its snapshot (name_label=..., live=False); KEY!=VALUE a field that is
+#   not VALUE (master!=OpaqueRef:...).  READY-FILE is made once the client
 #   holds a token: changes made after it must be reported.
 # Exits 0 when the event came (printing how long it took past 10 s), 1
 # after 180 s; each event.from waits at most 60 s, blocking in the server.
@@ -14,9 +15,12 @@ import xmlrpc.client
 
 url, ready, cls, op, match = sys.argv[1:6]
 key, value = match.split("=", 1)
+negate = key.endswith("!")
+key = key.rstrip("!")
 s = xmlrpc.client.ServerProxy(url)
 ses = s.session.login_with_password("u", "pw", "1.0", "test-pool")["Value"]
-classes = ["host", "network", "PIF", "PCI", "network_sriov", "VIF"]
+classes = ["pool", "host", "host_metrics", "network", "PIF", "PCI",
+           "network_sriov", "VIF"]
 ans = getattr(s.event, "from")(ses, classes, "", 0.0)
 assert ans["Status"] == "Success", ans
 token = ans["Value"]["token"]
@@ -43,7 +47,7 @@ while time.monotonic() - start < 180:
         if e["class"] != cls.lower() or e["operation"] != op:
             continue
         got = e["ref"] if key == "ref" else e.get("snapshot", {}).get(key)
-        if got == value:
+        if got is not None and (str(got) == value) != negate:
             took = time.monotonic() - start
             for f in ("id", "timestamp", "class", "operation", "ref"):
                 assert f in e, (f, e)

@@ -109,13 +109,14 @@ done
 on 1 pool-join etcd-endpoints=nonsense 2>"$tmp/err" && fail "a bad endpoint joined"
 grep -q "etcd-endpoints" "$tmp/err" || fail "bad endpoint: $(cat "$tmp/err")"
 [ ! -e "$tmp/h1/etc/xen-sriov/pool.conf" ] || fail "a failed join left pool.conf"
-for i in 1 2 3; do on $i pool-join etcd-endpoints="$endpoints" lease-ttl=3; done
+# Host 2 makes the pool (its master): its eject moves the master below.
+for i in 2 1 3; do on $i pool-join etcd-endpoints="$endpoints" lease-ttl=3; done
 on 2 pool-join etcd-endpoints="$endpoints" 2>"$tmp/err" && fail "joined twice"
 grep -q "in a pool already" "$tmp/err" || fail "join twice: $(cat "$tmp/err")"
 
 count() { tr ',' '\n' | grep -c . || :; }
 [ "$(on 1 pool-list --minimal | count)" = 1 ] || fail "pool-list: $(on 1 pool-list)"
-[ "$(on 2 pool-list params=master --minimal)" = "$u1" ] || fail "master is not the first host"
+[ "$(on 1 pool-list params=master --minimal)" = "$u2" ] || fail "master is not the first host to join"
 hosts=$(on 3 host-list --minimal)
 for u in "$u1" "$u2" "$u3"; do
     echo "$hosts" | grep -q "$u" || fail "host-list on host 3 lacks $u: $hosts"
@@ -289,16 +290,29 @@ expect_event del3 network del "ref=OpaqueRef:$net3"
 on 3 network-destroy uuid="$net3"
 got_event del3
 
-# ---- a host daemon killed: its host is not live after the lease ----
+# ---- a host daemon killed: its host is not live after the lease, and
+# host 1's XenAPI client hears it (host_metrics.live) ----
+expect_event dead3 host_metrics mod live=False
 kill -KILL "$d3"
 dead3() { [ "$(on 1 host-param-get uuid="$u3" param-name=host-metrics-live)" = false ]; }
 wait_until "host 3 not live" dead3
+got_event dead3
 on 1 network-sriov-destroy uuid="$ns3" 2>"$tmp/err" && fail "forwarded to a dead host"
 grep -q "could not be contacted" "$tmp/err" || fail "no HOST_OFFLINE: $(cat "$tmp/err")"
 xapi offline "$net3a" "$u3" || fail "XenAPI HOST_OFFLINE"
 [ "$(on 1 host-list --minimal | count)" = 3 ] || fail "a dead host left the list"
+expect_event live3 host_metrics mod live=True
 start_daemon 3
 wait_until "host 3 live again" all_live
+got_event live3
+# Stopped cleanly, its lease is revoked: not live at once.
+expect_event stop3 host_metrics mod live=False
+kill -TERM "$d3"; wait "$d3" 2>/dev/null || :
+got_event stop3
+expect_event back3 host_metrics mod live=True
+start_daemon 3
+wait_until "host 3 live once more" all_live
+got_event back3
 
 # ---- etcd out of quorum: local reads work, pool-wide changes refused;
 # a XenAPI client waits on event.from across etcd's restart ----
@@ -340,8 +354,14 @@ got_event compact
 grep -q "etcd had compacted" "$tmp/h1/sriovd.log" || fail "no read after the compaction"
 wait_until "every host live after the compaction" all_live
 
-# ---- pool-eject of another host: its daemon leaves ----
+# ---- pool-eject of another host (the master): its daemon leaves, the
+# master moves, host 1's XenAPI client hears both ----
+expect_event master pool mod "master!=OpaqueRef:$u2"
+expect_event eject2 host del "ref=OpaqueRef:$u2"
 on 1 pool-eject host-uuid="$u2"
+got_event master
+got_event eject2
+[ "$(on 1 pool-list params=master --minimal)" != "$u2" ] || fail "the master did not move"
 left2() { [ ! -e "$tmp/h2/etc/xen-sriov/pool.conf" ]; }
 wait_until "host 2 left" left2
 gone2() { ! on 1 host-list --minimal | grep -q "$u2"; }
@@ -350,4 +370,8 @@ on 1 pool-eject host-uuid="$u2" 2>"$tmp/err" && fail "ejected twice"
 grep -q "uuid you supplied was invalid" "$tmp/err" || fail "eject twice: $(cat "$tmp/err")"
 # Host 2 alone again: its lists are its own.
 [ "$(on 2 host-list --minimal)" = "$u2" ] || fail "host 2 after eject: $(on 2 host-list --minimal)"
+# Joining again: host 1's client hears of the host.
+expect_event join2 host add "ref=OpaqueRef:$u2"
+on 2 pool-join etcd-endpoints="$endpoints" lease-ttl=3
+got_event join2
 echo "PASS: pool on a 3-member etcd"
