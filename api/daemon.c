@@ -35,7 +35,7 @@ static void usage(FILE *f)
 "  --pam-confdir DIR   read PAM services from DIR, not /etc/pam.d\n"
 "  --max-body BYTES    largest request body (default 1048576)\n"
 "  --max-connections N connections per listener (default 256)\n"
-"  --max-per-address N TCP connections of one client address (default 16)\n"
+"  --max-per-address N TCP connections of one client address (default 64)\n"
 "  --header-timeout S  seconds to send a request's headers (default 10)\n"
 "  --idle-timeout S    seconds a connection may idle (default 300)\n"
 "  --tls-priorities P  GnuTLS priority string (default: TLS 1.2+, AEAD)\n"

@@ -402,8 +402,16 @@ int xapi_server_start(struct xapi_server **ret, struct xapi *api,
         srv->o.connection_timeout = 300;
     if (!srv->o.header_timeout)
         srv->o.header_timeout = 10;
+    /*
+     * Xen Orchestra's xen-api fetches every class's get_all_records at
+     * once, each on a connection of its own (undici, no per-origin
+     * limit: 18 classes here) beside its event.from; XenCenter holds up
+     * to 20 (XenAdmin/Program.cs: DefaultConnectionLimit = 20).  Both
+     * from one workstation fit, and one address still holds at most a
+     * quarter of the listener's connections.
+     */
     if (!srv->o.max_per_address)
-        srv->o.max_per_address = 16;
+        srv->o.max_per_address = 64;
     if (!srv->o.tls_priorities)
         srv->o.tls_priorities = XAPI_TLS_PRIORITIES;
     srv->o.unix_path = srv->o.listen = NULL;
