@@ -22,7 +22,10 @@ struct xapi {
 
 static void session_ended(void *userdata, const char *ref)
 {
-    xapi_tasks_session_ended(userdata, ref);
+    struct xapi *api = userdata;
+
+    xapi_tasks_session_ended(api->tasks, ref);
+    xapi_events_session_ended(api->events, ref);
 }
 
 static int m_list_methods(const struct xapi_call *call,
@@ -75,7 +78,7 @@ int xapi_new(struct xapi **ret, const struct xapi_config *cfg)
     if (r == 0)
         r = xapi_tasks_register(api->tasks, api->reg, api->events);
     if (r == 0)
-        xapi_sessions_on_logout(api->sessions, session_ended, api->tasks);
+        xapi_sessions_on_logout(api->sessions, session_ended, api);
     if (r < 0) {
         xapi_free(api);
         return r;

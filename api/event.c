@@ -44,7 +44,24 @@ struct xapi_events {
     size_t n_classes;
     bool stopping;
     struct xapi_events_options o;
+    struct next_sub *next_subs;    /* event.register's, per session */
 };
+
+/*
+ * event.register's subscription of a session (XAPI's Next.subscription):
+ * its classes and the generation its event.next has reported up to.
+ * Freed when its session ends, or by the last event.next that ran on it.
+ */
+struct next_sub {
+    char *session;
+    char **classes;                /* as registered, NULL-terminated */
+    uint64_t last;
+    unsigned busy;                 /* event.next calls running on it */
+    bool ended;                    /* its session ended: SESSION_INVALID */
+    struct next_sub *next;
+};
+
+static void next_sub_free(struct next_sub *s);
 
 /* A change picked under the lock, resolved into an event outside it. */
 struct pick {
@@ -117,6 +134,12 @@ struct xapi_events *xapi_events_free(struct xapi_events *ev)
         next = o->next;
         free(o->ref);
         free(o);
+    }
+    while (ev->next_subs) {
+        struct next_sub *s = ev->next_subs;
+
+        ev->next_subs = s->next;
+        next_sub_free(s);
     }
     for (k = 0; k < ev->n_classes; k++) {
         free(ev->classes[k].name);
@@ -679,9 +702,15 @@ static struct timespec abs_deadline(double deadline)
     return ts;
 }
 
-int xapi_events_from(struct xapi_events *ev, const struct xv *classes,
-                     const char *token, double timeout, struct xv **ret,
-                     struct xapi_error *err)
+/*
+ * event.from's work; with @p cancel (looked at under the lock, woken by
+ * the condition), it returns early with no events when *cancel turns
+ * true; with @p counts false, valid_ref_counts is left out.
+ */
+static int events_wait(struct xapi_events *ev, const struct xv *classes,
+                       const char *token, double timeout,
+                       const bool *cancel, bool counts_too, struct xv **ret,
+                       struct xapi_error *err)
 {
     _cleanup_xv_ struct xv *events = xv_new_array(), *result = NULL;
     _cleanup_xv_ struct xv *counts = NULL;
@@ -734,7 +763,8 @@ int xapi_events_from(struct xapi_events *ev, const struct xv *classes,
                 goto out;
             }
             r = change_picks(ev, &ss, from, &p, &n);
-            if (r < 0 || n > 0 || ev->stopping || timed_out)
+            if (r < 0 || n > 0 || ev->stopping || timed_out ||
+                (cancel && *cancel))
                 break;
             /* Nothing relevant up to now: no need to look at it again. */
             from = ev->gen;
@@ -748,21 +778,23 @@ int xapi_events_from(struct xapi_events *ev, const struct xv *classes,
         r = resolve(p, n, events, err);
         picks_free(p, n);
         p = NULL;
-        if (r < 0 || timed_out || ev->stopping || mono_now() >= deadline)
+        if (r < 0 || timed_out || ev->stopping || mono_now() >= deadline ||
+            (cancel && *cancel))
             break;
     }
     if (r < 0)
         goto out;
 
-    r = ref_counts(ev, &counts, err);
+    if (counts_too)
+        r = ref_counts(ev, &counts, err);
     if (r < 0)
         goto out;
     result = xv_new_struct();
     token_format(from, tok);
     if (!result || (r = xv_struct_set(result, "events",
                                       TAKE_PTR(events))) < 0 ||
-        (r = xv_struct_set(result, "valid_ref_counts",
-                           TAKE_PTR(counts))) < 0 ||
+        (counts_too && (r = xv_struct_set(result, "valid_ref_counts",
+                                          TAKE_PTR(counts))) < 0) ||
         (r = xv_struct_set_string(result, "token", tok)) < 0) {
         r = xapi_error_internal(err, -ENOMEM, "out of memory");
         goto out;
@@ -771,6 +803,238 @@ int xapi_events_from(struct xapi_events *ev, const struct xv *classes,
     r = 0;
 out:
     subs_free(&ss);
+    return r;
+}
+
+int xapi_events_from(struct xapi_events *ev, const struct xv *classes,
+                     const char *token, double timeout, struct xv **ret,
+                     struct xapi_error *err)
+{
+    return events_wait(ev, classes, token, timeout, NULL, true, ret, err);
+}
+
+/* ---- event.register / event.next / event.unregister -------------------- */
+
+/* The session's subscription; lock held. */
+static struct next_sub *next_sub_find(struct xapi_events *ev,
+                                      const char *session)
+{
+    for (struct next_sub *s = ev->next_subs; s; s = s->next)
+        if (!s->ended && strcmp(s->session, session) == 0)
+            return s;
+    return NULL;
+}
+
+static void next_sub_free(struct next_sub *s)
+{
+    if (s) {
+        free(s->session);
+        strv_free(s->classes);
+        free(s);
+    }
+}
+
+/* Unlink s from the list; lock held. */
+static void next_sub_unlink(struct xapi_events *ev, struct next_sub *s)
+{
+    for (struct next_sub **pp = &ev->next_subs; *pp; pp = &(*pp)->next)
+        if (*pp == s) {
+            *pp = s->next;
+            return;
+        }
+}
+
+/* The strings of an XV_ARRAY: EVENT_SUBSCRIPTION_PARSE_FAILURE for one
+ * that is not a string (event.from's check of its classes). */
+static int class_strings(struct xapi_events *ev, const struct xv *classes,
+                         struct xapi_error *err)
+{
+    struct subs ss = { NULL, 0, false };
+    int r = subs_parse(ev, classes, &ss, err);
+
+    subs_free(&ss);
+    return r;
+}
+
+int xapi_events_register_classes(struct xapi_events *ev,
+                                 const char *session,
+                                 const struct xv *classes,
+                                 struct xapi_error *err)
+{
+    struct next_sub *s, *fresh = NULL;
+    size_t n_old = 0, n_new;
+    char **v;
+    int r;
+
+    r = class_strings(ev, classes, err);
+    if (r < 0)
+        return r;
+    n_new = classes->a.n;
+    pthread_mutex_lock(&ev->lock);
+    s = next_sub_find(ev, session);
+    if (!s) {
+        /* From now on (XAPI: last_id = the current id). */
+        fresh = calloc(1, sizeof(*fresh));
+        if (!fresh || !(fresh->session = strdup(session))) {
+            free(fresh);
+            pthread_mutex_unlock(&ev->lock);
+            return xapi_error_internal(err, -ENOMEM, "out of memory");
+        }
+        fresh->last = ev->gen;
+        s = fresh;
+    }
+    for (; s->classes && s->classes[n_old]; n_old++)
+        ;
+    v = reallocarray(s->classes, n_old + n_new + 1, sizeof(*v));
+    r = v ? 0 : -ENOMEM;
+    if (v) {
+        s->classes = v;
+        v[n_old] = NULL;
+        for (size_t i = 0; i < n_new; i++) {
+            v[n_old + i] = strdup(classes->a.items[i]->s);
+            v[n_old + i + 1] = NULL;
+            if (!v[n_old + i]) {
+                r = -ENOMEM;
+                break;
+            }
+        }
+    }
+    if (fresh && r >= 0) {
+        fresh->next = ev->next_subs;
+        ev->next_subs = fresh;
+    } else if (fresh) {
+        next_sub_free(fresh);
+    }
+    pthread_mutex_unlock(&ev->lock);
+    return r < 0 ? xapi_error_internal(err, r, "out of memory") : 0;
+}
+
+int xapi_events_unregister_classes(struct xapi_events *ev,
+                                   const char *session,
+                                   const struct xv *classes,
+                                   struct xapi_error *err)
+{
+    struct next_sub *s;
+    int r;
+
+    r = class_strings(ev, classes, err);
+    if (r < 0)
+        return r;
+    pthread_mutex_lock(&ev->lock);
+    s = next_sub_find(ev, session);
+    for (size_t i = 0, k = 0; s && s->classes && s->classes[i]; i++) {
+        bool drop = false;
+
+        for (size_t j = 0; j < classes->a.n && !drop; j++)
+            drop = strcasecmp(s->classes[i], classes->a.items[j]->s) == 0;
+        if (drop)
+            free(s->classes[i]);
+        else
+            s->classes[k++] = s->classes[i];
+        if (!s->classes[i + 1])
+            s->classes[k] = NULL;
+    }
+    pthread_mutex_unlock(&ev->lock);
+    /* XAPI's unregister makes the subscription if there was none: the
+     * session is registered (for nothing) afterwards. */
+    if (!s) {
+        struct xv *none = xv_new_array();
+
+        r = none ? xapi_events_register_classes(ev, session, none, err)
+                 : xapi_error_internal(err, -ENOMEM, "out of memory");
+        xv_free(none);
+        return r;
+    }
+    return 0;
+}
+
+void xapi_events_session_ended(struct xapi_events *ev, const char *session)
+{
+    struct next_sub *s;
+
+    if (!ev)
+        return;
+    pthread_mutex_lock(&ev->lock);
+    s = next_sub_find(ev, session);
+    if (s) {
+        next_sub_unlink(ev, s);
+        s->ended = true;
+        if (!s->busy)
+            next_sub_free(s);
+        pthread_cond_broadcast(&ev->cond);
+    }
+    pthread_mutex_unlock(&ev->lock);
+}
+
+int xapi_events_next(struct xapi_events *ev, const char *session,
+                     struct xv **ret, struct xapi_error *err)
+{
+    _cleanup_xv_ struct xv *classes = xv_new_array();
+    struct next_sub *s;
+    char tok[48];
+    int r = 0;
+
+    if (!classes)
+        return xapi_error_internal(err, -ENOMEM, "out of memory");
+    pthread_mutex_lock(&ev->lock);
+    s = next_sub_find(ev, session);
+    if (!s) {
+        pthread_mutex_unlock(&ev->lock);
+        return xapi_error_set(err, -ENOENT, XAPI_SESSION_NOT_REGISTERED,
+                              session, NULL);
+    }
+    s->busy++;
+    for (size_t i = 0; r >= 0 && s->classes && s->classes[i]; i++)
+        r = xv_array_append(classes, xv_new_string(s->classes[i]));
+    pthread_mutex_unlock(&ev->lock);
+
+    /* Blocks until there is an event (XAPI's next has no timeout): in
+     * rounds of the engine's longest wait, until the session ends. */
+    while (r >= 0) {
+        _cleanup_xv_ struct xv *got = NULL;
+        struct xv *events, *t;
+        uint64_t from;
+        bool initial;
+
+        pthread_mutex_lock(&ev->lock);
+        from = s->last;
+        pthread_mutex_unlock(&ev->lock);
+        token_format(from, tok);
+        r = events_wait(ev, classes, tok, ev->o.max_timeout, &s->ended,
+                        false, &got, err);
+        pthread_mutex_lock(&ev->lock);
+        if (r == -ESTALE) {
+            /* EVENTS_LOST: the next call goes on from now (XAPI's
+             * last_id moved already); the client reads everything. */
+            s->last = ev->gen;
+        } else if (r >= 0 && (t = xv_struct_get(got, "token")) &&
+                   token_parse(t->s, &from, &initial) >= 0 &&
+                   from > s->last) {
+            s->last = from;
+        }
+        if (r >= 0 && s->ended)
+            r = xapi_error_set(err, -ENOENT, XAPI_SESSION_INVALID, session,
+                               NULL);
+        pthread_mutex_unlock(&ev->lock);
+        if (r < 0)
+            break;
+        events = xv_struct_get(got, "events");
+        if (events && events->a.n > 0) {
+            *ret = xv_copy(events);
+            r = *ret ? 0 : xapi_error_internal(err, -ENOMEM,
+                                               "out of memory");
+            break;
+        }
+        if (ev->stopping) {
+            *ret = xv_new_array();
+            r = *ret ? 0 : -ENOMEM;
+            break;
+        }
+    }
+    pthread_mutex_lock(&ev->lock);
+    if (--s->busy == 0 && s->ended)
+        next_sub_free(s);
+    pthread_mutex_unlock(&ev->lock);
     return r;
 }
 
@@ -853,11 +1117,35 @@ static int m_inject(const struct xapi_call *call, struct xv *const *args,
     return *ret ? 0 : -ENOMEM;
 }
 
+static int m_register(const struct xapi_call *call, struct xv *const *args,
+                      size_t n, struct xv **ret, struct xapi_error *err)
+{
+    return xapi_events_register_classes(call->userdata, call->session,
+                                        args[0], err);
+}
+
+static int m_unregister(const struct xapi_call *call,
+                        struct xv *const *args, size_t n, struct xv **ret,
+                        struct xapi_error *err)
+{
+    return xapi_events_unregister_classes(call->userdata, call->session,
+                                          args[0], err);
+}
+
+static int m_next(const struct xapi_call *call, struct xv *const *args,
+                  size_t n, struct xv **ret, struct xapi_error *err)
+{
+    return xapi_events_next(call->userdata, call->session, ret, err);
+}
+
 int xapi_events_register(struct xapi_events *ev, struct xapi_registry *reg)
 {
     const struct xapi_method m[] = {
         { "event.from", 3, 3, 0, m_from, ev },
         { "event.inject", 2, 2, 0, m_inject, ev },
+        { "event.register", 1, 1, 0, m_register, ev },
+        { "event.unregister", 1, 1, 0, m_unregister, ev },
+        { "event.next", 0, 0, 0, m_next, ev },
     };
     size_t k;
     int r;

@@ -89,7 +89,31 @@ int xapi_events_from(struct xapi_events *ev, const struct xv *classes,
 int xapi_events_inject(struct xapi_events *ev, const char *cls,
                        const char *ref, char **ret, struct xapi_error *err);
 
-/* Register event.from and event.inject in reg. */
+/*
+ * XAPI's older interface (xapi_event.ml's Next), over the same changes:
+ * event.register(classes) adds classes to the session's subscription
+ * (made at the first call: events from then on), event.unregister
+ * removes them, event.next blocks until there are events of them since
+ * its last call and returns their array (the records as event.from's).
+ * event.next without a subscription: SESSION_NOT_REGISTERED [session];
+ * changes forgotten meanwhile: EVENTS_LOST [] (the next call goes on from
+ * now); the session ended while it waited: SESSION_INVALID [session].
+ */
+int xapi_events_register_classes(struct xapi_events *ev,
+                                 const char *session,
+                                 const struct xv *classes,
+                                 struct xapi_error *err);
+int xapi_events_unregister_classes(struct xapi_events *ev,
+                                   const char *session,
+                                   const struct xv *classes,
+                                   struct xapi_error *err);
+int xapi_events_next(struct xapi_events *ev, const char *session,
+                     struct xv **ret, struct xapi_error *err);
+/* The session ended: its subscription goes (a waiting next returns). */
+void xapi_events_session_ended(struct xapi_events *ev, const char *session);
+
+/* Register event.from, event.inject, event.register, event.unregister
+ * and event.next in reg. */
 int xapi_events_register(struct xapi_events *ev, struct xapi_registry *reg);
 
 #endif

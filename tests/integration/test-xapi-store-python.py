@@ -124,10 +124,28 @@ def main():
     s.call("network.get_all_records")
     s.call("VIF.get_all_records")
     ev = Events(s)
+    # XAPI's older event.register/event.next, on a session of its own.
+    s2 = Session(URL)
+    s2.xenapi.login_with_password(USER, PASSWORD, "1.0", "test-event-next")
+    expect_refusal("event.next before event.register",
+                   ["SESSION_NOT_REGISTERED"], s2.call, "event.next")
+    s2.call("event.register", ["network"])
 
     # An SR-IOV network.
     net = s.call("network.create", network_record("py-sriov"))
     check("network add event", ev.wait(net, "add") is not None)
+    got, start = [], time.monotonic()
+    while (not any(e["ref"] == net and e["operation"] == "add" for e in got)
+           and time.monotonic() - start < WAIT_MAX):
+        got.extend(s2.call("event.next"))  # blocks until there are events
+    slow("event.next", start)
+    check("event.next: the network's add with its snapshot",
+          any(e["ref"] == net and e["operation"] == "add" and
+              e["snapshot"]["name_label"] == "py-sriov" for e in got))
+    check("event.next: only the registered class",
+          all(e["class"] == "network" for e in got))
+    s2.call("event.unregister", ["network"])
+    s2.xenapi.session.logout()
     sriov = s.call("network_sriov.create", port1, net)
     e = ev.wait(sriov, "add")
     check("network_sriov add event with snapshot",

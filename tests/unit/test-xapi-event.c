@@ -308,6 +308,168 @@ START_TEST(test_xapi_event_lost)
 }
 END_TEST
 
+/* ---- event.register / event.next / event.unregister ---- */
+
+#define SESSION "OpaqueRef:00000000-0000-4000-8000-0000000000ee"
+
+static struct xv *strings(const char *const *v)
+{
+    struct xv *c = xv_new_array();
+
+    for (size_t k = 0; v[k]; k++)
+        ck_assert_int_eq(xv_array_append(c, xv_new_string(v[k])), 0);
+    return c;
+}
+
+static void reg(bool add, const char *const *classes)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct xv *c = strings(classes);
+
+    ck_assert_int_eq(add ? xapi_events_register_classes(ev, SESSION, c, &err)
+                         : xapi_events_unregister_classes(ev, SESSION, c,
+                                                          &err), 0);
+    xv_free(c);
+}
+
+static struct xv *next(void)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct xv *ret = NULL;
+
+    ck_assert_msg(xapi_events_next(ev, SESSION, &ret, &err) == 0,
+                  "event.next failed: %s", err.code);
+    ck_assert_int_eq(ret->type, XV_ARRAY);
+    return ret;
+}
+
+START_TEST(test_xapi_event_next_not_registered)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct xv *ret = NULL;
+
+    ck_assert_int_lt(xapi_events_next(ev, SESSION, &ret, &err), 0);
+    ck_assert_str_eq(err.code, "SESSION_NOT_REGISTERED");
+    ck_assert_str_eq(err.params[0], SESSION);
+    ck_assert_ptr_null(ret);
+    xapi_error_clear(&err);
+}
+END_TEST
+
+START_TEST(test_xapi_event_next_registered_classes)
+{
+    struct xv *r;
+
+    /* Events from the registration on: the PIF that existed is none. */
+    reg(true, (const char *const[]){ "network_sriov", NULL });
+    ck_assert_int_eq(memclass_put(pif, REF_A, record("eth0-renamed")), 0);
+    ck_assert_int_eq(memclass_put(sriov, REF_B, record("b")), 0);
+    r = next();
+    ck_assert_uint_eq(r->a.n, 1);
+    ck_assert_str_eq(field(r->a.items[0], "class"), "network_sriov");
+    ck_assert_str_eq(field(r->a.items[0], "operation"), "add");
+    ck_assert_str_eq(field(r->a.items[0], "ref"), REF_B);
+    ck_assert_str_eq(field(xv_struct_get(r->a.items[0], "snapshot"),
+                           "name"), "b");
+    xv_free(r);
+    /* A second register adds; what was reported is not again. */
+    reg(true, (const char *const[]){ "PIF", NULL });
+    ck_assert_int_eq(memclass_put(pif, REF_A, record("eth0-again")), 0);
+    r = next();
+    ck_assert_uint_eq(r->a.n, 1);
+    ck_assert_str_eq(field(r->a.items[0], "class"), "pif");
+    ck_assert_str_eq(field(r->a.items[0], "operation"), "mod");
+    xv_free(r);
+    /* Unregistered: its changes are not reported. */
+    reg(false, (const char *const[]){ "NETWORK_SRIOV", NULL });
+    ck_assert_int_eq(memclass_remove(sriov, REF_B), 0);
+    ck_assert_int_eq(memclass_put(pif, REF_A, record("eth0-last")), 0);
+    r = next();
+    ck_assert_uint_eq(r->a.n, 1);
+    ck_assert_str_eq(field(r->a.items[0], "class"), "pif");
+    xv_free(r);
+}
+END_TEST
+
+struct next_waiter {
+    struct xv *result;
+    struct xapi_error err;
+    int r;
+};
+
+static void *next_thread(void *p)
+{
+    struct next_waiter *w = p;
+
+    w->r = xapi_events_next(ev, SESSION, &w->result, &w->err);
+    return NULL;
+}
+
+START_TEST(test_xapi_event_next_blocks_until_change)
+{
+    struct next_waiter w = { NULL, XAPI_ERROR_INIT, 0 };
+    pthread_t t;
+
+    reg(true, (const char *const[]){ "network_sriov", NULL });
+    ck_assert_int_eq(pthread_create(&t, NULL, next_thread, &w), 0);
+    /* Changes of other classes do not end the wait. */
+    ck_assert_int_eq(memclass_put(pif, REF_A, record("x")), 0);
+    ck_assert_int_eq(memclass_put(sriov, REF_C, record("c")), 0);
+    ck_assert_int_eq(pthread_join(t, NULL), 0);
+    ck_assert_int_eq(w.r, 0);
+    ck_assert_uint_eq(w.result->a.n, 1);
+    ck_assert_str_eq(field(w.result->a.items[0], "ref"), REF_C);
+    xv_free(w.result);
+}
+END_TEST
+
+START_TEST(test_xapi_event_next_session_ended)
+{
+    struct next_waiter w = { NULL, XAPI_ERROR_INIT, 0 };
+    pthread_t t;
+
+    reg(true, (const char *const[]){ "network_sriov", NULL });
+    ck_assert_int_eq(pthread_create(&t, NULL, next_thread, &w), 0);
+    /* Whether the waiter is blocked yet or not, it ends. */
+    xapi_events_session_ended(ev, SESSION);
+    ck_assert_int_eq(pthread_join(t, NULL), 0);
+    ck_assert_int_lt(w.r, 0);
+    ck_assert(strcmp(w.err.code, "SESSION_INVALID") == 0 ||
+              strcmp(w.err.code, "SESSION_NOT_REGISTERED") == 0);
+    xapi_error_clear(&w.err);
+    /* The subscription went with the session. */
+    ck_assert_int_lt(xapi_events_next(ev, SESSION, &w.result, &w.err), 0);
+    ck_assert_str_eq(w.err.code, "SESSION_NOT_REGISTERED");
+    xapi_error_clear(&w.err);
+}
+END_TEST
+
+START_TEST(test_xapi_event_next_lost)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct xv *ret = NULL;
+    char ref[64];
+
+    teardown();
+    setup_with(3);
+    reg(true, (const char *const[]){ "*", NULL });
+    for (int k = 0; k < 5; k++) {
+        snprintf(ref, sizeof(ref), "OpaqueRef:%d", k);
+        ck_assert_int_eq(xapi_events_notify(ev, "pif", ref, XAPI_EVENT_DEL),
+                         0);
+    }
+    ck_assert_int_lt(xapi_events_next(ev, SESSION, &ret, &err), 0);
+    ck_assert_str_eq(err.code, "EVENTS_LOST");
+    xapi_error_clear(&err);
+    /* The next call goes on from there. */
+    ck_assert_int_eq(memclass_put(sriov, REF_B, record("b")), 0);
+    ret = next();
+    ck_assert_uint_eq(ret->a.n, 1);
+    ck_assert_str_eq(field(ret->a.items[0], "ref"), REF_B);
+    xv_free(ret);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("xapi-event");
@@ -325,6 +487,11 @@ int main(void)
     tcase_add_test(tc, test_xapi_event_blocks_until_change);
     tcase_add_test(tc, test_xapi_event_shutdown_wakes_waiters);
     tcase_add_test(tc, test_xapi_event_lost);
+    tcase_add_test(tc, test_xapi_event_next_not_registered);
+    tcase_add_test(tc, test_xapi_event_next_registered_classes);
+    tcase_add_test(tc, test_xapi_event_next_blocks_until_change);
+    tcase_add_test(tc, test_xapi_event_next_session_ended);
+    tcase_add_test(tc, test_xapi_event_next_lost);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
