@@ -137,13 +137,14 @@ pif3=$(on 3 pif-list host-uuid="$u3" --minimal | cut -d, -f1)
 wait_until "host 1's XenAPI" grep -q 'listening on http' "$tmp/h1/sriovd.log"
 port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/h1/sriovd.log" | head -n 1)
 url=http://127.0.0.1:$port/
-# expect_event NAME CLASS OP KEY=VALUE: a XenAPI client of host 1 loops
-# on event.from until that event comes (pool-events.py, in the
-# background); returns once it holds its token.  got_event NAME: it came.
+# expect_event NAME CLASS OP KEY=VALUE [1]: a XenAPI client of host 1
+# loops on event.from (1: event.next) until that event comes
+# (pool-events.py, in the background); returns once it holds its token
+# (or is registered).  got_event NAME: it came.
 expect_event() {
     rm -f "$tmp/ready.$1"
-    python3 "$top_srcdir/tests/pool/pool-events.py" "$url" "$tmp/ready.$1" \
-        "$2" "$3" "$4" >"$tmp/ev.$1" 2>&1 &
+    EVENT_NEXT=${5:-0} python3 "$top_srcdir/tests/pool/pool-events.py" "$url" \
+        "$tmp/ready.$1" "$2" "$3" "$4" >"$tmp/ev.$1" 2>&1 &
     eval "ev_$1=\$!"
     ev_pids="$ev_pids $!"
     wait_until "event client $1 ready" test -e "$tmp/ready.$1"
@@ -192,11 +193,13 @@ else
 fi
 
 # ---- a change on host 2, seen on host 1 (the daemon mirrors it), and in
-# host 1's XenAPI events ----
+# host 1's XenAPI events (event.from, and event.register/event.next) ----
 pif2=$(on 2 pif-list host-uuid="$u2" device="$(on 2 pif-list host-uuid="$u2" params=device --minimal | cut -d, -f1)" --minimal)
 expect_event net2 network add name_label=sriov2
+expect_event next2 network add name_label=sriov2 1
 net=$(on 2 network-create name-label=sriov2)
 got_event net2
+got_event next2
 expect_event ns2 network_sriov add "physical_PIF=OpaqueRef:$pif2"
 ns=$(on 2 network-sriov-create pif-uuid="$pif2" network-uuid="$net" num-vfs=2)
 seen_on_1() { on 1 network-sriov-list --minimal | grep -q "$ns"; }
