@@ -28,6 +28,7 @@ struct etcd {
 struct etcd_txn {
     json_object *compare;
     json_object *success;
+    int64_t revision;           /* the store's after a commit */
 };
 
 /* ---- base64 (RFC 4648, as protobuf's JSON mapping of bytes) ---------- */
@@ -544,6 +545,11 @@ int etcd_txn_new(etcd_txn **ret)
     return 0;
 }
 
+int64_t etcd_txn_revision(const etcd_txn *t)
+{
+    return t->revision;
+}
+
 etcd_txn *etcd_txn_free(etcd_txn *t)
 {
     if (!t)
@@ -647,6 +653,8 @@ int etcd_txn_commit(etcd *e, etcd_txn *t)
     /* proto3 JSON leaves a false "succeeded" out. */
     r = json_object_object_get_ex(ans, "succeeded", &v) &&
         json_object_get_boolean(v);
+    t->revision = json_object_object_get_ex(ans, "header", &v)
+                      ? get_i64(v, "revision") : 0;
     json_object_put(ans);
     return r;
 }

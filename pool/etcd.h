@@ -87,6 +87,9 @@ size_t etcd_txn_ops(const etcd_txn *t);
  *         and retry); < 0 as etcd_range
  */
 int etcd_txn_commit(etcd *e, etcd_txn *t);
+/* The store's revision after the commit (committed: every key the
+ * transaction put has it as its mod_revision). */
+int64_t etcd_txn_revision(const etcd_txn *t);
 
 /* A lease of @p ttl seconds. */
 int etcd_lease_grant(etcd *e, int64_t ttl, int64_t *ret_id);

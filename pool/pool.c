@@ -34,8 +34,18 @@ struct pool {
     size_t txn_bytes;           /* TXN_BYTES, or less (mirror_once) */
     pool_capacity_fn capacity;  /* pool_set_capacity() */
     void *capacity_userdata;
+    /* This host's keys as the last mirror left them (key, value,
+     * mod_revision), so that a round reads nothing: valid after a
+     * mirror that committed all it wanted, read again after a failure
+     * and every MIRROR_READ_EVERY rounds (a key changed behind it). */
+    struct etcd_kv *have;
+    size_t n_have;
+    bool have_valid;
+    unsigned have_rounds;
     char error[640];
 };
+
+#define MIRROR_READ_EVERY 10
 
 const char *const pool_classes[] = {
     "host", "network", "PIF", "PCI", "network_sriov", "VIF", NULL
@@ -151,6 +161,7 @@ pool *pool_close(pool *p)
         return NULL;
     etcd_free(p->e);
     pool_conf_done(&p->conf);
+    etcd_kv_list_free(p->have, p->n_have);
     free(p);
     return NULL;
 }
@@ -553,20 +564,54 @@ static bool wanted(const struct want *w, size_t n, const char *k)
     return false;
 }
 
-/* One pass: 1 done, 0 a compare failed (read again), < 0 failure. */
+/* What etcd holds of this host after a mirror that committed: every
+ * wanted key with the value val[i] at the revision rev[i] (0: not there,
+ * a new record etcd refused), as p->have. */
+static int remember_have(pool *p, const struct want *w, size_t nw,
+                         const char *const *val, const int64_t *rev)
+{
+    struct etcd_kv *v = calloc(nw + 1, sizeof(*v));
+    size_t n = 0;
+
+    if (!v)
+        return -ENOMEM;
+    for (size_t i = 0; i < nw; i++) {
+        if (!rev[i])
+            continue;
+        v[n].key = strdup(w[i].key);
+        v[n].value = strdup(val[i]);
+        v[n].mod_revision = rev[i];
+        if (!v[n].key || !v[n++].value) {
+            etcd_kv_list_free(v, n);
+            return -ENOMEM;
+        }
+    }
+    etcd_kv_list_free(p->have, p->n_have);
+    p->have = v;
+    p->n_have = n;
+    p->have_valid = true;
+    return 0;
+}
+
+/* One pass: 1 done, 0 a compare failed (read again), < 0 failure.
+ * Done, p->have is what etcd holds of this host. */
 static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
                        size_t nw, const struct etcd_kv *have, size_t nh,
                        int *changed)
 {
     _cleanup_free_ char *kv = key(p, "schema-version");
     _cleanup_free_ char *ke = key(p, "eject/%s", host_uuid);
+    _cleanup_free_ int64_t *rev = calloc(nw + 1, sizeof(*rev));
+    _cleanup_free_ const char **val = calloc(nw + 1, sizeof(*val));
+    _cleanup_free_ size_t *in_txn = calloc(TXN_OPS + 1, sizeof(*in_txn));
     etcd_txn *t = NULL;
     int r = 0, ok = 1, big = 0;
     size_t i = 0, j = 0, bytes, puts, put_at = 0;
 
-    if (!kv || !ke)
+    if (!kv || !ke || !rev || !val || !in_txn)
         return fail(p, -ENOMEM, "out of memory");
     *changed = 0;
+    p->have_valid = false;      /* until this pass is done */
     while (r >= 0 && ok && (i < nw || j < nh)) {
         bytes = puts = 0;
         r = etcd_txn_new(&t);
@@ -580,14 +625,17 @@ static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
             const struct etcd_kv *h = find_kv(have, nh, w[i].key);
             size_t size = strlen(w[i].key) + strlen(w[i].value);
 
-            if (h && strcmp(h->value, w[i].value) == 0)
+            if (h && strcmp(h->value, w[i].value) == 0) {
+                rev[i] = h->mod_revision;
+                val[i] = h->value;
                 continue;
+            }
             /* Within etcd's request limit: a large record starts a
              * transaction of its own. */
             if (etcd_txn_ops(t) && bytes + size > p->txn_bytes)
                 break;
             bytes += size;
-            puts++;
+            in_txn[puts++] = i;
             put_at = i;
             r = etcd_txn_cmp_mod(t, w[i].key, h ? h->mod_revision : 0);
             if (r >= 0)
@@ -606,7 +654,15 @@ static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
             r = etcd_txn_commit(p->e, t);
             if (r == -E2BIG && puts == 1 && etcd_txn_ops(t) == 1) {
                 /* One record over etcd's limit: the others are still
-                 * mirrored, and the failure is said at the end. */
+                 * mirrored, and the failure is said at the end.  etcd
+                 * keeps the record's last copy, if any. */
+                const struct etcd_kv *old = find_kv(have, nh,
+                                                    w[put_at].key);
+
+                if (old) {
+                    rev[put_at] = old->mod_revision;
+                    val[put_at] = old->value;
+                }
                 big = fail(p, r, "%s is %zu bytes, more than etcd takes "
                            "in one request: shrink the object (its "
                            "other-config?) or see why: %s", w[put_at].key,
@@ -624,10 +680,16 @@ static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
                 r = etcd_fail(p, r);
             } else {
                 ok = r;
+                for (size_t k = 0; ok && k < puts; k++) {
+                    rev[in_txn[k]] = etcd_txn_revision(t);
+                    val[in_txn[k]] = w[in_txn[k]].value;
+                }
             }
         }
         t = etcd_txn_free(t);
     }
+    if (r >= 0 && ok && remember_have(p, w, nw, val, rev) < 0)
+        r = -ENOMEM;
     if (r == -ENOMEM)
         return fail(p, r, "out of memory");
     if (r >= 0 && ok && big)
@@ -646,9 +708,19 @@ int pool_mirror(pool *p, store *st, const char *host_uuid)
         struct etcd_kv *have = NULL;
         size_t nh = 0;
 
-        r = remote_have(p, host_uuid, &have, &nh);
-        if (r < 0)
-            break;
+        /* What the last mirror left, unless it may be stale: then one
+         * range per class. */
+        if (p->have_valid && p->have_rounds < MIRROR_READ_EVERY) {
+            p->have_rounds++;
+            have = TAKE_PTR(p->have);
+            nh = p->n_have;
+            p->n_have = 0;
+        } else {
+            p->have_rounds = 0;
+            r = remote_have(p, host_uuid, &have, &nh);
+            if (r < 0)
+                break;
+        }
         r = mirror_once(p, host_uuid, w, nw, have, nh, &changed);
         etcd_kv_list_free(have, nh);
         if (r == 1) {
