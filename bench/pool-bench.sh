@@ -8,7 +8,8 @@
 # last host (its xen-sriovd mirrors it; median of 5), for a command on
 # the last host's object asked on host 1 (forwarded; median of 10), and
 # for a change on host 1 to come as an event to a client of the last
-# host's XenAPI blocked in event.from (median of 5).
+# host's XenAPI blocked in event.from (median of 5), and the requests two
+# idle daemons send etcd.
 set -eu
 : "${top_builddir:?}" "${top_srcdir:?}"
 command -v etcd >/dev/null 2>&1 || { echo "bench-pool: no etcd (apt-get install etcd-server)"; exit 0; }
@@ -117,6 +118,12 @@ for k in $(seq 10); do
     echo $(($(now_ms) - t))
 done | median >"$tmp/fwd"
 echo "bench-pool: a command forwarded from host 1 to host $n_hosts: $(cat "$tmp/fwd") ms (median of 10; network-param-set, a whole xe process)"
+
+# Two idle daemons (hosts 1 and $n_hosts): the range, txn and put requests
+# their rounds, eject marks and calls cost etcd (lease keepalives are
+# not in these counters).
+r0=$(requests); sleep 10; r1=$(requests)
+echo "bench-pool: two idle daemons: $(( (r1 - r0) * 6 )) etcd range/txn/put requests a minute (over 10 s)"
 
 # The same change on host 1 as an event on the last host's XenAPI: a
 # client blocked in event.from hears of it (the etcd watch of its feed).

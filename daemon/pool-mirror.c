@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The pool mirror (docs/pool.md): while pool.conf names a pool, keep this
  * host's objects in its etcd (on every store change, and every third of
- * the lease) and its lease alive; leave when pool-eject marked it. */
+ * the lease) and its lease alive; leave when pool-eject marked it (the
+ * mark comes on the calls' watch; looked for each round while that watch
+ * is not in place). */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -46,8 +48,13 @@ struct mirror {
     struct xapi_store *xs;
 
     /* The calls' watch: watch_host is the host whose calls it watches
-     * ("" out of a pool), calls_fd is written when a call may wait. */
+     * ("" out of a pool), calls_fd is written when a call may wait.
+     * watching: the watch is in place (it also brings the eject mark);
+     * look_eject: the mark may be there (the watch saw it, or was just
+     * made), for the next round. */
     pthread_mutex_t lock;
+    bool watching;
+    bool look_eject;
     char watch_host[37];
     int calls_fd;
     int stop_fd;
@@ -70,10 +77,14 @@ static bool stopping(struct mirror *m, int ms)
     return m->stop || poll(&p, 1, ms) > 0;
 }
 
-static void wake(void *userdata)
+static void wake(void *userdata, bool eject)
 {
     struct mirror *m = userdata;
 
+    pthread_mutex_lock(&m->lock);
+    m->watching = true;
+    m->look_eject = m->look_eject || eject;
+    pthread_mutex_unlock(&m->lock);
     /* The watch is (back) in place: said at once, not when it ends. */
     if (strcmp(m->calls_said, "") != 0) {
         sriovd_log(LOG_NOTICE, "pool: watching forwarded calls");
@@ -101,6 +112,10 @@ static void *calls_thread(void *arg)
             if (r < 0)
                 snprintf(msg, sizeof(msg), "%s", pool_last_error(p));
         }
+        /* Until the next watch is in place, rounds look for the mark. */
+        pthread_mutex_lock(&m->lock);
+        m->watching = false;
+        pthread_mutex_unlock(&m->lock);
         p = pool_close(p);
         if (*host && *msg && strcmp(msg, m->calls_said) != 0) {
             sriovd_log(LOG_WARNING, "pool: no watch of forwarded calls "
@@ -273,14 +288,28 @@ static int find_pool(struct mirror *m)
     return 1;
 }
 
+/* Whether this round looks for the eject mark: when the calls' watch
+ * (which brings it) is not in place, or said it may be there. */
+static bool eject_to_look(struct mirror *m)
+{
+    bool look;
+
+    pthread_mutex_lock(&m->lock);
+    look = !m->watching || m->look_eject;
+    m->look_eject = false;
+    pthread_mutex_unlock(&m->lock);
+    return look;
+}
+
 /* One round: eject mark, lease, mirror. */
 static void round_trip(struct mirror *m)
 {
-    int r;
+    int r = 0;
 
     if (find_pool(m) <= 0)
         return;
-    r = pool_is_ejected(m->p, m->host);
+    if (eject_to_look(m))
+        r = pool_is_ejected(m->p, m->host);
     if (r > 0) {
         r = pool_leave(m->p, m->host);
         if (r >= 0)
@@ -297,6 +326,12 @@ static void round_trip(struct mirror *m)
         r = pool_heartbeat(m->p, m->host, m->hostname, &m->lease);
     if (r >= 0)
         r = pool_mirror(m->p, m->st, m->host);
+    if (r == -ESHUTDOWN) {
+        /* The mirror's transaction met the mark: leave next round. */
+        pthread_mutex_lock(&m->lock);
+        m->look_eject = true;
+        pthread_mutex_unlock(&m->lock);
+    }
     if (r < 0) {
         report(m, LOG_WARNING, pool_last_error(m->p));
         return;
@@ -340,7 +375,7 @@ int sriovd_pool_mirror(const struct sriovd_options *o, int stop_fd)
         int timeout = m.p ? (int)(left < 0 ? 0 : left < CALLS_MS ? left
                                                                : CALLS_MS)
                           : IDLE_MS;
-        bool changed = false;
+        bool changed = false, woke = false, watching;
 
         /* Changes are mirrored when they are made: a watch of its own. */
         if (m.p && !m.w && store_watch_new(&m.w, m.st, NULL) < 0)
@@ -364,16 +399,25 @@ int sriovd_pool_mirror(const struct sriovd_options *o, int stop_fd)
             free(ev);
             changed = n > 0 || !m.w;
         }
-        if (changed || !m.p || ms_since(&m.last_round) >= round_ms) {
-            clock_gettime(CLOCK_MONOTONIC, &m.last_round);
-            round_trip(&m);
-        }
         if (fds[2].revents & POLLIN) {
             eventfd_t v;
 
             eventfd_read(m.calls_fd, &v);
+            woke = true;
         }
-        serve_calls(&m);
+        /* The watch saw the eject mark: leave now, not next round. */
+        pthread_mutex_lock(&m.lock);
+        changed = changed || (m.p && m.look_eject);
+        watching = m.watching;
+        pthread_mutex_unlock(&m.lock);
+        if (changed || !m.p || ms_since(&m.last_round) >= round_ms) {
+            clock_gettime(CLOCK_MONOTONIC, &m.last_round);
+            round_trip(&m);
+        }
+        /* Calls come on the watch; without it, looked for every
+         * CALLS_MS. */
+        if (woke || !watching)
+            serve_calls(&m);
     }
     m.stop = true;
     if (calls_running)

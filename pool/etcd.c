@@ -725,7 +725,8 @@ struct watch {
     etcd_watch_fn fn;
     void *userdata;
     const volatile bool *stop;
-    bool created;
+    bool created;               /* a watch of the stream is in place */
+    size_t n_created, n_watches;
     int r;                      /* < 0: why the stream was cut */
 };
 
@@ -769,12 +770,15 @@ static int watch_message(struct watch *w, json_object *m)
                     json_object_object_get_ex(res, "cancel_reason", &v)
                         ? json_object_get_string(v) : "no reason given");
     }
+    /* In place once every watch of the stream is. */
     if (json_object_object_get_ex(res, "created", &v) &&
-        json_object_get_boolean(v) && !w->created) {
+        json_object_get_boolean(v) && w->n_created < w->n_watches) {
         w->created = true;
-        r = w->fn(w->userdata, NULL, 0);
-        if (r < 0)
-            return r;
+        if (++w->n_created == w->n_watches) {
+            r = w->fn(w->userdata, NULL, 0);
+            if (r < 0)
+                return r;
+        }
     }
     if (!json_object_object_get_ex(res, "events", &evs))
         return 0;
@@ -865,31 +869,50 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
 int etcd_watch(etcd *e, const char *prefix, int64_t *next_rev, long max_ms,
                etcd_watch_fn fn, void *userdata, const volatile bool *stop)
 {
-    json_object *req = json_object_new_object(), *create;
+    return etcd_watch_prefixes(e, &prefix, 1, next_rev, max_ms, fn,
+                               userdata, stop);
+}
+
+int etcd_watch_prefixes(etcd *e, const char *const *prefixes, size_t n,
+                        int64_t *next_rev, long max_ms, etcd_watch_fn fn,
+                        void *userdata, const volatile bool *stop)
+{
     struct watch w = { .e = e, .next_rev = next_rev, .fn = fn,
-                       .userdata = userdata, .stop = stop };
+                       .userdata = userdata, .stop = stop, .n_watches = n };
     struct curl_slist *hdr = NULL;
+    struct buf req = { 0 };
     char url[1024];
     const char *body;
     CURLcode rc = CURLE_OK;
-    int r;
+    int r = 0;
 
-    create = json_object_new_object();
-    if (!req || !create) {
-        json_object_put(req);
+    /* One create_request per prefix, one after the other in the body:
+     * the gateway reads them as the stream's messages, and the events of
+     * every watch come on the one answer. */
+    for (size_t k = 0; r >= 0 && k < n; k++) {
+        json_object *one = json_object_new_object();
+        json_object *create = json_object_new_object();
+        const char *s;
+
+        r = one && create ? add_key(create, prefixes[k], true) : -ENOMEM;
+        if (r >= 0 && *next_rev > 0)
+            json_object_object_add(create, "start_revision",
+                                   i64_json(*next_rev));
+        if (r >= 0) {
+            json_object_object_add(one, "create_request", create);
+            create = NULL;
+            s = json_object_to_json_string_ext(one, JSON_C_TO_STRING_PLAIN);
+            if (on_data((char *)s, 1, strlen(s), &req) != strlen(s))
+                r = -ENOMEM;
+        }
         json_object_put(create);
-        return fail(e, -ENOMEM, "out of memory");
+        json_object_put(one);
     }
-    json_object_object_add(req, "create_request", create);
-    r = add_key(create, prefix, true);
-    if (r >= 0 && *next_rev > 0)
-        json_object_object_add(create, "start_revision",
-                               i64_json(*next_rev));
     if (r < 0) {
-        json_object_put(req);
+        free(req.p);
         return fail(e, r, "out of memory");
     }
-    body = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+    body = req.p;
     hdr = curl_slist_append(hdr, "Content-Type: application/json");
     /* Endpoints in turn until one takes the watch. */
     for (size_t k = 0; k < e->n_endpoints && !w.created && !w.r &&
@@ -913,7 +936,7 @@ int etcd_watch(etcd *e, const char *prefix, int64_t *next_rev, long max_ms,
             fail(e, 0, "%s: %s", w.endpoint, curl_easy_strerror(rc));
     }
     curl_slist_free_all(hdr);
-    json_object_put(req);
+    free(req.p);
     free(w.b.p);
     if (w.r < 0)
         return w.r;

@@ -126,5 +126,10 @@ typedef int (*etcd_watch_fn)(void *userdata, const struct etcd_event *ev,
  */
 int etcd_watch(etcd *e, const char *prefix, int64_t *next_rev, long max_ms,
                etcd_watch_fn fn, void *userdata, const volatile bool *stop);
+/* The same for every key under any of @p n prefixes, on one stream (fn's
+ * "in place" call once all are). */
+int etcd_watch_prefixes(etcd *e, const char *const *prefixes, size_t n,
+                        int64_t *next_rev, long max_ms, etcd_watch_fn fn,
+                        void *userdata, const volatile bool *stop);
 
 #endif

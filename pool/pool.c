@@ -1276,34 +1276,44 @@ int pool_answer(pool *p, const char *id, const char *answer, int64_t lease)
 /* ---- watches ----------------------------------------------------------- */
 
 struct calls_watch {
-    void (*fn)(void *userdata);
+    void (*fn)(void *userdata, bool eject);
     void *userdata;
+    const char *eject_key;
 };
 
 static int on_calls(void *userdata, const struct etcd_event *ev, size_t n)
 {
     struct calls_watch *w = userdata;
-    bool put = n == 0;          /* the watch in place: look once */
+    bool put = n == 0, eject = n == 0;  /* in place: look once */
 
-    for (size_t i = 0; i < n; i++)
-        put = put || !ev[i].deleted;
-    if (put)
-        w->fn(w->userdata);
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].deleted)
+            continue;
+        if (strcmp(ev[i].kv.key, w->eject_key) == 0)
+            eject = true;
+        else
+            put = true;
+    }
+    if (put || eject)
+        w->fn(w->userdata, eject);
     return 0;
 }
 
 int pool_watch_calls(pool *p, const char *host, long max_ms,
-                     void (*fn)(void *userdata), void *userdata,
+                     void (*fn)(void *userdata, bool eject), void *userdata,
                      const volatile bool *stop)
 {
     _cleanup_free_ char *k = key(p, "call/%s/", host);
-    struct calls_watch w = { fn, userdata };
+    _cleanup_free_ char *ke = key(p, "eject/%s", host);
+    struct calls_watch w = { fn, userdata, ke };
+    const char *prefixes[2] = { k, ke };
     int64_t rev = 0;
     int r;
 
-    if (!k)
+    if (!k || !ke)
         return fail(p, -ENOMEM, "out of memory");
-    r = etcd_watch(p->e, k, &rev, max_ms, on_calls, &w, stop);
+    r = etcd_watch_prefixes(p->e, prefixes, 2, &rev, max_ms, on_calls, &w,
+                            stop);
     return r < 0 ? etcd_fail(p, r) : 0;
 }
 

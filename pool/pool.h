@@ -191,13 +191,16 @@ int pool_take_call(pool *p, const char *host, char ret_id[37],
 int pool_answer(pool *p, const char *id, const char *answer, int64_t lease);
 
 /*
- * The callee's wait for calls, on an etcd watch of <prefix>/call/<host>/:
- * @p fn is called when a call may wait (once when the watch is in place,
- * for what came before it, then on every new call).  Blocks until
- * @p *stop or @p max_ms, then 0; < 0 as etcd_watch (wait, call again).
+ * The callee's wait for calls and for its eject mark, on one etcd watch
+ * of <prefix>/call/<host>/ and <prefix>/eject/<host>: @p fn is called
+ * when a call may wait (once when the watch is in place, for what came
+ * before it, then on every new call), with @p eject true when the host
+ * may have been ejected (the mark put, or the watch just in place: look
+ * with pool_is_ejected).  Blocks until @p *stop or @p max_ms, then 0;
+ * < 0 as etcd_watch (wait, call again).
  */
 int pool_watch_calls(pool *p, const char *host, long max_ms,
-                     void (*fn)(void *userdata), void *userdata,
+                     void (*fn)(void *userdata, bool eject), void *userdata,
                      const volatile bool *stop);
 
 /* ---- following the pool's objects (XenAPI events) ---- */
