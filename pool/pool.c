@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -40,6 +41,7 @@ struct pool {
 const char *const pool_classes[] = {
     "host", "network", "PIF", "PCI", "network_sriov", "VIF", NULL
 };
+#define POOL_N_CLASSES (sizeof(pool_classes) / sizeof(*pool_classes) - 1)
 
 bool pool_class_mirrored(const char *cls)
 {
@@ -500,19 +502,21 @@ static int local_wants(pool *p, store *st, const char *host_uuid,
     return 0;
 }
 
-/* etcd's keys of this host, all classes (one range per class). */
-static int remote_have(pool *p, const char *host_uuid, struct etcd_kv **ret,
+/* etcd's keys of this host, of the classes given (one range per
+ * class). */
+static int remote_have(pool *p, const char *host_uuid,
+                       const char *const *classes, struct etcd_kv **ret,
                        size_t *n_ret)
 {
     struct etcd_kv *all = NULL;
     size_t n = 0;
 
-    for (size_t c = 0; pool_classes[c]; c++) {
+    for (size_t c = 0; classes[c]; c++) {
         struct etcd_kv *v = NULL, *g;
         size_t m = 0;
         int r;
 
-        r = range_at(p, true, &v, &m, "obj/%s/%s/", pool_classes[c],
+        r = range_at(p, true, &v, &m, "obj/%s/%s/", classes[c],
                      host_uuid);
         if (r >= 0 && m) {
             g = realloc(all, (n + m) * sizeof(*all));
@@ -635,18 +639,18 @@ static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
     return r < 0 ? r : ok;
 }
 
-int pool_mirror(pool *p, store *st, const char *host_uuid)
+/* Make etcd's keys of these classes of this host what w says. */
+static int mirror_wants(pool *p, const char *host_uuid,
+                        const char *const *classes, const struct want *w,
+                        size_t nw)
 {
-    struct want *w = NULL;
-    size_t nw = 0;
-    int r, changed = 0;
+    int r = 0, changed = 0;
 
-    r = local_wants(p, st, host_uuid, &w, &nw);
     for (int attempt = 0; r >= 0 && attempt < RETRIES; attempt++) {
         struct etcd_kv *have = NULL;
         size_t nh = 0;
 
-        r = remote_have(p, host_uuid, &have, &nh);
+        r = remote_have(p, host_uuid, classes, &have, &nh);
         if (r < 0)
             break;
         r = mirror_once(p, host_uuid, w, nw, have, nh, &changed);
@@ -676,6 +680,18 @@ int pool_mirror(pool *p, store *st, const char *host_uuid)
                        "host %s?", host_uuid);
         }
     }
+    return r;
+}
+
+int pool_mirror(pool *p, store *st, const char *host_uuid)
+{
+    struct want *w = NULL;
+    size_t nw = 0;
+    int r;
+
+    r = local_wants(p, st, host_uuid, &w, &nw);
+    if (r >= 0)
+        r = mirror_wants(p, host_uuid, pool_classes, w, nw);
     wants_free(w, nw);
     return r;
 }
@@ -856,8 +872,11 @@ static int remove_host(pool *p, const char *host_uuid, bool mark)
         if (r < 0)
             return r;
         r = etcd_txn_new(&t);
-        for (size_t c = 0; r >= 0 && pool_classes[c]; c++) {
-            _cleanup_free_ char *k = key(p, "obj/%s/%s/", pool_classes[c],
+        for (size_t c = 0; r >= 0 && c <= POOL_N_CLASSES; c++) {
+            _cleanup_free_ char *k = key(p, "obj/%s/%s/",
+                                         c < POOL_N_CLASSES
+                                             ? pool_classes[c]
+                                             : POOL_VM_CLASS,
                                          host_uuid);
 
             r = k ? etcd_txn_delete(t, k, true) : -ENOMEM;
@@ -942,8 +961,98 @@ int pool_remote_owner(pool *p, store *st, const char *self,
     }
     r = pool_find_owner(p, uuid, ret);
     if (r == -ENOENT)
-        return 0;
+        return pool_vm_owner(p, self, uuid, ret);
     return r < 0 ? r : strcmp(ret, self) != 0;
+}
+
+/* ---- VMs --------------------------------------------------------------- */
+
+int pool_mirror_vms(pool *p, const char *host_uuid,
+                    const char *const *uuids, const char *const *jsons,
+                    size_t n)
+{
+    static const char *const classes[] = { POOL_VM_CLASS, NULL };
+    struct want *w = calloc(n ? n : 1, sizeof(*w));
+    int r = 0;
+
+    if (!w)
+        return fail(p, -ENOMEM, "out of memory");
+    for (size_t i = 0; r >= 0 && i < n; i++) {
+        w[i].key = key(p, "obj/%s/%s/%s", POOL_VM_CLASS, host_uuid,
+                       uuids[i]);
+        w[i].value = strdup(jsons[i]);
+        if (!w[i].key || !w[i].value)
+            r = fail(p, -ENOMEM, "out of memory");
+    }
+    if (r >= 0)
+        r = mirror_wants(p, host_uuid, classes, w, n);
+    wants_free(w, n);
+    return r;
+}
+
+void pool_vm_list_free(struct pool_vm *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i].json);
+    free(v);
+}
+
+int pool_vm_list(pool *p, struct pool_vm **ret, size_t *n_ret)
+{
+    struct etcd_kv *v = NULL;
+    struct pool_vm *out;
+    size_t n = 0, k = 0;
+    int r;
+
+    r = range_at(p, true, &v, &n, "obj/%s/", POOL_VM_CLASS);
+    if (r < 0)
+        return r;
+    out = calloc(n ? n : 1, sizeof(*out));
+    for (size_t i = 0; out && i < n; i++) {
+        char part[64];
+
+        if (strlen(key_part(v[i].key, 0, part)) != 36 ||
+            strlen(key_part(v[i].key, 1, out[k].host)) != 36)
+            continue;           /* not a VM's key */
+        memcpy(out[k].uuid, part, sizeof(out[k].uuid));
+        out[k].json = strdup(v[i].value);
+        if (!out[k++].json) {
+            pool_vm_list_free(out, k);
+            out = NULL;
+        }
+    }
+    etcd_kv_list_free(v, n);
+    if (!out)
+        return fail(p, -ENOMEM, "out of memory");
+    *ret = out;
+    *n_ret = k;
+    return 0;
+}
+
+int pool_vm_owner(pool *p, const char *self, const char *uuid, char ret[37])
+{
+    struct pool_vm *v = NULL;
+    size_t n = 0;
+    int r, found = 0;
+
+    r = pool_vm_list(p, &v, &n);
+    if (r < 0)
+        return r;
+    /* This host's copy first; else the host it runs on, else any. */
+    for (size_t i = 0; i < n && found < 3; i++) {
+        int rank;
+
+        if (strcasecmp(v[i].uuid, uuid) != 0)
+            continue;
+        rank = strcmp(v[i].host, self) == 0 ? 3
+             : strstr(v[i].json, "\"resident_on\"") ? 2 : 1;
+        if (rank > found) {
+            found = rank;
+            memcpy(ret, v[i].host, 37);
+        }
+    }
+    pool_vm_list_free(v, n);
+    return found > 0 && found < 3;
 }
 
 int pool_sriov_capacity(pool *p, const char *uuid, int64_t *ret)
