@@ -92,6 +92,10 @@ struct xapi_store {
     bool no_xen;                /* never ask Xen (dry run) */
     xapi_store_plug_fn vif_plug;    /* VIF.plug/unplug (vif.c) */
     void *plug_userdata;
+    struct xstore_vif_call {        /* their userdata (vif.c) */
+        struct xapi_store *xs;
+        int op;
+    } vif_calls[3];
     struct libxl__ctx *xl;      /* NULL: Xen did not answer (xencenter.c) */
     char xen_version[64];       /* libxl's "4.17.3", or "" */
 

@@ -20,12 +20,6 @@
 
 enum vif_op { VIF_PLUG, VIF_UNPLUG, VIF_UNPLUG_FORCE };
 
-struct vif_call {
-    struct xapi_store *xs;
-    enum vif_op op;
-};
-
-static struct vif_call vif_calls[3];
 
 static void lower(char *buf, size_t size, const char *s)
 {
@@ -99,7 +93,7 @@ static int plug_body(struct xstore_conn *c, enum vif_op op,
 static int plug_call(const struct xapi_call *call, struct xv *const *args,
                      size_t n, struct xv **ret, struct xapi_error *err)
 {
-    const struct vif_call *k = call->userdata;
+    const struct xstore_vif_call *k = call->userdata;
     struct xstore_conn *c = NULL;
     char caller[96];
     int r;
@@ -112,7 +106,7 @@ static int plug_call(const struct xapi_call *call, struct xv *const *args,
     r = xstore__acquire(k->xs, caller, &c, err);
     if (r < 0)
         return r;
-    r = plug_body(c, k->op, args, err);
+    r = plug_body(c, (enum vif_op)k->op, args, err);
     xstore__release(k->xs, c);
     if (r < 0)
         return r;
@@ -128,10 +122,10 @@ int xstore__register_vif(struct xapi_store *xs)
     for (size_t i = 0; i < 3; i++) {
         int r;
 
-        vif_calls[i] = (struct vif_call){ xs, (enum vif_op)i };
+        xs->vif_calls[i] = (struct xstore_vif_call){ xs, (int)i };
         r = xapi_add_method(xs->api, &(struct xapi_method){
                                 names[i], 1, 1, 0, plug_call,
-                                &vif_calls[i] });
+                                &xs->vif_calls[i] });
         if (r < 0)
             return r;
     }
