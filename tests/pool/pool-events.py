@@ -16,7 +16,7 @@ url, ready, cls, op, match = sys.argv[1:6]
 key, value = match.split("=", 1)
 s = xmlrpc.client.ServerProxy(url)
 ses = s.session.login_with_password("u", "pw", "1.0", "test-pool")["Value"]
-classes = ["host", "network", "PIF", "PCI", "network_sriov", "VIF"]
+classes = ["host", "network", "PIF", "PCI", "network_sriov", "VIF", "VM"]
 ans = getattr(s.event, "from")(ses, classes, "", 0.0)
 assert ans["Status"] == "Success", ans
 token = ans["Value"]["token"]

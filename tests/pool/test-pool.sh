@@ -251,6 +251,7 @@ xapi too-big-call "$net3a" || fail "a forwarded call over etcd's limit"
 # VIF.plug/unplug of its running VM over host 1's XenAPI ----
 vm3=33333333-0000-4000-8000-000000000001
 vm3h=33333333-0000-4000-8000-000000000002
+expect_event vm3 VM add name_label=web3
 mkdir -p "$tmp/h3/etc/xen"
 printf 'name = "web3"\nuuid = "%s"\nmemory = 256\n' "$vm3" >"$tmp/h3/etc/xen/web3.cfg"
 printf 'name = "idle3"\nuuid = "%s"\nmemory = 256\n' "$vm3h" >"$tmp/h3/etc/xen/idle3.cfg"
@@ -273,6 +274,7 @@ sys.exit(0 if h and x.xs_introduce_domain(h, 5, 1, 1) else 1)' ||
     fail "introducing domain 5 to host 3's xenstored"
 vm3_seen() { [ "$(on 1 vm-list uuid="$vm3" params=resident-on --minimal)" = "$u3" ]; }
 wait_until "host 3's running VM in vm-list on host 1, resident on host 3" vm3_seen
+got_event vm3
 on 1 vm-list --minimal | grep -q "$vm3h" || fail "host 3's halted VM not in vm-list on host 1"
 [ "$(on 2 vm-param-get uuid="$vm3" param-name=power-state)" = running ] ||
     fail "vm-param-get of host 3's VM on host 2"
