@@ -152,10 +152,12 @@ int xstore__vif_decorate(struct xstore_conn *c, const store_record *sr,
     if (r >= 0 && vm_uuid && ops_vm_find(&c->ops, vm_uuid, &vm, &err) >= 0) {
         bool plugged = att && strcmp(att, "true") == 0;
 
-        if (strcmp(vm.power_state, "Running") == 0 &&
-            !(plugged ? false : vm.is_control_domain))
-            r = xv_array_append(ops, xv_new_string(plugged ? "unplug"
-                                                           : "plug"));
+        if (strcmp(vm.power_state, "Running") != 0)
+            ;                   /* VM_BAD_POWER_STATE for both */
+        else if (plugged)
+            r = xv_array_append(ops, xv_new_string("unplug"));
+        else if (!vm.is_control_domain)
+            r = xv_array_append(ops, xv_new_string("plug"));
         ops_vm_done(&vm);
     }
     xapi_error_clear(&err);
