@@ -6,11 +6,32 @@
 
 #include "daemon/sriovd.h"
 
+/* VIF.plug and VIF.unplug: the plugin, as xe vif-plug and vif-unplug
+ * run it (xe/cmd-vif-plug.c), on a handle of the call's own. */
+static int vif_plug(void *userdata, const char *vif_uuid, bool plug,
+                    bool force, struct xapi_error *err)
+{
+    const struct sriovd_options *o = userdata;
+    struct plugin_opts po = o->plugin;
+    plugin *p = NULL;
+    int r;
+
+    po.log = sriovd_plugin_log;
+    r = ops_plugin_new(&p, &po, err);
+    if (r >= 0)
+        r = plug ? ops_plugin_vif_plug(p, vif_uuid, err)
+                 : ops_plugin_vif_unplug(p, vif_uuid, force, err);
+    plugin_free(p);
+    return r;
+}
+
 void sriovd_xstore_options(const struct sriovd_options *o,
                            struct xapi_store_options *so)
 {
     *so = (struct xapi_store_options){ .root = o->plugin.root,
-                                       .no_xen = o->plugin.dry_run };
+                                       .no_xen = o->plugin.dry_run,
+                                       .vif_plug = vif_plug,
+                                       .plug_userdata = (void *)o };
 #ifdef XEN_SRIOV_TEST_HOOKS
     /* Test only, as xe's (docs/xe.md): the host record's name and pinned
      * uuids for golden outputs (./configure --enable-test-hooks). */

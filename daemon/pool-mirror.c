@@ -225,14 +225,11 @@ static void serve_calls(struct mirror *m)
     }
 }
 
-/* A network_sriov's remaining capacity for its mirrored record, as xe
- * computes it (pool_set_capacity). */
-static int capacity(void *userdata, const char *uuid, int64_t *ret)
+/* The operations' context of the mirror (its libsriov context made at
+ * the first use). */
+static int mirror_ops(struct mirror *m, struct ops_ctx *ops)
 {
-    struct mirror *m = userdata;
-    struct ops_ctx ops = { .st = m->st };
-    struct xapi_error err = XAPI_ERROR_INIT;
-    int r;
+    int r = 0;
 
     if (!m->sriov) {
         r = sriov_ctx_new(&m->sriov);
@@ -243,9 +240,75 @@ static int capacity(void *userdata, const char *uuid, int64_t *ret)
             return r;
         }
     }
-    ops.sriov = m->sriov;
+    *ops = (struct ops_ctx){ .st = m->st, .sriov = m->sriov };
+    return 0;
+}
+
+/* A network_sriov's remaining capacity for its mirrored record, as xe
+ * computes it (pool_set_capacity). */
+static int capacity(void *userdata, const char *uuid, int64_t *ret)
+{
+    struct mirror *m = userdata;
+    struct ops_ctx ops;
+    struct xapi_error err = XAPI_ERROR_INIT;
+    int r;
+
+    r = mirror_ops(m, &ops);
+    if (r < 0)
+        return r;
     r = ops_network_sriov_remaining_capacity(&ops, uuid, ret, &err);
     xapi_error_clear(&err);
+    return r;
+}
+
+/* This host's VMs (xl configs and domains) into the pool's view: every
+ * round, as a domain's start or end changes no store record.  The
+ * control domain is not mirrored (every host's has the nil uuid). */
+static int mirror_vms(struct mirror *m)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct ops_vm *vms = NULL;
+    const char **uuids = NULL;
+    char **jsons = NULL;
+    struct ops_ctx ops;
+    size_t n = 0, k = 0;
+    int r;
+
+    r = mirror_ops(m, &ops);
+    if (r >= 0)
+        r = ops_vm_list(&ops, &vms, &n, &err);
+    if (r < 0) {
+        report(m, LOG_WARNING, err.n_params ? err.params[err.n_params - 1]
+                                            : "cannot list the VMs");
+        xapi_error_clear(&err);
+        return r;
+    }
+    uuids = calloc(n + 1, sizeof(*uuids));
+    jsons = calloc(n + 1, sizeof(*jsons));
+    for (size_t i = 0; r >= 0 && uuids && jsons && i < n; i++) {
+        store_record *rec = NULL;
+
+        if (!*vms[i].uuid || vms[i].is_control_domain)
+            continue;
+        if (ops_vm_other_config(&ops, vms[i].uuid, &rec, &err) < 0)
+            xapi_error_clear(&err);     /* mirrored without it */
+        r = ops_vm_to_json(&vms[i], m->host, rec, &jsons[k]);
+        store_record_free(rec);
+        if (r >= 0)
+            uuids[k++] = vms[i].uuid;
+    }
+    if (!uuids || !jsons)
+        r = -ENOMEM;
+    if (r >= 0)
+        r = pool_mirror_vms(m->p, m->host, uuids,
+                            (const char *const *)jsons, k);
+    else
+        report(m, LOG_WARNING, "out of memory");
+    for (size_t i = 0; jsons && i < k; i++)
+        free(jsons[i]);
+    free(jsons);
+    free(uuids);
+    ops_vm_list_free(vms, n);
     return r;
 }
 
@@ -331,6 +394,11 @@ static void round_trip(struct mirror *m)
         pthread_mutex_lock(&m->lock);
         m->look_eject = true;
         pthread_mutex_unlock(&m->lock);
+    }
+    if (r >= 0) {
+        int v = mirror_vms(m);
+
+        r = v < 0 ? v : r + v;
     }
     if (r < 0) {
         report(m, LOG_WARNING, pool_last_error(m->p));

@@ -23,8 +23,10 @@ ops_libops_la_SOURCES = \
 	ops/ops-vif.c \
 	ops/ops-vm.c \
 	ops/ops-vm-config.c \
+	ops/ops-vm-pool.c \
 	ops/plugin-error.h \
 	ops/plugin-error.c
-ops_libops_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XLUTIL_CFLAGS)
+ops_libops_la_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XLUTIL_CFLAGS) \
+	$(JSONC_CFLAGS)
 ops_libops_la_LIBADD = store/libstore.la libsriov/libsriov.la \
-	$(XENSTORE_LIBS) $(XLUTIL_LIBS)
+	$(XENSTORE_LIBS) $(XLUTIL_LIBS) $(JSONC_LIBS)

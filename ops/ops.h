@@ -457,6 +457,43 @@ int ops_vm_find(struct ops_ctx *ops, const char *uuid, struct ops_vm *ret,
                 struct xapi_error *err);
 
 /*
+ * A VM in the pool's view (ops-vm-pool.c, docs/pool.md): its host's
+ * xen-sriovd mirrors this JSON (resident_on = @p host while a domain
+ * runs; other_config from the store's VM record @p rec, NULL: none).
+ * @return 0, -ENOMEM
+ */
+int ops_vm_to_json(const struct ops_vm *vm, const char *host,
+                   const store_record *rec, char **ret);
+/*
+ * Read it back: *ret (free with ops_vm_done()), resident the host it runs
+ * on ("" when halted), *other_config its key, value, ..., NULL pairs
+ * (strv_free(); not read when NULL).  -EBADMSG, -ENOMEM.
+ */
+int ops_vm_from_json(const char *json, struct ops_vm *ret, char resident[37],
+                     char ***other_config);
+
+/* Another host's VM, from the pool's view. */
+struct ops_vm_remote {
+    struct ops_vm vm;
+    char host[37];              /* the host that mirrored it */
+    char resident[37];          /* the host it runs on, "" when halted */
+    char **other_config;        /* key, value, ..., NULL */
+};
+
+struct pool_vm;
+
+/*
+ * The VMs other hosts mirrored (pool_vm_list) to show
+ * beside this host's @p local ones: each uuid once, this host's copy
+ * first, else the running one.  Free with ops_vm_remotes_free().
+ * @return 0, -ENOMEM
+ */
+int ops_vm_remotes(const struct ops_vm *local, size_t nl, const char *self,
+                   const struct pool_vm *pv, size_t n,
+                   struct ops_vm_remote **ret, size_t *n_ret);
+void ops_vm_remotes_free(struct ops_vm_remote *v, size_t n);
+
+/*
  * What xen-sriov keeps of a VM (its other_config): the VM record of the
  * store, or *ret = NULL when it has none (an empty other_config).  uuid
  * as ops_vm gives it (lower case).  Changes go through

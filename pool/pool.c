@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -28,20 +29,25 @@
 #define TXN_BYTES_MIN (16 * 1024)
 #define RETRIES 16
 
+/* This host's keys of some classes as the last mirror left them (key,
+ * value, mod_revision), so that a round reads nothing: valid after a
+ * mirror that committed all it wanted, read again after a failure and
+ * every MIRROR_READ_EVERY rounds (a key changed behind it). */
+struct mirror_cache {
+    struct etcd_kv *have;
+    size_t n_have;
+    bool valid;
+    unsigned rounds;
+};
+
 struct pool {
     struct pool_conf conf;      /* owned copy */
     etcd *e;
     size_t txn_bytes;           /* TXN_BYTES, or less (mirror_once) */
     pool_capacity_fn capacity;  /* pool_set_capacity() */
     void *capacity_userdata;
-    /* This host's keys as the last mirror left them (key, value,
-     * mod_revision), so that a round reads nothing: valid after a
-     * mirror that committed all it wanted, read again after a failure
-     * and every MIRROR_READ_EVERY rounds (a key changed behind it). */
-    struct etcd_kv *have;
-    size_t n_have;
-    bool have_valid;
-    unsigned have_rounds;
+    struct mirror_cache objs;   /* pool_mirror's classes */
+    struct mirror_cache vms;    /* pool_mirror_vms' */
     char error[640];
 };
 
@@ -50,6 +56,7 @@ struct pool {
 const char *const pool_classes[] = {
     "host", "network", "PIF", "PCI", "network_sriov", "VIF", NULL
 };
+#define POOL_N_CLASSES (sizeof(pool_classes) / sizeof(*pool_classes) - 1)
 
 bool pool_class_mirrored(const char *cls)
 {
@@ -161,7 +168,8 @@ pool *pool_close(pool *p)
         return NULL;
     etcd_free(p->e);
     pool_conf_done(&p->conf);
-    etcd_kv_list_free(p->have, p->n_have);
+    etcd_kv_list_free(p->objs.have, p->objs.n_have);
+    etcd_kv_list_free(p->vms.have, p->vms.n_have);
     free(p);
     return NULL;
 }
@@ -511,19 +519,21 @@ static int local_wants(pool *p, store *st, const char *host_uuid,
     return 0;
 }
 
-/* etcd's keys of this host, all classes (one range per class). */
-static int remote_have(pool *p, const char *host_uuid, struct etcd_kv **ret,
+/* etcd's keys of this host, of the classes given (one range per
+ * class). */
+static int remote_have(pool *p, const char *host_uuid,
+                       const char *const *classes, struct etcd_kv **ret,
                        size_t *n_ret)
 {
     struct etcd_kv *all = NULL;
     size_t n = 0;
 
-    for (size_t c = 0; pool_classes[c]; c++) {
+    for (size_t c = 0; classes[c]; c++) {
         struct etcd_kv *v = NULL, *g;
         size_t m = 0;
         int r;
 
-        r = range_at(p, true, &v, &m, "obj/%s/%s/", pool_classes[c],
+        r = range_at(p, true, &v, &m, "obj/%s/%s/", classes[c],
                      host_uuid);
         if (r >= 0 && m) {
             g = realloc(all, (n + m) * sizeof(*all));
@@ -566,8 +576,9 @@ static bool wanted(const struct want *w, size_t n, const char *k)
 
 /* What etcd holds of this host after a mirror that committed: every
  * wanted key with the value val[i] at the revision rev[i] (0: not there,
- * a new record etcd refused), as p->have. */
-static int remember_have(pool *p, const struct want *w, size_t nw,
+ * a new record etcd refused), as c->have. */
+static int remember_have(struct mirror_cache *c, const struct want *w,
+                         size_t nw,
                          const char *const *val, const int64_t *rev)
 {
     struct etcd_kv *v = calloc(nw + 1, sizeof(*v));
@@ -586,16 +597,17 @@ static int remember_have(pool *p, const struct want *w, size_t nw,
             return -ENOMEM;
         }
     }
-    etcd_kv_list_free(p->have, p->n_have);
-    p->have = v;
-    p->n_have = n;
-    p->have_valid = true;
+    etcd_kv_list_free(c->have, c->n_have);
+    c->have = v;
+    c->n_have = n;
+    c->valid = true;
     return 0;
 }
 
 /* One pass: 1 done, 0 a compare failed (read again), < 0 failure.
- * Done, p->have is what etcd holds of this host. */
-static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
+ * Done, c->have is what etcd holds of this host. */
+static int mirror_once(pool *p, struct mirror_cache *c,
+                       const char *host_uuid, const struct want *w,
                        size_t nw, const struct etcd_kv *have, size_t nh,
                        int *changed)
 {
@@ -611,7 +623,7 @@ static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
     if (!kv || !ke || !rev || !val || !in_txn)
         return fail(p, -ENOMEM, "out of memory");
     *changed = 0;
-    p->have_valid = false;      /* until this pass is done */
+    c->valid = false;           /* until this pass is done */
     while (r >= 0 && ok && (i < nw || j < nh)) {
         bytes = puts = 0;
         r = etcd_txn_new(&t);
@@ -688,7 +700,7 @@ static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
         }
         t = etcd_txn_free(t);
     }
-    if (r >= 0 && ok && remember_have(p, w, nw, val, rev) < 0)
+    if (r >= 0 && ok && remember_have(c, w, nw, val, rev) < 0)
         r = -ENOMEM;
     if (r == -ENOMEM)
         return fail(p, r, "out of memory");
@@ -697,31 +709,32 @@ static int mirror_once(pool *p, const char *host_uuid, const struct want *w,
     return r < 0 ? r : ok;
 }
 
-int pool_mirror(pool *p, store *st, const char *host_uuid)
+/* Make etcd's keys of these classes of this host what w says. */
+static int mirror_wants(pool *p, struct mirror_cache *c,
+                        const char *host_uuid,
+                        const char *const *classes, const struct want *w,
+                        size_t nw)
 {
-    struct want *w = NULL;
-    size_t nw = 0;
-    int r, changed = 0;
+    int r = 0, changed = 0;
 
-    r = local_wants(p, st, host_uuid, &w, &nw);
     for (int attempt = 0; r >= 0 && attempt < RETRIES; attempt++) {
         struct etcd_kv *have = NULL;
         size_t nh = 0;
 
         /* What the last mirror left, unless it may be stale: then one
          * range per class. */
-        if (p->have_valid && p->have_rounds < MIRROR_READ_EVERY) {
-            p->have_rounds++;
-            have = TAKE_PTR(p->have);
-            nh = p->n_have;
-            p->n_have = 0;
+        if (c->valid && c->rounds < MIRROR_READ_EVERY) {
+            c->rounds++;
+            have = TAKE_PTR(c->have);
+            nh = c->n_have;
+            c->n_have = 0;
         } else {
-            p->have_rounds = 0;
-            r = remote_have(p, host_uuid, &have, &nh);
+            c->rounds = 0;
+            r = remote_have(p, host_uuid, classes, &have, &nh);
             if (r < 0)
                 break;
         }
-        r = mirror_once(p, host_uuid, w, nw, have, nh, &changed);
+        r = mirror_once(p, c, host_uuid, w, nw, have, nh, &changed);
         etcd_kv_list_free(have, nh);
         if (r == 1) {
             r = changed;
@@ -748,6 +761,18 @@ int pool_mirror(pool *p, store *st, const char *host_uuid)
                        "host %s?", host_uuid);
         }
     }
+    return r;
+}
+
+int pool_mirror(pool *p, store *st, const char *host_uuid)
+{
+    struct want *w = NULL;
+    size_t nw = 0;
+    int r;
+
+    r = local_wants(p, st, host_uuid, &w, &nw);
+    if (r >= 0)
+        r = mirror_wants(p, &p->objs, host_uuid, pool_classes, w, nw);
     wants_free(w, nw);
     return r;
 }
@@ -928,8 +953,11 @@ static int remove_host(pool *p, const char *host_uuid, bool mark)
         if (r < 0)
             return r;
         r = etcd_txn_new(&t);
-        for (size_t c = 0; r >= 0 && pool_classes[c]; c++) {
-            _cleanup_free_ char *k = key(p, "obj/%s/%s/", pool_classes[c],
+        for (size_t c = 0; r >= 0 && c <= POOL_N_CLASSES; c++) {
+            _cleanup_free_ char *k = key(p, "obj/%s/%s/",
+                                         c < POOL_N_CLASSES
+                                             ? pool_classes[c]
+                                             : POOL_VM_CLASS,
                                          host_uuid);
 
             r = k ? etcd_txn_delete(t, k, true) : -ENOMEM;
@@ -1014,8 +1042,98 @@ int pool_remote_owner(pool *p, store *st, const char *self,
     }
     r = pool_find_owner(p, uuid, ret);
     if (r == -ENOENT)
-        return 0;
+        return pool_vm_owner(p, self, uuid, ret);
     return r < 0 ? r : strcmp(ret, self) != 0;
+}
+
+/* ---- VMs --------------------------------------------------------------- */
+
+int pool_mirror_vms(pool *p, const char *host_uuid,
+                    const char *const *uuids, const char *const *jsons,
+                    size_t n)
+{
+    static const char *const classes[] = { POOL_VM_CLASS, NULL };
+    struct want *w = calloc(n ? n : 1, sizeof(*w));
+    int r = 0;
+
+    if (!w)
+        return fail(p, -ENOMEM, "out of memory");
+    for (size_t i = 0; r >= 0 && i < n; i++) {
+        w[i].key = key(p, "obj/%s/%s/%s", POOL_VM_CLASS, host_uuid,
+                       uuids[i]);
+        w[i].value = strdup(jsons[i]);
+        if (!w[i].key || !w[i].value)
+            r = fail(p, -ENOMEM, "out of memory");
+    }
+    if (r >= 0)
+        r = mirror_wants(p, &p->vms, host_uuid, classes, w, n);
+    wants_free(w, n);
+    return r;
+}
+
+void pool_vm_list_free(struct pool_vm *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i].json);
+    free(v);
+}
+
+int pool_vm_list(pool *p, struct pool_vm **ret, size_t *n_ret)
+{
+    struct etcd_kv *v = NULL;
+    struct pool_vm *out;
+    size_t n = 0, k = 0;
+    int r;
+
+    r = range_at(p, true, &v, &n, "obj/%s/", POOL_VM_CLASS);
+    if (r < 0)
+        return r;
+    out = calloc(n ? n : 1, sizeof(*out));
+    for (size_t i = 0; out && i < n; i++) {
+        char part[64];
+
+        if (strlen(key_part(v[i].key, 0, part)) != 36 ||
+            strlen(key_part(v[i].key, 1, out[k].host)) != 36)
+            continue;           /* not a VM's key */
+        memcpy(out[k].uuid, part, sizeof(out[k].uuid));
+        out[k].json = strdup(v[i].value);
+        if (!out[k++].json) {
+            pool_vm_list_free(out, k);
+            out = NULL;
+        }
+    }
+    etcd_kv_list_free(v, n);
+    if (!out)
+        return fail(p, -ENOMEM, "out of memory");
+    *ret = out;
+    *n_ret = k;
+    return 0;
+}
+
+int pool_vm_owner(pool *p, const char *self, const char *uuid, char ret[37])
+{
+    struct pool_vm *v = NULL;
+    size_t n = 0;
+    int r, found = 0;
+
+    r = pool_vm_list(p, &v, &n);
+    if (r < 0)
+        return r;
+    /* This host's copy first; else the host it runs on, else any. */
+    for (size_t i = 0; i < n && found < 3; i++) {
+        int rank;
+
+        if (strcasecmp(v[i].uuid, uuid) != 0)
+            continue;
+        rank = strcmp(v[i].host, self) == 0 ? 3
+             : strstr(v[i].json, "\"resident_on\"") ? 2 : 1;
+        if (rank > found) {
+            found = rank;
+            memcpy(ret, v[i].host, 37);
+        }
+    }
+    pool_vm_list_free(v, n);
+    return found > 0 && found < 3;
 }
 
 int pool_sriov_capacity(pool *p, const char *uuid, int64_t *ret)

@@ -137,6 +137,37 @@ int pool_live_hosts(pool *p, char ***ret, size_t *n);
 int pool_owner(pool *p, const char *cls, const char *uuid, char ret[37]);
 
 /*
+ * VMs (xl configs and domains, ops_vm_list) are no store records: each
+ * host's xen-sriovd mirrors them as JSON it makes itself (with
+ * "resident_on" for a running one) under <prefix>/obj/VM/<host>/<uuid>.
+ * Control domains are not mirrored (every host's dom0 has the nil uuid).
+ */
+#define POOL_VM_CLASS "VM"
+
+/* Make host_uuid's VM keys in etcd these n (uuid, JSON) pairs: what
+ * changed written, what is gone deleted, as pool_mirror. */
+int pool_mirror_vms(pool *p, const char *host_uuid,
+                    const char *const *uuids, const char *const *jsons,
+                    size_t n);
+
+struct pool_vm {
+    char host[64];              /* whose VM (36 characters) */
+    char uuid[64];
+    char *json;                 /* as its host mirrored it */
+};
+
+/* Every host's mirrored VMs. */
+int pool_vm_list(pool *p, struct pool_vm **ret, size_t *n);
+void pool_vm_list_free(struct pool_vm *v, size_t n);
+
+/*
+ * The host of VM @p uuid for a call naming it: 0 when this host (@p
+ * self) has it or no host does; 1 with ret set to another host that has
+ * it (the one it runs on first).
+ */
+int pool_vm_owner(pool *p, const char *self, const char *uuid, char ret[37]);
+
+/*
  * pool-eject: remove the host's objects and liveness from the pool and
  * mark it ejected (its xen-sriovd then leaves: pool_left); the pool's
  * master moves to another host.  -ENOENT when the host is not in the
@@ -158,9 +189,10 @@ int pool_leave(pool *p, const char *host_uuid);
 int pool_find_owner(pool *p, const char *uuid, char ret[37]);
 
 /*
- * Whether the object @p uuid (any mirrored class) is another host's: 1
- * with @p ret its host; 0 when it is in this host's store @p st (read
- * there) or in no host's (the caller's handler says so).
+ * Whether the object @p uuid (any mirrored class, or a VM:
+ * pool_vm_owner) is another host's: 1 with @p ret its host; 0 when it is
+ * in this host's store @p st (read there) or in no host's (the caller's
+ * handler says so).
  */
 int pool_remote_owner(pool *p, store *st, const char *self,
                       const char *uuid, char ret[37]);

@@ -13,9 +13,10 @@
 #include "xe/frontend.h"
 #include "ops/xapi-errors.h"
 
-/* The parameters that name the object a command acts on. */
+/* The parameters that name the object a command acts on; a VM first (a
+ * VIF goes where its VM is). */
 static const char *const object_params[] = {
-    "uuid", "pif-uuid", "host-uuid", "network-uuid", NULL
+    "vm-uuid", "vm", "uuid", "pif-uuid", "host-uuid", "network-uuid", NULL
 };
 
 /* The other host the command's objects belong to: 1 with owner set, 0

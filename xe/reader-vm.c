@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "libsriov/macro.h"
 #include "xe/frontend.h"
@@ -41,9 +42,10 @@ static int put_other_config(struct xe_record *rec, struct ops_ctx *ops,
     return r;
 }
 
-/* records.ml vm_record of one VM; host is this dom0's uuid. */
+/* records.ml vm_record of one VM; host is the host it runs on; another
+ * host's VM has its other_config pairs (NULL: read the store here). */
 static int vm_record(struct xe_record *rec, const struct ops_vm *vm,
-                     const char *host, struct ops_ctx *ops,
+                     const char *host, char **remote_oc, struct ops_ctx *ops,
                      struct xapi_error *err)
 {
     _cleanup_free_ char *power = strdup(vm->power_state);
@@ -85,8 +87,16 @@ static int vm_record(struct xe_record *rec, const struct ops_vm *vm,
     if (r >= 0)
         r = xe_record_set(rec, "resident-on",
                           running ? host : XE_NOT_IN_DATABASE);
-    if (r >= 0)
+    if (r >= 0 && remote_oc) {
+        size_t n = 0;
+
+        while (remote_oc[2 * n])
+            n++;
+        r = xe_record_set_items(rec, "other-config",
+                                (const char **)remote_oc, n);
+    } else if (r >= 0) {
         r = put_other_config(rec, ops, vm->uuid, err);
+    }
     if (r >= 0)
         r = set_int(rec, "dom-id", vm->domid);
     return r;
@@ -108,13 +118,61 @@ static int add_note(struct xe_records *out, const char *text)
     return v[n] ? 0 : -ENOMEM;
 }
 
+/* In a pool, the other hosts' VMs (all, or the one with uuid) as their
+ * hosts mirrored them; none when etcd cannot answer (said once). */
+static int remote_vms(struct xe_frontend *fe, const struct ops_vm *local,
+                      size_t nl, const char *self, const char *uuid,
+                      struct ops_vm_remote **ret, size_t *n_ret)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    struct pool_vm *pv = NULL;
+    size_t n = 0, k = 0;
+    pool *p = NULL;
+    int r;
+
+    *ret = NULL;
+    *n_ret = 0;
+    r = xe_frontend_pool(fe, &p, &err);
+    xapi_error_clear(&err);
+    if (r <= 0 || fe->pool_warned)
+        return 0;
+    r = pool_vm_list(p, &pv, &n);
+    if (r < 0) {
+        fprintf(stderr, "xe: the pool's view is unavailable (%s): showing "
+                "this host only\n", pool_last_error(p));
+        fe->pool_warned = true;
+        return 0;
+    }
+    r = ops_vm_remotes(local, nl, self, pv, n, ret, n_ret);
+    pool_vm_list_free(pv, n);
+    if (r < 0 || !uuid)
+        return r;
+    /* The one asked for only: first, the others freed. */
+    for (size_t i = 0; i < *n_ret; i++) {
+        struct ops_vm_remote t = (*ret)[k];
+
+        if (k == 0 && strcasecmp((*ret)[i].vm.uuid, uuid) == 0) {
+            (*ret)[0] = (*ret)[i];
+            (*ret)[i] = t;
+            k = 1;
+        }
+    }
+    for (size_t i = k; i < *n_ret; i++) {
+        ops_vm_done(&(*ret)[i].vm);
+        strv_free((*ret)[i].other_config);
+    }
+    *n_ret = k;
+    return 0;
+}
+
 int xe_read_vm_records(struct xe_frontend *fe, const char *uuid,
                        struct xe_records *ret, struct xapi_error *err)
 {
     struct xe_records out = { 0 };
     struct ops_vm *vms = NULL, one;
+    struct ops_vm_remote *rv = NULL;
     struct ops_ctx *ops;
-    size_t n = 0;
+    size_t n = 0, nr = 0;
     char host[37];
     int r;
 
@@ -134,20 +192,38 @@ int xe_read_vm_records(struct xe_frontend *fe, const char *uuid,
     } else if (r >= 0) {
         r = ops_vm_list(ops, &vms, &n, err);
     }
+    if (r == -ENOENT && uuid) {
+        xapi_error_clear(err);  /* another host's? */
+        r = 0;
+    } else if (r < 0) {
+        goto out;
+    }
+    if (r >= 0)
+        r = remote_vms(fe, vms, n, host, uuid, &rv, &nr);
+    if (r >= 0 && uuid && n + nr == 0) {
+        r = ops_vm_find(ops, uuid, &one, err);      /* its error */
+        if (r >= 0)
+            ops_vm_done(&one);
+    }
     if (r >= 0) {
-        out.v = calloc(n + 1, sizeof(*out.v));
+        out.v = calloc(n + nr + 1, sizeof(*out.v));
         if (!out.v)
             r = -ENOMEM;
     }
-    for (size_t i = 0; r >= 0 && i < n; i++) {
+    for (size_t i = 0; r >= 0 && i < n + nr; i++) {
+        const struct ops_vm *vm = i < n ? &vms[i] : &rv[i - n].vm;
+
         r = xe_record_new(&out.v[out.n], &xe_class_vm);
         if (r < 0)
             break;
         out.n++;
-        r = vm_record(out.v[out.n - 1], &vms[i], host, ops, err);
-        if (r >= 0 && vms[i].problem)
+        r = vm_record(out.v[out.n - 1], vm, i < n ? host : rv[i - n].resident,
+                      i < n ? NULL : rv[i - n].other_config, ops, err);
+        if (r >= 0 && i < n && vms[i].problem)
             r = add_note(&out, vms[i].problem);
     }
+out:
+    ops_vm_remotes_free(rv, nr);
     ops_vm_list_free(vms, n);
     if (r < 0) {
         xe_records_free(&out);

@@ -32,6 +32,11 @@ static int remote_ref(struct xstore_conn *c, const char *self,
     int r;
 
     if (v->type == XV_STRUCT) {
+        /* A record's VM first: a VIF goes where its VM is. */
+        const struct xv *vm = xv_struct_get(v, "VM");
+
+        if (vm && (r = remote_ref(c, self, vm, owner)) != 0)
+            return r;
         for (size_t i = 0; i < v->st.n; i++)
             if ((r = remote_ref(c, self, v->st.m[i].value, owner)) != 0)
                 return r;

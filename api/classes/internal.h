@@ -95,6 +95,12 @@ struct xapi_store {
     unsigned max_idle;
     char host_uuid[37];
     bool no_xen;                /* never ask Xen (dry run) */
+    xapi_store_plug_fn vif_plug;    /* VIF.plug/unplug (vif.c) */
+    void *plug_userdata;
+    struct xstore_vif_call {        /* their userdata (vif.c) */
+        struct xapi_store *xs;
+        int op;
+    } vif_calls[3];
     struct libxl__ctx *xl;      /* NULL: Xen did not answer (xencenter.c) */
     char xen_version[64];       /* libxl's "4.17.3", or "" */
 
@@ -214,6 +220,11 @@ void xstore__vif_args_done(struct xstore_vif_args *a);
 int xstore__register_classes(struct xapi_store *xs);
 int xstore__register_setters(struct xapi_store *xs);
 int xstore__register_methods(struct xapi_store *xs);
+int xstore__register_vif(struct xapi_store *xs);
+/* A VIF record's allowed_operations as XAPI computes them
+ * (xapi_vif_helpers.ml valid_operations), for this host's VIFs. */
+int xstore__vif_decorate(struct xstore_conn *c, const store_record *sr,
+                         struct xv *rec);
 /* The VM class, read from Xen (vm.c), and its events: a thread started
  * and stopped with the feed. */
 int xstore__register_vm(struct xapi_store *xs);

@@ -14,6 +14,7 @@ api_classes_libxapistore_la_SOURCES = \
 	api/classes/classes.c \
 	api/classes/setters.c \
 	api/classes/methods.c \
+	api/classes/vif.c \
 	api/classes/feed.c \
 	api/classes/forward.c \
 	api/classes/xencenter.c

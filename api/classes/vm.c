@@ -88,16 +88,21 @@ static int put_vifs(struct xstore_conn *c, struct xv *rec, const char *uuid)
     return xv_struct_set(rec, "VIFs", a);
 }
 
-/* other_config: what the store keeps of the VM (none: empty). */
+/* other_config: what the store keeps of the VM (none: empty); another
+ * host's VM's as its host mirrored it. */
 static int put_other_config(struct xstore_conn *c, struct xv *rec,
-                            const char *uuid)
+                            const char *uuid,
+                            const struct ops_vm_remote *remote)
 {
     struct xapi_error err = XAPI_ERROR_INIT;
     store_record *vm = NULL;
     struct xv *m = xv_new_struct();
     int r = m ? 0 : -ENOMEM;
 
-    if (r >= 0 && *uuid)
+    for (size_t i = 0; r >= 0 && remote && remote->other_config[i]; i += 2)
+        r = xv_struct_set_string(m, remote->other_config[i],
+                                 remote->other_config[i + 1]);
+    if (r >= 0 && *uuid && !remote)
         r = ops_vm_other_config(&c->ops, uuid, &vm, &err);
     xapi_error_clear(&err);
     for (size_t i = 0; r >= 0 && vm &&
@@ -114,9 +119,11 @@ static int put_other_config(struct xstore_conn *c, struct xv *rec,
     return xv_struct_set(rec, "other_config", m);
 }
 
-/* records of XAPI's VM class for one VM; host is this dom0's uuid. */
+/* records of XAPI's VM class for one VM; host is this dom0's uuid;
+ * remote another host's VM (NULL: this host's). */
 static int vm_record(struct xstore_conn *c, const struct ops_vm *vm,
-                     const char *host, struct xv **ret)
+                     const char *host, const struct ops_vm_remote *remote,
+                     struct xv **ret)
 {
     static const char *const empty_sets[] = {
         "allowed_operations", "consoles", "VBDs", "VUSBs", "crash_dumps",
@@ -159,7 +166,8 @@ static int vm_record(struct xstore_conn *c, const struct ops_vm *vm,
     if (r >= 0)
         r = xv_struct_set_bool(rec, "is_default_template", false);
     if (r >= 0)
-        r = put_ref(rec, "resident_on", running ? host : NULL);
+        r = put_ref(rec, "resident_on", !running ? NULL
+                                        : remote ? remote->resident : host);
     if (r >= 0)
         r = xv_struct_set_int(rec, "memory_overhead", 0);
     if (r >= 0)
@@ -197,7 +205,7 @@ static int vm_record(struct xstore_conn *c, const struct ops_vm *vm,
     if (r >= 0)
         r = xv_struct_set(rec, "HVM_shadow_multiplier", xv_new_double(1.0));
     if (r >= 0)
-        r = put_other_config(c, rec, vm->uuid);
+        r = put_other_config(c, rec, vm->uuid, remote);
     if (r >= 0)
         r = xv_struct_set_int(rec, "domid", vm->domid);
     if (r >= 0)
@@ -246,9 +254,43 @@ static int vm_record(struct xstore_conn *c, const struct ops_vm *vm,
     return 0;
 }
 
-/* The VMs with a uuid, and this host's uuid. */
+/* In a pool (pool.conf looked at on every call), the other hosts' VMs
+ * as they mirrored them (docs/pool.md); none when etcd cannot answer
+ * (logged). */
+static int remote_vms(struct xapi_store *xs, struct xstore_conn *c,
+                      const struct ops_vm *local, size_t nl, const char *self,
+                      struct ops_vm_remote **ret, size_t *n_ret)
+{
+    struct pool_vm *pv = NULL;
+    char msg[512] = "";
+    size_t n = 0;
+    int r;
+
+    *ret = NULL;
+    *n_ret = 0;
+    c->pool = pool_close(c->pool);
+    r = pool_open(&c->pool, xs->root, msg, sizeof(msg));
+    if (r < 0)
+        xapi_log(xapi_get_logger(xs->api), LOG_WARNING, "pool: %s", msg);
+    if (r <= 0)
+        return 0;
+    r = pool_vm_list(c->pool, &pv, &n);
+    if (r < 0) {
+        xapi_log(xapi_get_logger(xs->api), LOG_WARNING,
+                 "pool: showing this host's VMs only: %s",
+                 pool_last_error(c->pool));
+        return 0;
+    }
+    r = ops_vm_remotes(local, nl, self, pv, n, ret, n_ret);
+    pool_vm_list_free(pv, n);
+    return r;
+}
+
+/* The VMs with a uuid (this host's, then the pool's other hosts'), and
+ * this host's uuid. */
 static int read_vms(struct xapi_store *xs, struct xstore_conn **c,
-                    struct ops_vm **vms, size_t *n, char host[37],
+                    struct ops_vm **vms, size_t *n,
+                    struct ops_vm_remote **rv, size_t *nr, char host[37],
                     struct xapi_error *err)
 {
     int r = xstore__acquire(xs, "xapi", c, err);
@@ -258,6 +300,12 @@ static int read_vms(struct xapi_store *xs, struct xstore_conn **c,
     r = ops_host_uuid(&(*c)->ops, host, err);
     if (r >= 0)
         r = ops_vm_list(&(*c)->ops, vms, n, err);
+    if (r >= 0 && (r = remote_vms(xs, *c, *vms, *n, host, rv, nr)) < 0) {
+        ops_vm_list_free(*vms, *n);
+        *vms = NULL;
+        *n = 0;
+        r = xapi_error_internal(err, r, "out of memory");
+    }
     if (r < 0) {
         xstore__release(xs, *c);
         *c = NULL;
@@ -265,27 +313,38 @@ static int read_vms(struct xapi_store *xs, struct xstore_conn **c,
     return r;
 }
 
+/* The i-th of the local VMs and the remote ones after them. */
+static const struct ops_vm *vm_at(const struct ops_vm *vms, size_t n,
+                                  const struct ops_vm_remote *rv, size_t i)
+{
+    return i < n ? &vms[i] : &rv[i - n].vm;
+}
+
 static int list_refs(void *userdata, char ***ret, struct xapi_error *err)
 {
     struct xapi_store *xs = userdata;
     struct xstore_conn *c = NULL;
     struct ops_vm *vms = NULL;
+    struct ops_vm_remote *rv = NULL;
     char **refs, host[37];
-    size_t n = 0, k = 0;
+    size_t n = 0, nr = 0, k = 0;
     int r;
 
-    r = read_vms(xs, &c, &vms, &n, host, err);
+    r = read_vms(xs, &c, &vms, &n, &rv, &nr, host, err);
     if (r < 0)
         return r;
-    refs = calloc(n + 1, sizeof(*refs));
-    for (size_t i = 0; refs && i < n; i++) {
-        if (!*vms[i].uuid)
+    refs = calloc(n + nr + 1, sizeof(*refs));
+    for (size_t i = 0; refs && i < n + nr; i++) {
+        const struct ops_vm *vm = vm_at(vms, n, rv, i);
+
+        if (!*vm->uuid)
             continue;
-        if (asprintf(&refs[k++], "%s%s", OPS_REF_PREFIX, vms[i].uuid) < 0) {
+        if (asprintf(&refs[k++], "%s%s", OPS_REF_PREFIX, vm->uuid) < 0) {
             refs[k - 1] = NULL;
             refs = strv_free(refs);
         }
     }
+    ops_vm_remotes_free(rv, nr);
     ops_vm_list_free(vms, n);
     xstore__release(xs, c);
     if (!refs)
@@ -300,26 +359,29 @@ static int all_records(void *userdata, struct xv **ret,
     struct xapi_store *xs = userdata;
     struct xstore_conn *c = NULL;
     struct ops_vm *vms = NULL;
+    struct ops_vm_remote *rv = NULL;
     struct xv *all;
     char host[37];
-    size_t n = 0;
+    size_t n = 0, nr = 0;
     int r;
 
-    r = read_vms(xs, &c, &vms, &n, host, err);
+    r = read_vms(xs, &c, &vms, &n, &rv, &nr, host, err);
     if (r < 0)
         return r;
     all = xv_new_struct();
-    for (size_t i = 0; all && i < n; i++) {
+    for (size_t i = 0; all && i < n + nr; i++) {
+        const struct ops_vm *vm = vm_at(vms, n, rv, i);
         char ref[OPS_REF_SIZE];
         struct xv *rec = NULL;
 
-        if (!*vms[i].uuid)
+        if (!*vm->uuid)
             continue;
-        ops_ref(ref, vms[i].uuid);
-        if (vm_record(c, &vms[i], host, &rec) < 0 ||
+        ops_ref(ref, vm->uuid);
+        if (vm_record(c, vm, host, i < n ? NULL : &rv[i - n], &rec) < 0 ||
             xv_struct_append(all, ref, strlen(ref), rec) < 0)
             all = xv_free(all);
     }
+    ops_vm_remotes_free(rv, nr);
     ops_vm_list_free(vms, n);
     xstore__release(xs, c);
     if (!all)
@@ -347,9 +409,22 @@ static int get_record(void *userdata, const char *ref, struct xv **ret,
     if (r >= 0)
         r = ops_vm_find(&c->ops, uuid, &vm, err);
     if (r == -ENOENT) {
+        struct ops_vm_remote *rv = NULL;
+        size_t nr = 0;
+
         xapi_error_clear(err);  /* no such VM: err stays clear */
+        /* Another host's? */
+        r = remote_vms(xs, c, NULL, 0, host, &rv, &nr);
+        if (r >= 0)
+            r = -ENOENT;
+        for (size_t i = 0; r == -ENOENT && i < nr; i++)
+            if (strcasecmp(rv[i].vm.uuid, uuid) == 0)
+                r = vm_record(c, &rv[i].vm, host, &rv[i], ret);
+        if (r < 0 && r != -ENOENT)
+            r = xapi_error_internal(err, r, "out of memory");
+        ops_vm_remotes_free(rv, nr);
     } else if (r >= 0) {
-        r = vm_record(c, &vm, host, ret);
+        r = vm_record(c, &vm, host, NULL, ret);
         ops_vm_done(&vm);
         if (r < 0)
             r = xapi_error_internal(err, r, "out of memory");
@@ -366,27 +441,30 @@ static int get_by_name_label(const struct xapi_call *call,
     struct xapi_store *xs = call->userdata;
     struct xstore_conn *c = NULL;
     struct ops_vm *vms = NULL;
+    struct ops_vm_remote *rv = NULL;
     const char *label;
     struct xv *a;
     char host[37];
-    size_t n = 0;
+    size_t n = 0, nr = 0;
     int r;
 
     (void)n_args;
     r = xapi_arg_string(args, 0, "label", &label, err);
     if (r < 0)
         return r;
-    r = read_vms(xs, &c, &vms, &n, host, err);
+    r = read_vms(xs, &c, &vms, &n, &rv, &nr, host, err);
     if (r < 0)
         return r;
     a = xv_new_array();
-    for (size_t i = 0; a && i < n; i++) {
+    for (size_t i = 0; a && i < n + nr; i++) {
+        const struct ops_vm *vm = vm_at(vms, n, rv, i);
         char ref[OPS_REF_SIZE];
 
-        if (*vms[i].uuid && strcmp(vms[i].name_label, label) == 0 &&
-            xv_array_append(a, xv_new_string(ops_ref(ref, vms[i].uuid))) < 0)
+        if (*vm->uuid && strcmp(vm->name_label, label) == 0 &&
+            xv_array_append(a, xv_new_string(ops_ref(ref, vm->uuid))) < 0)
             a = xv_free(a);
     }
+    ops_vm_remotes_free(rv, nr);
     ops_vm_list_free(vms, n);
     xstore__release(xs, c);
     if (!a)

@@ -30,6 +30,8 @@ int xapi_store_new(struct xapi_store **ret, struct xapi *api,
         xs->no_xen = opts->no_xen;
         xs->new_uuid = opts->new_uuid;
         xs->uuid_userdata = opts->uuid_userdata;
+        xs->vif_plug = opts->vif_plug;
+        xs->plug_userdata = opts->plug_userdata;
         if ((opts->root && !(xs->root = strdup(opts->root))) ||
             (opts->hostname && !(xs->hostname = strdup(opts->hostname)))) {
             xapi_store_free(xs);
@@ -71,6 +73,8 @@ int xapi_store_new(struct xapi_store **ret, struct xapi *api,
         r = xstore__register_setters(xs);
     if (r >= 0)
         r = xstore__register_methods(xs);
+    if (r >= 0)
+        r = xstore__register_vif(xs);
     if (r >= 0)
         r = xstore__register_vm(xs);
     if (r >= 0) {

@@ -23,6 +23,11 @@
 #include "api/api.h"
 #include "ops/ops.h"
 
+/* Plug (or unplug, forced or not) the VIF whose uuid is given. */
+typedef int (*xapi_store_plug_fn)(void *userdata, const char *vif_uuid,
+                                  bool plug, bool force,
+                                  struct xapi_error *err);
+
 struct xapi_store_options {
     const char *root;           /* $SRIOV_ROOT (NULL: "/") */
     const char *hostname;       /* host record's name; NULL: gethostname */
@@ -32,6 +37,12 @@ struct xapi_store_options {
     bool no_xen;                /* never ask Xen (xen-sriovd --dry-run):
                                    host memory from the kernel, no "xen"
                                    version key */
+    /* VIF.plug, VIF.unplug and VIF.unplug_force: the plugin's
+     * (plugin_vif_plug/unplug, named as ops/plugin-error.h names them),
+     * which this library does not link: xen-sriovd's.  NULL: the calls
+     * fail with INTERNAL_ERROR. */
+    xapi_store_plug_fn vif_plug;
+    void *plug_userdata;
 };
 
 struct xapi_store;

@@ -172,6 +172,8 @@ int xstore__decorate(struct xapi_store *xs, struct xstore_conn *c,
             return -ENOMEM;
         return pif_ip_fields(c, sr, rec);
     }
+    if (strcmp(cls, "VIF") == 0)
+        return xstore__vif_decorate(c, sr, rec);
     if (strcmp(cls, "host") != 0)
         return 0;
     xstore__metrics_ref("host_metrics", uuid, ref, NULL);

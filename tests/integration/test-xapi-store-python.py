@@ -2,11 +2,12 @@
 """Python's standard xmlrpc.client, used as XenAPI.py uses it, against the
 real xen-sriovd serving the store: the records clients cache, an SR-IOV
 network created and destroyed, a change made by the xe binary arriving as
-a "mod" event, a VIF created and destroyed, XAPI's errors, and Async
+a "mod" event, a VIF created, plugged, unplugged and destroyed, XAPI's errors, and Async
 calls polled as XenCenter polls its tasks.
 
 Usage: test-xapi-store-python.py URL SOCKET XE USER PASSWORD
 """
+import ctypes
 import os
 import subprocess
 import sys
@@ -84,6 +85,32 @@ class Events:
                                                  dict))
             self.token = res["token"]
             self.seen.extend(res["events"])
+
+
+def set_domains(domids):
+    """The domains the test's xenstored says exist (tests/helpers/xs-run)."""
+    path = os.path.join(os.environ["XS_RUN_DIR"], "domains")
+    with open(path + ".tmp", "w") as f:
+        f.write(domids + "\n")
+    os.rename(path + ".tmp", path)
+
+
+def xs_domain(domid, introduce):
+    """xs_introduce_domain / xs_release_domain (libxenstore, by ctypes)."""
+    lib = ctypes.CDLL("libxenstore.so.4")
+    lib.xs_open.restype = ctypes.c_void_p
+    lib.xs_close.argtypes = [ctypes.c_void_p]
+    h = lib.xs_open(0)
+    if introduce:
+        lib.xs_introduce_domain.argtypes = [ctypes.c_void_p, ctypes.c_uint,
+                                            ctypes.c_ulong, ctypes.c_uint]
+        ok = lib.xs_introduce_domain(h, domid, 1, 1)
+    else:
+        lib.xs_release_domain.argtypes = [ctypes.c_void_p, ctypes.c_uint]
+        ok = lib.xs_release_domain(h, domid)
+    lib.xs_close(h)
+    check("xs %s domain %d" % ("introduce" if introduce else "release",
+                               domid), bool(h) and ok)
 
 
 def wait_task(s, task, timeout=WAIT_MAX):
@@ -298,6 +325,64 @@ def main():
                    {"VM": nobody, "network": net, "device": "1", "MAC": "",
                     "MTU": "1500", "other_config": {},
                     "qos_algorithm_type": "", "qos_algorithm_params": {}})
+    # VIF.plug and VIF.unplug (XAPI's checks, then the plugin's VF attach
+    # and release) and the VIF's allowed_operations.
+    halted = ["VM_BAD_POWER_STATE", VM, "running", "halted"]
+    check("allowed_operations of a halted VM's VIF",
+          s.call("VIF.get_allowed_operations", vif) == ["attach"])
+    expect_failure("VIF.plug of a halted VM", halted, s.call, "VIF.plug", vif)
+    expect_failure("VIF.unplug of a halted VM", halted,
+                   s.call, "VIF.unplug", vif)
+    expect_failure("VIF.plug of no VIF", ["HANDLE_INVALID", "VIF", nobody],
+                   s.call, "VIF.plug", nobody)
+    u1 = VM[len("OpaqueRef:"):]
+    subprocess.run(["xenstore-write", "/local/domain/7/vm", "/vm/" + u1,
+                    "/local/domain/7/name", "vm1", "/local/domain/7/domid",
+                    "7", "/vm/" + u1 + "/name", "vm1", "/vm/" + u1 + "/uuid",
+                    u1, "/libxl/7/type", "pv"], check=True)
+    # Domain 7 introduced to the test's xenstored (tests/helpers/xs-run),
+    # as Xen's toolstack does: xen-sriovd's watcher gives the VIF its VF.
+    set_domains("0 7")
+    xs_domain(7, True)
+    check("domain start: the VIF's VF attached",
+          ev.wait(vif, "mod", lambda r: r and r["currently_attached"])
+          is not None)
+    expect_failure("VIF.plug of a plugged VIF",
+                   ["DEVICE_ALREADY_ATTACHED", vif], s.call, "VIF.plug", vif)
+    s.call("VIF.unplug", vif)
+    check("domain start: VM running",
+          ev.wait(VM, "mod", lambda r: r and r["power_state"] == "Running")
+          is not None)
+    check("allowed_operations of a running VM's VIF",
+          s.call("VIF.get_allowed_operations", vif) == ["attach", "plug"])
+    s.call("VIF.plug", vif)
+    check("VIF.plug: the VF attached",
+          s.call("VIF.get_currently_attached", vif) is True)
+    check("allowed_operations of an attached VIF",
+          s.call("VIF.get_allowed_operations", vif) == ["attach", "unplug"])
+    expect_failure("VIF.plug of a plugged VIF",
+                   ["DEVICE_ALREADY_ATTACHED", vif], s.call, "VIF.plug", vif)
+    s.call("VIF.unplug", vif)
+    check("VIF.unplug: detached",
+          s.call("VIF.get_currently_attached", vif) is False and
+          s.call("VIF.get_allowed_operations", vif) == ["attach", "plug"])
+    expect_failure("VIF.unplug of an unplugged VIF",
+                   ["DEVICE_ALREADY_DETACHED", vif],
+                   s.call, "VIF.unplug", vif)
+    task = s.call("Async.VIF.plug", vif)
+    check("Async.VIF.plug: attached", wait_task(s, task) == "success" and
+          s.call("VIF.get_currently_attached", vif) is True)
+    s.call("task.destroy", task)
+    s.call("VIF.unplug_force", vif)
+    check("VIF.unplug_force: detached",
+          s.call("VIF.get_currently_attached", vif) is False)
+    xs_domain(7, False)
+    set_domains("0")
+    for path in ("/local/domain/7", "/vm/" + u1, "/libxl/7"):
+        subprocess.run(["xenstore-rm", path], check=True)
+    check("domain gone: VM halted",
+          ev.wait(VM, "mod", lambda r: r and r["power_state"] == "Halted")
+          is not None)
     s.call("VIF.destroy", vif)
     check("VIF del event", ev.wait(vif, "del") is not None)
     expect_failure("VIF gone", ["HANDLE_INVALID", "VIF", vif],

@@ -24,7 +24,7 @@ key = key.rstrip("!")
 s = xmlrpc.client.ServerProxy(url)
 ses = s.session.login_with_password("u", "pw", "1.0", "test-pool")["Value"]
 classes = ["pool", "host", "host_metrics", "network", "PIF", "PCI",
-           "network_sriov", "VIF"]
+           "network_sriov", "VIF", "VM"]
 use_next = os.environ.get("EVENT_NEXT") == "1"
 if use_next:
     socket.setdefaulttimeout(180)

@@ -9,7 +9,9 @@
 # pool-wide changes refused) and restarted (the pool converges), and
 # a command on another host's object forwarded to its xen-sriovd
 # (HOST_OFFLINE when it is not live), the same for XenAPI calls on host
-# 1's endpoint (Async ones too), another host's remaining capacity as it
+# 1's endpoint (Async ones too), another host's VMs in vm-list and
+# VM.get_all_records (resident_on), VIF.plug/unplug of its running VM's
+# VIF over host 1's XenAPI, another host's remaining capacity as it
 # mirrored it, values over etcd's request limit (refused with what to do,
 # or split), and pool-eject of another host (its daemon leaves).  A XenAPI
 # client on host 1 looping on event.from hears of other hosts' changes,
@@ -253,6 +255,52 @@ wait_until "the forwarded destroy on host 3" gone3b
 # sixth of the default, for small test data) is refused, saying what to do.
 xapi too-big-call "$net3a" || fail "a forwarded call over etcd's limit"
 
+# ---- VMs: host 3's in the pool's view, VM-scoped calls routed there,
+# VIF.plug/unplug of its running VM over host 1's XenAPI ----
+vm3=33333333-0000-4000-8000-000000000001
+vm3h=33333333-0000-4000-8000-000000000002
+expect_event vm3 VM add name_label=web3
+mkdir -p "$tmp/h3/etc/xen"
+printf 'name = "web3"\nuuid = "%s"\nmemory = 256\n' "$vm3" >"$tmp/h3/etc/xen/web3.cfg"
+printf 'name = "idle3"\nuuid = "%s"\nmemory = 256\n' "$vm3h" >"$tmp/h3/etc/xen/idle3.cfg"
+# Domain 5 of host 3 runs web3: written as libxl writes it, and
+# introduced to host 3's xenstored (tests/helpers/xs-run's domain list).
+xs3=$(cat "$tmp/h3.xs")
+XENSTORED_PATH=$xs3 xenstore-write /local/domain/5/vm /vm/$vm3 \
+    /local/domain/5/name web3 /local/domain/5/domid 5 /vm/$vm3/name web3 \
+    /vm/$vm3/uuid $vm3 /libxl/5/type pv
+echo "0 5" >"$(dirname "$xs3")/domains.tmp"
+mv "$(dirname "$xs3")/domains.tmp" "$(dirname "$xs3")/domains"
+XENSTORED_PATH=$xs3 python3 -c '
+import ctypes, sys
+x = ctypes.CDLL("libxenstore.so.4")
+x.xs_open.restype = ctypes.c_void_p
+x.xs_introduce_domain.argtypes = [ctypes.c_void_p, ctypes.c_uint,
+                                  ctypes.c_ulong, ctypes.c_uint]
+h = x.xs_open(0)
+sys.exit(0 if h and x.xs_introduce_domain(h, 5, 1, 1) else 1)' ||
+    fail "introducing domain 5 to host 3's xenstored"
+vm3_seen() { [ "$(on 1 vm-list uuid="$vm3" params=resident-on --minimal)" = "$u3" ]; }
+wait_until "host 3's running VM in vm-list on host 1, resident on host 3" vm3_seen
+got_event vm3
+on 1 vm-list --minimal | grep -q "$vm3h" || fail "host 3's halted VM not in vm-list on host 1"
+[ "$(on 2 vm-param-get uuid="$vm3" param-name=power-state)" = running ] ||
+    fail "vm-param-get of host 3's VM on host 2"
+on 1 vm-param-set uuid="$vm3" other-config:owner=pool-test ||
+    fail "vm-param-set of host 3's VM forwarded"
+[ "$(on 3 vm-param-get uuid="$vm3" param-name=other-config param-key=owner)" = pool-test ] ||
+    fail "vm-param-set did not reach host 3"
+oc_seen() { [ "$(on 1 vm-param-get uuid="$vm3" param-name=other-config param-key=owner)" = pool-test ]; }
+wait_until "host 3's VM's other-config mirrored" oc_seen
+vif3=$(xapi vm-plug "$vm3" "$vm3h" "$u3" "$net3a") || fail "VIF.plug over XenAPI: $vif3"
+[ "$(on 3 vif-param-get uuid="$vif3" param-name=vm-uuid)" = "$vm3" ] ||
+    fail "VIF.create of host 3's VM did not run on host 3"
+[ "$(on 3 vif-param-get uuid="$vif3" param-name=currently-attached)" = true ] ||
+    fail "VIF.plug on host 1 did not plug host 3's VIF"
+xapi vm-unplug "$vif3" || fail "VIF.unplug over XenAPI"
+[ "$(on 3 vif-param-get uuid="$vif3" param-name=currently-attached)" = false ] ||
+    fail "VIF.unplug_force on host 1 did not unplug host 3's VIF"
+
 # ---- records over etcd's request limit ----
 # One record larger than etcd takes: the mirror says so and goes on with
 # the others; made smaller, it is mirrored again.
@@ -307,6 +355,7 @@ got_event dead3
 on 1 network-sriov-destroy uuid="$ns3" 2>"$tmp/err" && fail "forwarded to a dead host"
 grep -q "could not be contacted" "$tmp/err" || fail "no HOST_OFFLINE: $(cat "$tmp/err")"
 xapi offline "$net3a" "$u3" || fail "XenAPI HOST_OFFLINE"
+xapi plug-offline "$vif3" "$u3" || fail "VIF.plug: HOST_OFFLINE"
 [ "$(on 1 host-list --minimal | count)" = 3 ] || fail "a dead host left the list"
 expect_event live3 host_metrics mod live=True
 start_daemon 3

@@ -120,5 +120,57 @@ elif mode == "set-other-config":
             {"k%05d" % i: "v" * size for i in range(nkeys)}),
        "set_other_config of %d keys" % nkeys)
 
+elif mode == "vm-plug":
+    # vm3 runs on host 3 (resident_on it), vm3h is halted there; net3 is
+    # host 3's SR-IOV network.  A VIF of each made over host 1's XenAPI
+    # (VIF.create goes where its VM is), then VIF.plug forwarded to host 3.
+    vm3, vm3h, host3, net3 = args
+    vms = ok(call("VM.get_all_records"), "VM.get_all_records")
+    rec = vms.get(ref(vm3), {})
+    assert rec.get("resident_on") == ref(host3) and \
+        rec.get("power_state") == "Running", rec
+    assert vms.get(ref(vm3h), {}).get("power_state") == "Halted", vms
+    assert ok(call("VM.get_record", ref(vm3)), "VM.get_record") == rec
+    assert ref(vm3) in ok(call("VM.get_all"), "VM.get_all")
+    assert ok(call("VM.get_other_config", ref(vm3)), "other_config") == \
+        {"owner": "pool-test"}
+
+    def vif_record(vm):
+        return {"VM": ref(vm), "network": ref(net3), "device": "0",
+                "MAC": "", "MTU": "1500", "other_config": {},
+                "qos_algorithm_type": "", "qos_algorithm_params": {}}
+    vif = ok(call("VIF.create", vif_record(vm3)), "VIF.create of vm3")
+    vifh = ok(call("VIF.create", vif_record(vm3h)), "VIF.create of vm3h")
+    # Host 3's new VIFs reach host 1's view when host 3's daemon mirrors.
+    start = time.monotonic()
+    while call("VIF.get_record", vifh)["Status"] != "Success":
+        assert time.monotonic() - start < 120, "VIFs never mirrored"
+        time.sleep(0.1)
+    if time.monotonic() - start > 10:
+        print("# slow: %.0f s for the VIFs' mirror" % (time.monotonic() -
+                                                    start), file=sys.stderr)
+    ok(call("VIF.plug", vif), "VIF.plug forwarded to host 3")
+    err = failure(call("VIF.plug", vif), "VIF.plug twice")
+    assert err == ["DEVICE_ALREADY_ATTACHED", vif], err
+    err = failure(call("VIF.plug", vifh), "VIF.plug of a halted VM's VIF")
+    assert err == ["VM_BAD_POWER_STATE", ref(vm3h), "running", "halted"], err
+    print(vif.split(":", 1)[1])
+
+elif mode == "vm-unplug":
+    vif, = args
+    ok(call("VIF.unplug", ref(vif)), "VIF.unplug forwarded to host 3")
+    err = failure(call("VIF.unplug", ref(vif)), "VIF.unplug twice")
+    assert err == ["DEVICE_ALREADY_DETACHED", ref(vif)], err
+    task = ok(call("Async.VIF.plug", ref(vif)), "Async.VIF.plug")
+    assert wait_task(task, "the forwarded Async.VIF.plug") == "success"
+    ok(call("VIF.unplug_force", ref(vif)), "VIF.unplug_force")
+
+elif mode == "plug-offline":
+    vif, host3 = args
+    start = time.monotonic()
+    err = failure(call("VIF.plug", ref(vif)), "VIF.plug on a dead host")
+    assert err == ["HOST_OFFLINE", ref(host3)], err
+    assert time.monotonic() - start < 60, "HOST_OFFLINE took too long"
+
 else:
     sys.exit("unknown mode " + mode)
