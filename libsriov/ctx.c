@@ -4,9 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <pci/pci.h>
-
-#include "libsriov/internal.h"
+#include "libsriov/deps.h"
 
 SRIOV_EXPORT int sriov_ctx_new(sriov_ctx **ret)
 {

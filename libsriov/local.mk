@@ -35,10 +35,22 @@ libsriov_libsriov_internal_la_SOURCES = \
 	libsriov/mode.c \
 	libsriov/bind.c \
 	libsriov/vf-config.c \
-	libsriov/netlink.c
+	libsriov/netlink.c \
+	libsriov/deps.h \
+	libsriov/deps.c
+nodist_libsriov_libsriov_internal_la_SOURCES = libsriov/lazy-sonames.h
 libsriov_libsriov_internal_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
-	$(LIBPCI_CFLAGS) $(LIBNL_CFLAGS)
-libsriov_libsriov_internal_la_LIBADD = $(LIBPCI_LIBS) $(LIBNL_LIBS)
+	$(PTHREAD_CFLAGS) $(LIBPCI_CFLAGS) $(LIBNL_CFLAGS)
+# libpci and libnl are not linked: deps.c loads them on first use (not at
+# the start of every program that links libsriov; deps.h says why).
+libsriov_libsriov_internal_la_LIBADD = $(DL_LIBS) $(PTHREAD_LIBS)
+# The sonames deps.c dlopen()s: those of the libraries built against.
+BUILT_SOURCES += libsriov/lazy-sonames.h
+CLEANFILES += libsriov/lazy-sonames.h
+libsriov/lazy-sonames.h: Makefile
+	$(AM_V_GEN)$(MKDIR_P) libsriov && \
+	pairs='PCI:pci NL:nl-3 NL_ROUTE:nl-route-3' && \
+	{ $(LAZY_SONAMES); } >$@-t && mv $@-t $@
 
 lib_LTLIBRARIES += libsriov/libsriov.la
 libsriov_libsriov_la_SOURCES =

@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <pci/pci.h>
-
+#include "libsriov/deps.h"
 #include "libsriov/host-internal.h"
 
 /* libpci's default handlers print, and exit() on errors.  Warnings and
@@ -22,9 +21,13 @@ static void __attribute__((noreturn)) pci_fatal(char *msg _unused_, ...)
     abort();
 }
 
+/* libpci's handle, made on first use; NULL with the error recorded in ctx
+ * when libpci cannot be loaded (names are then NULL). */
 static struct pci_access *pacc(sriov_ctx *ctx)
 {
     if (!ctx->pacc) {
+        if (sriov__deps_load(ctx, SRIOV_DEP_PCI) < 0)
+            return NULL;
         ctx->pacc = pci_alloc();
         if (!ctx->pacc)
             return NULL;

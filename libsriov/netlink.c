@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* VF settings, addresses and default routes over rtnetlink, through
- * libnl-route-3. */
+ * libnl-route-3 (loaded on the first request: deps.h). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -17,7 +17,7 @@
 #include <netlink/route/route.h>
 #include <netlink/route/link/sriov.h>
 
-#include "libsriov/internal.h"
+#include "libsriov/deps.h"
 
 /*
  * One rtnetlink socket per call (no state in the context).  libnl turns
@@ -90,6 +90,9 @@ static int nlreq_open(sriov_ctx *ctx, nlreq *q)
     int r;
 
     q->kernel_errno = 0;
+    r = sriov__deps_load(ctx, SRIOV_DEP_NL);
+    if (r < 0)
+        return r;
     q->sk = nl_socket_alloc();
     if (!q->sk)
         return -ENOMEM;

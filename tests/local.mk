@@ -142,6 +142,12 @@ EXTRA_DIST += tests/integration/test-xapi-npm.sh \
 	tests/integration/test-xapi-daemon.sh \
 	tests/integration/xapi-npm-client.mjs
 
+check_PROGRAMS += tests/unit/test-deps
+tests_unit_test_deps_SOURCES = tests/unit/test-deps.c
+tests_unit_test_deps_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_deps_LDADD = $(TEST_LIBS) $(DL_LIBS)
+TESTS += tests/unit/test-deps
+
 check_PROGRAMS += tests/unit/test-vf-config
 tests_unit_test_vf_config_SOURCES = tests/unit/test-vf-config.c
 tests_unit_test_vf_config_CFLAGS = $(TEST_CFLAGS) $(LIBNL_CFLAGS)

@@ -89,17 +89,22 @@ struct strv {
     size_t n;
 };
 
+/* Add a followed by b (may be NULL). */
 static int strv_add(struct strv *s, const char *a, const char *b)
 {
+    size_t la = strlen(a), lb = b ? strlen(b) : 0;
     char **v = realloc(s->v, (s->n + 2) * sizeof(*v));
 
     if (!v)
         return -ENOMEM;
     s->v = v;
-    if (asprintf(&v[s->n], "%s%s", a, b ? b : "") < 0) {
-        v[s->n] = NULL;
+    v[s->n] = malloc(la + lb + 1);
+    if (!v[s->n])
         return -ENOMEM;
-    }
+    memcpy(v[s->n], a, la);
+    if (lb)
+        memcpy(v[s->n] + la, b, lb);
+    v[s->n][la + lb] = '\0';
     v[++s->n] = NULL;
     return 0;
 }
@@ -186,9 +191,10 @@ static xe_handler_fn static_handler(const struct xe_handler_entry *h,
     return NULL;
 }
 
-/* cli_operations.ml make_param_funs / gen_frontend for one class. */
+/* cli_operations.ml make_param_funs / gen_frontend for one class; only
+ * the command called only when it is not NULL. */
 static int add_class(struct xe_cmdtable *t, const struct xe_class_def *cls,
-                     const xe_handler_fn *generic)
+                     const xe_handler_fn *generic, const char *only)
 {
     struct strv list = { 0 }, settable = { 0 }, clearable = { 0 };
     struct strv get = { 0 }, add = { 0 }, none1 = { 0 }, none2 = { 0 };
@@ -200,7 +206,7 @@ static int add_class(struct xe_cmdtable *t, const struct xe_class_def *cls,
 #define ADD(suffix, reqd, optn, text, flags, op)                           \
     do {                                                                   \
         snprintf(name, sizeof(name), "%s-%s", cls->name, suffix);          \
-        if (r >= 0)                                                        \
+        if (r >= 0 && (!only || streq_ptr(only, name)))                    \
             r = add_command(t, name, reqd, optn, text, flags, op, cls,     \
                             GEN(op));                                      \
     } while (0)
@@ -301,9 +307,34 @@ static int cmp_cmd(const void *a, const void *b)
                   ((const struct xe_command *)b)->name);
 }
 
+/* True when add_class() may make a command called name for cls: name is
+ * "<class>-<one of its suffixes>". */
+static bool class_makes(const struct xe_class_def *cls, const char *name)
+{
+    static const char *const suffixes[] = {
+        "list", "param-list", "param-get", "param-set", "param-add",
+        "param-remove", "param-clear",
+    };
+    size_t len = strlen(cls->name);
+
+    if (strncmp(name, cls->name, len) != 0 || name[len] != '-')
+        return false;
+    for (size_t i = 0; i < ELEMENTSOF(suffixes); i++)
+        if (streq_ptr(name + len + 1, suffixes[i]))
+            return true;
+    return false;
+}
+
 int xe_cmdtable_new(struct xe_cmdtable **ret,
                     const struct xe_handler_entry *handlers,
                     const xe_handler_fn *generic)
+{
+    return xe_cmdtable_new_for(ret, handlers, generic, NULL);
+}
+
+int xe_cmdtable_new_for(struct xe_cmdtable **ret,
+                        const struct xe_handler_entry *handlers,
+                        const xe_handler_fn *generic, const char *name)
 {
     struct xe_cmdtable *t = calloc(1, sizeof(*t));
     int r = 0;
@@ -314,6 +345,8 @@ int xe_cmdtable_new(struct xe_cmdtable **ret,
         const struct static_cmd *s = &static_cmds[i];
         struct strv optn = { 0 };
 
+        if (name && !streq_ptr(name, s->name))
+            continue;
         r = strv_copy(&optn, s->optn);
         if (r >= 0)
             r = add_command(t, s->name, s->reqd, &optn, s->help, s->flags,
@@ -322,7 +355,8 @@ int xe_cmdtable_new(struct xe_cmdtable **ret,
         strv_free(optn.v);
     }
     for (size_t i = 0; r >= 0 && i < xe_n_classes; i++)
-        r = add_class(t, xe_classes[i], generic);
+        if (!name || class_makes(xe_classes[i], name))
+            r = add_class(t, xe_classes[i], generic, name);
     if (r < 0) {
         xe_cmdtable_free(t);
         return r;

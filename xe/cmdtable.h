@@ -94,6 +94,16 @@ extern const xe_handler_fn xe_generic_handlers[XE_OP_N];
 int xe_cmdtable_new(struct xe_cmdtable **ret,
                     const struct xe_handler_entry *handlers,
                     const xe_handler_fn *generic);
+/*
+ * The same, but only the commands called name (name NULL: all): a run of
+ * one command builds its own entry, not those of xe's ~150 commands
+ * (building them all was most of an `xe *-param-get`'s own time:
+ * bench-xe).  xe_cmdtable_find(t, name) gives what it gives in the whole
+ * table.
+ */
+int xe_cmdtable_new_for(struct xe_cmdtable **ret,
+                        const struct xe_handler_entry *handlers,
+                        const xe_handler_fn *generic, const char *name);
 struct xe_cmdtable *xe_cmdtable_free(struct xe_cmdtable *t);
 
 /* The command called name, or NULL. */

@@ -54,14 +54,9 @@ xe_xe_LDFLAGS = $(AM_LDFLAGS) -Wl,--as-needed
 BUILT_SOURCES += xe/lazy-sonames.h
 CLEANFILES += xe/lazy-sonames.h
 xe/lazy-sonames.h: Makefile
-	$(AM_V_GEN)$(MKDIR_P) xe && { \
-	for pair in CURL:curl JSONC:json-c XENLIGHT:xenlight \
-	    XLUTIL:xlutil XENCTRL:xenctrl; do \
-	  f=`$(CC) $(LDFLAGS) -print-file-name=lib$${pair#*:}.so` && \
-	  s=`$(READELF) -d "$$f" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p'` && \
-	  test -n "$$s" || { echo "xe: no soname for lib$${pair#*:}.so ($$f)" >&2; exit 1; }; \
-	  echo "#define SONAME_$${pair%%:*} \"$$s\""; \
-	done; } >$@-t && mv $@-t $@
+	$(AM_V_GEN)$(MKDIR_P) xe && \
+	pairs='CURL:curl JSONC:json-c XENLIGHT:xenlight XLUTIL:xlutil XENCTRL:xenctrl' && \
+	{ $(LAZY_SONAMES); } >$@-t && mv $@-t $@
 xe_xe_LDADD = xe/libxecli.la libsriov/libsriov.la $(DL_LIBS)
 
 # man page and bash completion, both under the name xe is installed as.

@@ -58,7 +58,6 @@ static void test_hooks(struct xe_frontend *fe)
 int main(int argc, char **argv)
 {
     struct xe_frontend fe;
-    struct xe_cmdtable *table = NULL;
     sriov_ctx *ctx = NULL;
     struct xe_env env;
     char hostname[256] = "", caller[64];
@@ -77,8 +76,6 @@ int main(int argc, char **argv)
     }
     snprintf(caller, sizeof(caller), "xe uid=%u", (unsigned)geteuid());
     r = xe_frontend_init(&fe, ctx, root, caller);
-    if (r >= 0)
-        r = xe_cmdtable_new(&table, xe_handlers, xe_generic_handlers);
     if (r < 0) {
         fprintf(stderr, "Error: %s\n", strerror(-r));
         xe_frontend_done(&fe);
@@ -95,13 +92,13 @@ int main(int argc, char **argv)
         .extra_args = secure_getenv("XE_EXTRA_ARGS"),
         .hostname = hostname,
         .is_root = geteuid() == 0,
-        .table = table,
+        .handlers = xe_handlers,
+        .generic = xe_generic_handlers,
         .describe = xe_frontend_describe,
         .userdata = &fe,
         .forward = xe_frontend_forward,
     };
     status = xe_run(&env, argc, argv);
-    xe_cmdtable_free(table);
     xe_frontend_done(&fe);
     sriov_ctx_free(ctx);
     return status;

@@ -58,7 +58,8 @@ static void report_ignored(const struct xe_env *env,
     }
 }
 
-static int run_command(const struct xe_env *env, struct xe_args *args,
+static int run_command(const struct xe_env *env,
+                       const struct xe_cmdtable *table, struct xe_args *args,
                        struct xe_printer *p, struct xapi_error *err)
 {
     const struct xe_command *c;
@@ -66,7 +67,7 @@ static int run_command(const struct xe_env *env, struct xe_args *args,
     bool warn = false;
     int r;
 
-    c = xe_cmdtable_find(env->table, args->cmd);
+    c = xe_cmdtable_find(table, args->cmd);
     if (!c)
         return xapi_error_set(err, -EINVAL, XE_ERR_UNKNOWN_COMMAND,
                               args->cmd, NULL);
@@ -121,6 +122,8 @@ int xe_run(const struct xe_env *env, int argc, char *const *argv)
     struct xe_args args = XE_ARGS_INIT;
     struct xapi_error err = XAPI_ERROR_INIT;
     struct xe_printer p;
+    const struct xe_cmdtable *table = env->table;
+    struct xe_cmdtable *own = NULL;
     bool minimal = false, printer = false;
     int r, status = 1;
 
@@ -147,14 +150,24 @@ int xe_run(const struct xe_env *env, int argc, char *const *argv)
         goto fail;
     xe_printer_init(&p, env->out, env->err, minimal);
     printer = true;
+    if (!table) {
+        r = xe_cmdtable_new_for(&own, env->handlers, env->generic,
+                                streq_ptr(args.cmd, "help") ? NULL
+                                                            : args.cmd);
+        if (r < 0) {
+            xapi_error_internal(&err, r, "%s", strerror(-r));
+            goto fail;
+        }
+        table = own;
+    }
     if (streq_ptr(args.cmd, "help")) {
-        r = xe_help(env->table, &args, &p);
+        r = xe_help(table, &args, &p);
         if (r < 0) {
             xapi_error_internal(&err, r, "help: %s", strerror(-r));
             goto fail;
         }
     } else {
-        const struct xe_command *c = xe_cmdtable_find(env->table, args.cmd);
+        const struct xe_command *c = xe_cmdtable_find(table, args.cmd);
         int fwd = 0, fstatus = 1;
 
         /* In a pool, another host's object: that host runs it. */
@@ -170,7 +183,7 @@ int xe_run(const struct xe_env *env, int argc, char *const *argv)
             status = fstatus;
             goto out;
         }
-        r = run_command(env, &args, &p, &err);
+        r = run_command(env, table, &args, &p, &err);
         if (r < 0)
             goto fail;
     }
@@ -197,5 +210,6 @@ out:
     fflush(env->err);
     xapi_error_clear(&err);
     xe_args_done(&args);
+    xe_cmdtable_free(own);
     return status;
 }

@@ -32,7 +32,11 @@ struct xe_env {
     const char *extra_args;     /* XE_EXTRA_ARGS, or NULL */
     const char *hostname;       /* this host's name: -s may name it */
     bool is_root;               /* effective uid 0 */
+    /* The commands; NULL: xe_run() builds the entries of the one command
+     * it runs (all for help) with these handlers (xe_cmdtable_new_for). */
     const struct xe_cmdtable *table;
+    const struct xe_handler_entry *handlers;
+    const xe_handler_fn *generic;
     xe_describe_fn describe;    /* optional, for error parameters */
     void *userdata;             /* handed to handlers in xe_call */
     /* A command that changes state, before its handler: 1 when it ran

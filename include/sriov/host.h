@@ -140,7 +140,9 @@ SRIOV_EXPORT uint32_t sriov_pf_class(const sriov_pf *pf);
 /**
  * Names from pci.ids (libpci), looked up on first call (or during the scan
  * with SRIOV_SCAN_NAMES).  When pci.ids has no entry, the hex id is
- * returned ("8086", "1572"); NULL only when out of memory.
+ * returned ("8086", "1572"); NULL when out of memory, or when libpci
+ * (loaded on the first lookup) cannot be loaded: sriov_ctx_last_error()
+ * then names it.
  */
 SRIOV_EXPORT const char *sriov_pf_vendor_name(sriov_pf *pf);
 /** Device name from pci.ids; see sriov_pf_vendor_name(). */

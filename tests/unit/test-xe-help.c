@@ -170,6 +170,62 @@ START_TEST(test_cmdtable_handlers_wired)
 }
 END_TEST
 
+/* Two NULL-terminated lists are the same, in the same order. */
+static void same_strv(const char *what, char **a, char **b)
+{
+    size_t i;
+
+    for (i = 0; a[i] && b[i]; i++)
+        ck_assert_msg(strcmp(a[i], b[i]) == 0, "%s: %s, not %s", what, b[i],
+                      a[i]);
+    ck_assert_msg(!a[i] && !b[i], "%s: lists of different lengths", what);
+}
+
+/* One command's table has that command as the whole table has it, and
+ * nothing it does not need. */
+START_TEST(test_cmdtable_for_one_command)
+{
+    static const struct xe_handler_entry h[] = {
+        { "vif-plug", fake }, { NULL, NULL },
+    };
+    xe_handler_fn generic[XE_OP_N] = { NULL };
+    struct xe_cmdtable *one;
+
+    generic[XE_OP_PARAM_GET] = fake;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct xe_command *a = &t->cmds[i], *b;
+
+        ck_assert_int_eq(xe_cmdtable_new_for(&one, h, generic, a->name), 0);
+        ck_assert_msg(one->n == 1, "%s: %zu commands", a->name, one->n);
+        b = xe_cmdtable_find(one, a->name);
+        ck_assert_msg(b, "%s is missing from its own table", a->name);
+        ck_assert_str_eq(b->help, a->help);
+        ck_assert_uint_eq(b->flags, a->flags);
+        ck_assert_int_eq(b->op, a->op);
+        ck_assert_ptr_eq(b->cls, a->cls);
+        same_strv(a->name, a->reqd, b->reqd);
+        same_strv(a->name, a->optn, b->optn);
+        ck_assert_ptr_eq(b->handler,
+                         a->op == XE_OP_PARAM_GET ||
+                         strcmp(a->name, "vif-plug") == 0 ? fake : NULL);
+        xe_cmdtable_free(one);
+    }
+    /* network-sriov-param-get is not network's "sriov-param-get". */
+    ck_assert_int_eq(xe_cmdtable_new_for(&one, NULL, NULL,
+                                         "network-sriov-param-get"), 0);
+    ck_assert_uint_eq(one->n, 1);
+    xe_cmdtable_free(one);
+    ck_assert_int_eq(xe_cmdtable_new_for(&one, NULL, NULL, "pif-frobnicate"),
+                     0);
+    ck_assert_uint_eq(one->n, 0);
+    ck_assert_ptr_null(xe_cmdtable_find(one, "pif-frobnicate"));
+    xe_cmdtable_free(one);
+    ck_assert_int_eq(xe_cmdtable_new_for(&one, NULL, NULL, NULL), 0);
+    ck_assert_uint_eq(one->n, t->n);
+    xe_cmdtable_free(one);
+}
+END_TEST
+
 static char *help(bool minimal, ...)
 {
     static char *buf;
@@ -269,6 +325,7 @@ int main(void)
     tcase_add_test(tc, test_cmdtable_flags);
     tcase_add_test(tc, test_cmdtable_declares);
     tcase_add_test(tc, test_cmdtable_handlers_wired);
+    tcase_add_test(tc, test_cmdtable_for_one_command);
     tcase_add_test(tc, test_help_command);
     tcase_add_test(tc, test_help_listings);
     tcase_add_test(tc, test_usage_text);

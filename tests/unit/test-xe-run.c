@@ -28,15 +28,25 @@ static int net_create(struct xe_call *call)
     return xe_print_list(call->printer, &uuid, 1);
 }
 
+static const struct xe_handler_entry handlers[] = {
+    { "network-create", net_create }, { NULL, NULL },
+};
+/* run: the caller's whole table; own-table: xe_run() builds the entry of
+ * the command it runs, as the xe program has it. */
+static bool own_table;
+
 static void setup(void)
 {
-    static const struct xe_handler_entry h[] = {
-        { "network-create", net_create }, { NULL, NULL },
-    };
-
-    ck_assert_int_eq(xe_cmdtable_new(&table, h, NULL), 0);
+    if (!own_table)
+        ck_assert_int_eq(xe_cmdtable_new(&table, handlers, NULL), 0);
     root = true;
     extra = NULL;
+}
+
+static void setup_own(void)
+{
+    own_table = true;
+    setup();
 }
 
 static void teardown(void)
@@ -72,6 +82,7 @@ static int xe(const char *first, ...)
         .hostname = "dom0.example",
         .is_root = root,
         .table = table,
+        .handlers = own_table ? handlers : NULL,
     };
     status = xe_run(&env, n, v);
     fclose(env.out);
@@ -231,20 +242,26 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("xe-run");
-    TCase *tc = tcase_create("run");
+    TCase *tcs[] = { tcase_create("run"), tcase_create("own-table") };
     SRunner *sr;
     int failed;
 
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_run_usage_and_version);
-    tcase_add_test(tc, test_run_parse_errors);
-    tcase_add_test(tc, test_run_unknown_and_missing);
-    tcase_add_test(tc, test_run_duplicates);
-    tcase_add_test(tc, test_run_root_only);
-    tcase_add_test(tc, test_run_handler_output_and_errors);
-    tcase_add_test(tc, test_run_servers);
-    tcase_add_test(tc, test_run_ignored_params);
-    suite_add_tcase(s, tc);
+    /* own-table last: its setup stays set in one process (CK_FORK=no). */
+    tcase_add_checked_fixture(tcs[0], setup, teardown);
+    tcase_add_checked_fixture(tcs[1], setup_own, teardown);
+    for (size_t i = 0; i < sizeof(tcs) / sizeof(tcs[0]); i++) {
+        TCase *tc = tcs[i];
+
+        tcase_add_test(tc, test_run_usage_and_version);
+        tcase_add_test(tc, test_run_parse_errors);
+        tcase_add_test(tc, test_run_unknown_and_missing);
+        tcase_add_test(tc, test_run_duplicates);
+        tcase_add_test(tc, test_run_root_only);
+        tcase_add_test(tc, test_run_handler_output_and_errors);
+        tcase_add_test(tc, test_run_servers);
+        tcase_add_test(tc, test_run_ignored_params);
+        suite_add_tcase(s, tc);
+    }
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

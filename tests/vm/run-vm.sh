@@ -129,6 +129,18 @@ stage_programs() {
     done
 }
 
+# What libsriov loads on first use (libsriov/deps.h): not in its NEEDED
+# entries, so ldd does not list it; the libraries named in the build's
+# libsriov/lazy-sonames.h, from this host, with what they link.
+stage_lazy_libs() {
+    sed -n 's/^#define SONAME_[A-Z_]* "\(.*\)"$/\1/p' \
+        "$top_builddir/libsriov/lazy-sonames.h" | while read -r so; do
+        lib=$(/sbin/ldconfig -p | awk -v so="$so" '$1 == so { print $NF; exit }')
+        [ -n "$lib" ] || vm_die "no $so here (ldconfig -p): libsriov loads it"
+        vm_copy_elf "$1" "$lib"
+    done
+}
+
 # --- per-run overlay: our init, scripts, programs ----------------------
 ov=$work/overlay
 mkdir -p "$ov/xs/tests" "$ov/xs/bin" "$ov/etc"
@@ -136,6 +148,7 @@ cp "$guest/init" "$ov/init"
 cp "$guest"/*.sh "$ov/xs/tests/"
 chmod +x "$ov/init"
 stage_programs "$ov" "${VM_GUEST_BINS:-}"
+stage_lazy_libs "$ov"
 
 # --debs: the packages and what dpkg -i and their maintainer scripts run
 # (update-rc.d and deb-systemd-helper are perl-base scripts).  The dpkg
