@@ -443,6 +443,15 @@ int ops_vm_list(struct ops_ctx *ops, struct ops_vm **ret, size_t *n,
                 struct xapi_error *err);
 
 /*
+ * This host's VMs as XAPI links them from its host record: control, the
+ * uuid of dom0's VM (host.control_domain), and resident, the uuids of the
+ * VMs whose domain runs here, dom0 first (host.resident_VMs),
+ * NULL-terminated (free with strv_free()).  From ops_vm_list.
+ */
+int ops_host_vms(struct ops_ctx *ops, char control[37], char ***resident,
+                 struct xapi_error *err);
+
+/*
  * The directories ops_vm_list reads configs from, and last the one holding
  * vm-config-dirs (what to watch for a changed config), NULL-terminated;
  * free with strv_free().  @return 0, -ENOMEM
