@@ -281,8 +281,8 @@ static char *features_text(const char *flags, const uint32_t *hw_cap,
 /*
  * bios_strings of the host (ocaml/xapi/bios_strings.ml
  * get_host_bios_strings, from dmidecode -qt 0, 1, 2 and 11): the kernel's
- * copy of the same SMBIOS strings under $root/sys/class/dmi/id (and type
- * 11's raw entry), each key present, "" when unknown or "Not Specified",
+ * copy of the same SMBIOS strings (sriov_dmi_read, and type 11's raw
+ * entry, sriov_dmi_entry), each key present, "" when unknown or "Not Specified",
  * invisible characters removed and trimmed (bios_strings.ml
  * remove_invisible, get_strings); oem-1 and oem-2 are XAPI's
  * (constants.ml standard_type11_strings); hp-rombios is always "".
@@ -306,36 +306,28 @@ static void dmi_clean(char *v)
 
 static int dmi_oem_strings(struct ops_ctx *ops, struct kv *m)
 {
-    FILE *f = open_under_root(ops, "/sys/firmware/dmi/entries/11-0/raw");
     unsigned char buf[4096];
-    size_t n, at;
     unsigned count, k = 0;
-    int r = 0;
+    size_t at;
+    int n, r = 0;
 
-    if (!f)
+    n = ops->sriov ? sriov_dmi_entry(ops->sriov, 11, 0, buf, sizeof(buf) - 1)
+                   : -ENOENT;
+    if (n < 5)
         return 0;
-    n = fread(buf, 1, sizeof(buf) - 2, f);
-    fclose(f);
-    buf[n] = buf[n + 1] = 0;
-    if (n < 5 || buf[0] != 11 || buf[1] < 5 || buf[1] >= n)
+    buf[n] = 0;
+    if (buf[0] != 11 || buf[1] < 5 || buf[1] >= n)
         return 0;
     count = buf[4];
     /* The strings follow the formatted area, each NUL-terminated. */
-    for (at = buf[1]; r >= 0 && k < count && at < n && buf[at]; k++) {
-        char v[256];
+    for (at = buf[1]; r >= 0 && k < count && at < (size_t)n && buf[at]; k++) {
+        char v[256], key[16];
 
         snprintf(v, sizeof(v), "%s", (const char *)buf + at);
         at += strlen((const char *)buf + at) + 1;
         dmi_clean(v);
-        r = kv_add(m, "", "%s", v);
-        if (r >= 0) {
-            char *key;
-
-            if (asprintf(&key, "oem-%u", k + 3) < 0)
-                return -ENOMEM;
-            free(m->v[2 * m->n - 2]);
-            m->v[2 * m->n - 2] = key;
-        }
+        snprintf(key, sizeof(key), "oem-%u", k + 3);
+        r = kv_add(m, key, "%s", v);
     }
     return r;
 }
@@ -357,10 +349,11 @@ static int read_bios_strings(struct ops_ctx *ops, struct kv *m)
     int r = 0;
 
     for (size_t i = 0; r >= 0 && i < ELEMENTSOF(keys); i++) {
-        char path[64], v[256];
+        char v[256];
 
-        snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", keys[i][1]);
-        read_line(ops, path, v, sizeof(v));
+        if (!ops->sriov ||
+            sriov_dmi_read(ops->sriov, keys[i][1], v, sizeof(v)) < 0)
+            v[0] = '\0';
         dmi_clean(v);
         r = kv_add(m, keys[i][0], "%s", v);
     }
