@@ -284,6 +284,17 @@ int sriov__read_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
     return (int)len;
 }
 
+int sriov__read_in(sriov_ctx *ctx, int dirfd, const char *dirpath,
+                   const char *name, char *buf, size_t size)
+{
+    int r = sriov__read_at(ctx, dirfd, dirpath, name, buf, size);
+
+    if (r < 0)
+        return sriov__fail(ctx, r, "cannot read '%s/%s': %s", dirpath, name,
+                           strerror(-r));
+    return r;
+}
+
 int sriov__readlink_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
                        const char *name, char *buf, size_t size)
 {
@@ -488,13 +499,7 @@ static int dmi_read(sriov_ctx *ctx, const char *dir, const char *name,
                   !strchr(name, '/') && strcmp(name, "..") != 0, -EINVAL);
     buf[0] = '\0';
     r = sriov__dir_open(ctx, dir, &fd, &path);
-    if (r < 0)
-        return r;
-    r = sriov__read_at(ctx, fd, path, name, buf, size);
-    if (r < 0)
-        return sriov__fail(ctx, r, "cannot read '%s/%s': %s", path, name,
-                           strerror(-r));
-    return r;
+    return r < 0 ? r : sriov__read_in(ctx, fd, path, name, buf, size);
 }
 
 SRIOV_EXPORT int sriov_dmi_read(sriov_ctx *ctx, const char *name, char *buf,
