@@ -118,6 +118,9 @@ _hidden_ int sriov__net_dir_open(sriov_ctx *ctx, const char *ifname,
                                  int *ret_fd, char **ret_path);
 _hidden_ int sriov__read_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
                             const char *name, char *buf, size_t size);
+/* sriov__read_at(), its failure said with sriov__fail(). */
+_hidden_ int sriov__read_in(sriov_ctx *ctx, int dirfd, const char *dirpath,
+                            const char *name, char *buf, size_t size);
 /* Read a symlink's target into @buf; returns its length. */
 _hidden_ int sriov__readlink_at(sriov_ctx *ctx, int dirfd,
                                 const char *dirpath, const char *name,

@@ -267,13 +267,7 @@ SRIOV_EXPORT int sriov_ifname_read(sriov_ctx *ctx, const char *ifname,
     int r;
 
     r = ifname_open(ctx, ifname, attr, buf, size, &fd, &path);
-    if (r < 0)
-        return r;
-    r = sriov__read_at(ctx, fd, path, attr, buf, size);
-    if (r < 0)
-        return sriov__fail(ctx, r, "cannot read '%s/%s': %s", path, attr,
-                           strerror(-r));
-    return r;
+    return r < 0 ? r : sriov__read_in(ctx, fd, path, attr, buf, size);
 }
 
 SRIOV_EXPORT int sriov_ifname_readlink(sriov_ctx *ctx, const char *ifname,

@@ -284,6 +284,17 @@ int sriov__read_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
     return (int)len;
 }
 
+int sriov__read_in(sriov_ctx *ctx, int dirfd, const char *dirpath,
+                   const char *name, char *buf, size_t size)
+{
+    int r = sriov__read_at(ctx, dirfd, dirpath, name, buf, size);
+
+    if (r < 0)
+        return sriov__fail(ctx, r, "cannot read '%s/%s': %s", dirpath, name,
+                           strerror(-r));
+    return r;
+}
+
 int sriov__readlink_at(sriov_ctx *ctx, int dirfd, const char *dirpath,
                        const char *name, char *buf, size_t size)
 {
@@ -473,4 +484,35 @@ int sriov__sysfs_list(sriov_ctx *ctx, const char *bdf, const char *subdir,
     sriov__log_debug(ctx, "list '%s': %zu entries", path, n);
     *ret = TAKE_PTR(v);
     return 0;
+}
+
+/* The machine's SMBIOS tables as the kernel exports them (dmi-id.c,
+ * dmi-sysfs.c). */
+static int dmi_read(sriov_ctx *ctx, const char *dir, const char *name,
+                    char *buf, size_t size)
+{
+    _cleanup_close_ int fd = -1;
+    _cleanup_free_ char *path = NULL;
+    int r;
+
+    assert_return(ctx && buf && size > 0 && name && *name &&
+                  !strchr(name, '/') && strcmp(name, "..") != 0, -EINVAL);
+    buf[0] = '\0';
+    r = sriov__dir_open(ctx, dir, &fd, &path);
+    return r < 0 ? r : sriov__read_in(ctx, fd, path, name, buf, size);
+}
+
+SRIOV_EXPORT int sriov_dmi_read(sriov_ctx *ctx, const char *name, char *buf,
+                                size_t size)
+{
+    return dmi_read(ctx, "sys/class/dmi/id", name, buf, size);
+}
+
+SRIOV_EXPORT int sriov_dmi_entry(sriov_ctx *ctx, unsigned type, unsigned n,
+                                 void *buf, size_t size)
+{
+    char dir[64];
+
+    snprintf(dir, sizeof(dir), "sys/firmware/dmi/entries/%u-%u", type, n);
+    return dmi_read(ctx, dir, "raw", (char *)buf, size);
 }

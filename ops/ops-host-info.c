@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <libxl.h>
@@ -71,6 +72,7 @@ struct facts {
     char *capabilities;         /* ','-joined, malloc'd */
     struct kv software_version;
     struct kv cpu_info;
+    struct kv bios_strings;
 };
 
 static void facts_done(struct facts *f)
@@ -78,6 +80,7 @@ static void facts_done(struct facts *f)
     free(f->capabilities);
     kv_done(&f->software_version);
     kv_done(&f->cpu_info);
+    kv_done(&f->bios_strings);
 }
 
 static FILE *open_under_root(struct ops_ctx *ops, const char *rel)
@@ -180,6 +183,190 @@ static void read_cpuinfo(struct ops_ctx *ops, struct cpuinfo *c)
     fclose(f);
     c->sockets = c->n_socket_ids ? (unsigned)c->n_socket_ids
                                  : c->cpus ? 1 : 0;
+}
+
+/*
+ * Xen's CPU featureset (XAPI's cpu_info features_* keys): its bits by
+ * name, from the public header of the Xen built against
+ * (xen/include/public/arch-x86/cpufeatureset.h), words of 32 bits in its
+ * order.  Linux names most of them alike in /proc/cpuinfo's flags (lower
+ * case); the others are aliased below.
+ */
+struct feature {
+    const char *name;
+    unsigned bit;
+};
+
+static const struct feature xen_features[] = {
+#if __has_include(<xen/arch-x86/cpufeatureset.h>)
+#define XEN_CPUFEATURE(name, value) { #name, value },
+#include <xen/arch-x86/cpufeatureset.h>
+#undef XEN_CPUFEATURE
+#endif
+    { NULL, 0 }
+};
+
+/* Linux's /proc/cpuinfo name -> Xen's, where they differ. */
+static const char *const linux_aliases[][2] = {
+    { "pni", "sse3" },          { "ds_cpl", "dscpl" },
+    { "est", "eist" },          { "tm", "tm1" },
+    { "dts", "ds" },            { "aes", "aesni" },
+    { "ht", "htt" },            { "pdpe1gb", "page1gb" },
+    { "fxsr_opt", "ffxsr" },    { "tsc_deadline_timer", "tsc_deadline" },
+    { "cqm", "pqm" },           { "rdt_a", "pqe" },
+    { "intel_pt", "proc_trace" }, { "sha_ni", "sha" },
+    { "avx512ifma", "avx512_ifma" }, { "avx512vbmi", "avx512_vbmi" },
+    { "mwaitx", "monitorx" },   { "flush_l1d", "l1d_flush" },
+    { "arch_capabilities", "arch_caps" }, { "hybrid_cpu", "hybrid" },
+};
+
+/* The featureset's length in words: the last word the header names. */
+static size_t featureset_words(void)
+{
+    unsigned last = 0;
+
+    for (const struct feature *f = xen_features; f->name; f++)
+        last = f->bit > last ? f->bit : last;
+    return xen_features[0].name ? last / 32 + 1 : 0;
+}
+
+static void set_feature(uint32_t *words, const char *flag)
+{
+    for (size_t i = 0; i < ELEMENTSOF(linux_aliases); i++)
+        if (strcmp(flag, linux_aliases[i][0]) == 0) {
+            flag = linux_aliases[i][1];
+            break;
+        }
+    for (const struct feature *f = xen_features; f->name; f++)
+        if (strcasecmp(f->name, flag) == 0) {
+            words[f->bit / 32] |= 1u << (f->bit % 32);
+            return;
+        }
+}
+
+/*
+ * The featureset as XAPI prints it (ocaml/libs/cpuid/cpuid.ml
+ * string_of_features: each word "%08Lx", joined with '-'): the words of
+ * Xen's physinfo hw_cap where Xen runs (its first 8), the others from
+ * /proc/cpuinfo's flags.  NULL when neither is there.
+ */
+static char *features_text(const char *flags, const uint32_t *hw_cap,
+                           size_t n_hw_cap)
+{
+    size_t n = featureset_words();
+    _cleanup_free_ uint32_t *words = NULL;
+    _cleanup_free_ char *copy = NULL;
+    char *out, *save = NULL;
+
+    if (!n || (!flags && !hw_cap))
+        return NULL;
+    words = calloc(n, sizeof(*words));
+    copy = strdup(flags ? flags : "");
+    out = calloc(n, 9);
+    if (!words || !copy || !out) {
+        free(out);
+        return NULL;
+    }
+    for (char *t = strtok_r(copy, " \t", &save); t;
+         t = strtok_r(NULL, " \t", &save))
+        set_feature(words, t);
+    for (size_t i = 0; hw_cap && i < n_hw_cap && i < n; i++)
+        words[i] = hw_cap[i];
+    for (size_t i = 0; i < n; i++)   /* "xxxxxxxx", then "-xxxxxxxx" */
+        sprintf(out + (i ? 9 * i - 1 : 0), "%s%08" PRIx32, i ? "-" : "",
+                words[i]);
+    return out;
+}
+
+/*
+ * bios_strings of the host (ocaml/xapi/bios_strings.ml
+ * get_host_bios_strings, from dmidecode -qt 0, 1, 2 and 11): the kernel's
+ * copy of the same SMBIOS strings (sriov_dmi_read, and type 11's raw
+ * entry, sriov_dmi_entry), each key present, "" when unknown or "Not Specified",
+ * invisible characters removed and trimmed (bios_strings.ml
+ * remove_invisible, get_strings); oem-1 and oem-2 are XAPI's
+ * (constants.ml standard_type11_strings); hp-rombios is always "".
+ */
+static void dmi_clean(char *v)
+{
+    char *w = v, *start;
+
+    for (const char *p = v; *p; p++)
+        if (*p >= ' ' && *p <= '~')
+            *w++ = *p;
+    *w = '\0';
+    while (w > v && w[-1] == ' ')
+        *--w = '\0';
+    for (start = v; *start == ' '; start++)
+        ;
+    memmove(v, start, strlen(start) + 1);
+    if (strcmp(v, "Not Specified") == 0)
+        v[0] = '\0';
+}
+
+static int dmi_oem_strings(struct ops_ctx *ops, struct kv *m)
+{
+    unsigned char buf[4096];
+    unsigned count, k = 0;
+    size_t at;
+    int n, r = 0;
+
+    n = ops->sriov ? sriov_dmi_entry(ops->sriov, 11, 0, buf, sizeof(buf) - 1)
+                   : -ENOENT;
+    if (n < 5)
+        return 0;
+    buf[n] = 0;
+    if (buf[0] != 11 || buf[1] < 5 || buf[1] >= n)
+        return 0;
+    count = buf[4];
+    /* The strings follow the formatted area, each NUL-terminated. */
+    for (at = buf[1]; r >= 0 && k < count && at < (size_t)n && buf[at]; k++) {
+        char v[256], key[16];
+
+        snprintf(v, sizeof(v), "%s", (const char *)buf + at);
+        at += strlen((const char *)buf + at) + 1;
+        dmi_clean(v);
+        snprintf(key, sizeof(key), "oem-%u", k + 3);
+        r = kv_add(m, key, "%s", v);
+    }
+    return r;
+}
+
+static int read_bios_strings(struct ops_ctx *ops, struct kv *m)
+{
+    static const char *const keys[][2] = {
+        { "bios-vendor", "bios_vendor" },
+        { "bios-version", "bios_version" },
+        { "system-manufacturer", "sys_vendor" },
+        { "system-product-name", "product_name" },
+        { "system-version", "product_version" },
+        { "system-serial-number", "product_serial" },
+        { "baseboard-manufacturer", "board_vendor" },
+        { "baseboard-product-name", "board_name" },
+        { "baseboard-version", "board_version" },
+        { "baseboard-serial-number", "board_serial" },
+    };
+    int r = 0;
+
+    for (size_t i = 0; r >= 0 && i < ELEMENTSOF(keys); i++) {
+        char v[256];
+
+        if (!ops->sriov ||
+            sriov_dmi_read(ops->sriov, keys[i][1], v, sizeof(v)) < 0)
+            v[0] = '\0';
+        dmi_clean(v);
+        r = kv_add(m, keys[i][0], "%s", v);
+    }
+    if (r >= 0)
+        r = kv_add(m, "oem-1", "Xen");
+    if (r >= 0)
+        r = kv_add(m, "oem-2", "MS_VM_CERT/SHA1/"
+                   "bdbeb6e0a816d43fa6d3fe8aaef04c2bad9d3e3d");
+    if (r >= 0)
+        r = dmi_oem_strings(ops, m);
+    if (r >= 0)
+        r = kv_add(m, "hp-rombios", "%s", "");
+    return r;
 }
 
 /* The IPv4 address of the default route's interface, "" when none. */
@@ -363,6 +550,22 @@ static int read_facts(struct ops_ctx *ops, struct facts *f)
         r = kv_add(&f->cpu_info, "stepping", "%s", c.stepping);
     if (r >= 0 && c.flags)
         r = kv_add(&f->cpu_info, "flags", "%s", c.flags);
+    /* create_misc.ml:604-615: Xen's PV and HVM policies and the host's
+     * featuresets; without libxenctrl's featureset calls all four are the
+     * host's (docs/xe.md). */
+    if (r >= 0) {
+        static const char *const keys[] = { "features_pv", "features_hvm",
+                                            "features_hvm_host",
+                                            "features_pv_host" };
+        _cleanup_free_ char *feat = features_text(
+            c.flags, x.phys_ok ? x.phys.hw_cap : NULL,
+            ELEMENTSOF(x.phys.hw_cap));
+
+        for (size_t i = 0; r >= 0 && feat && i < ELEMENTSOF(keys); i++)
+            r = kv_add(&f->cpu_info, keys[i], "%s", feat);
+    }
+    if (r >= 0)
+        r = read_bios_strings(ops, &f->bios_strings);
     free(c.flags);
     free(x.caps);
     libxl_physinfo_dispose(&x.phys);
@@ -440,6 +643,7 @@ static bool up_to_date(const store_record *h, const struct facts *f)
            streq_ptr(ops__get(h, SF_capabilities), f->capabilities) &&
            map_same(h, SF_software_version, &f->software_version) &&
            map_same(h, SF_cpu_info, &f->cpu_info) &&
+           map_same(h, SF_bios_strings, &f->bios_strings) &&
            store_record_map_count(h, SF_license_server) > 0;
 }
 
@@ -473,6 +677,8 @@ static int refresh_fn(store_tx *tx, void *userdata)
         r = map_replace(cur, SF_software_version, &a->f->software_version);
     if (r >= 0)
         r = map_replace(cur, SF_cpu_info, &a->f->cpu_info);
+    if (r >= 0)
+        r = map_replace(cur, SF_bios_strings, &a->f->bios_strings);
     /* datamodel_host.ml license_server's default. */
     if (r >= 0 && store_record_map_count(cur, SF_license_server) == 0) {
         r = store_record_map_put(cur, SF_license_server, "address",

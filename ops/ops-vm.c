@@ -663,6 +663,34 @@ int ops_vm_list(struct ops_ctx *ops, struct ops_vm **ret, size_t *n,
     return 0;
 }
 
+int ops_host_vms(struct ops_ctx *ops, char control[37], char ***resident,
+                 struct xapi_error *err)
+{
+    struct ops_vm *v = NULL;
+    size_t n = 0, k = 0;
+    char **out;
+    int r;
+
+    r = ops_vm_list(ops, &v, &n, err);
+    if (r < 0)
+        return r;
+    control[0] = '\0';
+    out = calloc(n + 1, sizeof(*out));
+    for (size_t i = 0; out && i < n; i++) {
+        if (!*v[i].uuid || v[i].domid < 0)
+            continue;
+        if (v[i].is_control_domain && !*control)
+            memcpy(control, v[i].uuid, 37);
+        if (!(out[k++] = strdup(v[i].uuid)))
+            out = strv_free(out);
+    }
+    ops_vm_list_free(v, n);
+    if (!out)
+        return xapi_error_internal(err, -ENOMEM, "out of memory");
+    *resident = out;
+    return 0;
+}
+
 int ops_vm_find(struct ops_ctx *ops, const char *uuid, struct ops_vm *ret,
                 struct xapi_error *err)
 {

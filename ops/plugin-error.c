@@ -27,7 +27,8 @@ int ops_plugin_error(struct xapi_error *err, int r,
         break;
     case -EPERM:
         if (*f->vif) {
-            xapi_error_set(err, why, XAPI_VM_HAS_SRIOV_VIF, f->vm, NULL);
+            xapi_error_set(err, why, XAPI_VM_HAS_SRIOV_VIF,
+                           ops_ref(ref, f->vm), NULL);
             break;
         }
         /* fall through */
@@ -36,16 +37,18 @@ int ops_plugin_error(struct xapi_error *err, int r,
                        NULL);
         break;
     case -EBUSY:
-        /* XAPI's four parameters (xapi_vm_lifecycle.ml): the other
+        /* XAPI's four parameters (xapi_vm_lifecycle.ml:313-314, the VM
+         * as a ref, Ref.string_of): the other
          * operation is a VF attach or release holding the VM's lock, by
          * another process, with no task. */
         xapi_error_set(err, why, XAPI_OTHER_OPERATION_IN_PROGRESS, "VM",
-                       f->vm, "attach", "OpaqueRef:NULL", NULL);
+                       *f->vm ? ops_ref(ref, f->vm) : "OpaqueRef:NULL",
+                       "attach", "OpaqueRef:NULL", NULL);
         break;
     case -ESRCH:
         if (*f->vm) {
-            xapi_error_set(err, why, XAPI_VM_BAD_POWER_STATE, f->vm,
-                           "running", "halted", NULL);
+            xapi_error_set(err, why, XAPI_VM_BAD_POWER_STATE,
+                           ops_ref(ref, f->vm), "running", "halted", NULL);
             break;
         }
         goto internal;

@@ -89,7 +89,8 @@ static const struct xe_field_def host_fields[] = {
     SET("virtual-hardware-platform-versions",
         "virtual_hardware_platform_versions", 0),
     COMPUTED("control-domain-uuid", "control_domain", 0),
-    SET("resident-vms", "resident_VMs", 0),
+    /* This host's VMs as Xen runs them (ops_host_vms), read when shown. */
+    { "resident-vms", XE_SET, 0, XE_SRC_COMPUTED, "resident_VMs", NULL },
     SET("updates-requiring-reboot", "updates_requiring_reboot", 0),
     SET("features", "features", 0),
     S("iscsi_iqn", "iscsi_iqn", XE_RW | XE_REFUSED),

@@ -307,6 +307,46 @@ static int host_memory(struct xe_reader *rd, const store_record *host,
 }
 
 /*
+ * records.ml:3374-3382: the host's control-domain-uuid and resident-vms,
+ * this host's VMs as Xen runs them (ops_host_vms: dom0's VM, the VMs with
+ * a domain); another pool member's are not known here: "<not in
+ * database>" and empty, as XAPI shows a null ref and an empty set.
+ */
+static int host_vms(struct xe_reader *rd, const store_record *host,
+                    const char *which, char **ret)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    _cleanup_strv_free_ char **resident = NULL;
+    char me[37], control[37] = "";
+    bool control_domain = strcmp(which, "control_domain") == 0;
+    int r;
+
+    r = ops_host_uuid(&rd->fe->ops, me, &err);
+    if (r >= 0 && strcmp(me, store_record_uuid(host)) == 0)
+        r = ops_host_vms(&rd->fe->ops, control, &resident, &err);
+    xapi_error_clear(&err);
+    if (r < 0)
+        return r;
+    if (control_domain)
+        *ret = strdup(*control ? control : XE_NOT_IN_DATABASE);
+    else if (!resident)
+        *ret = strdup("");
+    else {
+        size_t len = 1;
+
+        for (size_t i = 0; resident[i]; i++)
+            len += strlen(resident[i]) + 2;
+        *ret = calloc(1, len);
+        for (size_t i = 0; *ret && resident[i]; i++) {
+            if (i)
+                strcat(*ret, "; ");
+            strcat(*ret, resident[i]);
+        }
+    }
+    return *ret ? 0 : -ENOMEM;
+}
+
+/*
  * The pool's fields xe reads from its hosts (records.ml
  * get_consistent_field_or_default): the master's value, its default when
  * not stored; "" for supported-sr-types and license-state (no SR drivers,
@@ -364,6 +404,10 @@ static int compute(void *userdata, const struct xe_record *rec,
     case XE_SRC_COMPUTED:
         if (pif_ip_part(rec, sf->name)) {
             r = pif_ip_text(x, sf->name, pif_ip_part(rec, sf->name), &text);
+        } else if (strcmp(rec->cls->api_class, "host") == 0 &&
+                   (strcmp(sf->name, "control_domain") == 0 ||
+                    strcmp(sf->name, "resident_VMs") == 0)) {
+            r = host_vms(rd, x->sr, sf->name, &text);
         } else if ((sf->flags & SCHEMA_COMPUTED) &&
                    strcmp(rec->cls->api_class, "pool") == 0) {
             r = pool_from_master(rd, x->sr, sf->name, &text);

@@ -158,6 +158,35 @@ static int pif_ip_fields(struct xstore_conn *c, const store_record *sr,
     return 0;
 }
 
+/* This host's control_domain and resident_VMs: its VMs as Xen runs them
+ * (ops_host_vms, as xe shows them); the stored null ref and empty set
+ * for another pool member, or when xenstore cannot be read. */
+static int host_vm_fields(struct xapi_store *xs, struct xstore_conn *c,
+                          const char *uuid, struct xv *rec)
+{
+    struct xapi_error err = XAPI_ERROR_INIT;
+    _cleanup_strv_free_ char **resident = NULL;
+    char control[37] = "", ref[OPS_REF_SIZE];
+    struct xv *a;
+    int r;
+
+    if (strcmp(uuid, xs->host_uuid) != 0)
+        return 0;
+    r = ops_host_vms(&c->ops, control, &resident, &err);
+    xapi_error_clear(&err);
+    if (r < 0)
+        return r == -ENOMEM ? r : 0;
+    a = xv_new_array();
+    for (size_t i = 0; a && resident[i]; i++)
+        if (xv_array_append(a, xv_new_string(ops_ref(ref, resident[i]))) < 0)
+            a = xv_free(a);
+    if (!a || xv_struct_set(rec, "resident_VMs", a) < 0)
+        return -ENOMEM;
+    return xv_struct_set_string(rec, "control_domain",
+                                *control ? ops_ref(ref, control)
+                                         : XSTORE_NULL_REF);
+}
+
 int xstore__decorate(struct xapi_store *xs, struct xstore_conn *c,
                      const store_record *sr, struct xv *rec)
 {
@@ -177,7 +206,8 @@ int xstore__decorate(struct xapi_store *xs, struct xstore_conn *c,
     if (strcmp(cls, "host") != 0)
         return 0;
     xstore__metrics_ref("host_metrics", uuid, ref, NULL);
-    if (xv_struct_set_string(rec, "metrics", ref) < 0)
+    if (xv_struct_set_string(rec, "metrics", ref) < 0 ||
+        host_vm_fields(xs, c, uuid, rec) < 0)
         return -ENOMEM;
     /* Keys XenCenter reads; a restrict_* key it misses counts as
      * restricted (Host.RestrictSriovNetwork: BoolKeyPreferTrue). */

@@ -280,6 +280,26 @@ SRIOV_EXPORT int sriov_ifname_readlink(sriov_ctx *ctx, const char *ifname,
                                        size_t size);
 
 /**
+ * String NAME of the machine's SMBIOS (DMI) tables as the kernel exports
+ * it (sys/class/dmi/id/NAME: "bios_vendor", "sys_vendor", "product_name",
+ * "board_serial"...), into BUF of SIZE bytes, trailing newline removed.
+ * Returns its length, or -ENOENT (no DMI tables, or no such string),
+ * -EACCES (the serial numbers are root's), -EINVAL.
+ */
+SRIOV_EXPORT int sriov_dmi_read(sriov_ctx *ctx, const char *name, char *buf,
+                                size_t size);
+
+/**
+ * The raw bytes of SMBIOS structure TYPE, instance N (sys/firmware/dmi/
+ * entries/TYPE-N/raw: the formatted area, then its strings, each
+ * NUL-terminated, then a NUL), into BUF of SIZE bytes (one byte is kept
+ * for a final NUL).  Returns the length read, or -ENOENT (no such
+ * structure), -EACCES (root's), -EINVAL.
+ */
+SRIOV_EXPORT int sriov_dmi_entry(sriov_ctx *ctx, unsigned type, unsigned n,
+                                 void *buf, size_t size);
+
+/**
  * One address of a network interface, as rtnetlink gives it
  * (sriov_ifname_addrs()).
  */

@@ -124,6 +124,13 @@ START_TEST(test_coldplug_prepare_created_destroyed)
     pt_domain_new(7, VM1);              /* libxl made it meanwhile */
     p = pt_plugin(&plugin_fake_backend, &fk);
     ck_assert_int_eq(ops_plugin_domain_start(p, 7, &err), -EBUSY);
+    /* XAPI's four parameters (datamodel_errors.ml:546-548). */
+    ck_assert_str_eq(err.code, "OTHER_OPERATION_IN_PROGRESS");
+    ck_assert_uint_eq(err.n_params, 4);
+    ck_assert_str_eq(err.params[0], "VM");
+    ck_assert_str_eq(err.params[1], "OpaqueRef:" VM1);
+    ck_assert_str_eq(err.params[2], "attach");
+    ck_assert_str_eq(err.params[3], "OpaqueRef:NULL");
     xapi_error_clear(&err);
     ck_assert_int_eq(plugin_reconcile(p, NULL, NULL), 0);
     ck_assert_str_eq(pt_field("VIF", vif_a, SF_domid), "-1");

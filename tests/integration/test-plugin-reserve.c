@@ -328,7 +328,7 @@ START_TEST(test_plugin_plug_unplug)
     xapi_error_clear(&err);
     ck_assert_int_eq(ops_plugin_vm_check_migrate(pl, VM1, &err), -EPERM);
     ck_assert_str_eq(err.code, "VM_HAS_SRIOV_VIF");
-    ck_assert_str_eq(err.params[0], VM1);
+    ck_assert_str_eq(err.params[0], "OpaqueRef:" VM1);   /* agility.ml:146 */
     xapi_error_clear(&err);
 
     ck_assert_int_eq(ops_plugin_vif_unplug(pl, a, false, &err), 0);

@@ -521,8 +521,15 @@ START_TEST(test_restore_nic_moved_follows_its_mac)
     _cleanup_free_ char *after = NULL;
     char net[37], ns[37], phys[37], logical[37], pci[37];
 
+    char pif_net[37];
+
     host_new(text, NULL);
     sriov_network("enp59s0f1", 4, net, ns);
+    /* Its own network (pif-scan's, as XAPI's introduce_internal). */
+    snprintf(pif_net, 37, "%s",
+             pt_field("PIF", pt_field("network_sriov", ns, SF_physical_PIF),
+                      SF_network));
+    ck_assert_uint_eq(strlen(pif_net), 36);
     reboot(moved, NULL);
     ck_assert_int_eq(restore(), 0);
     has("the NIC with MAC 3c:fd:fe:9e:7a:01 is now at 0000:5e:00.1");
@@ -534,6 +541,8 @@ START_TEST(test_restore_nic_moved_follows_its_mac)
     snprintf(pci, 37, "%s", pt_field("PIF", phys, SF_PCI));
     ck_assert_str_eq(pt_field("PCI", pci, SF_pci_id), "0000:5e:00.1");
     ck_assert_str_eq(pt_field("PIF", logical, SF_PCI), pci);
+    /* The PIF keeps its network in the new slot. */
+    ck_assert_str_eq(pt_field("PIF", phys, SF_network), pif_net);
     ck_assert_str_eq(pt_field("PIF", phys, SF_currently_attached), "true");
     ck_assert_str_eq(pt_field("PIF", logical, SF_currently_attached), "true");
     after = dump_store();

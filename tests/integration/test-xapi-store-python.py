@@ -252,6 +252,27 @@ def main():
     check("domain start: mod of its VM, running as domain 6",
           e is not None and e["snapshot"]["domid"] in (6, "6") and
           e["snapshot"]["resident_on"] != "OpaqueRef:NULL")
+    # The host links its VMs as XAPI does: control_domain is dom0's,
+    # resident_VMs the running ones (records.ml:3374-3382, the same in xe).
+    host = s.call("host.get_all")[0]
+    hrec = s.call("host.get_record", host)
+    check("host.control_domain is dom0's VM",
+          hrec["control_domain"] == dom0[0] and
+          s.call("host.get_control_domain", host) == dom0[0])
+    check("host.resident_VMs: dom0 and the running vm2",
+          sorted(hrec["resident_VMs"]) == sorted([dom0[0], vm2]) and
+          sorted(s.call("host.get_resident_VMs", host)) ==
+          sorted([dom0[0], vm2]))
+    xe_res = subprocess.run(
+        [XE, "host-param-get", "uuid=" + host[len("OpaqueRef:"):],
+         "param-name=resident-vms"], capture_output=True, text=True)
+    check("xe shows the same resident VMs",
+          sorted(xe_res.stdout.strip().split("; ")) ==
+          sorted(r[len("OpaqueRef:"):] for r in [dom0[0], vm2]))
+    check("host.bios_strings: XAPI's keys (bios_strings.ml)",
+          {"bios-vendor", "system-product-name", "baseboard-manufacturer",
+           "oem-1", "oem-2", "hp-rombios"} <= set(hrec["bios_strings"]) and
+          hrec["bios_strings"]["oem-1"] == "Xen")
     subprocess.run(["xenstore-rm", "/local/domain/6"], check=True)
     subprocess.run(["xenstore-rm", "/vm/" + u2], check=True)
     e = ev.wait(vm2, "mod", lambda r: r and r["power_state"] == "Halted")

@@ -1,5 +1,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# network-create/-list/-param-*/-destroy.
+# network-create/-list/-param-*/-destroy.  XAPI's sources (xen-api
+# e2ee48d): cli_frontend.ml:2655-2663 network-create's parameters,
+# cli_operations.ml:2942 net_create (MTU through Int64.of_string: its
+# Failure as xapi_cli.ml prints it), records.ml:1037 net_record and
+# :1085-1090 set_MTU, cli_operations.ml:625-800 p_get/p_set/p_add/
+# p_remove/p_clear's messages, xapi_cli.ml:389-390 (a Failure as
+# INTERNAL_ERROR), xapi_network.ml:228 choose_bridge_name and :23
+# bridge_blacklist.
 # host: plain-nic
 xe network-create name-label=blue
 blue=$OUT

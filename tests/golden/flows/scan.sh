@@ -1,5 +1,13 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # pif-scan: PIFs and PCI records; idempotent; a NIC that goes and comes.
+# XAPI's sources (xen-api e2ee48d): cli_operations.ml:6728 pif_scan;
+# every PIF a network, ocaml/xapi/xapi_pif.ml:445 find_or_create_network
+# and :528 introduce_internal, named by helpers.ml:135
+# choose_network_name_for_pif, bridged as xapi_pif.ml:40-45
+# bridge_naming_convention (or the Linux bridge the NIC is a port of);
+# the records as records.ml:474 pif_record, :1037 net_record and :6004
+# pci_record print them (dependencies as pci-ids); xapi_pci.ml:129
+# update_pcis.
 # host: x710-2pf plain-nic nvme-sriov
 note "xe host-list makes this host's record on first use"
 xe host-list

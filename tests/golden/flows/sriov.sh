@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # network-sriov-create/-list/-param-*/-diagnose/-destroy, XAPI's checks.
+# XAPI's sources (xen-api e2ee48d): ocaml/xapi/xapi_network_sriov.ml:46
+# create and its checks' order, records.ml:424 network_sriov_record,
+# datamodel_errors.ml for each code's parameters and text;
+# VIF_IN_USE [network; VIF] of a destroy while a VIF holds a VF:
+# xapi_network_attach_helpers.ml:42-62 (vif.sh).
 # host: x710-2pf e810-2pf plain-nic x710-no-acs
 xe host-list --minimal
 xe pif-scan host-uuid="$OUT"
