@@ -186,6 +186,9 @@ static bool key_host_is(const char *k, const char *host)
            strncmp(start, host, strlen(host)) == 0;
 }
 
+static const struct etcd_kv *find_net(const struct etcd_kv *v, size_t n,
+                                      const char *uuid);
+
 /* ---- reads: one object per pool-wide network -------------------------- */
 
 /* Append the members of a set(ref) field of @p text to @p *joined. */
@@ -221,14 +224,16 @@ static int cmp_record(const void *a, const void *b)
 
 int pool__network_list(pool *p, store_record ***ret, size_t *n_ret)
 {
-    struct etcd_kv *pw = NULL, *ho = NULL;
+    struct etcd_kv *pw = NULL, *ho = NULL, *gone = NULL;
     store_record **out = NULL;
-    size_t npw = 0, nho = 0, m = 0;
+    size_t npw = 0, nho = 0, ngone = 0, m = 0;
     int r;
 
     r = range(p, "network/", NULL, true, &pw, &npw);
     if (r >= 0)
         r = range(p, "obj/network/", NULL, true, &ho, &nho);
+    if (r >= 0)
+        r = range(p, "destroyed/", NULL, true, &gone, &ngone);
     if (r >= 0 && !(out = calloc(npw + nho + 1, sizeof(*out))))
         r = oom(p);
     /* A pool-wide network: the pool's fields, every host's PIFs and
@@ -260,9 +265,11 @@ int pool__network_list(pool *p, store_record ***ret, size_t *n_ret)
         }
         m++;
     }
-    /* A host's own network (made before it joined, not physical). */
+    /* A host's own network (made before it joined, not physical); not
+     * a copy of a network the pool destroyed that its host still has
+     * (its daemon destroys it). */
     for (size_t j = 0; r >= 0 && j < nho; j++) {
-        bool pooled = false;
+        bool pooled = find_net(gone, ngone, key_uuid(ho[j].key)) != NULL;
 
         for (size_t i = 0; i < npw && !pooled; i++)
             pooled = strcmp(key_uuid(pw[i].key), key_uuid(ho[j].key)) == 0;
@@ -272,6 +279,7 @@ int pool__network_list(pool *p, store_record ***ret, size_t *n_ret)
     }
     etcd_kv_list_free(pw, npw);
     etcd_kv_list_free(ho, nho);
+    etcd_kv_list_free(gone, ngone);
     if (r < 0) {
         store_record_list_free(out, m);
         return r;
@@ -518,12 +526,15 @@ static int used_elsewhere(pool *p, const char *cls, const char *code,
                           v[5], v[6], v[7], NULL);
 }
 
-/* Remove network @p uuid from the pool (and its bridge's claim). */
+/* Remove network @p uuid from the pool (and its bridge's claim), and
+ * mark it destroyed (<prefix>/destroyed/<uuid>) until no host has a copy:
+ * a host whose daemon is away destroys its copy when it comes back. */
 static int unpublish(pool *p, const char *uuid)
 {
     _cleanup_free_ char *kn = pkey(p, "network/", uuid);
+    _cleanup_free_ char *kd = pkey(p, "destroyed/", uuid);
 
-    if (!kn)
+    if (!kn || !kd)
         return oom(p);
     for (int attempt = 0; attempt < RETRIES; attempt++) {
         _cleanup_free_ char *kb = NULL;
@@ -547,6 +558,8 @@ static int unpublish(pool *p, const char *uuid)
             r = etcd_txn_cmp_mod(t, kn, v[0].mod_revision);
         if (r >= 0)
             r = etcd_txn_delete(t, kn, false);
+        if (r >= 0)
+            r = etcd_txn_put(t, kd, "", 0);
         if (r >= 0 && nb && strcmp(b[0].value, uuid) == 0) {
             r = etcd_txn_cmp_mod(t, kb, b[0].mod_revision);
             if (r >= 0)
@@ -784,6 +797,52 @@ static int push(pool *p, const char *uuid, int64_t rev, const char *json,
     return 1;
 }
 
+/* The networks the pool destroyed (<prefix>/destroyed/): this host's
+ * copies destroyed; a mark no host's copy needs any more removed. */
+static int destroyed(pool *p, store *st, store_record **loc, size_t nloc,
+                     int *changes, int *late)
+{
+    struct etcd_kv *gone = NULL, *ho = NULL;
+    size_t ngone = 0, nho = 0;
+    int r;
+
+    r = range(p, "destroyed/", NULL, true, &gone, &ngone);
+    if (r >= 0 && ngone)
+        r = range(p, "obj/network/", NULL, true, &ho, &nho);
+    for (size_t i = 0; r >= 0 && i < ngone; i++) {
+        const char *uuid = key_uuid(gone[i].key);
+        struct ops_ctx ops = { .st = st };
+        struct xapi_error err = XAPI_ERROR_INIT;
+        etcd_txn *t = NULL;
+
+        if (find_local(loc, nloc, uuid)) {
+            if (ops_network_destroy_here(&ops, uuid, &err) < 0)
+                *late = failf(p, -EBUSY, "network %s was destroyed in the "
+                              "pool but this host uses it (%s): destroy its "
+                              "VIFs and network-sriovs here", uuid,
+                              err.code ? err.code : "");
+            else
+                (*changes)++;
+            xapi_error_clear(&err);
+            continue;
+        }
+        if (find_net(ho, nho, uuid))
+            continue;           /* another host's copy: its daemon's */
+        r = etcd_txn_new(&t);
+        if (r >= 0)
+            r = etcd_txn_cmp_mod(t, gone[i].key, gone[i].mod_revision);
+        if (r >= 0)
+            r = etcd_txn_delete(t, gone[i].key, false);
+        if (r >= 0)
+            r = etcd_txn_commit(pool__etcd(p), t);
+        etcd_txn_free(t);
+        r = r < 0 ? pool__etcd_fail(p, r) : 0;
+    }
+    etcd_kv_list_free(gone, ngone);
+    etcd_kv_list_free(ho, nho);
+    return r;
+}
+
 int pool_network_sync(pool *p, store *st, const char *host_uuid,
                       pool_netsync *s)
 {
@@ -860,10 +919,21 @@ int pool_network_sync(pool *p, store *st, const char *host_uuid,
         struct apply a = { uuid, pw[k].value, NULL };
         int64_t rev = 0;
 
-        if (here && ns && ns->rev == pw[k].mod_revision) {
-            if (!now || !ns->json || strcmp(now, ns->json) == 0)
+        /*
+         * Seen here for the first time (this daemon's start, or the
+         * network just made here): the pool's record never changed since
+         * it was made and this copy differs, so the copy changed since
+         * (network-param-set right after network-create): it goes to the
+         * pool.  Otherwise the pool's wins.
+         */
+        bool fresh = here && !ns && now &&
+                     pw[k].mod_revision == pw[k].create_revision &&
+                     strcmp(now, pw[k].value) != 0;
+
+        if (fresh || (here && ns && ns->rev == pw[k].mod_revision)) {
+            if (!fresh && (!now || !ns->json || strcmp(now, ns->json) == 0))
                 continue;       /* unchanged on both sides */
-            r = push(p, uuid, ns->rev, now, &rev);
+            r = push(p, uuid, pw[k].mod_revision, now, &rev);
             if (r < 0 && r != -E2BIG)
                 goto out;
             if (r == -E2BIG)
@@ -920,26 +990,14 @@ int pool_network_sync(pool *p, store *st, const char *host_uuid,
     }
 
     /* Destroyed in the pool: destroyed here unless this host uses it. */
-    for (size_t i = 0; s && i < s->n;) {
-        struct ops_ctx ops = { .st = st };
-        struct xapi_error err = XAPI_ERROR_INIT;
-
-        if (find_net(pw, npw, s->v[i].uuid)) {
+    r = destroyed(p, st, loc, nloc, &changes, &late);
+    if (r < 0)
+        goto out;
+    for (size_t i = 0; s && i < s->n;)
+        if (find_net(pw, npw, s->v[i].uuid))
             i++;
-            continue;
-        }
-        if (find_local(loc, nloc, s->v[i].uuid)) {
-            if (ops_network_destroy_here(&ops, s->v[i].uuid, &err) < 0)
-                late = failf(p, -EBUSY, "network %s was destroyed in the "
-                             "pool but this host uses it (%s): kept here as "
-                             "this host's own", s->v[i].uuid,
-                             err.code ? err.code : "");
-            else
-                changes++;
-            xapi_error_clear(&err);
-        }
-        state_drop(s, i);
-    }
+        else
+            state_drop(s, i);
     r = 0;
 out:
     etcd_kv_list_free(pw, npw);

@@ -93,13 +93,15 @@ elif mode == "capacity":
 
 elif mode == "offline":
     # host 3's daemon is dead: HOST_OFFLINE [its host], not a hang.
-    net3, host3 = args
+    # (its PIF: networks are pool-wide, each host holds a copy)
+    pif3, host3 = args
     start = time.monotonic()
-    err = failure(call("network.set_name_label", ref(net3), "x"),
-                  "a change of a dead host's network")
+    err = failure(call("PIF.set_other_config", ref(pif3), {"x": "y"}),
+                  "a change of a dead host's PIF")
     assert err == ["HOST_OFFLINE", ref(host3)], err
     assert time.monotonic() - start < 60, "HOST_OFFLINE took too long"
-    task = ok(call("Async.network.set_name_label", ref(net3), "x"), "Async")
+    task = ok(call("Async.PIF.set_other_config", ref(pif3), {"x": "y"}),
+              "Async")
     assert wait_task(task, "an Async call to a dead host") == "failure"
     rec = ok(s.task.get_record(ses, task), "task record")
     assert rec["error_info"] == ["HOST_OFFLINE", ref(host3)], rec
@@ -107,9 +109,10 @@ elif mode == "offline":
 elif mode == "too-big-call":
     # A forwarded call over etcd's request limit (the test's members take
     # 256 KiB): refused with what to do, not a hang.
-    net3, = args
+    # (another host's PIF: networks are pool-wide, each host holds a copy)
+    pif3, = args
     big = {"k%04d" % i: "v" * 2000 for i in range(150)}
-    err = failure(call("network.set_other_config", ref(net3), big),
+    err = failure(call("PIF.set_other_config", ref(pif3), big),
                   "a 300 KB forwarded call")
     assert err[0] == "INTERNAL_ERROR" and "max-request-bytes" in err[1], err
 
