@@ -15,6 +15,12 @@
  *   <prefix>/live/<host>               its hostname, on the host's lease:
  *                                      gone when its xen-sriovd is
  *   <prefix>/eject/<host>              "pool-eject asked": the host leaves
+ *   <prefix>/network/<uuid>            a pool-wide network (JSON, without
+ *                                      PIFs and VIFs); each host holds a
+ *                                      copy in its store (pool-network.c)
+ *   <prefix>/bridge/<name>             the pool-wide network of that bridge
+ *   <prefix>/destroyed/<uuid>          destroyed, some host has a copy
+ *   <prefix>/counter/network-bridge    the next xapiN to try
  *
  * Conventions as store/: -errno, and pool_last_error() says what to do.
  */
