@@ -57,6 +57,8 @@ struct mirror {
     char calls_said[640];       /* the watch's state as last logged */
 };
 
+static int sync_networks(struct mirror *m);
+
 static void set_watch_host(struct mirror *m, const char *host)
 {
     pthread_mutex_lock(&m->lock);
@@ -197,6 +199,9 @@ static void serve_calls(struct mirror *m)
 
     while (m->p && m->lease &&
            (r = pool_take_call(m->p, m->host, id, &req)) > 0) {
+        /* A pool-wide network made a moment ago on the caller's host
+         * (network-sriov-create right after network-create): here first. */
+        sync_networks(m);
         r = serve(m, req, &ans);
         sriovd_log(LOG_INFO, "pool: ran a forwarded call: %s", req);
         if (r < 0) {

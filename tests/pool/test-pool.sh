@@ -98,6 +98,13 @@ start_daemon() {
     eval "d$1=\$!"
     daemon_pids="$daemon_pids $!"
 }
+# Hosts 1 and 2 have their first NIC in Linux bridge xenbr0 (sysfs
+# brport/bridge): pool-join puts both on one network.
+for i in 1 2; do
+    dev=$(ls "$tmp/h$i/sys/class/net" | head -n 1)
+    mkdir -p "$tmp/h$i/sys/class/net/$dev/brport"
+    ln -s ../../xenbr0 "$tmp/h$i/sys/class/net/$dev/brport/bridge"
+done
 for i in 1 2 3; do
     u=$(on $i host-list --minimal)
     eval "u$i=$u"
@@ -258,6 +265,16 @@ for dev in $(on 1 pif-list host-uuid="$u1" physical=true params=device --minimal
             fail "$dev's network differs between host 1 and host $u"
     done
 done
+[ "$(on 3 network-list bridge=xenbr0 --minimal | count)" = 1 ] ||
+    fail "xenbr0's networks: $(on 3 network-list bridge=xenbr0)"
+xbr=$(on 3 network-list bridge=xenbr0 --minimal)
+[ "$(on 3 network-param-get uuid="$xbr" param-name=PIF-uuids | tr ';' '\n' | grep -c .)" = 2 ] ||
+    fail "xenbr0's network lacks host 1's or host 2's PIF: $(on 3 network-param-get uuid="$xbr" param-name=PIF-uuids)"
+for i in 1 2; do
+    eval "u=\$u$i"
+    on $i pif-list host-uuid="$u" network-uuid="$xbr" --minimal | grep -q . ||
+        fail "host $i's own PIF is not on the pool's xenbr0 network"
+done
 # One network made on host 1: one object on every host, one bridge.
 netp=$(on 1 network-create name-label=pool-net)
 brp=$(on 1 network-param-get uuid="$netp" param-name=bridge)
@@ -273,9 +290,11 @@ pif2b=$(on 2 pif-list host-uuid="$u2" physical=true --minimal | tr ',' '\n' | gr
 sriov_on() {
     on 1 network-sriov-create pif-uuid="$1" network-uuid="$netp" num-vfs=2 2>"$tmp/err"
 }
-wait_until "host 2 holding pool-net" sriov_on "$pif2b"
+# (right after the create: the callee's daemon brings its copies in
+# line before it runs a forwarded call)
+sriov_on "$pif2b" || fail "network-sriov-create on host 2's PIF of a network just made: $(cat "$tmp/err")"
 nsp2=$(on 1 network-sriov-list physical-PIF="$pif2b" --minimal)
-wait_until "host 3 holding pool-net" sriov_on "$pif3b"
+sriov_on "$pif3b" || fail "network-sriov-create on host 3's PIF: $(cat "$tmp/err")"
 nsp3=$(on 1 network-sriov-list physical-PIF="$pif3b" --minimal)
 [ -n "$nsp2" ] && [ -n "$nsp3" ] || fail "network-sriov on two hosts' PIFs: $nsp2 / $nsp3"
 [ "$(on 1 network-param-get uuid="$netp" param-name=PIF-uuids | tr ';' '\n' | grep -c .)" = 2 ] ||
