@@ -275,6 +275,11 @@ for i in 1 2; do
     on $i pif-list host-uuid="$u" network-uuid="$xbr" --minimal | grep -q . ||
         fail "host $i's own PIF is not on the pool's xenbr0 network"
 done
+# XenAPI on host 1: network.create, get_all, get_record, destroy; the
+# destroy of xenbr0's network refused (host 2's PIF is on it).
+netx=$(xapi pool-network "$xbr") || fail "XenAPI pool-wide network: $netx"
+netx_gone() { ! on 2 network-list --minimal | grep -q "$netx"; }
+wait_until "the XenAPI network gone on host 2" netx_gone
 # One network made on host 1: one object on every host, one bridge.
 netp=$(on 1 network-create name-label=pool-net)
 brp=$(on 1 network-param-get uuid="$netp" param-name=bridge)

@@ -123,5 +123,24 @@ elif mode == "set-other-config":
             {"k%05d" % i: "v" * size for i in range(nkeys)}),
        "set_other_config of %d keys" % nkeys)
 
+elif mode == "pool-network":
+    # network.create on host 1: one object for the pool (get_all once,
+    # get_record with its bridge); with another host's PIF on it,
+    # network.destroy refused with XAPI's NETWORK_CONTAINS_PIF.
+    used, = args
+    net = ok(call("network.create", {"name_label": "over-xenapi",
+                                     "name_description": "", "MTU": "1500",
+                                     "other_config": {}}), "network.create")
+    refs = ok(call("network.get_all"), "network.get_all")
+    assert refs.count(net) == 1 and len(refs) == len(set(refs)), refs
+    rec = ok(call("network.get_record", net), "network.get_record")
+    assert rec["bridge"].startswith("xapi"), rec
+    recs = ok(call("network.get_all_records"), "get_all_records")
+    assert len(recs[ref(used)]["PIFs"]) >= 1, recs[ref(used)]
+    err = failure(call("network.destroy", ref(used)), "destroy while used")
+    assert err[0] == "NETWORK_CONTAINS_PIF", err
+    ok(call("network.destroy", net), "network.destroy")
+    print(net[10:])
+
 else:
     sys.exit("unknown mode " + mode)
