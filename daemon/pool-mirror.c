@@ -42,10 +42,12 @@ struct mirror {
     char host[37];
     char hostname[256];
     char last_error[640];       /* said once until it changes */
+    char net_error[640];        /* a pool-wide network not made here */
     struct timespec last_round;
     sriov_ctx *sriov;           /* the capacity the mirror puts */
     struct xapi *api;           /* forwarded XenAPI calls run on these */
     struct xapi_store *xs;
+    pool_netsync *nets;         /* the pool-wide networks held here */
 
     /* The calls' watch: watch_host is the host whose calls it watches
      * ("" out of a pool), calls_fd is written when a call may wait.
@@ -61,6 +63,8 @@ struct mirror {
     volatile bool stop;
     char calls_said[640];       /* the watch's state as last logged */
 };
+
+static int sync_networks(struct mirror *m);
 
 static void set_watch_host(struct mirror *m, const char *host)
 {
@@ -210,6 +214,9 @@ static void serve_calls(struct mirror *m)
 
     while (m->p && m->lease &&
            (r = pool_take_call(m->p, m->host, id, &req)) > 0) {
+        /* A pool-wide network made a moment ago on the caller's host
+         * (network-sriov-create right after network-create): here first. */
+        sync_networks(m);
         r = serve(m, req, &ans);
         sriovd_log(LOG_INFO, "pool: ran a forwarded call: %s", req);
         if (r < 0) {
@@ -318,6 +325,7 @@ static void drop_pool(struct mirror *m)
         pool_lease_end(m->p, m->lease);
     m->lease = 0;
     m->p = pool_close(m->p);
+    m->nets = pool_netsync_free(m->nets);
     set_watch_host(m, "");
 }
 
@@ -364,7 +372,27 @@ static bool eject_to_look(struct mirror *m)
     return look;
 }
 
-/* One round: eject mark, lease, mirror. */
+/* This host's copies of the pool-wide networks (pool/pool-network.c):
+ * a network that cannot be made here is said, the round goes on. */
+static int sync_networks(struct mirror *m)
+{
+    int r;
+
+    m->net_error[0] = '\0';
+    if (!m->nets && pool_netsync_new(&m->nets) < 0)
+        return -ENOMEM;
+    r = pool_network_sync(m->p, m->st, m->host, m->nets);
+    if (r > 0)
+        sriovd_log(LOG_INFO, "pool: %d changes of pool-wide networks", r);
+    if (r < 0) {
+        snprintf(m->net_error, sizeof(m->net_error), "%s",
+                 pool_last_error(m->p));
+        r = 0;
+    }
+    return r;
+}
+
+/* One round: eject mark, lease, pool-wide networks, mirror. */
 static void round_trip(struct mirror *m)
 {
     int r = 0;
@@ -388,6 +416,8 @@ static void round_trip(struct mirror *m)
     if (r >= 0)
         r = pool_heartbeat(m->p, m->host, m->hostname, &m->lease);
     if (r >= 0)
+        r = sync_networks(m);
+    if (r >= 0)
         r = pool_mirror(m->p, m->st, m->host);
     if (r == -ESHUTDOWN) {
         /* The mirror's transaction met the mark: leave next round. */
@@ -399,6 +429,10 @@ static void round_trip(struct mirror *m)
         int v = mirror_vms(m);
 
         r = v < 0 ? v : r + v;
+    }
+    if (r >= 0 && m->net_error[0]) {
+        report(m, LOG_WARNING, m->net_error);
+        return;
     }
     if (r < 0) {
         report(m, LOG_WARNING, pool_last_error(m->p));
@@ -496,6 +530,7 @@ int sriovd_pool_mirror(const struct sriovd_options *o, int stop_fd)
     drop_pool(&m);
     m.xs = xapi_store_free(m.xs);
     m.api = xapi_free(m.api);
+    pool_netsync_free(m.nets);
     sriov_ctx_free(m.sriov);
     store_watch_free(m.w);
     store_close(m.st);

@@ -213,6 +213,8 @@ int ops_network_create(struct ops_ctx *ops, const struct ops_network_args *a,
 {
     struct create_args c = { .ops = ops, .a = a, .undo.ops = ops,
                              .err = err };
+    struct ops_network_args pool_args;
+    char pool_bridge[32];
     int r;
 
     r = parse_mtu(a->mtu, &c.mtu, err);
@@ -225,9 +227,26 @@ int ops_network_create(struct ops_ctx *ops, const struct ops_network_args *a,
         r = check_bridge(a->bridge, err);
     if (r >= 0)
         r = ops_host_ensure(ops, NULL, err);
+    /* In a pool: a bridge free pool-wide, then the network made
+     * pool-wide once it is here (undone when the pool refuses it). */
+    if (r >= 0 && ops->pool) {
+        r = ops->pool->network_bridge(ops, a, pool_bridge, err);
+        if (r > 0) {
+            pool_args = *a;
+            pool_args.bridge = pool_bridge;
+            c.a = &pool_args;
+        }
+    }
     if (r >= 0)
         r = ops__transact(ops, create_fn, &c, &c.undo, err);
     ops__undo_reset(&c.undo);
+    if (r >= 0 && c.a == &pool_args &&
+        (r = ops->pool->network_created(ops, c.uuid, err)) < 0) {
+        struct xapi_error undo_err = XAPI_ERROR_INIT;
+
+        ops_network_destroy_here(ops, c.uuid, &undo_err);
+        xapi_error_clear(&undo_err);
+    }
     if (r < 0)
         return r;
     ops__log(ops, "network-create %s (%s)", c.uuid, a->name_label);
@@ -302,8 +321,8 @@ static int destroy_fn(store_tx *tx, void *userdata)
     return r;
 }
 
-int ops_network_destroy(struct ops_ctx *ops, const char *uuid,
-                        struct xapi_error *err)
+int ops_network_destroy_here(struct ops_ctx *ops, const char *uuid,
+                             struct xapi_error *err)
 {
     struct destroy_args d = { .ops = ops, .uuid = uuid, .undo.ops = ops,
                               .err = err };
@@ -313,5 +332,21 @@ int ops_network_destroy(struct ops_ctx *ops, const char *uuid,
     ops__undo_reset(&d.undo);
     if (r >= 0)
         ops__log(ops, "network-destroy %s", uuid);
+    return r;
+}
+
+int ops_network_destroy(struct ops_ctx *ops, const char *uuid,
+                        struct xapi_error *err)
+{
+    int r = 0, pooled = 0;
+
+    /* A pool-wide network: refused while another host uses it (and
+     * without etcd), removed from the pool once gone from here. */
+    if (ops->pool)
+        r = pooled = ops->pool->network_destroy(ops, uuid, false, err);
+    if (r >= 0)
+        r = ops_network_destroy_here(ops, uuid, err);
+    if (r >= 0 && pooled > 0)
+        r = ops->pool->network_destroy(ops, uuid, true, err);
     return r;
 }

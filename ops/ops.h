@@ -66,6 +66,30 @@ typedef int (*ops_uuid_fn)(void *userdata, char ret[37]);
  */
 int ops_test_pinned_uuid(void *userdata, char ret[37]);
 
+struct ops_ctx;
+struct ops_network_args;
+
+/*
+ * Pool-wide networks (pool/pool-network.c, docs/pool.md): what
+ * network.create and network.destroy ask of the pool before and after
+ * their store transaction.  Each returns 0 when this host is in no pool
+ * (or the network is not pool-wide): the operation is the host's alone.
+ */
+struct ops_pool_hooks {
+    /* The bridge of a new pool-wide network: @p a's, checked free in the
+     * pool, or the pool's next xapiN.  1 with @p ret set. */
+    int (*network_bridge)(struct ops_ctx *ops,
+                          const struct ops_network_args *a, char ret[32],
+                          struct xapi_error *err);
+    /* The network just made here, made pool-wide (< 0: it is undone). */
+    int (*network_created)(struct ops_ctx *ops, const char *uuid,
+                           struct xapi_error *err);
+    /* Before destroying (@p done false): refused while another host uses
+     * the network; after (@p done true): removed from the pool. */
+    int (*network_destroy)(struct ops_ctx *ops, const char *uuid, bool done,
+                           struct xapi_error *err);
+};
+
 struct ops_ctx {
     sriov_ctx *sriov;           /* host root; libsriov's errors */
     store *st;                  /* the object store */
@@ -77,6 +101,8 @@ struct ops_ctx {
     void *step_userdata;
     ops_uuid_fn new_uuid;       /* may be NULL */
     void *uuid_userdata;
+    const struct ops_pool_hooks *pool;  /* may be NULL */
+    void *pool_userdata;
 };
 
 /* "OpaqueRef:<uuid>" into buf. */
@@ -233,6 +259,10 @@ int ops_network_create(struct ops_ctx *ops, const struct ops_network_args *a,
  */
 int ops_network_destroy(struct ops_ctx *ops, const char *uuid,
                         struct xapi_error *err);
+/* The same on this host's store only (the pool's hooks not asked): the
+ * pool's copy of a network the pool destroyed, an undone create. */
+int ops_network_destroy_here(struct ops_ctx *ops, const char *uuid,
+                             struct xapi_error *err);
 
 /* ---- field changes: param-set/add/remove/clear, set_*, add_to_* ---- */
 

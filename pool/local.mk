@@ -9,8 +9,10 @@ pool_libpool_la_SOURCES = \
 	pool/etcd.c \
 	pool/pool.h \
 	pool/conf.c \
-	pool/pool.c
+	pool/pool.c \
+	pool/pool-internal.h \
+	pool/pool-network.c
 pool_libpool_la_CFLAGS = $(AM_CFLAGS) $(LIBCURL_CFLAGS) $(JSONC_CFLAGS) \
 	$(XENSTORE_CFLAGS)
-pool_libpool_la_LIBADD = store/libstore.la $(LIBCURL_LIBS) $(JSONC_LIBS)
+pool_libpool_la_LIBADD = ops/libops.la store/libstore.la $(LIBCURL_LIBS) $(JSONC_LIBS)
 dist_doc_DATA += docs/pool.md

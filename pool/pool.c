@@ -15,6 +15,7 @@
 #include "libsriov/macro.h"
 #include "pool/etcd.h"
 #include "pool/pool.h"
+#include "pool/pool-internal.h"
 
 #define _cleanup_record_ _cleanup_(store_record_freep)
 
@@ -430,7 +431,10 @@ int pool_join(pool *p, store *st, const char *host_uuid)
     etcd_txn_free(t);
     if (r < 0)
         return etcd_fail(p, r);
-    r = pool_mirror(p, st, host_uuid);
+    /* This host's physical networks onto the pool's (pool-network.c). */
+    r = pool_network_sync(p, st, host_uuid, NULL);
+    if (r >= 0)
+        r = pool_mirror(p, st, host_uuid);
     return r < 0 ? r : 0;
 }
 
@@ -828,6 +832,8 @@ int pool_list(pool *p, const char *cls, store_record ***ret, size_t *n_ret)
 
     if (!c || (!is_pool && !pool_class_mirrored(c->name)))
         return fail(p, -EINVAL, "class %s is not kept in the pool", cls);
+    if (strcmp(c->name, "network") == 0)
+        return pool__network_list(p, ret, n_ret);  /* pool-network.c */
     r = is_pool ? range_at(p, false, &v, &n, "pool")
                 : range_at(p, true, &v, &n, "obj/%s/", c->name);
     if (r < 0)
@@ -1711,4 +1717,32 @@ int pool_follow(pool *p, pool_follower *f, long max_ms, pool_change_fn fn,
     f->next_rev = 0;
     f->resyncs++;
     return resync(&fw, k);
+}
+
+/* ---- for pool-network.c (pool/pool-internal.h) ------------------------- */
+
+etcd *pool__etcd(pool *p)
+{
+    return p->e;
+}
+
+int pool__fail(pool *p, int r, const char *msg)
+{
+    return fail(p, r, "%s", msg);
+}
+
+int pool__etcd_fail(pool *p, int r)
+{
+    return etcd_fail(p, r);
+}
+
+char *pool__record_json(const store_record *r)
+{
+    return record_json(r);
+}
+
+int pool__record_from_json(const char *cls, const char *text,
+                           store_record **ret)
+{
+    return record_from_json(cls, text, ret);
 }

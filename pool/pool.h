@@ -15,6 +15,12 @@
  *   <prefix>/live/<host>               its hostname, on the host's lease:
  *                                      gone when its xen-sriovd is
  *   <prefix>/eject/<host>              "pool-eject asked": the host leaves
+ *   <prefix>/network/<uuid>            a pool-wide network (JSON, without
+ *                                      PIFs and VIFs); each host holds a
+ *                                      copy in its store (pool-network.c)
+ *   <prefix>/bridge/<name>             the pool-wide network of that bridge
+ *   <prefix>/destroyed/<uuid>          destroyed, some host has a copy
+ *   <prefix>/counter/network-bridge    the next xapiN to try
  *
  * Conventions as store/: -errno, and pool_last_error() says what to do.
  */
@@ -234,6 +240,37 @@ int pool_answer(pool *p, const char *id, const char *answer, int64_t lease);
 int pool_watch_calls(pool *p, const char *host, long max_ms,
                      void (*fn)(void *userdata, bool eject), void *userdata,
                      const volatile bool *stop);
+
+/* ---- pool-wide networks (pool-network.c, docs/pool.md) ---- */
+
+/*
+ * network.create and network.destroy's questions to the pool (ops.h's
+ * struct ops_pool_hooks): the ops context's pool_userdata is the host
+ * root (NULL: "/"), whose pool.conf says whether it is in a pool.
+ */
+struct ops_pool_hooks;
+extern const struct ops_pool_hooks pool_network_hooks;
+
+/* What a host's xen-sriovd knows of the pool-wide networks it holds: the
+ * revision of each it applied and its record as it was then. */
+typedef struct pool_netsync pool_netsync;
+int pool_netsync_new(pool_netsync **ret);
+pool_netsync *pool_netsync_free(pool_netsync *s);       /* NULL-safe */
+
+/*
+ * Bring this host's copies of the pool-wide networks (<prefix>/network/)
+ * in line: this host's physical networks onto the pool's network of the
+ * same bridge (its PIFs and VIFs moved there) or made pool-wide when
+ * the pool has none; every pool-wide network made here if missing and
+ * changed as the pool's; a change made here (network-param-set) put into
+ * the pool; a network the pool destroyed destroyed here (with @p s: from
+ * the second call on; kept when this host still uses it).
+ * @return the number of changes; < 0 when etcd cannot answer, or after
+ *         the other networks when one could not be made here (a bridge
+ *         this host's own network has): pool_last_error() says which
+ */
+int pool_network_sync(pool *p, store *st, const char *host_uuid,
+                      pool_netsync *s);
 
 /* ---- following the pool's objects (XenAPI events) ---- */
 

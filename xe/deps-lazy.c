@@ -149,6 +149,7 @@ LAZY(L_JSONC, jo *, json_object_new_object, (void), ())
 LAZY(L_JSONC, jo *, json_object_new_string, (const char *s), (s))
 LAZY(L_JSONC, int, json_object_object_add,
      (jo *o, const char *k, jo *v), (o, k, v))
+LAZY_VOID(L_JSONC, json_object_object_del, (jo *o, const char *k), (o, k))
 LAZY(L_JSONC, json_bool, json_object_object_get_ex,
      (const jo *o, const char *k, jo **v), (o, k, v))
 LAZY(L_JSONC, int, json_object_put, (jo *o), (o))

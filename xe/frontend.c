@@ -23,6 +23,9 @@ int xe_frontend_init(struct xe_frontend *fe, sriov_ctx *ctx,
     snprintf(fe->caller, sizeof(fe->caller), "%s", caller ? caller : "xe");
     fe->ops.sriov = ctx;
     fe->ops.caller = fe->caller;
+    /* Pool-wide networks: create and destroy ask the pool first. */
+    fe->ops.pool = &pool_network_hooks;
+    fe->ops.pool_userdata = fe->root;
     return 0;
 }
 

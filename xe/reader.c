@@ -621,8 +621,13 @@ int xe_read_records(struct xe_frontend *fe, const struct xe_class_def *cls,
 
         const store_record *found;
 
-        r = ops_lookup(ops, c->name, uuid, &sr, err);
-        if (r >= 0 && (r = cache_add(own, sr)) < 0)
+        /* A network in a pool: the pool's object (every host's PIFs and
+         * VIFs), not this host's copy of it (its own only). */
+        if (fe->pool_state > 0 && strcmp(c->name, "network") == 0 &&
+            lookup(rd, c->name, uuid))
+            r = -ENOENT;
+        else if ((r = ops_lookup(ops, c->name, uuid, &sr, err)) >= 0 &&
+                 (r = cache_add(own, sr)) < 0)
             store_record_free(sr);
         /* Another host's object, in the pool's view. */
         if (r == -ENOENT && fe->pool_state > 0 &&

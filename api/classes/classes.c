@@ -118,7 +118,10 @@ static int get_record(void *userdata, const char *ref, struct xv **ret,
     r = xstore__acquire(k->xs, "xapi", &c, err);
     if (r < 0)
         return r;
-    r = store_get(c->st, k->cls->name, uuid, &rec);
+    /* A network: the pool's object when in one (this host's copy holds
+     * its own PIFs and VIFs only); out of a pool the list is the store's. */
+    r = strcmp(k->cls->name, "network") == 0
+            ? -ENOENT : store_get(c->st, k->cls->name, uuid, &rec);
     if (r == -ENOENT) {
         /* Another host's, in the pool's view. */
         store_record **v = NULL;

@@ -60,6 +60,8 @@ int xstore__conn_open(struct xapi_store *xs, struct xstore_conn **ret,
         .log_userdata = xs,
         .new_uuid = xs->new_uuid,
         .uuid_userdata = xs->uuid_userdata,
+        .pool = &pool_network_hooks,        /* pool-wide networks */
+        .pool_userdata = xs->root,
     };
     snprintf(c->caller, sizeof(c->caller), "xapi");
     *ret = c;

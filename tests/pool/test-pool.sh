@@ -100,6 +100,13 @@ start_daemon() {
     eval "d$1=\$!"
     daemon_pids="$daemon_pids $!"
 }
+# Hosts 1 and 2 have their first NIC in Linux bridge xenbr0 (sysfs
+# brport/bridge): pool-join puts both on one network.
+for i in 1 2; do
+    dev=$(ls "$tmp/h$i/sys/class/net" | head -n 1)
+    mkdir -p "$tmp/h$i/sys/class/net/$dev/brport"
+    ln -s ../../xenbr0 "$tmp/h$i/sys/class/net/$dev/brport/bridge"
+done
 for i in 1 2 3; do
     u=$(on $i host-list --minimal)
     eval "u$i=$u"
@@ -237,10 +244,13 @@ out=$(xapi forward "$net1" "$pif1" "$net3b" "$pif3b") || fail "XenAPI forwarding
 ns3b=${out#* }
 [ "$(on 3 network-sriov-param-get uuid="$ns3b" param-name=physical-PIF)" = "$pif3b" ] ||
     fail "the network_sriov created over XenAPI is not host 3's"
-[ "$(on 3 network-param-get uuid="$net3b" param-name=name-label)" = renamed-over-xenapi ] ||
-    fail "network.set_name_label did not reach host 3"
-[ "$(on 3 network-param-get uuid="$net3b" param-name=other-config param-key=from)" = host1 ] ||
-    fail "network.add_to_other_config did not reach host 3"
+# The network is pool-wide: changed on host 1's copy, put into the pool
+# by its daemon, applied by host 3's.
+renamed3b() {
+    [ "$(on 3 network-param-get uuid="$net3b" param-name=name-label)" = renamed-over-xenapi ] &&
+    [ "$(on 3 network-param-get uuid="$net3b" param-name=other-config param-key=from)" = host1 ]
+}
+wait_until "network.set_name_label and add_to_other_config on host 3" renamed3b
 # Another host's remaining capacity: its own figure, as it mirrored it.
 cap3=$(on 3 network-sriov-param-get uuid="$ns3b" param-name=remaining-capacity)
 cap_seen() {
@@ -253,7 +263,90 @@ gone3b() { ! on 3 network-sriov-list --minimal | grep -q "$ns3b"; }
 wait_until "the forwarded destroy on host 3" gone3b
 # A call over etcd's request limit (the members here take 256 KiB, a
 # sixth of the default, for small test data) is refused, saying what to do.
-xapi too-big-call "$net3a" || fail "a forwarded call over etcd's limit"
+xapi too-big-call "$pif3" || fail "a forwarded call over etcd's limit"
+
+# ---- pool-wide networks ----
+# pool-join put each host's physical networks onto the pool's of the same
+# bridge (XAPI's pool join): a device every host has is on one network.
+for dev in $(on 1 pif-list host-uuid="$u1" physical=true params=device --minimal | tr ',' ' '); do
+    for u in "$u2" "$u3"; do
+        other=$(on 1 pif-list host-uuid="$u" device="$dev" physical=true params=network-uuid --minimal)
+        [ -z "$other" ] || [ "$other" = "$(on 1 pif-list host-uuid="$u1" device="$dev" params=network-uuid --minimal)" ] ||
+            fail "$dev's network differs between host 1 and host $u"
+    done
+done
+[ "$(on 3 network-list bridge=xenbr0 --minimal | count)" = 1 ] ||
+    fail "xenbr0's networks: $(on 3 network-list bridge=xenbr0)"
+xbr=$(on 3 network-list bridge=xenbr0 --minimal)
+[ "$(on 3 network-param-get uuid="$xbr" param-name=PIF-uuids | tr ';' '\n' | grep -c .)" = 2 ] ||
+    fail "xenbr0's network lacks host 1's or host 2's PIF: $(on 3 network-param-get uuid="$xbr" param-name=PIF-uuids)"
+for i in 1 2; do
+    eval "u=\$u$i"
+    on $i pif-list host-uuid="$u" network-uuid="$xbr" --minimal | grep -q . ||
+        fail "host $i's own PIF is not on the pool's xenbr0 network"
+done
+# XenAPI on host 1: network.create, get_all, get_record, destroy; the
+# destroy of xenbr0's network refused (host 2's PIF is on it).
+netx=$(xapi pool-network "$xbr") || fail "XenAPI pool-wide network: $netx"
+netx_gone() { ! on 2 network-list --minimal | grep -q "$netx"; }
+wait_until "the XenAPI network gone on host 2" netx_gone
+# One network made on host 1: one object on every host, one bridge.
+netp=$(on 1 network-create name-label=pool-net)
+brp=$(on 1 network-param-get uuid="$netp" param-name=bridge)
+for i in 1 2 3; do
+    [ "$(on $i network-list name-label=pool-net --minimal)" = "$netp" ] ||
+        fail "host $i does not see one pool-net: $(on $i network-list name-label=pool-net --minimal)"
+    [ "$(on $i network-param-get uuid="$netp" param-name=bridge)" = "$brp" ] ||
+        fail "pool-net's bridge on host $i"
+done
+# network-sriov on host 2's and host 3's PIFs of that network, asked on
+# host 1 (forwarded: each host holds its copy of the network).
+pif2b=$(on 2 pif-list host-uuid="$u2" physical=true --minimal | tr ',' '\n' | grep -v "$pif2" | head -n 1)
+sriov_on() {
+    on 1 network-sriov-create pif-uuid="$1" network-uuid="$netp" num-vfs=2 2>"$tmp/err"
+}
+# (right after the create: the callee's daemon brings its copies in
+# line before it runs a forwarded call)
+sriov_on "$pif2b" || fail "network-sriov-create on host 2's PIF of a network just made: $(cat "$tmp/err")"
+nsp2=$(on 1 network-sriov-list physical-PIF="$pif2b" --minimal)
+sriov_on "$pif3b" || fail "network-sriov-create on host 3's PIF: $(cat "$tmp/err")"
+nsp3=$(on 1 network-sriov-list physical-PIF="$pif3b" --minimal)
+[ -n "$nsp2" ] && [ -n "$nsp3" ] || fail "network-sriov on two hosts' PIFs: $nsp2 / $nsp3"
+[ "$(on 1 network-param-get uuid="$netp" param-name=PIF-uuids | tr ';' '\n' | grep -c .)" = 2 ] ||
+    fail "pool-net's PIFs: $(on 1 network-param-get uuid="$netp" param-name=PIF-uuids)"
+# Destroy refused while another host's PIF is on it (XAPI's error).
+on 1 network-destroy uuid="$netp" 2>"$tmp/err" && fail "destroyed a network two hosts use"
+grep -q "NETWORK_CONTAINS_PIF\|contains\|PIF" "$tmp/err" || fail "destroy refused: $(cat "$tmp/err")"
+on 1 network-sriov-destroy uuid="$nsp2"
+on 1 network-sriov-destroy uuid="$nsp3"
+nopifs() { [ -z "$(on 1 network-param-get uuid="$netp" param-name=PIF-uuids)" ]; }
+wait_until "pool-net's PIFs gone" nopifs
+on 3 network-destroy uuid="$netp" || fail "network-destroy of an unused pool-wide network"
+netp_gone() { for i in 1 2 3; do ! on $i network-list --minimal | grep -q "$netp" || return 1; done; }
+wait_until "pool-net gone from every host (their copies too)" netp_gone
+# Two members creating at once: both succeed, with different bridges;
+# the same bridge asked on both: one gets it, the other XAPI's error.
+on 1 network-create name-label=at-once-1 >"$tmp/c1" 2>&1 &
+c1p=$!
+on 2 network-create name-label=at-once-2 >"$tmp/c2" 2>&1 &
+c2p=$!
+wait $c1p || fail "network-create at once on host 1: $(cat "$tmp/c1")"
+wait $c2p || fail "network-create at once on host 2: $(cat "$tmp/c2")"
+b1=$(on 3 network-param-get uuid="$(cat "$tmp/c1")" param-name=bridge)
+b2=$(on 3 network-param-get uuid="$(cat "$tmp/c2")" param-name=bridge)
+[ -n "$b1" ] && [ "$b1" != "$b2" ] || fail "networks made at once share bridge $b1"
+on 1 network-create name-label=same-1 bridge=poolbr7 >"$tmp/c1" 2>&1 &
+c1p=$!
+on 3 network-create name-label=same-3 bridge=poolbr7 >"$tmp/c2" 2>&1 &
+c2p=$!
+ok=0
+wait $c1p && ok=$((ok + 1))
+wait $c2p && ok=$((ok + 1))
+[ $ok = 1 ] || fail "one bridge asked on two hosts: $ok made: $(cat "$tmp/c1" "$tmp/c2")"
+grep -qi "bridge" "$tmp/c1" "$tmp/c2" || fail "no bridge error: $(cat "$tmp/c1" "$tmp/c2")"
+# (the loser's copy, undone, may be in its mirror for a moment)
+one7() { [ "$(on 2 network-list bridge=poolbr7 --minimal | count)" = 1 ]; }
+wait_until "one network on poolbr7" one7
 
 # ---- VMs: host 3's in the pool's view, VM-scoped calls routed there,
 # VIF.plug/unplug of its running VM over host 1's XenAPI ----
@@ -307,7 +400,7 @@ xapi vm-unplug "$vif3" || fail "VIF.unplug over XenAPI"
 netbig=$(on 1 network-create name-label=big)
 xapi set-other-config "$netbig" 150 2000
 wait_until "the mirror refusing a record over etcd's limit" \
-    grep -q "more than etcd takes in one request" "$tmp/h1/sriovd.log"
+    grep -q "more than etcd takes in one request: shrink the object" "$tmp/h1/sriovd.log"
 netafter=$(on 1 network-create name-label=after-big)
 seen_after() { on 2 network-list --minimal | grep -q "$netafter"; }
 wait_until "host 1's objects mirrored beside the big one" seen_after
@@ -354,7 +447,7 @@ wait_until "host 3 not live" dead3
 got_event dead3
 on 1 network-sriov-destroy uuid="$ns3" 2>"$tmp/err" && fail "forwarded to a dead host"
 grep -q "could not be contacted" "$tmp/err" || fail "no HOST_OFFLINE: $(cat "$tmp/err")"
-xapi offline "$net3a" "$u3" || fail "XenAPI HOST_OFFLINE"
+xapi offline "$pif3" "$u3" || fail "XenAPI HOST_OFFLINE"
 xapi plug-offline "$vif3" "$u3" || fail "VIF.plug: HOST_OFFLINE"
 [ "$(on 1 host-list --minimal | count)" = 3 ] || fail "a dead host left the list"
 expect_event live3 host_metrics mod live=True
@@ -372,19 +465,28 @@ got_event back3
 
 # ---- etcd out of quorum: local reads work, pool-wide changes refused;
 # a XenAPI client waits on event.from across etcd's restart ----
-expect_event outage network add name_label=during-outage
+expect_event outage network mod name_label=during-outage
 kill -KILL "$e2" "$e3"; wait "$e2" "$e3" 2>/dev/null || :
 on 1 host-list --minimal >"$tmp/out" 2>"$tmp/err" || fail "host-list without quorum: $(cat "$tmp/err")"
 grep -q "$u1" "$tmp/out" || fail "host-list without quorum lacks this host"
 grep -q "showing this host only" "$tmp/err" || fail "no warning: $(cat "$tmp/err")"
 on 1 pool-eject host-uuid="$u3" 2>"$tmp/err" && fail "pool-eject without quorum"
 grep -q "cannot eject host" "$tmp/err" || fail "eject without quorum: $(cat "$tmp/err")"
-# A change made meanwhile on host 2 reaches the pool when etcd is back.
-net2b=$(on 2 network-create name-label=during-outage)
+# Pool-wide networks: made and destroyed only with etcd, saying what to
+# do; a change of one on host 2's copy reaches the pool when etcd is back.
+on 1 network-create name-label=no-quorum 2>"$tmp/err" && fail "network-create without quorum"
+grep -q "bring etcd back" "$tmp/err" || fail "network-create without quorum: $(cat "$tmp/err")"
+on 1 network-destroy uuid="$net1" 2>"$tmp/err" && fail "network-destroy without quorum"
+grep -q "bring etcd back" "$tmp/err" || fail "network-destroy without quorum: $(cat "$tmp/err")"
+on 2 network-param-set uuid="$net" name-label=during-outage ||
+    fail "a change of a pool-wide network's copy without quorum"
 kill -KILL "$e1"; wait "$e1" 2>/dev/null || :
 start_all existing
-seen_net2b() { on 3 network-list --minimal | grep -q "$net2b"; }
+seen_net2b() { [ "$(on 3 network-param-get uuid="$net" param-name=name-label)" = during-outage ]; }
 wait_until "the pool converged after etcd restarted" seen_net2b
+netq=$(on 1 network-create name-label=quorum-back) || fail "network-create with etcd back"
+seen_netq() { on 3 network-list --minimal | grep -q "$netq"; }
+wait_until "a network made once etcd is back" seen_netq
 wait_until "every host live after etcd restarted" all_live
 got_event outage
 
@@ -407,7 +509,9 @@ rev=$(ETCDCTL_API=3 etcdctl --endpoints "$endpoints" put /probe compact -w json 
 ETCDCTL_API=3 etcdctl --endpoints "$endpoints" compact "$rev" >/dev/null
 kill -CONT "$d1"
 got_event compact
-grep -q "etcd had compacted" "$tmp/h1/sriovd.log" || fail "no read after the compaction"
+# (the network being pool-wide, host 1's daemon destroys its copy too:
+# that del may come first)
+wait_until "the read after the compaction" grep -q "etcd had compacted" "$tmp/h1/sriovd.log"
 wait_until "every host live after the compaction" all_live
 
 # ---- pool-eject of another host (the master): its daemon leaves, the

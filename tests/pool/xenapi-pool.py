@@ -93,13 +93,15 @@ elif mode == "capacity":
 
 elif mode == "offline":
     # host 3's daemon is dead: HOST_OFFLINE [its host], not a hang.
-    net3, host3 = args
+    # (its PIF: networks are pool-wide, each host holds a copy)
+    pif3, host3 = args
     start = time.monotonic()
-    err = failure(call("network.set_name_label", ref(net3), "x"),
-                  "a change of a dead host's network")
+    err = failure(call("PIF.set_other_config", ref(pif3), {"x": "y"}),
+                  "a change of a dead host's PIF")
     assert err == ["HOST_OFFLINE", ref(host3)], err
     assert time.monotonic() - start < 60, "HOST_OFFLINE took too long"
-    task = ok(call("Async.network.set_name_label", ref(net3), "x"), "Async")
+    task = ok(call("Async.PIF.set_other_config", ref(pif3), {"x": "y"}),
+              "Async")
     assert wait_task(task, "an Async call to a dead host") == "failure"
     rec = ok(s.task.get_record(ses, task), "task record")
     assert rec["error_info"] == ["HOST_OFFLINE", ref(host3)], rec
@@ -107,9 +109,10 @@ elif mode == "offline":
 elif mode == "too-big-call":
     # A forwarded call over etcd's request limit (the test's members take
     # 256 KiB): refused with what to do, not a hang.
-    net3, = args
+    # (another host's PIF: networks are pool-wide, each host holds a copy)
+    pif3, = args
     big = {"k%04d" % i: "v" * 2000 for i in range(150)}
-    err = failure(call("network.set_other_config", ref(net3), big),
+    err = failure(call("PIF.set_other_config", ref(pif3), big),
                   "a 300 KB forwarded call")
     assert err[0] == "INTERNAL_ERROR" and "max-request-bytes" in err[1], err
 
@@ -171,6 +174,25 @@ elif mode == "plug-offline":
     err = failure(call("VIF.plug", ref(vif)), "VIF.plug on a dead host")
     assert err == ["HOST_OFFLINE", ref(host3)], err
     assert time.monotonic() - start < 60, "HOST_OFFLINE took too long"
+
+elif mode == "pool-network":
+    # network.create on host 1: one object for the pool (get_all once,
+    # get_record with its bridge); with another host's PIF on it,
+    # network.destroy refused with XAPI's NETWORK_CONTAINS_PIF.
+    used, = args
+    net = ok(call("network.create", {"name_label": "over-xenapi",
+                                     "name_description": "", "MTU": "1500",
+                                     "other_config": {}}), "network.create")
+    refs = ok(call("network.get_all"), "network.get_all")
+    assert refs.count(net) == 1 and len(refs) == len(set(refs)), refs
+    rec = ok(call("network.get_record", net), "network.get_record")
+    assert rec["bridge"].startswith("xapi"), rec
+    recs = ok(call("network.get_all_records"), "get_all_records")
+    assert len(recs[ref(used)]["PIFs"]) >= 1, recs[ref(used)]
+    err = failure(call("network.destroy", ref(used)), "destroy while used")
+    assert err[0] == "NETWORK_CONTAINS_PIF", err
+    ok(call("network.destroy", net), "network.destroy")
+    print(net[10:])
 
 else:
     sys.exit("unknown mode " + mode)
