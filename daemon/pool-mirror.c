@@ -65,6 +65,7 @@ struct mirror {
 };
 
 static int sync_networks(struct mirror *m);
+static int mirror_vms(struct mirror *m);
 
 static void set_watch_host(struct mirror *m, const char *host)
 {
@@ -219,6 +220,11 @@ static void serve_calls(struct mirror *m)
         sync_networks(m);
         r = serve(m, req, &ans);
         sriovd_log(LOG_INFO, "pool: ran a forwarded call: %s", req);
+        /* The caller reads the pool's view next (network-sriov-list
+         * after a forwarded network-sriov-create): the change is there
+         * before the answer.  A failure is the round's to say. */
+        if (pool_mirror(m->p, m->st, m->host) >= 0)
+            mirror_vms(m);
         if (r < 0) {
             free(ans);
             ans = strdup("{\"status\":1,\"out\":\"\",\"err\":\"Error: "
