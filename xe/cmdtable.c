@@ -361,7 +361,8 @@ int xe_cmdtable_new_for(struct xe_cmdtable **ret,
         xe_cmdtable_free(t);
         return r;
     }
-    qsort(t->cmds, t->n, sizeof(*t->cmds), cmp_cmd);
+    if (t->n)                   /* none: an unknown command's table */
+        qsort(t->cmds, t->n, sizeof(*t->cmds), cmp_cmd);
     *ret = t;
     return 0;
 }
@@ -371,7 +372,7 @@ const struct xe_command *xe_cmdtable_find(const struct xe_cmdtable *t,
 {
     struct xe_command key = { .name = (char *)name };
 
-    if (!t || !name)
+    if (!t || !name || !t->n)
         return NULL;
     return bsearch(&key, t->cmds, t->n, sizeof(*t->cmds), cmp_cmd);
 }
